@@ -1,0 +1,18 @@
+import type { AppliedTerms } from './contract.ts';
+
+const HOUR = 3_600_000;
+
+/** 6.1.2: respond within the contract's response hours (2) of receipt. */
+export function responseDeadline(receivedAt: Date, terms: Pick<AppliedTerms, 'responseHours'>): Date {
+  return new Date(receivedAt.getTime() + terms.responseHours * HOUR);
+}
+
+/** 6.2.1b: complete within the agreed time for the request's kind, counted from receipt. */
+export function completionDeadline(receivedAt: Date, terms: Pick<AppliedTerms, 'completionHours'>): Date {
+  return new Date(receivedAt.getTime() + terms.completionHours * HOUR);
+}
+
+/** Whole seconds from `now` until `at`, never below 1 (Step Functions' smallest task timeout). */
+export function secondsUntil(at: Date, now: Date): number {
+  return Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 1000));
+}

@@ -1,0 +1,101 @@
+import type { AppliedTerms } from './contract.ts';
+import { completionDeadline, responseDeadline, secondsUntil } from './deadlines.ts';
+import {
+  dueEscalation,
+  type EscalationLadder,
+  type EscalationStep,
+  escalationSchedule,
+  nextEscalationAt,
+  type WatchedDeadline,
+} from './escalation-ladder.ts';
+import type { RequestStatus } from './service-request.ts';
+
+/** What the lifecycle needs to know of a stored request to decide its next step. */
+export interface LifecycleState {
+  status: RequestStatus;
+  receivedAt: string;
+  acknowledgedAt?: string;
+  terms: Pick<AppliedTerms, 'responseHours' | 'completionHours'>;
+  assigneeId?: string;
+  escalationsTaken: readonly string[];
+  confirmationSent: boolean;
+  serviceRecordDelivered: boolean;
+}
+
+/** The workflow's phases; the state machine's "Route by phase" Choice branches on these. */
+export type Phase =
+  | 'awaitAcknowledgement'
+  | 'awaitCompletion'
+  | 'escalate'
+  | 'confirmNeed'
+  | 'deliverServiceRecord'
+  | 'close'
+  | 'end';
+
+export interface Route {
+  phase: Phase;
+  /** For the await phases: how long to wait for the callback before the next escalation step. */
+  waitSeconds: number;
+}
+
+/** Once the top of the ladder was told, wait for the staff without further timers (re-checked yearly). */
+export const WAIT_WITHOUT_ESCALATION_SECONDS = 365 * 24 * 3600;
+
+/** The deadline being watched in the request's current status, if any. */
+export function watchedDeadline(state: LifecycleState): WatchedDeadline | undefined {
+  const receivedAt = new Date(state.receivedAt);
+  if (state.status === 'received') {
+    return {
+      promise: 'response',
+      windowStart: receivedAt,
+      deadline: responseDeadline(receivedAt, state.terms),
+    };
+  }
+  if (state.status === 'acknowledged' || state.status === 'dispatched') {
+    return {
+      promise: 'completion',
+      windowStart: receivedAt,
+      deadline: completionDeadline(receivedAt, state.terms),
+    };
+  }
+  return undefined;
+}
+
+export function scheduleFor(state: LifecycleState, ladder: EscalationLadder): EscalationStep[] {
+  const watched = watchedDeadline(state);
+  return watched ? escalationSchedule(watched, ladder, { hasAssignee: state.assigneeId !== undefined }) : [];
+}
+
+/**
+ * Where a request's lifecycle stands at `now`: computed from stored timestamps only, so a
+ * workflow started again after a restart resumes (a request 90 minutes old waits 30 more
+ * minutes for its 2-hour response deadline, not 2 hours).
+ */
+export function route(state: LifecycleState, ladder: EscalationLadder, now: Date): Route {
+  switch (state.status) {
+    case 'closed':
+    case 'cancelled':
+      return { phase: 'end', waitSeconds: 0 };
+    case 'completed':
+      return { phase: state.serviceRecordDelivered ? 'close' : 'deliverServiceRecord', waitSeconds: 0 };
+    case 'acknowledged':
+    case 'dispatched':
+      if (!state.confirmationSent) return { phase: 'confirmNeed', waitSeconds: 0 };
+      return awaiting('awaitCompletion', state, ladder, now);
+    case 'received':
+      return awaiting('awaitAcknowledgement', state, ladder, now);
+  }
+}
+
+function awaiting(
+  phase: 'awaitAcknowledgement' | 'awaitCompletion',
+  state: LifecycleState,
+  ladder: EscalationLadder,
+  now: Date,
+): Route {
+  const schedule = scheduleFor(state, ladder);
+  const taken = new Set(state.escalationsTaken);
+  if (dueEscalation(schedule, taken, now)) return { phase: 'escalate', waitSeconds: 0 };
+  const next = nextEscalationAt(schedule, taken);
+  return { phase, waitSeconds: next ? secondsUntil(next, now) : WAIT_WITHOUT_ESCALATION_SECONDS };
+}

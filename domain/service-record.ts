@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** What staff report when the work is done (6.1.4, 6.2.1c). */
+export const completionReportSchema = z
+  .object({
+    workDone: z.string().trim().min(1).max(5000),
+    startedAt: z.iso.datetime({ offset: true }),
+    endedAt: z.iso.datetime({ offset: true }),
+    /** 6.2.1c: whether the goods are back to normal use. */
+    restoredToNormalUse: z.boolean(),
+    /** Who did the work; defaults to the dispatched technician. */
+    staffIds: z.array(z.string().min(1).max(80)).min(1).max(20).optional(),
+  })
+  .refine((report) => new Date(report.startedAt) <= new Date(report.endedAt), {
+    message: 'endedAt must not be before startedAt',
+    path: ['endedAt'],
+  });
+export type CompletionReport = z.infer<typeof completionReportSchema>;
+
+/** The immutable record handed to the customer; never changed once issued. */
+export interface ServiceRecord {
+  recordNumber: string;
+  requestId: string;
+  workDone: string;
+  startedAt: string;
+  endedAt: string;
+  staff: { staffId: string; name: string }[];
+  restoredToNormalUse: boolean;
+  issuedAt: string;
+}
+
+export function issueServiceRecord(
+  requestId: string,
+  report: CompletionReport,
+  staff: { staffId: string; name: string }[],
+  issuedAt: Date,
+): ServiceRecord {
+  return {
+    recordNumber: `SR-${requestId}`,
+    requestId,
+    workDone: report.workDone,
+    startedAt: new Date(report.startedAt).toISOString(),
+    endedAt: new Date(report.endedAt).toISOString(),
+    staff,
+    restoredToNormalUse: report.restoredToNormalUse,
+    issuedAt: issuedAt.toISOString(),
+  };
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/** Clause 3.1a/b/c and 3.2c: what a customer may ask for. */
+export const requestKinds = [
+  'repair',
+  'replacement',
+  'return',
+  'consultation',
+  'technical_support',
+  'follow_up_visit',
+  'complaint',
+] as const;
+export const requestKindSchema = z.enum(requestKinds);
+export type RequestKind = z.infer<typeof requestKindSchema>;
+
+export const requestStatuses = [
+  'received',
+  'acknowledged',
+  'dispatched',
+  'completed',
+  'closed',
+  'cancelled',
+] as const;
+export type RequestStatus = (typeof requestStatuses)[number];
+
+/** Clause 6.1.1: the provider's official channels. */
+export const channelSchema = z.enum([
+  'phone',
+  'api',
+  'web_form',
+  'shopify',
+  'woocommerce',
+  'generic_webhook',
+]);
+export type Channel = z.infer<typeof channelSchema>;
+
+export const languageSchema = z.enum(['zh-CN', 'en']);
+export type Language = z.infer<typeof languageSchema>;
+
+export const customerSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: z.string().trim().email().max(254),
+  phone: z.string().trim().max(40).optional(),
+  /** Customer-facing emails use this; otherwise the tenant's language (zh-CN by default, clause 14.2). */
+  language: languageSchema.optional(),
+});
+export type Customer = z.infer<typeof customerSchema>;
+
+/** What a staff member (or a storefront mapping) submits to open a service request. */
+export const newServiceRequestSchema = z.object({
+  kind: requestKindSchema,
+  customer: customerSchema,
+  orderReference: z.string().trim().max(120).optional(),
+  productReference: z.string().trim().max(200).optional(),
+  /** Delivery date of the goods: the one-year warranty runs from it (8.1.2). */
+  deliveryDate: z.iso.date().optional(),
+  description: z.string().trim().min(1).max(5000),
+  channel: channelSchema.default('api'),
+  /** A signed contract; without one the tenant's default terms apply. */
+  contractId: z.string().trim().min(1).max(80).optional(),
+  /** Staff member answerable for the request (receives the "approaching deadline" warning). */
+  assigneeId: z.string().trim().min(1).max(80).optional(),
+});
+export type NewServiceRequest = z.infer<typeof newServiceRequestSchema>;
+
+/** Which transitions staff may make from which status (the workflow makes the rest). */
+const allowedFrom: Record<'acknowledge' | 'dispatch' | 'complete' | 'cancel', readonly RequestStatus[]> = {
+  acknowledge: ['received'],
+  dispatch: ['acknowledged', 'dispatched'],
+  complete: ['acknowledged', 'dispatched'],
+  cancel: ['received', 'acknowledged', 'dispatched'],
+};
+export type StaffAction = keyof typeof allowedFrom;
+
+export function canTransition(action: StaffAction, from: RequestStatus): boolean {
+  return allowedFrom[action].includes(from);
+}
+
+export function statusesAllowing(action: StaffAction): readonly RequestStatus[] {
+  return allowedFrom[action];
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { slaTermsSchema } from './contract.ts';
+import { escalationLadderSchema } from './escalation-ladder.ts';
+import { languageSchema, requestKindSchema } from './service-request.ts';
+
+export const tenantIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/, 'lowercase letters, digits and dashes, 3-40 characters');
+
+/** A provider's staff member: agents, technicians and managers (REQUIREMENTS "Parties"). */
+export const staffMemberSchema = z.object({
+  staffId: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/),
+  name: z.string().trim().min(1).max(200),
+  email: z.string().trim().email(),
+  roles: z.array(z.enum(['agent', 'technician', 'manager'])).min(1),
+  /** 6.2.1a: what this person is qualified for (see domain/skills.ts). */
+  skills: z.array(z.string().trim().min(1).max(60)).default([]),
+});
+export type StaffMember = z.infer<typeof staffMemberSchema>;
+
+export const tenantSettingsSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  /** Customer-facing emails default to the contract's official language (14.2). */
+  language: languageSchema.default('zh-CN'),
+  timeZone: z.string().default('Asia/Shanghai'),
+  mailFrom: z.string().email().optional(),
+  escalationLadder: escalationLadderSchema,
+  defaultTerms: slaTermsSchema,
+  staff: z.array(staffMemberSchema).default([]),
+  requiredSkills: z.partialRecord(requestKindSchema, z.string().min(1)).default({}),
+});
+export type TenantSettings = z.infer<typeof tenantSettingsSchema>;

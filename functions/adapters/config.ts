@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/**
+ * The environment every handler reads, validated once at cold start so a misconfigured
+ * function fails fast with the variable's name instead of later with `undefined`.
+ */
+const environmentSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  MAIL_FROM: z.string().email().default('service@example.com'),
+  MAIL_CONFIGURATION_SET: z.string().optional(),
+  /** Base URL of the HTTP API, for links in emails (survey, escalation actions). */
+  PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
+  /** HMAC key for signed links in emails; from Secrets Manager/SSM on AWS. */
+  LINK_SIGNING_SECRET: z.string().min(16),
+  SERVICE_REQUEST_STATE_MACHINE_ARN: z.string().default(''),
+  FEEDBACK_CASE_STATE_MACHINE_ARN: z.string().default(''),
+});
+
+export type Config = z.infer<typeof environmentSchema>;
+
+let cached: Config | undefined;
+
+export function config(): Config {
+  if (!cached) {
+    const parsed = environmentSchema.safeParse(process.env);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+      throw new Error(`Invalid environment: ${fields.join('; ')}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}

@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import type { AppliedTerms } from '../../domain/contract.ts';
+import type { ServiceRecord } from '../../domain/service-record.ts';
+import type { Channel, Customer, RequestKind, RequestStatus } from '../../domain/service-request.ts';
+import { getItem, keys, putNew, query, updateIf } from './table.ts';
+
+export interface TimelineEvent {
+  at: string;
+  type: string;
+  actor: string;
+  details?: Record<string, unknown>;
+}
+
+export interface Dispatch {
+  technicianId: string;
+  mode: 'on_site' | 'remote';
+  scheduledFor?: string;
+  dispatchedAt: string;
+  dispatchedBy: string;
+}
+
+/** A service request as stored: one item, its timeline inside it so a change and its event are one write. */
+export interface StoredRequest {
+  tenantId: string;
+  requestId: string;
+  kind: RequestKind;
+  status: RequestStatus;
+  customer: Customer;
+  orderReference?: string;
+  productReference?: string;
+  deliveryDate?: string;
+  description: string;
+  channel: Channel;
+  terms: AppliedTerms;
+  assigneeId?: string;
+  receivedAt: string;
+  acknowledgedAt?: string;
+  acknowledgedBy?: string;
+  dispatch?: Dispatch;
+  completedAt?: string;
+  serviceRecord?: ServiceRecord;
+  closedAt?: string;
+  cancelledAt?: string;
+  escalationsTaken: string[];
+  confirmationSent: boolean;
+  serviceRecordDelivered: boolean;
+  callbackToken?: string;
+  timeline: TimelineEvent[];
+}
+
+/** Time-sortable and safe in an execution name: `sr_` + base36 ms + 10 random hex. */
+export function newRequestId(at: Date): string {
+  return `sr_${at.getTime().toString(36)}${randomBytes(5).toString('hex')}`;
+}
+
+const statusIndexKeys = (tenantId: string, status: RequestStatus, receivedAt: string, requestId: string) => ({
+  gsi1pk: keys.requestsByStatus(tenantId, status),
+  gsi1sk: `${receivedAt}#${requestId}`,
+});
+
+export async function insertRequest(request: StoredRequest): Promise<boolean> {
+  return putNew({
+    ...keys.request(request.tenantId, request.requestId),
+    ...statusIndexKeys(request.tenantId, request.status, request.receivedAt, request.requestId),
+    ...request,
+  });
+}
+
+export async function getRequest(tenantId: string, requestId: string): Promise<StoredRequest | undefined> {
+  const item = await getItem<StoredRequest & Record<string, unknown>>(keys.request(tenantId, requestId));
+  return item ? stripKeys(item) : undefined;
+}
+
+export async function listRequestsByStatus(
+  tenantId: string,
+  status: RequestStatus,
+  limit = 50,
+): Promise<StoredRequest[]> {
+  const { items } = await query<StoredRequest & Record<string, unknown>>({
+    IndexName: 'byStatus',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.requestsByStatus(tenantId, status) },
+    Limit: limit,
+  });
+  return items.map(stripKeys);
+}
+
+function stripKeys(item: StoredRequest & Record<string, unknown>): StoredRequest {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, ...request } = item;
+  return request as StoredRequest;
+}
+
+/**
+ * Moves a request from one of `from` to `to`, setting `fields` and appending `event`, in one
+ * conditional write. Undefined when the request was not in an allowed status (or not found).
+ */
+export async function transitionRequest(
+  current: Pick<StoredRequest, 'tenantId' | 'requestId' | 'receivedAt'>,
+  change: {
+    from: readonly RequestStatus[];
+    to: RequestStatus;
+    fields?: Record<string, unknown>;
+    event: TimelineEvent;
+    extraCondition?: string;
+  },
+): Promise<StoredRequest | undefined> {
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, unknown> = { ':to': change.to, ':event': [change.event] };
+  const sets = ['#status = :to', 'timeline = list_append(timeline, :event)'];
+  Object.assign(values, statusIndexValues(current, change.to));
+  sets.push('gsi1pk = :gsi1pk', 'gsi1sk = :gsi1sk');
+  for (const [field, value] of Object.entries(change.fields ?? {})) {
+    names[`#${field}`] = field;
+    values[`:${field}`] = value;
+    sets.push(`#${field} = :${field}`);
+  }
+  const allowed = change.from.map((status, i) => {
+    values[`:from${i}`] = status;
+    return `:from${i}`;
+  });
+  const condition = [`#status IN (${allowed.join(', ')})`, change.extraCondition]
+    .filter(Boolean)
+    .join(' AND ');
+  const updated = await updateIf<StoredRequest & Record<string, unknown>>(
+    keys.request(current.tenantId, current.requestId),
+    {
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  );
+  return updated ? stripKeys(updated) : undefined;
+}
+
+function statusIndexValues(
+  current: Pick<StoredRequest, 'tenantId' | 'requestId' | 'receivedAt'>,
+  status: RequestStatus,
+) {
+  const index = statusIndexKeys(current.tenantId, status, current.receivedAt, current.requestId);
+  return { ':gsi1pk': index.gsi1pk, ':gsi1sk': index.gsi1sk };
+}
+
+/**
+ * Sets fields and appends an event without a status change, once: `onceFlag` names a
+ * boolean that must still be false (e.g. confirmationSent), `onceKey` a key that must not yet
+ * be in escalationsTaken. Undefined when it was already done.
+ */
+export async function recordStep(
+  tenantId: string,
+  requestId: string,
+  step: {
+    onceFlag?: 'confirmationSent' | 'serviceRecordDelivered';
+    onceEscalation?: string;
+    fields?: Record<string, unknown>;
+    event?: TimelineEvent;
+    requireStatus?: readonly RequestStatus[];
+  },
+): Promise<StoredRequest | undefined> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  const conditions = ['attribute_exists(pk)'];
+  if (step.onceFlag) {
+    names['#flag'] = step.onceFlag;
+    values[':true'] = true;
+    values[':false'] = false;
+    sets.push('#flag = :true');
+    conditions.push('#flag = :false');
+  }
+  if (step.onceEscalation) {
+    values[':escalation'] = step.onceEscalation;
+    values[':escalationList'] = [step.onceEscalation];
+    sets.push('escalationsTaken = list_append(escalationsTaken, :escalationList)');
+    conditions.push('NOT contains(escalationsTaken, :escalation)');
+  }
+  if (step.requireStatus) {
+    names['#status'] = 'status';
+    const allowed = step.requireStatus.map((status, i) => {
+      values[`:status${i}`] = status;
+      return `:status${i}`;
+    });
+    conditions.push(`#status IN (${allowed.join(', ')})`);
+  }
+  for (const [field, value] of Object.entries(step.fields ?? {})) {
+    names[`#${field}`] = field;
+    values[`:${field}`] = value;
+    sets.push(`#${field} = :${field}`);
+  }
+  if (step.event) {
+    values[':event'] = [step.event];
+    sets.push('timeline = list_append(timeline, :event)');
+  }
+  const updated = await updateIf<StoredRequest & Record<string, unknown>>(keys.request(tenantId, requestId), {
+    UpdateExpression: `SET ${sets.join(', ')}`,
+    ConditionExpression: conditions.join(' AND '),
+    ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
+    ExpressionAttributeValues: values,
+  });
+  return updated ? stripKeys(updated) : undefined;
+}

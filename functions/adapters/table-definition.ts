@@ -1,0 +1,28 @@
+/**
+ * The one DynamoDB table, described once. CDK (infra/constructs/data.ts) and the local runtime
+ * (local/dynamodb.ts) both build the table from this, so keys and indexes cannot drift.
+ *
+ * Every partition key begins with `TENANT#<tenantId>`, so no query can cross tenants.
+ */
+export const tableDefinition = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'expiresAt',
+  globalSecondaryIndexes: [
+    /** Requests of a tenant by status, oldest first: `GET /v1/requests?status=`. */
+    { indexName: 'byStatus', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    /** Open work of a tenant by its next deadline: the deadline watch and reports. */
+    { indexName: 'byDeadline', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
+} as const;
+
+export type IndexName = (typeof tableDefinition.globalSecondaryIndexes)[number]['indexName'];
+
+/** The attribute definitions both CreateTable and CloudFormation need (all keys are strings). */
+export function keyAttributeNames(): string[] {
+  return [
+    tableDefinition.partitionKey,
+    tableDefinition.sortKey,
+    ...tableDefinition.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+  ];
+}

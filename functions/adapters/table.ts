@@ -1,0 +1,103 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { config } from './config.ts';
+
+/**
+ * The one DynamoDB access layer. Every write is a conditional single-item operation (no
+ * transactions: dynalite has none, and on AWS they cost twice), so each step's idempotency is
+ * explicit in its condition.
+ */
+const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+});
+
+export type Item = Record<string, unknown>;
+
+/** Key builders: every partition key starts with the tenant, so no query can cross tenants. */
+export const keys = {
+  tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'PROFILE' }),
+  apiKey: (tenantId: string, keyId: string) => ({ pk: `TENANT#${tenantId}`, sk: `APIKEY#${keyId}` }),
+  request: (tenantId: string, requestId: string) => ({
+    pk: `TENANT#${tenantId}#REQUEST#${requestId}`,
+    sk: 'REQUEST',
+  }),
+  requestsByStatus: (tenantId: string, status: string) => `TENANT#${tenantId}#STATUS#${status}`,
+  breach: (tenantId: string, contractId: string, requestId: string, promise: string) => ({
+    pk: `TENANT#${tenantId}#CONTRACT#${contractId}`,
+    sk: `BREACH#${requestId}#${promise}`,
+  }),
+  email: (tenantId: string, idempotencyKey: string) => ({
+    pk: `TENANT#${tenantId}#EMAIL#${idempotencyKey}`,
+    sk: 'EMAIL',
+  }),
+};
+
+export async function getItem<T = Item>(
+  key: { pk: string; sk: string },
+  consistent = true,
+): Promise<T | undefined> {
+  const result = await documentClient.send(
+    new GetCommand({ TableName: config().TABLE_NAME, Key: key, ConsistentRead: consistent }),
+  );
+  return result.Item as T | undefined;
+}
+
+/** Creates an item only if none has its key; false when it already existed. */
+export async function putNew(item: Item & { pk: string; sk: string }): Promise<boolean> {
+  try {
+    await documentClient.send(
+      new PutCommand({
+        TableName: config().TABLE_NAME,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+export async function putItem(item: Item & { pk: string; sk: string }): Promise<void> {
+  await documentClient.send(new PutCommand({ TableName: config().TABLE_NAME, Item: item }));
+}
+
+/**
+ * A conditional update; returns the item after the update, or undefined when the condition
+ * failed (the caller decides whether that is a conflict or an already-done step).
+ */
+export async function updateIf<T = Item>(
+  key: { pk: string; sk: string },
+  update: Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValues'>,
+): Promise<T | undefined> {
+  try {
+    const result = await documentClient.send(
+      new UpdateCommand({ TableName: config().TABLE_NAME, Key: key, ReturnValues: 'ALL_NEW', ...update }),
+    );
+    return result.Attributes as T;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
+}
+
+export async function query<T = Item>(
+  input: Omit<QueryCommandInput, 'TableName'>,
+): Promise<{ items: T[]; cursor?: Record<string, unknown> }> {
+  const result = await documentClient.send(new QueryCommand({ TableName: config().TABLE_NAME, ...input }));
+  return { items: (result.Items ?? []) as T[], cursor: result.LastEvaluatedKey };
+}
+
+export async function deleteItem(key: { pk: string; sk: string }): Promise<void> {
+  await documentClient.send(new DeleteCommand({ TableName: config().TABLE_NAME, Key: key }));
+}

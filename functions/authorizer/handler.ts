@@ -1,0 +1,31 @@
+import middy from '@middy/core';
+import type {
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+} from 'aws-lambda';
+import { parseApiKey, secretMatches } from '../adapters/api-keys.ts';
+import { getApiKey } from '../adapters/tenants.ts';
+
+type Decision = APIGatewaySimpleAuthorizerWithContextResult<Record<string, string>>;
+
+const deny: Decision = { isAuthorized: false, context: {} };
+
+/** HTTP API Lambda authorizer (simple responses): `Authorization: Bearer <api key>`. */
+async function authorize(event: APIGatewayRequestAuthorizerEventV2): Promise<Decision> {
+  const header = event.headers?.authorization ?? event.identitySource?.[0] ?? '';
+  const parsed = parseApiKey(header.replace(/^Bearer\s+/i, '').trim());
+  if (!parsed) return deny;
+  const stored = await getApiKey(parsed.tenantId, parsed.keyId);
+  if (!stored || stored.revokedAt || !secretMatches(parsed.secret, stored)) return deny;
+  return {
+    isAuthorized: true,
+    context: {
+      tenantId: stored.tenantId,
+      keyId: stored.keyId,
+      role: stored.role,
+      staffId: stored.staffId ?? '',
+    },
+  };
+}
+
+export const handler = middy<APIGatewayRequestAuthorizerEventV2, Decision>().handler(authorize);

@@ -1,0 +1,145 @@
+import { type Breach, minutesLate } from '../../domain/breach.ts';
+import type { EscalationLadder } from '../../domain/escalation-ladder.ts';
+import type { Language } from '../../domain/service-request.ts';
+import type { StoredRequest } from '../adapters/requests.ts';
+import { renderEmail } from './layout.ts';
+
+const kindNames: Record<Language, Record<StoredRequest['kind'], string>> = {
+  'zh-CN': {
+    repair: '维修',
+    replacement: '更换',
+    return: '退货',
+    consultation: '使用咨询',
+    technical_support: '技术支持',
+    follow_up_visit: '回访',
+    complaint: '投诉',
+  },
+  en: {
+    repair: 'Repair',
+    replacement: 'Replacement',
+    return: 'Return',
+    consultation: 'Usage consultation',
+    technical_support: 'Technical support',
+    follow_up_visit: 'Follow-up visit',
+    complaint: 'Complaint',
+  },
+};
+
+const promiseNames = {
+  'zh-CN': {
+    response: (h: number) => `${h} 小时内响应（第 6.1.2 条）`,
+    completion: (h: number) => `${h} 小时内完成（第 6.2.1 条）`,
+  },
+  en: {
+    response: (h: number) => `respond within ${h} hours (clause 6.1.2)`,
+    completion: (h: number) => `complete within ${h} hours (clause 6.2.1)`,
+  },
+};
+
+function promiseText(language: Language, request: StoredRequest, promise: Breach['promise']) {
+  const hours = promise === 'response' ? request.terms.responseHours : request.terms.completionHours;
+  return promiseNames[language][promise](hours);
+}
+
+export interface EscalationEmailInput {
+  request: StoredRequest;
+  promise: Breach['promise'];
+  deadline: Date;
+  level: number;
+  ladder: EscalationLadder;
+  assigneeName?: string;
+  now: Date;
+  actions: { acknowledge?: string; takeOver: string };
+  language: Language;
+}
+
+/** To the level's managers: which request, which promise, the deadline, how late, who, the customer's words. */
+export function escalationEmail(input: EscalationEmailInput, to: string[]) {
+  const { request, language } = input;
+  const late = minutesLate({ deadline: input.deadline.toISOString() }, input.now);
+  const levelName =
+    input.level === 0 ? '' : (input.ladder.levels[input.level - 1]?.name ?? `#${input.level}`);
+  const zh = language === 'zh-CN';
+  const warning = input.level === 0;
+  const subject = warning
+    ? zh
+      ? `[即将超时] 服务请求 ${request.requestId}：${promiseText(language, request, input.promise)}`
+      : `[Deadline approaching] Service request ${request.requestId}: ${promiseText(language, request, input.promise)}`
+    : zh
+      ? `[升级 ${levelName}] 服务请求 ${request.requestId} 已超时 ${late} 分钟`
+      : `[Escalation ${levelName}] Service request ${request.requestId} is ${late} minutes late`;
+  const actions = [
+    ...(input.actions.acknowledge
+      ? [{ label: zh ? '确认响应' : 'Acknowledge', url: input.actions.acknowledge }]
+      : []),
+    { label: zh ? '由我接手' : 'Take over', url: input.actions.takeOver },
+  ];
+  return renderEmail(to, {
+    subject,
+    heading: warning
+      ? zh
+        ? '服务期限即将到期'
+        : 'A service deadline is approaching'
+      : zh
+        ? '服务承诺未按时履行'
+        : 'A service promise was missed',
+    rows: [
+      [zh ? '请求' : 'Request', `${request.requestId} (${kindNames[language][request.kind]})`],
+      [zh ? '承诺' : 'Promise', promiseText(language, request, input.promise)],
+      [zh ? '期限' : 'Deadline', input.deadline.toISOString()],
+      [zh ? '超时' : 'Late by', warning ? '-' : zh ? `${late} 分钟` : `${late} minutes`],
+      [zh ? '负责人' : 'Assigned to', input.assigneeName ?? (zh ? '未分配' : 'nobody')],
+      [zh ? '客户' : 'Customer', `${request.customer.name} <${request.customer.email}>`],
+      [zh ? '客户描述' : "Customer's words", request.description],
+    ],
+    actions,
+    footer: zh
+      ? '链接无需登录即可使用，并在一段时间后失效。'
+      : 'These links work without logging in and expire after a while.',
+  });
+}
+
+/** 6.1.2: the need is confirmed with the customer. */
+export function confirmationEmail(request: StoredRequest, language: Language) {
+  const zh = language === 'zh-CN';
+  return renderEmail([request.customer.email], {
+    subject: zh
+      ? `您的服务请求 ${request.requestId} 已受理`
+      : `Your service request ${request.requestId} is confirmed`,
+    heading: zh ? `${request.customer.name}，您好` : `Hello ${request.customer.name}`,
+    paragraphs: [
+      zh
+        ? '我们已收到并确认您的服务需求，将按合同约定的时间为您处理。'
+        : 'We have received and confirmed your service need and will handle it within the time agreed in your contract.',
+    ],
+    rows: [
+      [zh ? '请求编号' : 'Request', request.requestId],
+      [zh ? '服务类型' : 'Service', kindNames[language][request.kind]],
+      [zh ? '您的描述' : 'Your description', request.description],
+    ],
+    footer: zh ? '此邮件由售后服务系统发送。' : 'Sent by the after-sales service system.',
+  });
+}
+
+/** 6.1.4, 6.2.1c: the service record handed to the customer. */
+export function serviceRecordEmail(request: StoredRequest, language: Language) {
+  const record = request.serviceRecord!;
+  const zh = language === 'zh-CN';
+  return renderEmail([request.customer.email], {
+    subject: zh ? `服务记录 ${record.recordNumber}` : `Service record ${record.recordNumber}`,
+    heading: zh ? '服务记录' : 'Service record',
+    rows: [
+      [zh ? '记录编号' : 'Record', record.recordNumber],
+      [zh ? '服务类型' : 'Service', kindNames[language][request.kind]],
+      [zh ? '服务内容' : 'Work done', record.workDone],
+      [zh ? '开始时间' : 'Started', record.startedAt],
+      [zh ? '结束时间' : 'Ended', record.endedAt],
+      [zh ? '服务人员' : 'Staff', record.staff.map((s) => s.name).join(', ')],
+      [
+        zh ? '是否恢复正常使用' : 'Back to normal use',
+        record.restoredToNormalUse ? (zh ? '是' : 'Yes') : zh ? '否' : 'No',
+      ],
+    ],
+    footer: zh ? '本记录签发后不可更改。' : 'This record cannot be changed once issued.',
+  });
+}

@@ -1,0 +1,283 @@
+import middy from '@middy/core';
+import { z } from 'zod';
+import { applyTerms, versionInForce } from '../../domain/contract.ts';
+import { completionReportSchema, issueServiceRecord } from '../../domain/service-record.ts';
+import {
+  canTransition,
+  newServiceRequestSchema,
+  requestStatuses,
+  statusesAllowing,
+} from '../../domain/service-request.ts';
+import { isQualified, requiredSkill } from '../../domain/skills.ts';
+import { breachesOfRequest } from '../adapters/breaches.ts';
+import { now } from '../adapters/clock.ts';
+import { contractVersions } from '../adapters/contracts.ts';
+import {
+  getRequest,
+  insertRequest,
+  listRequestsByStatus,
+  newRequestId,
+  type StoredRequest,
+  transitionRequest,
+} from '../adapters/requests.ts';
+import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
+import {
+  failWaitingWorkflow,
+  resumeWaitingWorkflow,
+  startServiceRequestLifecycle,
+} from '../adapters/workflows.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import {
+  type Caller,
+  callerOf,
+  type HttpEvent,
+  type HttpResult,
+  httpErrors,
+  json,
+  parseJsonBody,
+  parseQuery,
+} from '../shared/http.ts';
+import { requestView } from './request-view.ts';
+
+const dispatchSchema = z.object({
+  technicianId: z.string().min(1).max(80),
+  mode: z.enum(['on_site', 'remote']),
+  scheduledFor: z.iso.datetime({ offset: true }).optional(),
+});
+const cancelSchema = z.object({ reason: z.string().trim().min(1).max(1000) });
+const listQuerySchema = z.object({
+  status: z.enum(requestStatuses).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+const actorOf = (caller: Caller) => caller.staffId ?? `apikey:${caller.keyId}`;
+
+async function tenantOf(caller: Caller): Promise<StoredTenant> {
+  const tenant = await getTenant(caller.tenantId);
+  if (!tenant) throw new NotFoundError('tenant');
+  return tenant;
+}
+
+/** Reads the request of the caller's tenant: another tenant's id is simply not found (no existence leak). */
+async function requestOf(caller: Caller, event: HttpEvent): Promise<StoredRequest> {
+  const requestId = event.pathParameters?.requestId ?? '';
+  const request = await getRequest(caller.tenantId, requestId);
+  if (!request) throw new NotFoundError(`request ${requestId}`);
+  return request;
+}
+
+async function view(request: StoredRequest, tenant: StoredTenant) {
+  const breaches = await breachesOfRequest(request.tenantId, request.terms.contractId, request.requestId);
+  return requestView(request, breaches, tenant.timeZone, now());
+}
+
+function refuseTransition(request: StoredRequest, action: Parameters<typeof statusesAllowing>[0]): never {
+  throw new ConflictError(
+    `Cannot ${action} a request that is ${request.status} (allowed from: ${statusesAllowing(action).join(', ')})`,
+  );
+}
+
+/** Staff entry of a request (a phone call, a counter visit): stored, then its lifecycle starts. */
+async function createRequest(event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  const input = parseJsonBody(event, newServiceRequestSchema);
+  const tenant = await tenantOf(caller);
+  const receivedAt = now();
+  let contract: Awaited<ReturnType<typeof contractVersions>>[number] | undefined;
+  if (input.contractId) {
+    contract = versionInForce(await contractVersions(caller.tenantId, input.contractId), receivedAt);
+    if (!contract)
+      throw new ValidationError('No contract in force', {
+        contractId: ['no version of this contract is in force'],
+      });
+  }
+  if (input.assigneeId && !tenant.staff.some((s) => s.staffId === input.assigneeId)) {
+    throw new ValidationError('Unknown assignee', { assigneeId: ['no staff member has this id'] });
+  }
+  const request: StoredRequest = {
+    tenantId: caller.tenantId,
+    requestId: newRequestId(receivedAt),
+    kind: input.kind,
+    status: 'received',
+    customer: input.customer,
+    orderReference: input.orderReference,
+    productReference: input.productReference,
+    deliveryDate: input.deliveryDate,
+    description: input.description,
+    channel: input.channel,
+    terms: applyTerms(input.kind, contract?.terms.sla ?? tenant.defaultTerms, contract),
+    assigneeId: input.assigneeId,
+    receivedAt: receivedAt.toISOString(),
+    escalationsTaken: [],
+    confirmationSent: false,
+    serviceRecordDelivered: false,
+    timeline: [
+      {
+        at: receivedAt.toISOString(),
+        type: 'received',
+        actor: actorOf(caller),
+        details: { channel: input.channel },
+      },
+    ],
+  };
+  await insertRequest(request);
+  await startServiceRequestLifecycle(request.tenantId, request.requestId);
+  return json(201, await view(request, tenant));
+}
+
+async function acknowledge(event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  const request = await requestOf(caller, event);
+  if (!canTransition('acknowledge', request.status)) refuseTransition(request, 'acknowledge');
+  const at = now().toISOString();
+  const updated = await transitionRequest(request, {
+    from: statusesAllowing('acknowledge'),
+    to: 'acknowledged',
+    fields: { acknowledgedAt: at, acknowledgedBy: actorOf(caller) },
+    event: { at, type: 'acknowledged', actor: actorOf(caller) },
+  });
+  if (!updated)
+    refuseTransition((await getRequest(request.tenantId, request.requestId)) ?? request, 'acknowledge');
+  await resumeWaitingWorkflow(updated.callbackToken, {
+    tenantId: updated.tenantId,
+    requestId: updated.requestId,
+  });
+  return json(200, await view(updated, await tenantOf(caller)));
+}
+
+/** 6.1.3 and 6.2.1a: on-site or remote, by a technician who holds the skill the kind needs. */
+async function dispatch(event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  const input = parseJsonBody(event, dispatchSchema);
+  const [request, tenant] = await Promise.all([requestOf(caller, event), tenantOf(caller)]);
+  const technician = tenant.staff.find(
+    (s) => s.staffId === input.technicianId && s.roles.includes('technician'),
+  );
+  if (!technician)
+    throw new ValidationError('Unknown technician', { technicianId: ['no technician has this id'] });
+  if (!isQualified(technician.skills, request.kind, tenant.requiredSkills)) {
+    const skill = requiredSkill(request.kind, tenant.requiredSkills);
+    throw new ValidationError(
+      `${technician.name} lacks the skill "${skill}" a ${request.kind} request needs`,
+      {
+        technicianId: [`lacks required skill "${skill}"`],
+      },
+    );
+  }
+  if (!canTransition('dispatch', request.status)) refuseTransition(request, 'dispatch');
+  const at = now().toISOString();
+  const updated = await transitionRequest(request, {
+    from: statusesAllowing('dispatch'),
+    to: 'dispatched',
+    fields: {
+      dispatch: {
+        technicianId: technician.staffId,
+        mode: input.mode,
+        scheduledFor: input.scheduledFor,
+        dispatchedAt: at,
+        dispatchedBy: actorOf(caller),
+      },
+      assigneeId: technician.staffId,
+    },
+    event: {
+      at,
+      type: 'dispatched',
+      actor: actorOf(caller),
+      details: { technicianId: technician.staffId, mode: input.mode },
+    },
+  });
+  if (!updated)
+    refuseTransition((await getRequest(request.tenantId, request.requestId)) ?? request, 'dispatch');
+  return json(200, await view(updated, tenant));
+}
+
+/** 6.1.4: completing issues the immutable service record, in the same write as the status change. */
+async function complete(event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  const report = parseJsonBody(event, completionReportSchema);
+  const [request, tenant] = await Promise.all([requestOf(caller, event), tenantOf(caller)]);
+  if (!canTransition('complete', request.status)) refuseTransition(request, 'complete');
+  const staffIds =
+    report.staffIds ??
+    [request.dispatch?.technicianId ?? caller.staffId].filter((id): id is string => Boolean(id));
+  const staff = staffIds.map((id) => tenant.staff.find((s) => s.staffId === id));
+  if (staff.length === 0 || staff.some((s) => s === undefined)) {
+    throw new ValidationError('Who did the work is unknown', {
+      staffIds: ['give the staff ids of who did the work'],
+    });
+  }
+  const at = now();
+  const serviceRecord = issueServiceRecord(
+    request.requestId,
+    report,
+    staff.map((s) => ({ staffId: s!.staffId, name: s!.name })),
+    at,
+  );
+  const updated = await transitionRequest(request, {
+    from: statusesAllowing('complete'),
+    to: 'completed',
+    fields: { completedAt: at.toISOString(), serviceRecord },
+    extraCondition: 'attribute_not_exists(serviceRecord)',
+    event: {
+      at: at.toISOString(),
+      type: 'completed',
+      actor: actorOf(caller),
+      details: { recordNumber: serviceRecord.recordNumber },
+    },
+  });
+  if (!updated)
+    refuseTransition((await getRequest(request.tenantId, request.requestId)) ?? request, 'complete');
+  await resumeWaitingWorkflow(updated.callbackToken, {
+    tenantId: updated.tenantId,
+    requestId: updated.requestId,
+  });
+  return json(200, await view(updated, tenant));
+}
+
+async function cancel(event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  const input = parseJsonBody(event, cancelSchema);
+  const request = await requestOf(caller, event);
+  if (!canTransition('cancel', request.status)) refuseTransition(request, 'cancel');
+  const at = now().toISOString();
+  const updated = await transitionRequest(request, {
+    from: statusesAllowing('cancel'),
+    to: 'cancelled',
+    fields: { cancelledAt: at, cancelReason: input.reason },
+    event: { at, type: 'cancelled', actor: actorOf(caller), details: { reason: input.reason } },
+  });
+  if (!updated)
+    refuseTransition((await getRequest(request.tenantId, request.requestId)) ?? request, 'cancel');
+  await failWaitingWorkflow(updated.callbackToken, 'RequestCancelled', input.reason);
+  return json(200, await view(updated, await tenantOf(caller)));
+}
+
+async function getOne(event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  const [request, tenant] = await Promise.all([requestOf(caller, event), tenantOf(caller)]);
+  return json(200, await view(request, tenant));
+}
+
+async function list(event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  const { status, limit } = parseQuery(event, listQuerySchema);
+  const statuses = status ? [status] : (['received', 'acknowledged', 'dispatched'] as const);
+  const found = (
+    await Promise.all(statuses.map((s) => listRequestsByStatus(caller.tenantId, s, limit)))
+  ).flat();
+  const items = found.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt)).slice(0, limit);
+  return json(200, {
+    items: items.map(({ callbackToken: _t, timeline: _tl, ...summary }) => summary),
+  });
+}
+
+const routeHandlers: Record<string, (event: HttpEvent, caller: Caller) => Promise<HttpResult>> = {
+  'POST /v1/requests': createRequest,
+  'GET /v1/requests': list,
+  'GET /v1/requests/{requestId}': getOne,
+  'POST /v1/requests/{requestId}/acknowledge': acknowledge,
+  'POST /v1/requests/{requestId}/dispatch': dispatch,
+  'POST /v1/requests/{requestId}/complete': complete,
+  'POST /v1/requests/{requestId}/cancel': cancel,
+};
+
+async function route(event: HttpEvent): Promise<HttpResult> {
+  const handle = routeHandlers[event.routeKey];
+  if (!handle) throw new NotFoundError(`route ${event.routeKey}`);
+  return handle(event, callerOf(event));
+}
+
+export const handler = middy<HttpEvent, HttpResult>().use(httpErrors()).handler(route);

@@ -1,0 +1,256 @@
+import middy from '@middy/core';
+import { z } from 'zod';
+import { dueEscalation } from '../../domain/escalation-ladder.ts';
+import {
+  type LifecycleState,
+  type Route,
+  route,
+  scheduleFor,
+  watchedDeadline,
+} from '../../domain/lifecycle.ts';
+import { closeBreach, recordBreach } from '../adapters/breaches.ts';
+import { now } from '../adapters/clock.ts';
+import { sendOnce } from '../adapters/mailer.ts';
+import { getRequest, recordStep, type StoredRequest, transitionRequest } from '../adapters/requests.ts';
+import { signLink } from '../adapters/signed-links.ts';
+import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
+import { failWaitingWorkflow, resumeWaitingWorkflow } from '../adapters/workflows.ts';
+import { confirmationEmail, escalationEmail, serviceRecordEmail } from '../emails/service-request-emails.ts';
+import { isTransientAwsError, NotFoundError, TransientError } from '../shared/errors.ts';
+
+/** The input each Task state of workflows/service-request passes (see its Parameters). */
+const stepInputSchema = z.discriminatedUnion('step', [
+  z.object({ step: z.literal('resume'), tenantId: z.string(), requestId: z.string() }),
+  z.object({ step: z.literal('escalate'), tenantId: z.string(), requestId: z.string() }),
+  z.object({ step: z.literal('confirmNeed'), tenantId: z.string(), requestId: z.string() }),
+  z.object({ step: z.literal('deliverServiceRecord'), tenantId: z.string(), requestId: z.string() }),
+  z.object({ step: z.literal('close'), tenantId: z.string(), requestId: z.string() }),
+  z.object({
+    step: z.literal('awaitCallback'),
+    awaiting: z.enum(['acknowledgement', 'completion']),
+    tenantId: z.string(),
+    requestId: z.string(),
+    taskToken: z.string().min(1),
+  }),
+]);
+type StepInput = z.infer<typeof stepInputSchema>;
+
+/** What every step returns: the ids (always) and, where it decides, the next route. */
+type StepOutput = { tenantId: string; requestId: string } & Partial<Route>;
+
+/** Escalation links stay valid for a week: long enough for a weekend, short enough to matter. */
+const ACTION_LINK_SECONDS = 7 * 24 * 3600;
+
+async function load(
+  tenantId: string,
+  requestId: string,
+): Promise<{ request: StoredRequest; tenant: StoredTenant }> {
+  const [request, tenant] = await Promise.all([getRequest(tenantId, requestId), getTenant(tenantId)]);
+  if (!request || !tenant) throw new NotFoundError(`request ${tenantId}/${requestId}`);
+  return { request, tenant };
+}
+
+export function lifecycleStateOf(request: StoredRequest): LifecycleState {
+  return {
+    status: request.status,
+    receivedAt: request.receivedAt,
+    acknowledgedAt: request.acknowledgedAt,
+    terms: request.terms,
+    assigneeId: request.assigneeId,
+    escalationsTaken: request.escalationsTaken,
+    confirmationSent: request.confirmationSent,
+    serviceRecordDelivered: request.serviceRecordDelivered,
+  };
+}
+
+function routed(request: StoredRequest, tenant: StoredTenant): StepOutput {
+  return {
+    tenantId: request.tenantId,
+    requestId: request.requestId,
+    ...route(lifecycleStateOf(request), tenant.escalationLadder, now()),
+  };
+}
+
+const customerLanguage = (request: StoredRequest, tenant: StoredTenant) =>
+  request.customer.language ?? tenant.language;
+
+const steps = {
+  async resume(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
+    const { request, tenant } = await load(input.tenantId, input.requestId);
+    return routed(request, tenant);
+  },
+
+  /** Stores the task token on the request; if the request already moved on, answers it at once. */
+  async awaitCallback(input: Extract<StepInput, { step: 'awaitCallback' }>): Promise<StepOutput> {
+    const waitingIn =
+      input.awaiting === 'acknowledgement'
+        ? (['received'] as const)
+        : (['acknowledged', 'dispatched'] as const);
+    const stored = await recordStep(input.tenantId, input.requestId, {
+      requireStatus: waitingIn,
+      fields: { callbackToken: input.taskToken },
+    });
+    if (!stored) {
+      const { request } = await load(input.tenantId, input.requestId);
+      const ids = { tenantId: input.tenantId, requestId: input.requestId };
+      if (request.status === 'cancelled')
+        await failWaitingWorkflow(input.taskToken, 'RequestCancelled', 'cancelled by staff');
+      else await resumeWaitingWorkflow(input.taskToken, ids);
+    }
+    return { tenantId: input.tenantId, requestId: input.requestId };
+  },
+
+  /** Takes the earliest due step of the ladder: breach once, email once, mark once. */
+  async escalate(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
+    const { request, tenant } = await load(input.tenantId, input.requestId);
+    const state = lifecycleStateOf(request);
+    const watched = watchedDeadline(state);
+    const at = now();
+    const due = watched
+      ? dueEscalation(scheduleFor(state, tenant.escalationLadder), new Set(state.escalationsTaken), at)
+      : undefined;
+    if (!watched || !due) return routed(request, tenant);
+
+    if (due.level >= 1) {
+      await recordBreach(request.tenantId, {
+        promise: watched.promise,
+        requestId: request.requestId,
+        contractId: request.terms.contractId,
+        deadline: watched.deadline.toISOString(),
+      });
+    }
+    const assignee = tenant.staff.find((s) => s.staffId === request.assigneeId);
+    const recipients =
+      due.level === 0
+        ? assignee
+          ? [assignee.email]
+          : []
+        : tenant.escalationLadder.levels[due.level - 1]!.recipients;
+    const expiresAt = Math.floor(at.getTime() / 1000) + ACTION_LINK_SECONDS;
+    const linkFor = (action: 'acknowledge' | 'takeOver', actor: string) =>
+      signLink({ tenantId: request.tenantId, requestId: request.requestId, action, actor, expiresAt });
+    for (const recipient of recipients) {
+      const email = escalationEmail(
+        {
+          request,
+          promise: watched.promise,
+          deadline: watched.deadline,
+          level: due.level,
+          ladder: tenant.escalationLadder,
+          assigneeName: assignee?.name,
+          now: at,
+          language: tenant.language,
+          actions: {
+            acknowledge: watched.promise === 'response' ? linkFor('acknowledge', recipient) : undefined,
+            takeOver: linkFor('takeOver', recipient),
+          },
+        },
+        [recipient],
+      );
+      await sendOnce(request.tenantId, `escalation:${request.requestId}:${due.key}:${recipient}`, email);
+    }
+    const updated = await recordStep(request.tenantId, request.requestId, {
+      onceEscalation: due.key,
+      event: {
+        at: at.toISOString(),
+        type: due.level === 0 ? 'deadline_approaching' : 'escalated',
+        actor: 'system',
+        details: {
+          promise: watched.promise,
+          level: due.level,
+          recipients,
+          deadline: watched.deadline.toISOString(),
+        },
+      },
+    });
+    return routed(updated ?? (await load(input.tenantId, input.requestId)).request, tenant);
+  },
+
+  /** 6.1.2: the customer hears that the need is confirmed; a response breach is met now. */
+  async confirmNeed(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
+    const { request, tenant } = await load(input.tenantId, input.requestId);
+    if (request.confirmationSent || !['acknowledged', 'dispatched'].includes(request.status))
+      return routed(request, tenant);
+    await sendOnce(
+      request.tenantId,
+      `confirmation:${request.requestId}`,
+      confirmationEmail(request, customerLanguage(request, tenant)),
+    );
+    await closeBreach(
+      request.tenantId,
+      request.terms.contractId,
+      request.requestId,
+      'response',
+      request.acknowledgedAt!,
+    );
+    const updated = await recordStep(request.tenantId, request.requestId, {
+      onceFlag: 'confirmationSent',
+      event: {
+        at: now().toISOString(),
+        type: 'need_confirmed_with_customer',
+        actor: 'system',
+        details: { to: request.customer.email },
+      },
+    });
+    return routed(updated ?? request, tenant);
+  },
+
+  /** 6.1.4: the immutable record goes to the customer; a completion breach is met now. */
+  async deliverServiceRecord(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
+    const { request, tenant } = await load(input.tenantId, input.requestId);
+    if (request.serviceRecordDelivered || !request.serviceRecord)
+      return { tenantId: input.tenantId, requestId: input.requestId };
+    await sendOnce(
+      request.tenantId,
+      `service-record:${request.requestId}`,
+      serviceRecordEmail(request, customerLanguage(request, tenant)),
+    );
+    await closeBreach(
+      request.tenantId,
+      request.terms.contractId,
+      request.requestId,
+      'completion',
+      request.completedAt!,
+    );
+    await recordStep(request.tenantId, request.requestId, {
+      onceFlag: 'serviceRecordDelivered',
+      event: {
+        at: now().toISOString(),
+        type: 'service_record_delivered',
+        actor: 'system',
+        details: { to: request.customer.email },
+      },
+    });
+    return { tenantId: input.tenantId, requestId: input.requestId };
+  },
+
+  async close(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
+    const { request } = await load(input.tenantId, input.requestId);
+    const at = now().toISOString();
+    await transitionRequest(request, {
+      from: ['completed'],
+      to: 'closed',
+      fields: { closedAt: at },
+      event: { at, type: 'closed', actor: 'system' },
+    });
+    return { tenantId: input.tenantId, requestId: input.requestId };
+  },
+};
+
+async function runStep(event: unknown): Promise<StepOutput> {
+  const input = stepInputSchema.parse(event);
+  try {
+    switch (input.step) {
+      case 'awaitCallback':
+        return await steps.awaitCallback(input);
+      default:
+        return await steps[input.step](input);
+    }
+  } catch (error) {
+    // Throttling and 5xx become TransientError, which the workflow retries with backoff.
+    if (isTransientAwsError(error)) throw new TransientError((error as Error).message);
+    throw error;
+  }
+}
+
+export const handler = middy<unknown, StepOutput>().handler(runStep);

@@ -1,0 +1,108 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { ZodType, z } from 'zod';
+import { DomainError, ValidationError } from './errors.ts';
+
+export type HttpEvent = APIGatewayProxyEventV2 & {
+  requestContext: APIGatewayProxyEventV2['requestContext'] & {
+    authorizer?: { lambda?: Record<string, string> };
+  };
+};
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+export function json(statusCode: number, body: unknown): HttpResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(body),
+  };
+}
+
+export function html(statusCode: number, body: string): HttpResult {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-frame-options': 'DENY',
+    },
+    body,
+  };
+}
+
+/** The one error shape of the API: `{ "error": { "code", "message", "fields"? } }`. */
+export function errorBody(code: string, message: string, fields?: Record<string, string[]>) {
+  return { error: { code, message, ...(fields ? { fields } : {}) } };
+}
+
+export function zodFields(error: z.ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const path = issue.path.join('.') || '(body)';
+    fields[path] = [...(fields[path] ?? []), issue.message];
+  }
+  return fields;
+}
+
+/** Parses a JSON body against a schema: malformed JSON is a 400, a wrong shape a 422 with the fields. */
+export function parseJsonBody<T extends ZodType>(event: HttpEvent, schema: T): z.infer<T> {
+  let raw: unknown = {};
+  if (event.body) {
+    const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new DomainError(400, 'MalformedJson', 'The request body is not valid JSON');
+    }
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new ValidationError('The request body is invalid', zodFields(parsed.error));
+  return parsed.data;
+}
+
+export function parseQuery<T extends ZodType>(event: HttpEvent, schema: T): z.infer<T> {
+  const parsed = schema.safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success) throw new ValidationError('The query string is invalid', zodFields(parsed.error));
+  return parsed.data;
+}
+
+/** Maps named errors to their status and shape; anything else is a logged, generic 500. */
+export function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
+  return {
+    onError: async (request) => {
+      const error = request.error;
+      if (error instanceof DomainError) {
+        request.response = json(error.status, errorBody(error.code, error.message, error.fields));
+        return;
+      }
+      console.error(
+        JSON.stringify({
+          level: 'ERROR',
+          message: 'unhandled error',
+          error: String(error),
+          stack: (error as Error)?.stack,
+        }),
+      );
+      request.response = json(500, errorBody('InternalError', 'Something went wrong on our side'));
+    },
+  };
+}
+
+/** Who is calling, as the API key authorizer established it. */
+export interface Caller {
+  tenantId: string;
+  role: 'agent' | 'manager' | 'admin';
+  keyId: string;
+  staffId?: string;
+}
+
+export function callerOf(event: HttpEvent): Caller {
+  const context = event.requestContext.authorizer?.lambda;
+  if (!context?.tenantId) throw new DomainError(401, 'Unauthorized', 'Missing API key');
+  return {
+    tenantId: context.tenantId,
+    role: context.role as Caller['role'],
+    keyId: context.keyId ?? '',
+    staffId: context.staffId || undefined,
+  };
+}

@@ -1,0 +1,55 @@
+import { timers as realTimers } from '@sinonjs/fake-timers';
+
+/**
+ * Counts work in flight in the local runtime (HTTP requests, Lambda invocations), so the
+ * virtual clock can wait for the system to go quiet before it fires the next timer. Without
+ * this, advancing time by 6 hours would fire the level-2 escalation timer before the level-1
+ * step had finished writing, and timers scheduled by that step would be skipped.
+ */
+let inFlight = 0;
+
+export async function tracked<T>(work: () => Promise<T>): Promise<T> {
+  inFlight += 1;
+  try {
+    return await work();
+  } finally {
+    inFlight -= 1;
+  }
+}
+
+const realSetTimeout = realTimers.setTimeout as (callback: () => void, ms: number) => unknown;
+const realSetImmediate = realTimers.setImmediate as (callback: () => void) => unknown;
+
+/** Resolves once nothing has been in flight for a few turns of the real event loop. */
+export async function settled(): Promise<void> {
+  let quietTurns = 0;
+  while (quietTurns < 3) {
+    if (inFlight === 0) {
+      quietTurns += 1;
+      await new Promise<void>((resolve) => realSetImmediate(resolve));
+    } else {
+      quietTurns = 0;
+      await new Promise<void>((resolve) => realSetTimeout(resolve, 1));
+    }
+  }
+}
+
+export { realSetTimeout };
+
+/**
+ * Makes a server's `Date` response header follow the (possibly virtual) global clock. Node
+ * stamps responses with the real time; the AWS SDK compares that with its own clock and,
+ * on any error response, treats a skew of more than a few minutes as a clock problem and
+ * retries after a delay that the virtual clock would never let pass.
+ */
+export function stampResponsesWithClockDate(server: import('node:http').Server): void {
+  const listeners = server.listeners('request') as ((
+    req: unknown,
+    res: import('node:http').ServerResponse,
+  ) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (request, response: import('node:http').ServerResponse) => {
+    response.setHeader('date', new Date().toUTCString());
+    for (const listener of listeners) listener.call(server, request, response);
+  });
+}

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+} from 'aws-lambda';
+import { type RouteSpec, routeKey, routes } from '../functions/routes.ts';
+import { stampResponsesWithClockDate, tracked } from './activity.ts';
+import { invokeFunction } from './lambda.ts';
+
+/** Routes only the local runtime serves (health, the virtual clock): handled outside Lambda. */
+export type LocalRoute = (request: {
+  method: string;
+  path: string;
+  body: string;
+}) => Promise<{ status: number; body: unknown } | undefined>;
+
+interface CompiledRoute {
+  spec: RouteSpec;
+  pattern: RegExp;
+  names: string[];
+}
+
+const compiled: CompiledRoute[] = routes.map((spec) => {
+  const names: string[] = [];
+  const source = spec.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { spec, pattern: new RegExp(`^${source}$`), names };
+});
+
+export function matchRoute(method: string, path: string) {
+  for (const route of compiled) {
+    if (route.spec.method !== method) continue;
+    const match = route.pattern.exec(path);
+    if (match) {
+      const pathParameters = Object.fromEntries(
+        route.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]),
+      );
+      return { spec: route.spec, pathParameters };
+    }
+  }
+  return undefined;
+}
+
+/** API Gateway's payload limit; a larger body never reaches a function. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_PAYLOAD_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.end(text);
+}
+
+/** Turns an HTTP request into the API Gateway HTTP API (payload 2.0) event Lambda receives. */
+export function toApiGatewayEvent(
+  request: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  spec: RouteSpec,
+  pathParameters: Record<string, string>,
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const queryStringParameters = url.searchParams.size > 0 ? Object.fromEntries(url.searchParams) : undefined;
+  const contentType = headers['content-type'] ?? '';
+  const isText = body.length === 0 || /json|text|x-www-form-urlencoded|xml/.test(contentType);
+  const now = Date.now();
+  return {
+    version: '2.0',
+    routeKey: routeKey(spec),
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    queryStringParameters,
+    pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : undefined,
+    body: body.length === 0 ? undefined : isText ? body.toString('utf8') : body.toString('base64'),
+    isBase64Encoded: !isText,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? '127.0.0.1',
+      domainPrefix: 'local',
+      http: {
+        method: spec.method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: routeKey(spec),
+      stage: '$default',
+      time: new Date(now).toUTCString(),
+      timeEpoch: now,
+    },
+  };
+}
+
+export interface LocalHttpApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startHttpApi(port: number, localRoute: LocalRoute): Promise<LocalHttpApi> {
+  const server = createServer((request, response) => {
+    void tracked(async () => {
+      try {
+        const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+        const method = request.method ?? 'GET';
+        const body = await readBody(request);
+        if (body === undefined) return send(response, 413, { message: 'Request Entity Too Large' });
+        const local = await localRoute({ method, path: url.pathname, body: body.toString('utf8') });
+        if (local) return send(response, local.status, local.body);
+
+        const matched = matchRoute(method, url.pathname);
+        if (!matched) return send(response, 404, { message: 'Not Found' });
+        const event = toApiGatewayEvent(request, url, body, matched.spec, matched.pathParameters);
+
+        if (matched.spec.auth === 'apiKey') {
+          // As API Gateway does: no identity source ⇒ 401 without calling the authorizer; denied ⇒ 403.
+          if (!event.headers.authorization) return send(response, 401, { message: 'Unauthorized' });
+          const decision = (await invokeFunction('authorizer', {
+            ...event,
+            type: 'REQUEST',
+            identitySource: [event.headers.authorization],
+          })) as APIGatewaySimpleAuthorizerWithContextResult<Record<string, string>>;
+          if (!decision?.isAuthorized) return send(response, 403, { message: 'Forbidden' });
+          (event.requestContext as unknown as { authorizer: unknown }).authorizer = {
+            lambda: decision.context,
+          };
+        }
+
+        const result = (await invokeFunction(matched.spec.function, event)) as
+          | APIGatewayProxyStructuredResultV2
+          | string;
+        if (typeof result === 'string' || result === null || !('statusCode' in result)) {
+          return send(response, 200, result);
+        }
+        const responseBody = result.isBase64Encoded
+          ? Buffer.from(result.body ?? '', 'base64')
+          : (result.body ?? '');
+        response.writeHead(result.statusCode ?? 200, {
+          'content-type': 'application/json',
+          ...(result.headers as Record<string, string>),
+        });
+        response.end(responseBody);
+      } catch (error) {
+        // What API Gateway answers when the function itself fails.
+        console.error('[http-api] function error', error);
+        send(response, 500, { message: 'Internal Server Error' });
+      }
+    });
+  });
+  stampResponsesWithClockDate(server);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const { port: boundPort } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${boundPort}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { type FunctionName, functionCatalog } from '../functions/catalog.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './stepfunctions/engine.ts';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+const repositoryRoot = resolve(import.meta.dirname, '..');
+const loaded = new Map<FunctionName, Promise<Handler>>();
+
+export const localFunctionArn = (name: FunctionName) =>
+  `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
+
+function load(name: FunctionName): Promise<Handler> {
+  let handler = loaded.get(name);
+  if (!handler) {
+    const url = pathToFileURL(resolve(repositoryRoot, functionCatalog[name].entry)).href;
+    handler = import(url).then((module: { handler: Handler }) => module.handler);
+    loaded.set(name, handler);
+  }
+  return handler;
+}
+
+function lambdaContext(name: FunctionName): Context {
+  const deadline = Date.now() + functionCatalog[name].timeoutSeconds * 1000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: localFunctionArn(name),
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+/** A Lambda error as Step Functions sees it: the error name is the function's errorType. */
+export class LambdaFunctionError extends Error {}
+
+/**
+ * Invokes one of our functions in-process as Lambda would: a JSON event in, a JSON result
+ * out (serialised both ways, so nothing passes by reference that could not on AWS).
+ */
+export async function invokeFunction(name: FunctionName, event: unknown): Promise<unknown> {
+  const handler = await load(name);
+  const payload = JSON.parse(JSON.stringify(event ?? null));
+  const result = await handler(payload, lambdaContext(name));
+  return result === undefined ? null : JSON.parse(JSON.stringify(result));
+}
+
+export function functionNameFromArn(arn: string): FunctionName {
+  const name = arn.split(':function:')[1]?.split(':')[0];
+  if (!name || !(name in functionCatalog)) throw new Error(`No local function for ${arn}`);
+  return name as FunctionName;
+}

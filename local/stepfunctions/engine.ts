@@ -1,0 +1,402 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+
+/** The interpreter's event log entries (its type is not exported). */
+type EventLog = {
+  type: string;
+  timestamp: number;
+  state?: { name: string; type: string; input: unknown; output?: unknown };
+  Error?: string;
+  Cause?: unknown;
+};
+
+import { tracked } from '../activity.ts';
+import {
+  adaptDefinitionForInterpreter,
+  LOCAL_TIMEOUT_FIELD,
+  replaceDeep,
+  TASK_TOKEN_PLACEHOLDER,
+  taskStates,
+} from './aws-parity.ts';
+
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT = '000000000000';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface HistoryEvent {
+  id: number;
+  previousEventId: number;
+  timestamp: number;
+  type: string;
+  details: Record<string, unknown>;
+}
+
+export interface ExecutionRecord {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  startDate: number;
+  stopDate?: number;
+  history: HistoryEvent[];
+}
+
+interface StateMachineRecord {
+  stateMachineArn: string;
+  name: string;
+  definition: string;
+  roleArn: string;
+  creationDate: number;
+}
+
+interface PendingCallback {
+  executionArn: string;
+  resolve: (output: unknown) => void;
+  reject: (error: Error) => void;
+  expiry?: ReturnType<typeof setTimeout>;
+}
+
+/** Invokes a Lambda function of ours in-process; errors carry the function's error name. */
+export type LambdaInvoker = (functionArn: string, payload: unknown) => Promise<unknown>;
+
+/** A Step Functions error as the SDK sees it: `__type` and a message, HTTP 400. */
+export class StepFunctionsError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+/**
+ * The local Step Functions service: state machines, executions with name idempotency, task
+ * tokens, history; runs each execution with aws-local-stepfunctions. Executions are persisted
+ * to a JSON file, and those still RUNNING when the process stopped are started again on the
+ * next start: our workflows are re-entrant, so a restart resumes each lifecycle.
+ */
+export class LocalStepFunctions {
+  private readonly stateMachines = new Map<string, StateMachineRecord>();
+  private readonly executions = new Map<string, ExecutionRecord>();
+  private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
+  private readonly callbacks = new Map<string, PendingCallback>();
+  private readonly finishedTokens = new Set<string>();
+  private stopping = false;
+
+  constructor(
+    private readonly invokeLambda: LambdaInvoker,
+    private readonly persistPath?: string,
+  ) {
+    if (persistPath && existsSync(persistPath)) {
+      const saved = JSON.parse(readFileSync(persistPath, 'utf8')) as { executions: ExecutionRecord[] };
+      for (const execution of saved.executions) this.executions.set(execution.executionArn, execution);
+    }
+  }
+
+  createStateMachine(input: { name: string; definition: string; roleArn?: string }): StateMachineRecord {
+    const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${input.name}`;
+    // Validate now, as AWS does on CreateStateMachine.
+    try {
+      new StateMachine(JSON.parse(input.definition));
+    } catch (error) {
+      throw new StepFunctionsError('InvalidDefinition', (error as Error).message);
+    }
+    const record: StateMachineRecord = {
+      stateMachineArn,
+      name: input.name,
+      definition: input.definition,
+      roleArn: input.roleArn ?? `arn:aws:iam::${LOCAL_ACCOUNT}:role/local`,
+      creationDate: Date.now(),
+    };
+    this.stateMachines.set(stateMachineArn, record);
+    return record;
+  }
+
+  /** After (re)registering state machines: run again every execution left RUNNING by a stop. */
+  resumeRunningExecutions(): number {
+    let resumed = 0;
+    for (const execution of this.executions.values()) {
+      if (execution.status !== 'RUNNING' || this.running.has(execution.executionArn)) continue;
+      if (!this.stateMachines.has(execution.stateMachineArn)) continue;
+      this.appendHistory(execution, 'ExecutionResumedLocally', {});
+      this.run(execution);
+      resumed += 1;
+    }
+    return resumed;
+  }
+
+  startExecution(input: { stateMachineArn: string; name?: string; input?: string }): ExecutionRecord {
+    const machine = this.stateMachines.get(input.stateMachineArn);
+    if (!machine)
+      throw new StepFunctionsError(
+        'StateMachineDoesNotExist',
+        `State machine does not exist: ${input.stateMachineArn}`,
+      );
+    const name = input.name ?? randomBytes(16).toString('hex');
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name))
+      throw new StepFunctionsError('InvalidName', `Invalid Name: '${name}'`);
+    const executionInput = input.input ?? '{}';
+    const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${machine.name}:${name}`;
+    const existing = this.executions.get(executionArn);
+    if (existing) {
+      // AWS: the same name and input while RUNNING is idempotent; anything else is a conflict.
+      if (existing.status === 'RUNNING' && existing.input === executionInput) return existing;
+      throw new StepFunctionsError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+    JSON.parse(executionInput);
+    const execution: ExecutionRecord = {
+      executionArn,
+      stateMachineArn: machine.stateMachineArn,
+      name,
+      status: 'RUNNING',
+      input: executionInput,
+      startDate: Date.now(),
+      history: [],
+    };
+    this.executions.set(executionArn, execution);
+    this.persist();
+    this.run(execution);
+    return execution;
+  }
+
+  describeExecution(executionArn: string): ExecutionRecord {
+    const execution = this.executions.get(executionArn);
+    if (!execution)
+      throw new StepFunctionsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    return execution;
+  }
+
+  listExecutions(stateMachineArn: string, statusFilter?: ExecutionStatus): ExecutionRecord[] {
+    if (!this.stateMachines.has(stateMachineArn)) {
+      throw new StepFunctionsError(
+        'StateMachineDoesNotExist',
+        `State machine does not exist: ${stateMachineArn}`,
+      );
+    }
+    return [...this.executions.values()]
+      .filter((e) => e.stateMachineArn === stateMachineArn && (!statusFilter || e.status === statusFilter))
+      .sort((a, b) => b.startDate - a.startDate);
+  }
+
+  stopExecution(executionArn: string, error?: string, cause?: string): ExecutionRecord {
+    const execution = this.describeExecution(executionArn);
+    if (execution.status === 'RUNNING') {
+      this.finish(execution, 'ABORTED', { error, cause });
+      this.running.get(executionArn)?.abort();
+    }
+    return execution;
+  }
+
+  sendTaskSuccess(taskToken: string, output: string): void {
+    const callback = this.takeCallback(taskToken);
+    callback.resolve(JSON.parse(output));
+  }
+
+  sendTaskFailure(taskToken: string, error?: string, cause?: string): void {
+    const callback = this.takeCallback(taskToken);
+    const failure = new Error(cause ?? '');
+    failure.name = error ?? 'States.TaskFailed';
+    callback.reject(failure);
+  }
+
+  sendTaskHeartbeat(taskToken: string): void {
+    // Our workflows set no HeartbeatSeconds (the interpreter has none); a live token is all AWS checks.
+    if (!this.callbacks.has(taskToken)) this.throwForToken(taskToken);
+  }
+
+  /** Waits for running executions to pause (e.g. on a callback) or end; used on shutdown. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const { abort } of this.running.values()) abort();
+    await Promise.allSettled([...this.running.values()].map((r) => r.done));
+    this.persist();
+  }
+
+  private takeCallback(taskToken: string): PendingCallback {
+    const callback = this.callbacks.get(taskToken);
+    if (!callback) this.throwForToken(taskToken);
+    this.callbacks.delete(taskToken);
+    this.finishedTokens.add(taskToken);
+    if (callback.expiry) clearTimeout(callback.expiry);
+    return callback;
+  }
+
+  private throwForToken(taskToken: string): never {
+    if (this.finishedTokens.has(taskToken)) throw new StepFunctionsError('TaskTimedOut', 'Task Timed Out');
+    throw new StepFunctionsError('InvalidToken', 'Invalid Token');
+  }
+
+  private run(execution: ExecutionRecord): void {
+    const machine = this.stateMachines.get(execution.stateMachineArn)!;
+    const definition = JSON.parse(machine.definition);
+    const stateMachine = new StateMachine(adaptDefinitionForInterpreter(definition));
+    const handlers = Object.fromEntries(
+      [...taskStates(definition)].map(([stateName, state]) => [
+        stateName,
+        (input: unknown) => this.runTask(execution, String(state.Resource), input),
+      ]),
+    );
+    const { abort, result, eventLogs } = stateMachine.run(JSON.parse(execution.input), {
+      overrides: { taskResourceLocalHandlers: handlers as never },
+      noThrowOnAbort: true,
+      context: {
+        Execution: {
+          Id: execution.executionArn,
+          Name: execution.name,
+          StartTime: new Date(execution.startDate).toISOString(),
+        },
+        StateMachine: { Id: machine.stateMachineArn, Name: machine.name },
+        Task: { Token: TASK_TOKEN_PLACEHOLDER },
+      },
+    });
+    const recordEvents = (async () => {
+      for await (const event of eventLogs) this.recordEvent(execution, event as EventLog);
+    })();
+    const done = result.then(
+      (output) => {
+        if (execution.status === 'RUNNING' && !this.stopping) {
+          this.finish(execution, 'SUCCEEDED', { output: JSON.stringify(output) });
+        }
+      },
+      (error: Error) => {
+        if (execution.status !== 'RUNNING' || this.stopping) return;
+        const cause = error instanceof ExecutionError ? (error.cause as Error) : error;
+        const status = error.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
+        this.finish(execution, status, { error: cause.name, cause: cause.message });
+      },
+    );
+    this.running.set(execution.executionArn, {
+      abort,
+      done: Promise.all([done, recordEvents.catch(() => {})]).then(() => {
+        this.running.delete(execution.executionArn);
+      }),
+    });
+  }
+
+  private async runTask(execution: ExecutionRecord, resource: string, rawInput: unknown): Promise<unknown> {
+    const input = { ...(rawInput as Record<string, unknown>) };
+    const timeoutSeconds = input[LOCAL_TIMEOUT_FIELD] as number | undefined;
+    delete input[LOCAL_TIMEOUT_FIELD];
+
+    if (resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
+      return this.runCallbackTask(execution, input, timeoutSeconds);
+    }
+    if (resource === 'arn:aws:states:::lambda:invoke') {
+      const payload = await tracked(() => this.invokeLambda(String(input.FunctionName), input.Payload ?? {}));
+      return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
+    }
+    if (resource.startsWith('arn:aws:lambda:')) {
+      return tracked(() => this.invokeLambda(resource, input));
+    }
+    throw new StepFunctionsError('States.Runtime', `The local runtime does not integrate ${resource}`);
+  }
+
+  private async runCallbackTask(
+    execution: ExecutionRecord,
+    input: Record<string, unknown>,
+    timeoutSeconds: number | undefined,
+  ): Promise<unknown> {
+    const taskToken = randomBytes(48).toString('base64url');
+    const { promise, resolve, reject } = Promise.withResolvers<unknown>();
+    const callback: PendingCallback = { executionArn: execution.executionArn, resolve, reject };
+    if (timeoutSeconds !== undefined) {
+      // Expire the token when the interpreter times the task out, as AWS does (TaskTimedOut).
+      callback.expiry = setTimeout(() => {
+        this.callbacks.delete(taskToken);
+        this.finishedTokens.add(taskToken);
+      }, timeoutSeconds * 1000);
+    }
+    this.callbacks.set(taskToken, callback);
+    const payload = replaceDeep(input.Payload ?? {}, TASK_TOKEN_PLACEHOLDER, taskToken);
+    try {
+      await tracked(() => this.invokeLambda(String(input.FunctionName), payload));
+    } catch (error) {
+      this.callbacks.delete(taskToken);
+      if (callback.expiry) clearTimeout(callback.expiry);
+      throw error;
+    }
+    return promise;
+  }
+
+  private recordEvent(execution: ExecutionRecord, event: EventLog): void {
+    const details: Record<string, unknown> = {};
+    let type: string = event.type;
+    if (event.state) {
+      type = event.type.replace(/^State/, `${event.state.type}State`);
+      details.name = event.state.name;
+      if (event.type === 'StateEntered') details.input = JSON.stringify(event.state.input);
+      if (event.type === 'StateExited') details.output = JSON.stringify(event.state.output ?? null);
+    }
+    if (event.Error !== undefined) {
+      details.error = event.Error;
+      details.cause = String(event.Cause ?? '');
+    }
+    if (
+      event.type === 'ExecutionStarted' ||
+      event.type === 'ExecutionSucceeded' ||
+      event.type === 'ExecutionFailed'
+    ) {
+      return; // recorded by start/finish with AWS's shapes
+    }
+    if (event.type === 'ExecutionAborted' || event.type === 'ExecutionTimeout') return;
+    this.appendHistory(execution, type, details, event.timestamp);
+  }
+
+  private appendHistory(
+    execution: ExecutionRecord,
+    type: string,
+    details: Record<string, unknown>,
+    at = Date.now(),
+  ) {
+    if (execution.history.length === 0) {
+      execution.history.push({
+        id: 1,
+        previousEventId: 0,
+        timestamp: execution.startDate,
+        type: 'ExecutionStarted',
+        details: { input: execution.input },
+      });
+    }
+    const id = execution.history.length + 1;
+    execution.history.push({ id, previousEventId: id - 1, timestamp: at, type, details });
+  }
+
+  private finish(
+    execution: ExecutionRecord,
+    status: Exclude<ExecutionStatus, 'RUNNING'>,
+    outcome: { output?: string; error?: string; cause?: string },
+  ): void {
+    execution.status = status;
+    execution.stopDate = Date.now();
+    Object.assign(execution, outcome);
+    const type = {
+      SUCCEEDED: 'ExecutionSucceeded',
+      FAILED: 'ExecutionFailed',
+      TIMED_OUT: 'ExecutionTimedOut',
+      ABORTED: 'ExecutionAborted',
+    }[status];
+    this.appendHistory(execution, type, outcome);
+    for (const [token, callback] of this.callbacks) {
+      if (callback.executionArn === execution.executionArn) {
+        this.callbacks.delete(token);
+        this.finishedTokens.add(token);
+        if (callback.expiry) clearTimeout(callback.expiry);
+      }
+    }
+    this.persist();
+  }
+
+  private persist(): void {
+    if (!this.persistPath) return;
+    mkdirSync(dirname(this.persistPath), { recursive: true });
+    writeFileSync(this.persistPath, JSON.stringify({ executions: [...this.executions.values()] }));
+  }
+}

@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type LocalRuntime, type RuntimeOptions, startLocalRuntime } from '../../local/runtime.ts';
+
+export interface SentEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+  at: number;
+}
+
+export interface TestRuntime extends LocalRuntime {
+  dataDir: string;
+  /** Calls the HTTP API as the demo tenant's admin key (or another key / none). */
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: { apiKey?: string | null; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any }>;
+  /** Every email the local SES received, oldest first. */
+  mailbox(): Promise<SentEmail[]>;
+  advance(seconds: number): Promise<Date>;
+  /** Stops and deletes the data directory (unless `keepData`). */
+  dispose(options?: { keepData?: boolean }): Promise<void>;
+}
+
+/** A runtime on free ports with a fresh data directory; virtual clock unless told otherwise. */
+export async function startTestRuntime(options: Partial<RuntimeOptions> = {}): Promise<TestRuntime> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'aftersales-test-'));
+  const runtime = await startLocalRuntime({
+    clock: 'virtual',
+    startAt: new Date('2026-03-02T01:00:00.000Z'),
+    ...options,
+    dataDir,
+    ports: { http: 0, dynamodb: 0, ses: 0, stepFunctions: 0 },
+  });
+  return Object.assign(runtime, {
+    dataDir,
+    async api(
+      method: string,
+      path: string,
+      body?: unknown,
+      opts: { apiKey?: string | null; headers?: Record<string, string> } = {},
+    ) {
+      const apiKey = opts.apiKey === undefined ? runtime.demo.apiKey : opts.apiKey;
+      const response = await fetch(`${runtime.urls.api}${path}`, {
+        method,
+        headers: {
+          ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...opts.headers,
+        },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {}
+      await runtime.settled();
+      return { status: response.status, body: parsed as any };
+    },
+    async mailbox() {
+      const response = await fetch(`${runtime.urls.ses}/store`);
+      const store = (await response.json()) as { emails: SentEmail[] };
+      return store.emails;
+    },
+    advance: (seconds: number) => runtime.clock.advance(seconds),
+    async dispose(disposeOptions: { keepData?: boolean } = {}) {
+      await runtime.stop();
+      if (!disposeOptions.keepData) rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
+}

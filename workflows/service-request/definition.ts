@@ -1,0 +1,114 @@
+import { lambdaServiceErrors, type Retrier, type StateMachineDefinition, type TaskState } from '../asl.ts';
+
+/**
+ * The lifecycle of one service request (../../shared/DESIGN.md). One Standard execution per
+ * request, named by the request. Re-entrant: it always starts by reading the stored request
+ * and routing to its phase, with timers computed from stored timestamps.
+ */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: an ASL definition substitution, not a JS template
+export const SERVICE_REQUEST_STEPS = '${ServiceRequestStepsFunctionArn}';
+
+/** Throttling and 5xx of DynamoDB/SES come out of our handler as `TransientError`. */
+const retryTransient: Retrier[] = [
+  {
+    ErrorEquals: [...lambdaServiceErrors, 'TransientError'],
+    IntervalSeconds: 2,
+    MaxAttempts: 6,
+    BackoffRate: 2,
+    MaxDelaySeconds: 60,
+  },
+];
+
+const ids = { 'tenantId.$': '$.tenantId', 'requestId.$': '$.requestId' };
+
+function step(name: string, next: { Next: string } | { End: true }, comment: string): TaskState {
+  return {
+    Type: 'Task',
+    Comment: comment,
+    Resource: SERVICE_REQUEST_STEPS,
+    Parameters: { step: name, ...ids },
+    TimeoutSeconds: 30,
+    Retry: retryTransient,
+    ...next,
+  };
+}
+
+function awaitCallback(awaiting: 'acknowledgement' | 'completion', next: string, comment: string): TaskState {
+  return {
+    Type: 'Task',
+    Comment: comment,
+    Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+    Parameters: {
+      FunctionName: SERVICE_REQUEST_STEPS,
+      Payload: { step: 'awaitCallback', awaiting, ...ids, 'taskToken.$': '$$.Task.Token' },
+    },
+    // The callback's deadline is the next escalation step (or the deadline itself).
+    TimeoutSecondsPath: '$.waitSeconds',
+    Retry: retryTransient,
+    Catch: [
+      { ErrorEquals: ['States.Timeout'], ResultPath: '$.timedOut', Next: 'Escalate missed deadline' },
+      { ErrorEquals: ['RequestCancelled'], ResultPath: '$.cancelled', Next: 'Request cancelled' },
+    ],
+    Next: next,
+  };
+}
+
+export const serviceRequestDefinition: StateMachineDefinition = {
+  Comment:
+    'After-sales service request: respond within the contract hours, dispatch, complete, issue the service record',
+  StartAt: 'Resume where the request is',
+  States: {
+    'Resume where the request is': step(
+      'resume',
+      { Next: 'Route by phase' },
+      'Reads the stored request and returns its phase and the seconds to its next timer',
+    ),
+    'Route by phase': {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.phase', StringEquals: 'awaitAcknowledgement', Next: 'Await acknowledgement' },
+        { Variable: '$.phase', StringEquals: 'awaitCompletion', Next: 'Await completion' },
+        { Variable: '$.phase', StringEquals: 'escalate', Next: 'Escalate missed deadline' },
+        { Variable: '$.phase', StringEquals: 'confirmNeed', Next: 'Confirm need with customer' },
+        { Variable: '$.phase', StringEquals: 'deliverServiceRecord', Next: 'Deliver service record' },
+        { Variable: '$.phase', StringEquals: 'close', Next: 'Close request' },
+        { Variable: '$.phase', StringEquals: 'end', Next: 'Done' },
+      ],
+      Default: 'Unknown phase',
+    },
+    'Await acknowledgement': awaitCallback(
+      'acknowledgement',
+      'Confirm need with customer',
+      'Clause 6.1.2: staff respond and confirm the need; times out at the response deadline or the next escalation step',
+    ),
+    'Escalate missed deadline': step(
+      'escalate',
+      { Next: 'Route by phase' },
+      'Records the breach once and emails the due level of the escalation ladder once',
+    ),
+    'Confirm need with customer': step(
+      'confirmNeed',
+      { Next: 'Route by phase' },
+      'Emails the customer the confirmation of the need (6.1.2) and closes a response breach',
+    ),
+    'Await completion': awaitCallback(
+      'completion',
+      'Deliver service record',
+      'Clause 6.2.1b: complete within the agreed time for the kind; escalates like the response',
+    ),
+    'Deliver service record': step(
+      'deliverServiceRecord',
+      { Next: 'Close request' },
+      'Emails the immutable service record to the customer (6.1.4, 6.2.1c)',
+    ),
+    // The satisfaction survey invitation (clause 7.1) goes between these two states.
+    'Close request': step('close', { End: true }, 'Marks the request closed'),
+    'Request cancelled': { Type: 'Succeed', Comment: 'Staff cancelled the request' },
+    Done: { Type: 'Succeed', Comment: 'Nothing left to do (closed or cancelled before this run)' },
+    'Unknown phase': {
+      Type: 'Fail',
+      Error: 'UnknownPhase',
+      Cause: 'The resume step returned a phase this workflow does not know',
+    },
+  },
+};
