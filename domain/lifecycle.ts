@@ -38,8 +38,12 @@ export interface Route {
   waitSeconds: number;
 }
 
-/** Once the top of the ladder was told, wait for the staff without further timers (re-checked yearly). */
-export const WAIT_WITHOUT_ESCALATION_SECONDS = 365 * 24 * 3600;
+/**
+ * Once the top of the ladder was told, the workflow waits for staff with no further emails,
+ * looking again once a week (three state transitions: cheap, and it keeps every timer far
+ * below the 24.8-day limit of Node's setTimeout that the local interpreter runs on).
+ */
+export const WAIT_WITHOUT_ESCALATION_SECONDS = 7 * 24 * 3600;
 
 /** The deadline being watched in the request's current status, if any. */
 export function watchedDeadline(state: LifecycleState): WatchedDeadline | undefined {

@@ -3,9 +3,9 @@ import { now } from '../adapters/clock.ts';
 import { getRequest, recordStep, type StoredRequest, transitionRequest } from '../adapters/requests.ts';
 import { type LinkClaims, verifyLinkToken } from '../adapters/signed-links.ts';
 import { getTenant } from '../adapters/tenants.ts';
-import { resumeWaitingWorkflow } from '../adapters/workflows.ts';
 import { escapeHtml } from '../emails/layout.ts';
 import { type HttpEvent, type HttpResult, html, httpErrors } from '../shared/http.ts';
+import { wakeLifecycle } from '../shared/lifecycle-route.ts';
 
 /**
  * The "email-driven" part: a manager acts from an escalation email without logging in.
@@ -46,6 +46,7 @@ async function act(claims: LinkClaims, request: StoredRequest): Promise<HttpResu
       event: { at, type: 'taken_over', actor, details: { via: 'email link' } },
     });
     if (!updated) return page(409, 'Nothing to take over', `The request is already ${request.status}.`);
+    if (updated.status !== 'received' && tenant) await wakeLifecycle(updated, tenant, now());
   }
   if (updated.status === 'received') {
     const acknowledged = await transitionRequest(updated, {
@@ -55,10 +56,7 @@ async function act(claims: LinkClaims, request: StoredRequest): Promise<HttpResu
       event: { at, type: 'acknowledged', actor, details: { via: 'email link' } },
     });
     if (acknowledged) {
-      await resumeWaitingWorkflow(acknowledged.callbackToken, {
-        tenantId: acknowledged.tenantId,
-        requestId: acknowledged.requestId,
-      });
+      if (tenant) await wakeLifecycle(acknowledged, tenant, now());
       return page(
         200,
         'Acknowledged',

@@ -21,11 +21,7 @@ import {
   transitionRequest,
 } from '../adapters/requests.ts';
 import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
-import {
-  failWaitingWorkflow,
-  resumeWaitingWorkflow,
-  startServiceRequestLifecycle,
-} from '../adapters/workflows.ts';
+import { failWaitingWorkflow, startServiceRequestLifecycle } from '../adapters/workflows.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import {
   type Caller,
@@ -37,6 +33,7 @@ import {
   parseJsonBody,
   parseQuery,
 } from '../shared/http.ts';
+import { wakeLifecycle } from '../shared/lifecycle-route.ts';
 import { requestView } from './request-view.ts';
 
 const dispatchSchema = z.object({
@@ -136,11 +133,9 @@ async function acknowledge(event: HttpEvent, caller: Caller): Promise<HttpResult
   });
   if (!updated)
     refuseTransition((await getRequest(request.tenantId, request.requestId)) ?? request, 'acknowledge');
-  await resumeWaitingWorkflow(updated.callbackToken, {
-    tenantId: updated.tenantId,
-    requestId: updated.requestId,
-  });
-  return json(200, await view(updated, await tenantOf(caller)));
+  const tenant = await tenantOf(caller);
+  await wakeLifecycle(updated, tenant, now());
+  return json(200, await view(updated, tenant));
 }
 
 /** 6.1.3 and 6.2.1a: on-site or remote, by a technician who holds the skill the kind needs. */
@@ -185,6 +180,8 @@ async function dispatch(event: HttpEvent, caller: Caller): Promise<HttpResult> {
   });
   if (!updated)
     refuseTransition((await getRequest(request.tenantId, request.requestId)) ?? request, 'dispatch');
+  // The assignee changed: the workflow re-plans its timers (the approaching-deadline warning).
+  await wakeLifecycle(updated, tenant, now());
   return json(200, await view(updated, tenant));
 }
 
@@ -223,10 +220,7 @@ async function complete(event: HttpEvent, caller: Caller): Promise<HttpResult> {
   });
   if (!updated)
     refuseTransition((await getRequest(request.tenantId, request.requestId)) ?? request, 'complete');
-  await resumeWaitingWorkflow(updated.callbackToken, {
-    tenantId: updated.tenantId,
-    requestId: updated.requestId,
-  });
+  await wakeLifecycle(updated, tenant, now());
   return json(200, await view(updated, tenant));
 }
 

@@ -17,6 +17,7 @@ import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
 import { failWaitingWorkflow, resumeWaitingWorkflow } from '../adapters/workflows.ts';
 import { confirmationEmail, escalationEmail, serviceRecordEmail } from '../emails/service-request-emails.ts';
 import { isTransientAwsError, NotFoundError, TransientError } from '../shared/errors.ts';
+import { lifecycleStateOf, routeOf } from '../shared/lifecycle-route.ts';
 
 /** The input each Task state of workflows/service-request passes (see its Parameters). */
 const stepInputSchema = z.discriminatedUnion('step', [
@@ -50,25 +51,8 @@ async function load(
   return { request, tenant };
 }
 
-export function lifecycleStateOf(request: StoredRequest): LifecycleState {
-  return {
-    status: request.status,
-    receivedAt: request.receivedAt,
-    acknowledgedAt: request.acknowledgedAt,
-    terms: request.terms,
-    assigneeId: request.assigneeId,
-    escalationsTaken: request.escalationsTaken,
-    confirmationSent: request.confirmationSent,
-    serviceRecordDelivered: request.serviceRecordDelivered,
-  };
-}
-
 function routed(request: StoredRequest, tenant: StoredTenant): StepOutput {
-  return {
-    tenantId: request.tenantId,
-    requestId: request.requestId,
-    ...route(lifecycleStateOf(request), tenant.escalationLadder, now()),
-  };
+  return routeOf(request, tenant, now());
 }
 
 const customerLanguage = (request: StoredRequest, tenant: StoredTenant) =>
@@ -91,11 +75,10 @@ const steps = {
       fields: { callbackToken: input.taskToken },
     });
     if (!stored) {
-      const { request } = await load(input.tenantId, input.requestId);
-      const ids = { tenantId: input.tenantId, requestId: input.requestId };
+      const { request, tenant } = await load(input.tenantId, input.requestId);
       if (request.status === 'cancelled')
         await failWaitingWorkflow(input.taskToken, 'RequestCancelled', 'cancelled by staff');
-      else await resumeWaitingWorkflow(input.taskToken, ids);
+      else await resumeWaitingWorkflow(input.taskToken, routed(request, tenant));
     }
     return { tenantId: input.tenantId, requestId: input.requestId };
   },
@@ -110,6 +93,19 @@ const steps = {
       ? dueEscalation(scheduleFor(state, tenant.escalationLadder), new Set(state.escalationsTaken), at)
       : undefined;
     if (!watched || !due) return routed(request, tenant);
+    if (due.level === 0 && at >= watched.deadline) {
+      // Too late to warn: the deadline itself has passed and the ladder takes over.
+      const updated = await recordStep(request.tenantId, request.requestId, {
+        onceEscalation: due.key,
+        event: {
+          at: at.toISOString(),
+          type: 'warning_skipped',
+          actor: 'system',
+          details: { promise: watched.promise },
+        },
+      });
+      return routed(updated ?? (await load(input.tenantId, input.requestId)).request, tenant);
+    }
 
     if (due.level >= 1) {
       await recordBreach(request.tenantId, {

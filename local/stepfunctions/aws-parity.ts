@@ -8,8 +8,13 @@
 export const TASK_TOKEN_PLACEHOLDER = '__LOCAL_TASK_TOKEN__';
 /** Carries a TimeoutSecondsPath value read from the state input into the handler's input. */
 export const LOCAL_TIMEOUT_FIELD = '__localTimeoutSeconds';
-/** AWS's default Task timeout; the interpreter's default is 60 s. */
-export const AWS_DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
+/**
+ * AWS's default Task timeout is 99,999,999 s and the interpreter's is 60 s; the interpreter
+ * also runs timeouts on setTimeout, which fires at once for anything above 2^31-1 ms. So the
+ * local runtime uses the longest timeout setTimeout can hold (24.8 days) where AWS would
+ * use its default.
+ */
+export const AWS_DEFAULT_TASK_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
 type Json = Record<string, unknown>;
 
@@ -47,6 +52,9 @@ function adaptTask(state: Json): void {
     state.TimeoutSecondsPath = `$.${LOCAL_TIMEOUT_FIELD}`;
   }
   if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) {
+    state.TimeoutSeconds = AWS_DEFAULT_TASK_TIMEOUT_SECONDS;
+  }
+  if (typeof state.TimeoutSeconds === 'number' && state.TimeoutSeconds > AWS_DEFAULT_TASK_TIMEOUT_SECONDS) {
     state.TimeoutSeconds = AWS_DEFAULT_TASK_TIMEOUT_SECONDS;
   }
 }

@@ -33,7 +33,12 @@ function step(name: string, next: { Next: string } | { End: true }, comment: str
   };
 }
 
-function awaitCallback(awaiting: 'acknowledgement' | 'completion', next: string, comment: string): TaskState {
+/**
+ * Waits for staff. Any change staff make (acknowledge, dispatch, take over, complete) answers
+ * the token with the request's new route, so the workflow goes straight to "Route by phase":
+ * one way back in, whatever happened, and no extra read.
+ */
+function awaitCallback(awaiting: 'acknowledgement' | 'completion', comment: string): TaskState {
   return {
     Type: 'Task',
     Comment: comment,
@@ -49,7 +54,7 @@ function awaitCallback(awaiting: 'acknowledgement' | 'completion', next: string,
       { ErrorEquals: ['States.Timeout'], ResultPath: '$.timedOut', Next: 'Escalate missed deadline' },
       { ErrorEquals: ['RequestCancelled'], ResultPath: '$.cancelled', Next: 'Request cancelled' },
     ],
-    Next: next,
+    Next: 'Route by phase',
   };
 }
 
@@ -78,7 +83,6 @@ export const serviceRequestDefinition: StateMachineDefinition = {
     },
     'Await acknowledgement': awaitCallback(
       'acknowledgement',
-      'Confirm need with customer',
       'Clause 6.1.2: staff respond and confirm the need; times out at the response deadline or the next escalation step',
     ),
     'Escalate missed deadline': step(
@@ -93,7 +97,6 @@ export const serviceRequestDefinition: StateMachineDefinition = {
     ),
     'Await completion': awaitCallback(
       'completion',
-      'Deliver service record',
       'Clause 6.2.1b: complete within the agreed time for the kind; escalates like the response',
     ),
     'Deliver service record': step(

@@ -1,0 +1,38 @@
+import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { serviceRequestExecutionName } from '../../functions/adapters/workflows.ts';
+import type { SentEmail, TestRuntime } from './runtime.ts';
+
+export const repairRequest = (overrides: Record<string, unknown> = {}) => ({
+  kind: 'repair',
+  customer: { name: 'Zhang San', email: 'zhang.san@customer.example' },
+  orderReference: 'ORDER-1001',
+  productReference: 'Air purifier X2',
+  deliveryDate: '2026-01-10',
+  description: 'The fan makes a grinding noise',
+  channel: 'phone',
+  ...overrides,
+});
+
+export function emailsAbout(emails: SentEmail[], requestId: string): SentEmail[] {
+  return emails.filter((e) => e.subject.includes(requestId) || (e.body.text ?? '').includes(requestId));
+}
+
+export const recipients = (emails: SentEmail[]) => emails.map((e) => e.destination.to.join(','));
+
+export async function executionHistory(runtime: TestRuntime, requestId: string) {
+  const sfn = new SFNClient({
+    endpoint: runtime.urls.stepFunctions,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const executionArn = `${runtime.stateMachineArns.serviceRequest.replace(':stateMachine:', ':execution:')}:${serviceRequestExecutionName('demo', requestId)}`;
+  const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+  return { executionArn, events: events ?? [], sfn };
+}
+
+export const completionReport = (start: Date, end: Date) => ({
+  workDone: 'Replaced the fan bearing and cleaned the filter',
+  startedAt: start.toISOString(),
+  endedAt: end.toISOString(),
+  restoredToNormalUse: true,
+});

@@ -1,0 +1,256 @@
+import { DescribeExecutionCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  completionReport,
+  emailsAbout,
+  executionHistory,
+  recipients,
+  repairRequest,
+} from '../support/lifecycle.ts';
+import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+
+const HOUR = 3600;
+let runtime: TestRuntime;
+
+beforeAll(async () => {
+  runtime = await startTestRuntime();
+});
+afterAll(async () => {
+  await runtime.dispose();
+});
+
+async function createRequest(overrides: Record<string, unknown> = {}) {
+  const created = await runtime.api('POST', '/v1/requests', repairRequest(overrides));
+  expect(created.status).toBe(201);
+  return created.body as {
+    requestId: string;
+    receivedAt: string;
+    deadlines: { response: string; completion: string };
+  };
+}
+
+async function mailAbout(requestId: string) {
+  return emailsAbout(await runtime.mailbox(), requestId);
+}
+
+describe('service-request lifecycle', () => {
+  it('runs an on-time request from receipt to a closed request with a service record, in about a dozen transitions', async () => {
+    const { requestId } = await createRequest();
+    await runtime.advance(30 * 60);
+    expect((await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`)).status).toBe(200);
+
+    const confirmation = (await mailAbout(requestId)).filter((e) =>
+      e.destination.to.includes('zhang.san@customer.example'),
+    );
+    expect(confirmation).toHaveLength(1);
+    expect(confirmation[0]!.subject).toBe(`您的服务请求 ${requestId} 已受理`);
+
+    const dispatched = await runtime.api('POST', `/v1/requests/${requestId}/dispatch`, {
+      technicianId: 'tech-wang',
+      mode: 'on_site',
+    });
+    expect(dispatched.status).toBe(200);
+    expect(dispatched.body.status).toBe('dispatched');
+
+    const start = new Date(Date.now());
+    await runtime.advance(5 * HOUR);
+    const completed = await runtime.api(
+      'POST',
+      `/v1/requests/${requestId}/complete`,
+      completionReport(start, new Date(Date.now())),
+    );
+    expect(completed.status).toBe(200);
+    expect(completed.body.serviceRecord).toMatchObject({
+      recordNumber: `SR-${requestId}`,
+      restoredToNormalUse: true,
+      staff: [{ staffId: 'tech-wang', name: 'Wang Wei' }],
+    });
+
+    const request = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
+    expect(request.status).toBe('closed');
+    expect(request.breaches).toEqual([]);
+    expect(request.warranty).toEqual({ applies: true, coveredUntil: '2027-01-10', inWarranty: true });
+    expect(request.timeline.map((e: { type: string }) => e.type)).toEqual([
+      'received',
+      'acknowledged',
+      'need_confirmed_with_customer',
+      'dispatched',
+      'completed',
+      'service_record_delivered',
+      'closed',
+    ]);
+
+    const mail = await mailAbout(requestId);
+    expect(recipients(mail)).toEqual(['zhang.san@customer.example', 'zhang.san@customer.example']);
+    const record = mail[1]!;
+    expect(record.subject).toBe(`服务记录 SR-${requestId}`);
+    expect(record.body.text).toContain('Replaced the fan bearing');
+    expect(record.body.text).toContain('是否恢复正常使用: 是');
+
+    const { events, sfn, executionArn } = await executionHistory(runtime, requestId);
+    expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('SUCCEEDED');
+    const transitions = events.filter((e) => e.type?.endsWith('StateEntered')).length;
+    expect(transitions).toBeLessThanOrEqual(12);
+  });
+
+  it('escalates to level 1 at exactly 2 hours, to level 2 two hours later, and stops when acknowledged', async () => {
+    const { requestId } = await createRequest({ description: 'Will not turn on <b>at all</b>' });
+
+    await runtime.advance(2 * HOUR - 1);
+    expect(await mailAbout(requestId)).toEqual([]);
+
+    await runtime.advance(1);
+    const level1 = await mailAbout(requestId);
+    expect(recipients(level1)).toEqual(['team-lead@demo.example']);
+    expect(level1[0]!.subject).toContain('[升级 Team lead]');
+    expect(level1[0]!.body.text).toContain('2 小时内响应');
+    expect(level1[0]!.body.html).toContain('Will not turn on &#60;b&#62;at all&#60;/b&#62;');
+    expect(level1[0]!.body.html).not.toContain('<b>at all</b>');
+
+    const afterLevel1 = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
+    expect(afterLevel1.breaches).toMatchObject([{ promise: 'response', open: true, minutesLate: 0 }]);
+
+    await runtime.advance(2 * HOUR - 1);
+    expect(recipients(await mailAbout(requestId))).toEqual(['team-lead@demo.example']);
+    await runtime.advance(1);
+    expect(recipients(await mailAbout(requestId))).toEqual([
+      'team-lead@demo.example',
+      'head-of-service@demo.example',
+    ]);
+
+    await runtime.advance(15 * 60);
+    expect((await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`)).status).toBe(200);
+    await runtime.advance(10 * HOUR);
+
+    const mail = await mailAbout(requestId);
+    expect(recipients(mail)).toEqual([
+      'team-lead@demo.example',
+      'head-of-service@demo.example',
+      'zhang.san@customer.example',
+    ]);
+    const request = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
+    expect(request.breaches).toMatchObject([{ promise: 'response', open: false, minutesLate: 135 }]);
+  });
+
+  it('escalates a missed completion deadline and records the breach as met when the work is completed', async () => {
+    const { requestId } = await createRequest();
+    await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
+    await runtime.api('POST', `/v1/requests/${requestId}/dispatch`, {
+      technicianId: 'tech-wang',
+      mode: 'remote',
+    });
+
+    // Dispatch made Wang Wei the assignee: he is warned at 75% of the 72-hour window.
+    await runtime.advance(54 * HOUR);
+    expect(recipients(await mailAbout(requestId))).toEqual([
+      'zhang.san@customer.example',
+      'wang.wei@demo.example',
+    ]);
+    await runtime.advance(18 * HOUR - 1);
+    expect(recipients(await mailAbout(requestId))).toHaveLength(2);
+    await runtime.advance(1);
+    const mail = await mailAbout(requestId);
+    expect(recipients(mail)).toEqual([
+      'zhang.san@customer.example',
+      'wang.wei@demo.example',
+      'team-lead@demo.example',
+    ]);
+    expect(mail[2]!.body.text).toContain('72 小时内完成');
+    expect(mail[2]!.body.text).toContain('Wang Wei');
+
+    await runtime.advance(HOUR);
+    const start = new Date(Date.now() - HOUR * 1000);
+    await runtime.api(
+      'POST',
+      `/v1/requests/${requestId}/complete`,
+      completionReport(start, new Date(Date.now())),
+    );
+    const request = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
+    expect(request.status).toBe('closed');
+    expect(request.breaches).toMatchObject([{ promise: 'completion', open: false, minutesLate: 60 }]);
+  });
+
+  it('ignores duplicate callbacks: a second acknowledge is a conflict and a replayed task token changes nothing', async () => {
+    const { requestId } = await createRequest();
+    const { sfn } = await executionHistory(runtime, requestId);
+    const token = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
+    expect(token.callbackToken).toBeUndefined();
+
+    expect((await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`)).status).toBe(200);
+    const second = await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
+    expect(second.status).toBe(409);
+    expect(second.body.error.code).toBe('Conflict');
+
+    // A stale token (the acknowledgement wait already ended) is refused by Step Functions.
+    const { events } = await executionHistory(runtime, requestId);
+    expect(events.some((e) => e.stateEnteredEventDetails?.name === 'Await completion')).toBe(true);
+    await expect(
+      sfn.send(new SendTaskSuccessCommand({ taskToken: 'not-a-live-token', output: '{}' })),
+    ).rejects.toThrow();
+
+    await runtime.advance(60);
+    const mail = await mailAbout(requestId);
+    expect(recipients(mail)).toEqual(['zhang.san@customer.example']);
+  });
+
+  it('rejects dispatching a technician without the skill the request needs', async () => {
+    const { requestId } = await createRequest();
+    await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
+    const rejected = await runtime.api('POST', `/v1/requests/${requestId}/dispatch`, {
+      technicianId: 'tech-zhao',
+      mode: 'on_site',
+    });
+    expect(rejected.status).toBe(422);
+    expect(rejected.body.error.fields.technicianId[0]).toContain('repair');
+    expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.status).toBe('acknowledged');
+  });
+
+  it('warns the assignee when 75% of the response window has passed', async () => {
+    const { requestId } = await createRequest({ assigneeId: 'agent-li' });
+    await runtime.advance(90 * 60 - 1);
+    expect(await mailAbout(requestId)).toEqual([]);
+    await runtime.advance(1);
+    const mail = await mailAbout(requestId);
+    expect(recipients(mail)).toEqual(['li.na@demo.example']);
+    expect(mail[0]!.subject).toContain('[即将超时]');
+    await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
+  });
+
+  it('lets a manager acknowledge from the escalation email without logging in', async () => {
+    const { requestId } = await createRequest();
+    await runtime.advance(2 * HOUR);
+    const escalation = (await mailAbout(requestId))[0]!;
+    const link = /(http:\/\/[^\s]+\/a\/[^\s]+)/.exec(escalation.body.text!.split('确认响应: ')[1] ?? '')?.[1];
+    expect(link).toBeDefined();
+
+    const page = await fetch(link!);
+    expect(page.status).toBe(200);
+    expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.status).toBe('received');
+
+    const acted = await fetch(link!, { method: 'POST' });
+    expect(acted.status).toBe(200);
+    await runtime.settled();
+    const request = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
+    expect(request.status).toBe('acknowledged');
+    expect(request.acknowledgedBy).toBe('lead-chen');
+    expect(recipients(await mailAbout(requestId))).toEqual([
+      'team-lead@demo.example',
+      'zhang.san@customer.example',
+    ]);
+
+    expect((await fetch(`${link!.slice(0, -3)}xyz`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('ends the lifecycle when staff cancel, with no escalation afterwards', async () => {
+    const { requestId } = await createRequest();
+    const cancelled = await runtime.api('POST', `/v1/requests/${requestId}/cancel`, {
+      reason: 'Customer solved it',
+    });
+    expect(cancelled.status).toBe(200);
+    await runtime.advance(5 * HOUR);
+    expect(await mailAbout(requestId)).toEqual([]);
+    const { events, sfn, executionArn } = await executionHistory(runtime, requestId);
+    expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('SUCCEEDED');
+    expect(events.some((e) => e.stateEnteredEventDetails?.name === 'Request cancelled')).toBe(true);
+  });
+});
