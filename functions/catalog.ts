@@ -8,46 +8,82 @@ export interface FunctionSpec {
   description: string;
   timeoutSeconds: number;
   uses: {
-    table: 'read' | 'readWrite';
+    /** The DynamoDB actions its code calls, granted on the table and its indexes only. */
+    table: readonly TableAction[];
     sendsEmail: boolean;
     /** Step Functions calls it makes: start executions of these workflows, answer task tokens. */
     startsWorkflows: readonly WorkflowName[];
-    answersTaskTokens: boolean;
+    taskResponses: readonly ('states:SendTaskSuccess' | 'states:SendTaskFailure')[];
+    /** Signs or verifies email links (reads the signing secret from SSM on AWS). */
+    signsLinks: boolean;
   };
 }
 
 export type WorkflowName = 'serviceRequest';
+
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:Query';
+
+const readWrite: readonly TableAction[] = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:Query',
+];
 
 export const functionCatalog = {
   authorizer: {
     entry: 'functions/authorizer/handler.ts',
     description: 'HTTP API Lambda authorizer: tenant API keys (Bearer)',
     timeoutSeconds: 5,
-    uses: { table: 'read', sendsEmail: false, startsWorkflows: [], answersTaskTokens: false },
+    uses: {
+      table: ['dynamodb:GetItem'],
+      sendsEmail: false,
+      startsWorkflows: [],
+      taskResponses: [],
+      signsLinks: false,
+    },
   },
   requestsApi: {
     entry: 'functions/requests-api/handler.ts',
     description: 'Staff actions on service requests: create, read, acknowledge, dispatch, complete, cancel',
     timeoutSeconds: 15,
     uses: {
-      table: 'readWrite',
+      table: readWrite,
       sendsEmail: false,
       startsWorkflows: ['serviceRequest'],
-      answersTaskTokens: true,
+      taskResponses: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+      signsLinks: false,
     },
   },
   actionLinks: {
     entry: 'functions/action-links/handler.ts',
     description: 'Signed links in escalation emails: acknowledge or take over without logging in',
     timeoutSeconds: 15,
-    uses: { table: 'readWrite', sendsEmail: false, startsWorkflows: [], answersTaskTokens: true },
+    uses: {
+      table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      sendsEmail: false,
+      startsWorkflows: [],
+      taskResponses: ['states:SendTaskSuccess'],
+      signsLinks: true,
+    },
   },
   serviceRequestSteps: {
     entry: 'functions/service-request-steps/handler.ts',
     description:
       'Task steps of the service-request workflow: resume, await, escalate, confirm, record, close',
     timeoutSeconds: 30,
-    uses: { table: 'readWrite', sendsEmail: true, startsWorkflows: [], answersTaskTokens: true },
+    uses: {
+      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      sendsEmail: true,
+      startsWorkflows: [],
+      taskResponses: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+      signsLinks: true,
+    },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -119,54 +119,62 @@ export interface LocalHttpApi {
 }
 
 export async function startHttpApi(port: number, localRoute: LocalRoute): Promise<LocalHttpApi> {
+  const serveFunctionRoute = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    method: string,
+    body: Buffer,
+  ) => {
+    const matched = matchRoute(method, url.pathname);
+    if (!matched) return send(response, 404, { message: 'Not Found' });
+    const event = toApiGatewayEvent(request, url, body, matched.spec, matched.pathParameters);
+
+    if (matched.spec.auth === 'apiKey') {
+      // As API Gateway does: no identity source ⇒ 401 without calling the authorizer; denied ⇒ 403.
+      if (!event.headers.authorization) return send(response, 401, { message: 'Unauthorized' });
+      const decision = (await invokeFunction('authorizer', {
+        ...event,
+        type: 'REQUEST',
+        identitySource: [event.headers.authorization],
+      })) as APIGatewaySimpleAuthorizerWithContextResult<Record<string, string>>;
+      if (!decision?.isAuthorized) return send(response, 403, { message: 'Forbidden' });
+      (event.requestContext as unknown as { authorizer: unknown }).authorizer = { lambda: decision.context };
+    }
+
+    const result = (await invokeFunction(matched.spec.function, event)) as
+      | APIGatewayProxyStructuredResultV2
+      | string;
+    if (typeof result === 'string' || result === null || !('statusCode' in result)) {
+      return send(response, 200, result);
+    }
+    const responseBody = result.isBase64Encoded
+      ? Buffer.from(result.body ?? '', 'base64')
+      : (result.body ?? '');
+    response.writeHead(result.statusCode ?? 200, {
+      'content-type': 'application/json',
+      ...(result.headers as Record<string, string>),
+    });
+    response.end(responseBody);
+  };
+
   const server = createServer((request, response) => {
-    void tracked(async () => {
+    void (async () => {
       try {
         const url = new URL(request.url ?? '/', 'http://127.0.0.1');
         const method = request.method ?? 'GET';
         const body = await readBody(request);
         if (body === undefined) return send(response, 413, { message: 'Request Entity Too Large' });
+        // Local routes are not tracked: advancing the clock waits for tracked work to finish.
         const local = await localRoute({ method, path: url.pathname, body: body.toString('utf8') });
         if (local) return send(response, local.status, local.body);
-
-        const matched = matchRoute(method, url.pathname);
-        if (!matched) return send(response, 404, { message: 'Not Found' });
-        const event = toApiGatewayEvent(request, url, body, matched.spec, matched.pathParameters);
-
-        if (matched.spec.auth === 'apiKey') {
-          // As API Gateway does: no identity source ⇒ 401 without calling the authorizer; denied ⇒ 403.
-          if (!event.headers.authorization) return send(response, 401, { message: 'Unauthorized' });
-          const decision = (await invokeFunction('authorizer', {
-            ...event,
-            type: 'REQUEST',
-            identitySource: [event.headers.authorization],
-          })) as APIGatewaySimpleAuthorizerWithContextResult<Record<string, string>>;
-          if (!decision?.isAuthorized) return send(response, 403, { message: 'Forbidden' });
-          (event.requestContext as unknown as { authorizer: unknown }).authorizer = {
-            lambda: decision.context,
-          };
-        }
-
-        const result = (await invokeFunction(matched.spec.function, event)) as
-          | APIGatewayProxyStructuredResultV2
-          | string;
-        if (typeof result === 'string' || result === null || !('statusCode' in result)) {
-          return send(response, 200, result);
-        }
-        const responseBody = result.isBase64Encoded
-          ? Buffer.from(result.body ?? '', 'base64')
-          : (result.body ?? '');
-        response.writeHead(result.statusCode ?? 200, {
-          'content-type': 'application/json',
-          ...(result.headers as Record<string, string>),
-        });
-        response.end(responseBody);
+        await tracked(() => serveFunctionRoute(request, response, url, method, body));
       } catch (error) {
         // What API Gateway answers when the function itself fails.
         console.error('[http-api] function error', error);
-        send(response, 500, { message: 'Internal Server Error' });
+        if (!response.headersSent) send(response, 500, { message: 'Internal Server Error' });
       }
-    });
+    })();
   });
   stampResponsesWithClockDate(server);
   await new Promise<void>((resolve, reject) => {

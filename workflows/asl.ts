@@ -88,8 +88,8 @@ export const lambdaServiceErrors = [
 ];
 
 /** `${Name}` placeholders are filled by CDK's definitionSubstitutions and by the local runtime. */
-export function substitute(definition: StateMachineDefinition, values: Record<string, string>): string {
-  return JSON.stringify(definition).replace(/\$\{(\w+)\}/g, (placeholder, name: string) => {
+export function substitute(definition: string, values: Record<string, string>): string {
+  return definition.replace(/\$\{(\w+)\}/g, (placeholder, name: string) => {
     const value = values[name];
     if (value === undefined) throw new Error(`No value for ${placeholder}`);
     return value;

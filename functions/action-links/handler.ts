@@ -76,7 +76,7 @@ async function act(claims: LinkClaims, request: StoredRequest): Promise<HttpResu
 }
 
 async function handle(event: HttpEvent): Promise<HttpResult> {
-  const check = verifyLinkToken(event.pathParameters?.token ?? '', now());
+  const check = await verifyLinkToken(event.pathParameters?.token ?? '', now());
   if (!check.ok) {
     return check.reason === 'expired'
       ? page(410, 'Link expired', 'This link has expired. Open the request in the service console instead.')

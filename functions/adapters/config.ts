@@ -10,10 +10,11 @@ const environmentSchema = z.object({
   MAIL_CONFIGURATION_SET: z.string().optional(),
   /** Base URL of the HTTP API, for links in emails (survey, escalation actions). */
   PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
-  /** HMAC key for signed links in emails; from Secrets Manager/SSM on AWS. */
-  LINK_SIGNING_SECRET: z.string().min(16),
+  /** HMAC key for signed links in emails: given directly (local), or… */
+  LINK_SIGNING_SECRET: z.string().min(16).optional(),
+  /** …the name of an SSM SecureString holding it (AWS), read once per cold start. */
+  LINK_SIGNING_SECRET_PARAMETER: z.string().optional(),
   SERVICE_REQUEST_STATE_MACHINE_ARN: z.string().default(''),
-  FEEDBACK_CASE_STATE_MACHINE_ARN: z.string().default(''),
 });
 
 export type Config = z.infer<typeof environmentSchema>;

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
 import { config } from './config.ts';
 
@@ -13,21 +14,47 @@ export const linkClaimsSchema = z.object({
 });
 export type LinkClaims = z.infer<typeof linkClaimsSchema>;
 
-function sign(payload: string): string {
-  return createHmac('sha256', config().LINK_SIGNING_SECRET).update(payload).digest('base64url');
+const ssm = new SSMClient({});
+let secret: Promise<string> | undefined;
+
+/** The HMAC key: from the environment locally, from SSM Parameter Store on AWS (once per cold start). */
+function signingSecret(): Promise<string> {
+  secret ??= (async () => {
+    const { LINK_SIGNING_SECRET, LINK_SIGNING_SECRET_PARAMETER } = config();
+    if (LINK_SIGNING_SECRET) return LINK_SIGNING_SECRET;
+    if (!LINK_SIGNING_SECRET_PARAMETER)
+      throw new Error('Set LINK_SIGNING_SECRET or LINK_SIGNING_SECRET_PARAMETER');
+    const result = await ssm.send(
+      new GetParameterCommand({ Name: LINK_SIGNING_SECRET_PARAMETER, WithDecryption: true }),
+    );
+    const value = result.Parameter?.Value;
+    if (!value || value.length < 16)
+      throw new Error(`SSM parameter ${LINK_SIGNING_SECRET_PARAMETER} is missing or too short`);
+    return value;
+  })().catch((error: unknown) => {
+    secret = undefined;
+    throw error;
+  });
+  return secret;
 }
 
-export function signLink(claims: LinkClaims): string {
+async function sign(payload: string): Promise<string> {
+  return createHmac('sha256', await signingSecret())
+    .update(payload)
+    .digest('base64url');
+}
+
+export async function signLink(claims: LinkClaims): Promise<string> {
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return `${config().PUBLIC_BASE_URL}/a/${payload}.${sign(payload)}`;
+  return `${config().PUBLIC_BASE_URL}/a/${payload}.${await sign(payload)}`;
 }
 
 export type LinkCheck = { ok: true; claims: LinkClaims } | { ok: false; reason: 'invalid' | 'expired' };
 
-export function verifyLinkToken(token: string, now: Date): LinkCheck {
+export async function verifyLinkToken(token: string, now: Date): Promise<LinkCheck> {
   const [payload, signature] = token.split('.');
   if (!payload || !signature) return { ok: false, reason: 'invalid' };
-  const expected = Buffer.from(sign(payload));
+  const expected = Buffer.from(await sign(payload));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given))
     return { ok: false, reason: 'invalid' };

@@ -1,13 +1,7 @@
 import middy from '@middy/core';
 import { z } from 'zod';
 import { dueEscalation } from '../../domain/escalation-ladder.ts';
-import {
-  type LifecycleState,
-  type Route,
-  route,
-  scheduleFor,
-  watchedDeadline,
-} from '../../domain/lifecycle.ts';
+import { type Route, scheduleFor, watchedDeadline } from '../../domain/lifecycle.ts';
 import { closeBreach, recordBreach } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
 import { sendOnce } from '../adapters/mailer.ts';
@@ -137,8 +131,8 @@ const steps = {
           now: at,
           language: tenant.language,
           actions: {
-            acknowledge: watched.promise === 'response' ? linkFor('acknowledge', recipient) : undefined,
-            takeOver: linkFor('takeOver', recipient),
+            acknowledge: watched.promise === 'response' ? await linkFor('acknowledge', recipient) : undefined,
+            takeOver: await linkFor('takeOver', recipient),
           },
         },
         [recipient],

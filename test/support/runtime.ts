@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalRuntime, type RuntimeOptions, startLocalRuntime } from '../../local/runtime.ts';
@@ -36,7 +37,7 @@ export async function startTestRuntime(options: Partial<RuntimeOptions> = {}): P
     startAt: new Date('2026-03-02T01:00:00.000Z'),
     ...options,
     dataDir,
-    ports: { http: 0, dynamodb: 0, ses: 0, stepFunctions: 0 },
+    ports: { http: 0, dynamodb: 0, ses: 0, stepFunctions: 0, ...options.ports },
   });
   return Object.assign(runtime, {
     dataDir,
@@ -47,7 +48,7 @@ export async function startTestRuntime(options: Partial<RuntimeOptions> = {}): P
       opts: { apiKey?: string | null; headers?: Record<string, string> } = {},
     ) {
       const apiKey = opts.apiKey === undefined ? runtime.demo.apiKey : opts.apiKey;
-      const response = await fetch(`${runtime.urls.api}${path}`, {
+      const response = await send(`${runtime.urls.api}${path}`, {
         method,
         headers: {
           ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
@@ -56,7 +57,7 @@ export async function startTestRuntime(options: Partial<RuntimeOptions> = {}): P
         },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
-      const text = await response.text();
+      const text = response.text;
       let parsed: unknown = text;
       try {
         parsed = JSON.parse(text);
@@ -65,8 +66,8 @@ export async function startTestRuntime(options: Partial<RuntimeOptions> = {}): P
       return { status: response.status, body: parsed as any };
     },
     async mailbox() {
-      const response = await fetch(`${runtime.urls.ses}/store`);
-      const store = (await response.json()) as { emails: SentEmail[] };
+      const response = await send(`${runtime.urls.ses}/store`, { method: 'GET', headers: {} });
+      const store = JSON.parse(response.text) as { emails: SentEmail[] };
       return store.emails;
     },
     advance: (seconds: number) => runtime.clock.advance(seconds),
@@ -74,5 +75,32 @@ export async function startTestRuntime(options: Partial<RuntimeOptions> = {}): P
       await runtime.stop();
       if (!disposeOptions.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
+  });
+}
+
+/**
+ * HTTP from a test to the in-process runtime. Not `fetch`: undici times requests out with the
+ * global setTimeout, which the virtual clock owns, so a request in flight while the clock
+ * jumps 2 hours would time out. node:http uses Node's internal timers.
+ */
+export function send(
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+): Promise<{ status: number; text: string; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: init.method, headers: init.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          text: Buffer.concat(chunks).toString('utf8'),
+          headers: res.headers,
+        }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(init.body);
   });
 }

@@ -7,7 +7,7 @@ import {
   recipients,
   repairRequest,
 } from '../support/lifecycle.ts';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 const HOUR = 3600;
 let runtime: TestRuntime;
@@ -223,11 +223,11 @@ describe('service-request lifecycle', () => {
     const link = /(http:\/\/[^\s]+\/a\/[^\s]+)/.exec(escalation.body.text!.split('确认响应: ')[1] ?? '')?.[1];
     expect(link).toBeDefined();
 
-    const page = await fetch(link!);
+    const page = await send(link!, { method: 'GET', headers: {} });
     expect(page.status).toBe(200);
     expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.status).toBe('received');
 
-    const acted = await fetch(link!, { method: 'POST' });
+    const acted = await send(link!, { method: 'POST', headers: {} });
     expect(acted.status).toBe(200);
     await runtime.settled();
     const request = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
@@ -238,7 +238,7 @@ describe('service-request lifecycle', () => {
       'zhang.san@customer.example',
     ]);
 
-    expect((await fetch(`${link!.slice(0, -3)}xyz`, { method: 'POST' })).status).toBe(404);
+    expect((await send(`${link!.slice(0, -3)}xyz`, { method: 'POST', headers: {} })).status).toBe(404);
   });
 
   it('ends the lifecycle when staff cancel, with no escalation afterwards', async () => {

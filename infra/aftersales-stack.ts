@@ -1,0 +1,154 @@
+import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { type FunctionName, functionCatalog } from '../functions/catalog.ts';
+import { Api } from './constructs/api.ts';
+import { Data } from './constructs/data.ts';
+import { Mail } from './constructs/mail.ts';
+import { Observability } from './constructs/observability.ts';
+import { ServiceFunction } from './constructs/service-function.ts';
+import { Workflows } from './constructs/workflows.ts';
+
+export interface AfterSalesStackProps extends StackProps {
+  stage: 'dev' | 'prod';
+  /** Domain emails are sent from; its SES identity is created here. */
+  mailDomain: string;
+}
+
+/** The whole product on AWS: one stack per stage, built from the same catalogs the local runtime uses. */
+export class AfterSalesStack extends Stack {
+  constructor(scope: Construct, id: string, props: AfterSalesStackProps) {
+    super(scope, id, props);
+    const production = props.stage === 'prod';
+    const data = new Data(this, 'Data', { production });
+    const mail = new Mail(this, 'Mail', { domain: props.mailDomain });
+
+    // The link-signing secret lives in SSM Parameter Store as a SecureString created by the
+    // operator (README: rotating secrets); functions read it by name at cold start.
+    const linkSecretName = `/aftersales/${props.stage}/link-signing-secret`;
+
+    const services = {} as Record<FunctionName, ServiceFunction>;
+    for (const [name, spec] of Object.entries(functionCatalog) as [
+      FunctionName,
+      (typeof functionCatalog)[FunctionName],
+    ][]) {
+      services[name] = new ServiceFunction(this, name, {
+        spec,
+        environment: {
+          TABLE_NAME: data.table.tableName,
+          MAIL_FROM: mail.fromAddress,
+          MAIL_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
+          LINK_SIGNING_SECRET_PARAMETER: linkSecretName,
+          POWERTOOLS_SERVICE_NAME: name,
+        },
+      });
+      services[name].bindTable(data.table, data.key, spec.uses.table);
+      if (spec.uses.sendsEmail)
+        services[name].allowSendingEmail(mail.identityArn(), mail.configurationSetArn());
+      if (spec.uses.signsLinks)
+        services[name].fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['ssm:GetParameter'],
+            resources: [
+              this.formatArn({
+                service: 'ssm',
+                resource: 'parameter',
+                resourceName: linkSecretName.slice(1),
+              }),
+            ],
+          }),
+        );
+    }
+    const functions = Object.fromEntries(
+      Object.entries(services).map(([name, s]) => [name, s.fn]),
+    ) as unknown as Record<FunctionName, IFunction>;
+
+    const workflows = new Workflows(this, 'Workflows', { functions });
+    for (const [name, spec] of Object.entries(functionCatalog) as [
+      FunctionName,
+      (typeof functionCatalog)[FunctionName],
+    ][]) {
+      const fn = services[name].fn;
+      for (const workflow of spec.uses.startsWorkflows) {
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['states:StartExecution'],
+            resources: [Workflows.stateMachineArn(this, workflow)],
+          }),
+        );
+        fn.addEnvironment('SERVICE_REQUEST_STATE_MACHINE_ARN', Workflows.stateMachineArn(this, workflow));
+      }
+      if (spec.uses.taskResponses.length > 0) {
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: [...spec.uses.taskResponses],
+            resources: (Object.keys(workflows.stateMachines) as (keyof typeof workflows.stateMachines)[]).map(
+              (key) => Workflows.stateMachineArn(this, key),
+            ),
+          }),
+        );
+      }
+    }
+
+    const api = new Api(this, 'Api', { functions });
+    for (const service of Object.values(services))
+      service.fn.addEnvironment('PUBLIC_BASE_URL', api.httpApi.apiEndpoint);
+
+    const alarmKey = new Key(this, 'AlarmTopicKey', {
+      enableKeyRotation: true,
+      description: 'Encrypts operator alarms',
+    });
+    const alarmTopic = new Topic(this, 'OperatorAlarms', { masterKey: alarmKey, enforceSSL: true });
+    new Observability(this, 'Observability', {
+      functions,
+      stateMachines: workflows.stateMachines,
+      httpApi: api.httpApi,
+      alarmTopic,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: api.httpApi.apiEndpoint });
+    new CfnOutput(this, 'TableName', { value: data.table.tableName });
+    new CfnOutput(this, 'LinkSigningSecretParameter', { value: linkSecretName });
+    new CfnOutput(this, 'OperatorAlarmTopic', { value: alarmTopic.topicArn });
+    this.acknowledgeNagFindings(services, workflows);
+  }
+
+  /** Every cdk-nag finding we accept, with the reason beside it. */
+  private acknowledgeNagFindings(
+    services: Record<FunctionName, ServiceFunction>,
+    workflows: Workflows,
+  ): void {
+    const acknowledge = (scope: Construct, finding: string, reason: string) =>
+      Validations.of(scope).acknowledge({ id: `AwsSolutions::AwsSolutions-${finding}`, reason });
+    for (const service of Object.values(services)) {
+      acknowledge(
+        service,
+        'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        'The AWS-managed minimum for a function to write its own logs.',
+      );
+      acknowledge(
+        service,
+        'IAM5[Resource::*]',
+        'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions.',
+      );
+      acknowledge(
+        service,
+        'IAM5[Resource::<DataTableFDBAD0F2.Arn>/index/*]',
+        'Queries on the GSIs of our own table.',
+      );
+    }
+    acknowledge(
+      workflows,
+      'IAM5[Resource::*]',
+      'X-Ray tracing of the state machine has no resource-level permissions.',
+    );
+    acknowledge(
+      workflows,
+      'IAM5[Resource::<serviceRequestStepsFunction08E4B984.Arn>:*]',
+      'Invoking versions/aliases of our own step function; nothing else.',
+    );
+  }
+}

@@ -1,0 +1,65 @@
+import { Stack } from 'aws-cdk-lib';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import {
+  ConfigurationSet,
+  ConfigurationSetEventDestination,
+  EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
+  Identity,
+} from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+
+export interface MailProps {
+  /** The domain mail is sent from (verified in SES by the DNS records CDK outputs). */
+  domain: string;
+}
+
+/** SES: the sending identity and a configuration set whose bounces and complaints go to a topic. */
+export class Mail extends Construct {
+  readonly identity: EmailIdentity;
+  readonly configurationSet: ConfigurationSet;
+  readonly deliveryProblems: Topic;
+  readonly fromAddress: string;
+
+  constructor(scope: Construct, id: string, props: MailProps) {
+    super(scope, id);
+    this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {});
+    this.identity = new EmailIdentity(this, 'Identity', {
+      identity: Identity.domain(props.domain),
+      configurationSet: this.configurationSet,
+    });
+    const key = new Key(this, 'TopicKey', {
+      enableKeyRotation: true,
+      description: 'Encrypts SES bounce/complaint events',
+    });
+    key.grantEncryptDecrypt(new ServicePrincipal('ses.amazonaws.com'));
+    this.deliveryProblems = new Topic(this, 'DeliveryProblems', { masterKey: key, enforceSSL: true });
+    new ConfigurationSetEventDestination(this, 'BouncesAndComplaints', {
+      configurationSet: this.configurationSet,
+      destination: EventDestination.snsTopic(this.deliveryProblems),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.REJECT],
+    });
+    this.fromAddress = `service@${props.domain}`;
+  }
+
+  identityArn(): string {
+    const stack = Stack.of(this);
+    return stack.formatArn({
+      service: 'ses',
+      resource: 'identity',
+      resourceName: this.identity.emailIdentityName,
+    });
+  }
+
+  configurationSetArn(): string {
+    const stack = Stack.of(this);
+    return stack.formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: this.configurationSet.configurationSetName,
+    });
+  }
+}

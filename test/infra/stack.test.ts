@@ -1,0 +1,194 @@
+import { resolve } from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { build } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tableDefinition } from '../../functions/adapters/table-definition.ts';
+import { type FunctionName, functionCatalog } from '../../functions/catalog.ts';
+import { routeKey, routes } from '../../functions/routes.ts';
+import { buildApp } from '../../infra/bin/app.ts';
+import { matchRoute } from '../../local/http-api.ts';
+
+let template: Template;
+let resources: Record<string, { Type: string; Properties: any }>;
+
+beforeAll(() => {
+  const { app, stack } = buildApp({ stage: 'prod', mailDomain: 'service.example.com' });
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+  // cdk-nag runs as a validation plugin: an unacknowledged finding makes synthesis throw.
+  expect(() => app.synth()).not.toThrow();
+});
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+describe('data', () => {
+  it('is one table with the local runtime’s keys and indexes, TTL, PITR, a customer key, and deletion protection in prod', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: tableDefinition.globalSecondaryIndexes.map((index) =>
+        Match.objectLike({ IndexName: index.indexName }),
+      ),
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      SSESpecification: Match.objectLike({
+        SSEEnabled: true,
+        SSEType: 'KMS',
+        KMSMasterKeyId: Match.anyValue(),
+      }),
+      BillingMode: 'PAY_PER_REQUEST',
+      DeletionProtectionEnabled: true,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+});
+
+describe('functions', () => {
+  it('runs every catalog function on Node.js 24, arm64, with tracing', () => {
+    const functions = ofType('AWS::Lambda::Function').filter(
+      ([, r]) => r.Properties.Runtime === 'nodejs24.x',
+    );
+    expect(functions).toHaveLength(Object.keys(functionCatalog).length);
+    for (const [, fn] of functions) {
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    }
+  });
+});
+
+describe('workflows', () => {
+  it('deploys the service-request state machine as Standard, logging all events, traced', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
+      DefinitionSubstitutions: { ServiceRequestStepsFunctionArn: Match.anyValue() },
+    });
+  });
+});
+
+describe('api', () => {
+  it('has exactly the routes the local runtime serves, and the local runtime routes each to the same function', () => {
+    const deployed = ofType('AWS::ApiGatewayV2::Route')
+      .map(([, r]) => r.Properties.RouteKey)
+      .sort();
+    expect(deployed).toEqual(routes.map(routeKey).sort());
+    for (const route of routes) {
+      const path = route.path.replace(/\{\w+\}/g, 'x');
+      expect(matchRoute(route.method, path)?.spec.function).toBe(route.function);
+    }
+  });
+
+  it('puts the API key authorizer on every staff route, and throttles and logs the stage', () => {
+    for (const [, route] of ofType('AWS::ApiGatewayV2::Route')) {
+      const spec = routes.find((r) => routeKey(r) === route.Properties.RouteKey)!;
+      expect(route.Properties.AuthorizationType).toBe(spec.auth === 'apiKey' ? 'CUSTOM' : 'NONE');
+    }
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      EnableSimpleResponses: true,
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
+    });
+  });
+});
+
+describe('mail and observability', () => {
+  it('has an SES identity and a configuration set sending bounces and complaints to a topic', () => {
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'service.example.com' });
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({ MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']) }),
+    });
+  });
+
+  it('alarms on failed executions, function errors and throttles, and API 5xx', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(
+      ([, r]) => `${r.Properties.Namespace}:${r.Properties.MetricName}`,
+    );
+    expect(alarms).toEqual(
+      expect.arrayContaining([
+        'AWS/States:ExecutionsFailed',
+        'AWS/Lambda:Errors',
+        'AWS/Lambda:Throttles',
+        'AWS/ApiGateway:5xx',
+      ]),
+    );
+  });
+});
+
+/** Each SDK command our code may construct, and the IAM action it needs. */
+const commandActions: Record<string, string> = {
+  GetCommand: 'dynamodb:GetItem',
+  PutCommand: 'dynamodb:PutItem',
+  UpdateCommand: 'dynamodb:UpdateItem',
+  DeleteCommand: 'dynamodb:DeleteItem',
+  QueryCommand: 'dynamodb:Query',
+  SendEmailCommand: 'ses:SendEmail',
+  StartExecutionCommand: 'states:StartExecution',
+  SendTaskSuccessCommand: 'states:SendTaskSuccess',
+  SendTaskFailureCommand: 'states:SendTaskFailure',
+  SendTaskHeartbeatCommand: 'states:SendTaskHeartbeat',
+  GetParameterCommand: 'ssm:GetParameter',
+};
+
+/** The AWS actions a function's code can reach: bundle it tree-shaken and read which commands survive. */
+async function actionsCalledBy(entry: string): Promise<Set<string>> {
+  const result = await build({
+    entryPoints: [resolve(import.meta.dirname, '../..', entry)],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    treeShaking: true,
+    external: ['@aws-sdk/*'],
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]!.text;
+  const actions = new Set<string>();
+  for (const [, command] of code.matchAll(/new (\w+Command)\(/g)) {
+    const action = commandActions[command!];
+    if (!action) throw new Error(`${entry} constructs ${command}: add it to commandActions`);
+    actions.add(action);
+  }
+  return actions;
+}
+
+describe('least privilege', () => {
+  it('grants each function exactly the AWS actions its code calls (besides logs, X-Ray and the table key)', async () => {
+    const functionLogicalIds = new Map(
+      ofType('AWS::Lambda::Function').map(([id, r]) => [r.Properties.Role?.['Fn::GetAtt']?.[0], id]),
+    );
+    for (const name of Object.keys(functionCatalog) as FunctionName[]) {
+      const called = await actionsCalledBy(functionCatalog[name].entry);
+      const roleId = [...functionLogicalIds.keys()].find((role) =>
+        role?.startsWith(`${name}FunctionServiceRole`),
+      );
+      expect(roleId, name).toBeDefined();
+      const granted = new Set<string>();
+      for (const [, policy] of ofType('AWS::IAM::Policy')) {
+        if (!policy.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId)) continue;
+        for (const statement of policy.Properties.PolicyDocument.Statement) {
+          for (const action of [statement.Action].flat() as string[]) {
+            if (!/^(logs|xray|kms):/.test(action)) granted.add(action);
+          }
+        }
+      }
+      expect([...granted].sort(), name).toEqual([...called].sort());
+    }
+  });
+
+  it('grants nothing on every resource except what AWS cannot scope: X-Ray, and log delivery for state machines', () => {
+    const unscopable =
+      /^(xray:|logs:(Create|Get|Update|Delete|List)LogDeliver|logs:(PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$)/;
+    for (const [, policy] of ofType('AWS::IAM::Policy')) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        if ([statement.Resource].flat().includes('*')) {
+          expect([statement.Action].flat().filter((a: string) => !unscopable.test(a))).toEqual([]);
+        }
+      }
+    }
+  });
+});

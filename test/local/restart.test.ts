@@ -1,0 +1,40 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { emailsAbout, recipients, repairRequest } from '../support/lifecycle.ts';
+import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+
+/**
+ * Stop and start again on the same data directory and ports: the data is still there, and
+ * an open lifecycle resumes with the time it has left (a request 90 minutes old escalates 30
+ * minutes after the restart, not 2 hours).
+ */
+let runtime: TestRuntime | undefined;
+afterAll(async () => {
+  await runtime?.dispose();
+});
+
+describe('restart', () => {
+  it('keeps data and resumes an open lifecycle with the right remaining time', async () => {
+    const first = await startTestRuntime();
+    const { requestId } = (await first.api('POST', '/v1/requests', repairRequest())).body;
+    await first.advance(90 * 60);
+    const ports = {
+      http: Number(new URL(first.urls.api).port),
+      dynamodb: Number(new URL(first.urls.dynamodb).port),
+      ses: Number(new URL(first.urls.ses).port),
+      stepFunctions: Number(new URL(first.urls.stepFunctions).port),
+    };
+    await first.dispose({ keepData: true });
+
+    runtime = await startTestRuntime({ dataDir: first.dataDir, ports });
+    expect(runtime.clock.now().toISOString()).toBe('2026-03-02T02:30:00.000Z');
+    expect(runtime.demo.apiKey).toBe(first.demo.apiKey);
+    const stored = await runtime.api('GET', `/v1/requests/${requestId}`);
+    expect(stored.status).toBe(200);
+    expect(stored.body.status).toBe('received');
+
+    await runtime.advance(30 * 60 - 1);
+    expect(emailsAbout(await runtime.mailbox(), requestId)).toEqual([]);
+    await runtime.advance(1);
+    expect(recipients(emailsAbout(await runtime.mailbox(), requestId))).toEqual(['team-lead@demo.example']);
+  });
+});
