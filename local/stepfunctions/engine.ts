@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { timers as realTimers } from '@sinonjs/fake-timers';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 
 /** The interpreter's event log entries (its type is not exported). */
@@ -90,6 +91,7 @@ export class LocalStepFunctions {
   private readonly callbacks = new Map<string, PendingCallback>();
   private readonly finishedTokens = new Set<string>();
   private stopping = false;
+  private persistTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly invokeLambda: LambdaInvoker,
@@ -217,7 +219,7 @@ export class LocalStepFunctions {
     this.stopping = true;
     for (const { abort } of this.running.values()) abort();
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
-    this.persist();
+    this.persist(true);
   }
 
   private takeCallback(taskToken: string): PendingCallback {
@@ -237,7 +239,10 @@ export class LocalStepFunctions {
   private run(execution: ExecutionRecord): void {
     const machine = this.stateMachines.get(execution.stateMachineArn)!;
     const definition = JSON.parse(machine.definition);
-    const stateMachine = new StateMachine(adaptDefinitionForInterpreter(definition));
+    // Validated once by createStateMachine; validating again per execution costs ~70 ms.
+    const stateMachine = new StateMachine(adaptDefinitionForInterpreter(definition), {
+      validationOptions: { noValidate: true },
+    });
     const handlers = Object.fromEntries(
       [...taskStates(definition)].map(([stateName, state]) => [
         stateName,
@@ -394,9 +399,26 @@ export class LocalStepFunctions {
     this.persist();
   }
 
-  private persist(): void {
+  /**
+   * Writes the executions (without their histories, which a restart begins anew) at most every
+   * 100 ms of real time, and at once on stop: one write per start would make intake O(n²).
+   */
+  private persist(now = false): void {
     if (!this.persistPath) return;
+    if (!now) {
+      this.persistTimer ??= realTimers.setTimeout(() => {
+        this.persistTimer = undefined;
+        this.persist(true);
+      }, 100) as unknown as NodeJS.Timeout;
+      return;
+    }
+    if (this.persistTimer) realTimers.clearTimeout(this.persistTimer);
+    this.persistTimer = undefined;
     mkdirSync(dirname(this.persistPath), { recursive: true });
-    writeFileSync(this.persistPath, JSON.stringify({ executions: [...this.executions.values()] }));
+    const executions = [...this.executions.values()].map(({ history: _history, ...execution }) => ({
+      ...execution,
+      history: [],
+    }));
+    writeFileSync(this.persistPath, JSON.stringify({ executions }));
   }
 }

@@ -1,0 +1,182 @@
+/**
+ * `npm run bench`: prints tables of what the local runtime measures on this machine —
+ * intake throughput, lifecycle throughput, bundle size and init time per function, and a
+ * cost model per 1,000 requests on AWS built from the measured transition and call counts.
+ * Numbers, not assertions: nothing here fails a build.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { type FunctionName, functionCatalog } from '../functions/catalog.ts';
+import { completionReport, executionHistory, repairRequest } from '../test/support/lifecycle.ts';
+import { send, startTestRuntime } from '../test/support/runtime.ts';
+
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+async function pool<T>(count: number, concurrency: number, work: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        results[i] = await work(i);
+      }
+    }),
+  );
+  return results;
+}
+
+async function intakeAndLifecycle() {
+  const runtime = await startTestRuntime();
+  const intake: Record<string, string>[] = [];
+  for (const concurrency of [1, 16]) {
+    const count = 200;
+    const started = performance.now();
+    const latencies = await pool(count, concurrency, async () => {
+      const t = performance.now();
+      // Raw HTTP, not runtime.api(): that one waits for the whole system to go quiet after each call.
+      const response = await send(`${runtime.urls.api}/v1/requests`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${runtime.demo.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(repairRequest()),
+      });
+      if (response.status !== 201) throw new Error(`intake failed: ${response.status}`);
+      return performance.now() - t;
+    });
+    const seconds = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    await runtime.settled();
+    intake.push({
+      concurrency: String(concurrency),
+      requests: String(count),
+      'requests/s': (count / seconds).toFixed(0),
+      p50: ms(quantile(latencies, 0.5)),
+      p95: ms(quantile(latencies, 0.95)),
+    });
+  }
+  console.log('\nIntake: POST /v1/requests (store + start the lifecycle), local runtime, one process');
+  console.table(intake);
+
+  const lifecycles = 50;
+  const started = performance.now();
+  const ids = await pool(lifecycles, 8, async () => {
+    const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest())).body;
+    await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
+    await runtime.api('POST', `/v1/requests/${requestId}/dispatch`, {
+      technicianId: 'tech-wang',
+      mode: 'on_site',
+    });
+    const now = new Date(Date.now());
+    await runtime.api('POST', `/v1/requests/${requestId}/complete`, completionReport(now, now));
+    return requestId as string;
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const transitions = await Promise.all(
+    ids
+      .slice(0, 5)
+      .map(
+        async (id) =>
+          (await executionHistory(runtime, id)).events.filter((e) => e.type?.endsWith('StateEntered')).length,
+      ),
+  );
+  const memory = process.memoryUsage();
+  console.log(
+    '\nLifecycle: receive → acknowledge → dispatch → complete → record emailed → closed (8 concurrent)',
+  );
+  console.table([
+    {
+      lifecycles: String(lifecycles),
+      'lifecycles/s': (lifecycles / seconds).toFixed(1),
+      'transitions each': String(Math.max(...transitions)),
+      'RSS after': `${(memory.rss / 2 ** 20).toFixed(0)} MiB`,
+      'heap used after': `${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`,
+    },
+  ]);
+  await runtime.dispose();
+  return Math.max(...transitions);
+}
+
+async function bundles() {
+  // Inside the project, so the bundles' `import '@aws-sdk/…'` resolves from node_modules as on Lambda.
+  const dir = resolve('node_modules/.cache/aftersales-bench');
+  mkdirSync(dir, { recursive: true });
+  const rows: Record<string, string>[] = [];
+  for (const name of Object.keys(functionCatalog) as FunctionName[]) {
+    const outfile = join(dir, `${name}.mjs`);
+    const result = await build({
+      entryPoints: [resolve(import.meta.dirname, '..', functionCatalog[name].entry)],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node24',
+      external: ['@aws-sdk/*'],
+      outfile,
+      metafile: true,
+      banner: {
+        js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      },
+      logLevel: 'silent',
+    });
+    const bytes = Object.values(result.metafile.outputs)[0]!.bytes;
+    // Cold init: a fresh Node process importing the bundle (the AWS SDK from node_modules, as the runtime provides it).
+    const probe = join(dir, `${name}-probe.mjs`);
+    writeFileSync(
+      probe,
+      `const t = performance.now(); await import(${JSON.stringify(outfile)}); console.log(performance.now() - t);`,
+    );
+    const runs = Array.from({ length: 5 }, () =>
+      Number(
+        execFileSync(process.execPath, [probe], { env: { ...process.env, TABLE_NAME: 'x' } }).toString(),
+      ),
+    ).sort((a, b) => a - b);
+    rows.push({
+      function: name,
+      'bundle (minified)': `${(bytes / 1024).toFixed(0)} KiB`,
+      'init (median of 5)': ms(quantile(runs, 0.5)),
+    });
+  }
+  console.log('\nFunctions: bundle size (AWS SDK external) and import time in a fresh process');
+  console.table(rows);
+}
+
+/** us-east-1 list prices (2026): Step Functions Standard, Lambda arm64, DynamoDB on-demand, SES, HTTP API. */
+function costModel(transitions: number) {
+  const perThousand = (n: number) => n * 1000;
+  const lambdaInvocations = 6 + 5; // workflow steps + API calls (create, ack, dispatch, complete) + authorizer (cached)
+  const lambdaGbSeconds = lambdaInvocations * 0.5 * 0.08; // 512 MB, ~80 ms each
+  const writes = 12; // request put + updates + email claims/marks
+  const reads = 14;
+  const emails = 2;
+  const apiCalls = 4;
+  const rows = [
+    { item: 'Step Functions transitions', quantity: transitions, unitUsd: 0.000025 },
+    { item: 'Lambda requests', quantity: lambdaInvocations, unitUsd: 0.0000002 },
+    { item: 'Lambda GB-seconds (arm64)', quantity: lambdaGbSeconds, unitUsd: 0.0000133334 },
+    { item: 'DynamoDB write units', quantity: writes, unitUsd: 0.000000625 },
+    { item: 'DynamoDB read units', quantity: reads, unitUsd: 0.000000125 },
+    { item: 'SES emails', quantity: emails, unitUsd: 0.0001 },
+    { item: 'HTTP API requests', quantity: apiCalls, unitUsd: 0.000001 },
+  ].map((r) => ({ ...r, usdPer1000Requests: perThousand(r.quantity * r.unitUsd) }));
+  const total = rows.reduce((sum, r) => sum + r.usdPer1000Requests, 0);
+  console.log(
+    '\nCost per 1,000 on-time requests on AWS (list prices; transitions measured above, the rest counted from the code path)',
+  );
+  console.table([
+    ...rows.map((r) => ({
+      item: r.item,
+      'per request': r.quantity.toFixed(2),
+      'USD per 1,000': r.usdPer1000Requests.toFixed(4),
+    })),
+    { item: 'total', 'per request': '', 'USD per 1,000': total.toFixed(4) },
+  ]);
+}
+
+const transitions = await intakeAndLifecycle();
+await bundles();
+costModel(transitions);
+process.exit(0);

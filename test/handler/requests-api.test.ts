@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintApiKey } from '../../functions/adapters/api-keys.ts';
+import { createApiKey, createTenant } from '../../functions/adapters/tenants.ts';
+import { demoSettings } from '../../local/demo-tenant.ts';
+import { emailsAbout, repairRequest } from '../support/lifecycle.ts';
+import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+
+let runtime: TestRuntime;
+let otherTenantKey: string;
+
+beforeAll(async () => {
+  runtime = await startTestRuntime();
+  // A second tenant, made through the same adapters the product uses.
+  await createTenant({
+    tenantId: 'other-shop',
+    createdAt: new Date().toISOString(),
+    ...demoSettings,
+    language: 'en',
+  });
+  const { apiKey, stored } = mintApiKey('other-shop', 'admin', new Date());
+  await createApiKey(stored);
+  otherTenantKey = apiKey;
+});
+afterAll(async () => {
+  await runtime.dispose();
+});
+
+describe('requests API', () => {
+  it('rejects bad input with the field errors and stores nothing', async () => {
+    const malformed = await runtime.api('POST', '/v1/requests', '{"kind": "repair",');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.code).toBe('MalformedJson');
+
+    const invalid = await runtime.api(
+      'POST',
+      '/v1/requests',
+      repairRequest({ kind: 'teleport', customer: { name: '', email: 'nope' } }),
+    );
+    expect(invalid.status).toBe(422);
+    expect(Object.keys(invalid.body.error.fields).sort()).toEqual([
+      'customer.email',
+      'customer.name',
+      'kind',
+    ]);
+
+    const listed = await runtime.api('GET', '/v1/requests');
+    expect(listed.body.items).toEqual([]);
+  });
+
+  it('lists requests by status, oldest first', async () => {
+    const first = (await runtime.api('POST', '/v1/requests', repairRequest())).body.requestId;
+    await runtime.advance(60);
+    const second = (await runtime.api('POST', '/v1/requests', repairRequest())).body.requestId;
+    await runtime.api('POST', `/v1/requests/${second}/acknowledge`);
+
+    const received = await runtime.api('GET', '/v1/requests?status=received');
+    expect(received.body.items.map((r: { requestId: string }) => r.requestId)).toEqual([first]);
+    const open = await runtime.api('GET', '/v1/requests');
+    expect(open.body.items.map((r: { requestId: string }) => r.requestId)).toEqual([first, second]);
+    expect((await runtime.api('GET', '/v1/requests?status=lost')).status).toBe(422);
+  });
+
+  it('answers 404 for every route on another tenant’s request, and changes nothing', async () => {
+    const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest())).body;
+    const asOther = { apiKey: otherTenantKey };
+    expect((await runtime.api('GET', `/v1/requests/${requestId}`, undefined, asOther)).status).toBe(404);
+    for (const [action, body] of [
+      ['acknowledge', undefined],
+      ['dispatch', { technicianId: 'tech-wang', mode: 'remote' }],
+      [
+        'complete',
+        {
+          workDone: 'x',
+          startedAt: '2026-03-02T01:00:00Z',
+          endedAt: '2026-03-02T02:00:00Z',
+          restoredToNormalUse: true,
+        },
+      ],
+      ['cancel', { reason: 'x' }],
+    ] as const) {
+      const response = await runtime.api('POST', `/v1/requests/${requestId}/${action}`, body, asOther);
+      expect(response.status, action).toBe(404);
+    }
+    expect((await runtime.api('GET', '/v1/requests', undefined, asOther)).body.items).toEqual([]);
+    expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.status).toBe('received');
+  });
+
+  it('writes to the customer in English when the customer asks for it', async () => {
+    const { requestId } = (
+      await runtime.api(
+        'POST',
+        '/v1/requests',
+        repairRequest({ customer: { name: 'Ann Lee', email: 'ann@customer.example', language: 'en' } }),
+      )
+    ).body;
+    await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
+    const [confirmation] = emailsAbout(await runtime.mailbox(), requestId);
+    expect(confirmation!.subject).toBe(`Your service request ${requestId} is confirmed`);
+    expect(confirmation!.body.text).toContain('Hello Ann Lee');
+  });
+
+  it('refuses to complete a request that was never acknowledged, and keeps a completed record immutable', async () => {
+    const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest())).body;
+    const report = {
+      workDone: 'Fixed',
+      startedAt: '2026-03-02T01:00:00Z',
+      endedAt: '2026-03-02T02:00:00Z',
+      restoredToNormalUse: true,
+      staffIds: ['tech-wang'],
+    };
+    expect((await runtime.api('POST', `/v1/requests/${requestId}/complete`, report)).status).toBe(409);
+    await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
+    const completed = await runtime.api('POST', `/v1/requests/${requestId}/complete`, report);
+    expect(completed.status).toBe(200);
+    const again = await runtime.api('POST', `/v1/requests/${requestId}/complete`, {
+      ...report,
+      workDone: 'Something else',
+    });
+    expect(again.status).toBe(409);
+    expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.serviceRecord.workDone).toBe('Fixed');
+  });
+});
