@@ -18,6 +18,32 @@ export const staffMemberSchema = z.object({
 });
 export type StaffMember = z.infer<typeof staffMemberSchema>;
 
+/** A storefront's webhook secret: at least 16 characters (what Shopify and WooCommerce issue is longer). */
+const webhookSecretSchema = z.string().min(16).max(512);
+
+/**
+ * Which storefront events mean after-sales work (6.1.1: only official channels), per
+ * storefront: Shopify topics and WooCommerce order statuses map to a request kind.
+ */
+export const storefrontsSchema = z.object({
+  shopify: z
+    .object({
+      secret: webhookSecretSchema,
+      topics: z.record(z.string().min(1), requestKindSchema).default({ 'returns/request': 'return' }),
+    })
+    .optional(),
+  woocommerce: z
+    .object({
+      secret: webhookSecretSchema,
+      statuses: z
+        .record(z.string().min(1), requestKindSchema)
+        .default({ refunded: 'return', 'return-requested': 'return' }),
+    })
+    .optional(),
+  generic: z.object({ secret: webhookSecretSchema }).optional(),
+});
+export type Storefronts = z.infer<typeof storefrontsSchema>;
+
 export const tenantSettingsSchema = z.object({
   name: z.string().trim().min(1).max(200),
   /** Customer-facing emails default to the contract's official language (14.2). */
@@ -28,5 +54,6 @@ export const tenantSettingsSchema = z.object({
   defaultTerms: slaTermsSchema,
   staff: z.array(staffMemberSchema).default([]),
   requiredSkills: z.partialRecord(requestKindSchema, z.string().min(1)).default({}),
+  storefronts: storefrontsSchema.default({}),
 });
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;

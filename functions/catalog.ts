@@ -85,6 +85,36 @@ export const functionCatalog = {
       signsLinks: true,
     },
   },
+  webhooks: {
+    entry: 'functions/webhooks/handler.ts',
+    description: 'Storefront intake: signed Shopify, WooCommerce and generic webhooks',
+    timeoutSeconds: 10,
+    uses: {
+      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      sendsEmail: false,
+      startsWorkflows: ['serviceRequest'],
+      taskResponses: [],
+      signsLinks: false,
+    },
+  },
+  tenantApi: {
+    entry: 'functions/tenant-api/handler.ts',
+    description: 'Tenant administration: API keys, settings, contracts with two-party confirmation',
+    timeoutSeconds: 10,
+    uses: {
+      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      sendsEmail: false,
+      startsWorkflows: [],
+      taskResponses: [],
+      signsLinks: false,
+    },
+  },
+  openApi: {
+    entry: 'functions/openapi/handler.ts',
+    description: 'The OpenAPI 3.1 document, generated from the zod schemas',
+    timeoutSeconds: 5,
+    uses: { table: [], sendsEmail: false, startsWorkflows: [], taskResponses: [], signsLinks: false },
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functionCatalog;

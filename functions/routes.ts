@@ -9,7 +9,8 @@ export interface RouteSpec {
   /** API Gateway syntax: `{name}` is a path parameter. */
   path: string;
   function: FunctionName;
-  auth: 'apiKey' | 'none';
+  /** `apiKey`: the Lambda authorizer; `signature`: the function verifies an HMAC (webhooks, email links). */
+  auth: 'apiKey' | 'signature' | 'none';
 }
 
 export const routes: readonly RouteSpec[] = [
@@ -20,8 +21,27 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/requests/{requestId}/dispatch', function: 'requestsApi', auth: 'apiKey' },
   { method: 'POST', path: '/v1/requests/{requestId}/complete', function: 'requestsApi', auth: 'apiKey' },
   { method: 'POST', path: '/v1/requests/{requestId}/cancel', function: 'requestsApi', auth: 'apiKey' },
-  { method: 'GET', path: '/a/{token}', function: 'actionLinks', auth: 'none' },
-  { method: 'POST', path: '/a/{token}', function: 'actionLinks', auth: 'none' },
+  { method: 'POST', path: '/v1/webhooks/{tenantId}/shopify', function: 'webhooks', auth: 'signature' },
+  { method: 'POST', path: '/v1/webhooks/{tenantId}/woocommerce', function: 'webhooks', auth: 'signature' },
+  { method: 'POST', path: '/v1/webhooks/{tenantId}/generic', function: 'webhooks', auth: 'signature' },
+  { method: 'POST', path: '/v1/api-keys', function: 'tenantApi', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/api-keys', function: 'tenantApi', auth: 'apiKey' },
+  { method: 'DELETE', path: '/v1/api-keys/{keyId}', function: 'tenantApi', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/settings', function: 'tenantApi', auth: 'apiKey' },
+  { method: 'PUT', path: '/v1/settings', function: 'tenantApi', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/contracts', function: 'tenantApi', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/contracts/{contractId}', function: 'tenantApi', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/contracts/{contractId}/versions', function: 'tenantApi', auth: 'apiKey' },
+  {
+    method: 'POST',
+    path: '/v1/contracts/{contractId}/versions/{version}/confirm',
+    function: 'tenantApi',
+    auth: 'apiKey',
+  },
+  { method: 'POST', path: '/v1/contracts/{contractId}/terminate', function: 'tenantApi', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/openapi.json', function: 'openApi', auth: 'none' },
+  { method: 'GET', path: '/a/{token}', function: 'actionLinks', auth: 'signature' },
+  { method: 'POST', path: '/a/{token}', function: 'actionLinks', auth: 'signature' },
 ];
 
 export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>) => `${route.method} ${route.path}`;

@@ -54,6 +54,7 @@ export const demoSettings: TenantSettings = {
     },
   ],
   requiredSkills: {},
+  storefronts: {},
 };
 
 /**
@@ -68,14 +69,27 @@ export async function ensureDemoTenant(
 ): Promise<DemoTenant> {
   if (existsSync(path) && (await getTenant('demo')))
     return JSON.parse(readFileSync(path, 'utf8')) as DemoTenant;
-  await createTenant({ tenantId: 'demo', createdAt: at.toISOString(), ...demoSettings });
+  const webhookSecrets = secretsFrom();
+  await createTenant({
+    tenantId: 'demo',
+    createdAt: at.toISOString(),
+    ...demoSettings,
+    storefronts: {
+      shopify: { secret: webhookSecrets.shopify, topics: { 'returns/request': 'return' } },
+      woocommerce: {
+        secret: webhookSecrets.woocommerce,
+        statuses: { refunded: 'return', 'return-requested': 'return' },
+      },
+      generic: { secret: webhookSecrets.generic },
+    },
+  });
   const { apiKey, stored } = mintApiKey('demo', 'admin', at, 'agent-li');
   await createApiKey(stored);
   const demo: DemoTenant = {
     tenantId: 'demo',
     apiKey,
     managers: demoSettings.escalationLadder.levels.flatMap((level) => level.recipients),
-    webhookSecrets: secretsFrom(),
+    webhookSecrets,
   };
   writeFileSync(path, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
   return demo;

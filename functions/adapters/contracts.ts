@@ -1,5 +1,5 @@
 import type { ContractVersion } from '../../domain/contract.ts';
-import { keys, query } from './table.ts';
+import { keys, putNew, query, updateIf } from './table.ts';
 
 /** All versions of one contract of a tenant (items `CONTRACT#<id>#V#<nnnn>` in the tenant partition). */
 export async function contractVersions(tenantId: string, contractId: string): Promise<ContractVersion[]> {
@@ -15,3 +15,42 @@ export const contractVersionKey = (tenantId: string, contractId: string, version
   pk: keys.tenant(tenantId).pk,
   sk: `CONTRACT#${contractId}#V#${String(version).padStart(4, '0')}`,
 });
+
+export async function insertContractVersion(tenantId: string, version: ContractVersion): Promise<boolean> {
+  return putNew({ ...contractVersionKey(tenantId, version.contractId, version.version), ...version });
+}
+
+/** Records one party's confirmation of a version, once (11.1: both parties confirm in writing). */
+export async function confirmContractVersion(
+  tenantId: string,
+  contractId: string,
+  version: number,
+  party: 'provider' | 'customer',
+  confirmation: { at: string; by: string; evidence?: string },
+): Promise<ContractVersion | undefined> {
+  const field = party === 'provider' ? 'providerConfirmedAt' : 'customerConfirmedAt';
+  const updated = await updateIf<ContractVersion & { pk: string; sk: string }>(
+    contractVersionKey(tenantId, contractId, version),
+    {
+      UpdateExpression: `SET ${field} = :at, ${party}Confirmation = :confirmation`,
+      ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(${field}) AND attribute_not_exists(terminatedAt)`,
+      ExpressionAttributeValues: { ':at': confirmation.at, ':confirmation': confirmation },
+    },
+  );
+  if (!updated) return undefined;
+  const { pk: _pk, sk: _sk, ...stored } = updated;
+  return stored;
+}
+
+export async function terminateContractVersion(
+  tenantId: string,
+  contractId: string,
+  version: number,
+  termination: { at: string; ground: string; note?: string },
+) {
+  return updateIf(contractVersionKey(tenantId, contractId, version), {
+    UpdateExpression: 'SET terminatedAt = :at, termination = :termination',
+    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(terminatedAt)',
+    ExpressionAttributeValues: { ':at': termination.at, ':termination': termination },
+  });
+}

@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import { z } from 'zod';
-import { applyTerms, versionInForce } from '../../domain/contract.ts';
 import { completionReportSchema, issueServiceRecord } from '../../domain/service-record.ts';
 import {
   canTransition,
@@ -11,17 +10,14 @@ import {
 import { isQualified, requiredSkill } from '../../domain/skills.ts';
 import { breachesOfRequest } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
-import { contractVersions } from '../adapters/contracts.ts';
 import {
   getRequest,
-  insertRequest,
   listRequestsByStatus,
-  newRequestId,
   type StoredRequest,
   transitionRequest,
 } from '../adapters/requests.ts';
 import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
-import { failWaitingWorkflow, startServiceRequestLifecycle } from '../adapters/workflows.ts';
+import { failWaitingWorkflow } from '../adapters/workflows.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import {
   type Caller,
@@ -33,6 +29,7 @@ import {
   parseJsonBody,
   parseQuery,
 } from '../shared/http.ts';
+import { openServiceRequest } from '../shared/intake.ts';
 import { wakeLifecycle } from '../shared/lifecycle-route.ts';
 import { requestView } from './request-view.ts';
 
@@ -78,46 +75,7 @@ function refuseTransition(request: StoredRequest, action: Parameters<typeof stat
 async function createRequest(event: HttpEvent, caller: Caller): Promise<HttpResult> {
   const input = parseJsonBody(event, newServiceRequestSchema);
   const tenant = await tenantOf(caller);
-  const receivedAt = now();
-  let contract: Awaited<ReturnType<typeof contractVersions>>[number] | undefined;
-  if (input.contractId) {
-    contract = versionInForce(await contractVersions(caller.tenantId, input.contractId), receivedAt);
-    if (!contract)
-      throw new ValidationError('No contract in force', {
-        contractId: ['no version of this contract is in force'],
-      });
-  }
-  if (input.assigneeId && !tenant.staff.some((s) => s.staffId === input.assigneeId)) {
-    throw new ValidationError('Unknown assignee', { assigneeId: ['no staff member has this id'] });
-  }
-  const request: StoredRequest = {
-    tenantId: caller.tenantId,
-    requestId: newRequestId(receivedAt),
-    kind: input.kind,
-    status: 'received',
-    customer: input.customer,
-    orderReference: input.orderReference,
-    productReference: input.productReference,
-    deliveryDate: input.deliveryDate,
-    description: input.description,
-    channel: input.channel,
-    terms: applyTerms(input.kind, contract?.terms.sla ?? tenant.defaultTerms, contract),
-    assigneeId: input.assigneeId,
-    receivedAt: receivedAt.toISOString(),
-    escalationsTaken: [],
-    confirmationSent: false,
-    serviceRecordDelivered: false,
-    timeline: [
-      {
-        at: receivedAt.toISOString(),
-        type: 'received',
-        actor: actorOf(caller),
-        details: { channel: input.channel },
-      },
-    ],
-  };
-  await insertRequest(request);
-  await startServiceRequestLifecycle(request.tenantId, request.requestId);
+  const { request } = await openServiceRequest(tenant, input, { receivedAt: now(), actor: actorOf(caller) });
   return json(201, await view(request, tenant));
 }
 

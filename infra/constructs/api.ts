@@ -42,7 +42,7 @@ export class Api extends Construct {
         integration,
         authorizer: route.auth === 'apiKey' ? authorizer : undefined,
       });
-      if (route.auth === 'none') {
+      if (route.auth !== 'apiKey') {
         for (const publicRoute of added) {
           Validations.of(publicRoute).acknowledge({
             id: 'AwsSolutions::AwsSolutions-APIG4',

@@ -60,6 +60,7 @@ export class ServiceFunction extends Construct {
 
   /** Exactly the DynamoDB actions the function calls, on the table and its indexes, and its key. */
   bindTable(table: ITable, key: IKey, actions: FunctionSpec['uses']['table']): void {
+    if (actions.length === 0) return;
     this.fn.addToRolePolicy(
       new PolicyStatement({
         actions: [...actions],

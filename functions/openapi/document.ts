@@ -1,0 +1,207 @@
+import { type ZodType, z } from 'zod';
+import { completionReportSchema } from '../../domain/service-record.ts';
+import { newServiceRequestSchema, requestStatuses } from '../../domain/service-request.ts';
+import { routeKey, routes } from '../routes.ts';
+import {
+  confirmVersionSchema,
+  createApiKeySchema,
+  createContractSchema,
+  proposeVersionSchema,
+  settingsUpdateSchema,
+  terminateContractSchema,
+} from '../tenant-api/schemas.ts';
+import { genericDeliverySchema } from '../webhooks/mappings.ts';
+
+/** What the document says of each route; the bodies are the zod schemas the handlers parse. */
+interface RouteDoc {
+  summary: string;
+  body?: ZodType;
+  query?: ZodType;
+  success: number;
+}
+
+const dispatchBody = z.object({
+  technicianId: z.string(),
+  mode: z.enum(['on_site', 'remote']),
+  scheduledFor: z.iso.datetime({ offset: true }).optional(),
+});
+
+const docs: Record<string, RouteDoc> = {
+  'POST /v1/requests': {
+    summary: 'Enter a service request (staff: phone call, counter visit)',
+    body: newServiceRequestSchema,
+    success: 201,
+  },
+  'GET /v1/requests': {
+    summary: 'List requests by status (open ones by default), oldest first',
+    query: z.object({
+      status: z.enum(requestStatuses).optional(),
+      limit: z.number().int().min(1).max(100).optional(),
+    }),
+    success: 200,
+  },
+  'GET /v1/requests/{requestId}': {
+    summary: 'A request with its timeline, deadlines, breaches and warranty',
+    success: 200,
+  },
+  'POST /v1/requests/{requestId}/acknowledge': {
+    summary: 'Respond and confirm the need (clause 6.1.2)',
+    success: 200,
+  },
+  'POST /v1/requests/{requestId}/dispatch': {
+    summary: 'Dispatch a qualified technician on-site or remotely (6.1.3, 6.2.1a)',
+    body: dispatchBody,
+    success: 200,
+  },
+  'POST /v1/requests/{requestId}/complete': {
+    summary: 'Complete and issue the immutable service record (6.1.4)',
+    body: completionReportSchema,
+    success: 200,
+  },
+  'POST /v1/requests/{requestId}/cancel': {
+    summary: 'Cancel the request',
+    body: z.object({ reason: z.string().min(1) }),
+    success: 200,
+  },
+  'POST /v1/webhooks/{tenantId}/shopify': {
+    summary: 'Shopify webhook (X-Shopify-Hmac-Sha256, X-Shopify-Webhook-Id)',
+    success: 201,
+  },
+  'POST /v1/webhooks/{tenantId}/woocommerce': {
+    summary: 'WooCommerce webhook (X-WC-Webhook-Signature, X-WC-Webhook-Delivery-ID)',
+    success: 201,
+  },
+  'POST /v1/webhooks/{tenantId}/generic': {
+    summary:
+      'Any storefront or form: X-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">, Idempotency-Key',
+    body: genericDeliverySchema,
+    success: 201,
+  },
+  'POST /v1/api-keys': { summary: 'Create an API key (shown once)', body: createApiKeySchema, success: 201 },
+  'GET /v1/api-keys': { summary: 'List API keys (never their secrets)', success: 200 },
+  'DELETE /v1/api-keys/{keyId}': { summary: 'Revoke an API key', success: 200 },
+  'GET /v1/settings': { summary: 'Tenant settings (storefront secrets are write-only)', success: 200 },
+  'PUT /v1/settings': {
+    summary: 'Replace tenant settings: ladder, calendar, languages, default terms, storefronts',
+    body: settingsUpdateSchema,
+    success: 200,
+  },
+  'POST /v1/contracts': {
+    summary: 'Record a contract (version 1, awaiting both confirmations)',
+    body: createContractSchema,
+    success: 201,
+  },
+  'GET /v1/contracts/{contractId}': {
+    summary: 'A contract with its versions and the one in force',
+    success: 200,
+  },
+  'POST /v1/contracts/{contractId}/versions': {
+    summary: 'Propose an amendment (clause 11.1)',
+    body: proposeVersionSchema,
+    success: 201,
+  },
+  'POST /v1/contracts/{contractId}/versions/{version}/confirm': {
+    summary: 'One party confirms a version in writing',
+    body: confirmVersionSchema,
+    success: 200,
+  },
+  'POST /v1/contracts/{contractId}/terminate': {
+    summary: 'Terminate by mutual agreement or for breach (9.2)',
+    body: terminateContractSchema,
+    success: 200,
+  },
+  'GET /v1/openapi.json': { summary: 'This document', success: 200 },
+  'GET /a/{token}': {
+    summary: 'A signed action link from an escalation email: shows what it does',
+    success: 200,
+  },
+  'POST /a/{token}': {
+    summary: 'A signed action link: acknowledge or take over without logging in',
+    success: 200,
+  },
+};
+
+const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        fields: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+      },
+    },
+  },
+};
+
+/** The OpenAPI 3.1 document of every route in functions/routes.ts, bodies from their zod schemas. */
+export function openApiDocument(serverUrl: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const doc = docs[routeKey(route)];
+    if (!doc) throw new Error(`No OpenAPI description for ${routeKey(route)}`);
+    const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    if (doc.query) {
+      const schema = z.toJSONSchema(doc.query, { io: 'input' }) as {
+        properties?: Record<string, unknown>;
+        required?: string[];
+      };
+      for (const [name, property] of Object.entries(schema.properties ?? {})) {
+        parameters.push({
+          name,
+          in: 'query',
+          required: schema.required?.includes(name) ?? false,
+          schema: property as { type: string },
+        });
+      }
+    }
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = {
+      summary: doc.summary,
+      ...(route.auth === 'apiKey' ? { security: [{ apiKey: [] }] } : { security: [] }),
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(doc.body
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': {
+                  schema: z.toJSONSchema(doc.body, { io: 'input', unrepresentable: 'any' }),
+                },
+              },
+            },
+          }
+        : {}),
+      responses: {
+        [doc.success]: { description: 'Success' },
+        '4XX': {
+          description: 'What was wrong with the request',
+          content: { 'application/json': { schema: errorSchema } },
+        },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'After-sales service API',
+      version: '1.0.0',
+      description: 'Service requests, storefront intake and tenant administration.',
+    },
+    servers: [{ url: serverUrl }],
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'ak_<tenant>_<keyId>_<secret>' },
+      },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { applyTerms, type ContractVersion, versionInForce } from '../../domain/contract.ts';
+import type { NewServiceRequest } from '../../domain/service-request.ts';
+import { contractVersions } from '../adapters/contracts.ts';
+import { getRequest, insertRequest, newRequestId, type StoredRequest } from '../adapters/requests.ts';
+import type { StoredTenant } from '../adapters/tenants.ts';
+import { startServiceRequestLifecycle } from '../adapters/workflows.ts';
+import { ValidationError } from './errors.ts';
+
+/**
+ * The request id of a storefront delivery: derived from the tenant, the channel and the
+ * delivery's own id, so every copy of one delivery names the same request. The conditional
+ * put then lets exactly one copy create it, and Step Functions' name uniqueness lets exactly
+ * one lifecycle start; no separate idempotency record is needed.
+ */
+export function requestIdForDelivery(tenantId: string, channel: string, deliveryId: string): string {
+  return `sr_${createHash('sha256').update(`${tenantId}|${channel}|${deliveryId}`).digest('hex').slice(0, 24)}`;
+}
+
+/**
+ * Opens a service request through any official channel (6.1.1): judged by the contract version
+ * in force at receipt (11.1), stored, and its lifecycle started. Idempotent for a given id:
+ * a second call answers the stored request (and makes sure its lifecycle runs).
+ */
+export async function openServiceRequest(
+  tenant: StoredTenant,
+  input: NewServiceRequest,
+  options: { receivedAt: Date; actor: string; requestId?: string; delivery?: Record<string, string> },
+): Promise<{ request: StoredRequest; created: boolean }> {
+  let contract: ContractVersion | undefined;
+  if (input.contractId) {
+    contract = versionInForce(await contractVersions(tenant.tenantId, input.contractId), options.receivedAt);
+    if (!contract)
+      throw new ValidationError('No contract in force', {
+        contractId: ['no version of this contract is in force'],
+      });
+  }
+  if (input.assigneeId && !tenant.staff.some((s) => s.staffId === input.assigneeId)) {
+    throw new ValidationError('Unknown assignee', { assigneeId: ['no staff member has this id'] });
+  }
+  const receivedAt = options.receivedAt.toISOString();
+  const request: StoredRequest = {
+    tenantId: tenant.tenantId,
+    requestId: options.requestId ?? newRequestId(options.receivedAt),
+    kind: input.kind,
+    status: 'received',
+    customer: input.customer,
+    orderReference: input.orderReference,
+    productReference: input.productReference,
+    deliveryDate: input.deliveryDate,
+    description: input.description,
+    channel: input.channel,
+    terms: applyTerms(input.kind, contract?.terms.sla ?? tenant.defaultTerms, contract),
+    assigneeId: input.assigneeId,
+    receivedAt,
+    escalationsTaken: [],
+    confirmationSent: false,
+    serviceRecordDelivered: false,
+    timeline: [
+      {
+        at: receivedAt,
+        type: 'received',
+        actor: options.actor,
+        details: { channel: input.channel, ...options.delivery },
+      },
+    ],
+  };
+  const created = await insertRequest(request);
+  const stored = created ? request : await getRequest(tenant.tenantId, request.requestId);
+  if (!stored) throw new Error(`request ${request.requestId} vanished after a conflicting insert`);
+  await startServiceRequestLifecycle(stored.tenantId, stored.requestId);
+  return { request: stored, created };
+}

@@ -1,0 +1,262 @@
+import middy from '@middy/core';
+import { type ContractVersion, inForceFrom, versionInForce } from '../../domain/contract.ts';
+import type { Storefronts } from '../../domain/tenant.ts';
+import { listApiKeys, revokeApiKey } from '../adapters/api-key-store.ts';
+import { mintApiKey } from '../adapters/api-keys.ts';
+import { now } from '../adapters/clock.ts';
+import {
+  confirmContractVersion,
+  contractVersions,
+  insertContractVersion,
+  terminateContractVersion,
+} from '../adapters/contracts.ts';
+import { createApiKey, getTenant, type StoredTenant, saveTenant } from '../adapters/tenants.ts';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import {
+  type Caller,
+  callerOf,
+  type HttpEvent,
+  type HttpResult,
+  httpErrors,
+  json,
+  parseJsonBody,
+} from '../shared/http.ts';
+import {
+  confirmVersionSchema,
+  createApiKeySchema,
+  createContractSchema,
+  proposeVersionSchema,
+  settingsUpdateSchema,
+  terminateContractSchema,
+} from './schemas.ts';
+
+/** Tenant administration: API keys, settings (ladder, calendar, storefronts), contracts. */
+function requireRole(caller: Caller, ...roles: Caller['role'][]): void {
+  if (!roles.includes(caller.role))
+    throw new DomainError(403, 'Forbidden', `This needs one of the roles: ${roles.join(', ')}`);
+}
+
+async function tenantOf(caller: Caller): Promise<StoredTenant> {
+  const tenant = await getTenant(caller.tenantId);
+  if (!tenant) throw new NotFoundError('tenant');
+  return tenant;
+}
+
+// --- API keys -------------------------------------------------------------------------------
+
+async function createKey(event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  requireRole(caller, 'admin');
+  const input = parseJsonBody(event, createApiKeySchema);
+  const tenant = await tenantOf(caller);
+  if (input.staffId && !tenant.staff.some((s) => s.staffId === input.staffId)) {
+    throw new ValidationError('Unknown staff member', { staffId: ['no staff member has this id'] });
+  }
+  const { apiKey, stored } = mintApiKey(caller.tenantId, input.role, now(), input.staffId);
+  await createApiKey(stored);
+  // The only time the secret is ever shown.
+  return json(201, {
+    apiKey,
+    keyId: stored.keyId,
+    role: stored.role,
+    staffId: stored.staffId,
+    createdAt: stored.createdAt,
+  });
+}
+
+async function listKeys(_event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  requireRole(caller, 'admin');
+  const items = (await listApiKeys(caller.tenantId)).map(({ secretHash: _hash, ...key }) => key);
+  return json(200, { items });
+}
+
+async function revokeKey(event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  requireRole(caller, 'admin');
+  const keyId = event.pathParameters?.keyId ?? '';
+  if (!(await revokeApiKey(caller.tenantId, keyId, now()))) throw new NotFoundError(`API key ${keyId}`);
+  return json(200, { keyId, revoked: true });
+}
+
+// --- settings -------------------------------------------------------------------------------
+
+/** Settings as shown: storefront secrets are never returned, only whether one is set. */
+function settingsView(tenant: StoredTenant) {
+  const { storefronts, ...settings } = tenant;
+  return {
+    ...settings,
+    storefronts: {
+      shopify: storefronts.shopify
+        ? { configured: true, topics: storefronts.shopify.topics }
+        : { configured: false },
+      woocommerce: storefronts.woocommerce
+        ? { configured: true, statuses: storefronts.woocommerce.statuses }
+        : { configured: false },
+      generic: { configured: Boolean(storefronts.generic) },
+    },
+  };
+}
+
+async function getSettings(_event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  requireRole(caller, 'admin', 'manager');
+  return json(200, settingsView(await tenantOf(caller)));
+}
+
+async function putSettings(event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  requireRole(caller, 'admin');
+  const input = parseJsonBody(event, settingsUpdateSchema);
+  const tenant = await tenantOf(caller);
+  const storefronts: Storefronts = {};
+  const missing: Record<string, string[]> = {};
+  for (const name of ['shopify', 'woocommerce', 'generic'] as const) {
+    const given = input.storefronts[name];
+    if (!given) continue;
+    const secret = given.secret ?? tenant.storefronts[name]?.secret;
+    if (!secret)
+      missing[`storefronts.${name}.secret`] = ['required the first time a storefront is configured'];
+    else Object.assign(storefronts, { [name]: { ...given, secret } });
+  }
+  if (Object.keys(missing).length > 0)
+    throw new ValidationError('A storefront needs its webhook secret', missing);
+  const updated: StoredTenant = { ...tenant, ...input, storefronts };
+  await saveTenant(updated);
+  return json(200, settingsView(updated));
+}
+
+// --- contracts (clauses 9, 11.1) --------------------------------------------------------------
+
+function contractView(versions: ContractVersion[], at: Date) {
+  const inForce = versionInForce(versions, at);
+  return {
+    contractId: versions[0]?.contractId,
+    inForceVersion: inForce?.version ?? null,
+    terminated: versions.some((v) => v.terminatedAt !== undefined),
+    versions: versions
+      .sort((a, b) => a.version - b.version)
+      .map((v) => ({
+        ...v,
+        inForceFrom: inForceFrom(v) ?? null,
+        status: v.terminatedAt
+          ? 'terminated'
+          : v.version === inForce?.version
+            ? 'in_force'
+            : inForceFrom(v) === undefined
+              ? 'awaiting_confirmation'
+              : inForce && v.version < inForce.version
+                ? 'superseded'
+                : 'confirmed',
+      })),
+  };
+}
+
+async function versionsOf(caller: Caller, event: HttpEvent): Promise<ContractVersion[]> {
+  const contractId = event.pathParameters?.contractId ?? '';
+  const versions = await contractVersions(caller.tenantId, contractId);
+  if (versions.length === 0) throw new NotFoundError(`contract ${contractId}`);
+  return versions;
+}
+
+async function createContract(event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  requireRole(caller, 'admin');
+  const input = parseJsonBody(event, createContractSchema);
+  const version: ContractVersion = { contractId: input.contractId, version: 1, terms: input.terms };
+  if (!(await insertContractVersion(caller.tenantId, version)))
+    throw new ConflictError(`Contract ${input.contractId} exists`);
+  return json(201, contractView([version], now()));
+}
+
+async function getContract(event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  requireRole(caller, 'admin', 'manager', 'agent');
+  return json(200, contractView(await versionsOf(caller, event), now()));
+}
+
+/** 11.1: an amendment is a new version, in force only once both parties confirm it. */
+async function proposeVersion(event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  requireRole(caller, 'admin');
+  const input = parseJsonBody(event, proposeVersionSchema);
+  const versions = await versionsOf(caller, event);
+  if (versions.some((v) => v.terminatedAt)) throw new ConflictError('The contract is terminated');
+  const next: ContractVersion = {
+    contractId: versions[0]!.contractId,
+    version: Math.max(...versions.map((v) => v.version)) + 1,
+    terms: input.terms,
+  };
+  if (!(await insertContractVersion(caller.tenantId, next)))
+    throw new ConflictError('Another amendment was proposed at the same time; reload and retry');
+  return json(201, contractView([...versions, next], now()));
+}
+
+async function confirmVersion(event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  requireRole(caller, 'admin');
+  const input = parseJsonBody(event, confirmVersionSchema);
+  if (input.party === 'customer' && !input.evidence) {
+    throw new ValidationError('The customer’s confirmation needs evidence', {
+      evidence: ['where the customer’s written confirmation is'],
+    });
+  }
+  const versions = await versionsOf(caller, event);
+  const version = Number(event.pathParameters?.version);
+  if (!versions.some((v) => v.version === version))
+    throw new NotFoundError(`version ${event.pathParameters?.version}`);
+  const confirmed = await confirmContractVersion(
+    caller.tenantId,
+    versions[0]!.contractId,
+    version,
+    input.party,
+    {
+      at: now().toISOString(),
+      by: caller.staffId ?? `apikey:${caller.keyId}`,
+      evidence: input.evidence,
+    },
+  );
+  if (!confirmed)
+    throw new ConflictError(
+      `The ${input.party} already confirmed version ${version}, or the contract is terminated`,
+    );
+  return json(
+    200,
+    contractView(
+      versions.map((v) => (v.version === version ? confirmed : v)),
+      now(),
+    ),
+  );
+}
+
+/** 9.2: a terminated contract accepts no new requests. */
+async function terminate(event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  requireRole(caller, 'admin');
+  const input = parseJsonBody(event, terminateContractSchema);
+  const versions = await versionsOf(caller, event);
+  const latest = versions.reduce((a, b) => (a.version > b.version ? a : b));
+  const at = now().toISOString();
+  if (
+    !(await terminateContractVersion(caller.tenantId, latest.contractId, latest.version, {
+      at,
+      ground: input.ground,
+      note: input.note,
+    }))
+  ) {
+    throw new ConflictError('The contract is already terminated');
+  }
+  return json(200, contractView(await contractVersions(caller.tenantId, latest.contractId), now()));
+}
+
+const routeHandlers: Record<string, (event: HttpEvent, caller: Caller) => Promise<HttpResult>> = {
+  'POST /v1/api-keys': createKey,
+  'GET /v1/api-keys': listKeys,
+  'DELETE /v1/api-keys/{keyId}': revokeKey,
+  'GET /v1/settings': getSettings,
+  'PUT /v1/settings': putSettings,
+  'POST /v1/contracts': createContract,
+  'GET /v1/contracts/{contractId}': getContract,
+  'POST /v1/contracts/{contractId}/versions': proposeVersion,
+  'POST /v1/contracts/{contractId}/versions/{version}/confirm': confirmVersion,
+  'POST /v1/contracts/{contractId}/terminate': terminate,
+};
+
+async function route(event: HttpEvent): Promise<HttpResult> {
+  const handle = routeHandlers[event.routeKey];
+  if (!handle) throw new NotFoundError(`route ${event.routeKey}`);
+  return handle(event, callerOf(event));
+}
+
+export const handler = middy<HttpEvent, HttpResult>().use(httpErrors()).handler(route);
+export const tenantApiRouteKeys = Object.keys(routeHandlers);
