@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { isChinaHoliday, isChinaMakeUpWorkday } from './china-holidays.ts';
+
+/**
+ * A tenant's working calendar (7.2.1: feedback is handled within 5 *working* days).
+ *
+ * What "within n working days of receipt" means here, precisely:
+ * - Days are the tenant's calendar days in its time zone (default Asia/Shanghai).
+ * - The day of receipt is never counted, whatever time it is received and whether or not it
+ *   is a working day: counting starts with the next working day.
+ * - A working day is a day that is not a weekend day nor a holiday, or that is a make-up
+ *   working day (调休: a weekend day declared a working day) — make-up days count.
+ * - The deadline is the end of the n-th working day: 00:00 local time of the day after it.
+ *
+ * So feedback received on a Friday evening is due at the end of the next Friday; received on
+ * the eve of a holiday, its count starts after the holiday; received on a make-up Sunday, its
+ * count starts on the Monday.
+ */
+export const calendarSettingsSchema = z.object({
+  /** 0 = Sunday … 6 = Saturday. */
+  weekendDays: z.array(z.number().int().min(0).max(6)).max(6).default([0, 6]),
+  /** Apply mainland China's official holidays and make-up working days. */
+  chinaPublicHolidays: z.boolean().default(true),
+  /** The tenant's own closures (ISO dates), e.g. a company holiday. */
+  closures: z.array(z.iso.date()).max(400).default([]),
+  /** The tenant's own extra working days (ISO dates), e.g. a make-up Saturday of its own. */
+  extraWorkingDays: z.array(z.iso.date()).max(400).default([]),
+});
+export type CalendarSettings = z.infer<typeof calendarSettingsSchema>;
+
+export interface WorkingCalendar extends CalendarSettings {
+  timeZone: string;
+}
+
+const DAY_MS = 86_400_000;
+
+function addDays(isoDate: string, days: number): string {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+export function isWorkingDay(calendar: WorkingCalendar, isoDate: string): boolean {
+  if (calendar.extraWorkingDays.includes(isoDate)) return true;
+  if (calendar.closures.includes(isoDate)) return false;
+  if (calendar.chinaPublicHolidays && isChinaMakeUpWorkday(isoDate)) return true;
+  if (calendar.chinaPublicHolidays && isChinaHoliday(isoDate)) return false;
+  const weekday = new Date(`${isoDate}T00:00:00Z`).getUTCDay();
+  return !calendar.weekendDays.includes(weekday);
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+function localParts(timeZone: string, at: Date) {
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    time: `${parts.hour}:${parts.minute}:${parts.second}`,
+  };
+}
+
+/** The calendar date of an instant in a time zone. */
+export function localDate(timeZone: string, at: Date): string {
+  return localParts(timeZone, at).date;
+}
+
+/**
+ * The instant a local day begins. Where a DST change skips midnight, the day begins at the
+ * first instant that falls on that date.
+ */
+export function startOfLocalDay(timeZone: string, isoDate: string): Date {
+  // Offsets are within ±14 h: search from 14 h before UTC midnight for the first instant on the date.
+  let low = Date.parse(`${isoDate}T00:00:00Z`) - 14 * 3_600_000;
+  let high = Date.parse(`${isoDate}T00:00:00Z`) + 14 * 3_600_000;
+  while (high - low > 1000) {
+    const mid = low + Math.floor((high - low) / 2000) * 1000;
+    if (localParts(timeZone, new Date(mid)).date < isoDate) low = mid;
+    else high = mid;
+  }
+  return new Date(high);
+}
+
+/** The deadline n working days after `start` (see the definition at the top of this file). */
+export function addWorkingDays(calendar: WorkingCalendar, start: Date, n: number): Date {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError('n must be a non-negative integer');
+  let date = localDate(calendar.timeZone, start);
+  let counted = 0;
+  while (counted < n) {
+    date = addDays(date, 1);
+    if (isWorkingDay(calendar, date)) counted += 1;
+  }
+  return n === 0 ? start : startOfLocalDay(calendar.timeZone, addDays(date, 1));
+}
+
+/** Working time between two instants, in milliseconds: only the parts that fall on working days. */
+export function workingTimeBetween(calendar: WorkingCalendar, a: Date, b: Date): number {
+  if (b <= a) return -workingTimeBetween(calendar, b, a);
+  let total = 0;
+  let date = localDate(calendar.timeZone, a);
+  let cursor = a.getTime();
+  while (cursor < b.getTime()) {
+    const nextDay = addDays(date, 1);
+    const dayEnd = Math.min(startOfLocalDay(calendar.timeZone, nextDay).getTime(), b.getTime());
+    if (isWorkingDay(calendar, date)) total += dayEnd - cursor;
+    cursor = dayEnd;
+    date = nextDay;
+  }
+  return total;
+}
+
+export { DAY_MS };

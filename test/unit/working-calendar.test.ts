@@ -1,0 +1,151 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { arrangementPublished, statutoryHolidays } from '../../domain/china-holidays.ts';
+import {
+  addWorkingDays,
+  isWorkingDay,
+  localDate,
+  startOfLocalDay,
+  type WorkingCalendar,
+  workingTimeBetween,
+} from '../../domain/working-calendar.ts';
+
+const shanghai: WorkingCalendar = {
+  timeZone: 'Asia/Shanghai',
+  weekendDays: [0, 6],
+  chinaPublicHolidays: true,
+  closures: [],
+  extraWorkingDays: [],
+};
+const cst = (local: string) => new Date(`${local}+08:00`);
+
+describe('working days in mainland China', () => {
+  it('knows holidays and make-up working days (调休), 2025 and 2026', () => {
+    expect(isWorkingDay(shanghai, '2025-01-26')).toBe(true); // a working Sunday before Spring Festival
+    expect(isWorkingDay(shanghai, '2025-01-28')).toBe(false); // Spring Festival eve
+    expect(isWorkingDay(shanghai, '2025-10-08')).toBe(false);
+    expect(isWorkingDay(shanghai, '2025-10-11')).toBe(true); // a working Saturday
+    expect(isWorkingDay(shanghai, '2026-02-14')).toBe(true);
+    expect(isWorkingDay(shanghai, '2026-10-05')).toBe(false);
+  });
+
+  it('knows the statutory holidays of 2027 before its arrangement is published, and says so', () => {
+    expect(arrangementPublished(2026)).toBe(true);
+    expect(arrangementPublished(2027)).toBe(false);
+    // Spring Festival 2027 is 6 February: the eve and the first three days are statutory.
+    expect([...statutoryHolidays(2027)].filter((d) => d.startsWith('2027-02')).sort()).toEqual([
+      '2027-02-05',
+      '2027-02-06',
+      '2027-02-07',
+      '2027-02-08',
+    ]);
+    expect(isWorkingDay(shanghai, '2027-02-05')).toBe(false);
+    expect(isWorkingDay(shanghai, '2027-10-01')).toBe(false);
+    expect(isWorkingDay(shanghai, '2027-10-04')).toBe(true);
+  });
+
+  it('applies the tenant’s own closures and extra working days over the official calendar', () => {
+    const tenant = { ...shanghai, closures: ['2026-03-03'], extraWorkingDays: ['2026-10-03'] };
+    expect(isWorkingDay(tenant, '2026-03-03')).toBe(false);
+    expect(isWorkingDay(tenant, '2026-10-03')).toBe(true);
+  });
+});
+
+describe('"within 5 working days of receipt"', () => {
+  it('received on a Friday evening: due at the end of the next Friday', () => {
+    expect(addWorkingDays(shanghai, cst('2026-03-06T21:30:00'), 5)).toEqual(cst('2026-03-14T00:00:00'));
+  });
+
+  it('received on the eve of National Day: the count starts after the holiday', () => {
+    // 2025: 1–8 October off; 28 September (Sun) and 11 October (Sat) are working days.
+    expect(addWorkingDays(shanghai, cst('2025-09-30T10:00:00'), 5)).toEqual(cst('2025-10-15T00:00:00'));
+  });
+
+  it('received on a make-up Sunday: that day is not counted, the Monday is the first', () => {
+    expect(addWorkingDays(shanghai, cst('2025-09-28T09:00:00'), 1)).toEqual(cst('2025-09-30T00:00:00'));
+  });
+
+  it('counts a make-up Saturday inside the window', () => {
+    // Received Fri 26 Sep 2025: Sun 28 (make-up), Mon 29, Tue 30, Thu 9 Oct, Fri 10 Oct.
+    expect(addWorkingDays(shanghai, cst('2025-09-26T15:00:00'), 5)).toEqual(cst('2025-10-11T00:00:00'));
+  });
+
+  it('crosses a year end', () => {
+    // 2025-12-31 (Wed): 1–3 Jan 2026 off, 4 Jan (Sun) is a working day.
+    expect(addWorkingDays(shanghai, cst('2025-12-31T18:00:00'), 2)).toEqual(cst('2026-01-06T00:00:00'));
+  });
+
+  it('ends a day at local midnight across a DST change (America/New_York)', () => {
+    const newYork: WorkingCalendar = {
+      ...shanghai,
+      timeZone: 'America/New_York',
+      chinaPublicHolidays: false,
+    };
+    // Fri 6 Mar 2026; DST starts Sun 8 Mar; the 1st working day is Mon 9 Mar, ending 10 Mar 00:00 EDT.
+    expect(addWorkingDays(newYork, new Date('2026-03-06T20:00:00-05:00'), 1)).toEqual(
+      new Date('2026-03-10T00:00:00-04:00'),
+    );
+    expect(startOfLocalDay('America/New_York', '2026-03-08')).toEqual(new Date('2026-03-08T00:00:00-05:00'));
+  });
+
+  const zones = ['Asia/Shanghai', 'America/New_York', 'Europe/Berlin', 'Pacific/Auckland'];
+  const instant = fc.date({
+    min: new Date('2024-12-01T00:00:00Z'),
+    max: new Date('2027-11-30T00:00:00Z'),
+    noInvalidDate: true,
+  });
+
+  it('agrees with a brute-force walk over calendar days (property)', () => {
+    fc.assert(
+      fc.property(
+        instant,
+        fc.integer({ min: 1, max: 15 }),
+        fc.constantFrom(...zones),
+        fc.boolean(),
+        (start, n, timeZone, china) => {
+          const calendar = { ...shanghai, timeZone, chinaPublicHolidays: china };
+          const due = addWorkingDays(calendar, start, n);
+          // The deadline is a local midnight, the day before it is a working day, …
+          expect(startOfLocalDay(timeZone, localDate(timeZone, due))).toEqual(due);
+          const lastDay = localDate(timeZone, new Date(due.getTime() - 1));
+          expect(isWorkingDay(calendar, lastDay)).toBe(true);
+          // … and walking the days strictly after receipt up to it finds exactly n working days.
+          let walked = 0;
+          for (let d = localDate(timeZone, start); ; ) {
+            d = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+            if (d > lastDay) break;
+            if (isWorkingDay(calendar, d)) walked += 1;
+          }
+          expect(walked).toBe(n);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('measures n working days of working time from the next day to the deadline (property)', () => {
+    fc.assert(
+      fc.property(
+        instant,
+        fc.integer({ min: 1, max: 10 }),
+        fc.constantFrom(...zones),
+        (start, n, timeZone) => {
+          const calendar = { ...shanghai, timeZone };
+          const due = addWorkingDays(calendar, start, n);
+          const nextDay = startOfLocalDay(
+            timeZone,
+            localDate(
+              timeZone,
+              new Date(startOfLocalDay(timeZone, localDate(timeZone, start)).getTime() + 36 * 3_600_000),
+            ),
+          );
+          const worked = workingTimeBetween(calendar, nextDay, due);
+          // A DST day is 23 or 25 hours long: allow those hours, no more.
+          expect(Math.abs(worked - n * 86_400_000)).toBeLessThanOrEqual(3_600_000 * Math.ceil(n / 5));
+          expect(workingTimeBetween(calendar, start, due)).toBeGreaterThanOrEqual(worked);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
