@@ -1,6 +1,7 @@
 /** A missed deadline (clause 5, 10.1): kept per contract, counted once, closed when met. */
 export interface Breach {
-  promise: 'response' | 'completion';
+  promise: 'response' | 'completion' | 'feedback';
+  /** The service request, or the feedback case for a `feedback` breach. */
   requestId: string;
   contractId: string;
   deadline: string;

@@ -32,7 +32,7 @@ export type EscalationLadder = z.infer<typeof escalationLadderSchema>;
 
 /** A deadline being watched: the promise, when its window opened, when it falls due. */
 export interface WatchedDeadline {
-  promise: 'response' | 'completion';
+  promise: 'response' | 'completion' | 'feedback';
   windowStart: Date;
   deadline: Date;
 }

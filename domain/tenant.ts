@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { slaTermsSchema } from './contract.ts';
 import { escalationLadderSchema } from './escalation-ladder.ts';
 import { languageSchema, requestKindSchema } from './service-request.ts';
+import { calendarSettingsSchema } from './working-calendar.ts';
 
 export const tenantIdSchema = z
   .string()
@@ -55,5 +56,12 @@ export const tenantSettingsSchema = z.object({
   staff: z.array(staffMemberSchema).default([]),
   requiredSkills: z.partialRecord(requestKindSchema, z.string().min(1)).default({}),
   storefronts: storefrontsSchema.default({}),
+  /** Working days for feedback deadlines (7.2.1), in `timeZone`. */
+  calendar: calendarSettingsSchema.default({
+    weekendDays: [0, 6],
+    chinaPublicHolidays: true,
+    closures: [],
+    extraWorkingDays: [],
+  }),
 });
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;

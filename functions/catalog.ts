@@ -19,7 +19,7 @@ export interface FunctionSpec {
   };
 }
 
-export type WorkflowName = 'serviceRequest';
+export type WorkflowName = 'serviceRequest' | 'feedbackCase';
 
 export type TableAction =
   | 'dynamodb:GetItem'
@@ -55,7 +55,7 @@ export const functionCatalog = {
     uses: {
       table: readWrite,
       sendsEmail: false,
-      startsWorkflows: ['serviceRequest'],
+      startsWorkflows: ['serviceRequest', 'feedbackCase'],
       taskResponses: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
       signsLinks: false,
     },
@@ -92,7 +92,7 @@ export const functionCatalog = {
     uses: {
       table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
       sendsEmail: false,
-      startsWorkflows: ['serviceRequest'],
+      startsWorkflows: ['serviceRequest', 'feedbackCase'],
       taskResponses: [],
       signsLinks: false,
     },
@@ -114,6 +114,31 @@ export const functionCatalog = {
     description: 'The OpenAPI 3.1 document, generated from the zod schemas',
     timeoutSeconds: 5,
     uses: { table: [], sendsEmail: false, startsWorkflows: [], taskResponses: [], signsLinks: false },
+  },
+  feedbackApi: {
+    entry: 'functions/feedback-api/handler.ts',
+    description: 'Feedback cases: staff entry, read, resolve (clause 7.2)',
+    timeoutSeconds: 15,
+    uses: {
+      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      sendsEmail: false,
+      startsWorkflows: ['feedbackCase'],
+      taskResponses: ['states:SendTaskSuccess'],
+      signsLinks: false,
+    },
+  },
+  feedbackCaseSteps: {
+    entry: 'functions/feedback-case-steps/handler.ts',
+    description:
+      'Task steps of the feedback-case workflow: resume, await, escalate, tell the customer, close',
+    timeoutSeconds: 30,
+    uses: {
+      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      sendsEmail: true,
+      startsWorkflows: [],
+      taskResponses: ['states:SendTaskSuccess'],
+      signsLinks: false,
+    },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -79,7 +79,11 @@ export class AfterSalesStack extends Stack {
             resources: [Workflows.stateMachineArn(this, workflow)],
           }),
         );
-        fn.addEnvironment('SERVICE_REQUEST_STATE_MACHINE_ARN', Workflows.stateMachineArn(this, workflow));
+        const variable =
+          workflow === 'serviceRequest'
+            ? 'SERVICE_REQUEST_STATE_MACHINE_ARN'
+            : 'FEEDBACK_CASE_STATE_MACHINE_ARN';
+        fn.addEnvironment(variable, Workflows.stateMachineArn(this, workflow));
       }
       if (spec.uses.taskResponses.length > 0) {
         fn.addToRolePolicy(
@@ -144,11 +148,6 @@ export class AfterSalesStack extends Stack {
       workflows,
       'IAM5[Resource::*]',
       'X-Ray tracing of the state machine has no resource-level permissions.',
-    );
-    acknowledge(
-      workflows,
-      'IAM5[Resource::<serviceRequestStepsFunction08E4B984.Arn>:*]',
-      'Invoking versions/aliases of our own step function; nothing else.',
     );
   }
 }

@@ -55,6 +55,7 @@ export const demoSettings: TenantSettings = {
   ],
   requiredSkills: {},
   storefronts: {},
+  calendar: { weekendDays: [0, 6], chinaPublicHolidays: true, closures: [], extraWorkingDays: [] },
 };
 
 /**

@@ -163,6 +163,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     PUBLIC_BASE_URL: api.url,
     LINK_SIGNING_SECRET: persistentSecret(join(dataDir, 'link-signing-secret')),
     SERVICE_REQUEST_STATE_MACHINE_ARN: stateMachineArns.serviceRequest,
+    FEEDBACK_CASE_STATE_MACHINE_ARN: stateMachineArns.feedbackCase,
   });
 
   await ensureTable(new DynamoDBClient({ endpoint: dynamodb.endpoint }), tableName);

@@ -1,4 +1,5 @@
 import type { StateMachineDefinition } from './asl.ts';
+import { feedbackCaseDefinition } from './feedback-case/definition.ts';
 import { serviceRequestDefinition } from './service-request/definition.ts';
 
 /**
@@ -11,6 +12,11 @@ export const workflowCatalog = {
     definition: serviceRequestDefinition,
     /** Placeholder → function (a key of functions/catalog.ts). */
     functions: { ServiceRequestStepsFunctionArn: 'serviceRequestSteps' },
+  },
+  feedbackCase: {
+    stateMachineName: 'feedback-case',
+    definition: feedbackCaseDefinition,
+    functions: { FeedbackCaseStepsFunctionArn: 'feedbackCaseSteps' },
   },
 } as const satisfies Record<
   string,

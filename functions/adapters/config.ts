@@ -15,6 +15,7 @@ const environmentSchema = z.object({
   /** …the name of an SSM SecureString holding it (AWS), read once per cold start. */
   LINK_SIGNING_SECRET_PARAMETER: z.string().optional(),
   SERVICE_REQUEST_STATE_MACHINE_ARN: z.string().default(''),
+  FEEDBACK_CASE_STATE_MACHINE_ARN: z.string().default(''),
 });
 
 export type Config = z.infer<typeof environmentSchema>;

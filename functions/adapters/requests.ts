@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AppliedTerms } from '../../domain/contract.ts';
 import type { ServiceRecord } from '../../domain/service-record.ts';
 import type { Channel, Customer, RequestKind, RequestStatus } from '../../domain/service-request.ts';
-import { getItem, keys, putNew, query, updateIf } from './table.ts';
+import { applyStep, getItem, keys, putNew, query, type StepUpdate, updateIf } from './table.ts';
 
 export interface TimelineEvent {
   at: string;
@@ -142,60 +142,20 @@ function statusIndexValues(
 }
 
 /**
- * Sets fields and appends an event without a status change, once: `onceFlag` names a
- * boolean that must still be false (e.g. confirmationSent), `onceKey` a key that must not yet
- * be in escalationsTaken. Undefined when it was already done.
+ * Sets fields and appends an event without a status change, once (see applyStep): e.g.
+ * `onceFlag: 'confirmationSent'` or `onceEscalation: 'response#1'`. Undefined when already done.
  */
 export async function recordStep(
   tenantId: string,
   requestId: string,
-  step: {
+  step: StepUpdate & {
     onceFlag?: 'confirmationSent' | 'serviceRecordDelivered';
-    onceEscalation?: string;
-    fields?: Record<string, unknown>;
-    event?: TimelineEvent;
     requireStatus?: readonly RequestStatus[];
   },
 ): Promise<StoredRequest | undefined> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets: string[] = [];
-  const conditions = ['attribute_exists(pk)'];
-  if (step.onceFlag) {
-    names['#flag'] = step.onceFlag;
-    values[':true'] = true;
-    values[':false'] = false;
-    sets.push('#flag = :true');
-    conditions.push('#flag = :false');
-  }
-  if (step.onceEscalation) {
-    values[':escalation'] = step.onceEscalation;
-    values[':escalationList'] = [step.onceEscalation];
-    sets.push('escalationsTaken = list_append(escalationsTaken, :escalationList)');
-    conditions.push('NOT contains(escalationsTaken, :escalation)');
-  }
-  if (step.requireStatus) {
-    names['#status'] = 'status';
-    const allowed = step.requireStatus.map((status, i) => {
-      values[`:status${i}`] = status;
-      return `:status${i}`;
-    });
-    conditions.push(`#status IN (${allowed.join(', ')})`);
-  }
-  for (const [field, value] of Object.entries(step.fields ?? {})) {
-    names[`#${field}`] = field;
-    values[`:${field}`] = value;
-    sets.push(`#${field} = :${field}`);
-  }
-  if (step.event) {
-    values[':event'] = [step.event];
-    sets.push('timeline = list_append(timeline, :event)');
-  }
-  const updated = await updateIf<StoredRequest & Record<string, unknown>>(keys.request(tenantId, requestId), {
-    UpdateExpression: `SET ${sets.join(', ')}`,
-    ConditionExpression: conditions.join(' AND '),
-    ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
-    ExpressionAttributeValues: values,
-  });
+  const updated = await applyStep<StoredRequest & Record<string, unknown>>(
+    keys.request(tenantId, requestId),
+    step,
+  );
   return updated ? stripKeys(updated) : undefined;
 }

@@ -39,6 +39,10 @@ export const keys = {
     pk: `TENANT#${tenantId}#EMAIL#${idempotencyKey}`,
     sk: 'EMAIL',
   }),
+  feedbackCase: (tenantId: string, feedbackId: string) => ({
+    pk: `TENANT#${tenantId}#FEEDBACK#${feedbackId}`,
+    sk: 'FEEDBACK',
+  }),
 };
 
 export async function getItem<T = Item>(
@@ -100,4 +104,63 @@ export async function query<T = Item>(
 
 export async function deleteItem(key: { pk: string; sk: string }): Promise<void> {
   await documentClient.send(new DeleteCommand({ TableName: config().TABLE_NAME, Key: key }));
+}
+
+/** One step on a tracked item (a request, a feedback case): what it sets and what makes it happen once. */
+export interface StepUpdate {
+  /** A boolean attribute that must still be false, and is set true. */
+  onceFlag?: string;
+  /** A key that must not yet be in `escalationsTaken`, and is appended. */
+  onceEscalation?: string;
+  fields?: Record<string, unknown>;
+  /** Appended to the item's `timeline` in the same write. */
+  event?: { at: string; type: string; actor: string; details?: Record<string, unknown> };
+  requireStatus?: readonly string[];
+}
+
+/** Applies a step in one conditional write; undefined when its condition failed (already done, or moved on). */
+export async function applyStep<T = Item>(
+  key: { pk: string; sk: string },
+  step: StepUpdate,
+): Promise<T | undefined> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  const conditions = ['attribute_exists(pk)'];
+  if (step.onceFlag) {
+    names['#flag'] = step.onceFlag;
+    values[':true'] = true;
+    values[':false'] = false;
+    sets.push('#flag = :true');
+    conditions.push('#flag = :false');
+  }
+  if (step.onceEscalation) {
+    values[':escalation'] = step.onceEscalation;
+    values[':escalationList'] = [step.onceEscalation];
+    sets.push('escalationsTaken = list_append(escalationsTaken, :escalationList)');
+    conditions.push('NOT contains(escalationsTaken, :escalation)');
+  }
+  if (step.requireStatus) {
+    names['#status'] = 'status';
+    const allowed = step.requireStatus.map((status, i) => {
+      values[`:status${i}`] = status;
+      return `:status${i}`;
+    });
+    conditions.push(`#status IN (${allowed.join(', ')})`);
+  }
+  for (const [field, value] of Object.entries(step.fields ?? {})) {
+    names[`#${field}`] = field;
+    values[`:${field}`] = value;
+    sets.push(`#${field} = :${field}`);
+  }
+  if (step.event) {
+    values[':event'] = [step.event];
+    sets.push('timeline = list_append(timeline, :event)');
+  }
+  return updateIf<T>(key, {
+    UpdateExpression: `SET ${sets.join(', ')}`,
+    ConditionExpression: conditions.join(' AND '),
+    ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
+    ExpressionAttributeValues: values,
+  });
 }

@@ -35,6 +35,21 @@ export async function startServiceRequestLifecycle(tenantId: string, requestId: 
   }
 }
 
+/** Starts a feedback case's lifecycle; as for requests, a second start of the same case is refused and that is success. */
+export async function startFeedbackCaseLifecycle(tenantId: string, feedbackId: string): Promise<void> {
+  try {
+    await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: config().FEEDBACK_CASE_STATE_MACHINE_ARN,
+        name: `${tenantId}--${feedbackId}`,
+        input: JSON.stringify({ tenantId, feedbackId }),
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+  }
+}
+
 /** A token the workflow no longer waits on (already answered, timed out, or the run ended). */
 function isStaleToken(error: unknown): boolean {
   return error instanceof TaskTimedOut || error instanceof InvalidToken || error instanceof TaskDoesNotExist;

@@ -1,5 +1,3 @@
-import { type Breach, minutesLate } from '../../domain/breach.ts';
-import type { EscalationLadder } from '../../domain/escalation-ladder.ts';
 import type { Language } from '../../domain/service-request.ts';
 import type { StoredRequest } from '../adapters/requests.ts';
 import { renderEmail } from './layout.ts';
@@ -36,67 +34,18 @@ const promiseNames = {
   },
 };
 
-function promiseText(language: Language, request: StoredRequest, promise: Breach['promise']) {
+export function kindName(language: Language, kind: StoredRequest['kind']): string {
+  return kindNames[language][kind];
+}
+
+/** The promise a request's deadline stands for, in the managers' language. */
+export function requestPromiseText(
+  language: Language,
+  request: StoredRequest,
+  promise: 'response' | 'completion',
+) {
   const hours = promise === 'response' ? request.terms.responseHours : request.terms.completionHours;
   return promiseNames[language][promise](hours);
-}
-
-export interface EscalationEmailInput {
-  request: StoredRequest;
-  promise: Breach['promise'];
-  deadline: Date;
-  level: number;
-  ladder: EscalationLadder;
-  assigneeName?: string;
-  now: Date;
-  actions: { acknowledge?: string; takeOver: string };
-  language: Language;
-}
-
-/** To the level's managers: which request, which promise, the deadline, how late, who, the customer's words. */
-export function escalationEmail(input: EscalationEmailInput, to: string[]) {
-  const { request, language } = input;
-  const late = minutesLate({ deadline: input.deadline.toISOString() }, input.now);
-  const levelName =
-    input.level === 0 ? '' : (input.ladder.levels[input.level - 1]?.name ?? `#${input.level}`);
-  const zh = language === 'zh-CN';
-  const warning = input.level === 0;
-  const subject = warning
-    ? zh
-      ? `[即将超时] 服务请求 ${request.requestId}：${promiseText(language, request, input.promise)}`
-      : `[Deadline approaching] Service request ${request.requestId}: ${promiseText(language, request, input.promise)}`
-    : zh
-      ? `[升级 ${levelName}] 服务请求 ${request.requestId} 已超时 ${late} 分钟`
-      : `[Escalation ${levelName}] Service request ${request.requestId} is ${late} minutes late`;
-  const actions = [
-    ...(input.actions.acknowledge
-      ? [{ label: zh ? '确认响应' : 'Acknowledge', url: input.actions.acknowledge }]
-      : []),
-    { label: zh ? '由我接手' : 'Take over', url: input.actions.takeOver },
-  ];
-  return renderEmail(to, {
-    subject,
-    heading: warning
-      ? zh
-        ? '服务期限即将到期'
-        : 'A service deadline is approaching'
-      : zh
-        ? '服务承诺未按时履行'
-        : 'A service promise was missed',
-    rows: [
-      [zh ? '请求' : 'Request', `${request.requestId} (${kindNames[language][request.kind]})`],
-      [zh ? '承诺' : 'Promise', promiseText(language, request, input.promise)],
-      [zh ? '期限' : 'Deadline', input.deadline.toISOString()],
-      [zh ? '超时' : 'Late by', warning ? '-' : zh ? `${late} 分钟` : `${late} minutes`],
-      [zh ? '负责人' : 'Assigned to', input.assigneeName ?? (zh ? '未分配' : 'nobody')],
-      [zh ? '客户' : 'Customer', `${request.customer.name} <${request.customer.email}>`],
-      [zh ? '客户描述' : "Customer's words", request.description],
-    ],
-    actions,
-    footer: zh
-      ? '链接无需登录即可使用，并在一段时间后失效。'
-      : 'These links work without logging in and expire after a while.',
-  });
 }
 
 /** 6.1.2: the need is confirmed with the customer. */

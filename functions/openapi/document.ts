@@ -1,4 +1,5 @@
 import { type ZodType, z } from 'zod';
+import { newFeedbackSchema, resolutionSchema } from '../../domain/feedback-case.ts';
 import { completionReportSchema } from '../../domain/service-record.ts';
 import { newServiceRequestSchema, requestStatuses } from '../../domain/service-request.ts';
 import { routeKey, routes } from '../routes.ts';
@@ -76,6 +77,20 @@ const docs: Record<string, RouteDoc> = {
       'Any storefront or form: X-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">, Idempotency-Key',
     body: genericDeliverySchema,
     success: 201,
+  },
+  'POST /v1/feedback': {
+    summary: 'Enter feedback to handle within the working-day deadline (7.2.1)',
+    body: newFeedbackSchema,
+    success: 201,
+  },
+  'GET /v1/feedback/{feedbackId}': {
+    summary: 'A feedback case with its deadline, timeline and breaches',
+    success: 200,
+  },
+  'POST /v1/feedback/{feedbackId}/resolve': {
+    summary: 'Resolve: the result is emailed to the customer (7.2.1, 7.2.2)',
+    body: resolutionSchema,
+    success: 200,
   },
   'POST /v1/api-keys': { summary: 'Create an API key (shown once)', body: createApiKeySchema, success: 201 },
   'GET /v1/api-keys': { summary: 'List API keys (never their secrets)', success: 200 },

@@ -1,16 +1,21 @@
 import middy from '@middy/core';
 import { z } from 'zod';
-import { dueEscalation } from '../../domain/escalation-ladder.ts';
-import { type Route, scheduleFor, watchedDeadline } from '../../domain/lifecycle.ts';
-import { closeBreach, recordBreach } from '../adapters/breaches.ts';
+import { type Route, watchedDeadline } from '../../domain/lifecycle.ts';
+import { closeBreach } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
 import { sendOnce } from '../adapters/mailer.ts';
 import { getRequest, recordStep, type StoredRequest, transitionRequest } from '../adapters/requests.ts';
 import { signLink } from '../adapters/signed-links.ts';
 import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
 import { failWaitingWorkflow, resumeWaitingWorkflow } from '../adapters/workflows.ts';
-import { confirmationEmail, escalationEmail, serviceRecordEmail } from '../emails/service-request-emails.ts';
+import {
+  confirmationEmail,
+  kindName,
+  requestPromiseText,
+  serviceRecordEmail,
+} from '../emails/service-request-emails.ts';
 import { isTransientAwsError, NotFoundError, TransientError } from '../shared/errors.ts';
+import { type EscalationSubject, takeDueEscalation } from '../shared/escalation.ts';
 import { lifecycleStateOf, routeOf } from '../shared/lifecycle-route.ts';
 
 /** The input each Task state of workflows/service-request passes (see its Parameters). */
@@ -80,80 +85,31 @@ const steps = {
   /** Takes the earliest due step of the ladder: breach once, email once, mark once. */
   async escalate(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
     const { request, tenant } = await load(input.tenantId, input.requestId);
-    const state = lifecycleStateOf(request);
-    const watched = watchedDeadline(state);
+    const watched = watchedDeadline(lifecycleStateOf(request));
+    if (!watched || watched.promise === 'feedback') return routed(request, tenant);
     const at = now();
-    const due = watched
-      ? dueEscalation(scheduleFor(state, tenant.escalationLadder), new Set(state.escalationsTaken), at)
-      : undefined;
-    if (!watched || !due) return routed(request, tenant);
-    if (due.level === 0 && at >= watched.deadline) {
-      // Too late to warn: the deadline itself has passed and the ladder takes over.
-      const updated = await recordStep(request.tenantId, request.requestId, {
-        onceEscalation: due.key,
-        event: {
-          at: at.toISOString(),
-          type: 'warning_skipped',
-          actor: 'system',
-          details: { promise: watched.promise },
-        },
-      });
-      return routed(updated ?? (await load(input.tenantId, input.requestId)).request, tenant);
-    }
-
-    if (due.level >= 1) {
-      await recordBreach(request.tenantId, {
-        promise: watched.promise,
-        requestId: request.requestId,
-        contractId: request.terms.contractId,
-        deadline: watched.deadline.toISOString(),
-      });
-    }
-    const assignee = tenant.staff.find((s) => s.staffId === request.assigneeId);
-    const recipients =
-      due.level === 0
-        ? assignee
-          ? [assignee.email]
-          : []
-        : tenant.escalationLadder.levels[due.level - 1]!.recipients;
     const expiresAt = Math.floor(at.getTime() / 1000) + ACTION_LINK_SECONDS;
-    const linkFor = (action: 'acknowledge' | 'takeOver', actor: string) =>
+    const link = (action: 'acknowledge' | 'takeOver', actor: string) =>
       signLink({ tenantId: request.tenantId, requestId: request.requestId, action, actor, expiresAt });
-    for (const recipient of recipients) {
-      const email = escalationEmail(
-        {
-          request,
-          promise: watched.promise,
-          deadline: watched.deadline,
-          level: due.level,
-          ladder: tenant.escalationLadder,
-          assigneeName: assignee?.name,
-          now: at,
-          language: tenant.language,
-          actions: {
-            acknowledge: watched.promise === 'response' ? await linkFor('acknowledge', recipient) : undefined,
-            takeOver: await linkFor('takeOver', recipient),
-          },
-        },
-        [recipient],
-      );
-      await sendOnce(request.tenantId, `escalation:${request.requestId}:${due.key}:${recipient}`, email);
-    }
-    const updated = await recordStep(request.tenantId, request.requestId, {
-      onceEscalation: due.key,
-      event: {
-        at: at.toISOString(),
-        type: due.level === 0 ? 'deadline_approaching' : 'escalated',
-        actor: 'system',
-        details: {
-          promise: watched.promise,
-          level: due.level,
-          recipients,
-          deadline: watched.deadline.toISOString(),
-        },
-      },
-    });
-    return routed(updated ?? (await load(input.tenantId, input.requestId)).request, tenant);
+    const subject: EscalationSubject = {
+      tenantId: request.tenantId,
+      subjectId: request.requestId,
+      contractId: request.terms.contractId,
+      assigneeId: request.assigneeId,
+      customer: request.customer,
+      customerWords: request.description,
+      what: kindName(tenant.language, request.kind),
+      promise: requestPromiseText(tenant.language, request, watched.promise),
+      escalationsTaken: request.escalationsTaken,
+      linksFor: async (recipient) => ({
+        acknowledge: watched.promise === 'response' ? await link('acknowledge', recipient) : undefined,
+        takeOver: await link('takeOver', recipient),
+      }),
+    };
+    await takeDueEscalation(tenant, subject, watched, at, (key, event) =>
+      recordStep(request.tenantId, request.requestId, { onceEscalation: key, event }),
+    );
+    return routed((await load(input.tenantId, input.requestId)).request, tenant);
   },
 
   /** 6.1.2: the customer hears that the need is confirmed; a response breach is met now. */

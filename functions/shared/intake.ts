@@ -6,6 +6,10 @@ import { getRequest, insertRequest, newRequestId, type StoredRequest } from '../
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { startServiceRequestLifecycle } from '../adapters/workflows.ts';
 import { ValidationError } from './errors.ts';
+import { openFeedbackCase } from './feedback-intake.ts';
+
+/** The feedback case a complaint request opens is named after it. */
+export const feedbackIdOfComplaint = (requestId: string) => `fb_${requestId.slice(3)}`;
 
 /**
  * The request id of a storefront delivery: derived from the tenant, the channel and the
@@ -69,5 +73,24 @@ export async function openServiceRequest(
   const stored = created ? request : await getRequest(tenant.tenantId, request.requestId);
   if (!stored) throw new Error(`request ${request.requestId} vanished after a conflicting insert`);
   await startServiceRequestLifecycle(stored.tenantId, stored.requestId);
+  if (stored.kind === 'complaint') {
+    // 3.2c, 7.2.1: a complaint is also feedback to handle within the working-day deadline.
+    await openFeedbackCase(
+      tenant,
+      {
+        category: 'complaint',
+        customer: stored.customer,
+        content: stored.description,
+        requestId: stored.requestId,
+        assigneeId: stored.assigneeId,
+      },
+      {
+        receivedAt: new Date(stored.receivedAt),
+        actor: options.actor,
+        feedbackId: feedbackIdOfComplaint(stored.requestId),
+        terms: stored.terms,
+      },
+    );
+  }
   return { request: stored, created };
 }

@@ -1,4 +1,5 @@
-import { lambdaServiceErrors, type Retrier, type StateMachineDefinition, type TaskState } from '../asl.ts';
+import type { StateMachineDefinition, TaskState } from '../asl.ts';
+import { awaitCallbackState, stepState } from '../deadline-watch.ts';
 
 /**
  * The lifecycle of one service request (../../shared/DESIGN.md). One Standard execution per
@@ -8,55 +9,19 @@ import { lambdaServiceErrors, type Retrier, type StateMachineDefinition, type Ta
 // biome-ignore lint/suspicious/noTemplateCurlyInString: an ASL definition substitution, not a JS template
 export const SERVICE_REQUEST_STEPS = '${ServiceRequestStepsFunctionArn}';
 
-/** Throttling and 5xx of DynamoDB/SES come out of our handler as `TransientError`. */
-const retryTransient: Retrier[] = [
-  {
-    ErrorEquals: [...lambdaServiceErrors, 'TransientError'],
-    IntervalSeconds: 2,
-    MaxAttempts: 6,
-    BackoffRate: 2,
-    MaxDelaySeconds: 60,
-  },
-];
-
 const ids = { 'tenantId.$': '$.tenantId', 'requestId.$': '$.requestId' };
 
-function step(name: string, next: { Next: string } | { End: true }, comment: string): TaskState {
-  return {
-    Type: 'Task',
-    Comment: comment,
-    Resource: SERVICE_REQUEST_STEPS,
-    Parameters: { step: name, ...ids },
-    TimeoutSeconds: 30,
-    Retry: retryTransient,
-    ...next,
-  };
-}
+const step = (name: string, next: { Next: string } | { End: true }, comment: string): TaskState =>
+  stepState(SERVICE_REQUEST_STEPS, ids, name, next, comment);
 
-/**
- * Waits for staff. Any change staff make (acknowledge, dispatch, take over, complete) answers
- * the token with the request's new route, so the workflow goes straight to "Route by phase":
- * one way back in, whatever happened, and no extra read.
- */
-function awaitCallback(awaiting: 'acknowledgement' | 'completion', comment: string): TaskState {
-  return {
-    Type: 'Task',
-    Comment: comment,
-    Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-    Parameters: {
-      FunctionName: SERVICE_REQUEST_STEPS,
-      Payload: { step: 'awaitCallback', awaiting, ...ids, 'taskToken.$': '$$.Task.Token' },
-    },
-    // The callback's deadline is the next escalation step (or the deadline itself).
-    TimeoutSecondsPath: '$.waitSeconds',
-    Retry: retryTransient,
-    Catch: [
-      { ErrorEquals: ['States.Timeout'], ResultPath: '$.timedOut', Next: 'Escalate missed deadline' },
-      { ErrorEquals: ['RequestCancelled'], ResultPath: '$.cancelled', Next: 'Request cancelled' },
-    ],
-    Next: 'Route by phase',
-  };
-}
+const awaitCallback = (awaiting: 'acknowledgement' | 'completion', comment: string): TaskState =>
+  awaitCallbackState(
+    SERVICE_REQUEST_STEPS,
+    ids,
+    awaiting,
+    { route: 'Route by phase', escalate: 'Escalate missed deadline', cancelled: 'Request cancelled' },
+    comment,
+  );
 
 export const serviceRequestDefinition: StateMachineDefinition = {
   Comment:

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { secondsUntil } from './deadlines.ts';
+import {
+  dueEscalation,
+  type EscalationLadder,
+  escalationSchedule,
+  nextEscalationAt,
+  type WatchedDeadline,
+} from './escalation-ladder.ts';
+import { WAIT_WITHOUT_ESCALATION_SECONDS } from './lifecycle.ts';
+import { customerSchema } from './service-request.ts';
+
+/**
+ * A piece of feedback that needs handling (7.2.1): a complaint, a low score, a suggestion or
+ * any written opinion. It is processed within the contract's feedback working days of receipt
+ * and the customer is told the result; the case records what it changed (7.2.2).
+ */
+export const feedbackCategorySchema = z.enum(['complaint', 'low_score', 'suggestion', 'opinion']);
+
+export const newFeedbackSchema = z.object({
+  category: feedbackCategorySchema,
+  customer: customerSchema,
+  content: z.string().trim().min(1).max(5000),
+  /** The service request it is about, if any (its contract's terms then apply). */
+  requestId: z.string().min(1).max(80).optional(),
+  assigneeId: z.string().min(1).max(80).optional(),
+});
+export type NewFeedback = z.infer<typeof newFeedbackSchema>;
+
+export const resolutionSchema = z.object({
+  /** What was done about it: told to the customer (7.2.1). */
+  result: z.string().trim().min(1).max(5000),
+  /** What will change in the service or the goods because of it (7.2.2). */
+  changes: z.string().trim().max(5000).optional(),
+});
+export type Resolution = z.infer<typeof resolutionSchema>;
+
+export interface FeedbackState {
+  status: 'open' | 'resolved' | 'closed';
+  receivedAt: string;
+  dueAt: string;
+  assigneeId?: string;
+  escalationsTaken: readonly string[];
+  resultSent: boolean;
+}
+
+export type FeedbackPhase = 'awaitResolution' | 'escalate' | 'notifyCustomer' | 'close' | 'end';
+
+export function watchedFeedbackDeadline(state: FeedbackState): WatchedDeadline {
+  return { promise: 'feedback', windowStart: new Date(state.receivedAt), deadline: new Date(state.dueAt) };
+}
+
+/** Where a feedback case stands, from stored timestamps only (re-entrant like the request lifecycle). */
+export function feedbackRoute(
+  state: FeedbackState,
+  ladder: EscalationLadder,
+  now: Date,
+): { phase: FeedbackPhase; waitSeconds: number } {
+  if (state.status === 'closed') return { phase: 'end', waitSeconds: 0 };
+  if (state.status === 'resolved')
+    return { phase: state.resultSent ? 'close' : 'notifyCustomer', waitSeconds: 0 };
+  const schedule = escalationSchedule(watchedFeedbackDeadline(state), ladder, {
+    hasAssignee: state.assigneeId !== undefined,
+  });
+  const taken = new Set(state.escalationsTaken);
+  if (dueEscalation(schedule, taken, now)) return { phase: 'escalate', waitSeconds: 0 };
+  const next = nextEscalationAt(schedule, taken);
+  return {
+    phase: 'awaitResolution',
+    waitSeconds: next ? secondsUntil(next, now) : WAIT_WITHOUT_ESCALATION_SECONDS,
+  };
+}

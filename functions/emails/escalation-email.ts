@@ -1,0 +1,72 @@
+import { minutesLate } from '../../domain/breach.ts';
+import type { Customer, Language } from '../../domain/service-request.ts';
+import { renderEmail } from './layout.ts';
+
+/** What an escalation email is about: a service request or a feedback case. */
+export interface EscalationEmailInput {
+  reference: string;
+  /** What kind of work, in the managers' language ("维修", "Complaint"). */
+  what: string;
+  /** The promise at stake, in the managers' language ("2 小时内响应（第 6.1.2 条）"). */
+  promise: string;
+  deadline: Date;
+  /** 0 = the "approaching" warning to the assignee; 1… = the ladder's levels. */
+  level: number;
+  levelName?: string;
+  assigneeName?: string;
+  customer: Customer;
+  customerWords: string;
+  now: Date;
+  actions: { acknowledge?: string; takeOver?: string };
+  language: Language;
+}
+
+/** To the level's managers: which request, which promise, the deadline, how late, who, the customer's words. */
+export function escalationEmail(input: EscalationEmailInput, to: string[]) {
+  const { language } = input;
+  const late = minutesLate({ deadline: input.deadline.toISOString() }, input.now);
+  const zh = language === 'zh-CN';
+  const warning = input.level === 0;
+  const levelName = input.levelName ?? `#${input.level}`;
+  const subject = warning
+    ? zh
+      ? `[即将超时] ${input.reference}：${input.promise}`
+      : `[Deadline approaching] ${input.reference}: ${input.promise}`
+    : zh
+      ? `[升级 ${levelName}] ${input.reference} 已超时 ${late} 分钟`
+      : `[Escalation ${levelName}] ${input.reference} is ${late} minutes late`;
+  const actions = [
+    ...(input.actions.acknowledge
+      ? [{ label: zh ? '确认响应' : 'Acknowledge', url: input.actions.acknowledge }]
+      : []),
+    ...(input.actions.takeOver
+      ? [{ label: zh ? '由我接手' : 'Take over', url: input.actions.takeOver }]
+      : []),
+  ];
+  return renderEmail(to, {
+    subject,
+    heading: warning
+      ? zh
+        ? '服务期限即将到期'
+        : 'A service deadline is approaching'
+      : zh
+        ? '服务承诺未按时履行'
+        : 'A service promise was missed',
+    rows: [
+      [zh ? '编号' : 'Reference', `${input.reference} (${input.what})`],
+      [zh ? '承诺' : 'Promise', input.promise],
+      [zh ? '期限' : 'Deadline', input.deadline.toISOString()],
+      [zh ? '超时' : 'Late by', warning ? '-' : zh ? `${late} 分钟` : `${late} minutes`],
+      [zh ? '负责人' : 'Assigned to', input.assigneeName ?? (zh ? '未分配' : 'nobody')],
+      [zh ? '客户' : 'Customer', `${input.customer.name} <${input.customer.email}>`],
+      [zh ? '客户描述' : "Customer's words", input.customerWords],
+    ],
+    actions,
+    footer:
+      actions.length > 0
+        ? zh
+          ? '链接无需登录即可使用，并在一段时间后失效。'
+          : 'These links work without logging in and expire after a while.'
+        : '',
+  });
+}

@@ -1,0 +1,131 @@
+import middy from '@middy/core';
+import { z } from 'zod';
+import { watchedFeedbackDeadline } from '../../domain/feedback-case.ts';
+import { closeBreach } from '../adapters/breaches.ts';
+import { now } from '../adapters/clock.ts';
+import { getFeedbackCase, recordFeedbackStep, type StoredFeedbackCase } from '../adapters/feedback-cases.ts';
+import { sendOnce } from '../adapters/mailer.ts';
+import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
+import { resumeWaitingWorkflow } from '../adapters/workflows.ts';
+import { feedbackCategoryName, feedbackPromiseText, feedbackResultEmail } from '../emails/feedback-emails.ts';
+import { isTransientAwsError, NotFoundError, TransientError } from '../shared/errors.ts';
+import { takeDueEscalation } from '../shared/escalation.ts';
+import { type RoutedFeedback, routeOfFeedback } from '../shared/feedback-intake.ts';
+
+/** The input each Task state of workflows/feedback-case passes. */
+const stepInputSchema = z.discriminatedUnion('step', [
+  z.object({
+    step: z.enum(['resume', 'escalate', 'notifyCustomer', 'close']),
+    tenantId: z.string(),
+    feedbackId: z.string(),
+  }),
+  z.object({
+    step: z.literal('awaitCallback'),
+    awaiting: z.literal('resolution'),
+    tenantId: z.string(),
+    feedbackId: z.string(),
+    taskToken: z.string().min(1),
+  }),
+]);
+
+async function load(
+  tenantId: string,
+  feedbackId: string,
+): Promise<{ feedback: StoredFeedbackCase; tenant: StoredTenant }> {
+  const [feedback, tenant] = await Promise.all([getFeedbackCase(tenantId, feedbackId), getTenant(tenantId)]);
+  if (!feedback || !tenant) throw new NotFoundError(`feedback case ${tenantId}/${feedbackId}`);
+  return { feedback, tenant };
+}
+
+const steps = {
+  async resume({ tenantId, feedbackId }: { tenantId: string; feedbackId: string }) {
+    const { feedback, tenant } = await load(tenantId, feedbackId);
+    return routeOfFeedback(feedback, tenant, now());
+  },
+
+  async awaitCallback({
+    tenantId,
+    feedbackId,
+    taskToken,
+  }: {
+    tenantId: string;
+    feedbackId: string;
+    taskToken: string;
+  }) {
+    const stored = await recordFeedbackStep(tenantId, feedbackId, {
+      requireStatus: ['open'],
+      fields: { callbackToken: taskToken },
+    });
+    if (!stored) {
+      const { feedback, tenant } = await load(tenantId, feedbackId);
+      await resumeWaitingWorkflow(taskToken, routeOfFeedback(feedback, tenant, now()));
+    }
+    return { tenantId, feedbackId };
+  },
+
+  async escalate({ tenantId, feedbackId }: { tenantId: string; feedbackId: string }) {
+    const { feedback, tenant } = await load(tenantId, feedbackId);
+    if (feedback.status !== 'open') return routeOfFeedback(feedback, tenant, now());
+    await takeDueEscalation(
+      tenant,
+      {
+        tenantId,
+        subjectId: feedbackId,
+        contractId: feedback.contractId,
+        assigneeId: feedback.assigneeId,
+        customer: feedback.customer,
+        customerWords: feedback.content,
+        what: feedbackCategoryName(tenant.language, feedback.category),
+        promise: feedbackPromiseText(tenant.language, feedback.workingDays),
+        escalationsTaken: feedback.escalationsTaken,
+      },
+      watchedFeedbackDeadline(feedback),
+      now(),
+      (key, event) => recordFeedbackStep(tenantId, feedbackId, { onceEscalation: key, event }),
+    );
+    return routeOfFeedback((await load(tenantId, feedbackId)).feedback, tenant, now());
+  },
+
+  /** 7.2.1: the customer is told the result; a feedback breach is met now. */
+  async notifyCustomer({ tenantId, feedbackId }: { tenantId: string; feedbackId: string }) {
+    const { feedback, tenant } = await load(tenantId, feedbackId);
+    if (feedback.resultSent || !feedback.resolution) return { tenantId, feedbackId };
+    await sendOnce(
+      tenantId,
+      `feedback-result:${feedbackId}`,
+      feedbackResultEmail(feedback, feedback.customer.language ?? tenant.language),
+    );
+    await closeBreach(tenantId, feedback.contractId, feedbackId, 'feedback', feedback.resolution.resolvedAt);
+    await recordFeedbackStep(tenantId, feedbackId, {
+      onceFlag: 'resultSent',
+      event: {
+        at: now().toISOString(),
+        type: 'result_sent_to_customer',
+        actor: 'system',
+        details: { to: feedback.customer.email },
+      },
+    });
+    return { tenantId, feedbackId };
+  },
+
+  async close({ tenantId, feedbackId }: { tenantId: string; feedbackId: string }) {
+    await recordFeedbackStep(tenantId, feedbackId, {
+      requireStatus: ['resolved'],
+      fields: { status: 'closed', closedAt: now().toISOString() },
+      event: { at: now().toISOString(), type: 'closed', actor: 'system' },
+    });
+    return { tenantId, feedbackId };
+  },
+};
+
+async function runStep(event: unknown): Promise<RoutedFeedback> {
+  const input = stepInputSchema.parse(event);
+  try {
+    return input.step === 'awaitCallback' ? await steps.awaitCallback(input) : await steps[input.step](input);
+  } catch (error) {
+    if (isTransientAwsError(error)) throw new TransientError((error as Error).message);
+    throw error;
+  }
+}
+
+export const handler = middy<unknown, RoutedFeedback>().handler(runStep);

@@ -1,0 +1,92 @@
+import { dueEscalation, escalationSchedule, type WatchedDeadline } from '../../domain/escalation-ladder.ts';
+import type { Customer } from '../../domain/service-request.ts';
+import { recordBreach } from '../adapters/breaches.ts';
+import { sendOnce } from '../adapters/mailer.ts';
+import type { TimelineEvent } from '../adapters/requests.ts';
+import type { StoredTenant } from '../adapters/tenants.ts';
+import { escalationEmail } from '../emails/escalation-email.ts';
+
+/** A request or a feedback case, as the escalation ladder sees it. */
+export interface EscalationSubject {
+  tenantId: string;
+  /** The request or feedback case id; its breaches are filed under it. */
+  subjectId: string;
+  contractId: string;
+  assigneeId?: string;
+  customer: Customer;
+  customerWords: string;
+  what: string;
+  promise: string;
+  escalationsTaken: readonly string[];
+  /** Signed action links for one recipient (escalations of requests offer them). */
+  linksFor?: (recipient: string) => Promise<{ acknowledge?: string; takeOver?: string }>;
+}
+
+/**
+ * The one escalation mechanism (6.1.2, 7.2.1): takes the earliest due step of the tenant's
+ * ladder for a watched deadline. Breach recorded once (conditional put), each recipient
+ * emailed once (the mailer's key), the step marked taken once (the caller's conditional
+ * update): a retried step repeats nothing. Returns false when nothing was due.
+ */
+export async function takeDueEscalation(
+  tenant: StoredTenant,
+  subject: EscalationSubject,
+  watched: WatchedDeadline,
+  at: Date,
+  markTaken: (key: string, event: TimelineEvent) => Promise<unknown>,
+): Promise<boolean> {
+  const schedule = escalationSchedule(watched, tenant.escalationLadder, {
+    hasAssignee: subject.assigneeId !== undefined,
+  });
+  const due = dueEscalation(schedule, new Set(subject.escalationsTaken), at);
+  if (!due) return false;
+  const details = { promise: watched.promise, level: due.level, deadline: watched.deadline.toISOString() };
+
+  if (due.level === 0 && at >= watched.deadline) {
+    // Too late to warn: the deadline itself has passed and the ladder takes over.
+    await markTaken(due.key, { at: at.toISOString(), type: 'warning_skipped', actor: 'system', details });
+    return true;
+  }
+  if (due.level >= 1) {
+    await recordBreach(subject.tenantId, {
+      promise: watched.promise,
+      requestId: subject.subjectId,
+      contractId: subject.contractId,
+      deadline: watched.deadline.toISOString(),
+    });
+  }
+  const assignee = tenant.staff.find((s) => s.staffId === subject.assigneeId);
+  const recipients =
+    due.level === 0
+      ? assignee
+        ? [assignee.email]
+        : []
+      : tenant.escalationLadder.levels[due.level - 1]!.recipients;
+  for (const recipient of recipients) {
+    const email = escalationEmail(
+      {
+        reference: subject.subjectId,
+        what: subject.what,
+        promise: subject.promise,
+        deadline: watched.deadline,
+        level: due.level,
+        levelName: tenant.escalationLadder.levels[due.level - 1]?.name,
+        assigneeName: assignee?.name,
+        customer: subject.customer,
+        customerWords: subject.customerWords,
+        now: at,
+        actions: (await subject.linksFor?.(recipient)) ?? {},
+        language: tenant.language,
+      },
+      [recipient],
+    );
+    await sendOnce(subject.tenantId, `escalation:${subject.subjectId}:${due.key}:${recipient}`, email);
+  }
+  await markTaken(due.key, {
+    at: at.toISOString(),
+    type: due.level === 0 ? 'deadline_approaching' : 'escalated',
+    actor: 'system',
+    details: { ...details, recipients },
+  });
+  return true;
+}

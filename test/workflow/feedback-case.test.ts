@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emailsAbout, recipients, repairRequest } from '../support/lifecycle.ts';
+import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+
+/**
+ * Feedback within 5 working days (7.2.1) on the virtual clock, across National Day 2025:
+ * 1–8 October off, 28 September (Sunday) and 11 October (Saturday) are make-up working days.
+ */
+let runtime: TestRuntime;
+beforeAll(async () => {
+  runtime = await startTestRuntime({ startAt: new Date('2025-09-26T07:00:00.000Z') }); // Fri 15:00 in Shanghai
+});
+afterAll(async () => {
+  await runtime.dispose();
+});
+
+const complaint = {
+  category: 'complaint',
+  customer: { name: 'Zhou Jie', email: 'zhou.jie@customer.example' },
+  content: 'The technician arrived two hours late',
+};
+
+describe('feedback cases', () => {
+  it('falls due after 5 working days across a holiday and a make-up day, and escalates exactly then', async () => {
+    const created = await runtime.api('POST', '/v1/feedback', complaint);
+    expect(created.status).toBe(201);
+    const { feedbackId, dueAt } = created.body;
+    // Sun 28 Sep (make-up), Mon 29, Tue 30, [1–8 Oct], Thu 9, Fri 10 ⇒ due at 00:00 on Sat 11 Oct, Shanghai time.
+    expect(dueAt).toBe('2025-10-10T16:00:00.000Z');
+
+    await runtime.advance((Date.parse(dueAt) - Date.now()) / 1000 - 1);
+    expect(emailsAbout(await runtime.mailbox(), feedbackId)).toEqual([]);
+    await runtime.advance(1);
+    const escalation = emailsAbout(await runtime.mailbox(), feedbackId);
+    expect(recipients(escalation)).toEqual(['team-lead@demo.example']);
+    expect(escalation[0]!.body.text).toContain('5 个工作日内处理反馈并告知结果');
+    expect(escalation[0]!.body.text).toContain('The technician arrived two hours late');
+
+    await runtime.advance(3 * 3600);
+    const resolved = await runtime.api('POST', `/v1/feedback/${feedbackId}/resolve`, {
+      result: 'We apologised and refunded the visit fee',
+      changes: 'Dispatch now books technicians with a 30-minute buffer',
+    });
+    expect(resolved.status).toBe(200);
+    const mail = emailsAbout(await runtime.mailbox(), feedbackId);
+    expect(recipients(mail)).toEqual([
+      'team-lead@demo.example',
+      'head-of-service@demo.example',
+      'zhou.jie@customer.example',
+    ]);
+    expect(mail[2]!.body.text).toContain('We apologised and refunded the visit fee');
+    expect(mail[2]!.body.text).toContain('30-minute buffer');
+
+    const stored = (await runtime.api('GET', `/v1/feedback/${feedbackId}`)).body;
+    expect(stored.status).toBe('closed');
+    expect(stored.resolution.changes).toContain('30-minute buffer');
+    expect(stored.breaches).toMatchObject([{ promise: 'feedback', open: false, minutesLate: 180 }]);
+    expect(
+      (await runtime.api('POST', `/v1/feedback/${feedbackId}/resolve`, { result: 'again' })).status,
+    ).toBe(409);
+  });
+
+  it('opens a feedback case for every complaint request, due by the request’s contract terms', async () => {
+    const { requestId } = (
+      await runtime.api(
+        'POST',
+        '/v1/requests',
+        repairRequest({ kind: 'complaint', description: 'Rude on the phone' }),
+      )
+    ).body;
+    const feedback = await runtime.api('GET', `/v1/feedback/fb_${requestId.slice(3)}`);
+    expect(feedback.status).toBe(200);
+    expect(feedback.body).toMatchObject({
+      category: 'complaint',
+      requestId,
+      content: 'Rude on the phone',
+      status: 'open',
+      workingDays: 5,
+    });
+  });
+
+  it('tells the customer the result when resolved on time, with no escalation', async () => {
+    const { feedbackId } = (
+      await runtime.api('POST', '/v1/feedback', {
+        ...complaint,
+        category: 'suggestion',
+        content: 'Offer evening visits',
+      })
+    ).body;
+    await runtime.advance(3600);
+    await runtime.api('POST', `/v1/feedback/${feedbackId}/resolve`, {
+      result: 'Evening visits start next month',
+    });
+    await runtime.advance(10 * 86_400);
+    expect(recipients(emailsAbout(await runtime.mailbox(), feedbackId))).toEqual([
+      'zhou.jie@customer.example',
+    ]);
+    expect((await runtime.api('GET', `/v1/feedback/${feedbackId}`)).body.breaches).toEqual([]);
+  });
+});
