@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Four projects: `unit` (pure domain, no network), `local` (the local runtime's components),
- * `workflow` (full lifecycles on the local runtime with a virtual clock) and `infra` (the
+ * Five projects: `unit` (pure domain, no network), `local` (the local runtime's components),
+ * `workflow` (full lifecycles on the local runtime with a virtual clock), `browser` (pages in
+ * headless Chromium) and `infra` (the
  * synthesized CDK template). Tests that start a runtime run in forks: each file gets its own
  * process, so its environment variables and virtual clock are its own.
  */
@@ -26,6 +27,16 @@ export default defineConfig({
           pool: 'forks',
           testTimeout: 60_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          pool: 'forks',
+          globalSetup: ['test/browser/ensure-chromium.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -72,6 +72,11 @@ async function intakeAndLifecycle() {
     });
     const now = new Date(Date.now());
     await runtime.api('POST', `/v1/requests/${requestId}/complete`, completionReport(now, now));
+    await runtime.api('POST', `/v1/requests/${requestId}/survey`, {
+      serviceScore: 5,
+      goodsScore: 5,
+      recommendScore: 10,
+    });
     return requestId as string;
   });
   const seconds = (performance.now() - started) / 1000;
@@ -85,7 +90,7 @@ async function intakeAndLifecycle() {
   );
   const memory = process.memoryUsage();
   console.log(
-    '\nLifecycle: receive → acknowledge → dispatch → complete → record emailed → closed (8 concurrent)',
+    '\nLifecycle: receive → acknowledge → dispatch → complete → record + survey emailed → answered → closed (8 concurrent)',
   );
   console.table([
     {
@@ -151,7 +156,7 @@ function costModel(transitions: number) {
   const lambdaGbSeconds = lambdaInvocations * 0.5 * 0.08; // 512 MB, ~80 ms each
   const writes = 12; // request put + updates + email claims/marks
   const reads = 14;
-  const emails = 2;
+  const emails = 2; // confirmation, record with the survey invitation
   const apiCalls = 4;
   const rows = [
     { item: 'Step Functions transitions', quantity: transitions, unitUsd: 0.000025 },

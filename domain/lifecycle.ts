@@ -20,6 +20,16 @@ export interface LifecycleState {
   escalationsTaken: readonly string[];
   confirmationSent: boolean;
   serviceRecordDelivered: boolean;
+  /** The satisfaction survey the service-record email invited the customer to (7.1.1). */
+  survey?: SurveyTimes;
+}
+
+export interface SurveyTimes {
+  invitedAt: string;
+  reminderAt: string;
+  expiresAt: string;
+  remindedAt?: string;
+  answeredAt?: string;
 }
 
 /** The workflow's phases; the state machine's "Route by phase" Choice branches on these. */
@@ -29,6 +39,8 @@ export type Phase =
   | 'escalate'
   | 'confirmNeed'
   | 'deliverServiceRecord'
+  | 'awaitSurvey'
+  | 'remindSurvey'
   | 'close'
   | 'end';
 
@@ -81,7 +93,8 @@ export function route(state: LifecycleState, ladder: EscalationLadder, now: Date
     case 'cancelled':
       return { phase: 'end', waitSeconds: 0 };
     case 'completed':
-      return { phase: state.serviceRecordDelivered ? 'close' : 'deliverServiceRecord', waitSeconds: 0 };
+      if (!state.serviceRecordDelivered) return { phase: 'deliverServiceRecord', waitSeconds: 0 };
+      return surveyRoute(state.survey, now);
     case 'acknowledged':
     case 'dispatched':
       if (!state.confirmationSent) return { phase: 'confirmNeed', waitSeconds: 0 };
@@ -89,6 +102,17 @@ export function route(state: LifecycleState, ladder: EscalationLadder, now: Date
     case 'received':
       return awaiting('awaitAcknowledgement', state, ladder, now);
   }
+}
+
+/** After the record: wait for the survey answer, remind once, close on answer or expiry (7.1). */
+function surveyRoute(survey: SurveyTimes | undefined, now: Date): Route {
+  if (!survey || survey.answeredAt || now >= new Date(survey.expiresAt))
+    return { phase: 'close', waitSeconds: 0 };
+  if (!survey.remindedAt) {
+    if (now >= new Date(survey.reminderAt)) return { phase: 'remindSurvey', waitSeconds: 0 };
+    return { phase: 'awaitSurvey', waitSeconds: secondsUntil(new Date(survey.reminderAt), now) };
+  }
+  return { phase: 'awaitSurvey', waitSeconds: secondsUntil(new Date(survey.expiresAt), now) };
 }
 
 function awaiting(

@@ -109,9 +109,9 @@ export const functionCatalog = {
       signsLinks: false,
     },
   },
-  openApi: {
-    entry: 'functions/openapi/handler.ts',
-    description: 'The OpenAPI 3.1 document, generated from the zod schemas',
+  documents: {
+    entry: 'functions/documents/handler.ts',
+    description: 'Documents from the live configuration: OpenAPI, the survey form and the flow chart (11.2)',
     timeoutSeconds: 5,
     uses: { table: [], sendsEmail: false, startsWorkflows: [], taskResponses: [], signsLinks: false },
   },
@@ -138,6 +138,18 @@ export const functionCatalog = {
       startsWorkflows: [],
       taskResponses: ['states:SendTaskSuccess'],
       signsLinks: false,
+    },
+  },
+  surveyPage: {
+    entry: 'functions/survey-page/handler.ts',
+    description: 'The customer survey page reached from the service-record email (clause 7.1)',
+    timeoutSeconds: 10,
+    uses: {
+      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      sendsEmail: false,
+      startsWorkflows: ['feedbackCase'],
+      taskResponses: ['states:SendTaskSuccess'],
+      signsLinks: true,
     },
   },
 } as const satisfies Record<string, FunctionSpec>;

@@ -42,7 +42,12 @@ export const routes: readonly RouteSpec[] = [
     auth: 'apiKey',
   },
   { method: 'POST', path: '/v1/contracts/{contractId}/terminate', function: 'tenantApi', auth: 'apiKey' },
-  { method: 'GET', path: '/v1/openapi.json', function: 'openApi', auth: 'none' },
+  { method: 'GET', path: '/v1/openapi.json', function: 'documents', auth: 'none' },
+  { method: 'POST', path: '/v1/requests/{requestId}/survey', function: 'requestsApi', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/attachments/survey-form', function: 'documents', auth: 'none' },
+  { method: 'GET', path: '/v1/attachments/service-flow-chart', function: 'documents', auth: 'none' },
+  { method: 'GET', path: '/s/{token}', function: 'surveyPage', auth: 'signature' },
+  { method: 'POST', path: '/s/{token}', function: 'surveyPage', auth: 'signature' },
   { method: 'GET', path: '/a/{token}', function: 'actionLinks', auth: 'signature' },
   { method: 'POST', path: '/a/{token}', function: 'actionLinks', auth: 'signature' },
 ];

@@ -19,6 +19,7 @@ const page = (status: number, title: string, message: string, form?: string) =>
   );
 
 const actionNames: Record<LinkClaims['action'], string> = {
+  survey: 'Survey',
   acknowledge: 'Acknowledge',
   takeOver: 'Take over',
 };
@@ -82,6 +83,8 @@ async function handle(event: HttpEvent): Promise<HttpResult> {
       ? page(410, 'Link expired', 'This link has expired. Open the request in the service console instead.')
       : page(404, 'Link not valid', 'This link is not valid.');
   }
+  // A survey link is for the customer's survey page only: it never acts on a request.
+  if (check.claims.action === 'survey') return page(404, 'Link not valid', 'This link is not valid.');
   const request = await getRequest(check.claims.tenantId, check.claims.requestId);
   if (!request) return page(404, 'Link not valid', 'This link is not valid.');
   return event.requestContext.http.method === 'POST'

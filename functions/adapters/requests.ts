@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { AppliedTerms } from '../../domain/contract.ts';
+import type { SurveyTimes } from '../../domain/lifecycle.ts';
 import type { ServiceRecord } from '../../domain/service-record.ts';
-import type { Channel, Customer, RequestKind, RequestStatus } from '../../domain/service-request.ts';
+import type {
+  Channel,
+  Customer,
+  Language,
+  RequestKind,
+  RequestStatus,
+} from '../../domain/service-request.ts';
+import type { SurveyAnswer } from '../../domain/survey.ts';
 import { applyStep, getItem, keys, putNew, query, type StepUpdate, updateIf } from './table.ts';
 
 export interface TimelineEvent {
@@ -45,6 +53,13 @@ export interface StoredRequest {
   confirmationSent: boolean;
   serviceRecordDelivered: boolean;
   callbackToken?: string;
+  /** The satisfaction survey (7.1): invitation times and, once given, the answer. */
+  survey?: SurveyTimes & {
+    language: Language;
+    answer?: SurveyAnswer;
+    answeredVia?: 'web' | 'phone';
+    answeredBy?: string;
+  };
   timeline: TimelineEvent[];
 }
 
@@ -86,7 +101,7 @@ export async function listRequestsByStatus(
 }
 
 function stripKeys(item: StoredRequest & Record<string, unknown>): StoredRequest {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, ...request } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, ...request } = item;
   return request as StoredRequest;
 }
 
@@ -158,4 +173,28 @@ export async function recordStep(
     step,
   );
   return updated ? stripKeys(updated) : undefined;
+}
+
+/** The byTime index partition of a tenant's survey invitations (reports, 7.2.2). */
+export const surveysIndexKey = (tenantId: string) => `TENANT#${tenantId}#SURVEYS`;
+
+/** Requests whose survey invitation went out in [from, to). */
+export async function requestsWithSurveys(
+  tenantId: string,
+  from: string,
+  to: string,
+): Promise<StoredRequest[]> {
+  const found: StoredRequest[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await query<StoredRequest & Record<string, unknown>>({
+      IndexName: 'byTime',
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': surveysIndexKey(tenantId), ':from': from, ':to': `${to}\uffff` },
+      ExclusiveStartKey: cursor,
+    });
+    found.push(...page.items.map(stripKeys));
+    cursor = page.cursor;
+  } while (cursor);
+  return found.filter((r) => r.survey && r.survey.invitedAt < to);
 }

@@ -7,7 +7,7 @@ import { config } from './config.ts';
 export const linkClaimsSchema = z.object({
   tenantId: z.string(),
   requestId: z.string(),
-  action: z.enum(['acknowledge', 'takeOver']),
+  action: z.enum(['acknowledge', 'takeOver', 'survey']),
   /** Who the link was sent to: recorded as the actor. */
   actor: z.string(),
   expiresAt: z.number().int(),
@@ -44,9 +44,11 @@ async function sign(payload: string): Promise<string> {
     .digest('base64url');
 }
 
+/** A link to `/a/<token>` (escalation actions) or `/s/<token>` (the survey page). */
 export async function signLink(claims: LinkClaims): Promise<string> {
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return `${config().PUBLIC_BASE_URL}/a/${payload}.${await sign(payload)}`;
+  const path = claims.action === 'survey' ? 's' : 'a';
+  return `${config().PUBLIC_BASE_URL}/${path}/${payload}.${await sign(payload)}`;
 }
 
 export type LinkCheck = { ok: true; claims: LinkClaims } | { ok: false; reason: 'invalid' | 'expired' };

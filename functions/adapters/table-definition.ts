@@ -11,8 +11,8 @@ export const tableDefinition = {
   globalSecondaryIndexes: [
     /** Requests of a tenant by status, oldest first: `GET /v1/requests?status=`. */
     { indexName: 'byStatus', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    /** Open work of a tenant by its next deadline: the deadline watch and reports. */
-    { indexName: 'byDeadline', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    /** A tenant's collections in time order (survey invitations, feedback cases): reports. */
+    { indexName: 'byTime', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   ],
 } as const;
 

@@ -116,6 +116,8 @@ export interface StepUpdate {
   /** Appended to the item's `timeline` in the same write. */
   event?: { at: string; type: string; actor: string; details?: Record<string, unknown> };
   requireStatus?: readonly string[];
+  /** One more condition, in DynamoDB syntax (names/values it uses must be in `fields`-free form). */
+  extraCondition?: string;
 }
 
 /** Applies a step in one conditional write; undefined when its condition failed (already done, or moved on). */
@@ -148,15 +150,23 @@ export async function applyStep<T = Item>(
     });
     conditions.push(`#status IN (${allowed.join(', ')})`);
   }
-  for (const [field, value] of Object.entries(step.fields ?? {})) {
-    names[`#${field}`] = field;
-    values[`:${field}`] = value;
-    sets.push(`#${field} = :${field}`);
-  }
+  // Field paths may be nested (`survey.remindedAt`): one placeholder per segment.
+  Object.entries(step.fields ?? {}).forEach(([field, value], i) => {
+    const path = field
+      .split('.')
+      .map((segment, j) => {
+        names[`#f${i}_${j}`] = segment;
+        return `#f${i}_${j}`;
+      })
+      .join('.');
+    values[`:f${i}`] = value;
+    sets.push(`${path} = :f${i}`);
+  });
   if (step.event) {
     values[':event'] = [step.event];
     sets.push('timeline = list_append(timeline, :event)');
   }
+  if (step.extraCondition) conditions.push(step.extraCondition);
   return updateIf<T>(key, {
     UpdateExpression: `SET ${sets.join(', ')}`,
     ConditionExpression: conditions.join(' AND '),

@@ -71,7 +71,7 @@ export function confirmationEmail(request: StoredRequest, language: Language) {
 }
 
 /** 6.1.4, 6.2.1c: the service record handed to the customer. */
-export function serviceRecordEmail(request: StoredRequest, language: Language) {
+export function serviceRecordEmail(request: StoredRequest, language: Language, surveyLink: string) {
   const record = request.serviceRecord!;
   const zh = language === 'zh-CN';
   return renderEmail([request.customer.email], {
@@ -89,6 +89,31 @@ export function serviceRecordEmail(request: StoredRequest, language: Language) {
         record.restoredToNormalUse ? (zh ? '是' : 'Yes') : zh ? '否' : 'No',
       ],
     ],
+    paragraphs: [
+      zh
+        ? '请花一分钟评价本次服务：您的意见我们会在 5 个工作日内处理并告知结果。'
+        : 'Please take a minute to rate this service: we handle every opinion and tell you the result.',
+    ],
+    actions: [{ label: zh ? '填写满意度调查' : 'Take the satisfaction survey', url: surveyLink }],
     footer: zh ? '本记录签发后不可更改。' : 'This record cannot be changed once issued.',
+  });
+}
+
+/** 7.1: the one reminder for an unanswered survey. */
+export function surveyReminderEmail(request: StoredRequest, language: Language, surveyLink: string) {
+  const zh = language === 'zh-CN';
+  return renderEmail([request.customer.email], {
+    subject: zh
+      ? `提醒：请评价服务 ${request.requestId}`
+      : `Reminder: how did we do on ${request.requestId}?`,
+    heading: zh ? `${request.customer.name}，您好` : `Hello ${request.customer.name}`,
+    paragraphs: [
+      zh
+        ? '您还没有评价我们最近的服务，只需一分钟。'
+        : 'You have not rated our recent service yet; it takes a minute.',
+    ],
+    rows: [[zh ? '服务类型' : 'Service', kindNames[language][request.kind]]],
+    actions: [{ label: zh ? '填写满意度调查' : 'Take the satisfaction survey', url: surveyLink }],
+    footer: zh ? '此邮件由售后服务系统发送。' : 'Sent by the after-sales service system.',
   });
 }

@@ -8,6 +8,7 @@ import {
   statusesAllowing,
 } from '../../domain/service-request.ts';
 import { isQualified, requiredSkill } from '../../domain/skills.ts';
+import { surveyAnswerSchema } from '../../domain/survey.ts';
 import { breachesOfRequest } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
 import {
@@ -31,6 +32,7 @@ import {
 } from '../shared/http.ts';
 import { openServiceRequest } from '../shared/intake.ts';
 import { wakeLifecycle } from '../shared/lifecycle-route.ts';
+import { recordSurveyAnswer } from '../shared/survey-answers.ts';
 import { requestView } from './request-view.ts';
 
 const dispatchSchema = z.object({
@@ -216,7 +218,26 @@ async function list(event: HttpEvent, caller: Caller): Promise<HttpResult> {
   });
 }
 
+/** 7.1.2: a phone interview; staff enter the same form's answers on the customer's behalf. */
+async function phoneSurvey(event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  const answer = parseJsonBody(event, surveyAnswerSchema);
+  const [request, tenant] = await Promise.all([requestOf(caller, event), tenantOf(caller)]);
+  const outcome = await recordSurveyAnswer(
+    tenant,
+    request,
+    answer,
+    { channel: 'phone', by: actorOf(caller) },
+    now(),
+  );
+  if (outcome === 'not-invited')
+    throw new ConflictError('The request has no survey yet: it is sent with the service record');
+  if (outcome === 'already-answered')
+    throw new ConflictError('The survey of this request was already answered');
+  return json(200, await view((await getRequest(request.tenantId, request.requestId)) ?? request, tenant));
+}
+
 const routeHandlers: Record<string, (event: HttpEvent, caller: Caller) => Promise<HttpResult>> = {
+  'POST /v1/requests/{requestId}/survey': phoneSurvey,
   'POST /v1/requests': createRequest,
   'GET /v1/requests': list,
   'GET /v1/requests/{requestId}': getOne,

@@ -1,10 +1,17 @@
 import middy from '@middy/core';
 import { z } from 'zod';
-import { type Route, watchedDeadline } from '../../domain/lifecycle.ts';
+import { type Route, route, watchedDeadline } from '../../domain/lifecycle.ts';
+import { SURVEY_EXPIRES_AFTER_SECONDS, SURVEY_REMINDER_AFTER_SECONDS } from '../../domain/survey.ts';
 import { closeBreach } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
 import { sendOnce } from '../adapters/mailer.ts';
-import { getRequest, recordStep, type StoredRequest, transitionRequest } from '../adapters/requests.ts';
+import {
+  getRequest,
+  recordStep,
+  type StoredRequest,
+  surveysIndexKey,
+  transitionRequest,
+} from '../adapters/requests.ts';
 import { signLink } from '../adapters/signed-links.ts';
 import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
 import { failWaitingWorkflow, resumeWaitingWorkflow } from '../adapters/workflows.ts';
@@ -13,6 +20,7 @@ import {
   kindName,
   requestPromiseText,
   serviceRecordEmail,
+  surveyReminderEmail,
 } from '../emails/service-request-emails.ts';
 import { isTransientAwsError, NotFoundError, TransientError } from '../shared/errors.ts';
 import { type EscalationSubject, takeDueEscalation } from '../shared/escalation.ts';
@@ -25,9 +33,10 @@ const stepInputSchema = z.discriminatedUnion('step', [
   z.object({ step: z.literal('confirmNeed'), tenantId: z.string(), requestId: z.string() }),
   z.object({ step: z.literal('deliverServiceRecord'), tenantId: z.string(), requestId: z.string() }),
   z.object({ step: z.literal('close'), tenantId: z.string(), requestId: z.string() }),
+  z.object({ step: z.literal('remindSurvey'), tenantId: z.string(), requestId: z.string() }),
   z.object({
     step: z.literal('awaitCallback'),
-    awaiting: z.enum(['acknowledgement', 'completion']),
+    awaiting: z.enum(['acknowledgement', 'completion', 'survey']),
     tenantId: z.string(),
     requestId: z.string(),
     taskToken: z.string().min(1),
@@ -54,6 +63,17 @@ function routed(request: StoredRequest, tenant: StoredTenant): StepOutput {
   return routeOf(request, tenant, now());
 }
 
+/** The customer's signed link to the survey page, valid until the invitation expires. */
+function surveyLinkFor(request: StoredRequest, expiresAt: string): Promise<string> {
+  return signLink({
+    tenantId: request.tenantId,
+    requestId: request.requestId,
+    action: 'survey',
+    actor: request.customer.email,
+    expiresAt: Math.floor(Date.parse(expiresAt) / 1000),
+  });
+}
+
 const customerLanguage = (request: StoredRequest, tenant: StoredTenant) =>
   request.customer.language ?? tenant.language;
 
@@ -65,13 +85,15 @@ const steps = {
 
   /** Stores the task token on the request; if the request already moved on, answers it at once. */
   async awaitCallback(input: Extract<StepInput, { step: 'awaitCallback' }>): Promise<StepOutput> {
-    const waitingIn =
-      input.awaiting === 'acknowledgement'
-        ? (['received'] as const)
-        : (['acknowledged', 'dispatched'] as const);
+    const waitingIn = {
+      acknowledgement: ['received'] as const,
+      completion: ['acknowledged', 'dispatched'] as const,
+      survey: ['completed'] as const,
+    }[input.awaiting];
     const stored = await recordStep(input.tenantId, input.requestId, {
       requireStatus: waitingIn,
       fields: { callbackToken: input.taskToken },
+      extraCondition: input.awaiting === 'survey' ? 'attribute_not_exists(survey.answeredAt)' : undefined,
     });
     if (!stored) {
       const { request, tenant } = await load(input.tenantId, input.requestId);
@@ -144,12 +166,20 @@ const steps = {
   /** 6.1.4: the immutable record goes to the customer; a completion breach is met now. */
   async deliverServiceRecord(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
     const { request, tenant } = await load(input.tenantId, input.requestId);
-    if (request.serviceRecordDelivered || !request.serviceRecord)
-      return { tenantId: input.tenantId, requestId: input.requestId };
+    if (request.serviceRecordDelivered || !request.serviceRecord) return routed(request, tenant);
+    const at = now();
+    const language = customerLanguage(request, tenant);
+    const survey = {
+      invitedAt: at.toISOString(),
+      reminderAt: new Date(at.getTime() + SURVEY_REMINDER_AFTER_SECONDS * 1000).toISOString(),
+      expiresAt: new Date(at.getTime() + SURVEY_EXPIRES_AFTER_SECONDS * 1000).toISOString(),
+      language,
+    };
+    const surveyLink = await surveyLinkFor(request, survey.expiresAt);
     await sendOnce(
       request.tenantId,
       `service-record:${request.requestId}`,
-      serviceRecordEmail(request, customerLanguage(request, tenant)),
+      serviceRecordEmail(request, language, surveyLink),
     );
     await closeBreach(
       request.tenantId,
@@ -158,16 +188,45 @@ const steps = {
       'completion',
       request.completedAt!,
     );
-    await recordStep(request.tenantId, request.requestId, {
+    const updated = await recordStep(request.tenantId, request.requestId, {
       onceFlag: 'serviceRecordDelivered',
+      // Surveys by invitation time, for the satisfaction report (7.2.2).
+      fields: {
+        survey,
+        gsi2pk: surveysIndexKey(request.tenantId),
+        gsi2sk: `${survey.invitedAt}#${request.requestId}`,
+      },
       event: {
-        at: now().toISOString(),
+        at: at.toISOString(),
         type: 'service_record_delivered',
         actor: 'system',
-        details: { to: request.customer.email },
+        details: { to: request.customer.email, surveyInvited: true },
       },
     });
-    return { tenantId: input.tenantId, requestId: input.requestId };
+    return routed(updated ?? (await load(input.tenantId, input.requestId)).request, tenant);
+  },
+
+  /** 7.1: one reminder if the survey is still unanswered. */
+  async remindSurvey(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
+    const { request, tenant } = await load(input.tenantId, input.requestId);
+    if (
+      route(lifecycleStateOf(request), tenant.escalationLadder, now()).phase !== 'remindSurvey' ||
+      !request.survey
+    ) {
+      return routed(request, tenant);
+    }
+    const surveyLink = await surveyLinkFor(request, request.survey.expiresAt);
+    await sendOnce(
+      request.tenantId,
+      `survey-reminder:${request.requestId}`,
+      surveyReminderEmail(request, request.survey.language, surveyLink),
+    );
+    const updated = await recordStep(request.tenantId, request.requestId, {
+      fields: { 'survey.remindedAt': now().toISOString() },
+      extraCondition: 'attribute_not_exists(survey.remindedAt)',
+      event: { at: now().toISOString(), type: 'survey_reminder_sent', actor: 'system' },
+    });
+    return routed(updated ?? (await load(input.tenantId, input.requestId)).request, tenant);
   },
 
   async close(input: { tenantId: string; requestId: string }): Promise<StepOutput> {

@@ -13,6 +13,7 @@ export function lifecycleStateOf(request: StoredRequest): LifecycleState {
     escalationsTaken: request.escalationsTaken,
     confirmationSent: request.confirmationSent,
     serviceRecordDelivered: request.serviceRecordDelivered,
+    survey: request.survey,
   };
 }
 

@@ -83,6 +83,11 @@ describe('the deployed service-request state machine', () => {
       completionReport(start, new Date(Date.now())),
     );
     expect(completed.status).toBe(200);
+    await runtime.api('POST', `/v1/requests/${requestId}/survey`, {
+      serviceScore: 4,
+      goodsScore: 4,
+      recommendScore: 8,
+    });
 
     const request = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
     expect(request.status).toBe('closed');

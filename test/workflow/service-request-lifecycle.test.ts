@@ -34,7 +34,7 @@ async function mailAbout(requestId: string) {
 }
 
 describe('service-request lifecycle', () => {
-  it('runs an on-time request from receipt to a closed request with a service record, in about a dozen transitions', async () => {
+  it('runs an on-time request from receipt to a service record, a survey answer and a closed request', async () => {
     const { requestId } = await createRequest();
     await runtime.advance(30 * 60);
     expect((await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`)).status).toBe(200);
@@ -66,8 +66,21 @@ describe('service-request lifecycle', () => {
       staff: [{ staffId: 'tech-wang', name: 'Wang Wei' }],
     });
 
+    // The record went out with the survey invitation; the lifecycle waits for the answer (7.1).
+    expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.status).toBe('completed');
+    const answered = await runtime.api('POST', `/v1/requests/${requestId}/survey`, {
+      serviceScore: 5,
+      goodsScore: 4,
+      recommendScore: 9,
+    });
+    expect(answered.status).toBe(200);
+
     const request = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
     expect(request.status).toBe('closed');
+    expect(request.survey).toMatchObject({
+      answer: { serviceScore: 5, goodsScore: 4, recommendScore: 9 },
+      answeredVia: 'phone',
+    });
     expect(request.breaches).toEqual([]);
     expect(request.warranty).toEqual({ applies: true, coveredUntil: '2027-01-10', inWarranty: true });
     expect(request.timeline.map((e: { type: string }) => e.type)).toEqual([
@@ -77,6 +90,7 @@ describe('service-request lifecycle', () => {
       'dispatched',
       'completed',
       'service_record_delivered',
+      'survey_answered',
       'closed',
     ]);
 
@@ -86,11 +100,13 @@ describe('service-request lifecycle', () => {
     expect(record.subject).toBe(`服务记录 SR-${requestId}`);
     expect(record.body.text).toContain('Replaced the fan bearing');
     expect(record.body.text).toContain('是否恢复正常使用: 是');
+    expect(record.body.text).toMatch(/填写满意度调查: http:\/\/127\.0\.0\.1:\d+\/s\//);
 
     const { events, sfn, executionArn } = await executionHistory(runtime, requestId);
     expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('SUCCEEDED');
+    // 12 to the record, 3 more for the survey wait (the dispatch costs 2 of them).
     const transitions = events.filter((e) => e.type?.endsWith('StateEntered')).length;
-    expect(transitions).toBeLessThanOrEqual(12);
+    expect(transitions).toBeLessThanOrEqual(15);
   });
 
   it('escalates to level 1 at exactly 2 hours, to level 2 two hours later, and stops when acknowledged', async () => {
@@ -166,7 +182,7 @@ describe('service-request lifecycle', () => {
       completionReport(start, new Date(Date.now())),
     );
     const request = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
-    expect(request.status).toBe('closed');
+    expect(request.status).toBe('completed');
     expect(request.breaches).toMatchObject([{ promise: 'completion', open: false, minutesLate: 60 }]);
   });
 
@@ -252,5 +268,64 @@ describe('service-request lifecycle', () => {
     const { events, sfn, executionArn } = await executionHistory(runtime, requestId);
     expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('SUCCEEDED');
     expect(events.some((e) => e.stateEnteredEventDetails?.name === 'Request cancelled')).toBe(true);
+  });
+
+  it('reminds once about an unanswered survey after 3 days and closes the request when it expires after 14', async () => {
+    const { requestId } = await createRequest();
+    await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
+    const now = new Date(Date.now());
+    await runtime.api('POST', `/v1/requests/${requestId}/complete`, {
+      ...completionReport(now, now),
+      staffIds: ['tech-wang'],
+    });
+    const reminders = async () => (await mailAbout(requestId)).filter((e) => e.subject.startsWith('提醒'));
+
+    await runtime.advance(3 * 86_400 - 1);
+    expect(await reminders()).toEqual([]);
+    await runtime.advance(1);
+    expect(await reminders()).toHaveLength(1);
+    const link = (await reminders())[0]!.body.text!.match(/(http:\/\/\S+\/s\/\S+)/)![1]!;
+
+    await runtime.advance(11 * 86_400 - 1);
+    expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.status).toBe('completed');
+    await runtime.advance(1);
+    expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.status).toBe('closed');
+    expect(await reminders()).toHaveLength(1);
+
+    const late = await send(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'serviceScore=5&goodsScore=5&recommendScore=10',
+    });
+    expect(late.status).toBe(410);
+  });
+
+  it('opens a feedback case when a phone interview records a low score', async () => {
+    const { requestId } = await createRequest();
+    await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
+    const now = new Date(Date.now());
+    await runtime.api('POST', `/v1/requests/${requestId}/complete`, {
+      ...completionReport(now, now),
+      staffIds: ['tech-wang'],
+    });
+    const answered = await runtime.api('POST', `/v1/requests/${requestId}/survey`, {
+      serviceScore: 1,
+      goodsScore: 3,
+      recommendScore: 2,
+      serviceOpinion: 'Nobody called back',
+    });
+    expect(answered.status).toBe(200);
+    const feedback = (await runtime.api('GET', `/v1/feedback/fb_s${requestId.slice(3)}`)).body;
+    expect(feedback).toMatchObject({ category: 'low_score', status: 'open', requestId });
+    expect(feedback.content).toContain('Nobody called back');
+    expect(
+      (
+        await runtime.api('POST', `/v1/requests/${requestId}/survey`, {
+          serviceScore: 5,
+          goodsScore: 5,
+          recommendScore: 10,
+        })
+      ).status,
+    ).toBe(409);
   });
 });

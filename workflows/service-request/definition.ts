@@ -41,6 +41,8 @@ export const serviceRequestDefinition: StateMachineDefinition = {
         { Variable: '$.phase', StringEquals: 'escalate', Next: 'Escalate missed deadline' },
         { Variable: '$.phase', StringEquals: 'confirmNeed', Next: 'Confirm need with customer' },
         { Variable: '$.phase', StringEquals: 'deliverServiceRecord', Next: 'Deliver service record' },
+        { Variable: '$.phase', StringEquals: 'awaitSurvey', Next: 'Await survey answer' },
+        { Variable: '$.phase', StringEquals: 'remindSurvey', Next: 'Remind about survey' },
         { Variable: '$.phase', StringEquals: 'close', Next: 'Close request' },
         { Variable: '$.phase', StringEquals: 'end', Next: 'Done' },
       ],
@@ -66,10 +68,21 @@ export const serviceRequestDefinition: StateMachineDefinition = {
     ),
     'Deliver service record': step(
       'deliverServiceRecord',
-      { Next: 'Close request' },
-      'Emails the immutable service record to the customer (6.1.4, 6.2.1c)',
+      { Next: 'Await survey answer' },
+      'Emails the immutable service record with the satisfaction survey invitation (6.1.4, 6.2.1c, 7.1.1)',
     ),
-    // The satisfaction survey invitation (clause 7.1) goes between these two states.
+    'Await survey answer': awaitCallbackState(
+      SERVICE_REQUEST_STEPS,
+      ids,
+      'survey',
+      { route: 'Route by phase', escalate: 'Remind about survey' },
+      'Clause 7.1: waits for the answer until the reminder, then until the invitation expires',
+    ),
+    'Remind about survey': step(
+      'remindSurvey',
+      { Next: 'Route by phase' },
+      'Reminds the customer once; after expiry the request closes unanswered',
+    ),
     'Close request': step('close', { End: true }, 'Marks the request closed'),
     'Request cancelled': { Type: 'Succeed', Comment: 'Staff cancelled the request' },
     Done: { Type: 'Succeed', Comment: 'Nothing left to do (closed or cancelled before this run)' },

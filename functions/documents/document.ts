@@ -2,6 +2,7 @@ import { type ZodType, z } from 'zod';
 import { newFeedbackSchema, resolutionSchema } from '../../domain/feedback-case.ts';
 import { completionReportSchema } from '../../domain/service-record.ts';
 import { newServiceRequestSchema, requestStatuses } from '../../domain/service-request.ts';
+import { surveyAnswerSchema } from '../../domain/survey.ts';
 import { routeKey, routes } from '../routes.ts';
 import {
   confirmVersionSchema,
@@ -126,6 +127,25 @@ const docs: Record<string, RouteDoc> = {
     success: 200,
   },
   'GET /v1/openapi.json': { summary: 'This document', success: 200 },
+  'POST /v1/requests/{requestId}/survey': {
+    summary: 'Phone interview: staff enter the survey answers for the customer (7.1.2)',
+    body: surveyAnswerSchema,
+    success: 200,
+  },
+  'GET /v1/attachments/survey-form': {
+    summary: 'The printable satisfaction survey form (contract attachment, 11.2)',
+    query: z.object({ lang: z.enum(['zh-CN', 'en']).optional() }),
+    success: 200,
+  },
+  'GET /v1/attachments/service-flow-chart': {
+    summary: 'The service flow chart, from the deployed workflow definitions (11.2)',
+    success: 200,
+  },
+  'GET /s/{token}': {
+    summary: 'The customer survey page (signed link from the service-record email)',
+    success: 200,
+  },
+  'POST /s/{token}': { summary: 'Submit the survey (form-encoded), once per invitation', success: 200 },
   'GET /a/{token}': {
     summary: 'A signed action link from an escalation email: shows what it does',
     success: 200,

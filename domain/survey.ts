@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import type { Language } from './service-request.ts';
+
+/**
+ * The satisfaction survey (7.1): defined once, as data. The web page, the phone-interview API,
+ * validation and the printable form (the contract's attachment, 11.2) are all built from it.
+ */
+export type Question =
+  | {
+      id: string;
+      kind: 'scale';
+      min: number;
+      max: number;
+      required: boolean;
+      label: Record<Language, string>;
+      lowLabel: Record<Language, string>;
+      highLabel: Record<Language, string>;
+    }
+  | { id: string; kind: 'text'; required: false; maxLength: number; label: Record<Language, string> };
+
+export const surveyForm: {
+  title: Record<Language, string>;
+  intro: Record<Language, string>;
+  questions: Question[];
+} = {
+  title: { 'zh-CN': '售后服务满意度调查', en: 'After-sales service satisfaction survey' },
+  intro: {
+    'zh-CN': '感谢您使用我们的售后服务。请花一分钟告诉我们您的感受。',
+    en: 'Thank you for using our after-sales service. Please take a minute to tell us how we did.',
+  },
+  questions: [
+    {
+      id: 'serviceScore',
+      kind: 'scale',
+      min: 1,
+      max: 5,
+      required: true,
+      label: { 'zh-CN': '您对本次服务的满意度', en: 'How satisfied are you with the service?' },
+      lowLabel: { 'zh-CN': '非常不满意', en: 'Very dissatisfied' },
+      highLabel: { 'zh-CN': '非常满意', en: 'Very satisfied' },
+    },
+    {
+      id: 'goodsScore',
+      kind: 'scale',
+      min: 1,
+      max: 5,
+      required: true,
+      label: { 'zh-CN': '您对商品的满意度', en: 'How satisfied are you with the goods?' },
+      lowLabel: { 'zh-CN': '非常不满意', en: 'Very dissatisfied' },
+      highLabel: { 'zh-CN': '非常满意', en: 'Very satisfied' },
+    },
+    {
+      id: 'recommendScore',
+      kind: 'scale',
+      min: 0,
+      max: 10,
+      required: true,
+      label: {
+        'zh-CN': '您向朋友推荐我们的可能性有多大？',
+        en: 'How likely are you to recommend us to a friend?',
+      },
+      lowLabel: { 'zh-CN': '完全不可能', en: 'Not at all likely' },
+      highLabel: { 'zh-CN': '非常可能', en: 'Extremely likely' },
+    },
+    {
+      id: 'serviceOpinion',
+      kind: 'text',
+      required: false,
+      maxLength: 2000,
+      label: { 'zh-CN': '对服务的意见或建议', en: 'Your opinion or suggestions on the service' },
+    },
+    {
+      id: 'goodsOpinion',
+      kind: 'text',
+      required: false,
+      maxLength: 2000,
+      label: { 'zh-CN': '对商品的意见或建议', en: 'Your opinion or suggestions on the goods' },
+    },
+  ],
+};
+
+/** The answer schema, derived from the form (strings from a web form are coerced). */
+export const surveyAnswerSchema = z.object(
+  Object.fromEntries(
+    surveyForm.questions.map((q) => [
+      q.id,
+      q.kind === 'scale'
+        ? z.coerce.number().int().min(q.min).max(q.max)
+        : z
+            .string()
+            .trim()
+            .max(q.maxLength)
+            .optional()
+            .transform((v) => v || undefined),
+    ]),
+  ) as unknown as {
+    serviceScore: z.ZodType<number>;
+    goodsScore: z.ZodType<number>;
+    recommendScore: z.ZodType<number>;
+    serviceOpinion: z.ZodType<string | undefined>;
+    goodsOpinion: z.ZodType<string | undefined>;
+  },
+);
+export type SurveyAnswer = z.infer<typeof surveyAnswerSchema>;
+
+/**
+ * Whether an answer needs handling within the feedback deadline (7.2.1): a low score
+ * (CSAT ≤ 2, or an NPS detractor 0–6) or any written opinion.
+ */
+export function feedbackNeeded(
+  answer: SurveyAnswer,
+): { category: 'low_score' | 'opinion'; content: string } | undefined {
+  const written = [answer.serviceOpinion, answer.goodsOpinion].filter(Boolean).join('\n');
+  const low = answer.serviceScore <= 2 || answer.goodsScore <= 2 || answer.recommendScore <= 6;
+  if (!low && !written) return undefined;
+  const scores = `CSAT service ${answer.serviceScore}/5, goods ${answer.goodsScore}/5, NPS ${answer.recommendScore}/10`;
+  return { category: low ? 'low_score' : 'opinion', content: written ? `${written}\n(${scores})` : scores };
+}
+
+/** When to remind (once) and when the invitation expires, from the invitation time. */
+export const SURVEY_REMINDER_AFTER_SECONDS = 3 * 24 * 3600;
+export const SURVEY_EXPIRES_AFTER_SECONDS = 14 * 24 * 3600;

@@ -1,0 +1,55 @@
+import { feedbackNeeded, type SurveyAnswer } from '../../domain/survey.ts';
+import { recordStep, type StoredRequest } from '../adapters/requests.ts';
+import type { StoredTenant } from '../adapters/tenants.ts';
+import { openFeedbackCase } from './feedback-intake.ts';
+import { wakeLifecycle } from './lifecycle-route.ts';
+
+export type AnswerOutcome = 'recorded' | 'already-answered' | 'expired' | 'not-invited';
+
+/**
+ * Records a survey answer once (web page or phone interview, 7.1.2), lets the request's
+ * lifecycle close, and opens a feedback case when the answer needs handling (7.2.1).
+ */
+export async function recordSurveyAnswer(
+  tenant: StoredTenant,
+  request: StoredRequest,
+  answer: SurveyAnswer,
+  via: { channel: 'web' | 'phone'; by: string },
+  at: Date,
+): Promise<AnswerOutcome> {
+  if (!request.survey) return 'not-invited';
+  if (request.survey.answeredAt) return 'already-answered';
+  if (via.channel === 'web' && at >= new Date(request.survey.expiresAt)) return 'expired';
+  const updated = await recordStep(request.tenantId, request.requestId, {
+    fields: {
+      'survey.answer': answer,
+      'survey.answeredAt': at.toISOString(),
+      'survey.answeredVia': via.channel,
+      'survey.answeredBy': via.by,
+    },
+    extraCondition: 'attribute_exists(survey) AND attribute_not_exists(survey.answeredAt)',
+    event: { at: at.toISOString(), type: 'survey_answered', actor: via.by, details: { via: via.channel } },
+  });
+  if (!updated) return 'already-answered';
+  await wakeLifecycle(updated, tenant, at);
+  const feedback = feedbackNeeded(answer);
+  if (feedback) {
+    await openFeedbackCase(
+      tenant,
+      {
+        category: feedback.category,
+        customer: request.customer,
+        content: feedback.content,
+        requestId: request.requestId,
+        assigneeId: request.assigneeId,
+      },
+      {
+        receivedAt: at,
+        actor: via.by,
+        feedbackId: `fb_s${request.requestId.slice(3)}`,
+        terms: request.terms,
+      },
+    );
+  }
+  return 'recorded';
+}

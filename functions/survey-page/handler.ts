@@ -1,0 +1,61 @@
+import middy from '@middy/core';
+import { languageSchema } from '../../domain/service-request.ts';
+import { surveyAnswerSchema } from '../../domain/survey.ts';
+import { now } from '../adapters/clock.ts';
+import { getRequest } from '../adapters/requests.ts';
+import { verifyLinkToken } from '../adapters/signed-links.ts';
+import { getTenant } from '../adapters/tenants.ts';
+import { type HttpEvent, type HttpResult, html, httpErrors } from '../shared/http.ts';
+import { recordSurveyAnswer } from '../shared/survey-answers.ts';
+import { messagePage, surveyPage } from './page.ts';
+
+/** `GET/POST /s/{token}`: the customer's survey page, reached from the service-record email (7.1.2). */
+async function handle(event: HttpEvent): Promise<HttpResult> {
+  const at = now();
+  const requested = languageSchema.safeParse(event.queryStringParameters?.lang);
+  const check = await verifyLinkToken(event.pathParameters?.token ?? '', at);
+  const fallback = requested.success ? requested.data : 'zh-CN';
+  if (!check.ok)
+    return html(
+      check.reason === 'expired' ? 410 : 404,
+      messagePage(fallback, check.reason === 'expired' ? 'expired' : 'invalid'),
+    );
+  if (check.claims.action !== 'survey') return html(404, messagePage(fallback, 'invalid'));
+  const [request, tenant] = await Promise.all([
+    getRequest(check.claims.tenantId, check.claims.requestId),
+    getTenant(check.claims.tenantId),
+  ]);
+  if (!request?.survey || !tenant) return html(404, messagePage(fallback, 'invalid'));
+  const language = requested.success ? requested.data : request.survey.language;
+  if (request.survey.answeredAt) return html(409, messagePage(language, 'answered'));
+  if (at >= new Date(request.survey.expiresAt)) return html(410, messagePage(language, 'expired'));
+
+  if (event.requestContext.http.method === 'GET') return html(200, surveyPage(language));
+
+  const raw = event.body
+    ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8')
+    : '';
+  const values = Object.fromEntries(new URLSearchParams(raw));
+  const parsed = surveyAnswerSchema.safeParse(values);
+  if (!parsed.success) {
+    const errors = Object.fromEntries(
+      parsed.error.issues.map((issue) => [
+        String(issue.path[0]),
+        language === 'zh-CN' ? '请选择一个分数' : 'Please choose a score',
+      ]),
+    );
+    return html(422, surveyPage(language, { values, errors }));
+  }
+  const outcome = await recordSurveyAnswer(
+    tenant,
+    request,
+    parsed.data,
+    { channel: 'web', by: `customer:${request.customer.email}` },
+    at,
+  );
+  if (outcome === 'already-answered') return html(409, messagePage(language, 'answered'));
+  if (outcome === 'expired') return html(410, messagePage(language, 'expired'));
+  return html(200, messagePage(language, 'thanks'));
+}
+
+export const handler = middy<HttpEvent, HttpResult>().use(httpErrors()).handler(handle);
