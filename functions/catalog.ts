@@ -152,6 +152,18 @@ export const functionCatalog = {
       signsLinks: true,
     },
   },
+  reportsApi: {
+    entry: 'functions/reports-api/handler.ts',
+    description: 'Satisfaction reports: CSAT, NPS, response rate, feedback timeliness (clause 7.2.2)',
+    timeoutSeconds: 30,
+    uses: {
+      table: ['dynamodb:GetItem', 'dynamodb:Query'],
+      sendsEmail: false,
+      startsWorkflows: [],
+      taskResponses: [],
+      signsLinks: false,
+    },
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functionCatalog;

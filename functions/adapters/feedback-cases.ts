@@ -1,6 +1,6 @@
 import type { FeedbackState, NewFeedback, Resolution } from '../../domain/feedback-case.ts';
 import type { TimelineEvent } from './requests.ts';
-import { applyStep, getItem, keys, putNew, type StepUpdate } from './table.ts';
+import { applyStep, getItem, keys, putNew, query, type StepUpdate } from './table.ts';
 
 export interface StoredFeedbackCase extends FeedbackState {
   tenantId: string;
@@ -21,8 +21,39 @@ function strip(item: StoredFeedbackCase & { pk?: string; sk?: string }): StoredF
   return feedback;
 }
 
+/** The byTime index partition of a tenant's feedback cases, by receipt (reports, 7.2.2). */
+const feedbackIndexKey = (tenantId: string) => `TENANT#${tenantId}#FEEDBACK`;
+
 export async function insertFeedbackCase(feedback: StoredFeedbackCase): Promise<boolean> {
-  return putNew({ ...keys.feedbackCase(feedback.tenantId, feedback.feedbackId), ...feedback });
+  return putNew({
+    ...keys.feedbackCase(feedback.tenantId, feedback.feedbackId),
+    gsi2pk: feedbackIndexKey(feedback.tenantId),
+    gsi2sk: `${feedback.receivedAt}#${feedback.feedbackId}`,
+    ...feedback,
+  });
+}
+
+/** Feedback cases received in [from, to). */
+export async function feedbackCasesBetween(
+  tenantId: string,
+  from: string,
+  to: string,
+): Promise<StoredFeedbackCase[]> {
+  const found: StoredFeedbackCase[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await query<
+      StoredFeedbackCase & { pk: string; sk: string; gsi2pk?: string; gsi2sk?: string }
+    >({
+      IndexName: 'byTime',
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': feedbackIndexKey(tenantId), ':from': from, ':to': to },
+      ExclusiveStartKey: cursor,
+    });
+    found.push(...page.items.map(({ gsi2pk: _p, gsi2sk: _s, ...item }) => strip(item)));
+    cursor = page.cursor;
+  } while (cursor);
+  return found.filter((f) => f.receivedAt < to);
 }
 
 export async function getFeedbackCase(

@@ -190,7 +190,7 @@ export async function requestsWithSurveys(
     const page = await query<StoredRequest & Record<string, unknown>>({
       IndexName: 'byTime',
       KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': surveysIndexKey(tenantId), ':from': from, ':to': `${to}\uffff` },
+      ExpressionAttributeValues: { ':pk': surveysIndexKey(tenantId), ':from': from, ':to': to },
       ExclusiveStartKey: cursor,
     });
     found.push(...page.items.map(stripKeys));

@@ -93,6 +93,12 @@ const docs: Record<string, RouteDoc> = {
     body: resolutionSchema,
     success: 200,
   },
+  'GET /v1/reports/satisfaction': {
+    summary:
+      'Satisfaction over time and per kind, response rate, feedback on time or late, what feedback changed (7.2.2)',
+    query: z.object({ from: z.iso.date(), to: z.iso.date(), format: z.enum(['json', 'csv']).optional() }),
+    success: 200,
+  },
   'POST /v1/api-keys': { summary: 'Create an API key (shown once)', body: createApiKeySchema, success: 201 },
   'GET /v1/api-keys': { summary: 'List API keys (never their secrets)', success: 200 },
   'DELETE /v1/api-keys/{keyId}': { summary: 'Revoke an API key', success: 200 },

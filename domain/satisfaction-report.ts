@@ -1,0 +1,125 @@
+import type { SurveyAnswer } from './survey.ts';
+
+/**
+ * The satisfaction report (7.2.2): satisfaction over time and per kind of service, how many
+ * customers answered, and how feedback was handled against its working-day deadline.
+ */
+export interface SurveyFact {
+  kind: string;
+  invitedAt: string;
+  answer?: SurveyAnswer;
+}
+
+export interface FeedbackFact {
+  feedbackId: string;
+  receivedAt: string;
+  dueAt: string;
+  resolvedAt?: string;
+  changes?: string;
+}
+
+export interface ReportRow {
+  period: string;
+  kind: string;
+  surveysSent: number;
+  answered: number;
+  responseRate: number | null;
+  /** Mean of the 1–5 service score. */
+  csatService: number | null;
+  csatGoods: number | null;
+  /** Share answering 4 or 5 on the service, in %. */
+  satisfiedPercent: number | null;
+  /** % promoters (9–10) − % detractors (0–6). */
+  nps: number | null;
+  feedbackOpened: number;
+  feedbackOnTime: number;
+  feedbackLate: number;
+  feedbackOverdue: number;
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const mean = (values: number[]) =>
+  values.length === 0 ? null : round(values.reduce((a, b) => a + b, 0) / values.length, 2);
+
+/** The calendar month of an instant in the tenant's time zone. */
+export function monthOf(timeZone: string, at: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' })
+    .format(new Date(at))
+    .slice(0, 7);
+}
+
+function row(
+  period: string,
+  kind: string,
+  surveys: SurveyFact[],
+  feedback: FeedbackFact[],
+  now: Date,
+): ReportRow {
+  const answers = surveys.flatMap((s) => (s.answer ? [s.answer] : []));
+  const promoters = answers.filter((a) => a.recommendScore >= 9).length;
+  const detractors = answers.filter((a) => a.recommendScore <= 6).length;
+  return {
+    period,
+    kind,
+    surveysSent: surveys.length,
+    answered: answers.length,
+    responseRate: surveys.length === 0 ? null : round((100 * answers.length) / surveys.length),
+    csatService: mean(answers.map((a) => a.serviceScore)),
+    csatGoods: mean(answers.map((a) => a.goodsScore)),
+    satisfiedPercent:
+      answers.length === 0
+        ? null
+        : round((100 * answers.filter((a) => a.serviceScore >= 4).length) / answers.length),
+    nps: answers.length === 0 ? null : round((100 * (promoters - detractors)) / answers.length),
+    feedbackOpened: feedback.length,
+    feedbackOnTime: feedback.filter((f) => f.resolvedAt && f.resolvedAt <= f.dueAt).length,
+    feedbackLate: feedback.filter((f) => f.resolvedAt && f.resolvedAt > f.dueAt).length,
+    feedbackOverdue: feedback.filter((f) => !f.resolvedAt && now.toISOString() > f.dueAt).length,
+  };
+}
+
+/** Rows per month: one for all kinds (`kind: 'all'`), then one per kind of request. */
+export function satisfactionReport(
+  surveys: SurveyFact[],
+  feedback: FeedbackFact[],
+  timeZone: string,
+  now: Date,
+) {
+  const months = [
+    ...new Set([
+      ...surveys.map((s) => monthOf(timeZone, s.invitedAt)),
+      ...feedback.map((f) => monthOf(timeZone, f.receivedAt)),
+    ]),
+  ].sort();
+  const rows: ReportRow[] = [];
+  for (const month of months) {
+    const monthSurveys = surveys.filter((s) => monthOf(timeZone, s.invitedAt) === month);
+    const monthFeedback = feedback.filter((f) => monthOf(timeZone, f.receivedAt) === month);
+    rows.push(row(month, 'all', monthSurveys, monthFeedback, now));
+    for (const kind of [...new Set(monthSurveys.map((s) => s.kind))].sort()) {
+      rows.push(
+        row(
+          month,
+          kind,
+          monthSurveys.filter((s) => s.kind === kind),
+          [],
+          now,
+        ),
+      );
+    }
+  }
+  const changes = feedback
+    .filter((f) => f.resolvedAt && f.changes)
+    .map((f) => ({ feedbackId: f.feedbackId, resolvedAt: f.resolvedAt!, changes: f.changes! }));
+  return { rows, changes };
+}
+
+/** The rows as CSV (RFC 4180: fields with commas, quotes or line breaks are quoted). */
+export function reportCsv(rows: ReportRow[]): string {
+  const columns = Object.keys(rows[0] ?? row('', '', [], [], new Date(0))) as (keyof ReportRow)[];
+  const field = (value: unknown) => {
+    const text = value === null || value === undefined ? '' : String(value);
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return `${[columns.join(','), ...rows.map((r) => columns.map((c) => field(r[c])).join(','))].join('\r\n')}\r\n`;
+}
