@@ -56,6 +56,11 @@ export const tenantSettingsSchema = z.object({
   staff: z.array(staffMemberSchema).default([]),
   requiredSkills: z.partialRecord(requestKindSchema, z.string().min(1)).default({}),
   storefronts: storefrontsSchema.default({}),
+  /**
+   * 3.1c: periodic follow-up visits to every customer served, every this many days after their
+   * last completed service or visit (each visit ends with the satisfaction survey, 7.1.1).
+   */
+  followUpVisitEveryDays: z.number().int().min(7).max(730).optional(),
   /** Working days for feedback deadlines (7.2.1), in `timeZone`. */
   calendar: calendarSettingsSchema.default({
     weekendDays: [0, 6],

@@ -164,6 +164,18 @@ export const functionCatalog = {
       signsLinks: false,
     },
   },
+  campaigns: {
+    entry: 'functions/campaigns/handler.ts',
+    description: 'Daily: opens the periodic follow-up visits that are due (clause 3.1c)',
+    timeoutSeconds: 300,
+    uses: {
+      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      sendsEmail: false,
+      startsWorkflows: ['serviceRequest', 'feedbackCase'],
+      taskResponses: [],
+      signsLinks: false,
+    },
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functionCatalog;

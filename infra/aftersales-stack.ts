@@ -9,6 +9,7 @@ import { Api } from './constructs/api.ts';
 import { Data } from './constructs/data.ts';
 import { Mail } from './constructs/mail.ts';
 import { Observability } from './constructs/observability.ts';
+import { Schedules } from './constructs/schedules.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 import { Workflows } from './constructs/workflows.ts';
 
@@ -98,6 +99,7 @@ export class AfterSalesStack extends Stack {
     }
 
     const api = new Api(this, 'Api', { functions });
+    new Schedules(this, 'Schedules', { campaigns: functions.campaigns });
     for (const service of Object.values(services))
       service.fn.addEnvironment('PUBLIC_BASE_URL', api.httpApi.apiEndpoint);
 

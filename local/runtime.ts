@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FunctionName } from '../functions/catalog.ts';
 import { substitute } from '../workflows/asl.ts';
 import { workflowCatalog } from '../workflows/catalog.ts';
-import { settled } from './activity.ts';
+import { settled, tracked } from './activity.ts';
 import { type ClockMode, createClock, type LocalClock } from './clock.ts';
 import { type DemoTenant, ensureDemoTenant } from './demo-tenant.ts';
 import { ensureTable, startDynamoDb } from './dynamodb.ts';
@@ -184,6 +184,23 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   };
   stepFunctions.resumeRunningExecutions();
 
+  // The daily schedule (EventBridge Scheduler on AWS), on the runtime's clock: virtual time
+  // moving past midnight UTC runs it, like real time does.
+  let campaignTimer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const scheduleCampaigns = () => {
+    if (stopped) return;
+    const nowMs = clock.now().getTime();
+    const nextMidnight = Math.floor(nowMs / 86_400_000 + 1) * 86_400_000;
+    campaignTimer = setTimeout(() => {
+      void tracked(() => invokeFunction('campaigns', {}))
+        .catch((error: unknown) => console.error('[campaigns]', error))
+        .finally(scheduleCampaigns);
+    }, nextMidnight - nowMs);
+    (campaignTimer as { unref?: () => void }).unref?.();
+  };
+  scheduleCampaigns();
+
   return {
     urls: { api: api.url, dynamodb: dynamodb.endpoint, ses: ses.endpoint, stepFunctions: sfnServer.endpoint },
     clock,
@@ -193,6 +210,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     stepFunctions,
     settled,
     async stop() {
+      stopped = true;
+      clearTimeout(campaignTimer);
       await settled();
       await api.close();
       await stepFunctions.stop();

@@ -39,6 +39,10 @@ export const keys = {
     pk: `TENANT#${tenantId}#EMAIL#${idempotencyKey}`,
     sk: 'EMAIL',
   }),
+  customer: (tenantId: string, email: string) => ({
+    pk: `TENANT#${tenantId}#CUSTOMER#${email.toLowerCase()}`,
+    sk: 'CUSTOMER',
+  }),
   feedbackCase: (tenantId: string, feedbackId: string) => ({
     pk: `TENANT#${tenantId}#FEEDBACK#${feedbackId}`,
     sk: 'FEEDBACK',

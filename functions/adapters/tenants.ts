@@ -1,5 +1,5 @@
 import type { TenantSettings } from '../../domain/tenant.ts';
-import { getItem, keys, putItem, putNew } from './table.ts';
+import { getItem, keys, putItem, putNew, query } from './table.ts';
 
 export interface StoredTenant extends TenantSettings {
   tenantId: string;
@@ -21,16 +21,45 @@ export interface StoredApiKey {
 export async function getTenant(tenantId: string): Promise<StoredTenant | undefined> {
   const item = await getItem<StoredTenant & { pk: string; sk: string }>(keys.tenant(tenantId), false);
   if (!item) return undefined;
-  const { pk: _pk, sk: _sk, ...tenant } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi2pk: _g,
+    gsi2sk: _gs,
+    ...tenant
+  } = item as typeof item & { gsi2pk?: string; gsi2sk?: string };
   return tenant;
 }
 
+/**
+ * The tenant registry: the one index partition not under a tenant, read only by the daily
+ * campaigns sweep (which must find every tenant); it holds tenant ids and nothing else.
+ */
+const registry = (tenantId: string) => ({ gsi2pk: 'TENANTS', gsi2sk: tenantId });
+
 export async function createTenant(tenant: StoredTenant): Promise<boolean> {
-  return putNew({ ...keys.tenant(tenant.tenantId), ...tenant });
+  return putNew({ ...keys.tenant(tenant.tenantId), ...registry(tenant.tenantId), ...tenant });
 }
 
 export async function saveTenant(tenant: StoredTenant): Promise<void> {
-  await putItem({ ...keys.tenant(tenant.tenantId), ...tenant });
+  await putItem({ ...keys.tenant(tenant.tenantId), ...registry(tenant.tenantId), ...tenant });
+}
+
+export async function listTenantIds(): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await query<{ tenantId: string }>({
+      IndexName: 'byTime',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'TENANTS' },
+      ProjectionExpression: 'tenantId',
+      ExclusiveStartKey: cursor,
+    });
+    ids.push(...page.items.map((item) => item.tenantId));
+    cursor = page.cursor;
+  } while (cursor);
+  return ids;
 }
 
 export async function getApiKey(tenantId: string, keyId: string): Promise<StoredApiKey | undefined> {

@@ -4,6 +4,7 @@ import { type Route, route, watchedDeadline } from '../../domain/lifecycle.ts';
 import { SURVEY_EXPIRES_AFTER_SECONDS, SURVEY_REMINDER_AFTER_SECONDS } from '../../domain/survey.ts';
 import { closeBreach } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
+import { recordCustomerServed } from '../adapters/customers.ts';
 import { sendOnce } from '../adapters/mailer.ts';
 import {
   getRequest,
@@ -187,6 +188,13 @@ const steps = {
       request.requestId,
       'completion',
       request.completedAt!,
+    );
+    // 3.1c: a served customer is visited again after the tenant's follow-up period.
+    await recordCustomerServed(
+      request.tenantId,
+      request.customer,
+      new Date(request.completedAt!),
+      tenant.followUpVisitEveryDays,
     );
     const updated = await recordStep(request.tenantId, request.requestId, {
       onceFlag: 'serviceRecordDelivered',

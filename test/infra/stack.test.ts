@@ -96,6 +96,18 @@ describe('api', () => {
   });
 });
 
+describe('schedules', () => {
+  it('runs the campaigns function daily through EventBridge Scheduler', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 0 * * ? *)',
+      Target: Match.objectLike({
+        Arn: Match.anyValue(),
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 3 }),
+      }),
+    });
+  });
+});
+
 describe('mail and observability', () => {
   it('has an SES identity and a configuration set sending bounces and complaints to a topic', () => {
     template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'service.example.com' });

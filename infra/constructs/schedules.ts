@@ -1,0 +1,36 @@
+import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Construct } from 'constructs';
+
+export interface SchedulesProps {
+  campaigns: IFunction;
+}
+
+/**
+ * EventBridge Scheduler: the daily campaigns run (periodic follow-up visits, 3.1c). Locally
+ * the runtime's clock runs the same function at each midnight UTC.
+ */
+export class Schedules extends Construct {
+  constructor(scope: Construct, id: string, props: SchedulesProps) {
+    super(scope, id);
+    const target = new LambdaInvoke(props.campaigns, {
+      input: ScheduleTargetInput.fromObject({}),
+      retryAttempts: 3,
+      maxEventAge: Duration.hours(6),
+    });
+    new Schedule(this, 'DailyCampaigns', {
+      description: 'Opens the follow-up visits that are due',
+      schedule: ScheduleExpression.cron({ minute: '0', hour: '0' }),
+      target,
+    });
+    // The scheduler's role (created by CDK at the stack root) may invoke versions of this one function.
+    const stack = Stack.of(this);
+    const logicalId = stack.getLogicalId(props.campaigns.node.defaultChild as CfnElement);
+    Validations.of(stack).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+      reason: 'EventBridge Scheduler invoking versions of our campaigns function; nothing else.',
+    });
+  }
+}
