@@ -53,3 +53,20 @@ export function stampResponsesWithClockDate(server: import('node:http').Server):
     for (const listener of listeners) listener.call(server, request, response);
   });
 }
+
+/** Starts an HTTP server on loopback (port 0: any free port) and gives its URL and a clean close. */
+export async function listenOnLoopback(server: import('node:http').Server, port: number) {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const { port: boundPort } = server.address() as import('node:net').AddressInfo;
+  return {
+    url: `http://127.0.0.1:${boundPort}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

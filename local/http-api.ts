@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
 import { type RouteSpec, routeKey, routes } from '../functions/routes.ts';
-import { stampResponsesWithClockDate, tracked } from './activity.ts';
+import { listenOnLoopback, stampResponsesWithClockDate, tracked } from './activity.ts';
 import { invokeFunction } from './lambda.ts';
 
 /** Routes only the local runtime serves (health, the virtual clock): handled outside Lambda. */
@@ -177,17 +176,6 @@ export async function startHttpApi(port: number, localRoute: LocalRoute): Promis
     })();
   });
   stampResponsesWithClockDate(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const { port: boundPort } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${boundPort}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const listening = await listenOnLoopback(server, port);
+  return { url: listening.url, close: listening.close };
 }

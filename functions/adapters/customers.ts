@@ -1,5 +1,5 @@
 import type { Customer } from '../../domain/service-request.ts';
-import { keys, query, updateIf } from './table.ts';
+import { keys, queryAll, updateIf } from './table.ts';
 
 /** A customer the tenant has served, for periodic follow-up visits (3.1c). */
 export interface StoredCustomer {
@@ -48,17 +48,9 @@ export async function recordCustomerServed(
 
 /** Customers whose follow-up visit is due by `at`. */
 export async function customersDueForFollowUp(tenantId: string, at: Date): Promise<StoredCustomer[]> {
-  const found: StoredCustomer[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await query<StoredCustomer>({
-      IndexName: 'byTime',
-      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :at',
-      ExpressionAttributeValues: { ':pk': customersIndexKey(tenantId), ':at': `${at.toISOString()}#\uffff` },
-      ExclusiveStartKey: cursor,
-    });
-    found.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return found;
+  return queryAll<StoredCustomer>({
+    IndexName: 'byTime',
+    KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :at',
+    ExpressionAttributeValues: { ':pk': customersIndexKey(tenantId), ':at': `${at.toISOString()}#\uffff` },
+  });
 }

@@ -1,6 +1,6 @@
 import type { FeedbackState, NewFeedback, Resolution } from '../../domain/feedback-case.ts';
 import type { TimelineEvent } from './requests.ts';
-import { applyStep, getItem, keys, putNew, query, type StepUpdate } from './table.ts';
+import { applyStep, getItem, keys, putNew, queryAll, type StepUpdate } from './table.ts';
 
 export interface StoredFeedbackCase extends FeedbackState {
   tenantId: string;
@@ -39,21 +39,14 @@ export async function feedbackCasesBetween(
   from: string,
   to: string,
 ): Promise<StoredFeedbackCase[]> {
-  const found: StoredFeedbackCase[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await query<
-      StoredFeedbackCase & { pk: string; sk: string; gsi2pk?: string; gsi2sk?: string }
-    >({
-      IndexName: 'byTime',
-      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': feedbackIndexKey(tenantId), ':from': from, ':to': to },
-      ExclusiveStartKey: cursor,
-    });
-    found.push(...page.items.map(({ gsi2pk: _p, gsi2sk: _s, ...item }) => strip(item)));
-    cursor = page.cursor;
-  } while (cursor);
-  return found.filter((f) => f.receivedAt < to);
+  const items = await queryAll<
+    StoredFeedbackCase & { pk: string; sk: string; gsi2pk?: string; gsi2sk?: string }
+  >({
+    IndexName: 'byTime',
+    KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': feedbackIndexKey(tenantId), ':from': from, ':to': to },
+  });
+  return items.map(({ gsi2pk: _p, gsi2sk: _s, ...item }) => strip(item)).filter((f) => f.receivedAt < to);
 }
 
 export async function getFeedbackCase(

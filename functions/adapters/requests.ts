@@ -10,7 +10,7 @@ import type {
   RequestStatus,
 } from '../../domain/service-request.ts';
 import type { SurveyAnswer } from '../../domain/survey.ts';
-import { applyStep, getItem, keys, putNew, query, type StepUpdate, updateIf } from './table.ts';
+import { applyStep, getItem, keys, putNew, query, queryAll, type StepUpdate, updateIf } from './table.ts';
 
 export interface TimelineEvent {
   at: string;
@@ -184,17 +184,10 @@ export async function requestsWithSurveys(
   from: string,
   to: string,
 ): Promise<StoredRequest[]> {
-  const found: StoredRequest[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await query<StoredRequest & Record<string, unknown>>({
-      IndexName: 'byTime',
-      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': surveysIndexKey(tenantId), ':from': from, ':to': to },
-      ExclusiveStartKey: cursor,
-    });
-    found.push(...page.items.map(stripKeys));
-    cursor = page.cursor;
-  } while (cursor);
-  return found.filter((r) => r.survey && r.survey.invitedAt < to);
+  const items = await queryAll<StoredRequest & Record<string, unknown>>({
+    IndexName: 'byTime',
+    KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': surveysIndexKey(tenantId), ':from': from, ':to': to },
+  });
+  return items.map(stripKeys).filter((r) => r.survey && r.survey.invitedAt < to);
 }

@@ -106,6 +106,20 @@ export async function query<T = Item>(
   return { items: (result.Items ?? []) as T[], cursor: result.LastEvaluatedKey };
 }
 
+/** Every item a query finds, page after page. */
+export async function queryAll<T = Item>(
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+): Promise<T[]> {
+  const found: T[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await query<T>({ ...input, ExclusiveStartKey: cursor });
+    found.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return found;
+}
+
 export async function deleteItem(key: { pk: string; sk: string }): Promise<void> {
   await documentClient.send(new DeleteCommand({ TableName: config().TABLE_NAME, Key: key }));
 }

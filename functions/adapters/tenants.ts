@@ -1,5 +1,5 @@
 import type { TenantSettings } from '../../domain/tenant.ts';
-import { getItem, keys, putItem, putNew, query } from './table.ts';
+import { getItem, keys, putItem, putNew, queryAll } from './table.ts';
 
 export interface StoredTenant extends TenantSettings {
   tenantId: string;
@@ -46,20 +46,13 @@ export async function saveTenant(tenant: StoredTenant): Promise<void> {
 }
 
 export async function listTenantIds(): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await query<{ tenantId: string }>({
-      IndexName: 'byTime',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': 'TENANTS' },
-      ProjectionExpression: 'tenantId',
-      ExclusiveStartKey: cursor,
-    });
-    ids.push(...page.items.map((item) => item.tenantId));
-    cursor = page.cursor;
-  } while (cursor);
-  return ids;
+  const items = await queryAll<{ tenantId: string }>({
+    IndexName: 'byTime',
+    KeyConditionExpression: 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': 'TENANTS' },
+    ProjectionExpression: 'tenantId',
+  });
+  return items.map((item) => item.tenantId);
 }
 
 export async function getApiKey(tenantId: string, keyId: string): Promise<StoredApiKey | undefined> {

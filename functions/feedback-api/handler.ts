@@ -1,31 +1,22 @@
-import middy from '@middy/core';
 import { minutesLate } from '../../domain/breach.ts';
 import { newFeedbackSchema, resolutionSchema } from '../../domain/feedback-case.ts';
 import { breachesOfRequest } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
 import { getFeedbackCase, recordFeedbackStep, type StoredFeedbackCase } from '../adapters/feedback-cases.ts';
 import { getRequest } from '../adapters/requests.ts';
-import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
 import { resumeWaitingWorkflow } from '../adapters/workflows.ts';
+import { actorOf, tenantOf } from '../shared/caller.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { openFeedbackCase, routeOfFeedback } from '../shared/feedback-intake.ts';
 import {
+  apiKeyRoutes,
   type Caller,
-  callerOf,
   type HttpEvent,
   type HttpResult,
-  httpErrors,
   json,
   parseJsonBody,
+  type RouteHandler,
 } from '../shared/http.ts';
-
-const actorOf = (caller: Caller) => caller.staffId ?? `apikey:${caller.keyId}`;
-
-async function tenantOf(caller: Caller): Promise<StoredTenant> {
-  const tenant = await getTenant(caller.tenantId);
-  if (!tenant) throw new NotFoundError('tenant');
-  return tenant;
-}
 
 async function view(feedback: StoredFeedbackCase) {
   const { callbackToken: _token, ...visible } = feedback;
@@ -81,16 +72,10 @@ async function resolve(event: HttpEvent, caller: Caller): Promise<HttpResult> {
   return json(200, await view(resolved));
 }
 
-const routeHandlers: Record<string, (event: HttpEvent, caller: Caller) => Promise<HttpResult>> = {
+const routeHandlers: Record<string, RouteHandler> = {
   'POST /v1/feedback': create,
   'GET /v1/feedback/{feedbackId}': getOne,
   'POST /v1/feedback/{feedbackId}/resolve': resolve,
 };
 
-async function route(event: HttpEvent): Promise<HttpResult> {
-  const handle = routeHandlers[event.routeKey];
-  if (!handle) throw new NotFoundError(`route ${event.routeKey}`);
-  return handle(event, callerOf(event));
-}
-
-export const handler = middy<HttpEvent, HttpResult>().use(httpErrors()).handler(route);
+export const handler = apiKeyRoutes(routeHandlers);

@@ -1,4 +1,3 @@
-import middy from '@middy/core';
 import { z } from 'zod';
 import { completionReportSchema, issueServiceRecord } from '../../domain/service-record.ts';
 import {
@@ -17,18 +16,19 @@ import {
   type StoredRequest,
   transitionRequest,
 } from '../adapters/requests.ts';
-import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
+import type { StoredTenant } from '../adapters/tenants.ts';
 import { failWaitingWorkflow } from '../adapters/workflows.ts';
+import { actorOf, tenantOf } from '../shared/caller.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import {
+  apiKeyRoutes,
   type Caller,
-  callerOf,
   type HttpEvent,
   type HttpResult,
-  httpErrors,
   json,
   parseJsonBody,
   parseQuery,
+  type RouteHandler,
 } from '../shared/http.ts';
 import { openServiceRequest } from '../shared/intake.ts';
 import { wakeLifecycle } from '../shared/lifecycle-route.ts';
@@ -45,14 +45,6 @@ const listQuerySchema = z.object({
   status: z.enum(requestStatuses).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
-
-const actorOf = (caller: Caller) => caller.staffId ?? `apikey:${caller.keyId}`;
-
-async function tenantOf(caller: Caller): Promise<StoredTenant> {
-  const tenant = await getTenant(caller.tenantId);
-  if (!tenant) throw new NotFoundError('tenant');
-  return tenant;
-}
 
 /** Reads the request of the caller's tenant: another tenant's id is simply not found (no existence leak). */
 async function requestOf(caller: Caller, event: HttpEvent): Promise<StoredRequest> {
@@ -236,7 +228,7 @@ async function phoneSurvey(event: HttpEvent, caller: Caller): Promise<HttpResult
   return json(200, await view((await getRequest(request.tenantId, request.requestId)) ?? request, tenant));
 }
 
-const routeHandlers: Record<string, (event: HttpEvent, caller: Caller) => Promise<HttpResult>> = {
+const routeHandlers: Record<string, RouteHandler> = {
   'POST /v1/requests/{requestId}/survey': phoneSurvey,
   'POST /v1/requests': createRequest,
   'GET /v1/requests': list,
@@ -247,10 +239,4 @@ const routeHandlers: Record<string, (event: HttpEvent, caller: Caller) => Promis
   'POST /v1/requests/{requestId}/cancel': cancel,
 };
 
-async function route(event: HttpEvent): Promise<HttpResult> {
-  const handle = routeHandlers[event.routeKey];
-  if (!handle) throw new NotFoundError(`route ${event.routeKey}`);
-  return handle(event, callerOf(event));
-}
-
-export const handler = middy<HttpEvent, HttpResult>().use(httpErrors()).handler(route);
+export const handler = apiKeyRoutes(routeHandlers);

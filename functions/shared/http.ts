@@ -1,4 +1,4 @@
-import type { MiddlewareObj } from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { ZodType, z } from 'zod';
 import { DomainError, ValidationError } from './errors.ts';
@@ -105,4 +105,20 @@ export function callerOf(event: HttpEvent): Caller {
     keyId: context.keyId ?? '',
     staffId: context.staffId || undefined,
   };
+}
+
+export type RouteHandler = (event: HttpEvent, caller: Caller) => Promise<HttpResult>;
+
+/**
+ * A Lambda serving several API-key routes: dispatches on API Gateway's routeKey, with the
+ * caller the authorizer established, behind the one error mapping.
+ */
+export function apiKeyRoutes(routeHandlers: Record<string, RouteHandler>) {
+  return middy<HttpEvent, HttpResult>()
+    .use(httpErrors())
+    .handler(async (event) => {
+      const handle = routeHandlers[event.routeKey];
+      if (!handle) throw new DomainError(404, 'NotFound', `route ${event.routeKey} not found`);
+      return handle(event, callerOf(event));
+    });
 }

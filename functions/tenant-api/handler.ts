@@ -1,4 +1,3 @@
-import middy from '@middy/core';
 import { type ContractVersion, inForceFrom, versionInForce } from '../../domain/contract.ts';
 import type { Storefronts } from '../../domain/tenant.ts';
 import { listApiKeys, revokeApiKey } from '../adapters/api-key-store.ts';
@@ -10,16 +9,17 @@ import {
   insertContractVersion,
   terminateContractVersion,
 } from '../adapters/contracts.ts';
-import { createApiKey, getTenant, type StoredTenant, saveTenant } from '../adapters/tenants.ts';
+import { createApiKey, type StoredTenant, saveTenant } from '../adapters/tenants.ts';
+import { actorOf, tenantOf } from '../shared/caller.ts';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import {
+  apiKeyRoutes,
   type Caller,
-  callerOf,
   type HttpEvent,
   type HttpResult,
-  httpErrors,
   json,
   parseJsonBody,
+  type RouteHandler,
 } from '../shared/http.ts';
 import {
   confirmVersionSchema,
@@ -34,12 +34,6 @@ import {
 function requireRole(caller: Caller, ...roles: Caller['role'][]): void {
   if (!roles.includes(caller.role))
     throw new DomainError(403, 'Forbidden', `This needs one of the roles: ${roles.join(', ')}`);
-}
-
-async function tenantOf(caller: Caller): Promise<StoredTenant> {
-  const tenant = await getTenant(caller.tenantId);
-  if (!tenant) throw new NotFoundError('tenant');
-  return tenant;
 }
 
 // --- API keys -------------------------------------------------------------------------------
@@ -203,7 +197,7 @@ async function confirmVersion(event: HttpEvent, caller: Caller): Promise<HttpRes
     input.party,
     {
       at: now().toISOString(),
-      by: caller.staffId ?? `apikey:${caller.keyId}`,
+      by: actorOf(caller),
       evidence: input.evidence,
     },
   );
@@ -239,7 +233,7 @@ async function terminate(event: HttpEvent, caller: Caller): Promise<HttpResult> 
   return json(200, contractView(await contractVersions(caller.tenantId, latest.contractId), now()));
 }
 
-const routeHandlers: Record<string, (event: HttpEvent, caller: Caller) => Promise<HttpResult>> = {
+const routeHandlers: Record<string, RouteHandler> = {
   'POST /v1/api-keys': createKey,
   'GET /v1/api-keys': listKeys,
   'DELETE /v1/api-keys/{keyId}': revokeKey,
@@ -252,11 +246,5 @@ const routeHandlers: Record<string, (event: HttpEvent, caller: Caller) => Promis
   'POST /v1/contracts/{contractId}/terminate': terminate,
 };
 
-async function route(event: HttpEvent): Promise<HttpResult> {
-  const handle = routeHandlers[event.routeKey];
-  if (!handle) throw new NotFoundError(`route ${event.routeKey}`);
-  return handle(event, callerOf(event));
-}
-
-export const handler = middy<HttpEvent, HttpResult>().use(httpErrors()).handler(route);
+export const handler = apiKeyRoutes(routeHandlers);
 export const tenantApiRouteKeys = Object.keys(routeHandlers);

@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { stampResponsesWithClockDate, tracked } from '../activity.ts';
+import { listenOnLoopback, stampResponsesWithClockDate, tracked } from '../activity.ts';
 import {
   type ExecutionRecord,
   type ExecutionStatus,
@@ -152,17 +151,6 @@ export async function startStepFunctionsServer(
     });
   });
   stampResponsesWithClockDate(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const { port: boundPort } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${boundPort}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const listening = await listenOnLoopback(server, port);
+  return { endpoint: listening.url, close: listening.close };
 }
