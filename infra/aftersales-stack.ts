@@ -99,7 +99,7 @@ export class AfterSalesStack extends Stack {
     }
 
     const api = new Api(this, 'Api', { functions });
-    new Schedules(this, 'Schedules', { campaigns: functions.campaigns });
+    const schedules = new Schedules(this, 'Schedules', { campaigns: functions.campaigns });
     for (const service of Object.values(services))
       service.fn.addEnvironment('PUBLIC_BASE_URL', api.httpApi.apiEndpoint);
 
@@ -113,6 +113,7 @@ export class AfterSalesStack extends Stack {
       stateMachines: workflows.stateMachines,
       httpApi: api.httpApi,
       alarmTopic,
+      deadLetterQueues: { dailySchedule: schedules.deadLetters },
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.httpApi.apiEndpoint });

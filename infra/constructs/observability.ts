@@ -11,6 +11,7 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
@@ -20,11 +21,13 @@ export interface ObservabilityProps {
   httpApi: HttpApi;
   /** Where alarms go (the operators' topic). */
   alarmTopic: ITopic;
+  /** Dead-letter queues whose depth means lost work. */
+  deadLetterQueues: Record<string, IQueue>;
 }
 
 /**
  * Alarms on what breaks a promise silently: a failed lifecycle (nobody would escalate that
- * request any more), Lambda errors and throttles, API 5xx; and one dashboard with them.
+ * request any more), Lambda errors and throttles, API 5xx, dead letters; one dashboard with them.
  */
 export class Observability extends Construct {
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
@@ -82,6 +85,12 @@ export class Observability extends Construct {
         right: [props.httpApi.metricLatency({ period })],
       }),
     );
+
+    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
+      const depth = queue.metricApproximateNumberOfMessagesVisible({ period });
+      alarm(`${name}DeadLetters`, depth);
+      widgets.push(new GraphWidget({ title: `${name}: dead letters`, left: [depth] }));
+    }
 
     new Dashboard(this, 'Dashboard', { widgets: [widgets] });
   }

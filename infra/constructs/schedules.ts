@@ -2,6 +2,7 @@ import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface SchedulesProps {
@@ -13,12 +14,25 @@ export interface SchedulesProps {
  * the runtime's clock runs the same function at each midnight UTC.
  */
 export class Schedules extends Construct {
+  /** Runs the scheduler could not deliver after its retries: alarmed on by Observability. */
+  readonly deadLetters: Queue;
+
   constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
+    this.deadLetters = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetters).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the daily schedule.',
+    });
     const target = new LambdaInvoke(props.campaigns, {
       input: ScheduleTargetInput.fromObject({}),
       retryAttempts: 3,
       maxEventAge: Duration.hours(6),
+      deadLetterQueue: this.deadLetters,
     });
     new Schedule(this, 'DailyCampaigns', {
       description: 'Opens the follow-up visits that are due',

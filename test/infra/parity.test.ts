@@ -1,10 +1,12 @@
 import { createRequire } from 'node:module';
-import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FunctionName } from '../../functions/catalog.ts';
 import { buildApp } from '../../infra/bin/app.ts';
 import { localFunctionArn } from '../../local/lambda.ts';
 import { substitute } from '../../workflows/asl.ts';
+import { workflowCatalog } from '../../workflows/catalog.ts';
 import {
   completionReport,
   emailsAbout,
@@ -15,58 +17,60 @@ import {
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 const require = createRequire(import.meta.url);
-const aslValidator = require('asl-validator') as (
-  definition: unknown,
-  options?: { checkArn?: boolean; checkPaths?: boolean },
-) => {
+const aslValidator = require('asl-validator') as (definition: unknown) => {
   isValid: boolean;
   errorsText: (separator?: string) => string;
 };
 
+type WorkflowKey = keyof typeof workflowCatalog;
+
 /**
- * "Deployed = tested": the service-request definition is taken out of the synthesized
+ * "Deployed = tested": each state machine's definition is taken out of the synthesized
  * CloudFormation template, not from workflows/, and run through whole lifecycles locally.
  */
-let deployedDefinition: string;
+const deployed = {} as Record<WorkflowKey, string>;
 let runtime: TestRuntime;
 
 beforeAll(async () => {
   const { stack } = buildApp({ stage: 'dev' });
-  const [machine] = Object.values(
-    Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine'),
-  );
-  deployedDefinition = machine!.Properties.DefinitionString as string;
-  expect(typeof deployedDefinition).toBe('string');
-  runtime = await startTestRuntime({ definitions: { serviceRequest: deployedDefinition } });
+  const machines = Object.values(Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine'));
+  for (const key of Object.keys(workflowCatalog) as WorkflowKey[]) {
+    const placeholder = Object.keys(workflowCatalog[key].functions)[0]!;
+    const machine = machines.find((m) => placeholder in (m.Properties.DefinitionSubstitutions ?? {}));
+    expect(typeof machine?.Properties.DefinitionString, key).toBe('string');
+    deployed[key] = machine!.Properties.DefinitionString;
+  }
+  runtime = await startTestRuntime({ definitions: deployed });
 });
 afterAll(async () => {
   await runtime?.dispose();
 });
 
-describe('the deployed service-request state machine', () => {
-  it('is valid ASL once its placeholders are filled', () => {
-    const filled = JSON.parse(
-      substitute(deployedDefinition, {
-        ServiceRequestStepsFunctionArn: localFunctionArn('serviceRequestSteps'),
-      }),
-    );
-    const result = aslValidator(filled);
-    expect(result.errorsText('\n')).toBe('');
-    expect(result.isValid).toBe(true);
-  });
-
-  it('gives every Task an explicit timeout (AWS defaults to a year, the local interpreter to a minute)', () => {
-    const states = Object.values(JSON.parse(deployedDefinition).States) as {
-      Type: string;
-      TimeoutSeconds?: number;
-      TimeoutSecondsPath?: string;
-    }[];
-    for (const state of states.filter((s) => s.Type === 'Task')) {
-      expect(state.TimeoutSeconds ?? state.TimeoutSecondsPath).toBeDefined();
+describe('the deployed state machines', () => {
+  it('are valid ASL once their placeholders are filled, and give every Task an explicit timeout', () => {
+    for (const key of Object.keys(workflowCatalog) as WorkflowKey[]) {
+      const values = Object.fromEntries(
+        Object.entries(workflowCatalog[key].functions).map(([placeholder, fn]) => [
+          placeholder,
+          localFunctionArn(fn as FunctionName),
+        ]),
+      );
+      const filled = JSON.parse(substitute(deployed[key], values));
+      const result = aslValidator(filled);
+      expect(result.errorsText('\n'), key).toBe('');
+      expect(result.isValid).toBe(true);
+      // AWS defaults a Task to a year, the local interpreter to a minute: never rely on either.
+      for (const state of Object.values(filled.States) as {
+        Type: string;
+        TimeoutSeconds?: number;
+        TimeoutSecondsPath?: string;
+      }[]) {
+        if (state.Type === 'Task') expect(state.TimeoutSeconds ?? state.TimeoutSecondsPath).toBeDefined();
+      }
     }
   });
 
-  it('runs a lifecycle with a missed response deadline through to a closed request', async () => {
+  it('service request: runs a missed response deadline through to a closed request', async () => {
     const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest())).body;
     await runtime.advance(2 * 3600);
     expect(recipients(emailsAbout(await runtime.mailbox(), requestId))).toEqual(['team-lead@demo.example']);
@@ -93,6 +97,28 @@ describe('the deployed service-request state machine', () => {
     expect(request.status).toBe('closed');
     expect(request.breaches).toMatchObject([{ promise: 'response', open: false }]);
     const { sfn, executionArn } = await executionHistory(runtime, requestId);
+    expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('SUCCEEDED');
+  });
+
+  it('feedback case: runs a missed deadline, an escalation and a resolution through to a closed case', async () => {
+    const { feedbackId, dueAt } = (
+      await runtime.api('POST', '/v1/feedback', {
+        category: 'opinion',
+        customer: { name: 'He Ping', email: 'he.ping@customer.example' },
+        content: 'Too slow',
+      })
+    ).body;
+    await runtime.advance((Date.parse(dueAt) - Date.now()) / 1000);
+    expect(recipients(emailsAbout(await runtime.mailbox(), feedbackId))).toEqual(['team-lead@demo.example']);
+    await runtime.api('POST', `/v1/feedback/${feedbackId}/resolve`, { result: 'Faster now' });
+    expect((await runtime.api('GET', `/v1/feedback/${feedbackId}`)).body.status).toBe('closed');
+
+    const sfn = new SFNClient({
+      endpoint: runtime.urls.stepFunctions,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const executionArn = `${runtime.stateMachineArns.feedbackCase.replace(':stateMachine:', ':execution:')}:demo--${feedbackId}`;
     expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('SUCCEEDED');
   });
 });

@@ -116,7 +116,7 @@ describe('mail and observability', () => {
     });
   });
 
-  it('alarms on failed executions, function errors and throttles, and API 5xx', () => {
+  it('alarms on failed executions, function errors and throttles, API 5xx and dead letters', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(
       ([, r]) => `${r.Properties.Namespace}:${r.Properties.MetricName}`,
     );
