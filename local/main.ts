@@ -48,6 +48,11 @@ After-sales service system: running locally
 Demo tenant "${demo.tenantId}" (also in ${values['data-dir']}/demo-tenant.json)
   API key           ${demo.apiKey}
   Managers          ${demo.managers.join(', ')}
+  Webhook secrets   shopify ${demo.webhookSecrets.shopify}
+                    woocommerce ${demo.webhookSecrets.woocommerce}
+                    generic ${demo.webhookSecrets.generic}
+  Webhooks          ${urls.api}/v1/webhooks/${demo.tenantId}/{shopify,woocommerce,generic}
+  API document      ${urls.api}/v1/openapi.json
   Try               curl -s -H "Authorization: Bearer ${demo.apiKey}" ${urls.api}/v1/requests
 
 Credentials for AWS tools against it: AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1

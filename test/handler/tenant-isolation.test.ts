@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultSlaTerms } from '../../domain/contract.ts';
+import { mintApiKey } from '../../functions/adapters/api-keys.ts';
+import { createApiKey, createTenant } from '../../functions/adapters/tenants.ts';
+import { routes } from '../../functions/routes.ts';
+import { demoSettings } from '../../local/demo-tenant.ts';
+import { completionReport, repairRequest } from '../support/lifecycle.ts';
+import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+
+/**
+ * Clause 12: tenants never see each other's data. For every API-key route that names an
+ * object, another tenant's admin key gets 404 (never 403: no existence leak) and changes nothing.
+ */
+let runtime: TestRuntime;
+let intruderKey: string;
+const objects: Record<string, string> = {};
+
+beforeAll(async () => {
+  runtime = await startTestRuntime();
+  await createTenant({ tenantId: 'intruder', createdAt: new Date().toISOString(), ...demoSettings });
+  const { apiKey, stored } = mintApiKey('intruder', 'admin', new Date());
+  await createApiKey(stored);
+  intruderKey = apiKey;
+
+  // One object of every kind in the demo tenant.
+  const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest())).body;
+  await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
+  const now = new Date(Date.now());
+  await runtime.api('POST', `/v1/requests/${requestId}/complete`, {
+    ...completionReport(now, now),
+    staffIds: ['tech-wang'],
+  });
+  objects.requestId = requestId;
+  objects.feedbackId = (
+    await runtime.api('POST', '/v1/feedback', {
+      category: 'opinion',
+      customer: { name: 'A', email: 'a@customer.example' },
+      content: 'x',
+    })
+  ).body.feedbackId;
+  objects.keyId = (await runtime.api('POST', '/v1/api-keys', { role: 'agent' })).body.keyId;
+  const terms = {
+    contractNumber: 'C-1',
+    provider: { companyName: 'P', address: 'A', contact: 'c' },
+    customer: { companyName: 'C', address: 'A', contact: 'c' },
+    effectiveDate: '2026-01-01',
+    termYears: 1,
+    totalAmount: 1,
+    sla: defaultSlaTerms,
+    liquidatedDamagesRatePercent: 1,
+    lateFeeRatePercent: 1,
+    confidentialityYears: 1,
+  };
+  bodies.versions = { terms };
+  objects.contractId = 'c-isolation';
+  await runtime.api('POST', '/v1/contracts', { contractId: objects.contractId, terms });
+  objects.version = '1';
+});
+afterAll(async () => {
+  await runtime.dispose();
+});
+
+const bodies: Record<string, unknown> = {
+  dispatch: { technicianId: 'tech-wang', mode: 'remote' },
+  complete: {
+    workDone: 'x',
+    startedAt: '2026-03-02T01:00:00Z',
+    endedAt: '2026-03-02T02:00:00Z',
+    restoredToNormalUse: true,
+  },
+  cancel: { reason: 'x' },
+  survey: { serviceScore: 1, goodsScore: 1, recommendScore: 0 },
+  resolve: { result: 'x' },
+  confirm: { party: 'provider' },
+  terminate: { ground: 'breach' },
+};
+
+describe('tenant isolation', () => {
+  const objectRoutes = routes.filter((r) => r.auth === 'apiKey' && /\{\w+\}/.test(r.path));
+
+  it('covers every API-key route that names an object', () => {
+    expect(objectRoutes.length).toBeGreaterThanOrEqual(12);
+    for (const route of objectRoutes) {
+      for (const [, name] of route.path.matchAll(/\{(\w+)\}/g))
+        expect(objects, route.path).toHaveProperty(name!);
+    }
+  });
+
+  it('answers 404 to another tenant’s key on every such route, and the objects are unchanged', async () => {
+    const before = JSON.stringify((await runtime.api('GET', `/v1/requests/${objects.requestId}`)).body);
+    for (const route of objectRoutes) {
+      const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => objects[name]!);
+      const action = path.split('/').at(-1)!;
+      const response = await runtime.api(
+        route.method,
+        path,
+        route.method === 'POST' ? (bodies[action] ?? {}) : undefined,
+        { apiKey: intruderKey },
+      );
+      expect(response.status, `${route.method} ${route.path}`).toBe(404);
+    }
+    expect(JSON.stringify((await runtime.api('GET', `/v1/requests/${objects.requestId}`)).body)).toBe(before);
+    expect((await runtime.api('GET', `/v1/feedback/${objects.feedbackId}`)).body.status).toBe('open');
+    expect((await runtime.api('GET', `/v1/contracts/${objects.contractId}`)).body.terminated).toBe(false);
+    expect(
+      (await runtime.api('GET', '/v1/api-keys')).body.items.find(
+        (k: { keyId: string }) => k.keyId === objects.keyId,
+      ).revokedAt,
+    ).toBeUndefined();
+  });
+
+  it('lists and reports only the caller’s own tenant', async () => {
+    expect(
+      (await runtime.api('GET', '/v1/requests?status=completed', undefined, { apiKey: intruderKey })).body
+        .items,
+    ).toEqual([]);
+    expect(
+      (await runtime.api('GET', '/v1/api-keys', undefined, { apiKey: intruderKey })).body.items.map(
+        (k: { keyId: string }) => k.keyId,
+      ),
+    ).not.toContain(objects.keyId);
+    const report = (
+      await runtime.api('GET', '/v1/reports/satisfaction?from=2026-01-01&to=2026-12-31', undefined, {
+        apiKey: intruderKey,
+      })
+    ).body;
+    expect(report.rows).toEqual([]);
+  });
+});
