@@ -152,12 +152,16 @@ async function bundles() {
 /** us-east-1 list prices (2026): Step Functions Standard, Lambda arm64, DynamoDB on-demand, SES, HTTP API. */
 function costModel(transitions: number) {
   const perThousand = (n: number) => n * 1000;
-  const lambdaInvocations = 6 + 5; // workflow steps + API calls (create, ack, dispatch, complete) + authorizer (cached)
+  // Counted from the code path of the measured lifecycle (see workflows/service-request/README.md):
+  // 8 workflow steps (resume, 4 task-token registrations, confirm, deliver, close) + 5 API calls
+  // (create, acknowledge, dispatch, complete, survey); the authorizer's answers are cached 5 minutes.
+  const lambdaInvocations = 8 + 5;
   const lambdaGbSeconds = lambdaInvocations * 0.5 * 0.08; // 512 MB, ~80 ms each
-  const writes = 12; // request put + updates + email claims/marks
-  const reads = 14;
-  const emails = 2; // confirmation, record with the survey invitation
-  const apiCalls = 4;
+  // Request insert, 4 token writes, 5 state changes, 2 steps marked once, 2 emails × (claim + mark),
+  // the customer's follow-up date: 18; each ≤ 1 KB item is one write unit.
+  const writes = 18;
+  const reads = 20; // confirmation, record with the survey invitation
+  const apiCalls = 5;
   const rows = [
     { item: 'Step Functions transitions', quantity: transitions, unitUsd: 0.000025 },
     { item: 'Lambda requests', quantity: lambdaInvocations, unitUsd: 0.0000002 },
