@@ -104,9 +104,9 @@ describe('service-request lifecycle', () => {
 
     const { events, sfn, executionArn } = await executionHistory(runtime, requestId);
     expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('SUCCEEDED');
-    // 12 to the record, 3 more for the survey wait (the dispatch costs 2 of them).
+    // 14: see workflows/service-request/README.md (the dispatch costs 2, the survey wait 2).
     const transitions = events.filter((e) => e.type?.endsWith('StateEntered')).length;
-    expect(transitions).toBeLessThanOrEqual(15);
+    expect(transitions).toBe(14);
   });
 
   it('escalates to level 1 at exactly 2 hours, to level 2 two hours later, and stops when acknowledged', async () => {
