@@ -160,7 +160,8 @@ function costModel(transitions: number) {
   // Request insert, 4 token writes, 5 state changes, 2 steps marked once, 2 emails × (claim + mark),
   // the customer's follow-up date: 18; each ≤ 1 KB item is one write unit.
   const writes = 18;
-  const reads = 20; // confirmation, record with the survey invitation
+  const reads = 20;
+  const emails = 2; // the confirmation, and the record with the survey invitation // confirmation, record with the survey invitation
   const apiCalls = 5;
   const rows = [
     { item: 'Step Functions transitions', quantity: transitions, unitUsd: 0.000025 },
