@@ -61,6 +61,8 @@ export const tenantSettingsSchema = z.object({
    * last completed service or visit (each visit ends with the satisfaction survey, 7.1.1).
    */
   followUpVisitEveryDays: z.number().int().min(7).max(730).optional(),
+  /** 7.1.1: a satisfaction survey to every customer served, every this many days. */
+  periodicSurveyEveryDays: z.number().int().min(7).max(730).optional(),
   /** Working days for feedback deadlines (7.2.1), in `timeZone`. */
   calendar: calendarSettingsSchema.default({
     weekendDays: [0, 6],

@@ -166,14 +166,20 @@ export const functionCatalog = {
   },
   campaigns: {
     entry: 'functions/campaigns/handler.ts',
-    description: 'Daily: opens the periodic follow-up visits that are due (clause 3.1c)',
+    description: 'Daily: periodic follow-up visits (3.1c) and satisfaction surveys (7.1.1) that are due',
     timeoutSeconds: 300,
     uses: {
-      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
-      sendsEmail: false,
+      table: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:Query',
+      ],
+      sendsEmail: true,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
       taskResponses: [],
-      signsLinks: false,
+      signsLinks: true,
     },
   },
 } as const satisfies Record<string, FunctionSpec>;

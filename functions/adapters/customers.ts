@@ -1,56 +1,79 @@
 import type { Customer } from '../../domain/service-request.ts';
 import { keys, queryAll, updateIf } from './table.ts';
 
-/** A customer the tenant has served, for periodic follow-up visits (3.1c). */
-export interface StoredCustomer {
+/**
+ * What the tenant does for every customer it has served, periodically: a follow-up visit
+ * (3.1c) and a satisfaction survey (7.1.1), each on its own period from the tenant settings.
+ */
+export type Campaign = 'followUpVisit' | 'periodicSurvey';
+
+/** One customer's next date for one campaign (item `TENANT#t#CUSTOMER#<email> / SCHEDULE#<campaign>`). */
+export interface CustomerSchedule {
   tenantId: string;
+  campaign: Campaign;
   customer: Customer;
   lastServedAt: string;
-  /** When the next follow-up visit falls due (also the byTime index sort key). */
-  nextFollowUpAt?: string;
+  nextAt: string;
 }
 
-const customersIndexKey = (tenantId: string) => `TENANT#${tenantId}#FOLLOWUPS`;
+const dueIndexKey = (tenantId: string, campaign: Campaign) => `TENANT#${tenantId}#DUE#${campaign}`;
+
+function scheduleKey(tenantId: string, email: string, campaign: Campaign) {
+  return { pk: keys.customer(tenantId, email).pk, sk: `SCHEDULE#${campaign}` };
+}
 
 /**
- * Records that a customer was served at `at` and, if the tenant schedules visits, when the next
- * follow-up is due. Idempotent: a retried step writes the same values.
+ * Sets when a customer is next due for a campaign, `everyDays` after `from`. Idempotent (a
+ * retried step writes the same values) and never moves a schedule back in time.
  */
-export async function recordCustomerServed(
+export async function scheduleCustomer(
   tenantId: string,
+  campaign: Campaign,
   customer: Customer,
-  at: Date,
-  followUpEveryDays?: number,
+  from: Date,
+  everyDays: number,
 ): Promise<void> {
-  const next = followUpEveryDays
-    ? new Date(at.getTime() + followUpEveryDays * 86_400_000).toISOString()
-    : undefined;
-  await updateIf(keys.customer(tenantId, customer.email), {
-    UpdateExpression: next
-      ? 'SET tenantId = :t, customer = :c, lastServedAt = :at, nextFollowUpAt = :next, gsi2pk = :pk, gsi2sk = :sk'
-      : 'SET tenantId = :t, customer = :c, lastServedAt = :at REMOVE nextFollowUpAt, gsi2pk, gsi2sk',
-    // Never move a customer's record back in time (an older request completing late).
-    ConditionExpression: 'attribute_not_exists(lastServedAt) OR lastServedAt <= :at',
+  const nextAt = new Date(from.getTime() + everyDays * 86_400_000).toISOString();
+  await updateIf(scheduleKey(tenantId, customer.email, campaign), {
+    UpdateExpression:
+      'SET tenantId = :t, campaign = :c, customer = :customer, lastServedAt = :from, nextAt = :next, gsi2pk = :pk, gsi2sk = :sk',
+    ConditionExpression: 'attribute_not_exists(lastServedAt) OR lastServedAt <= :from',
     ExpressionAttributeValues: {
       ':t': tenantId,
-      ':c': customer,
-      ':at': at.toISOString(),
-      ...(next
-        ? {
-            ':next': next,
-            ':pk': customersIndexKey(tenantId),
-            ':sk': `${next}#${customer.email.toLowerCase()}`,
-          }
-        : {}),
+      ':c': campaign,
+      ':customer': customer,
+      ':from': from.toISOString(),
+      ':next': nextAt,
+      ':pk': dueIndexKey(tenantId, campaign),
+      ':sk': `${nextAt}#${customer.email.toLowerCase()}`,
     },
   });
 }
 
-/** Customers whose follow-up visit is due by `at`. */
-export async function customersDueForFollowUp(tenantId: string, at: Date): Promise<StoredCustomer[]> {
-  return queryAll<StoredCustomer>({
+/** A served customer enters every campaign the tenant runs. */
+export async function recordCustomerServed(
+  tenantId: string,
+  customer: Customer,
+  at: Date,
+  periods: Partial<Record<Campaign, number | undefined>>,
+): Promise<void> {
+  for (const [campaign, days] of Object.entries(periods) as [Campaign, number | undefined][]) {
+    if (days) await scheduleCustomer(tenantId, campaign, customer, at, days);
+  }
+}
+
+/** Customers due for a campaign by `at`. */
+export async function customersDue(
+  tenantId: string,
+  campaign: Campaign,
+  at: Date,
+): Promise<CustomerSchedule[]> {
+  return queryAll<CustomerSchedule>({
     IndexName: 'byTime',
     KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :at',
-    ExpressionAttributeValues: { ':pk': customersIndexKey(tenantId), ':at': `${at.toISOString()}#\uffff` },
+    ExpressionAttributeValues: {
+      ':pk': dueIndexKey(tenantId, campaign),
+      ':at': `${at.toISOString()}#\uffff`,
+    },
   });
 }

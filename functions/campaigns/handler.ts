@@ -1,48 +1,131 @@
+import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import { z } from 'zod';
+import { SURVEY_EXPIRES_AFTER_SECONDS, SURVEY_REMINDER_AFTER_SECONDS } from '../../domain/survey.ts';
 import { now } from '../adapters/clock.ts';
-import { customersDueForFollowUp, recordCustomerServed } from '../adapters/customers.ts';
-import { getTenant, listTenantIds } from '../adapters/tenants.ts';
+import { customersDue, scheduleCustomer } from '../adapters/customers.ts';
+import { sendOnce } from '../adapters/mailer.ts';
+import {
+  insertPeriodicSurvey,
+  markPeriodicSurveyReminded,
+  type PeriodicSurvey,
+  periodicSurveysBetween,
+} from '../adapters/periodic-surveys.ts';
+import { signLink } from '../adapters/signed-links.ts';
+import { getTenant, listTenantIds, type StoredTenant } from '../adapters/tenants.ts';
+import { periodicSurveyEmail } from '../emails/survey-emails.ts';
 import { openServiceRequest, requestIdForDelivery } from '../shared/intake.ts';
 
 const eventSchema = z.object({ tenantId: z.string().optional() }).passthrough();
 
-/**
- * Daily (EventBridge Scheduler on AWS, the local clock locally): opens a follow-up visit
- * (3.1c) for every customer whose visit is due; each visit runs the ordinary lifecycle and
- * ends with the satisfaction survey (7.1.1). A retried run opens nothing twice: the visit's
- * request id is derived from the customer and the due date.
- */
-async function run(event: unknown): Promise<{ tenants: number; visitsOpened: number }> {
-  const { tenantId } = eventSchema.parse(event ?? {});
-  const at = now();
-  let visitsOpened = 0;
-  const tenantIds = tenantId ? [tenantId] : await listTenantIds();
-  for (const id of tenantIds) {
-    const tenant = await getTenant(id);
-    if (!tenant?.followUpVisitEveryDays) continue;
-    for (const due of await customersDueForFollowUp(id, at)) {
-      const { created } = await openServiceRequest(
-        tenant,
-        {
-          kind: 'follow_up_visit',
-          customer: due.customer,
-          description:
-            tenant.language === 'zh-CN' ? '定期回访（第 3.1c 条）' : 'Periodic follow-up visit (clause 3.1c)',
-          channel: 'api',
-        },
-        {
-          receivedAt: at,
-          actor: 'schedule:follow-up',
-          requestId: requestIdForDelivery(id, 'follow-up', `${due.customer.email}|${due.nextFollowUpAt}`),
-        },
-      );
-      if (created) visitsOpened += 1;
-      // The next visit counts from this one; completing it moves the date again.
-      await recordCustomerServed(id, due.customer, at, tenant.followUpVisitEveryDays);
-    }
+type Outcome = { tenants: number; visitsOpened: number; surveysSent: number; remindersSent: number };
+
+/** 3.1c: a follow-up visit for every customer due one; it runs the ordinary lifecycle. */
+async function openFollowUpVisits(tenant: StoredTenant, at: Date): Promise<number> {
+  if (!tenant.followUpVisitEveryDays) return 0;
+  let opened = 0;
+  for (const due of await customersDue(tenant.tenantId, 'followUpVisit', at)) {
+    const { created } = await openServiceRequest(
+      tenant,
+      {
+        kind: 'follow_up_visit',
+        customer: due.customer,
+        description:
+          tenant.language === 'zh-CN' ? '定期回访（第 3.1c 条）' : 'Periodic follow-up visit (clause 3.1c)',
+        channel: 'api',
+      },
+      {
+        receivedAt: at,
+        actor: 'schedule:follow-up',
+        requestId: requestIdForDelivery(tenant.tenantId, 'follow-up', `${due.customer.email}|${due.nextAt}`),
+      },
+    );
+    if (created) opened += 1;
+    await scheduleCustomer(tenant.tenantId, 'followUpVisit', due.customer, at, tenant.followUpVisitEveryDays);
   }
-  return { tenants: tenantIds.length, visitsOpened };
+  return opened;
 }
 
-export const handler = middy<unknown, { tenants: number; visitsOpened: number }>().handler(run);
+const surveyLink = (survey: PeriodicSurvey) =>
+  signLink({
+    tenantId: survey.tenantId,
+    requestId: survey.surveyId,
+    action: 'survey',
+    actor: survey.customer.email,
+    expiresAt: Math.floor(Date.parse(survey.expiresAt) / 1000),
+  });
+
+/** 7.1.1: a satisfaction survey for every customer due one, and one reminder for the unanswered. */
+async function sendPeriodicSurveys(
+  tenant: StoredTenant,
+  at: Date,
+): Promise<{ sent: number; reminded: number }> {
+  if (!tenant.periodicSurveyEveryDays) return { sent: 0, reminded: 0 };
+  let sent = 0;
+  for (const due of await customersDue(tenant.tenantId, 'periodicSurvey', at)) {
+    const survey: PeriodicSurvey = {
+      tenantId: tenant.tenantId,
+      // Named by the customer and the due date: a retried run sends nothing twice.
+      surveyId: `ps_${createHash('sha256').update(`${tenant.tenantId}|${due.customer.email}|${due.nextAt}`).digest('hex').slice(0, 24)}`,
+      customer: due.customer,
+      language: due.customer.language ?? tenant.language,
+      invitedAt: at.toISOString(),
+      reminderAt: new Date(at.getTime() + SURVEY_REMINDER_AFTER_SECONDS * 1000).toISOString(),
+      expiresAt: new Date(at.getTime() + SURVEY_EXPIRES_AFTER_SECONDS * 1000).toISOString(),
+    };
+    await insertPeriodicSurvey(survey);
+    const outcome = await sendOnce(
+      tenant.tenantId,
+      `periodic-survey:${survey.surveyId}`,
+      periodicSurveyEmail(survey.customer, survey.language, await surveyLink(survey), false),
+    );
+    if (outcome.sent) sent += 1;
+    await scheduleCustomer(
+      tenant.tenantId,
+      'periodicSurvey',
+      due.customer,
+      at,
+      tenant.periodicSurveyEveryDays,
+    );
+  }
+  let reminded = 0;
+  const windowStart = new Date(at.getTime() - SURVEY_EXPIRES_AFTER_SECONDS * 1000).toISOString();
+  for (const survey of await periodicSurveysBetween(tenant.tenantId, windowStart, at.toISOString())) {
+    if (
+      survey.answeredAt ||
+      survey.remindedAt ||
+      at < new Date(survey.reminderAt) ||
+      at >= new Date(survey.expiresAt)
+    )
+      continue;
+    await sendOnce(
+      tenant.tenantId,
+      `periodic-survey-reminder:${survey.surveyId}`,
+      periodicSurveyEmail(survey.customer, survey.language, await surveyLink(survey), true),
+    );
+    if (await markPeriodicSurveyReminded(tenant.tenantId, survey.surveyId, at)) reminded += 1;
+  }
+  return { sent, reminded };
+}
+
+/**
+ * Daily (EventBridge Scheduler on AWS, the local clock locally): the tenant's periodic
+ * follow-up visits (3.1c) and satisfaction surveys (7.1.1) for every customer served.
+ */
+async function run(event: unknown): Promise<Outcome> {
+  const { tenantId } = eventSchema.parse(event ?? {});
+  const at = now();
+  const outcome: Outcome = { tenants: 0, visitsOpened: 0, surveysSent: 0, remindersSent: 0 };
+  for (const id of tenantId ? [tenantId] : await listTenantIds()) {
+    const tenant = await getTenant(id);
+    if (!tenant) continue;
+    outcome.tenants += 1;
+    outcome.visitsOpened += await openFollowUpVisits(tenant, at);
+    const surveys = await sendPeriodicSurveys(tenant, at);
+    outcome.surveysSent += surveys.sent;
+    outcome.remindersSent += surveys.reminded;
+  }
+  return outcome;
+}
+
+export const handler = middy<unknown, Outcome>().handler(run);

@@ -4,6 +4,7 @@ import { reportCsv, satisfactionReport } from '../../domain/satisfaction-report.
 import { startOfLocalDay } from '../../domain/working-calendar.ts';
 import { now } from '../adapters/clock.ts';
 import { feedbackCasesBetween } from '../adapters/feedback-cases.ts';
+import { periodicSurveysBetween } from '../adapters/periodic-surveys.ts';
 import { requestsWithSurveys } from '../adapters/requests.ts';
 import { getTenant } from '../adapters/tenants.ts';
 import { DomainError, NotFoundError, ValidationError } from '../shared/errors.ts';
@@ -31,12 +32,17 @@ async function report(event: HttpEvent): Promise<HttpResult> {
   if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000 * 2)
     throw new ValidationError('At most two years at a time', { to: ['at most two years after from'] });
 
-  const [requests, feedback] = await Promise.all([
+  const [requests, periodic, feedback] = await Promise.all([
     requestsWithSurveys(caller.tenantId, from, to),
+    periodicSurveysBetween(caller.tenantId, from, to),
     feedbackCasesBetween(caller.tenantId, from, to),
   ]);
   const { rows, changes } = satisfactionReport(
-    requests.map((r) => ({ kind: r.kind, invitedAt: r.survey!.invitedAt, answer: r.survey!.answer })),
+    [
+      ...requests.map((r) => ({ kind: r.kind, invitedAt: r.survey!.invitedAt, answer: r.survey!.answer })),
+      // 7.1.1: surveys sent on the tenant's schedule, not after a request.
+      ...periodic.map((s) => ({ kind: 'periodic', invitedAt: s.invitedAt, answer: s.answer })),
+    ],
     feedback.map((f) => ({
       feedbackId: f.feedbackId,
       receivedAt: f.receivedAt,

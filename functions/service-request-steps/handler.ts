@@ -189,13 +189,11 @@ const steps = {
       'completion',
       request.completedAt!,
     );
-    // 3.1c: a served customer is visited again after the tenant's follow-up period.
-    await recordCustomerServed(
-      request.tenantId,
-      request.customer,
-      new Date(request.completedAt!),
-      tenant.followUpVisitEveryDays,
-    );
+    // 3.1c, 7.1.1: a served customer is visited and surveyed again after the tenant's periods.
+    await recordCustomerServed(request.tenantId, request.customer, new Date(request.completedAt!), {
+      followUpVisit: tenant.followUpVisitEveryDays,
+      periodicSurvey: tenant.periodicSurveyEveryDays,
+    });
     const updated = await recordStep(request.tenantId, request.requestId, {
       onceFlag: 'serviceRecordDelivered',
       // Surveys by invitation time, for the satisfaction report (7.2.2).

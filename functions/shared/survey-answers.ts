@@ -1,4 +1,5 @@
 import { feedbackNeeded, type SurveyAnswer } from '../../domain/survey.ts';
+import { answerPeriodicSurvey, type PeriodicSurvey } from '../adapters/periodic-surveys.ts';
 import { recordStep, type StoredRequest } from '../adapters/requests.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { openFeedbackCase } from './feedback-intake.ts';
@@ -49,6 +50,29 @@ export async function recordSurveyAnswer(
         feedbackId: `fb_s${request.requestId.slice(3)}`,
         terms: request.terms,
       },
+    );
+  }
+  return 'recorded';
+}
+
+/** The same for a periodic survey (7.1.1): no lifecycle to wake, feedback opened the same way. */
+export async function recordPeriodicSurveyAnswer(
+  tenant: StoredTenant,
+  survey: PeriodicSurvey,
+  answer: SurveyAnswer,
+  via: { channel: 'web' | 'phone'; by: string },
+  at: Date,
+): Promise<AnswerOutcome> {
+  if (survey.answeredAt) return 'already-answered';
+  if (via.channel === 'web' && at >= new Date(survey.expiresAt)) return 'expired';
+  if (!(await answerPeriodicSurvey(survey.tenantId, survey.surveyId, answer, via.channel, at)))
+    return 'already-answered';
+  const feedback = feedbackNeeded(answer);
+  if (feedback) {
+    await openFeedbackCase(
+      tenant,
+      { category: feedback.category, customer: survey.customer, content: feedback.content },
+      { receivedAt: at, actor: via.by, feedbackId: `fb_${survey.surveyId}` },
     );
   }
   return 'recorded';

@@ -2,11 +2,12 @@ import middy from '@middy/core';
 import { languageSchema } from '../../domain/service-request.ts';
 import { surveyAnswerSchema } from '../../domain/survey.ts';
 import { now } from '../adapters/clock.ts';
+import { getPeriodicSurvey, isPeriodicSurveyId } from '../adapters/periodic-surveys.ts';
 import { getRequest } from '../adapters/requests.ts';
 import { verifyLinkToken } from '../adapters/signed-links.ts';
 import { getTenant } from '../adapters/tenants.ts';
 import { type HttpEvent, type HttpResult, html, httpErrors } from '../shared/http.ts';
-import { recordSurveyAnswer } from '../shared/survey-answers.ts';
+import { recordPeriodicSurveyAnswer, recordSurveyAnswer } from '../shared/survey-answers.ts';
 import { messagePage, surveyPage } from './page.ts';
 
 /** `GET/POST /s/{token}`: the customer's survey page, reached from the service-record email (7.1.2). */
@@ -21,14 +22,12 @@ async function handle(event: HttpEvent): Promise<HttpResult> {
       messagePage(fallback, check.reason === 'expired' ? 'expired' : 'invalid'),
     );
   if (check.claims.action !== 'survey') return html(404, messagePage(fallback, 'invalid'));
-  const [request, tenant] = await Promise.all([
-    getRequest(check.claims.tenantId, check.claims.requestId),
-    getTenant(check.claims.tenantId),
-  ]);
-  if (!request?.survey || !tenant) return html(404, messagePage(fallback, 'invalid'));
-  const language = requested.success ? requested.data : request.survey.language;
-  if (request.survey.answeredAt) return html(409, messagePage(language, 'answered'));
-  if (at >= new Date(request.survey.expiresAt)) return html(410, messagePage(language, 'expired'));
+  const tenant = await getTenant(check.claims.tenantId);
+  const subject = await surveySubject(check.claims.tenantId, check.claims.requestId);
+  if (!subject || !tenant) return html(404, messagePage(fallback, 'invalid'));
+  const language = requested.success ? requested.data : subject.survey.language;
+  if (subject.survey.answeredAt) return html(409, messagePage(language, 'answered'));
+  if (at >= new Date(subject.survey.expiresAt)) return html(410, messagePage(language, 'expired'));
 
   if (event.requestContext.http.method === 'GET') return html(200, surveyPage(language));
 
@@ -46,16 +45,28 @@ async function handle(event: HttpEvent): Promise<HttpResult> {
     );
     return html(422, surveyPage(language, { values, errors }));
   }
-  const outcome = await recordSurveyAnswer(
-    tenant,
-    request,
-    parsed.data,
-    { channel: 'web', by: `customer:${request.customer.email}` },
-    at,
-  );
+  const by = `customer:${subject.customer.email}`;
+  const outcome =
+    subject.kind === 'request'
+      ? await recordSurveyAnswer(tenant, subject.request, parsed.data, { channel: 'web', by }, at)
+      : await recordPeriodicSurveyAnswer(tenant, subject.periodic, parsed.data, { channel: 'web', by }, at);
   if (outcome === 'already-answered') return html(409, messagePage(language, 'answered'));
   if (outcome === 'expired') return html(410, messagePage(language, 'expired'));
   return html(200, messagePage(language, 'thanks'));
+}
+
+/** A survey link names a request (its survey after the service record) or a periodic survey. */
+async function surveySubject(tenantId: string, id: string) {
+  if (isPeriodicSurveyId(id)) {
+    const periodic = await getPeriodicSurvey(tenantId, id);
+    return periodic
+      ? { kind: 'periodic' as const, periodic, survey: periodic, customer: periodic.customer }
+      : undefined;
+  }
+  const request = await getRequest(tenantId, id);
+  return request?.survey
+    ? { kind: 'request' as const, request, survey: request.survey, customer: request.customer }
+    : undefined;
 }
 
 export const handler = middy<HttpEvent, HttpResult>().use(httpErrors()).handler(handle);

@@ -1,0 +1,90 @@
+import type { Customer, Language } from '../../domain/service-request.ts';
+import type { SurveyAnswer } from '../../domain/survey.ts';
+import { applyStep, getItem, putNew, queryAll } from './table.ts';
+
+/** A satisfaction survey sent to a customer on the tenant's schedule, not after a request (7.1.1). */
+export interface PeriodicSurvey {
+  tenantId: string;
+  surveyId: string;
+  customer: Customer;
+  language: Language;
+  invitedAt: string;
+  reminderAt: string;
+  expiresAt: string;
+  remindedAt?: string;
+  answer?: SurveyAnswer;
+  answeredAt?: string;
+  answeredVia?: 'web' | 'phone';
+}
+
+/** Periodic survey ids start with `ps_`; a request's survey is named by its request (`sr_…`). */
+export const isPeriodicSurveyId = (id: string) => id.startsWith('ps_');
+
+const key = (tenantId: string, surveyId: string) => ({
+  pk: `TENANT#${tenantId}#SURVEY#${surveyId}`,
+  sk: 'SURVEY',
+});
+const indexKey = (tenantId: string) => `TENANT#${tenantId}#PERIODIC-SURVEYS`;
+
+function strip(item: PeriodicSurvey & Record<string, unknown>): PeriodicSurvey {
+  const { pk: _pk, sk: _sk, gsi2pk: _g, gsi2sk: _gs, ...survey } = item;
+  return survey as PeriodicSurvey;
+}
+
+export async function insertPeriodicSurvey(survey: PeriodicSurvey): Promise<boolean> {
+  return putNew({
+    ...key(survey.tenantId, survey.surveyId),
+    gsi2pk: indexKey(survey.tenantId),
+    gsi2sk: `${survey.invitedAt}#${survey.surveyId}`,
+    ...survey,
+  });
+}
+
+export async function getPeriodicSurvey(
+  tenantId: string,
+  surveyId: string,
+): Promise<PeriodicSurvey | undefined> {
+  const item = await getItem<PeriodicSurvey & Record<string, unknown>>(key(tenantId, surveyId));
+  return item ? strip(item) : undefined;
+}
+
+/** Records the answer once; undefined when it was already answered (or has expired). */
+export async function answerPeriodicSurvey(
+  tenantId: string,
+  surveyId: string,
+  answer: SurveyAnswer,
+  via: 'web' | 'phone',
+  at: Date,
+) {
+  const updated = await applyStep<PeriodicSurvey & Record<string, unknown>>(key(tenantId, surveyId), {
+    fields: { answer, answeredAt: at.toISOString(), answeredVia: via },
+    extraCondition: 'attribute_not_exists(answeredAt)',
+  });
+  return updated ? strip(updated) : undefined;
+}
+
+export async function markPeriodicSurveyReminded(
+  tenantId: string,
+  surveyId: string,
+  at: Date,
+): Promise<boolean> {
+  const updated = await applyStep(key(tenantId, surveyId), {
+    fields: { remindedAt: at.toISOString() },
+    extraCondition: 'attribute_not_exists(remindedAt) AND attribute_not_exists(answeredAt)',
+  });
+  return updated !== undefined;
+}
+
+/** Periodic surveys sent in [from, to). */
+export async function periodicSurveysBetween(
+  tenantId: string,
+  from: string,
+  to: string,
+): Promise<PeriodicSurvey[]> {
+  const items = await queryAll<PeriodicSurvey & Record<string, unknown>>({
+    IndexName: 'byTime',
+    KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': indexKey(tenantId), ':from': from, ':to': to },
+  });
+  return items.map(strip).filter((s) => s.invitedAt < to);
+}

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completionReport, repairRequest } from '../support/lifecycle.ts';
+import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+
+/** 3.1c, 7.1.1: periodic follow-up visits and surveys, run by the daily schedule on the runtime's clock. */
+let runtime: TestRuntime;
+beforeAll(async () => {
+  runtime = await startTestRuntime({ startAt: new Date('2026-03-02T01:00:00.000Z') });
+});
+afterAll(async () => {
+  await runtime.dispose();
+});
+
+describe('follow-up visits', () => {
+  it('opens one follow-up visit for a served customer when the tenant’s period has passed, and not twice', async () => {
+    const settings = (await runtime.api('GET', '/v1/settings')).body;
+    const { storefronts: _s, tenantId: _t, createdAt: _c, ...editable } = settings;
+    const updated = await runtime.api('PUT', '/v1/settings', {
+      ...editable,
+      followUpVisitEveryDays: 30,
+      storefronts: {},
+    });
+    expect(updated.status).toBe(200);
+
+    const customer = { name: 'Qian Yu', email: 'qian.yu@customer.example' };
+    const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest({ customer }))).body;
+    await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
+    const now = new Date(Date.now());
+    await runtime.api('POST', `/v1/requests/${requestId}/complete`, {
+      ...completionReport(now, now),
+      staffIds: ['tech-wang'],
+    });
+
+    const visits = async () =>
+      (await runtime.api('GET', '/v1/requests?status=received&limit=100')).body.items.filter(
+        (r: { kind: string; customer: { email: string } }) =>
+          r.kind === 'follow_up_visit' && r.customer.email === customer.email,
+      );
+    await runtime.advance(29 * 86_400);
+    expect(await visits()).toEqual([]);
+    await runtime.advance(2 * 86_400);
+    const opened = await visits();
+    expect(opened).toHaveLength(1);
+    expect(opened[0].channel).toBe('api');
+
+    await runtime.advance(2 * 86_400);
+    const stillOne = (await runtime.api('GET', '/v1/requests?limit=100')).body.items.filter(
+      (r: { kind: string; customer: { email: string } }) =>
+        r.kind === 'follow_up_visit' && r.customer.email === customer.email,
+    );
+    expect(stillOne).toHaveLength(1);
+  });
+});
+
+describe('periodic satisfaction surveys (7.1.1)', () => {
+  it('sends each served customer a survey every period, reminds once, and takes the answer on the survey page', async () => {
+    const settings = (await runtime.api('GET', '/v1/settings')).body;
+    const {
+      storefronts: _s,
+      tenantId: _t,
+      createdAt: _c,
+      followUpVisitEveryDays: _f,
+      ...editable
+    } = settings;
+    expect(
+      (
+        await runtime.api('PUT', '/v1/settings', {
+          ...editable,
+          periodicSurveyEveryDays: 60,
+          storefronts: {},
+        })
+      ).status,
+    ).toBe(200);
+
+    const customer = { name: 'Lin Tao', email: 'lin.tao@customer.example' };
+    const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest({ customer }))).body;
+    await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
+    const now = new Date(Date.now());
+    await runtime.api('POST', `/v1/requests/${requestId}/complete`, {
+      ...completionReport(now, now),
+      staffIds: ['tech-wang'],
+    });
+
+    const periodic = async () =>
+      (await runtime.mailbox()).filter(
+        (e) => e.destination.to.includes(customer.email) && e.subject.includes('评价我们的售后服务'),
+      );
+    await runtime.advance(59 * 86_400);
+    expect(await periodic()).toEqual([]);
+    await runtime.advance(2 * 86_400);
+    expect(await periodic()).toHaveLength(1);
+    await runtime.advance(3 * 86_400);
+    const mail = await periodic();
+    expect(mail.map((e) => e.subject.startsWith('提醒'))).toEqual([false, true]);
+
+    const link = mail[0]!.body.text!.match(/(http:\/\/\S+\/s\/\S+)/)![1]!;
+    const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+    const answered = await send(link, {
+      ...form,
+      body: 'serviceScore=3&goodsScore=2&recommendScore=5&goodsOpinion=The+lid+cracked',
+    });
+    expect(answered.status).toBe(200);
+    expect(
+      (await send(link, { ...form, body: 'serviceScore=5&goodsScore=5&recommendScore=10' })).status,
+    ).toBe(409);
+    await runtime.settled();
+
+    const month = new Date(Date.now()).toISOString().slice(0, 7);
+    const report = (await runtime.api('GET', `/v1/reports/satisfaction?from=2026-03-01&to=2026-12-31`)).body;
+    expect(report.rows.find((r: { kind: string; period: string }) => r.kind === 'periodic')).toMatchObject({
+      surveysSent: 1,
+      answered: 1,
+      csatGoods: 2,
+    });
+    expect(report.rows.some((r: { period: string }) => r.period === month)).toBe(true);
+  });
+});
