@@ -1,7 +1,7 @@
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLink } from '../../functions/adapters/signed-links.ts';
-import { completionReport, emailsAbout, repairRequest } from '../support/lifecycle.ts';
+import { completedRequest, emailsAbout } from '../support/lifecycle.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { CHROMIUM } from './ensure-chromium.ts';
 
@@ -36,13 +36,7 @@ afterAll(async () => {
 async function surveyLink(
   customer = { name: 'Sun Li', email: `sun.li.${Date.now()}@customer.example` },
 ): Promise<{ requestId: string; link: string }> {
-  const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest({ customer }))).body;
-  await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
-  const now = new Date();
-  await runtime.api('POST', `/v1/requests/${requestId}/complete`, {
-    ...completionReport(now, now),
-    staffIds: ['tech-wang'],
-  });
+  const requestId = await completedRequest(runtime, { customer });
   for (let attempt = 0; attempt < 100; attempt++) {
     const record = emailsAbout(await runtime.mailbox(), requestId).find((e) =>
       e.subject.startsWith('服务记录'),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completionReport, repairRequest } from '../support/lifecycle.ts';
+import { completedRequest } from '../support/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 let runtime: TestRuntime;
@@ -11,14 +11,7 @@ afterAll(async () => {
 });
 
 async function completedWithAnswer(kind: string, answer?: Record<string, unknown>) {
-  const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest({ kind }))).body;
-  await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
-  const now = new Date(Date.now());
-  const staffIds = [kind === 'return' ? 'tech-zhao' : 'tech-wang'];
-  await runtime.api('POST', `/v1/requests/${requestId}/complete`, {
-    ...completionReport(now, now),
-    staffIds,
-  });
+  const requestId = await completedRequest(runtime, { kind });
   if (answer)
     expect((await runtime.api('POST', `/v1/requests/${requestId}/survey`, answer)).status).toBe(200);
 }

@@ -4,7 +4,7 @@ import { mintApiKey } from '../../functions/adapters/api-keys.ts';
 import { createApiKey, createTenant } from '../../functions/adapters/tenants.ts';
 import { routes } from '../../functions/routes.ts';
 import { demoSettings } from '../../local/demo-tenant.ts';
-import { completionReport, repairRequest } from '../support/lifecycle.ts';
+import { completedRequest } from '../support/lifecycle.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**
@@ -23,14 +23,7 @@ beforeAll(async () => {
   intruderKey = apiKey;
 
   // One object of every kind in the demo tenant.
-  const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest())).body;
-  await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
-  const now = new Date(Date.now());
-  await runtime.api('POST', `/v1/requests/${requestId}/complete`, {
-    ...completionReport(now, now),
-    staffIds: ['tech-wang'],
-  });
-  objects.requestId = requestId;
+  objects.requestId = await completedRequest(runtime);
   objects.feedbackId = (
     await runtime.api('POST', '/v1/feedback', {
       category: 'opinion',

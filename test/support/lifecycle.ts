@@ -36,3 +36,22 @@ export const completionReport = (start: Date, end: Date) => ({
   endedAt: end.toISOString(),
   restoredToNormalUse: true,
 });
+
+/** A request taken through acknowledge and complete: its record and survey invitation are out. */
+export async function completedRequest(
+  runtime: TestRuntime,
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
+  const created = await runtime.api('POST', '/v1/requests', repairRequest(overrides));
+  if (created.status !== 201)
+    throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const { requestId } = created.body;
+  await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
+  const now = new Date(Date.now());
+  const staffIds = [overrides.kind === 'return' ? 'tech-zhao' : 'tech-wang'];
+  await runtime.api('POST', `/v1/requests/${requestId}/complete`, {
+    ...completionReport(now, now),
+    staffIds,
+  });
+  return requestId;
+}

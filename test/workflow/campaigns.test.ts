@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completionReport, repairRequest } from '../support/lifecycle.ts';
+import { completedRequest } from '../support/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /** 3.1c, 7.1.1: periodic follow-up visits and surveys, run by the daily schedule on the runtime's clock. */
@@ -23,13 +23,7 @@ describe('follow-up visits', () => {
     expect(updated.status).toBe(200);
 
     const customer = { name: 'Qian Yu', email: 'qian.yu@customer.example' };
-    const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest({ customer }))).body;
-    await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
-    const now = new Date(Date.now());
-    await runtime.api('POST', `/v1/requests/${requestId}/complete`, {
-      ...completionReport(now, now),
-      staffIds: ['tech-wang'],
-    });
+    const _requestId = await completedRequest(runtime, { customer });
 
     const visits = async () =>
       (await runtime.api('GET', '/v1/requests?status=received&limit=100')).body.items.filter(
@@ -73,13 +67,7 @@ describe('periodic satisfaction surveys (7.1.1)', () => {
     ).toBe(200);
 
     const customer = { name: 'Lin Tao', email: 'lin.tao@customer.example' };
-    const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest({ customer }))).body;
-    await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
-    const now = new Date(Date.now());
-    await runtime.api('POST', `/v1/requests/${requestId}/complete`, {
-      ...completionReport(now, now),
-      staffIds: ['tech-wang'],
-    });
+    const _requestId = await completedRequest(runtime, { customer });
 
     const periodic = async () =>
       (await runtime.mailbox()).filter(

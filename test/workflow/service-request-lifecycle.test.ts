@@ -1,6 +1,7 @@
 import { DescribeExecutionCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  completedRequest,
   completionReport,
   emailsAbout,
   executionHistory,
@@ -271,13 +272,7 @@ describe('service-request lifecycle', () => {
   });
 
   it('reminds once about an unanswered survey after 3 days and closes the request when it expires after 14', async () => {
-    const { requestId } = await createRequest();
-    await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
-    const now = new Date(Date.now());
-    await runtime.api('POST', `/v1/requests/${requestId}/complete`, {
-      ...completionReport(now, now),
-      staffIds: ['tech-wang'],
-    });
+    const requestId = await completedRequest(runtime);
     const reminders = async () => (await mailAbout(requestId)).filter((e) => e.subject.startsWith('提醒'));
 
     await runtime.advance(3 * 86_400 - 1);
@@ -301,13 +296,7 @@ describe('service-request lifecycle', () => {
   });
 
   it('opens a feedback case when a phone interview records a low score', async () => {
-    const { requestId } = await createRequest();
-    await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
-    const now = new Date(Date.now());
-    await runtime.api('POST', `/v1/requests/${requestId}/complete`, {
-      ...completionReport(now, now),
-      staffIds: ['tech-wang'],
-    });
+    const requestId = await completedRequest(runtime);
     const answered = await runtime.api('POST', `/v1/requests/${requestId}/survey`, {
       serviceScore: 1,
       goodsScore: 3,
