@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { now } from '../adapters/clock.ts';
 import { getRequest, recordStep, type StoredRequest, transitionRequest } from '../adapters/requests.ts';
@@ -6,6 +7,7 @@ import { getTenant } from '../adapters/tenants.ts';
 import { escapeHtml } from '../emails/layout.ts';
 import { type HttpEvent, type HttpResult, html, httpErrors } from '../shared/http.ts';
 import { wakeLifecycle } from '../shared/lifecycle-route.ts';
+import { logger } from '../shared/logger.ts';
 
 /**
  * The "email-driven" part: a manager acts from an escalation email without logging in.
@@ -92,4 +94,7 @@ async function handle(event: HttpEvent): Promise<HttpResult> {
     : show(check.claims, request);
 }
 
-export const handler = middy<HttpEvent, HttpResult>().use(httpErrors()).handler(handle);
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(injectLambdaContext(logger))
+  .use(httpErrors())
+  .handler(handle);

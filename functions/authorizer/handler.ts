@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type {
   APIGatewayRequestAuthorizerEventV2,
@@ -5,6 +6,7 @@ import type {
 } from 'aws-lambda';
 import { parseApiKey, secretMatches } from '../adapters/api-keys.ts';
 import { getApiKey } from '../adapters/tenants.ts';
+import { logger } from '../shared/logger.ts';
 
 type Decision = APIGatewaySimpleAuthorizerWithContextResult<Record<string, string>>;
 
@@ -28,4 +30,6 @@ async function authorize(event: APIGatewayRequestAuthorizerEventV2): Promise<Dec
   };
 }
 
-export const handler = middy<APIGatewayRequestAuthorizerEventV2, Decision>().handler(authorize);
+export const handler = middy<APIGatewayRequestAuthorizerEventV2, Decision>()
+  .use(injectLambdaContext(logger))
+  .handler(authorize);

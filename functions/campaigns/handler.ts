@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { SURVEY_EXPIRES_AFTER_SECONDS, SURVEY_REMINDER_AFTER_SECONDS } from '../../domain/survey.ts';
@@ -15,6 +16,7 @@ import { signLink } from '../adapters/signed-links.ts';
 import { getTenant, listTenantIds, type StoredTenant } from '../adapters/tenants.ts';
 import { periodicSurveyEmail } from '../emails/survey-emails.ts';
 import { openServiceRequest, requestIdForDelivery } from '../shared/intake.ts';
+import { logger } from '../shared/logger.ts';
 
 const eventSchema = z.object({ tenantId: z.string().optional() }).passthrough();
 
@@ -128,4 +130,4 @@ async function run(event: unknown): Promise<Outcome> {
   return outcome;
 }
 
-export const handler = middy<unknown, Outcome>().handler(run);
+export const handler = middy<unknown, Outcome>().use(injectLambdaContext(logger)).handler(run);

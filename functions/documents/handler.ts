@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { languageSchema } from '../../domain/service-request.ts';
 import { workflowCatalog } from '../../workflows/catalog.ts';
@@ -6,6 +7,7 @@ import { config } from '../adapters/config.ts';
 import { escapeHtml } from '../emails/layout.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { type HttpEvent, type HttpResult, html, httpErrors, json } from '../shared/http.ts';
+import { logger } from '../shared/logger.ts';
 import { surveyPage } from '../survey-page/page.ts';
 import { openApiDocument } from './document.ts';
 
@@ -45,4 +47,7 @@ async function serve(event: HttpEvent): Promise<HttpResult> {
   }
 }
 
-export const handler = middy<HttpEvent, HttpResult>().use(httpErrors()).handler(serve);
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(injectLambdaContext(logger))
+  .use(httpErrors())
+  .handler(serve);

@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { watchedFeedbackDeadline } from '../../domain/feedback-case.ts';
@@ -11,6 +12,7 @@ import { feedbackCategoryName, feedbackPromiseText, feedbackResultEmail } from '
 import { isTransientAwsError, NotFoundError, TransientError } from '../shared/errors.ts';
 import { takeDueEscalation } from '../shared/escalation.ts';
 import { type RoutedFeedback, routeOfFeedback } from '../shared/feedback-intake.ts';
+import { logger } from '../shared/logger.ts';
 
 /** The input each Task state of workflows/feedback-case passes. */
 const stepInputSchema = z.discriminatedUnion('step', [
@@ -128,4 +130,4 @@ async function runStep(event: unknown): Promise<RoutedFeedback> {
   }
 }
 
-export const handler = middy<unknown, RoutedFeedback>().handler(runStep);
+export const handler = middy<unknown, RoutedFeedback>().use(injectLambdaContext(logger)).handler(runStep);

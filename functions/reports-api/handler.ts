@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { reportCsv, satisfactionReport } from '../../domain/satisfaction-report.ts';
@@ -9,6 +10,7 @@ import { requestsWithSurveys } from '../adapters/requests.ts';
 import { getTenant } from '../adapters/tenants.ts';
 import { DomainError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { callerOf, type HttpEvent, type HttpResult, httpErrors, json, parseQuery } from '../shared/http.ts';
+import { logger } from '../shared/logger.ts';
 
 const querySchema = z
   .object({
@@ -66,4 +68,7 @@ async function report(event: HttpEvent): Promise<HttpResult> {
   return json(200, { from: query.from, to: query.to, timeZone: tenant.timeZone, rows, changes });
 }
 
-export const handler = middy<HttpEvent, HttpResult>().use(httpErrors()).handler(report);
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(injectLambdaContext(logger))
+  .use(httpErrors())
+  .handler(report);

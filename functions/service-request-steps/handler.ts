@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { type Route, route, watchedDeadline } from '../../domain/lifecycle.ts';
@@ -26,6 +27,7 @@ import {
 import { isTransientAwsError, NotFoundError, TransientError } from '../shared/errors.ts';
 import { type EscalationSubject, takeDueEscalation } from '../shared/escalation.ts';
 import { lifecycleStateOf, routeOf } from '../shared/lifecycle-route.ts';
+import { logger } from '../shared/logger.ts';
 
 /** The input each Task state of workflows/service-request passes (see its Parameters). */
 const stepInputSchema = z.discriminatedUnion('step', [
@@ -264,4 +266,4 @@ async function runStep(event: unknown): Promise<StepOutput> {
   }
 }
 
-export const handler = middy<unknown, StepOutput>().handler(runStep);
+export const handler = middy<unknown, StepOutput>().use(injectLambdaContext(logger)).handler(runStep);

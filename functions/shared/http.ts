@@ -1,7 +1,9 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { ZodType, z } from 'zod';
 import { DomainError, ValidationError } from './errors.ts';
+import { logger } from './logger.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {
@@ -115,6 +117,7 @@ export type RouteHandler = (event: HttpEvent, caller: Caller) => Promise<HttpRes
  */
 export function apiKeyRoutes(routeHandlers: Record<string, RouteHandler>) {
   return middy<HttpEvent, HttpResult>()
+    .use(injectLambdaContext(logger))
     .use(httpErrors())
     .handler(async (event) => {
       const handle = routeHandlers[event.routeKey];

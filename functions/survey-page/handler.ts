@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { languageSchema } from '../../domain/service-request.ts';
 import { surveyAnswerSchema } from '../../domain/survey.ts';
@@ -7,6 +8,7 @@ import { getRequest } from '../adapters/requests.ts';
 import { verifyLinkToken } from '../adapters/signed-links.ts';
 import { getTenant } from '../adapters/tenants.ts';
 import { type HttpEvent, type HttpResult, html, httpErrors } from '../shared/http.ts';
+import { logger } from '../shared/logger.ts';
 import { recordPeriodicSurveyAnswer, recordSurveyAnswer } from '../shared/survey-answers.ts';
 import { messagePage, surveyPage } from './page.ts';
 
@@ -69,4 +71,7 @@ async function surveySubject(tenantId: string, id: string) {
     : undefined;
 }
 
-export const handler = middy<HttpEvent, HttpResult>().use(httpErrors()).handler(handle);
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(injectLambdaContext(logger))
+  .use(httpErrors())
+  .handler(handle);

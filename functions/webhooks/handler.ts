@@ -1,9 +1,11 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { now } from '../adapters/clock.ts';
 import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
 import { DomainError, ValidationError } from '../shared/errors.ts';
 import { type HttpEvent, type HttpResult, httpErrors, json } from '../shared/http.ts';
 import { openServiceRequest, requestIdForDelivery } from '../shared/intake.ts';
+import { logger } from '../shared/logger.ts';
 import { type Mapped, mapGeneric, mapShopify, mapWooCommerce } from './mappings.ts';
 import { verifyGeneric, verifyShopify, verifyWooCommerce } from './signatures.ts';
 
@@ -106,4 +108,7 @@ async function receive(event: HttpEvent): Promise<HttpResult> {
   });
 }
 
-export const handler = middy<HttpEvent, HttpResult>().use(httpErrors()).handler(receive);
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(injectLambdaContext(logger))
+  .use(httpErrors())
+  .handler(receive);
