@@ -70,7 +70,13 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   const clock = createClock({
     mode: options.clock ?? 'real',
     timeScale: options.timeScale,
-    startAt: savedClock ? new Date(savedClock.now) : options.startAt,
+    // Only a virtual clock continues from where it stopped; real (or scaled real) time starts now.
+    startAt:
+      options.clock === 'virtual' && savedClock
+        ? new Date(savedClock.now)
+        : options.clock === 'virtual'
+          ? options.startAt
+          : undefined,
   });
 
   const dynamodb = await startDynamoDb({ port: ports.dynamodb, path: join(dataDir, 'dynamodb') });
