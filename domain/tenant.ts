@@ -50,7 +50,6 @@ export const tenantSettingsSchema = z.object({
   /** Customer-facing emails default to the contract's official language (14.2). */
   language: languageSchema.default('zh-CN'),
   timeZone: z.string().default('Asia/Shanghai'),
-  mailFrom: z.string().email().optional(),
   escalationLadder: escalationLadderSchema,
   defaultTerms: slaTermsSchema,
   staff: z.array(staffMemberSchema).default([]),
