@@ -45,11 +45,23 @@ export const storefrontsSchema = z.object({
 });
 export type Storefronts = z.infer<typeof storefrontsSchema>;
 
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const tenantSettingsSchema = z.object({
   name: z.string().trim().min(1).max(200),
   /** Customer-facing emails default to the contract's official language (14.2). */
   language: languageSchema.default('zh-CN'),
-  timeZone: z.string().default('Asia/Shanghai'),
+  timeZone: z
+    .string()
+    .refine(isTimeZone, { message: 'an IANA time zone, e.g. Asia/Shanghai' })
+    .default('Asia/Shanghai'),
   escalationLadder: escalationLadderSchema,
   defaultTerms: slaTermsSchema,
   staff: z.array(staffMemberSchema).default([]),

@@ -99,6 +99,13 @@ describe('settings', () => {
       storefronts: { woocommerce: { statuses: {} } },
     });
     expect(needsSecret.status).toBe(422);
+    const badZone = await runtime.api('PUT', '/v1/settings', {
+      ...editable,
+      timeZone: 'Mars/Olympus_Mons',
+      storefronts: {},
+    });
+    expect(badZone.status).toBe(422);
+    expect(badZone.body.error.fields).toHaveProperty(['timeZone']);
     const otherTenant = await runtime.api(
       'PUT',
       '/v1/settings',
