@@ -5,15 +5,28 @@ import official from 'chinese-days/dist/chinese-days.json' with { type: 'json' }
  * Mainland China's public holidays and make-up working days (调休).
  *
  * Published arrangements (the State Council's yearly notice, via the maintained chinese-days
- * package) are used for every year they cover: today 2004–2026. For a later year whose notice
+ * package, or `laterArrangements` below) are used for every year they cover: today 2004–2026. For a later year whose notice
  * is not yet in the package, the statutory holidays themselves are still known, because the
  * law fixes them (全国年节及纪念日放假办法, 2024 revision): New Year's Day, Spring Festival eve
  * and the first three days, Qingming, 1–2 May, Dragon Boat, Mid-Autumn, 1–3 October. What is
  * not known until the notice is the bridging days off and the make-up working days; those
  * years are reported by `arrangementPublished` so callers can say so.
  */
-const holidays = new Set(Object.keys(official.holidays));
-const makeUpWorkdays = new Set(Object.keys(official.workdays));
+/**
+ * Arrangements published after the chinese-days release we ship: add a year here, from the
+ * State Council's notice (国务院办公厅关于<year>年部分节假日安排的通知), until the package has it.
+ * Every date a holiday (days off) or a make-up working day (调休上班).
+ */
+export const laterArrangements: Record<number, { holidays: string[]; makeUpWorkdays: string[] }> = {};
+
+const holidays = new Set([
+  ...Object.keys(official.holidays),
+  ...Object.values(laterArrangements).flatMap((a) => a.holidays),
+]);
+const makeUpWorkdays = new Set([
+  ...Object.keys(official.workdays),
+  ...Object.values(laterArrangements).flatMap((a) => a.makeUpWorkdays),
+]);
 const publishedYears = new Set([...holidays].map((date) => Number(date.slice(0, 4))));
 
 export function arrangementPublished(year: number): boolean {
