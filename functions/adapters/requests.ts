@@ -10,7 +10,7 @@ import type {
   RequestStatus,
 } from '../../domain/service-request.ts';
 import type { SurveyAnswer } from '../../domain/survey.ts';
-import { applyStep, getItem, keys, putNew, query, queryAll, type StepUpdate, updateIf } from './table.ts';
+import { applyStep, getItem, keys, putNew, query, queryAll, type StepUpdate } from './table.ts';
 
 export interface TimelineEvent {
   at: string;
@@ -107,7 +107,8 @@ function stripKeys(item: StoredRequest & Record<string, unknown>): StoredRequest
 
 /**
  * Moves a request from one of `from` to `to`, setting `fields` and appending `event`, in one
- * conditional write. Undefined when the request was not in an allowed status (or not found).
+ * conditional write (applyStep), keeping the by-status index in step. Undefined when the
+ * request was not in an allowed status (or not found).
  */
 export async function transitionRequest(
   current: Pick<StoredRequest, 'tenantId' | 'requestId' | 'receivedAt'>,
@@ -119,41 +120,20 @@ export async function transitionRequest(
     extraCondition?: string;
   },
 ): Promise<StoredRequest | undefined> {
-  const names: Record<string, string> = { '#status': 'status' };
-  const values: Record<string, unknown> = { ':to': change.to, ':event': [change.event] };
-  const sets = ['#status = :to', 'timeline = list_append(timeline, :event)'];
-  Object.assign(values, statusIndexValues(current, change.to));
-  sets.push('gsi1pk = :gsi1pk', 'gsi1sk = :gsi1sk');
-  for (const [field, value] of Object.entries(change.fields ?? {})) {
-    names[`#${field}`] = field;
-    values[`:${field}`] = value;
-    sets.push(`#${field} = :${field}`);
-  }
-  const allowed = change.from.map((status, i) => {
-    values[`:from${i}`] = status;
-    return `:from${i}`;
-  });
-  const condition = [`#status IN (${allowed.join(', ')})`, change.extraCondition]
-    .filter(Boolean)
-    .join(' AND ');
-  const updated = await updateIf<StoredRequest & Record<string, unknown>>(
+  const updated = await applyStep<StoredRequest & Record<string, unknown>>(
     keys.request(current.tenantId, current.requestId),
     {
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: condition,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
+      requireStatus: change.from,
+      fields: {
+        ...change.fields,
+        status: change.to,
+        ...statusIndexKeys(current.tenantId, change.to, current.receivedAt, current.requestId),
+      },
+      event: change.event,
+      extraCondition: change.extraCondition,
     },
   );
   return updated ? stripKeys(updated) : undefined;
-}
-
-function statusIndexValues(
-  current: Pick<StoredRequest, 'tenantId' | 'requestId' | 'receivedAt'>,
-  status: RequestStatus,
-) {
-  const index = statusIndexKeys(current.tenantId, status, current.receivedAt, current.requestId);
-  return { ':gsi1pk': index.gsi1pk, ':gsi1sk': index.gsi1sk };
 }
 
 /**
