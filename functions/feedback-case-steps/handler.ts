@@ -68,7 +68,7 @@ const steps = {
   async escalate({ tenantId, feedbackId }: { tenantId: string; feedbackId: string }) {
     const { feedback, tenant } = await load(tenantId, feedbackId);
     if (feedback.status !== 'open') return routeOfFeedback(feedback, tenant, now());
-    await takeDueEscalation(
+    const { due, updated } = await takeDueEscalation(
       tenant,
       {
         tenantId,
@@ -85,7 +85,8 @@ const steps = {
       now(),
       (key, event) => recordFeedbackStep(tenantId, feedbackId, { onceEscalation: key, event }),
     );
-    return routeOfFeedback((await load(tenantId, feedbackId)).feedback, tenant, now());
+    const current = due ? (updated ?? (await getFeedbackCase(tenantId, feedbackId)) ?? feedback) : feedback;
+    return routeOfFeedback(current, tenant, now());
   },
 
   /** 7.2.1: the customer is told the result; a feedback breach is met now. */

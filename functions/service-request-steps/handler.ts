@@ -31,12 +31,11 @@ import { logger } from '../shared/logger.ts';
 
 /** The input each Task state of workflows/service-request passes (see its Parameters). */
 const stepInputSchema = z.discriminatedUnion('step', [
-  z.object({ step: z.literal('resume'), tenantId: z.string(), requestId: z.string() }),
-  z.object({ step: z.literal('escalate'), tenantId: z.string(), requestId: z.string() }),
-  z.object({ step: z.literal('confirmNeed'), tenantId: z.string(), requestId: z.string() }),
-  z.object({ step: z.literal('deliverServiceRecord'), tenantId: z.string(), requestId: z.string() }),
-  z.object({ step: z.literal('close'), tenantId: z.string(), requestId: z.string() }),
-  z.object({ step: z.literal('remindSurvey'), tenantId: z.string(), requestId: z.string() }),
+  z.object({
+    step: z.enum(['resume', 'escalate', 'confirmNeed', 'deliverServiceRecord', 'remindSurvey', 'close']),
+    tenantId: z.string(),
+    requestId: z.string(),
+  }),
   z.object({
     step: z.literal('awaitCallback'),
     awaiting: z.enum(['acknowledgement', 'completion', 'survey']),
@@ -60,6 +59,11 @@ async function load(
   const [request, tenant] = await Promise.all([getRequest(tenantId, requestId), getTenant(tenantId)]);
   if (!request || !tenant) throw new NotFoundError(`request ${tenantId}/${requestId}`);
   return { request, tenant };
+}
+
+/** The request again after another attempt changed it (the tenant does not change meanwhile). */
+async function reload(request: StoredRequest): Promise<StoredRequest> {
+  return (await getRequest(request.tenantId, request.requestId)) ?? request;
 }
 
 function routed(request: StoredRequest, tenant: StoredTenant): StepOutput {
@@ -131,10 +135,10 @@ const steps = {
         takeOver: await link('takeOver', recipient),
       }),
     };
-    await takeDueEscalation(tenant, subject, watched, at, (key, event) =>
+    const { due, updated } = await takeDueEscalation(tenant, subject, watched, at, (key, event) =>
       recordStep(request.tenantId, request.requestId, { onceEscalation: key, event }),
     );
-    return routed((await load(input.tenantId, input.requestId)).request, tenant);
+    return routed(due ? (updated ?? (await reload(request))) : request, tenant);
   },
 
   /** 6.1.2: the customer hears that the need is confirmed; a response breach is met now. */
@@ -211,7 +215,7 @@ const steps = {
         details: { to: request.customer.email, surveyInvited: true },
       },
     });
-    return routed(updated ?? (await load(input.tenantId, input.requestId)).request, tenant);
+    return routed(updated ?? (await reload(request)), tenant);
   },
 
   /** 7.1: one reminder if the survey is still unanswered. */
@@ -234,11 +238,13 @@ const steps = {
       extraCondition: 'attribute_not_exists(survey.remindedAt)',
       event: { at: now().toISOString(), type: 'survey_reminder_sent', actor: 'system' },
     });
-    return routed(updated ?? (await load(input.tenantId, input.requestId)).request, tenant);
+    return routed(updated ?? (await reload(request)), tenant);
   },
 
   async close(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
-    const { request } = await load(input.tenantId, input.requestId);
+    // Only the request is needed (its receipt time keys the by-status index), not the tenant.
+    const request = await getRequest(input.tenantId, input.requestId);
+    if (!request) throw new NotFoundError(`request ${input.tenantId}/${input.requestId}`);
     const at = now().toISOString();
     await transitionRequest(request, {
       from: ['completed'],
@@ -253,12 +259,7 @@ const steps = {
 async function runStep(event: unknown): Promise<StepOutput> {
   const input = stepInputSchema.parse(event);
   try {
-    switch (input.step) {
-      case 'awaitCallback':
-        return await steps.awaitCallback(input);
-      default:
-        return await steps[input.step](input);
-    }
+    return input.step === 'awaitCallback' ? await steps.awaitCallback(input) : await steps[input.step](input);
   } catch (error) {
     // Throttling and 5xx become TransientError, which the workflow retries with backoff.
     if (isTransientAwsError(error)) throw new TransientError((error as Error).message);

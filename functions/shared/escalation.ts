@@ -26,26 +26,34 @@ export interface EscalationSubject {
  * The one escalation mechanism (6.1.2, 7.2.1): takes the earliest due step of the tenant's
  * ladder for a watched deadline. Breach recorded once (conditional put), each recipient
  * emailed once (the mailer's key), the step marked taken once (the caller's conditional
- * update): a retried step repeats nothing. Returns false when nothing was due.
+ * update): a retried step repeats nothing. Returns whether a step was due, and the subject as
+ * `markTaken` left it (undefined when another attempt had marked it first).
  */
-export async function takeDueEscalation(
+export async function takeDueEscalation<T>(
   tenant: StoredTenant,
   subject: EscalationSubject,
   watched: WatchedDeadline,
   at: Date,
-  markTaken: (key: string, event: TimelineEvent) => Promise<unknown>,
-): Promise<boolean> {
+  markTaken: (key: string, event: TimelineEvent) => Promise<T | undefined>,
+): Promise<{ due: boolean; updated?: T }> {
   const schedule = escalationSchedule(watched, tenant.escalationLadder, {
     hasAssignee: subject.assigneeId !== undefined,
   });
   const due = dueEscalation(schedule, new Set(subject.escalationsTaken), at);
-  if (!due) return false;
+  if (!due) return { due: false };
   const details = { promise: watched.promise, level: due.level, deadline: watched.deadline.toISOString() };
 
   if (due.level === 0 && at >= watched.deadline) {
     // Too late to warn: the deadline itself has passed and the ladder takes over.
-    await markTaken(due.key, { at: at.toISOString(), type: 'warning_skipped', actor: 'system', details });
-    return true;
+    return {
+      due: true,
+      updated: await markTaken(due.key, {
+        at: at.toISOString(),
+        type: 'warning_skipped',
+        actor: 'system',
+        details,
+      }),
+    };
   }
   if (due.level >= 1) {
     await recordBreach(subject.tenantId, {
@@ -82,11 +90,11 @@ export async function takeDueEscalation(
     );
     await sendOnce(subject.tenantId, `escalation:${subject.subjectId}:${due.key}:${recipient}`, email);
   }
-  await markTaken(due.key, {
+  const updated = await markTaken(due.key, {
     at: at.toISOString(),
     type: due.level === 0 ? 'deadline_approaching' : 'escalated',
     actor: 'system',
     details: { ...details, recipients },
   });
-  return true;
+  return { due: true, updated };
 }
