@@ -1,6 +1,6 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { config } from './config.ts';
-import { deleteItem, keys, putNew, updateIf } from './table.ts';
+import { deleteItem, getItem, keys, putNew, updateIf } from './table.ts';
 
 const ses = new SESv2Client({});
 
@@ -41,13 +41,9 @@ export async function sendOnce(
     expiresAt: Math.floor(Date.now() / 1000) + CLAIM_RETENTION_SECONDS,
   });
   if (!claimed) {
-    const marked = await updateIf(key, {
-      ConditionExpression: '#state = :sent',
-      UpdateExpression: 'SET lastDuplicateAt = :now',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':sent': 'sent', ':now': new Date().toISOString() },
-    });
-    return { sent: false, reason: marked ? 'already-sent' : 'in-doubt' };
+    // A read tells a finished send from one in doubt; nothing needs writing for a retry.
+    const claim = await getItem<{ state: string }>(key);
+    return { sent: false, reason: claim?.state === 'sent' ? 'already-sent' : 'in-doubt' };
   }
   let messageId: string;
   try {
