@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { timers as realTimers } from '@sinonjs/fake-timers';
-import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 
 /** The interpreter's event log entries (its type is not exported). */
 type EventLog = {
@@ -55,6 +55,9 @@ interface StateMachineRecord {
   definition: string;
   roleArn: string;
   creationDate: number;
+  /** Prepared once at creation, not per execution: the interpreter's copy and each Task's resource. */
+  interpreterDefinition: StateMachineDefinition;
+  taskResources: [stateName: string, resource: string][];
 }
 
 interface PendingCallback {
@@ -105,9 +108,11 @@ export class LocalStepFunctions {
 
   createStateMachine(input: { name: string; definition: string; roleArn?: string }): StateMachineRecord {
     const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${input.name}`;
+    let definition: StateMachineDefinition;
     // Validate now, as AWS does on CreateStateMachine.
     try {
-      new StateMachine(JSON.parse(input.definition));
+      definition = JSON.parse(input.definition);
+      new StateMachine(definition);
     } catch (error) {
       throw new StepFunctionsError('InvalidDefinition', (error as Error).message);
     }
@@ -117,6 +122,11 @@ export class LocalStepFunctions {
       definition: input.definition,
       roleArn: input.roleArn ?? `arn:aws:iam::${LOCAL_ACCOUNT}:role/local`,
       creationDate: Date.now(),
+      interpreterDefinition: adaptDefinitionForInterpreter(definition),
+      taskResources: [...taskStates(definition)].map(([stateName, state]) => [
+        stateName,
+        String(state.Resource),
+      ]),
     };
     this.stateMachines.set(stateMachineArn, record);
     return record;
@@ -238,15 +248,14 @@ export class LocalStepFunctions {
 
   private run(execution: ExecutionRecord): void {
     const machine = this.stateMachines.get(execution.stateMachineArn)!;
-    const definition = JSON.parse(machine.definition);
     // Validated once by createStateMachine; validating again per execution costs ~70 ms.
-    const stateMachine = new StateMachine(adaptDefinitionForInterpreter(definition), {
+    const stateMachine = new StateMachine(machine.interpreterDefinition, {
       validationOptions: { noValidate: true },
     });
     const handlers = Object.fromEntries(
-      [...taskStates(definition)].map(([stateName, state]) => [
+      machine.taskResources.map(([stateName, resource]) => [
         stateName,
-        (input: unknown) => this.runTask(execution, String(state.Resource), input),
+        (input: unknown) => this.runTask(execution, resource, input),
       ]),
     );
     const { abort, result, eventLogs } = stateMachine.run(JSON.parse(execution.input), {
