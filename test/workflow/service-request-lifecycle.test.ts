@@ -1,5 +1,6 @@
-import { DescribeExecutionCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskSuccessCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getRequest } from '../../functions/adapters/requests.ts';
 import {
   completedRequest,
   completionReport,
@@ -190,20 +191,26 @@ describe('service-request lifecycle', () => {
   it('ignores duplicate callbacks: a second acknowledge is a conflict and a replayed task token changes nothing', async () => {
     const { requestId } = await createRequest();
     const { sfn } = await executionHistory(runtime, requestId);
-    const token = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
-    expect(token.callbackToken).toBeUndefined();
+    expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.callbackToken).toBeUndefined();
+    // The acknowledgement wait's real token, as the table holds it (the API never shows it).
+    const acknowledgementToken = (await getRequest('demo', requestId))!.callbackToken!;
+    expect(acknowledgementToken).toBeTruthy();
 
     expect((await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`)).status).toBe(200);
     const second = await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
     expect(second.status).toBe(409);
     expect(second.body.error.code).toBe('Conflict');
 
-    // A stale token (the acknowledgement wait already ended) is refused by Step Functions.
+    // Replaying the acknowledgement's token once that wait ended is refused by Step Functions.
     const { events } = await executionHistory(runtime, requestId);
     expect(events.some((e) => e.stateEnteredEventDetails?.name === 'Await completion')).toBe(true);
+    const replay = { tenantId: 'demo', requestId, phase: 'confirmNeed', waitSeconds: 0 };
     await expect(
-      sfn.send(new SendTaskSuccessCommand({ taskToken: 'not-a-live-token', output: '{}' })),
-    ).rejects.toThrow();
+      sfn.send(
+        new SendTaskSuccessCommand({ taskToken: acknowledgementToken, output: JSON.stringify(replay) }),
+      ),
+    ).rejects.toBeInstanceOf(TaskTimedOut);
+    expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.status).toBe('acknowledged');
 
     await runtime.advance(60);
     const mail = await mailAbout(requestId);
