@@ -1,3 +1,4 @@
+import type { Customer } from '../../domain/service-request.ts';
 import { feedbackNeeded, type SurveyAnswer } from '../../domain/survey.ts';
 import { answerPeriodicSurvey, type PeriodicSurvey } from '../adapters/periodic-surveys.ts';
 import { recordStep, type StoredRequest } from '../adapters/requests.ts';
@@ -33,25 +34,13 @@ export async function recordSurveyAnswer(
   });
   if (!updated) return 'already-answered';
   await wakeLifecycle(updated, tenant, at);
-  const feedback = feedbackNeeded(answer);
-  if (feedback) {
-    await openFeedbackCase(
-      tenant,
-      {
-        category: feedback.category,
-        customer: request.customer,
-        content: feedback.content,
-        requestId: request.requestId,
-        assigneeId: request.assigneeId,
-      },
-      {
-        receivedAt: at,
-        actor: via.by,
-        feedbackId: `fb_s${request.requestId.slice(3)}`,
-        terms: request.terms,
-      },
-    );
-  }
+  await openFeedbackIfNeeded(tenant, answer, at, via.by, {
+    feedbackId: `fb_s${request.requestId.slice(3)}`,
+    customer: request.customer,
+    requestId: request.requestId,
+    assigneeId: request.assigneeId,
+    terms: request.terms,
+  });
   return 'recorded';
 }
 
@@ -67,13 +56,38 @@ export async function recordPeriodicSurveyAnswer(
   if (via.channel === 'web' && at >= new Date(survey.expiresAt)) return 'expired';
   if (!(await answerPeriodicSurvey(survey.tenantId, survey.surveyId, answer, via.channel, at)))
     return 'already-answered';
-  const feedback = feedbackNeeded(answer);
-  if (feedback) {
-    await openFeedbackCase(
-      tenant,
-      { category: feedback.category, customer: survey.customer, content: feedback.content },
-      { receivedAt: at, actor: via.by, feedbackId: `fb_${survey.surveyId}` },
-    );
-  }
+  await openFeedbackIfNeeded(tenant, answer, at, via.by, {
+    feedbackId: `fb_${survey.surveyId}`,
+    customer: survey.customer,
+  });
   return 'recorded';
+}
+
+/** 7.2.1: an answer with a low score or a written opinion becomes a feedback case (named after its survey). */
+async function openFeedbackIfNeeded(
+  tenant: StoredTenant,
+  answer: SurveyAnswer,
+  at: Date,
+  by: string,
+  about: {
+    feedbackId: string;
+    customer: Customer;
+    requestId?: string;
+    assigneeId?: string;
+    terms?: { contractId: string; feedbackWorkingDays: number };
+  },
+): Promise<void> {
+  const feedback = feedbackNeeded(answer);
+  if (!feedback) return;
+  await openFeedbackCase(
+    tenant,
+    {
+      category: feedback.category,
+      customer: about.customer,
+      content: feedback.content,
+      requestId: about.requestId,
+      assigneeId: about.assigneeId,
+    },
+    { receivedAt: at, actor: by, feedbackId: about.feedbackId, terms: about.terms },
+  );
 }
