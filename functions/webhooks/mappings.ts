@@ -5,6 +5,7 @@ import {
   newServiceRequestSchema,
   type RequestKind,
 } from '../../domain/service-request.ts';
+import { zodFields } from '../shared/http.ts';
 
 /**
  * Storefront payloads → a new service request. Each mapping reads only the fields it needs and
@@ -14,18 +15,9 @@ export type Mapped =
   | { ok: true; request: NewServiceRequest }
   | { ok: false; fields: Record<string, string[]> };
 
-function fieldsOf(error: z.ZodError): Record<string, string[]> {
-  const fields: Record<string, string[]> = {};
-  for (const issue of error.issues) {
-    const path = issue.path.join('.') || '(body)';
-    fields[path] = [...(fields[path] ?? []), issue.message];
-  }
-  return fields;
-}
-
 function finish(candidate: unknown): Mapped {
   const parsed = newServiceRequestSchema.safeParse(candidate);
-  return parsed.success ? { ok: true, request: parsed.data } : { ok: false, fields: fieldsOf(parsed.error) };
+  return parsed.success ? { ok: true, request: parsed.data } : { ok: false, fields: zodFields(parsed.error) };
 }
 
 const shopifyPerson = z.object({
@@ -71,7 +63,7 @@ const fullName = (person?: { first_name?: string | null; last_name?: string | nu
 
 export function mapShopify(topic: string, payload: unknown, kind: RequestKind): Mapped {
   const parsed = shopifyReturnSchema.safeParse(payload);
-  if (!parsed.success) return { ok: false, fields: fieldsOf(parsed.error) };
+  if (!parsed.success) return { ok: false, fields: zodFields(parsed.error) };
   const ret = parsed.data;
   const person = ret.customer ?? ret.order?.customer ?? undefined;
   const email = ret.customer_email ?? person?.email ?? ret.order?.email ?? undefined;
@@ -127,7 +119,7 @@ export function mapWooCommerce(
   statuses: Record<string, RequestKind>,
 ): Mapped | { ok: 'ignored'; reason: string } {
   const parsed = wooOrderSchema.safeParse(payload);
-  if (!parsed.success) return { ok: false, fields: fieldsOf(parsed.error) };
+  if (!parsed.success) return { ok: false, fields: zodFields(parsed.error) };
   const order = parsed.data;
   const kind = statuses[order.status];
   if (!kind)
@@ -169,6 +161,6 @@ export const genericDeliverySchema = z
 
 export function mapGeneric(payload: unknown): Mapped {
   const parsed = genericDeliverySchema.safeParse(payload);
-  if (!parsed.success) return { ok: false, fields: fieldsOf(parsed.error) };
+  if (!parsed.success) return { ok: false, fields: zodFields(parsed.error) };
   return finish({ ...parsed.data, channel: 'generic_webhook' });
 }
