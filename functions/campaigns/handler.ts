@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
@@ -15,7 +14,7 @@ import {
 import { signLink } from '../adapters/signed-links.ts';
 import { getTenant, listTenantIds, type StoredTenant } from '../adapters/tenants.ts';
 import { periodicSurveyEmail } from '../emails/survey-emails.ts';
-import { openServiceRequest, requestIdForDelivery } from '../shared/intake.ts';
+import { derivedId, openServiceRequest, requestIdForDelivery } from '../shared/intake.ts';
 import { logger } from '../shared/logger.ts';
 
 const eventSchema = z.object({ tenantId: z.string().optional() }).passthrough();
@@ -68,7 +67,7 @@ async function sendPeriodicSurveys(
     const survey: PeriodicSurvey = {
       tenantId: tenant.tenantId,
       // Named by the customer and the due date: a retried run sends nothing twice.
-      surveyId: `ps_${createHash('sha256').update(`${tenant.tenantId}|${due.customer.email}|${due.nextAt}`).digest('hex').slice(0, 24)}`,
+      surveyId: derivedId('ps', tenant.tenantId, due.customer.email, due.nextAt),
       customer: due.customer,
       language: due.customer.language ?? tenant.language,
       invitedAt: at.toISOString(),

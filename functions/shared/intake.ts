@@ -18,7 +18,12 @@ export const feedbackIdOfComplaint = (requestId: string) => `fb_${requestId.slic
  * one lifecycle start; no separate idempotency record is needed.
  */
 export function requestIdForDelivery(tenantId: string, channel: string, deliveryId: string): string {
-  return `sr_${createHash('sha256').update(`${tenantId}|${channel}|${deliveryId}`).digest('hex').slice(0, 24)}`;
+  return derivedId('sr', tenantId, channel, deliveryId);
+}
+
+/** An id derived from what names a thing once (`<prefix>_` + 24 hex): every retry derives the same one. */
+export function derivedId(prefix: string, ...parts: string[]): string {
+  return `${prefix}_${createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 24)}`;
 }
 
 /**
