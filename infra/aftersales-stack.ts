@@ -5,6 +5,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { type FunctionName, functionCatalog } from '../functions/catalog.ts';
+import { workflowCatalog } from '../workflows/catalog.ts';
 import { Api } from './constructs/api.ts';
 import { Data } from './constructs/data.ts';
 import { Mail } from './constructs/mail.ts';
@@ -80,11 +81,7 @@ export class AfterSalesStack extends Stack {
             resources: [Workflows.stateMachineArn(this, workflow)],
           }),
         );
-        const variable =
-          workflow === 'serviceRequest'
-            ? 'SERVICE_REQUEST_STATE_MACHINE_ARN'
-            : 'FEEDBACK_CASE_STATE_MACHINE_ARN';
-        fn.addEnvironment(variable, Workflows.stateMachineArn(this, workflow));
+        fn.addEnvironment(workflowCatalog[workflow].arnVariable, Workflows.stateMachineArn(this, workflow));
       }
       if (spec.uses.taskResponses.length > 0) {
         fn.addToRolePolicy(

@@ -168,8 +168,12 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     MAIL_FROM: 'service@demo.example',
     PUBLIC_BASE_URL: api.url,
     LINK_SIGNING_SECRET: persistentSecret(join(dataDir, 'link-signing-secret')),
-    SERVICE_REQUEST_STATE_MACHINE_ARN: stateMachineArns.serviceRequest,
-    FEEDBACK_CASE_STATE_MACHINE_ARN: stateMachineArns.feedbackCase,
+    ...Object.fromEntries(
+      Object.entries(workflowCatalog).map(([key, w]) => [
+        w.arnVariable,
+        stateMachineArns[key as keyof typeof workflowCatalog],
+      ]),
+    ),
   });
 
   await ensureTable(new DynamoDBClient({ endpoint: dynamodb.endpoint }), tableName);

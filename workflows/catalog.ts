@@ -9,16 +9,24 @@ import { serviceRequestDefinition } from './service-request/definition.ts';
 export const workflowCatalog = {
   serviceRequest: {
     stateMachineName: 'service-request',
+    /** Where functions that start it find its ARN (functions/adapters/config.ts). */
+    arnVariable: 'SERVICE_REQUEST_STATE_MACHINE_ARN',
     definition: serviceRequestDefinition,
     /** Placeholder → function (a key of functions/catalog.ts). */
     functions: { ServiceRequestStepsFunctionArn: 'serviceRequestSteps' },
   },
   feedbackCase: {
     stateMachineName: 'feedback-case',
+    arnVariable: 'FEEDBACK_CASE_STATE_MACHINE_ARN',
     definition: feedbackCaseDefinition,
     functions: { FeedbackCaseStepsFunctionArn: 'feedbackCaseSteps' },
   },
 } as const satisfies Record<
   string,
-  { stateMachineName: string; definition: StateMachineDefinition; functions: Record<string, string> }
+  {
+    stateMachineName: string;
+    arnVariable: string;
+    definition: StateMachineDefinition;
+    functions: Record<string, string>;
+  }
 >;
