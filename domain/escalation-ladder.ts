@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secondsUntil } from './deadlines.ts';
 
 /**
  * A tenant's escalation ladder (6.1.2): who hears about a missed deadline, and when. Level 1
@@ -78,4 +79,29 @@ export function dueEscalation(schedule: EscalationStep[], taken: ReadonlySet<str
 /** When the next untaken step falls due (undefined once the top of the ladder was reached). */
 export function nextEscalationAt(schedule: EscalationStep[], taken: ReadonlySet<string>): Date | undefined {
   return schedule.find((step) => !taken.has(step.key))?.at;
+}
+
+/**
+ * Once the top of the ladder was told, the workflow waits for staff with no further emails,
+ * looking again once a week (three state transitions: cheap, and it keeps every timer far
+ * below the 24.8-day limit of Node's setTimeout that the local interpreter runs on).
+ */
+export const WAIT_WITHOUT_ESCALATION_SECONDS = 7 * 24 * 3600;
+
+/**
+ * What a workflow waiting on a watched deadline does next: escalate now, or wait until the
+ * next untaken step of the ladder (never less than a second).
+ */
+export function nextEscalationTimer(
+  watched: WatchedDeadline,
+  ladder: EscalationLadder,
+  state: { assigneeId?: string; escalationsTaken: readonly string[] },
+  now: Date,
+): { escalateNow: true } | { escalateNow: false; waitSeconds: number } {
+  const schedule = escalationSchedule(watched, ladder, { hasAssignee: state.assigneeId !== undefined });
+  const taken = new Set(state.escalationsTaken);
+  if (dueEscalation(schedule, taken, now)) return { escalateNow: true };
+  const next = nextEscalationAt(schedule, taken);
+  const waitSeconds = next ? secondsUntil(next, now) : WAIT_WITHOUT_ESCALATION_SECONDS;
+  return { escalateNow: false, waitSeconds };
 }

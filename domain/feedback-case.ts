@@ -1,13 +1,5 @@
 import { z } from 'zod';
-import { secondsUntil } from './deadlines.ts';
-import {
-  dueEscalation,
-  type EscalationLadder,
-  escalationSchedule,
-  nextEscalationAt,
-  type WatchedDeadline,
-} from './escalation-ladder.ts';
-import { WAIT_WITHOUT_ESCALATION_SECONDS } from './lifecycle.ts';
+import { type EscalationLadder, nextEscalationTimer, type WatchedDeadline } from './escalation-ladder.ts';
 import { customerSchema } from './service-request.ts';
 
 /**
@@ -59,14 +51,8 @@ export function feedbackRoute(
   if (state.status === 'closed') return { phase: 'end', waitSeconds: 0 };
   if (state.status === 'resolved')
     return { phase: state.resultSent ? 'close' : 'notifyCustomer', waitSeconds: 0 };
-  const schedule = escalationSchedule(watchedFeedbackDeadline(state), ladder, {
-    hasAssignee: state.assigneeId !== undefined,
-  });
-  const taken = new Set(state.escalationsTaken);
-  if (dueEscalation(schedule, taken, now)) return { phase: 'escalate', waitSeconds: 0 };
-  const next = nextEscalationAt(schedule, taken);
-  return {
-    phase: 'awaitResolution',
-    waitSeconds: next ? secondsUntil(next, now) : WAIT_WITHOUT_ESCALATION_SECONDS,
-  };
+  const timer = nextEscalationTimer(watchedFeedbackDeadline(state), ladder, state, now);
+  return timer.escalateNow
+    ? { phase: 'escalate', waitSeconds: 0 }
+    : { phase: 'awaitResolution', waitSeconds: timer.waitSeconds };
 }

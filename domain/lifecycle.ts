@@ -1,11 +1,9 @@
 import type { AppliedTerms } from './contract.ts';
 import { completionDeadline, responseDeadline, secondsUntil } from './deadlines.ts';
 import {
-  dueEscalation,
   type EscalationLadder,
-  type EscalationStep,
-  escalationSchedule,
-  nextEscalationAt,
+  nextEscalationTimer,
+  WAIT_WITHOUT_ESCALATION_SECONDS,
   type WatchedDeadline,
 } from './escalation-ladder.ts';
 import type { RequestStatus } from './service-request.ts';
@@ -50,12 +48,7 @@ export interface Route {
   waitSeconds: number;
 }
 
-/**
- * Once the top of the ladder was told, the workflow waits for staff with no further emails,
- * looking again once a week (three state transitions: cheap, and it keeps every timer far
- * below the 24.8-day limit of Node's setTimeout that the local interpreter runs on).
- */
-export const WAIT_WITHOUT_ESCALATION_SECONDS = 7 * 24 * 3600;
+export { WAIT_WITHOUT_ESCALATION_SECONDS } from './escalation-ladder.ts';
 
 /** The deadline being watched in the request's current status, if any. */
 export function watchedDeadline(state: LifecycleState): WatchedDeadline | undefined {
@@ -75,11 +68,6 @@ export function watchedDeadline(state: LifecycleState): WatchedDeadline | undefi
     };
   }
   return undefined;
-}
-
-export function scheduleFor(state: LifecycleState, ladder: EscalationLadder): EscalationStep[] {
-  const watched = watchedDeadline(state);
-  return watched ? escalationSchedule(watched, ladder, { hasAssignee: state.assigneeId !== undefined }) : [];
 }
 
 /**
@@ -121,9 +109,10 @@ function awaiting(
   ladder: EscalationLadder,
   now: Date,
 ): Route {
-  const schedule = scheduleFor(state, ladder);
-  const taken = new Set(state.escalationsTaken);
-  if (dueEscalation(schedule, taken, now)) return { phase: 'escalate', waitSeconds: 0 };
-  const next = nextEscalationAt(schedule, taken);
-  return { phase, waitSeconds: next ? secondsUntil(next, now) : WAIT_WITHOUT_ESCALATION_SECONDS };
+  const watched = watchedDeadline(state);
+  if (!watched) return { phase, waitSeconds: WAIT_WITHOUT_ESCALATION_SECONDS };
+  const timer = nextEscalationTimer(watched, ladder, state, now);
+  return timer.escalateNow
+    ? { phase: 'escalate', waitSeconds: 0 }
+    : { phase, waitSeconds: timer.waitSeconds };
 }
