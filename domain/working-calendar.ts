@@ -32,8 +32,6 @@ export interface WorkingCalendar extends CalendarSettings {
   timeZone: string;
 }
 
-const DAY_MS = 86_400_000;
-
 function addDays(isoDate: string, days: number): string {
   const date = new Date(`${isoDate}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() + days);
@@ -128,5 +126,3 @@ export function workingTimeBetween(calendar: WorkingCalendar, a: Date, b: Date):
   }
   return total;
 }
-
-export { DAY_MS };

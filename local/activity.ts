@@ -34,8 +34,6 @@ export async function settled(): Promise<void> {
   }
 }
 
-export { realSetTimeout };
-
 /**
  * Makes a server's `Date` response header follow the (possibly virtual) global clock. Node
  * stamps responses with the real time; the AWS SDK compares that with its own clock and,
