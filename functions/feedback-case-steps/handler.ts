@@ -9,7 +9,7 @@ import { sendOnce } from '../adapters/mailer.ts';
 import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
 import { resumeWaitingWorkflow } from '../adapters/workflows.ts';
 import { feedbackCategoryName, feedbackPromiseText, feedbackResultEmail } from '../emails/feedback-emails.ts';
-import { isTransientAwsError, NotFoundError, TransientError } from '../shared/errors.ts';
+import { NotFoundError, transientAwsErrors } from '../shared/errors.ts';
 import { takeDueEscalation } from '../shared/escalation.ts';
 import { type RoutedFeedback, routeOfFeedback } from '../shared/feedback-intake.ts';
 import { logger } from '../shared/logger.ts';
@@ -123,12 +123,10 @@ const steps = {
 
 async function runStep(event: unknown): Promise<RoutedFeedback> {
   const input = stepInputSchema.parse(event);
-  try {
-    return input.step === 'awaitCallback' ? await steps.awaitCallback(input) : await steps[input.step](input);
-  } catch (error) {
-    if (isTransientAwsError(error)) throw new TransientError((error as Error).message);
-    throw error;
-  }
+  return input.step === 'awaitCallback' ? steps.awaitCallback(input) : steps[input.step](input);
 }
 
-export const handler = middy<unknown, RoutedFeedback>().use(injectLambdaContext(logger)).handler(runStep);
+export const handler = middy<unknown, RoutedFeedback>()
+  .use(injectLambdaContext(logger))
+  .use(transientAwsErrors())
+  .handler(runStep);

@@ -24,7 +24,7 @@ import {
   serviceRecordEmail,
   surveyReminderEmail,
 } from '../emails/service-request-emails.ts';
-import { isTransientAwsError, NotFoundError, TransientError } from '../shared/errors.ts';
+import { NotFoundError, transientAwsErrors } from '../shared/errors.ts';
 import { type EscalationSubject, takeDueEscalation } from '../shared/escalation.ts';
 import { lifecycleStateOf, routeOf } from '../shared/lifecycle-route.ts';
 import { logger } from '../shared/logger.ts';
@@ -258,13 +258,10 @@ const steps = {
 
 async function runStep(event: unknown): Promise<StepOutput> {
   const input = stepInputSchema.parse(event);
-  try {
-    return input.step === 'awaitCallback' ? await steps.awaitCallback(input) : await steps[input.step](input);
-  } catch (error) {
-    // Throttling and 5xx become TransientError, which the workflow retries with backoff.
-    if (isTransientAwsError(error)) throw new TransientError((error as Error).message);
-    throw error;
-  }
+  return input.step === 'awaitCallback' ? steps.awaitCallback(input) : steps[input.step](input);
 }
 
-export const handler = middy<unknown, StepOutput>().use(injectLambdaContext(logger)).handler(runStep);
+export const handler = middy<unknown, StepOutput>()
+  .use(injectLambdaContext(logger))
+  .use(transientAwsErrors())
+  .handler(runStep);

@@ -53,3 +53,16 @@ export function isTransientAwsError(error: unknown): boolean {
     'ECONNREFUSED',
   ].includes(e?.name ?? '');
 }
+
+/**
+ * For workflow steps: throttling and 5xx of AWS services leave the Lambda as `TransientError`,
+ * which every Task's Retry matches (workflows/deadline-watch.ts); anything else fails as itself.
+ */
+export function transientAwsErrors(): { onError: (request: { error: unknown }) => void } {
+  return {
+    onError: (request) => {
+      if (isTransientAwsError(request.error))
+        request.error = new TransientError((request.error as Error).message);
+    },
+  };
+}
