@@ -1,33 +1,33 @@
 import chineseDays from 'chinese-days';
 import official from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
+import { laterNotices } from './china-holiday-notices.ts';
+import { type HolidayArrangement, parseHolidayNotice } from './holiday-notice.ts';
 
 /**
  * Mainland China's public holidays and make-up working days (调休).
  *
  * Published arrangements (the State Council's yearly notice, via the maintained chinese-days
- * package, or `laterArrangements` below) are used for every year they cover: today 2004–2026. For a later year whose notice
- * is not yet in the package, the statutory holidays themselves are still known, because the
- * law fixes them (全国年节及纪念日放假办法, 2024 revision): New Year's Day, Spring Festival eve
- * and the first three days, Qingming, 1–2 May, Dragon Boat, Mid-Autumn, 1–3 October. What is
- * not known until the notice is the bridging days off and the make-up working days; those
- * years are reported by `arrangementPublished` so callers can say so.
+ * package or a notice in china-holiday-notices.ts) are used for every year they cover: today
+ * 2004–2026. For a later year the law still fixes most of it (全国年节及纪念日放假办法, 2024
+ * revision): New Year's Day, Spring Festival eve and the first three days, Qingming, 1–2 May,
+ * Dragon Boat, Mid-Autumn, 1–3 October, and (article 6) a weekday off for each of those that
+ * falls on a weekend. What only the notice says is the bridging days off and the make-up
+ * working days; `arrangementPublished` tells callers which years are still estimates.
  */
-/**
- * Arrangements published after the chinese-days release we ship: add a year here, from the
- * State Council's notice (国务院办公厅关于<year>年部分节假日安排的通知), until the package has it.
- * Every date a holiday (days off) or a make-up working day (调休上班).
- */
-export const laterArrangements: Record<number, { holidays: string[]; makeUpWorkdays: string[] }> = {};
-
-const holidays = new Set([
-  ...Object.keys(official.holidays),
-  ...Object.values(laterArrangements).flatMap((a) => a.holidays),
-]);
-const makeUpWorkdays = new Set([
-  ...Object.keys(official.workdays),
-  ...Object.values(laterArrangements).flatMap((a) => a.makeUpWorkdays),
-]);
+const holidays = new Set(Object.keys(official.holidays));
+const makeUpWorkdays = new Set(Object.keys(official.workdays));
 const publishedYears = new Set([...holidays].map((date) => Number(date.slice(0, 4))));
+
+/**
+ * Adds a year's published arrangement to the ones shipped in chinese-days: the notices in
+ * china-holiday-notices.ts at load time (and a test standing in for a deploy that brings one).
+ */
+export function addPublishedArrangement(arrangement: HolidayArrangement): void {
+  for (const day of arrangement.holidays) holidays.add(day);
+  for (const day of arrangement.makeUpWorkdays) makeUpWorkdays.add(day);
+  publishedYears.add(arrangement.year);
+}
+for (const notice of laterNotices) addPublishedArrangement(parseHolidayNotice(notice));
 
 export function arrangementPublished(year: number): boolean {
   return publishedYears.has(year);
@@ -41,7 +41,13 @@ function addDays(isoDate: string, days: number): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** The statutory holidays of a year, from the law alone (no bridging, no make-up days). */
+const isWeekend = (isoDate: string) => [0, 6].includes(new Date(`${isoDate}T00:00:00Z`).getUTCDay());
+
+/**
+ * The days off a year has by law alone: the statutory holidays, and for each that falls on a
+ * Saturday or Sunday the next weekday not already off (article 6: 适逢周六、周日，应当在工作日补假).
+ * A published arrangement always contains these; it adds bridging days and make-up working days.
+ */
 export function statutoryHolidays(year: number): Set<string> {
   let days = statutoryCache.get(year);
   if (!days) {
@@ -50,29 +56,36 @@ export function statutoryHolidays(year: number): Set<string> {
     const qingming = chineseDays
       .getSolarTermsInRange(`${year}-04-01`, `${year}-04-10`)
       .find((term) => term.term === 'pure_brightness' && term.index === 1)?.date;
-    days = new Set(
-      [
-        `${year}-01-01`,
-        addDays(springFestival, -1),
-        springFestival,
-        addDays(springFestival, 1),
-        addDays(springFestival, 2),
-        qingming,
-        `${year}-05-01`,
-        `${year}-05-02`,
-        lunar('05-05'),
-        lunar('08-15'),
-        `${year}-10-01`,
-        `${year}-10-02`,
-        `${year}-10-03`,
-      ].filter((d): d is string => typeof d === 'string'),
-    );
+    const statutory = [
+      `${year}-01-01`,
+      addDays(springFestival, -1),
+      springFestival,
+      addDays(springFestival, 1),
+      addDays(springFestival, 2),
+      qingming,
+      `${year}-05-01`,
+      `${year}-05-02`,
+      lunar('05-05'),
+      lunar('08-15'),
+      `${year}-10-01`,
+      `${year}-10-02`,
+      `${year}-10-03`,
+    ]
+      .filter((d): d is string => typeof d === 'string')
+      .sort();
+    days = new Set(statutory);
+    for (const day of statutory) {
+      if (!isWeekend(day)) continue;
+      let inLieu = addDays(day, 1);
+      while (isWeekend(inLieu) || days.has(inLieu)) inLieu = addDays(inLieu, 1);
+      days.add(inLieu);
+    }
     statutoryCache.set(year, days);
   }
   return days;
 }
 
-/** Whether a date is a public holiday (published arrangement, or statutory days for later years). */
+/** Whether a date is a day off: from the published arrangement, or by law for a year without one. */
 export function isChinaHoliday(isoDate: string): boolean {
   const year = Number(isoDate.slice(0, 4));
   return arrangementPublished(year) ? holidays.has(isoDate) : statutoryHolidays(year).has(isoDate);

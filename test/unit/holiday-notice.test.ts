@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import official from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
+import { describe, expect, it } from 'vitest';
+import { laterNotices } from '../../domain/china-holiday-notices.ts';
+import { arrangementPublished, statutoryHolidays } from '../../domain/china-holidays.ts';
+import { HolidayNoticeError, parseHolidayNotice } from '../../domain/holiday-notice.ts';
+
+/** Notices as published on gov.cn; chinese-days (maintained separately) is the reference. */
+const notice = (year: number) => readFileSync(join(import.meta.dirname, 'notices', `${year}.txt`), 'utf8');
+const officialIn = (dates: Record<string, string>, from: string, to: string) =>
+  Object.keys(dates)
+    .filter((d) => d >= from && d <= to)
+    .sort();
+
+function eachDay(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (
+    let d = new Date(`${from}T00:00:00Z`);
+    d.toISOString().slice(0, 10) <= to;
+    d.setUTCDate(d.getUTCDate() + 1)
+  )
+    days.push(d.toISOString().slice(0, 10));
+  return days;
+}
+
+describe('reading the State Council holiday notice', () => {
+  it.each([2025, 2026])('reads the %i notice into exactly the dates chinese-days ships', (year) => {
+    const arrangement = parseHolidayNotice(notice(year));
+    expect(arrangement.year).toBe(year);
+    expect(arrangement.holidays).toEqual(officialIn(official.holidays, `${year}-01-01`, `${year}-12-31`));
+    expect(arrangement.makeUpWorkdays).toEqual(
+      officialIn(official.workdays, `${year}-01-01`, `${year}-12-31`),
+    );
+  });
+
+  it.each([2017, 2019])(
+    'reads the older wording of %i (补休, 与周末连休, a range across the year end)',
+    (year) => {
+      const arrangement = parseHolidayNotice(notice(year));
+      const off = new Set(arrangement.holidays);
+      const working = new Set(arrangement.makeUpWorkdays);
+      // chinese-days also lists the weekend days a holiday "joins"; the working days must agree.
+      for (const day of eachDay(`${year - 1}-12-29`, `${year}-12-31`)) {
+        const weekend = [0, 6].includes(new Date(`${day}T00:00:00Z`).getUTCDay());
+        const ours = working.has(day) || (!weekend && !off.has(day));
+        const theirs = day in official.workdays || (!weekend && !(day in official.holidays));
+        expect({ day, working: ours }).toEqual({ day, working: theirs });
+      }
+      if (year === 2019) expect(arrangement.holidays.slice(0, 2)).toEqual(['2018-12-30', '2018-12-31']);
+    },
+  );
+
+  it('refuses a notice that contradicts itself rather than reading half of it', () => {
+    const wrongCount = notice(2026).replace('共9天', '共8天');
+    expect(() => parseHolidayNotice(wrongCount)).toThrow(/says 8 days, the dates give 9/);
+    const weekdayAtWork = notice(2026).replace('1月4日（周日）上班', '1月5日（周一）上班');
+    expect(() => parseHolidayNotice(weekdayAtWork)).toThrow(
+      /2026-01-05 is a make-up working day but not a weekend/,
+    );
+    expect(() => parseHolidayNotice('关于2027年部分节假日安排的通知')).toThrow(HolidayNoticeError);
+    expect(() => parseHolidayNotice(notice(2026).replace('2月15日', '2月30日'))).toThrow(
+      /2026年2月30日 is not a date/,
+    );
+  });
+
+  it('ships a notice only for a year chinese-days lacks, and each one reads', () => {
+    for (const text of laterNotices) {
+      const { year } = parseHolidayNotice(text);
+      expect(officialIn(official.holidays, `${year}-01-01`, `${year}-12-31`)).toEqual([]);
+      expect(arrangementPublished(year)).toBe(true);
+    }
+  });
+});
+
+describe('the days off the law alone gives (a year without a notice yet)', () => {
+  it.each([2025, 2026])('are all off in the published %i arrangement, days in lieu included', (year) => {
+    const published = new Set(officialIn(official.holidays, `${year}-01-01`, `${year}-12-31`));
+    expect([...statutoryHolidays(year)].filter((day) => !published.has(day))).toEqual([]);
+  });
+
+  it('give 2027 a weekday in lieu for each statutory day on a weekend (article 6)', () => {
+    const days = [...statutoryHolidays(2027)].sort();
+    // Spring Festival: eve Fri 5 Feb to Mon 8 Feb; Sat 6 and Sun 7 give Tue 9 and Wed 10.
+    expect(days.filter((d) => d.startsWith('2027-02'))).toEqual([
+      '2027-02-05',
+      '2027-02-06',
+      '2027-02-07',
+      '2027-02-08',
+      '2027-02-09',
+      '2027-02-10',
+    ]);
+    // 1–2 May are a Saturday and Sunday: Monday 3 and Tuesday 4 May off.
+    expect(days.filter((d) => d.startsWith('2027-05'))).toEqual([
+      '2027-05-01',
+      '2027-05-02',
+      '2027-05-03',
+      '2027-05-04',
+    ]);
+    // 1–3 October are Friday to Sunday: Monday 4 and Tuesday 5 October off.
+    expect(days.filter((d) => d.startsWith('2027-10'))).toEqual([
+      '2027-10-01',
+      '2027-10-02',
+      '2027-10-03',
+      '2027-10-04',
+      '2027-10-05',
+    ]);
+  });
+});
