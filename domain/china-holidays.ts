@@ -33,6 +33,22 @@ export function arrangementPublished(year: number): boolean {
   return publishedYears.has(year);
 }
 
+/** How far ahead the arrangement is wanted: a contract's longest working-day count spans about this. */
+export const ARRANGEMENT_LOOKAHEAD_DAYS = 90;
+
+/**
+ * The years from `at` to ARRANGEMENT_LOOKAHEAD_DAYS later that have no published arrangement:
+ * deadlines counted over them are estimates until someone ships the notice. The State Council
+ * publishes in November or December, so this is normally empty except in the last weeks of a year.
+ */
+export function arrangementsMissing(at: Date): number[] {
+  const first = at.getUTCFullYear();
+  const last = new Date(at.getTime() + ARRANGEMENT_LOOKAHEAD_DAYS * 86_400_000).getUTCFullYear();
+  const missing: number[] = [];
+  for (let year = first; year <= last; year++) if (!publishedYears.has(year)) missing.push(year);
+  return missing;
+}
+
 const statutoryCache = new Map<number, Set<string>>();
 
 function addDays(isoDate: string, days: number): string {

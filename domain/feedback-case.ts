@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type EscalationLadder, nextEscalationTimer, type WatchedDeadline } from './escalation-ladder.ts';
 import { customerSchema } from './service-request.ts';
+import { addWorkingDays, estimatedYears, type WorkingCalendar } from './working-calendar.ts';
 
 /**
  * A piece of feedback that needs handling (7.2.1): a complaint, a low score, a suggestion or
@@ -31,9 +32,27 @@ export interface FeedbackState {
   status: 'open' | 'resolved' | 'closed';
   receivedAt: string;
   dueAt: string;
+  /** False while `dueAt` counts over a year whose official holiday arrangement is not published. */
+  dueConfirmed?: boolean;
   assigneeId?: string;
   escalationsTaken: readonly string[];
   resultSent: boolean;
+}
+
+/**
+ * When a case falls due: the contract's working days after receipt (7.2.1). The date is
+ * confirmed when every day counted has a published holiday arrangement; otherwise it is the
+ * law's estimate, and it is worked out again once the arrangement is published.
+ */
+export function feedbackDue(
+  calendar: WorkingCalendar,
+  receivedAt: Date,
+  workingDays: number,
+): { dueAt: Date; dueConfirmed: boolean } {
+  const dueAt = addWorkingDays(calendar, receivedAt, workingDays);
+  // The deadline is the first instant after the last day counted: that day's year is what matters.
+  const lastCounted = new Date(Math.max(receivedAt.getTime(), dueAt.getTime() - 1));
+  return { dueAt, dueConfirmed: estimatedYears(calendar, receivedAt, lastCounted).length === 0 };
 }
 
 export type FeedbackPhase = 'awaitResolution' | 'escalate' | 'notifyCustomer' | 'close' | 'end';

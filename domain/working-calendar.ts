@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isChinaHoliday, isChinaMakeUpWorkday } from './china-holidays.ts';
+import { arrangementPublished, isChinaHoliday, isChinaMakeUpWorkday } from './china-holidays.ts';
 
 /**
  * A tenant's working calendar (7.2.1: feedback is handled within 5 *working* days).
@@ -125,4 +125,18 @@ export function workingTimeBetween(calendar: WorkingCalendar, a: Date, b: Date):
     date = nextDay;
   }
   return total;
+}
+
+/**
+ * The years a span of the calendar touches whose official holiday arrangement is not published
+ * yet, so that counting working days over it is an estimate (none when the tenant does not
+ * follow China's public holidays).
+ */
+export function estimatedYears(calendar: WorkingCalendar, from: Date, to: Date): number[] {
+  if (!calendar.chinaPublicHolidays) return [];
+  const first = Number(localDate(calendar.timeZone, from).slice(0, 4));
+  const last = Number(localDate(calendar.timeZone, to).slice(0, 4));
+  const years: number[] = [];
+  for (let year = first; year <= last; year++) if (!arrangementPublished(year)) years.push(year);
+  return years;
 }

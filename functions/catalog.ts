@@ -166,7 +166,8 @@ export const functionCatalog = {
   },
   campaigns: {
     entry: 'functions/campaigns/handler.ts',
-    description: 'Daily: periodic follow-up visits (3.1c) and satisfaction surveys (7.1.1) that are due',
+    description:
+      'Daily: periodic follow-up visits (3.1c) and satisfaction surveys (7.1.1) that are due; feedback due dates confirmed once a holiday arrangement is published',
     timeoutSeconds: 300,
     uses: {
       table: [
@@ -178,7 +179,7 @@ export const functionCatalog = {
       ],
       sendsEmail: true,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
-      taskResponses: [],
+      taskResponses: ['states:SendTaskSuccess'],
       signsLinks: true,
     },
   },

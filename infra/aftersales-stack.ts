@@ -111,6 +111,7 @@ export class AfterSalesStack extends Stack {
       httpApi: api.httpApi,
       alarmTopic,
       deadLetterQueues: { dailySchedule: schedules.deadLetters },
+      dailyRunLogs: services.campaigns.logGroup,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.httpApi.apiEndpoint });

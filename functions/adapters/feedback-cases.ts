@@ -49,6 +49,30 @@ export async function feedbackCasesBetween(
   return items.map(({ gsi2pk: _p, gsi2sk: _s, ...item }) => strip(item)).filter((f) => f.receivedAt < to);
 }
 
+/** Open cases received in [from, to) whose due date is still the law's estimate (see feedbackDue). */
+export async function openFeedbackCasesWithEstimatedDue(
+  tenantId: string,
+  from: string,
+  to: string,
+): Promise<StoredFeedbackCase[]> {
+  const items = await queryAll<
+    StoredFeedbackCase & { pk: string; sk: string; gsi2pk?: string; gsi2sk?: string }
+  >({
+    IndexName: 'byTime',
+    KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+    FilterExpression: '#status = :open AND dueConfirmed = :false',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':pk': feedbackIndexKey(tenantId),
+      ':from': from,
+      ':to': to,
+      ':open': 'open',
+      ':false': false,
+    },
+  });
+  return items.map(({ gsi2pk: _p, gsi2sk: _s, ...item }) => strip(item));
+}
+
 export async function getFeedbackCase(
   tenantId: string,
   feedbackId: string,
@@ -62,7 +86,10 @@ export async function getFeedbackCase(
 export async function recordFeedbackStep(
   tenantId: string,
   feedbackId: string,
-  step: StepUpdate & { onceFlag?: 'resultSent'; requireStatus?: readonly FeedbackState['status'][] },
+  step: StepUpdate & {
+    onceFlag?: 'resultSent' | 'dueConfirmed';
+    requireStatus?: readonly FeedbackState['status'][];
+  },
 ): Promise<StoredFeedbackCase | undefined> {
   const updated = await applyStep<StoredFeedbackCase>(keys.feedbackCase(tenantId, feedbackId), step);
   return updated ? strip(updated) : undefined;

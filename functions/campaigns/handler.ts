@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
+import { arrangementsMissing } from '../../domain/china-holidays.ts';
 import { SURVEY_EXPIRES_AFTER_SECONDS, SURVEY_REMINDER_AFTER_SECONDS } from '../../domain/survey.ts';
 import { now } from '../adapters/clock.ts';
 import { customersDue, scheduleCustomer } from '../adapters/customers.ts';
@@ -14,12 +15,22 @@ import {
 import { signLink } from '../adapters/signed-links.ts';
 import { getTenant, listTenantIds, type StoredTenant } from '../adapters/tenants.ts';
 import { periodicSurveyEmail } from '../emails/survey-emails.ts';
+import { alarmedLogMessages } from '../shared/alarmed-logs.ts';
+import { confirmEstimatedFeedbackDeadlines } from '../shared/feedback-intake.ts';
 import { derivedId, openServiceRequest, requestIdForDelivery } from '../shared/intake.ts';
 import { logger } from '../shared/logger.ts';
 
 const eventSchema = z.object({ tenantId: z.string().optional() }).passthrough();
 
-type Outcome = { tenants: number; visitsOpened: number; surveysSent: number; remindersSent: number };
+type Outcome = {
+  tenants: number;
+  visitsOpened: number;
+  surveysSent: number;
+  remindersSent: number;
+  feedbackDeadlinesConfirmed: number;
+  /** Years ahead whose official holiday arrangement is not shipped yet (see arrangementsMissing). */
+  holidayArrangementsMissing?: number[];
+};
 
 /** 3.1c: a follow-up visit for every customer due one; it runs the ordinary lifecycle. */
 async function openFollowUpVisits(tenant: StoredTenant, at: Date): Promise<number> {
@@ -111,12 +122,20 @@ async function sendPeriodicSurveys(
 
 /**
  * Daily (EventBridge Scheduler on AWS, the local clock locally): the tenant's periodic
- * follow-up visits (3.1c) and satisfaction surveys (7.1.1) for every customer served.
+ * follow-up visits (3.1c) and satisfaction surveys (7.1.1) for every customer served, and
+ * exact due dates for feedback cases whose holiday arrangement has been published since.
  */
 async function run(event: unknown): Promise<Outcome> {
   const { tenantId } = eventSchema.parse(event ?? {});
   const at = now();
-  const outcome: Outcome = { tenants: 0, visitsOpened: 0, surveysSent: 0, remindersSent: 0 };
+  const outcome: Outcome = {
+    tenants: 0,
+    visitsOpened: 0,
+    surveysSent: 0,
+    remindersSent: 0,
+    feedbackDeadlinesConfirmed: 0,
+  };
+  let followsChinaHolidays = false;
   for (const id of tenantId ? [tenantId] : await listTenantIds()) {
     const tenant = await getTenant(id);
     if (!tenant) continue;
@@ -125,8 +144,19 @@ async function run(event: unknown): Promise<Outcome> {
     const surveys = await sendPeriodicSurveys(tenant, at);
     outcome.surveysSent += surveys.sent;
     outcome.remindersSent += surveys.reminded;
+    outcome.feedbackDeadlinesConfirmed += await confirmEstimatedFeedbackDeadlines(tenant, at);
+    if (tenant.calendar.chinaPublicHolidays) followsChinaHolidays = true;
   }
-  return outcome;
+  const missing = followsChinaHolidays ? arrangementsMissing(at) : [];
+  if (missing.length > 0) {
+    // Observability turns this line into an alarm: the operators have a notice to ship.
+    logger.warn(alarmedLogMessages.holidayArrangementMissing, {
+      years: missing,
+      howToFix:
+        'Paste the State Council notice (国务院办公厅关于<year>年部分节假日安排的通知) into domain/china-holiday-notices.ts, or upgrade chinese-days, and deploy',
+    });
+  }
+  return { ...outcome, holidayArrangementsMissing: missing };
 }
 
 export const handler = middy<unknown, Outcome>().use(injectLambdaContext(logger)).handler(run);

@@ -1,10 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_CONTRACT_ID } from '../../domain/contract.ts';
-import { type FeedbackPhase, feedbackRoute, type NewFeedback } from '../../domain/feedback-case.ts';
-import { addWorkingDays, type WorkingCalendar } from '../../domain/working-calendar.ts';
-import { getFeedbackCase, insertFeedbackCase, type StoredFeedbackCase } from '../adapters/feedback-cases.ts';
+import {
+  type FeedbackPhase,
+  feedbackDue,
+  feedbackRoute,
+  type NewFeedback,
+} from '../../domain/feedback-case.ts';
+import type { WorkingCalendar } from '../../domain/working-calendar.ts';
+import {
+  getFeedbackCase,
+  insertFeedbackCase,
+  openFeedbackCasesWithEstimatedDue,
+  recordFeedbackStep,
+  type StoredFeedbackCase,
+} from '../adapters/feedback-cases.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
-import { startFeedbackCaseLifecycle } from '../adapters/workflows.ts';
+import { resumeWaitingWorkflow, startFeedbackCaseLifecycle } from '../adapters/workflows.ts';
 
 export const calendarOf = (tenant: StoredTenant): WorkingCalendar => ({
   ...tenant.calendar,
@@ -28,6 +39,7 @@ export async function openFeedbackCase(
 ): Promise<{ feedback: StoredFeedbackCase; created: boolean }> {
   const workingDays = options.terms?.feedbackWorkingDays ?? tenant.defaultTerms.feedbackWorkingDays;
   const receivedAt = options.receivedAt.toISOString();
+  const due = feedbackDue(calendarOf(tenant), options.receivedAt, workingDays);
   const feedback: StoredFeedbackCase = {
     tenantId: tenant.tenantId,
     feedbackId:
@@ -42,7 +54,8 @@ export async function openFeedbackCase(
     workingDays,
     status: 'open',
     receivedAt,
-    dueAt: addWorkingDays(calendarOf(tenant), options.receivedAt, workingDays).toISOString(),
+    dueAt: due.dueAt.toISOString(),
+    dueConfirmed: due.dueConfirmed,
     escalationsTaken: [],
     resultSent: false,
     timeline: [
@@ -74,4 +87,36 @@ export function routeOfFeedback(
     feedbackId: feedback.feedbackId,
     ...feedbackRoute(feedback, tenant.escalationLadder, at),
   };
+}
+
+/** Further back than any open case's receipt: 60 working days (the most a contract allows) and holidays. */
+const ESTIMATED_DUE_LOOKBACK_MS = 180 * 86_400_000;
+
+/**
+ * Daily: an open case whose due date was the law's estimate gets its exact due date once the
+ * year's holiday arrangement is published (a deploy brought the notice), and its workflow is
+ * woken to wait for that instead. Conditional on the estimate flag: a retried run changes nothing.
+ */
+export async function confirmEstimatedFeedbackDeadlines(tenant: StoredTenant, at: Date): Promise<number> {
+  let confirmed = 0;
+  const since = new Date(at.getTime() - ESTIMATED_DUE_LOOKBACK_MS).toISOString();
+  for (const feedback of await openFeedbackCasesWithEstimatedDue(tenant.tenantId, since, at.toISOString())) {
+    const due = feedbackDue(calendarOf(tenant), new Date(feedback.receivedAt), feedback.workingDays);
+    if (!due.dueConfirmed) continue;
+    const updated = await recordFeedbackStep(tenant.tenantId, feedback.feedbackId, {
+      onceFlag: 'dueConfirmed',
+      requireStatus: ['open'],
+      fields: { dueAt: due.dueAt.toISOString() },
+      event: {
+        at: at.toISOString(),
+        type: 'due_confirmed',
+        actor: 'system',
+        details: { estimatedDueAt: feedback.dueAt, dueAt: due.dueAt.toISOString() },
+      },
+    });
+    if (!updated) continue;
+    confirmed += 1;
+    await resumeWaitingWorkflow(updated.callbackToken, routeOfFeedback(updated, tenant, at));
+  }
+  return confirmed;
 }

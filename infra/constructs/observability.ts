@@ -10,10 +10,12 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { alarmedLogMessages } from '../../functions/shared/alarmed-logs.ts';
 
 export interface ObservabilityProps {
   functions: Record<string, IFunction>;
@@ -23,11 +25,15 @@ export interface ObservabilityProps {
   alarmTopic: ITopic;
   /** Dead-letter queues whose depth means lost work. */
   deadLetterQueues: Record<string, IQueue>;
+  /** The log group of the daily run, whose warnings about missing holiday arrangements are counted. */
+  dailyRunLogs: ILogGroup;
 }
 
 /**
  * Alarms on what breaks a promise silently: a failed lifecycle (nobody would escalate that
- * request any more), Lambda errors and throttles, API 5xx, dead letters; one dashboard with them.
+ * request any more), Lambda errors and throttles, API 5xx, dead letters, and a year ahead
+ * without its official holiday arrangement (working-day deadlines would be estimates); one
+ * dashboard with them.
  */
 export class Observability extends Construct {
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
@@ -91,6 +97,22 @@ export class Observability extends Construct {
       alarm(`${name}DeadLetters`, depth);
       widgets.push(new GraphWidget({ title: `${name}: dead letters`, left: [depth] }));
     }
+
+    const arrangementMissing = new MetricFilter(this, 'HolidayArrangementMissingFilter', {
+      logGroup: props.dailyRunLogs,
+      filterPattern: FilterPattern.stringValue(
+        '$.message',
+        '=',
+        alarmedLogMessages.holidayArrangementMissing,
+      ),
+      metricNamespace: 'AfterSales',
+      metricName: 'HolidayArrangementMissing',
+      metricValue: '1',
+    }).metric({ period: Duration.days(1), statistic: 'Sum' });
+    alarm('HolidayArrangementMissing', arrangementMissing);
+    widgets.push(
+      new GraphWidget({ title: 'holiday arrangement missing (daily run)', left: [arrangementMissing] }),
+    );
 
     new Dashboard(this, 'Dashboard', { widgets: [widgets] });
   }

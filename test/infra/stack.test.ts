@@ -116,7 +116,7 @@ describe('mail and observability', () => {
     });
   });
 
-  it('alarms on failed executions, function errors and throttles, API 5xx and dead letters', () => {
+  it('alarms on failed executions, function errors and throttles, API 5xx, dead letters and a missing holiday arrangement', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(
       ([, r]) => `${r.Properties.Namespace}:${r.Properties.MetricName}`,
     );
@@ -126,8 +126,15 @@ describe('mail and observability', () => {
         'AWS/Lambda:Errors',
         'AWS/Lambda:Throttles',
         'AWS/ApiGateway:5xx',
+        'AfterSales:HolidayArrangementMissing',
       ]),
     );
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.message = "Holiday arrangement not published" }',
+      MetricTransformations: [
+        Match.objectLike({ MetricName: 'HolidayArrangementMissing', MetricValue: '1' }),
+      ],
+    });
   });
 });
 

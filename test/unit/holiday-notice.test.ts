@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import official from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { describe, expect, it } from 'vitest';
 import { laterNotices } from '../../domain/china-holiday-notices.ts';
-import { arrangementPublished, statutoryHolidays } from '../../domain/china-holidays.ts';
+import { arrangementPublished, arrangementsMissing, statutoryHolidays } from '../../domain/china-holidays.ts';
 import { HolidayNoticeError, parseHolidayNotice } from '../../domain/holiday-notice.ts';
 
 /** Notices as published on gov.cn; chinese-days (maintained separately) is the reference. */
@@ -105,5 +105,13 @@ describe('the days off the law alone gives (a year without a notice yet)', () =>
       '2027-10-04',
       '2027-10-05',
     ]);
+  });
+});
+
+describe('years ahead without an arrangement (what the operators are alarmed about)', () => {
+  it('are the years within the lookahead that no notice covers', () => {
+    expect(arrangementsMissing(new Date('2026-03-01T00:00:00Z'))).toEqual([]);
+    expect(arrangementsMissing(new Date('2029-12-15T00:00:00Z'))).toEqual([2029, 2030]);
+    expect(arrangementsMissing(new Date('2029-06-01T00:00:00Z'))).toEqual([2029]);
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arrangementPublished } from '../../domain/china-holidays.ts';
+import { feedbackDue } from '../../domain/feedback-case.ts';
 import {
   addWorkingDays,
   isWorkingDay,
@@ -142,5 +143,24 @@ describe('"within 5 working days of receipt"', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('a feedback due date that rests on an unpublished arrangement', () => {
+  it('is confirmed when every day counted has a published arrangement, even if it ends at midnight into the next year', () => {
+    // Fri 25, Mon 28 … Thu 31 December 2026: due at 00:00 on 1 January 2027, nothing of 2027 counted.
+    expect(feedbackDue(shanghai, cst('2026-12-24T10:00:00'), 5)).toEqual({
+      dueAt: cst('2027-01-01T00:00:00'),
+      dueConfirmed: true,
+    });
+  });
+
+  it('is an estimate once a day of 2027 is counted, and never for a tenant off China’s calendar', () => {
+    expect(feedbackDue(shanghai, cst('2026-12-28T10:00:00'), 5)).toEqual({
+      dueAt: cst('2027-01-06T00:00:00'),
+      dueConfirmed: false,
+    });
+    const ownCalendar = { ...shanghai, chinaPublicHolidays: false };
+    expect(feedbackDue(ownCalendar, cst('2026-12-28T10:00:00'), 5).dueConfirmed).toBe(true);
   });
 });

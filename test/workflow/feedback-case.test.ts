@@ -27,6 +27,7 @@ describe('feedback cases', () => {
     const { feedbackId, dueAt } = created.body;
     // Sun 28 Sep (make-up), Mon 29, Tue 30, [1–8 Oct], Thu 9, Fri 10 ⇒ due at 00:00 on Sat 11 Oct, Shanghai time.
     expect(dueAt).toBe('2025-10-10T16:00:00.000Z');
+    expect(created.body.dueConfirmed).toBe(true);
 
     await runtime.advance((Date.parse(dueAt) - Date.now()) / 1000 - 1);
     expect(emailsAbout(await runtime.mailbox(), feedbackId)).toEqual([]);
