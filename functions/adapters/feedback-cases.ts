@@ -33,45 +33,41 @@ export async function insertFeedbackCase(feedback: StoredFeedbackCase): Promise<
   });
 }
 
-/** Feedback cases received in [from, to). */
-export async function feedbackCasesBetween(
+/** Feedback cases received in [from, to), optionally only those matching a filter. */
+async function feedbackCasesReceived(
   tenantId: string,
   from: string,
   to: string,
+  filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> },
 ): Promise<StoredFeedbackCase[]> {
   const items = await queryAll<
     StoredFeedbackCase & { pk: string; sk: string; gsi2pk?: string; gsi2sk?: string }
   >({
     IndexName: 'byTime',
     KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
-    ExpressionAttributeValues: { ':pk': feedbackIndexKey(tenantId), ':from': from, ':to': to },
-  });
-  return items.map(({ gsi2pk: _p, gsi2sk: _s, ...item }) => strip(item)).filter((f) => f.receivedAt < to);
-}
-
-/** Open cases received in [from, to) whose due date is still the law's estimate (see feedbackDue). */
-export async function openFeedbackCasesWithEstimatedDue(
-  tenantId: string,
-  from: string,
-  to: string,
-): Promise<StoredFeedbackCase[]> {
-  const items = await queryAll<
-    StoredFeedbackCase & { pk: string; sk: string; gsi2pk?: string; gsi2sk?: string }
-  >({
-    IndexName: 'byTime',
-    KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
-    FilterExpression: '#status = :open AND dueConfirmed = :false',
-    ExpressionAttributeNames: { '#status': 'status' },
+    FilterExpression: filter?.expression,
+    ExpressionAttributeNames: filter?.names,
     ExpressionAttributeValues: {
       ':pk': feedbackIndexKey(tenantId),
       ':from': from,
       ':to': to,
-      ':open': 'open',
-      ':false': false,
+      ...filter?.values,
     },
   });
-  return items.map(({ gsi2pk: _p, gsi2sk: _s, ...item }) => strip(item));
+  return items.map(({ gsi2pk: _p, gsi2sk: _s, ...item }) => strip(item)).filter((f) => f.receivedAt < to);
 }
+
+/** Feedback cases received in [from, to) (reports, 7.2.2). */
+export const feedbackCasesBetween = (tenantId: string, from: string, to: string) =>
+  feedbackCasesReceived(tenantId, from, to);
+
+/** Open cases received in [from, to) whose due date is still the law's estimate (see feedbackDue). */
+export const openFeedbackCasesWithEstimatedDue = (tenantId: string, from: string, to: string) =>
+  feedbackCasesReceived(tenantId, from, to, {
+    expression: '#status = :open AND dueConfirmed = :false',
+    names: { '#status': 'status' },
+    values: { ':open': 'open', ':false': false },
+  });
 
 export async function getFeedbackCase(
   tenantId: string,
