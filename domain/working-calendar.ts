@@ -38,13 +38,54 @@ function addDays(isoDate: string, days: number): string {
   return date.toISOString().slice(0, 10);
 }
 
-export function isWorkingDay(calendar: WorkingCalendar, isoDate: string): boolean {
-  if (calendar.extraWorkingDays.includes(isoDate)) return true;
-  if (calendar.closures.includes(isoDate)) return false;
-  if (calendar.chinaPublicHolidays && isChinaMakeUpWorkday(isoDate)) return true;
-  if (calendar.chinaPublicHolidays && isChinaHoliday(isoDate)) return false;
+/** Why a day is or is not a working day, in the order the rules apply (the tenant's own days first). */
+export type DayKind =
+  | 'extra_working_day'
+  | 'closure'
+  | 'make_up_working_day'
+  | 'public_holiday'
+  | 'weekend'
+  | 'working_day';
+
+const WORKING_KINDS: ReadonlySet<DayKind> = new Set([
+  'extra_working_day',
+  'make_up_working_day',
+  'working_day',
+]);
+
+export function dayKind(calendar: WorkingCalendar, isoDate: string): DayKind {
+  if (calendar.extraWorkingDays.includes(isoDate)) return 'extra_working_day';
+  if (calendar.closures.includes(isoDate)) return 'closure';
+  if (calendar.chinaPublicHolidays && isChinaMakeUpWorkday(isoDate)) return 'make_up_working_day';
+  if (calendar.chinaPublicHolidays && isChinaHoliday(isoDate)) return 'public_holiday';
   const weekday = new Date(`${isoDate}T00:00:00Z`).getUTCDay();
-  return !calendar.weekendDays.includes(weekday);
+  return calendar.weekendDays.includes(weekday) ? 'weekend' : 'working_day';
+}
+
+export function isWorkingDay(calendar: WorkingCalendar, isoDate: string): boolean {
+  return WORKING_KINDS.has(dayKind(calendar, isoDate));
+}
+
+/**
+ * The calendar as the tenant's staff see it: each day from `from` to `to` (inclusive), whether
+ * it is a working day and why, and whether that rests on an unpublished holiday arrangement.
+ */
+export function calendarDays(
+  calendar: WorkingCalendar,
+  from: string,
+  to: string,
+): { date: string; working: boolean; kind: DayKind; estimated: boolean }[] {
+  const days = [];
+  for (let date = from; date <= to; date = addDays(date, 1)) {
+    const kind = dayKind(calendar, date);
+    days.push({
+      date,
+      working: WORKING_KINDS.has(kind),
+      kind,
+      estimated: calendar.chinaPublicHolidays && !arrangementPublished(Number(date.slice(0, 4))),
+    });
+  }
+  return days;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -33,6 +33,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'DELETE', path: '/v1/api-keys/{keyId}', function: 'tenantApi', auth: 'apiKey' },
   { method: 'GET', path: '/v1/settings', function: 'tenantApi', auth: 'apiKey' },
   { method: 'PUT', path: '/v1/settings', function: 'tenantApi', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/calendar', function: 'tenantApi', auth: 'apiKey' },
   { method: 'POST', path: '/v1/contracts', function: 'tenantApi', auth: 'apiKey' },
   { method: 'GET', path: '/v1/contracts/{contractId}', function: 'tenantApi', auth: 'apiKey' },
   { method: 'POST', path: '/v1/contracts/{contractId}/versions', function: 'tenantApi', auth: 'apiKey' },

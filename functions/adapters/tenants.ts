@@ -1,10 +1,17 @@
 import type { TenantSettings } from '../../domain/tenant.ts';
+import type { WorkingCalendar } from '../../domain/working-calendar.ts';
 import { getItem, keys, putItem, putNew, queryAll } from './table.ts';
 
 export interface StoredTenant extends TenantSettings {
   tenantId: string;
   createdAt: string;
 }
+
+/** The tenant's working calendar: its calendar settings in its time zone. */
+export const calendarOf = (tenant: StoredTenant): WorkingCalendar => ({
+  ...tenant.calendar,
+  timeZone: tenant.timeZone,
+});
 
 export interface StoredApiKey {
   tenantId: string;

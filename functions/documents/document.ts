@@ -5,6 +5,7 @@ import { newServiceRequestSchema, requestStatuses } from '../../domain/service-r
 import { surveyAnswerSchema } from '../../domain/survey.ts';
 import { routeKey, routes } from '../routes.ts';
 import {
+  calendarQuerySchema,
   confirmVersionSchema,
   createApiKeySchema,
   createContractSchema,
@@ -106,6 +107,12 @@ const docs: Record<string, RouteDoc> = {
   'PUT /v1/settings': {
     summary: 'Replace tenant settings: ladder, calendar, languages, default terms, storefronts',
     body: settingsUpdateSchema,
+    success: 200,
+  },
+  'GET /v1/calendar': {
+    summary:
+      'The working calendar day by day: working or not, why, and whether it rests on an unpublished holiday arrangement',
+    query: calendarQuerySchema,
     success: 200,
   },
   'POST /v1/contracts': {

@@ -6,7 +6,6 @@ import {
   feedbackRoute,
   type NewFeedback,
 } from '../../domain/feedback-case.ts';
-import type { WorkingCalendar } from '../../domain/working-calendar.ts';
 import {
   getFeedbackCase,
   insertFeedbackCase,
@@ -14,13 +13,8 @@ import {
   recordFeedbackStep,
   type StoredFeedbackCase,
 } from '../adapters/feedback-cases.ts';
-import type { StoredTenant } from '../adapters/tenants.ts';
+import { calendarOf, type StoredTenant } from '../adapters/tenants.ts';
 import { resumeWaitingWorkflow, startFeedbackCaseLifecycle } from '../adapters/workflows.ts';
-
-export const calendarOf = (tenant: StoredTenant): WorkingCalendar => ({
-  ...tenant.calendar,
-  timeZone: tenant.timeZone,
-});
 
 /**
  * Opens a feedback case: due the contract's feedback working days after receipt on the

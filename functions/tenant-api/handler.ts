@@ -1,5 +1,6 @@
 import { type ContractVersion, inForceFrom, versionInForce } from '../../domain/contract.ts';
 import type { Storefronts } from '../../domain/tenant.ts';
+import { calendarDays } from '../../domain/working-calendar.ts';
 import { listApiKeys, revokeApiKey } from '../adapters/api-key-store.ts';
 import { mintApiKey } from '../adapters/api-keys.ts';
 import { now } from '../adapters/clock.ts';
@@ -9,7 +10,7 @@ import {
   insertContractVersion,
   terminateContractVersion,
 } from '../adapters/contracts.ts';
-import { createApiKey, type StoredTenant, saveTenant } from '../adapters/tenants.ts';
+import { calendarOf, createApiKey, type StoredTenant, saveTenant } from '../adapters/tenants.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import {
@@ -19,9 +20,11 @@ import {
   type HttpResult,
   json,
   parseJsonBody,
+  parseQuery,
   type RouteHandler,
 } from '../shared/http.ts';
 import {
+  calendarQuerySchema,
   confirmVersionSchema,
   createApiKeySchema,
   createContractSchema,
@@ -68,6 +71,18 @@ async function revokeKey(event: HttpEvent, caller: Caller): Promise<HttpResult> 
   const keyId = event.pathParameters?.keyId ?? '';
   if (!(await revokeApiKey(caller.tenantId, keyId, now()))) throw new NotFoundError(`API key ${keyId}`);
   return json(200, { keyId, revoked: true });
+}
+
+// --- calendar -------------------------------------------------------------------------------
+
+/** Every day the working-day deadlines count or skip, and why; for any staff member. */
+async function getCalendar(event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  const query = parseQuery(event, calendarQuerySchema);
+  const tenant = await tenantOf(caller);
+  return json(200, {
+    timeZone: tenant.timeZone,
+    days: calendarDays(calendarOf(tenant), query.from, query.to),
+  });
 }
 
 // --- settings -------------------------------------------------------------------------------
@@ -239,6 +254,7 @@ const routeHandlers: Record<string, RouteHandler> = {
   'DELETE /v1/api-keys/{keyId}': revokeKey,
   'GET /v1/settings': getSettings,
   'PUT /v1/settings': putSettings,
+  'GET /v1/calendar': getCalendar,
   'POST /v1/contracts': createContract,
   'GET /v1/contracts/{contractId}': getContract,
   'POST /v1/contracts/{contractId}/versions': proposeVersion,

@@ -47,3 +47,12 @@ export const terminateContractSchema = z.object({
   ground: z.enum(['mutual_agreement', 'breach']),
   note: z.string().trim().max(2000).optional(),
 });
+
+/** `GET /v1/calendar?from&to`: at most a year of days, inclusive, in the tenant's calendar. */
+export const calendarQuerySchema = z
+  .object({ from: z.iso.date(), to: z.iso.date() })
+  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) < 366 * 86_400_000, {
+    message: 'at most 366 days at a time',
+    path: ['to'],
+  });

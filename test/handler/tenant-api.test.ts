@@ -117,6 +117,53 @@ describe('settings', () => {
   });
 });
 
+describe('working calendar', () => {
+  it('shows each day as the deadlines count it: the tenant’s closures, make-up days, and which days are estimates', async () => {
+    const settings = (await runtime.api('GET', '/v1/settings', undefined, { apiKey: otherTenantKey })).body;
+    const { storefronts: _s, tenantId: _t, createdAt: _c, ...editable } = settings;
+    const saved = await runtime.api(
+      'PUT',
+      '/v1/settings',
+      { ...editable, calendar: { ...editable.calendar, closures: ['2026-12-31'] }, storefronts: {} },
+      { apiKey: otherTenantKey },
+    );
+    expect(saved.status).toBe(200);
+
+    const yearEnd = await runtime.api('GET', '/v1/calendar?from=2026-12-30&to=2027-01-04', undefined, {
+      apiKey: otherTenantKey,
+    });
+    expect(yearEnd.status).toBe(200);
+    expect(yearEnd.body.timeZone).toBe('Asia/Shanghai');
+    expect(
+      yearEnd.body.days.map((d: { date: string; kind: string; estimated: boolean }) => [
+        d.date,
+        d.kind,
+        d.estimated,
+      ]),
+    ).toEqual([
+      ['2026-12-30', 'working_day', false],
+      ['2026-12-31', 'closure', false],
+      ['2027-01-01', 'public_holiday', true],
+      ['2027-01-02', 'weekend', true],
+      ['2027-01-03', 'weekend', true],
+      ['2027-01-04', 'working_day', true],
+    ]);
+    const demo = (await runtime.api('GET', '/v1/calendar?from=2026-12-31&to=2026-12-31')).body;
+    expect(demo.days).toEqual([{ date: '2026-12-31', working: true, kind: 'working_day', estimated: false }]);
+    const makeUp = (await runtime.api('GET', '/v1/calendar?from=2026-02-14&to=2026-02-15')).body;
+    expect(makeUp.days.map((d: { working: boolean; kind: string }) => [d.working, d.kind])).toEqual([
+      [true, 'make_up_working_day'],
+      [false, 'public_holiday'],
+    ]);
+
+    const reversed = await runtime.api('GET', '/v1/calendar?from=2027-01-04&to=2026-12-30');
+    expect(reversed.status).toBe(422);
+    expect(reversed.body.error.fields).toHaveProperty(['to']);
+    expect((await runtime.api('GET', '/v1/calendar?from=2026-01-01&to=2027-06-01')).status).toBe(422);
+    expect((await runtime.api('GET', '/v1/calendar?from=yesterday&to=2026-01-01')).status).toBe(422);
+  });
+});
+
 describe('contracts (9.2, 11.1)', () => {
   it('puts a version in force only when both parties confirmed it, and judges requests by it', async () => {
     expect(
