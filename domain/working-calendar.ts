@@ -129,6 +129,21 @@ export function localDate(timeZone: string, at: Date): string {
  * first instant that falls on that date.
  */
 export function startOfLocalDay(timeZone: string, isoDate: string): Date {
+  // Usually midnight exists: UTC midnight less the zone's offset then. Checked, since an offset
+  // change near midnight can make the guess wrong; then the search below decides.
+  const utcMidnight = Date.parse(`${isoDate}T00:00:00Z`);
+  const offsetAt = (instant: number) => {
+    const local = localParts(timeZone, new Date(instant));
+    return Date.parse(`${local.date}T${local.time}Z`) - Math.floor(instant / 1000) * 1000;
+  };
+  const guess = utcMidnight - offsetAt(utcMidnight - offsetAt(utcMidnight));
+  const atGuess = localParts(timeZone, new Date(guess));
+  if (
+    atGuess.date === isoDate &&
+    atGuess.time === '00:00:00' &&
+    localDate(timeZone, new Date(guess - 1000)) < isoDate
+  )
+    return new Date(guess);
   // Offsets are within ±14 h: search from 14 h before UTC midnight for the first instant on the date.
   let low = Date.parse(`${isoDate}T00:00:00Z`) - 14 * 3_600_000;
   let high = Date.parse(`${isoDate}T00:00:00Z`) + 14 * 3_600_000;

@@ -84,6 +84,35 @@ describe('"within 5 working days of receipt"', () => {
     expect(startOfLocalDay('America/New_York', '2026-03-08')).toEqual(new Date('2026-03-08T00:00:00-05:00'));
   });
 
+  it('begins each local day at its first instant, also where DST skips or repeats midnight (property)', () => {
+    // Santiago, Havana, Asunción and Beirut change their clocks at midnight; Lord Howe by 30 minutes.
+    const dstZones = [
+      'America/Santiago',
+      'America/Havana',
+      'America/Asuncion',
+      'Asia/Beirut',
+      'Australia/Lord_Howe',
+      'America/New_York',
+      'Asia/Shanghai',
+    ];
+    const day = fc.date({
+      min: new Date('2015-01-01T00:00:00Z'),
+      max: new Date('2030-12-31T00:00:00Z'),
+      noInvalidDate: true,
+    });
+    fc.assert(
+      fc.property(fc.constantFrom(...dstZones), day, (timeZone, d) => {
+        const isoDate = d.toISOString().slice(0, 10);
+        const begins = startOfLocalDay(timeZone, isoDate);
+        expect(localDate(timeZone, begins)).toBe(isoDate);
+        expect(localDate(timeZone, new Date(begins.getTime() - 1000)) < isoDate).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+    // Santiago skipped midnight on 12 August 2018: the day began at 01:00 local time.
+    expect(startOfLocalDay('America/Santiago', '2018-08-12')).toEqual(new Date('2018-08-12T04:00:00Z'));
+  });
+
   const zones = ['Asia/Shanghai', 'America/New_York', 'Europe/Berlin', 'Pacific/Auckland'];
   const instant = fc.date({
     min: new Date('2024-12-01T00:00:00Z'),
