@@ -1,13 +1,21 @@
 /**
  * `npm run bench`: prints tables of what the local runtime measures on this machine —
- * intake throughput, lifecycle throughput, bundle size and init time per function, and a
- * cost model per 1,000 requests on AWS built from the measured transition and call counts.
+ * intake throughput, lifecycle throughput, bundle size and init time per function, the
+ * working calendar's computations, and a cost model per 1,000 requests on AWS built from the
+ * measured transition and call counts.
  * Numbers, not assertions: nothing here fails a build.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { parseHolidayNotice } from '../domain/holiday-notice.ts';
+import {
+  addWorkingDays,
+  calendarDays,
+  type WorkingCalendar,
+  workingTimeBetween,
+} from '../domain/working-calendar.ts';
 import { type FunctionName, functionCatalog } from '../functions/catalog.ts';
 import { completionReport, executionHistory, repairRequest } from '../test/support/lifecycle.ts';
 import { send, startTestRuntime } from '../test/support/runtime.ts';
@@ -161,7 +169,7 @@ function costModel(transitions: number) {
   // the customer's follow-up date: 18; each ≤ 1 KB item is one write unit.
   const writes = 18;
   const reads = 20;
-  const emails = 2; // the confirmation, and the record with the survey invitation // confirmation, record with the survey invitation
+  const emails = 2; // the confirmation, and the record with the survey invitation
   const apiCalls = 5;
   const rows = [
     { item: 'Step Functions transitions', quantity: transitions, unitUsd: 0.000025 },
@@ -186,7 +194,47 @@ function costModel(transitions: number) {
   ]);
 }
 
+/** The working calendar's pure computations, on instants spread over 2025–2027 (2027 is estimated). */
+function workingCalendar() {
+  const calendar: WorkingCalendar = {
+    timeZone: 'Asia/Shanghai',
+    weekendDays: [0, 6],
+    chinaPublicHolidays: true,
+    closures: ['2026-03-03'],
+    extraWorkingDays: [],
+  };
+  const start = Date.parse('2025-01-01T00:00:00Z');
+  const span = 3 * 365 * 86_400_000 - 120 * 86_400_000;
+  const instant = (i: number) => new Date(start + ((i * 7_919_993_117) % span));
+  const notice = readFileSync(resolve(import.meta.dirname, '../test/unit/notices/2026.txt'), 'utf8');
+  const cases: [string, (i: number) => unknown][] = [
+    ['addWorkingDays, 5 days (7.2.1)', (i) => addWorkingDays(calendar, instant(i), 5)],
+    ['addWorkingDays, 60 days (the most a contract allows)', (i) => addWorkingDays(calendar, instant(i), 60)],
+    [
+      'workingTimeBetween, 30 days apart',
+      (i) => workingTimeBetween(calendar, instant(i), new Date(instant(i).getTime() + 30 * 86_400_000)),
+    ],
+    ['calendarDays, one year (GET /v1/calendar)', () => calendarDays(calendar, '2026-06-01', '2027-05-31')],
+    ['parseHolidayNotice, the 2026 notice', () => parseHolidayNotice(notice)],
+  ];
+  const rows = cases.map(([name, run]) => {
+    for (let i = 0; i < 200; i++) run(i); // warm up (formatters, statutory-year cache)
+    const calls = 2000;
+    const t = performance.now();
+    for (let i = 0; i < calls; i++) run(i);
+    const perCall = (performance.now() - t) / calls;
+    return {
+      computation: name,
+      'per call': `${(perCall * 1000).toFixed(1)} µs`,
+      'calls/s': (1000 / perCall).toFixed(0),
+    };
+  });
+  console.log('\nWorking calendar (pure domain functions, one core)');
+  console.table(rows);
+}
+
 const transitions = await intakeAndLifecycle();
+workingCalendar();
 await bundles();
 costModel(transitions);
 process.exit(0);
