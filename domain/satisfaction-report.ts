@@ -12,6 +12,8 @@ export interface SurveyFact {
 
 export interface FeedbackFact {
   feedbackId: string;
+  /** The kind of request it is about (`periodic` for a periodic survey), if any. */
+  kind?: string;
   receivedAt: string;
   dueAt: string;
   resolvedAt?: string;
@@ -78,7 +80,10 @@ function row(
   };
 }
 
-/** Rows per month: one for all kinds (`kind: 'all'`), then one per kind of request. */
+/**
+ * Rows per month: one for all kinds (`kind: 'all'`), then one per kind of request, each with
+ * the surveys sent after that kind and the feedback about it (feedback about no request is in `all` only).
+ */
 export function satisfactionReport(
   surveys: SurveyFact[],
   feedback: FeedbackFact[],
@@ -96,13 +101,17 @@ export function satisfactionReport(
     const monthSurveys = surveys.filter((s) => monthOf(timeZone, s.invitedAt) === month);
     const monthFeedback = feedback.filter((f) => monthOf(timeZone, f.receivedAt) === month);
     rows.push(row(month, 'all', monthSurveys, monthFeedback, now));
-    for (const kind of [...new Set(monthSurveys.map((s) => s.kind))].sort()) {
+    const kinds = new Set([
+      ...monthSurveys.map((s) => s.kind),
+      ...monthFeedback.flatMap((f) => f.kind ?? []),
+    ]);
+    for (const kind of [...kinds].sort()) {
       rows.push(
         row(
           month,
           kind,
           monthSurveys.filter((s) => s.kind === kind),
-          [],
+          monthFeedback.filter((f) => f.kind === kind),
           now,
         ),
       );

@@ -1,4 +1,5 @@
 import type { FeedbackState, NewFeedback, Resolution } from '../../domain/feedback-case.ts';
+import type { RequestKind } from '../../domain/service-request.ts';
 import type { TimelineEvent } from './requests.ts';
 import { applyStep, getItem, keys, putNew, queryAll, type StepUpdate } from './table.ts';
 
@@ -9,6 +10,8 @@ export interface StoredFeedbackCase extends FeedbackState {
   customer: NewFeedback['customer'];
   content: string;
   requestId?: string;
+  /** What the feedback is about, for the report: its request's kind, or `periodic` (a periodic survey). */
+  requestKind?: RequestKind | 'periodic';
   contractId: string;
   workingDays: number;
   resolution?: Resolution & { resolvedAt: string; resolvedBy: string };

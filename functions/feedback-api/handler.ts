@@ -32,16 +32,14 @@ async function view(feedback: StoredFeedbackCase) {
 async function create(event: HttpEvent, caller: Caller): Promise<HttpResult> {
   const input = parseJsonBody(event, newFeedbackSchema);
   const tenant = await tenantOf(caller);
-  let terms: { contractId: string; feedbackWorkingDays: number } | undefined;
-  if (input.requestId) {
-    const request = await getRequest(caller.tenantId, input.requestId);
-    if (!request) throw new ValidationError('Unknown request', { requestId: ['no request has this id'] });
-    terms = request.terms;
-  }
+  const request = input.requestId ? await getRequest(caller.tenantId, input.requestId) : undefined;
+  if (input.requestId && !request)
+    throw new ValidationError('Unknown request', { requestId: ['no request has this id'] });
   const { feedback } = await openFeedbackCase(tenant, input, {
     receivedAt: now(),
     actor: actorOf(caller),
-    terms,
+    terms: request?.terms,
+    requestKind: request?.kind,
   });
   return json(201, await view(feedback));
 }

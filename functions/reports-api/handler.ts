@@ -47,6 +47,7 @@ async function report(event: HttpEvent): Promise<HttpResult> {
     ],
     feedback.map((f) => ({
       feedbackId: f.feedbackId,
+      kind: f.requestKind,
       receivedAt: f.receivedAt,
       dueAt: f.dueAt,
       resolvedAt: f.resolution?.resolvedAt,

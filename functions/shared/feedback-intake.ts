@@ -29,6 +29,7 @@ export async function openFeedbackCase(
     actor: string;
     feedbackId?: string;
     terms?: { contractId: string; feedbackWorkingDays: number };
+    requestKind?: StoredFeedbackCase['requestKind'];
   },
 ): Promise<{ feedback: StoredFeedbackCase; created: boolean }> {
   const workingDays = options.terms?.feedbackWorkingDays ?? tenant.defaultTerms.feedbackWorkingDays;
@@ -43,6 +44,7 @@ export async function openFeedbackCase(
     customer: input.customer,
     content: input.content,
     requestId: input.requestId,
+    requestKind: options.requestKind,
     assigneeId: input.assigneeId,
     contractId: options.terms?.contractId ?? DEFAULT_CONTRACT_ID,
     workingDays,

@@ -94,6 +94,7 @@ export async function openServiceRequest(
         actor: options.actor,
         feedbackId: feedbackIdOfComplaint(stored.requestId),
         terms: stored.terms,
+        requestKind: stored.kind,
       },
     );
   }

@@ -1,5 +1,6 @@
 import type { Customer } from '../../domain/service-request.ts';
 import { feedbackNeeded, type SurveyAnswer } from '../../domain/survey.ts';
+import type { StoredFeedbackCase } from '../adapters/feedback-cases.ts';
 import { answerPeriodicSurvey, type PeriodicSurvey } from '../adapters/periodic-surveys.ts';
 import { recordStep, type StoredRequest } from '../adapters/requests.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
@@ -40,6 +41,7 @@ export async function recordSurveyAnswer(
     requestId: request.requestId,
     assigneeId: request.assigneeId,
     terms: request.terms,
+    requestKind: request.kind,
   });
   return 'recorded';
 }
@@ -59,6 +61,7 @@ export async function recordPeriodicSurveyAnswer(
   await openFeedbackIfNeeded(tenant, answer, at, via.by, {
     feedbackId: `fb_${survey.surveyId}`,
     customer: survey.customer,
+    requestKind: 'periodic',
   });
   return 'recorded';
 }
@@ -75,6 +78,7 @@ async function openFeedbackIfNeeded(
     requestId?: string;
     assigneeId?: string;
     terms?: { contractId: string; feedbackWorkingDays: number };
+    requestKind: StoredFeedbackCase['requestKind'];
   },
 ): Promise<void> {
   const feedback = feedbackNeeded(answer);
@@ -88,6 +92,12 @@ async function openFeedbackIfNeeded(
       requestId: about.requestId,
       assigneeId: about.assigneeId,
     },
-    { receivedAt: at, actor: by, feedbackId: about.feedbackId, terms: about.terms },
+    {
+      receivedAt: at,
+      actor: by,
+      feedbackId: about.feedbackId,
+      terms: about.terms,
+      requestKind: about.requestKind,
+    },
   );
 }

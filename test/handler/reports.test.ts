@@ -14,13 +14,14 @@ async function completedWithAnswer(kind: string, answer?: Record<string, unknown
   const requestId = await completedRequest(runtime, { kind });
   if (answer)
     expect((await runtime.api('POST', `/v1/requests/${requestId}/survey`, answer)).status).toBe(200);
+  return requestId;
 }
 
 describe('satisfaction report', () => {
   it('reports CSAT, NPS, response rate and feedback handled on time, late or overdue, as JSON and CSV', async () => {
     await completedWithAnswer('repair', { serviceScore: 5, goodsScore: 5, recommendScore: 10 });
     await completedWithAnswer('repair', { serviceScore: 4, goodsScore: 3, recommendScore: 8 });
-    await completedWithAnswer('return');
+    const returnId = await completedWithAnswer('return');
     const onTime = (
       await runtime.api('POST', '/v1/feedback', {
         category: 'suggestion',
@@ -36,6 +37,7 @@ describe('satisfaction report', () => {
       category: 'opinion',
       customer: { name: 'B', email: 'b@customer.example' },
       content: 'Slow',
+      requestId: returnId,
     });
     await runtime.advance(10 * 86_400);
 
@@ -53,9 +55,15 @@ describe('satisfaction report', () => {
       feedbackLate: 0,
       feedbackOverdue: 1,
     });
+    // Feedback about a request counts under its kind too; the suggestion about none only under `all`.
     expect(report.body.rows.find((r: { kind: string }) => r.kind === 'return')).toMatchObject({
       surveysSent: 1,
       answered: 0,
+      feedbackOpened: 1,
+      feedbackOverdue: 1,
+    });
+    expect(report.body.rows.find((r: { kind: string }) => r.kind === 'repair')).toMatchObject({
+      feedbackOpened: 0,
     });
     expect(report.body.changes).toMatchObject([
       { feedbackId: onTime.feedbackId, changes: 'Saturday visits from April' },

@@ -26,11 +26,17 @@ describe('satisfaction report (7.2.2)', () => {
     },
     {
       feedbackId: 'f2',
+      kind: 'repair',
       receivedAt: '2026-03-03T02:00:00Z',
       dueAt: '2026-03-10T16:00:00Z',
       resolvedAt: '2026-03-12T02:00:00Z',
     },
-    { feedbackId: 'f3', receivedAt: '2026-03-20T02:00:00Z', dueAt: '2026-03-27T16:00:00Z' },
+    {
+      feedbackId: 'f3',
+      kind: 'complaint',
+      receivedAt: '2026-03-20T02:00:00Z',
+      dueAt: '2026-03-27T16:00:00Z',
+    },
   ];
 
   it('computes CSAT, NPS, response rate and feedback timeliness per month in the tenant’s time zone', () => {
@@ -58,6 +64,18 @@ describe('satisfaction report (7.2.2)', () => {
       answered: 0,
       responseRate: 0,
       csatService: null,
+    });
+    // Feedback counts under the kind of request it is about; f1 is about none, so only under `all`.
+    expect(rows.find((r) => r.period === '2026-03' && r.kind === 'repair')).toMatchObject({
+      surveysSent: 2,
+      feedbackOpened: 1,
+      feedbackLate: 1,
+    });
+    expect(rows.find((r) => r.period === '2026-03' && r.kind === 'complaint')).toMatchObject({
+      surveysSent: 0,
+      responseRate: null,
+      feedbackOpened: 1,
+      feedbackOverdue: 1,
     });
     expect(rows.find((r) => r.period === '2026-04' && r.kind === 'all')).toMatchObject({
       surveysSent: 1,

@@ -99,6 +99,7 @@ describe('periodic satisfaction surveys (7.1.1)', () => {
       surveysSent: 1,
       answered: 1,
       csatGoods: 2,
+      feedbackOpened: 1, // the low goods score, counted under the periodic survey it came from
     });
     expect(report.rows.some((r: { period: string }) => r.period === month)).toBe(true);
   });

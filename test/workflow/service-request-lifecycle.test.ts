@@ -312,7 +312,12 @@ describe('service-request lifecycle', () => {
     });
     expect(answered.status).toBe(200);
     const feedback = (await runtime.api('GET', `/v1/feedback/fb_s${requestId.slice(3)}`)).body;
-    expect(feedback).toMatchObject({ category: 'low_score', status: 'open', requestId });
+    expect(feedback).toMatchObject({
+      category: 'low_score',
+      status: 'open',
+      requestId,
+      requestKind: 'repair',
+    });
     expect(feedback.content).toContain('Nobody called back');
     expect(
       (
