@@ -2,37 +2,28 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { reportCsv, satisfactionReport } from '../../domain/satisfaction-report.ts';
-import { startOfLocalDay } from '../../domain/working-calendar.ts';
 import { now } from '../adapters/clock.ts';
 import { feedbackCasesBetween } from '../adapters/feedback-cases.ts';
 import { periodicSurveysBetween } from '../adapters/periodic-surveys.ts';
 import { requestsWithSurveys } from '../adapters/requests.ts';
 import { getTenant } from '../adapters/tenants.ts';
-import { DomainError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { dayRangeQuery, instantsOfDays } from '../shared/day-range.ts';
+import { DomainError, NotFoundError } from '../shared/errors.ts';
 import { callerOf, type HttpEvent, type HttpResult, httpErrors, json, parseQuery } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';
 
-const querySchema = z
-  .object({
-    /** First and last day (inclusive), in the tenant's calendar. */
-    from: z.iso.date(),
-    to: z.iso.date(),
-    format: z.enum(['json', 'csv']).default('json'),
-  })
-  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] });
+/** Two years at most: the report reads every survey and feedback case in the range. */
+export const reportRangeQuery = dayRangeQuery(731);
+const formatQuery = z.object({ format: z.enum(['json', 'csv']).default('json') });
 
 /** `GET /v1/reports/satisfaction?from&to[&format=csv]` (7.2.2), for managers and admins. */
 async function report(event: HttpEvent): Promise<HttpResult> {
   const caller = callerOf(event);
   if (caller.role === 'agent') throw new DomainError(403, 'Forbidden', 'Reports are for managers and admins');
-  const query = parseQuery(event, querySchema);
+  const query = { ...parseQuery(event, reportRangeQuery), ...parseQuery(event, formatQuery) };
   const tenant = await getTenant(caller.tenantId);
   if (!tenant) throw new NotFoundError('tenant');
-  const from = startOfLocalDay(tenant.timeZone, query.from).toISOString();
-  const dayAfter = new Date(Date.parse(`${query.to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-  const to = startOfLocalDay(tenant.timeZone, dayAfter).toISOString();
-  if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000 * 2)
-    throw new ValidationError('At most two years at a time', { to: ['at most two years after from'] });
+  const { from, to } = instantsOfDays(tenant.timeZone, query.from, query.to);
 
   const [requests, periodic, feedback] = await Promise.all([
     requestsWithSurveys(caller.tenantId, from, to),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { contractTermsSchema } from '../../domain/contract.ts';
 import { storefrontsSchema, tenantSettingsSchema } from '../../domain/tenant.ts';
+import { dayRangeQuery } from '../shared/day-range.ts';
 
 export const createApiKeySchema = z.object({
   role: z.enum(['agent', 'manager', 'admin']),
@@ -48,11 +49,5 @@ export const terminateContractSchema = z.object({
   note: z.string().trim().max(2000).optional(),
 });
 
-/** `GET /v1/calendar?from&to`: at most a year of days, inclusive, in the tenant's calendar. */
-export const calendarQuerySchema = z
-  .object({ from: z.iso.date(), to: z.iso.date() })
-  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] })
-  .refine((q) => Date.parse(q.to) - Date.parse(q.from) < 366 * 86_400_000, {
-    message: 'at most 366 days at a time',
-    path: ['to'],
-  });
+/** `GET /v1/calendar?from&to`: at most a year of days. */
+export const calendarQuerySchema = dayRangeQuery(366);
