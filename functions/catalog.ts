@@ -117,7 +117,8 @@ export const functionCatalog = {
   },
   feedbackApi: {
     entry: 'functions/feedback-api/handler.ts',
-    description: 'Feedback cases: staff entry, read, resolve (clause 7.2)',
+    description:
+      'Feedback cases: staff entry, read, resolve (7.2); periodic surveys: list, phone interviews (7.1)',
     timeoutSeconds: 15,
     uses: {
       table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],

@@ -27,6 +27,8 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/feedback', function: 'feedbackApi', auth: 'apiKey' },
   { method: 'GET', path: '/v1/feedback/{feedbackId}', function: 'feedbackApi', auth: 'apiKey' },
   { method: 'POST', path: '/v1/feedback/{feedbackId}/resolve', function: 'feedbackApi', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/surveys', function: 'feedbackApi', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/surveys/{surveyId}/answer', function: 'feedbackApi', auth: 'apiKey' },
   { method: 'GET', path: '/v1/reports/satisfaction', function: 'reportsApi', auth: 'apiKey' },
   { method: 'POST', path: '/v1/api-keys', function: 'tenantApi', auth: 'apiKey' },
   { method: 'GET', path: '/v1/api-keys', function: 'tenantApi', auth: 'apiKey' },

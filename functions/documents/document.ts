@@ -94,6 +94,16 @@ const docs: Record<string, RouteDoc> = {
     body: resolutionSchema,
     success: 200,
   },
+  'GET /v1/surveys': {
+    summary: 'Periodic surveys sent in a range of days (7.1.1); answered=false lists whom to phone',
+    query: z.object({ from: z.iso.date(), to: z.iso.date(), answered: z.enum(['true', 'false']).optional() }),
+    success: 200,
+  },
+  'POST /v1/surveys/{surveyId}/answer': {
+    summary: 'A phone interview: the periodic survey answered for the customer (7.1.2)',
+    body: surveyAnswerSchema,
+    success: 200,
+  },
   'GET /v1/reports/satisfaction': {
     summary:
       'Satisfaction over time and per kind, response rate, feedback on time or late, what feedback changed (7.2.2)',

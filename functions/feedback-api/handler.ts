@@ -1,11 +1,19 @@
+import { z } from 'zod';
 import { minutesLate } from '../../domain/breach.ts';
 import { newFeedbackSchema, resolutionSchema } from '../../domain/feedback-case.ts';
+import { surveyAnswerSchema } from '../../domain/survey.ts';
 import { breachesOfRequest } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
 import { getFeedbackCase, recordFeedbackStep, type StoredFeedbackCase } from '../adapters/feedback-cases.ts';
+import {
+  getPeriodicSurvey,
+  isPeriodicSurveyId,
+  periodicSurveysBetween,
+} from '../adapters/periodic-surveys.ts';
 import { getRequest } from '../adapters/requests.ts';
 import { resumeWaitingWorkflow } from '../adapters/workflows.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
+import { dayRangeQuery, instantsOfDays } from '../shared/day-range.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { openFeedbackCase, routeOfFeedback } from '../shared/feedback-intake.ts';
 import {
@@ -15,8 +23,13 @@ import {
   type HttpResult,
   json,
   parseJsonBody,
+  parseQuery,
   type RouteHandler,
 } from '../shared/http.ts';
+import { recordPeriodicSurveyAnswer } from '../shared/survey-answers.ts';
+
+/** `GET /v1/surveys?from&to`: at most a year of days. */
+export const surveyRangeQuery = dayRangeQuery(366);
 
 async function view(feedback: StoredFeedbackCase) {
   const { callbackToken: _token, ...visible } = feedback;
@@ -70,7 +83,44 @@ async function resolve(event: HttpEvent, caller: Caller): Promise<HttpResult> {
   return json(200, await view(resolved));
 }
 
+// --- periodic surveys (7.1.1) ----------------------------------------------------------------
+
+const surveyListQuery = z.object({ answered: z.enum(['true', 'false']).optional() });
+
+/** Periodic surveys sent in a range of days; `answered=false` is the list to phone (7.1.2). */
+async function listSurveys(event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  const range = parseQuery(event, surveyRangeQuery);
+  const { answered } = parseQuery(event, surveyListQuery);
+  const tenant = await tenantOf(caller);
+  const { from, to } = instantsOfDays(tenant.timeZone, range.from, range.to);
+  const items = (await periodicSurveysBetween(caller.tenantId, from, to)).filter(
+    (survey) => answered === undefined || Boolean(survey.answeredAt) === (answered === 'true'),
+  );
+  return json(200, { items });
+}
+
+/** 7.1.2: a phone interview for a periodic survey, entered by staff on the customer's behalf. */
+async function phoneSurvey(event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  const answer = parseJsonBody(event, surveyAnswerSchema);
+  const surveyId = event.pathParameters?.surveyId ?? '';
+  const survey = isPeriodicSurveyId(surveyId)
+    ? await getPeriodicSurvey(caller.tenantId, surveyId)
+    : undefined;
+  if (!survey) throw new NotFoundError(`survey ${surveyId}`);
+  const outcome = await recordPeriodicSurveyAnswer(
+    await tenantOf(caller),
+    survey,
+    answer,
+    { channel: 'phone', by: actorOf(caller) },
+    now(),
+  );
+  if (outcome === 'already-answered') throw new ConflictError('This survey was already answered');
+  return json(200, (await getPeriodicSurvey(caller.tenantId, surveyId)) ?? survey);
+}
+
 const routeHandlers: Record<string, RouteHandler> = {
+  'GET /v1/surveys': listSurveys,
+  'POST /v1/surveys/{surveyId}/answer': phoneSurvey,
   'POST /v1/feedback': create,
   'GET /v1/feedback/{feedbackId}': getOne,
   'POST /v1/feedback/{feedbackId}/resolve': resolve,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSlaTerms } from '../../domain/contract.ts';
 import { mintApiKey } from '../../functions/adapters/api-keys.ts';
+import { getPeriodicSurvey, insertPeriodicSurvey } from '../../functions/adapters/periodic-surveys.ts';
 import { createApiKey, createTenant } from '../../functions/adapters/tenants.ts';
 import { routes } from '../../functions/routes.ts';
 import { demoSettings } from '../../local/demo-tenant.ts';
@@ -32,6 +33,17 @@ beforeAll(async () => {
     })
   ).body.feedbackId;
   objects.keyId = (await runtime.api('POST', '/v1/api-keys', { role: 'agent' })).body.keyId;
+  objects.surveyId = 'ps_isolation';
+  const invitedAt = new Date();
+  await insertPeriodicSurvey({
+    tenantId: 'demo',
+    surveyId: objects.surveyId,
+    customer: { name: 'B', email: 'b@customer.example' },
+    language: 'en',
+    invitedAt: invitedAt.toISOString(),
+    reminderAt: new Date(invitedAt.getTime() + 3 * 86_400_000).toISOString(),
+    expiresAt: new Date(invitedAt.getTime() + 14 * 86_400_000).toISOString(),
+  });
   const terms = {
     contractNumber: 'C-1',
     provider: { companyName: 'P', address: 'A', contact: 'c' },
@@ -63,6 +75,7 @@ const bodies: Record<string, unknown> = {
   },
   cancel: { reason: 'x' },
   survey: { serviceScore: 1, goodsScore: 1, recommendScore: 0 },
+  answer: { serviceScore: 1, goodsScore: 1, recommendScore: 0 },
   resolve: { result: 'x' },
   confirm: { party: 'provider' },
   terminate: { ground: 'breach' },
@@ -94,6 +107,7 @@ describe('tenant isolation', () => {
     }
     expect(JSON.stringify((await runtime.api('GET', `/v1/requests/${objects.requestId}`)).body)).toBe(before);
     expect((await runtime.api('GET', `/v1/feedback/${objects.feedbackId}`)).body.status).toBe('open');
+    expect((await getPeriodicSurvey('demo', objects.surveyId!))?.answeredAt).toBeUndefined();
     expect((await runtime.api('GET', `/v1/contracts/${objects.contractId}`)).body.terminated).toBe(false);
     expect(
       (await runtime.api('GET', '/v1/api-keys')).body.items.find(
@@ -118,5 +132,11 @@ describe('tenant isolation', () => {
       })
     ).body;
     expect(report.rows).toEqual([]);
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const surveys = await runtime.api('GET', `/v1/surveys?from=${day(-30)}&to=${day(1)}`, undefined, {
+      apiKey: intruderKey,
+    });
+    expect(surveys.status).toBe(200);
+    expect(surveys.body.items).toEqual([]);
   });
 });

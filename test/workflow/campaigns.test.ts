@@ -103,4 +103,40 @@ describe('periodic satisfaction surveys (7.1.1)', () => {
     });
     expect(report.rows.some((r: { period: string }) => r.period === month)).toBe(true);
   });
+
+  it('lists the periodic surveys to phone, and takes a phone interview’s answers once (7.1.2)', async () => {
+    const customer = { name: 'Hu Min', email: 'hu.min@customer.example' };
+    await completedRequest(runtime, { customer });
+    await runtime.advance(61 * 86_400);
+    const today = new Date(Date.now()).toISOString().slice(0, 10);
+    const weekAgo = new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10);
+    const unanswered = await runtime.api('GET', `/v1/surveys?from=${weekAgo}&to=${today}&answered=false`);
+    expect(unanswered.status).toBe(200);
+    const survey = unanswered.body.items.find(
+      (s: { customer: { email: string } }) => s.customer.email === customer.email,
+    );
+    expect(survey).toMatchObject({ customer, language: 'zh-CN' });
+    expect(survey.answeredAt).toBeUndefined();
+
+    const path = `/v1/surveys/${survey.surveyId}/answer`;
+    expect((await runtime.api('POST', path, { serviceScore: 9 })).status).toBe(422);
+    const answer = {
+      serviceScore: 5,
+      goodsScore: 4,
+      recommendScore: 9,
+      serviceOpinion: 'Call before visiting',
+    };
+    const answered = await runtime.api('POST', path, answer);
+    expect(answered.status).toBe(200);
+    expect(answered.body).toMatchObject({ answeredVia: 'phone', answer: { serviceScore: 5 } });
+    expect((await runtime.api('POST', path, answer)).status).toBe(409);
+    expect((await runtime.api('POST', '/v1/surveys/ps_unknown/answer', answer)).status).toBe(404);
+
+    // A written opinion is feedback to handle within the working days, under the periodic kind.
+    const feedback = (await runtime.api('GET', `/v1/feedback/fb_${survey.surveyId}`)).body;
+    expect(feedback).toMatchObject({ category: 'opinion', requestKind: 'periodic', status: 'open' });
+    const answeredList = await runtime.api('GET', `/v1/surveys?from=${weekAgo}&to=${today}&answered=true`);
+    expect(answeredList.body.items.map((s: { surveyId: string }) => s.surveyId)).toContain(survey.surveyId);
+    expect((await runtime.api('GET', `/v1/surveys?from=${today}&to=${weekAgo}`)).status).toBe(422);
+  });
 });
