@@ -25,6 +25,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/webhooks/{tenantId}/woocommerce', function: 'webhooks', auth: 'signature' },
   { method: 'POST', path: '/v1/webhooks/{tenantId}/generic', function: 'webhooks', auth: 'signature' },
   { method: 'POST', path: '/v1/feedback', function: 'feedbackApi', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/feedback', function: 'feedbackApi', auth: 'apiKey' },
   { method: 'GET', path: '/v1/feedback/{feedbackId}', function: 'feedbackApi', auth: 'apiKey' },
   { method: 'POST', path: '/v1/feedback/{feedbackId}/resolve', function: 'feedbackApi', auth: 'apiKey' },
   { method: 'GET', path: '/v1/surveys', function: 'feedbackApi', auth: 'apiKey' },

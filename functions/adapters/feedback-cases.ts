@@ -1,7 +1,7 @@
 import type { FeedbackState, NewFeedback, Resolution } from '../../domain/feedback-case.ts';
 import type { RequestKind } from '../../domain/service-request.ts';
 import type { TimelineEvent } from './requests.ts';
-import { applyStep, getItem, keys, putNew, queryAll, type StepUpdate } from './table.ts';
+import { applyStep, getItem, keys, putNew, query, queryAll, type StepUpdate } from './table.ts';
 
 export interface StoredFeedbackCase extends FeedbackState {
   tenantId: string;
@@ -19,9 +19,40 @@ export interface StoredFeedbackCase extends FeedbackState {
   timeline: TimelineEvent[];
 }
 
-function strip(item: StoredFeedbackCase & { pk?: string; sk?: string }): StoredFeedbackCase {
-  const { pk: _pk, sk: _sk, ...feedback } = item;
+type FeedbackItem = StoredFeedbackCase & { pk?: string; sk?: string } & Record<
+    `gsi${1 | 2}${'pk' | 'sk'}`,
+    unknown
+  >;
+
+function strip(item: FeedbackItem): StoredFeedbackCase {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, ...feedback } = item;
   return feedback;
+}
+
+/**
+ * A case's place in the byStatus index: its status's partition, soonest due first (the staff's
+ * worklist). Every write that changes the status or the due date sets these fields too.
+ */
+export const feedbackStatusIndex = (
+  feedback: Pick<StoredFeedbackCase, 'tenantId' | 'feedbackId' | 'status' | 'dueAt'>,
+) => ({
+  gsi1pk: keys.feedbackByStatus(feedback.tenantId, feedback.status),
+  gsi1sk: `${feedback.dueAt}#${feedback.feedbackId}`,
+});
+
+/** A tenant's cases in a status, soonest due first. */
+export async function listFeedbackByStatus(
+  tenantId: string,
+  status: StoredFeedbackCase['status'],
+  limit: number,
+): Promise<StoredFeedbackCase[]> {
+  const { items } = await query<FeedbackItem>({
+    IndexName: 'byStatus',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.feedbackByStatus(tenantId, status) },
+    Limit: limit,
+  });
+  return items.map(strip);
 }
 
 /** The byTime index partition of a tenant's feedback cases, by receipt (reports, 7.2.2). */
@@ -32,6 +63,7 @@ export async function insertFeedbackCase(feedback: StoredFeedbackCase): Promise<
     ...keys.feedbackCase(feedback.tenantId, feedback.feedbackId),
     gsi2pk: feedbackIndexKey(feedback.tenantId),
     gsi2sk: `${feedback.receivedAt}#${feedback.feedbackId}`,
+    ...feedbackStatusIndex(feedback),
     ...feedback,
   });
 }
@@ -43,9 +75,7 @@ async function feedbackCasesReceived(
   to: string,
   filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> },
 ): Promise<StoredFeedbackCase[]> {
-  const items = await queryAll<
-    StoredFeedbackCase & { pk: string; sk: string; gsi2pk?: string; gsi2sk?: string }
-  >({
+  const items = await queryAll<FeedbackItem>({
     IndexName: 'byTime',
     KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
     FilterExpression: filter?.expression,
@@ -57,7 +87,7 @@ async function feedbackCasesReceived(
       ...filter?.values,
     },
   });
-  return items.map(({ gsi2pk: _p, gsi2sk: _s, ...item }) => strip(item)).filter((f) => f.receivedAt < to);
+  return items.map(strip).filter((f) => f.receivedAt < to);
 }
 
 /** Feedback cases received in [from, to) (reports, 7.2.2). */
@@ -76,9 +106,7 @@ export async function getFeedbackCase(
   tenantId: string,
   feedbackId: string,
 ): Promise<StoredFeedbackCase | undefined> {
-  const item = await getItem<StoredFeedbackCase & { pk: string; sk: string }>(
-    keys.feedbackCase(tenantId, feedbackId),
-  );
+  const item = await getItem<FeedbackItem>(keys.feedbackCase(tenantId, feedbackId));
   return item ? strip(item) : undefined;
 }
 
@@ -90,6 +118,6 @@ export async function recordFeedbackStep(
     requireStatus?: readonly FeedbackState['status'][];
   },
 ): Promise<StoredFeedbackCase | undefined> {
-  const updated = await applyStep<StoredFeedbackCase>(keys.feedbackCase(tenantId, feedbackId), step);
+  const updated = await applyStep<FeedbackItem>(keys.feedbackCase(tenantId, feedbackId), step);
   return updated ? strip(updated) : undefined;
 }

@@ -31,6 +31,7 @@ export const keys = {
     sk: 'REQUEST',
   }),
   requestsByStatus: (tenantId: string, status: string) => `TENANT#${tenantId}#STATUS#${status}`,
+  feedbackByStatus: (tenantId: string, status: string) => `TENANT#${tenantId}#FEEDBACK-STATUS#${status}`,
   breach: (tenantId: string, contractId: string, requestId: string, promise: string) => ({
     pk: `TENANT#${tenantId}#CONTRACT#${contractId}`,
     sk: `BREACH#${requestId}#${promise}`,

@@ -85,6 +85,14 @@ const docs: Record<string, RouteDoc> = {
     body: newFeedbackSchema,
     success: 201,
   },
+  'GET /v1/feedback': {
+    summary: 'Feedback cases in a status (open by default), soonest due first: the worklist',
+    query: z.object({
+      status: z.enum(['open', 'resolved', 'closed']).optional(),
+      limit: z.number().int().min(1).max(100).optional(),
+    }),
+    success: 200,
+  },
   'GET /v1/feedback/{feedbackId}': {
     summary: 'A feedback case with its deadline, timeline and breaches',
     success: 200,

@@ -4,7 +4,13 @@ import { newFeedbackSchema, resolutionSchema } from '../../domain/feedback-case.
 import { surveyAnswerSchema } from '../../domain/survey.ts';
 import { breachesOfRequest } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
-import { getFeedbackCase, recordFeedbackStep, type StoredFeedbackCase } from '../adapters/feedback-cases.ts';
+import {
+  feedbackStatusIndex,
+  getFeedbackCase,
+  listFeedbackByStatus,
+  recordFeedbackStep,
+  type StoredFeedbackCase,
+} from '../adapters/feedback-cases.ts';
 import {
   getPeriodicSurvey,
   isPeriodicSurveyId,
@@ -72,7 +78,11 @@ async function resolve(event: HttpEvent, caller: Caller): Promise<HttpResult> {
   const at = now().toISOString();
   const resolved = await recordFeedbackStep(caller.tenantId, feedbackId, {
     requireStatus: ['open'],
-    fields: { status: 'resolved', resolution: { ...input, resolvedAt: at, resolvedBy: actorOf(caller) } },
+    fields: {
+      status: 'resolved',
+      ...feedbackStatusIndex({ ...existing, status: 'resolved' }),
+      resolution: { ...input, resolvedAt: at, resolvedBy: actorOf(caller) },
+    },
     event: { at, type: 'resolved', actor: actorOf(caller), details: { changes: input.changes } },
   });
   if (!resolved) throw new ConflictError(`The feedback case is already ${existing.status}`);
@@ -81,6 +91,18 @@ async function resolve(event: HttpEvent, caller: Caller): Promise<HttpResult> {
     routeOfFeedback(resolved, await tenantOf(caller), now()),
   );
   return json(200, await view(resolved));
+}
+
+const feedbackListQuery = z.object({
+  status: z.enum(['open', 'resolved', 'closed']).default('open'),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+/** The worklist: cases in a status (open by default), soonest due first. */
+async function list(event: HttpEvent, caller: Caller): Promise<HttpResult> {
+  const { status, limit } = parseQuery(event, feedbackListQuery);
+  const items = await listFeedbackByStatus(caller.tenantId, status, limit);
+  return json(200, { items: items.map(({ callbackToken: _t, timeline: _tl, ...summary }) => summary) });
 }
 
 // --- periodic surveys (7.1.1) ----------------------------------------------------------------
@@ -122,6 +144,7 @@ const routeHandlers: Record<string, RouteHandler> = {
   'GET /v1/surveys': listSurveys,
   'POST /v1/surveys/{surveyId}/answer': phoneSurvey,
   'POST /v1/feedback': create,
+  'GET /v1/feedback': list,
   'GET /v1/feedback/{feedbackId}': getOne,
   'POST /v1/feedback/{feedbackId}/resolve': resolve,
 };

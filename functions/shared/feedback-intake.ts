@@ -7,6 +7,7 @@ import {
   type NewFeedback,
 } from '../../domain/feedback-case.ts';
 import {
+  feedbackStatusIndex,
   getFeedbackCase,
   insertFeedbackCase,
   openFeedbackCasesWithEstimatedDue,
@@ -102,7 +103,10 @@ export async function confirmEstimatedFeedbackDeadlines(tenant: StoredTenant, at
     const updated = await recordFeedbackStep(tenant.tenantId, feedback.feedbackId, {
       onceFlag: 'dueConfirmed',
       requireStatus: ['open'],
-      fields: { dueAt: due.dueAt.toISOString() },
+      fields: {
+        dueAt: due.dueAt.toISOString(),
+        ...feedbackStatusIndex({ ...feedback, dueAt: due.dueAt.toISOString() }),
+      },
       event: {
         at: at.toISOString(),
         type: 'due_confirmed',

@@ -54,6 +54,7 @@ describe('feedback cases', () => {
 
     const stored = (await runtime.api('GET', `/v1/feedback/${feedbackId}`)).body;
     expect(stored.status).toBe('closed');
+    expect(Object.keys(stored).filter((k) => /^(pk|sk|gsi)/.test(k))).toEqual([]); // no table keys
     expect(stored.resolution.changes).toContain('30-minute buffer');
     expect(stored.breaches).toMatchObject([{ promise: 'feedback', open: false, minutesLate: 180 }]);
     expect(
@@ -97,5 +98,28 @@ describe('feedback cases', () => {
       'zhou.jie@customer.example',
     ]);
     expect((await runtime.api('GET', `/v1/feedback/${feedbackId}`)).body.breaches).toEqual([]);
+  });
+
+  it('lists the open cases soonest due first, and a case leaves the list once resolved', async () => {
+    const open = async () =>
+      (await runtime.api('GET', '/v1/feedback')).body.items.map((f: { feedbackId: string }) => f.feedbackId);
+    const first = (await runtime.api('POST', '/v1/feedback', { ...complaint, content: 'First' })).body;
+    await runtime.advance(2 * 86_400);
+    const second = (await runtime.api('POST', '/v1/feedback', { ...complaint, content: 'Second' })).body;
+    expect(first.dueAt < second.dueAt).toBe(true);
+    const listed = await open();
+    expect(listed.indexOf(first.feedbackId)).toBeLessThan(listed.indexOf(second.feedbackId));
+    const dues = (await runtime.api('GET', '/v1/feedback')).body.items.map((f: { dueAt: string }) => f.dueAt);
+    expect(dues).toEqual([...dues].sort());
+
+    await runtime.api('POST', `/v1/feedback/${first.feedbackId}/resolve`, { result: 'Sorted' });
+    expect(await open()).not.toContain(first.feedbackId);
+    expect(await open()).toContain(second.feedbackId);
+    const closed = (await runtime.api('GET', '/v1/feedback?status=closed&limit=100')).body.items;
+    expect(closed.map((f: { feedbackId: string }) => f.feedbackId)).toContain(first.feedbackId);
+    expect(closed.find((f: { feedbackId: string }) => f.feedbackId === first.feedbackId)).not.toHaveProperty(
+      'timeline',
+    );
+    expect((await runtime.api('GET', '/v1/feedback?status=lost')).status).toBe(422);
   });
 });
