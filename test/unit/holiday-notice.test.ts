@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import official from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { laterNotices } from '../../domain/china-holiday-notices.ts';
 import { arrangementPublished, arrangementsMissing, statutoryHolidays } from '../../domain/china-holidays.ts';
@@ -70,6 +71,69 @@ describe('reading the State Council holiday notice', () => {
       expect(officialIn(official.holidays, `${year}-01-01`, `${year}-12-31`)).toEqual([]);
       expect(arrangementPublished(year)).toBe(true);
     }
+  });
+});
+
+describe('reading any notice written the way the State Council writes them (property)', () => {
+  const NUMERALS = ['一', '二', '三', '四', '五', '六', '七'];
+  const WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
+  const shift = (iso: string, days: number) =>
+    new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  const weekday = (iso: string) => new Date(`${iso}T00:00:00Z`).getUTCDay();
+  /** "2月15日（周日）", with the year when it is not the notice's. */
+  const written = (iso: string, year: number, monthKnown?: string) => {
+    const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+    const date =
+      y !== year ? `${y}年${m}月${d}日` : monthKnown === iso.slice(0, 7) ? `${d}日` : `${m}月${d}日`;
+    return `${date}（${WEEKDAYS[weekday(iso)]}）`;
+  };
+
+  // An item: a first day off, how many days, and which nearby weekend days are worked instead.
+  const item = fc.record({
+    dayOfYear: fc.integer({ min: 0, max: 350 }),
+    length: fc.integer({ min: 1, max: 9 }),
+    workedWeekendOffsets: fc.uniqueArray(fc.integer({ min: -10, max: 15 }), { maxLength: 2 }),
+  });
+
+  it('gives back exactly the days off and make-up days the notice was written from', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2027, max: 2040 }),
+        fc.array(item, { minLength: 1, maxLength: 7 }),
+        (year, raw) => {
+          const holidays = new Set<string>();
+          const makeUp = new Set<string>();
+          const lines = raw.map((it, i) => {
+            const start = shift(`${year}-01-01`, it.dayOfYear);
+            const end = shift(start, it.length - 1);
+            const days = Array.from({ length: it.length }, (_, k) => shift(start, k));
+            const worked = it.workedWeekendOffsets
+              .map((offset) => shift(offset < 0 ? start : end, offset))
+              .filter((d) => [0, 6].includes(weekday(d)) && d.startsWith(String(year)))
+              .filter((d) => !holidays.has(d) && !days.includes(d) && !makeUp.has(d))
+              .sort();
+            // Items never overlap in a real notice: skip one that would.
+            if (days.some((d) => holidays.has(d) || makeUp.has(d))) return '';
+            for (const d of days) holidays.add(d);
+            for (const d of worked) makeUp.add(d);
+            const off =
+              it.length === 1
+                ? `${written(start, year)}放假，共1天。`
+                : `${written(start, year)}至${written(end, year, start.slice(0, 7))}放假调休，共${it.length}天。`;
+            const work = worked.length > 0 ? `${worked.map((d) => written(d, year)).join('、')}上班。` : '';
+            return `${NUMERALS[i]}、节日${i}：${off}${work}`;
+          });
+          const notice = `国务院办公厅关于${year}年部分节假日安排的通知\n经国务院批准，现将${year}年元旦、春节放假调休日期的具体安排通知如下。\n${lines.filter(Boolean).join('\n')}\n国务院办公厅`;
+          const parsed = parseHolidayNotice(notice);
+          expect(parsed).toEqual({
+            year,
+            holidays: [...holidays].sort(),
+            makeUpWorkdays: [...makeUp].sort(),
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
