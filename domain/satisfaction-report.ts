@@ -43,11 +43,29 @@ const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** di
 const mean = (values: number[]) =>
   values.length === 0 ? null : round(values.reduce((a, b) => a + b, 0) / values.length, 2);
 
+const monthFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar month of an instant in the tenant's time zone. */
 export function monthOf(timeZone: string, at: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' })
-    .format(new Date(at))
-    .slice(0, 7);
+  let format = monthFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' });
+    monthFormats.set(timeZone, format);
+  }
+  return format.format(new Date(at)).slice(0, 7);
+}
+
+/** Facts grouped by a key computed once per fact. */
+function groupBy<T>(facts: readonly T[], keyOf: (fact: T) => string | undefined): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const fact of facts) {
+    const key = keyOf(fact);
+    if (key === undefined) continue;
+    const group = groups.get(key);
+    if (group) group.push(fact);
+    else groups.set(key, [fact]);
+  }
+  return groups;
 }
 
 function row(
@@ -90,32 +108,18 @@ export function satisfactionReport(
   timeZone: string,
   now: Date,
 ) {
-  const months = [
-    ...new Set([
-      ...surveys.map((s) => monthOf(timeZone, s.invitedAt)),
-      ...feedback.map((f) => monthOf(timeZone, f.receivedAt)),
-    ]),
-  ].sort();
+  const surveysByMonth = groupBy(surveys, (s) => monthOf(timeZone, s.invitedAt));
+  const feedbackByMonth = groupBy(feedback, (f) => monthOf(timeZone, f.receivedAt));
+  const months = [...new Set([...surveysByMonth.keys(), ...feedbackByMonth.keys()])].sort();
   const rows: ReportRow[] = [];
   for (const month of months) {
-    const monthSurveys = surveys.filter((s) => monthOf(timeZone, s.invitedAt) === month);
-    const monthFeedback = feedback.filter((f) => monthOf(timeZone, f.receivedAt) === month);
+    const monthSurveys = surveysByMonth.get(month) ?? [];
+    const monthFeedback = feedbackByMonth.get(month) ?? [];
     rows.push(row(month, 'all', monthSurveys, monthFeedback, now));
-    const kinds = new Set([
-      ...monthSurveys.map((s) => s.kind),
-      ...monthFeedback.flatMap((f) => f.kind ?? []),
-    ]);
-    for (const kind of [...kinds].sort()) {
-      rows.push(
-        row(
-          month,
-          kind,
-          monthSurveys.filter((s) => s.kind === kind),
-          monthFeedback.filter((f) => f.kind === kind),
-          now,
-        ),
-      );
-    }
+    const surveysByKind = groupBy(monthSurveys, (s) => s.kind);
+    const feedbackByKind = groupBy(monthFeedback, (f) => f.kind);
+    for (const kind of [...new Set([...surveysByKind.keys(), ...feedbackByKind.keys()])].sort())
+      rows.push(row(month, kind, surveysByKind.get(kind) ?? [], feedbackByKind.get(kind) ?? [], now));
   }
   const changes = feedback
     .filter((f) => f.resolvedAt && f.changes)
