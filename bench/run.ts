@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { parseHolidayNotice } from '../domain/holiday-notice.ts';
+import { satisfactionReport } from '../domain/satisfaction-report.ts';
 import {
   addWorkingDays,
   calendarDays,
@@ -194,8 +195,11 @@ function costModel(transitions: number) {
   ]);
 }
 
-/** The working calendar's pure computations, on instants spread over 2025–2027 (2027 is estimated). */
-function workingCalendar() {
+/**
+ * The domain's heavier pure computations: the working calendar on instants spread over
+ * 2025–2027 (2027 is estimated), and the satisfaction report over a busy tenant's two years.
+ */
+function domainComputations() {
   const calendar: WorkingCalendar = {
     timeZone: 'Asia/Shanghai',
     weekendDays: [0, 6],
@@ -207,34 +211,68 @@ function workingCalendar() {
   const span = 3 * 365 * 86_400_000 - 120 * 86_400_000;
   const instant = (i: number) => new Date(start + ((i * 7_919_993_117) % span));
   const notice = readFileSync(resolve(import.meta.dirname, '../test/unit/notices/2026.txt'), 'utf8');
-  const cases: [string, (i: number) => unknown][] = [
-    ['addWorkingDays, 5 days (7.2.1)', (i) => addWorkingDays(calendar, instant(i), 5)],
-    ['addWorkingDays, 60 days (the most a contract allows)', (i) => addWorkingDays(calendar, instant(i), 60)],
+  const invitedAt = (i: number) => new Date(start + i * 6_300_000).toISOString();
+  const surveys = Array.from({ length: 10_000 }, (_, i) => ({
+    kind: ['repair', 'return', 'replacement'][i % 3]!,
+    invitedAt: invitedAt(i),
+    answer:
+      i % 2 === 0
+        ? {
+            serviceScore: 1 + (i % 5),
+            goodsScore: 4,
+            recommendScore: i % 11,
+            serviceOpinion: undefined,
+            goodsOpinion: undefined,
+          }
+        : undefined,
+  }));
+  const feedback = Array.from({ length: 2000 }, (_, i) => ({
+    feedbackId: `fb_${i}`,
+    kind: 'repair',
+    receivedAt: invitedAt(i * 5),
+    dueAt: new Date(Date.parse(invitedAt(i * 5)) + 7 * 86_400_000).toISOString(),
+  }));
+  const cases: [string, (i: number) => unknown, number][] = [
+    ['addWorkingDays, 5 days (7.2.1)', (i) => addWorkingDays(calendar, instant(i), 5), 2000],
+    [
+      'addWorkingDays, 60 days (the most a contract allows)',
+      (i) => addWorkingDays(calendar, instant(i), 60),
+      2000,
+    ],
     [
       'workingTimeBetween, 30 days apart',
       (i) => workingTimeBetween(calendar, instant(i), new Date(instant(i).getTime() + 30 * 86_400_000)),
+      2000,
     ],
-    ['calendarDays, one year (GET /v1/calendar)', () => calendarDays(calendar, '2026-06-01', '2027-05-31')],
-    ['parseHolidayNotice, the 2026 notice', () => parseHolidayNotice(notice)],
+    [
+      'calendarDays, one year (GET /v1/calendar)',
+      () => calendarDays(calendar, '2026-06-01', '2027-05-31'),
+      2000,
+    ],
+    ['parseHolidayNotice, the 2026 notice', () => parseHolidayNotice(notice), 2000],
+    [
+      'satisfactionReport, 10,000 surveys + 2,000 feedback cases',
+      () => satisfactionReport(surveys, feedback, 'Asia/Shanghai', new Date()),
+      20,
+    ],
   ];
-  const rows = cases.map(([name, run]) => {
-    for (let i = 0; i < 200; i++) run(i); // warm up (formatters, statutory-year cache)
-    const calls = 2000;
+  const rows = cases.map(([name, run, calls]) => {
+    for (let i = 0; i < Math.min(calls, 200); i++) run(i); // warm up (formatters, statutory-year cache)
     const t = performance.now();
     for (let i = 0; i < calls; i++) run(i);
     const perCall = (performance.now() - t) / calls;
     return {
       computation: name,
-      'per call': `${(perCall * 1000).toFixed(1)} µs`,
+      'per call': perCall >= 1 ? ms(perCall) : `${(perCall * 1000).toFixed(1)} µs`,
       'calls/s': (1000 / perCall).toFixed(0),
     };
   });
-  console.log('\nWorking calendar (pure domain functions, one core)');
+  console.log('\nDomain computations (pure functions, one core)');
   console.table(rows);
 }
 
 const transitions = await intakeAndLifecycle();
-workingCalendar();
+domainComputations();
 await bundles();
 costModel(transitions);
 process.exit(0);
