@@ -1,4 +1,5 @@
 import type { FeedbackState, NewFeedback, Resolution } from '../../domain/feedback-case.ts';
+import type { FeedbackFact } from '../../domain/satisfaction-report.ts';
 import type { RequestKind } from '../../domain/service-request.ts';
 import type { TimelineEvent } from './requests.ts';
 import { applyStep, getItem, keys, putNew, query, queryAll, type StepUpdate } from './table.ts';
@@ -68,18 +69,28 @@ export async function insertFeedbackCase(feedback: StoredFeedbackCase): Promise<
   });
 }
 
-/** Feedback cases received in [from, to), optionally only those matching a filter. */
+/**
+ * Feedback cases received in [from, to), optionally only those matching a filter, and only
+ * the top-level attributes named in `fields` (all of them without it).
+ */
 async function feedbackCasesReceived(
   tenantId: string,
   from: string,
   to: string,
-  filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> },
+  options: {
+    filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+    fields?: readonly (keyof StoredFeedbackCase)[];
+  } = {},
 ): Promise<StoredFeedbackCase[]> {
+  const { filter, fields } = options;
+  const projected = fields && Object.fromEntries(fields.map((field) => [`#p_${field}`, field]));
+  const names = { ...filter?.names, ...projected };
   const items = await queryAll<FeedbackItem>({
     IndexName: 'byTime',
     KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
     FilterExpression: filter?.expression,
-    ExpressionAttributeNames: filter?.names,
+    ProjectionExpression: projected && Object.keys(projected).join(', '),
+    ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
     ExpressionAttributeValues: {
       ':pk': feedbackIndexKey(tenantId),
       ':from': from,
@@ -90,16 +101,33 @@ async function feedbackCasesReceived(
   return items.map(strip).filter((f) => f.receivedAt < to);
 }
 
-/** Feedback cases received in [from, to) (reports, 7.2.2). */
-export const feedbackCasesBetween = (tenantId: string, from: string, to: string) =>
-  feedbackCasesReceived(tenantId, from, to);
+/** Feedback cases received in [from, to), as the report reads them (7.2.2): no timelines, no customers. */
+export async function feedbackFactsBetween(
+  tenantId: string,
+  from: string,
+  to: string,
+): Promise<FeedbackFact[]> {
+  const cases = await feedbackCasesReceived(tenantId, from, to, {
+    fields: ['feedbackId', 'requestKind', 'receivedAt', 'dueAt', 'resolution'],
+  });
+  return cases.map((f) => ({
+    feedbackId: f.feedbackId,
+    kind: f.requestKind,
+    receivedAt: f.receivedAt,
+    dueAt: f.dueAt,
+    resolvedAt: f.resolution?.resolvedAt,
+    changes: f.resolution?.changes,
+  }));
+}
 
 /** Open cases received in [from, to) whose due date is still the law's estimate (see feedbackDue). */
 export const openFeedbackCasesWithEstimatedDue = (tenantId: string, from: string, to: string) =>
   feedbackCasesReceived(tenantId, from, to, {
-    expression: '#status = :open AND dueConfirmed = :false',
-    names: { '#status': 'status' },
-    values: { ':open': 'open', ':false': false },
+    filter: {
+      expression: '#status = :open AND dueConfirmed = :false',
+      names: { '#status': 'status' },
+      values: { ':open': 'open', ':false': false },
+    },
   });
 
 export async function getFeedbackCase(

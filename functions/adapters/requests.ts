@@ -158,16 +158,28 @@ export async function recordStep(
 /** The byTime index partition of a tenant's survey invitations (reports, 7.2.2). */
 export const surveysIndexKey = (tenantId: string) => `TENANT#${tenantId}#SURVEYS`;
 
-/** Requests whose survey invitation went out in [from, to). */
-export async function requestsWithSurveys(
+/**
+ * The surveys sent after requests in [from, to), as the report reads them: only the kind and
+ * the survey's invitation and answer are fetched, not the requests' timelines.
+ */
+export async function requestSurveysBetween(
   tenantId: string,
   from: string,
   to: string,
-): Promise<StoredRequest[]> {
-  const items = await queryAll<StoredRequest & Record<string, unknown>>({
+): Promise<{ kind: StoredRequest['kind']; invitedAt: string; answer?: SurveyAnswer }[]> {
+  const items = await queryAll<Pick<StoredRequest, 'kind' | 'survey'>>({
     IndexName: 'byTime',
     KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+    ProjectionExpression: '#kind, #survey.#invitedAt, #survey.#answer',
+    ExpressionAttributeNames: {
+      '#kind': 'kind',
+      '#survey': 'survey',
+      '#invitedAt': 'invitedAt',
+      '#answer': 'answer',
+    },
     ExpressionAttributeValues: { ':pk': surveysIndexKey(tenantId), ':from': from, ':to': to },
   });
-  return items.map(stripKeys).filter((r) => r.survey && r.survey.invitedAt < to);
+  return items.flatMap(({ kind, survey }) =>
+    survey && survey.invitedAt < to ? [{ kind, invitedAt: survey.invitedAt, answer: survey.answer }] : [],
+  );
 }

@@ -3,9 +3,9 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { reportCsv, satisfactionReport } from '../../domain/satisfaction-report.ts';
 import { now } from '../adapters/clock.ts';
-import { feedbackCasesBetween } from '../adapters/feedback-cases.ts';
+import { feedbackFactsBetween } from '../adapters/feedback-cases.ts';
 import { periodicSurveysBetween } from '../adapters/periodic-surveys.ts';
-import { requestsWithSurveys } from '../adapters/requests.ts';
+import { requestSurveysBetween } from '../adapters/requests.ts';
 import { getTenant } from '../adapters/tenants.ts';
 import { dayRangeQuery, instantsOfDays } from '../shared/day-range.ts';
 import { DomainError, NotFoundError } from '../shared/errors.ts';
@@ -25,25 +25,18 @@ async function report(event: HttpEvent): Promise<HttpResult> {
   if (!tenant) throw new NotFoundError('tenant');
   const { from, to } = instantsOfDays(tenant.timeZone, query.from, query.to);
 
-  const [requests, periodic, feedback] = await Promise.all([
-    requestsWithSurveys(caller.tenantId, from, to),
+  const [requestSurveys, periodic, feedback] = await Promise.all([
+    requestSurveysBetween(caller.tenantId, from, to),
     periodicSurveysBetween(caller.tenantId, from, to),
-    feedbackCasesBetween(caller.tenantId, from, to),
+    feedbackFactsBetween(caller.tenantId, from, to),
   ]);
   const { rows, changes } = satisfactionReport(
     [
-      ...requests.map((r) => ({ kind: r.kind, invitedAt: r.survey!.invitedAt, answer: r.survey!.answer })),
+      ...requestSurveys,
       // 7.1.1: surveys sent on the tenant's schedule, not after a request.
       ...periodic.map((s) => ({ kind: 'periodic', invitedAt: s.invitedAt, answer: s.answer })),
     ],
-    feedback.map((f) => ({
-      feedbackId: f.feedbackId,
-      kind: f.requestKind,
-      receivedAt: f.receivedAt,
-      dueAt: f.dueAt,
-      resolvedAt: f.resolution?.resolvedAt,
-      changes: f.resolution?.changes,
-    })),
+    feedback,
     tenant.timeZone,
     now(),
   );
