@@ -33,13 +33,16 @@ export function arrangementPublished(year: number): boolean {
   return publishedYears.has(year);
 }
 
-/** How far ahead the arrangement is wanted: a contract's longest working-day count spans about this. */
-export const ARRANGEMENT_LOOKAHEAD_DAYS = 90;
+/**
+ * How far ahead a missing arrangement is worth an alarm. The State Council publishes the next
+ * year's notice in November (in December at the latest so far), so from 1 December a missing
+ * year is a notice someone can ship; earlier, an alarm would only ask them to wait.
+ */
+export const ARRANGEMENT_LOOKAHEAD_DAYS = 31;
 
 /**
  * The years from `at` to ARRANGEMENT_LOOKAHEAD_DAYS later that have no published arrangement:
- * deadlines counted over them are estimates until someone ships the notice. The State Council
- * publishes in November or December, so this is normally empty except in the last weeks of a year.
+ * deadlines counted over them are estimates until someone ships the notice.
  */
 export function arrangementsMissing(at: Date): number[] {
   const first = at.getUTCFullYear();

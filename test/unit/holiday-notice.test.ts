@@ -175,6 +175,8 @@ describe('the days off the law alone gives (a year without a notice yet)', () =>
 describe('years ahead without an arrangement (what the operators are alarmed about)', () => {
   it('are the years within the lookahead that no notice covers', () => {
     expect(arrangementsMissing(new Date('2026-03-01T00:00:00Z'))).toEqual([]);
+    // The notice comes out in November: no alarm before December asks anyone to wait for it.
+    expect(arrangementsMissing(new Date('2026-11-25T00:00:00Z'))).toEqual([]);
     expect(arrangementsMissing(new Date('2029-12-15T00:00:00Z'))).toEqual([2029, 2030]);
     expect(arrangementsMissing(new Date('2029-06-01T00:00:00Z'))).toEqual([2029]);
   });
