@@ -86,7 +86,10 @@ export function routeOfFeedback(
   };
 }
 
-/** Further back than any open case's receipt: 60 working days (the most a contract allows) and holidays. */
+/**
+ * How far back the daily run looks for estimated due dates: 60 working days (the most a contract
+ * allows) with their holidays fit well inside; an older open case is long overdue either way.
+ */
 const ESTIMATED_DUE_LOOKBACK_MS = 180 * 86_400_000;
 
 /**
