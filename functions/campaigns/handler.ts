@@ -28,34 +28,53 @@ type Outcome = {
   surveysSent: number;
   remindersSent: number;
   feedbackDeadlinesConfirmed: number;
+  /** Items that failed (logged and alarmed on); each is due again on the next run. */
+  failures: number;
   /** Years ahead whose official holiday arrangement is not shipped yet (see arrangementsMissing). */
   holidayArrangementsMissing?: number[];
 };
 
-/** 3.1c: a follow-up visit for every customer due one; it runs the ordinary lifecycle. */
-async function openFollowUpVisits(tenant: StoredTenant, at: Date): Promise<number> {
-  if (!tenant.followUpVisitEveryDays) return 0;
-  let opened = 0;
-  for (const due of await customersDue(tenant.tenantId, 'followUpVisit', at)) {
-    const { created } = await openServiceRequest(
-      tenant,
-      {
-        kind: 'follow_up_visit',
-        customer: due.customer,
-        description:
-          tenant.language === 'zh-CN' ? '定期回访（第 3.1c 条）' : 'Periodic follow-up visit (clause 3.1c)',
-        channel: 'api',
-      },
-      {
-        receivedAt: at,
-        actor: 'schedule:follow-up',
-        requestId: requestIdForDelivery(tenant.tenantId, 'follow-up', `${due.customer.email}|${due.nextAt}`),
-      },
-    );
-    if (created) opened += 1;
-    await scheduleCustomer(tenant.tenantId, 'followUpVisit', due.customer, at, tenant.followUpVisitEveryDays);
+/**
+ * Runs one item of the daily run on its own: a failure (an address SES rejects, a throttled
+ * call) is logged with what it was, counted and alarmed on, and the run goes on with the next
+ * customer and tenant instead of stopping every one after it. The item is not rescheduled,
+ * so the next run tries it again; every step is idempotent, so nothing is done twice.
+ */
+async function isolated(outcome: Outcome, item: Record<string, string>, work: () => Promise<void>) {
+  try {
+    await work();
+  } catch (error) {
+    outcome.failures += 1;
+    logger.error(alarmedLogMessages.dailyRunItemFailed, { ...item, error });
   }
-  return opened;
+}
+
+/** 3.1c: a follow-up visit for every customer due one; it runs the ordinary lifecycle. */
+async function openFollowUpVisits(tenant: StoredTenant, at: Date, outcome: Outcome): Promise<void> {
+  if (!tenant.followUpVisitEveryDays) return;
+  const everyDays = tenant.followUpVisitEveryDays;
+  for (const due of await customersDue(tenant.tenantId, 'followUpVisit', at)) {
+    const requestId = requestIdForDelivery(
+      tenant.tenantId,
+      'follow-up',
+      `${due.customer.email}|${due.nextAt}`,
+    );
+    await isolated(outcome, { tenantId: tenant.tenantId, item: 'follow-up visit', requestId }, async () => {
+      const { created } = await openServiceRequest(
+        tenant,
+        {
+          kind: 'follow_up_visit',
+          customer: due.customer,
+          description:
+            tenant.language === 'zh-CN' ? '定期回访（第 3.1c 条）' : 'Periodic follow-up visit (clause 3.1c)',
+          channel: 'api',
+        },
+        { receivedAt: at, actor: 'schedule:follow-up', requestId },
+      );
+      if (created) outcome.visitsOpened += 1;
+      await scheduleCustomer(tenant.tenantId, 'followUpVisit', due.customer, at, everyDays);
+    });
+  }
 }
 
 const surveyLink = (survey: PeriodicSurvey) =>
@@ -68,12 +87,9 @@ const surveyLink = (survey: PeriodicSurvey) =>
   });
 
 /** 7.1.1: a satisfaction survey for every customer due one, and one reminder for the unanswered. */
-async function sendPeriodicSurveys(
-  tenant: StoredTenant,
-  at: Date,
-): Promise<{ sent: number; reminded: number }> {
-  if (!tenant.periodicSurveyEveryDays) return { sent: 0, reminded: 0 };
-  let sent = 0;
+async function sendPeriodicSurveys(tenant: StoredTenant, at: Date, outcome: Outcome): Promise<void> {
+  if (!tenant.periodicSurveyEveryDays) return;
+  const everyDays = tenant.periodicSurveyEveryDays;
   for (const due of await customersDue(tenant.tenantId, 'periodicSurvey', at)) {
     const survey: PeriodicSurvey = {
       tenantId: tenant.tenantId,
@@ -85,22 +101,18 @@ async function sendPeriodicSurveys(
       reminderAt: new Date(at.getTime() + SURVEY_REMINDER_AFTER_SECONDS * 1000).toISOString(),
       expiresAt: new Date(at.getTime() + SURVEY_EXPIRES_AFTER_SECONDS * 1000).toISOString(),
     };
-    await insertPeriodicSurvey(survey);
-    const outcome = await sendOnce(
-      tenant.tenantId,
-      `periodic-survey:${survey.surveyId}`,
-      periodicSurveyEmail(survey.customer, survey.language, await surveyLink(survey), false),
-    );
-    if (outcome.sent) sent += 1;
-    await scheduleCustomer(
-      tenant.tenantId,
-      'periodicSurvey',
-      due.customer,
-      at,
-      tenant.periodicSurveyEveryDays,
-    );
+    const item = { tenantId: tenant.tenantId, item: 'periodic survey', surveyId: survey.surveyId };
+    await isolated(outcome, item, async () => {
+      await insertPeriodicSurvey(survey);
+      const sent = await sendOnce(
+        tenant.tenantId,
+        `periodic-survey:${survey.surveyId}`,
+        periodicSurveyEmail(survey.customer, survey.language, await surveyLink(survey), false),
+      );
+      if (sent.sent) outcome.surveysSent += 1;
+      await scheduleCustomer(tenant.tenantId, 'periodicSurvey', due.customer, at, everyDays);
+    });
   }
-  let reminded = 0;
   const windowStart = new Date(at.getTime() - SURVEY_EXPIRES_AFTER_SECONDS * 1000).toISOString();
   for (const survey of await periodicSurveysBetween(tenant.tenantId, windowStart, at.toISOString())) {
     if (
@@ -110,14 +122,16 @@ async function sendPeriodicSurveys(
       at >= new Date(survey.expiresAt)
     )
       continue;
-    await sendOnce(
-      tenant.tenantId,
-      `periodic-survey-reminder:${survey.surveyId}`,
-      periodicSurveyEmail(survey.customer, survey.language, await surveyLink(survey), true),
-    );
-    if (await markPeriodicSurveyReminded(tenant.tenantId, survey.surveyId, at)) reminded += 1;
+    const item = { tenantId: tenant.tenantId, item: 'survey reminder', surveyId: survey.surveyId };
+    await isolated(outcome, item, async () => {
+      await sendOnce(
+        tenant.tenantId,
+        `periodic-survey-reminder:${survey.surveyId}`,
+        periodicSurveyEmail(survey.customer, survey.language, await surveyLink(survey), true),
+      );
+      if (await markPeriodicSurveyReminded(tenant.tenantId, survey.surveyId, at)) outcome.remindersSent += 1;
+    });
   }
-  return { sent, reminded };
 }
 
 /**
@@ -134,18 +148,19 @@ async function run(event: unknown): Promise<Outcome> {
     surveysSent: 0,
     remindersSent: 0,
     feedbackDeadlinesConfirmed: 0,
+    failures: 0,
   };
   let followsChinaHolidays = false;
   for (const id of tenantId ? [tenantId] : await listTenantIds()) {
-    const tenant = await getTenant(id);
-    if (!tenant) continue;
-    outcome.tenants += 1;
-    outcome.visitsOpened += await openFollowUpVisits(tenant, at);
-    const surveys = await sendPeriodicSurveys(tenant, at);
-    outcome.surveysSent += surveys.sent;
-    outcome.remindersSent += surveys.reminded;
-    outcome.feedbackDeadlinesConfirmed += await confirmEstimatedFeedbackDeadlines(tenant, at);
-    if (tenant.calendar.chinaPublicHolidays) followsChinaHolidays = true;
+    await isolated(outcome, { tenantId: id, item: 'tenant' }, async () => {
+      const tenant = await getTenant(id);
+      if (!tenant) return;
+      outcome.tenants += 1;
+      if (tenant.calendar.chinaPublicHolidays) followsChinaHolidays = true;
+      await openFollowUpVisits(tenant, at, outcome);
+      await sendPeriodicSurveys(tenant, at, outcome);
+      outcome.feedbackDeadlinesConfirmed += await confirmEstimatedFeedbackDeadlines(tenant, at);
+    });
   }
   const missing = followsChinaHolidays ? arrangementsMissing(at) : [];
   if (missing.length > 0) {

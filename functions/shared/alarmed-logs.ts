@@ -5,4 +5,6 @@
 export const alarmedLogMessages = {
   /** The daily run found a year ahead without an official holiday arrangement (campaigns). */
   holidayArrangementMissing: 'Holiday arrangement not published',
+  /** An item of the daily run failed and was left for the next run (campaigns). */
+  dailyRunItemFailed: 'Daily run item failed',
 } as const;

@@ -25,15 +25,15 @@ export interface ObservabilityProps {
   alarmTopic: ITopic;
   /** Dead-letter queues whose depth means lost work. */
   deadLetterQueues: Record<string, IQueue>;
-  /** The log group of the daily run, whose warnings about missing holiday arrangements are counted. */
+  /** The log group of the daily run, whose alarmed log lines (failed items, a missing holiday arrangement) are counted. */
   dailyRunLogs: ILogGroup;
 }
 
 /**
  * Alarms on what breaks a promise silently: a failed lifecycle (nobody would escalate that
- * request any more), Lambda errors and throttles, API 5xx, dead letters, and a year ahead
- * without its official holiday arrangement (working-day deadlines would be estimates); one
- * dashboard with them.
+ * request any more), Lambda errors and throttles, API 5xx, dead letters, a daily-run item
+ * that failed, and a year ahead without its official holiday arrangement (working-day
+ * deadlines would be estimates); one dashboard with them.
  */
 export class Observability extends Construct {
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
@@ -98,21 +98,19 @@ export class Observability extends Construct {
       widgets.push(new GraphWidget({ title: `${name}: dead letters`, left: [depth] }));
     }
 
-    const arrangementMissing = new MetricFilter(this, 'HolidayArrangementMissingFilter', {
-      logGroup: props.dailyRunLogs,
-      filterPattern: FilterPattern.stringValue(
-        '$.message',
-        '=',
-        alarmedLogMessages.holidayArrangementMissing,
-      ),
-      metricNamespace: 'AfterSales',
-      metricName: 'HolidayArrangementMissing',
-      metricValue: '1',
-    }).metric({ period: Duration.days(1), statistic: 'Sum' });
-    alarm('HolidayArrangementMissing', arrangementMissing);
-    widgets.push(
-      new GraphWidget({ title: 'holiday arrangement missing (daily run)', left: [arrangementMissing] }),
-    );
+    // The daily run's own conditions, counted from its log lines (functions/shared/alarmed-logs.ts).
+    for (const [key, message] of Object.entries(alarmedLogMessages)) {
+      const metricName = key.charAt(0).toUpperCase() + key.slice(1);
+      const metric = new MetricFilter(this, `${metricName}Filter`, {
+        logGroup: props.dailyRunLogs,
+        filterPattern: FilterPattern.stringValue('$.message', '=', message),
+        metricNamespace: 'AfterSales',
+        metricName,
+        metricValue: '1',
+      }).metric({ period: Duration.days(1), statistic: 'Sum' });
+      alarm(metricName, metric);
+      widgets.push(new GraphWidget({ title: `daily run: ${message.toLowerCase()}`, left: [metric] }));
+    }
 
     new Dashboard(this, 'Dashboard', { widgets: [widgets] });
   }

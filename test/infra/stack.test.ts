@@ -116,7 +116,7 @@ describe('mail and observability', () => {
     });
   });
 
-  it('alarms on failed executions, function errors and throttles, API 5xx, dead letters and a missing holiday arrangement', () => {
+  it('alarms on failed executions, function errors and throttles, API 5xx, dead letters, failed daily-run items and a missing holiday arrangement', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(
       ([, r]) => `${r.Properties.Namespace}:${r.Properties.MetricName}`,
     );
@@ -127,14 +127,17 @@ describe('mail and observability', () => {
         'AWS/Lambda:Throttles',
         'AWS/ApiGateway:5xx',
         'AfterSales:HolidayArrangementMissing',
+        'AfterSales:DailyRunItemFailed',
       ]),
     );
-    template.hasResourceProperties('AWS::Logs::MetricFilter', {
-      FilterPattern: '{ $.message = "Holiday arrangement not published" }',
-      MetricTransformations: [
-        Match.objectLike({ MetricName: 'HolidayArrangementMissing', MetricValue: '1' }),
-      ],
-    });
+    for (const [message, metric] of [
+      ['Holiday arrangement not published', 'HolidayArrangementMissing'],
+      ['Daily run item failed', 'DailyRunItemFailed'],
+    ])
+      template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        FilterPattern: `{ $.message = "${message}" }`,
+        MetricTransformations: [Match.objectLike({ MetricName: metric, MetricValue: '1' })],
+      });
   });
 });
 

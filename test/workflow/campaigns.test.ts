@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SESv2Client, type SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { completedRequest } from '../support/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
@@ -138,5 +139,41 @@ describe('periodic satisfaction surveys (7.1.1)', () => {
     const answeredList = await runtime.api('GET', `/v1/surveys?from=${weekAgo}&to=${today}&answered=true`);
     expect(answeredList.body.items.map((s: { surveyId: string }) => s.surveyId)).toContain(survey.surveyId);
     expect((await runtime.api('GET', `/v1/surveys?from=${today}&to=${weekAgo}`)).status).toBe(422);
+  });
+
+  it('goes on with the other customers when SES rejects one address, and tries that one again the next day', async () => {
+    const rejected = { name: 'Cao Lei', email: 'cao.lei@customer.example' };
+    const served = { name: 'Jin Yu', email: 'jin.yu@customer.example' };
+    await completedRequest(runtime, { customer: rejected });
+    await completedRequest(runtime, { customer: served });
+    const surveysTo = async (email: string) =>
+      (await runtime.mailbox()).filter(
+        (e) => e.destination.to.includes(email) && e.subject.includes('评价我们的售后服务'),
+      );
+
+    // SES itself cannot run here: its refusal is stood in for at the SDK boundary.
+    const realSend = SESv2Client.prototype.send;
+    const refuse = vi.spyOn(SESv2Client.prototype, 'send').mockImplementation(function (
+      this: SESv2Client,
+      command: unknown,
+      ...rest: unknown[]
+    ) {
+      const to = (command as SendEmailCommand).input?.Destination?.ToAddresses ?? [];
+      if (to.includes(rejected.email))
+        return Promise.reject(
+          Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' }),
+        );
+      return (realSend as (...args: unknown[]) => Promise<unknown>).call(this, command, ...rest);
+    } as typeof realSend);
+    try {
+      await runtime.advance(61 * 86_400);
+      expect(await surveysTo(served.email)).toHaveLength(1);
+      expect(await surveysTo(rejected.email)).toEqual([]);
+    } finally {
+      refuse.mockRestore();
+    }
+    await runtime.advance(86_400);
+    expect(await surveysTo(rejected.email)).toHaveLength(1);
+    expect(await surveysTo(served.email)).toHaveLength(1);
   });
 });
