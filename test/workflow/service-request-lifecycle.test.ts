@@ -247,12 +247,21 @@ describe('service-request lifecycle', () => {
     const link = /(http:\/\/[^\s]+\/a\/[^\s]+)/.exec(escalation.body.text!.split('确认响应: ')[1] ?? '')?.[1];
     expect(link).toBeDefined();
 
+    // The page speaks the tenant's language, like the email; a GET (a mail scanner's prefetch) changes nothing.
     const page = await send(link!, { method: 'GET', headers: {} });
     expect(page.status).toBe(200);
+    expect(page.text).toContain('<html lang="zh-CN">');
+    expect(page.text).toContain(
+      '<button type="submit" style="font-size:1.1rem;padding:.5rem 1.5rem">确认响应</button>',
+    );
     expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.status).toBe('received');
 
     const acted = await send(link!, { method: 'POST', headers: {} });
     expect(acted.status).toBe(200);
+    expect(acted.text).toContain(`服务请求 ${requestId} 已确认响应`);
+    const again = await send(link!, { method: 'POST', headers: {} });
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('已由 lead-chen 确认响应');
     await runtime.settled();
     const request = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
     expect(request.status).toBe('acknowledged');
@@ -262,7 +271,9 @@ describe('service-request lifecycle', () => {
       'zhang.san@customer.example',
     ]);
 
-    expect((await send(`${link!.slice(0, -3)}xyz`, { method: 'POST', headers: {} })).status).toBe(404);
+    const forged = await send(`${link!.slice(0, -3)}xyz`, { method: 'POST', headers: {} });
+    expect(forged.status).toBe(404);
+    expect(forged.text).toContain('链接无效 / Link not valid');
   });
 
   it('ends the lifecycle when staff cancel, with no escalation afterwards', async () => {
