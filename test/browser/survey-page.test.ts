@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLink } from '../../functions/adapters/signed-links.ts';
@@ -32,6 +34,17 @@ afterAll(async () => {
   await runtime?.dispose();
 });
 
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** What axe-core (Deque's WCAG rules engine) finds against WCAG 2.1 A and AA on the page as shown. */
+async function wcagViolations(): Promise<{ rule: string; where: string[] }[]> {
+  await page.evaluate(axeSource); // evaluated, not a <script>: the page's CSP stays as it is
+  const result = (await page.evaluate(`axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  })`)) as { violations: { id: string; nodes: { target: string[] }[] }[] };
+  return result.violations.map((v) => ({ rule: v.id, where: v.nodes.map((n) => n.target.join(' ')) }));
+}
+
 /** A completed request whose record email carries the survey link. */
 async function surveyLink(
   customer = { name: 'Sun Li', email: `sun.li.${Date.now()}@customer.example` },
@@ -62,10 +75,12 @@ describe('survey page', () => {
     expect(await page.getByLabel('对服务的意见或建议').count()).toBe(1);
     // Nothing overflows a phone's width.
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    expect(await wcagViolations()).toEqual([]);
 
     // Submitting nothing: the page says what is missing, and stores nothing.
     await page.getByRole('button', { name: '提交' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('请检查以下问题');
+    expect(await wcagViolations()).toEqual([]); // the error state too
 
     await page
       .getByRole('group', { name: /您对本次服务的满意度/ })
@@ -107,6 +122,7 @@ describe('survey page', () => {
         .getByRole('radio')
         .count(),
     ).toBe(5);
+    expect(await wcagViolations()).toEqual([]);
   });
 
   it('refuses a tampered token and an expired one', async () => {
@@ -114,6 +130,7 @@ describe('survey page', () => {
     const tampered = await page.goto(`${link.slice(0, -4)}AAAA`);
     expect(tampered?.status()).toBe(404);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('链接无效');
+    expect(await wcagViolations()).toEqual([]); // the message pages too
 
     const expired = await signLink({
       tenantId: 'demo',
@@ -136,5 +153,9 @@ describe('survey page', () => {
     });
     expect((await page.goto(actionLink.replace('/a/', '/s/')))?.status()).toBe(404);
     expect((await page.goto(link.replace('/s/', '/a/')))?.status()).toBe(404);
+    // The manager's confirmation page, in the tenant's language, and as accessible as the survey.
+    expect((await page.goto(actionLink))?.status()).toBe(200);
+    await expect(page.getByRole('button', { name: '接手处理' }).count()).resolves.toBe(1);
+    expect(await wcagViolations()).toEqual([]);
   });
 });
