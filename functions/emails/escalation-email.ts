@@ -1,6 +1,6 @@
 import { minutesLate } from '../../domain/breach.ts';
 import type { Customer, Language } from '../../domain/service-request.ts';
-import { renderEmail } from './layout.ts';
+import { formatInstant, renderEmail } from './layout.ts';
 
 /** What an escalation email is about: a service request or a feedback case. */
 export interface EscalationEmailInput {
@@ -19,6 +19,8 @@ export interface EscalationEmailInput {
   now: Date;
   actions: { acknowledge?: string; takeOver?: string };
   language: Language;
+  /** The tenant's: the deadline is shown in it. */
+  timeZone: string;
 }
 
 /** To the level's managers: which request, which promise, the deadline, how late, who, the customer's words. */
@@ -55,7 +57,7 @@ export function escalationEmail(input: EscalationEmailInput, to: string[]) {
     rows: [
       [zh ? '编号' : 'Reference', `${input.reference} (${input.what})`],
       [zh ? '承诺' : 'Promise', input.promise],
-      [zh ? '期限' : 'Deadline', input.deadline.toISOString()],
+      [zh ? '期限' : 'Deadline', formatInstant(input.deadline, input.timeZone, language)],
       [zh ? '超时' : 'Late by', warning ? '-' : zh ? `${late} 分钟` : `${late} minutes`],
       [zh ? '负责人' : 'Assigned to', input.assigneeName ?? (zh ? '未分配' : 'nobody')],
       [zh ? '客户' : 'Customer', `${input.customer.name} <${input.customer.email}>`],

@@ -5,6 +5,20 @@ export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/**
+ * An instant as people read it: in the tenant's time zone and the reader's language, with the
+ * zone named ("2026年3月2日 09:00（Asia/Shanghai）", "2 March 2026 at 09:00 (Asia/Shanghai)").
+ */
+export function formatInstant(at: string | Date, timeZone: string, language: 'zh-CN' | 'en'): string {
+  const text = new Intl.DateTimeFormat(language === 'zh-CN' ? 'zh-CN' : 'en-GB', {
+    timeZone,
+    dateStyle: 'long',
+    timeStyle: 'short',
+    hourCycle: 'h23',
+  }).format(new Date(at));
+  return language === 'zh-CN' ? `${text}（${timeZone}）` : `${text} (${timeZone})`;
+}
+
 export interface EmailBody {
   subject: string;
   heading: string;

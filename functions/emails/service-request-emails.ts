@@ -1,6 +1,6 @@
 import type { Language } from '../../domain/service-request.ts';
 import type { StoredRequest } from '../adapters/requests.ts';
-import { renderEmail } from './layout.ts';
+import { formatInstant, renderEmail } from './layout.ts';
 
 const kindNames: Record<Language, Record<StoredRequest['kind'], string>> = {
   'zh-CN': {
@@ -71,7 +71,12 @@ export function confirmationEmail(request: StoredRequest, language: Language) {
 }
 
 /** 6.1.4, 6.2.1c: the service record handed to the customer. */
-export function serviceRecordEmail(request: StoredRequest, language: Language, surveyLink: string) {
+export function serviceRecordEmail(
+  request: StoredRequest,
+  language: Language,
+  timeZone: string,
+  surveyLink: string,
+) {
   const record = request.serviceRecord!;
   const zh = language === 'zh-CN';
   return renderEmail([request.customer.email], {
@@ -81,8 +86,8 @@ export function serviceRecordEmail(request: StoredRequest, language: Language, s
       [zh ? '记录编号' : 'Record', record.recordNumber],
       [zh ? '服务类型' : 'Service', kindNames[language][request.kind]],
       [zh ? '服务内容' : 'Work done', record.workDone],
-      [zh ? '开始时间' : 'Started', record.startedAt],
-      [zh ? '结束时间' : 'Ended', record.endedAt],
+      [zh ? '开始时间' : 'Started', formatInstant(record.startedAt, timeZone, language)],
+      [zh ? '结束时间' : 'Ended', formatInstant(record.endedAt, timeZone, language)],
       [zh ? '服务人员' : 'Staff', record.staff.map((s) => s.name).join(', ')],
       [
         zh ? '是否恢复正常使用' : 'Back to normal use',
@@ -91,8 +96,8 @@ export function serviceRecordEmail(request: StoredRequest, language: Language, s
     ],
     paragraphs: [
       zh
-        ? '请花一分钟评价本次服务：您的意见我们会在 5 个工作日内处理并告知结果。'
-        : 'Please take a minute to rate this service: we handle every opinion and tell you the result.',
+        ? `请花一分钟评价本次服务：您的意见我们会在 ${request.terms.feedbackWorkingDays} 个工作日内处理并告知结果。`
+        : `Please take a minute to rate this service: we handle every opinion within ${request.terms.feedbackWorkingDays} working days and tell you the result.`,
     ],
     actions: [{ label: zh ? '填写满意度调查' : 'Take the satisfaction survey', url: surveyLink }],
     footer: zh ? '本记录签发后不可更改。' : 'This record cannot be changed once issued.',

@@ -186,7 +186,7 @@ const steps = {
     await sendOnce(
       request.tenantId,
       `service-record:${request.requestId}`,
-      serviceRecordEmail(request, language, surveyLink),
+      serviceRecordEmail(request, language, tenant.timeZone, surveyLink),
     );
     await closeBreach(
       request.tenantId,

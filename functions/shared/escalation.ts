@@ -85,6 +85,7 @@ export async function takeDueEscalation<T>(
         now: at,
         actions: (await subject.linksFor?.(recipient)) ?? {},
         language: tenant.language,
+        timeZone: tenant.timeZone,
       },
       [recipient],
     );

@@ -36,6 +36,7 @@ describe('feedback cases', () => {
     expect(recipients(escalation)).toEqual(['team-lead@demo.example']);
     expect(escalation[0]!.body.text).toContain('5 个工作日内处理反馈并告知结果');
     expect(escalation[0]!.body.text).toContain('The technician arrived two hours late');
+    expect(escalation[0]!.body.text).toContain('期限: 2025年10月11日 00:00（Asia/Shanghai）');
 
     await runtime.advance(3 * 3600);
     const resolved = await runtime.api('POST', `/v1/feedback/${feedbackId}/resolve`, {

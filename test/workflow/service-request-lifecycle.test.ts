@@ -102,6 +102,10 @@ describe('service-request lifecycle', () => {
     expect(record.subject).toBe(`服务记录 SR-${requestId}`);
     expect(record.body.text).toContain('Replaced the fan bearing');
     expect(record.body.text).toContain('是否恢复正常使用: 是');
+    // Times as the customer reads them, in the tenant's zone; the promise as the contract states it.
+    expect(record.body.text).toMatch(/开始时间: \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（Asia\/Shanghai）/);
+    expect(record.body.text).not.toMatch(/\d{2}:\d{2}:\d{2}(\.\d+)?Z/);
+    expect(record.body.text).toContain('5 个工作日内处理并告知结果');
     expect(record.body.text).toMatch(/填写满意度调查: http:\/\/127\.0\.0\.1:\d+\/s\//);
 
     const { events, sfn, executionArn } = await executionHistory(runtime, requestId);
