@@ -138,7 +138,7 @@ export const functionCatalog = {
       sendsEmail: true,
       startsWorkflows: [],
       taskResponses: ['states:SendTaskSuccess'],
-      signsLinks: false,
+      signsLinks: true,
     },
   },
   surveyPage: {

@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { now } from '../adapters/clock.ts';
+import { getFeedbackCase, recordFeedbackStep, type StoredFeedbackCase } from '../adapters/feedback-cases.ts';
 import { getRequest, recordStep, type StoredRequest, transitionRequest } from '../adapters/requests.ts';
 import { type LinkClaims, verifyLinkToken } from '../adapters/signed-links.ts';
 import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
@@ -10,7 +11,8 @@ import { wakeLifecycle } from '../shared/lifecycle-route.ts';
 import { logger } from '../shared/logger.ts';
 
 /**
- * The "email-driven" part: a manager acts from an escalation email without logging in.
+ * The "email-driven" part: a manager acts from an escalation email without logging in (a
+ * request: acknowledge or take over; a feedback case: take over).
  * GET shows what the link will do and asks for a click (mail scanners prefetch links, so a
  * GET never changes anything); POST does it.
  */
@@ -23,7 +25,11 @@ const texts = {
     status: '状态',
     acknowledged: ['已确认响应', (id: string) => `服务请求 ${id} 已确认响应，系统会通知客户。`],
     alreadyAcknowledged: ['已被确认', (id: string, by: string) => `服务请求 ${id} 已由 ${by} 确认响应。`],
-    takenOver: ['已接手', (id: string) => `您现在负责服务请求 ${id}。`],
+    takenOver: ['已接手', (id: string) => `您现在负责 ${id}。`],
+    notStaff: [
+      '不在员工名单中',
+      (email: string) => `${email} 不在员工名单中，无法分配给您。请让管理员在设置中添加您。`,
+    ],
     nothingToTakeOver: ['无需接手', (status: string) => `该请求当前状态为 ${status}。`],
     someone: '他人',
   },
@@ -38,7 +44,12 @@ const texts = {
       'Already acknowledged',
       (id: string, by: string) => `Request ${id} was acknowledged by ${by}.`,
     ],
-    takenOver: ['Taken over', (id: string) => `You are now assigned to request ${id}.`],
+    takenOver: ['Taken over', (id: string) => `You are now assigned to ${id}.`],
+    notStaff: [
+      'Not on the staff list',
+      (email: string) =>
+        `${email} is not on the staff list, so nothing can be assigned to you. Ask an admin to add you in the settings.`,
+    ],
     nothingToTakeOver: ['Nothing to take over', (status: string) => `The request is already ${status}.`],
     someone: 'someone',
   },
@@ -61,23 +72,45 @@ const invalidLink = (status: 404 | 410) =>
       )
     : page(404, 'both', '链接无效 / Link not valid', '此链接无效。 / This link is not valid.');
 
-async function show(claims: LinkClaims, request: StoredRequest, language: Language): Promise<HttpResult> {
+/** What a link acts on: a service request, or a feedback case (its escalations offer take-over). */
+type Subject =
+  | { kind: 'request'; id: string; request: StoredRequest }
+  | { kind: 'feedback'; id: string; feedback: StoredFeedbackCase };
+
+async function subjectOf(claims: LinkClaims): Promise<Subject | undefined> {
+  if (claims.requestId.startsWith('fb_')) {
+    const feedback = await getFeedbackCase(claims.tenantId, claims.requestId);
+    return feedback && { kind: 'feedback', id: feedback.feedbackId, feedback };
+  }
+  const request = await getRequest(claims.tenantId, claims.requestId);
+  return request && { kind: 'request', id: request.requestId, request };
+}
+
+function show(claims: LinkClaims, subject: Subject, language: Language): HttpResult {
   const t = texts[language];
   const action = t.actions[claims.action];
+  const [customer, words, status] =
+    subject.kind === 'request'
+      ? [subject.request.customer, subject.request.description, subject.request.status]
+      : [subject.feedback.customer, subject.feedback.content, subject.feedback.status];
   const form = `<form method="post"><button type="submit" style="font-size:1.1rem;padding:.5rem 1.5rem">${escapeHtml(action)}</button></form>`;
   return page(
     200,
     language,
-    `${action}: ${request.requestId}`,
-    `${request.customer.name}: ${request.description} (${t.status}: ${request.status})`,
+    `${action}: ${subject.id}`,
+    `${customer.name}: ${words} (${t.status}: ${status})`,
     form,
   );
 }
 
-async function act(claims: LinkClaims, request: StoredRequest, tenant: StoredTenant): Promise<HttpResult> {
+async function actOnRequest(
+  claims: LinkClaims,
+  request: StoredRequest,
+  tenant: StoredTenant,
+  staff: StoredTenant['staff'][number] | undefined,
+): Promise<HttpResult> {
   const t = texts[tenant.language];
   const at = now().toISOString();
-  const staff = tenant.staff.find((s) => s.email.toLowerCase() === claims.actor.toLowerCase());
   const actor = staff?.staffId ?? `email:${claims.actor}`;
   let updated: StoredRequest | undefined = request;
   if (claims.action === 'takeOver' && staff) {
@@ -114,19 +147,53 @@ async function act(claims: LinkClaims, request: StoredRequest, tenant: StoredTen
   return page(200, tenant.language, t.takenOver[0], t.takenOver[1](request.requestId));
 }
 
+/** A feedback case is taken over (assigned) while open; it stays due until resolved. */
+async function actOnFeedback(
+  feedback: StoredFeedbackCase,
+  tenant: StoredTenant,
+  staff: StoredTenant['staff'][number],
+): Promise<HttpResult> {
+  const t = texts[tenant.language];
+  const taken = await recordFeedbackStep(feedback.tenantId, feedback.feedbackId, {
+    requireStatus: ['open'],
+    fields: { assigneeId: staff.staffId },
+    event: {
+      at: now().toISOString(),
+      type: 'taken_over',
+      actor: staff.staffId,
+      details: { via: 'email link' },
+    },
+  });
+  return taken
+    ? page(200, tenant.language, t.takenOver[0], t.takenOver[1](feedback.feedbackId))
+    : page(409, tenant.language, t.nothingToTakeOver[0], t.nothingToTakeOver[1](feedback.status));
+}
+
+async function act(claims: LinkClaims, subject: Subject, tenant: StoredTenant): Promise<HttpResult> {
+  const staff = tenant.staff.find((s) => s.email.toLowerCase() === claims.actor.toLowerCase());
+  // Taking over assigns the work: only to someone on the staff list, and the page says so.
+  if (claims.action === 'takeOver' && !staff) {
+    const t = texts[tenant.language];
+    return page(403, tenant.language, t.notStaff[0], t.notStaff[1](claims.actor));
+  }
+  if (subject.kind === 'request') return actOnRequest(claims, subject.request, tenant, staff);
+  // Feedback escalations offer take-over only.
+  return staff && claims.action === 'takeOver'
+    ? actOnFeedback(subject.feedback, tenant, staff)
+    : invalidLink(404);
+}
+
 async function handle(event: HttpEvent): Promise<HttpResult> {
   const check = await verifyLinkToken(event.pathParameters?.token ?? '', now());
   if (!check.ok) return invalidLink(check.reason === 'expired' ? 410 : 404);
   // A survey link is for the customer's survey page only: it never acts on a request.
   if (check.claims.action === 'survey') return invalidLink(404);
-  const [request, tenant] = await Promise.all([
-    getRequest(check.claims.tenantId, check.claims.requestId),
-    getTenant(check.claims.tenantId),
-  ]);
-  if (!request || !tenant) return invalidLink(404);
+  const [subject, tenant] = await Promise.all([subjectOf(check.claims), getTenant(check.claims.tenantId)]);
+  if (!subject || !tenant) return invalidLink(404);
+  if (subject.kind === 'feedback' && check.claims.action !== 'takeOver') return invalidLink(404);
   return event.requestContext.http.method === 'POST'
-    ? act(check.claims, request, tenant)
-    : show(check.claims, request, tenant.language);
+    ? act(check.claims, subject, tenant)
+    : show(check.claims, subject, tenant.language);
 }
 
 export const handler = middy<HttpEvent, HttpResult>()

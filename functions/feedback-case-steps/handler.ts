@@ -85,6 +85,7 @@ const steps = {
         what: feedbackCategoryName(tenant.language, feedback.category),
         promise: feedbackPromiseText(tenant.language, feedback.workingDays),
         escalationsTaken: feedback.escalationsTaken,
+        offers: ['takeOver'],
       },
       watchedFeedbackDeadline(feedback),
       now(),

@@ -49,9 +49,6 @@ type StepInput = z.infer<typeof stepInputSchema>;
 /** What every step returns: the ids (always) and, where it decides, the next route. */
 type StepOutput = { tenantId: string; requestId: string } & Partial<Route>;
 
-/** Escalation links stay valid for a week: long enough for a weekend, short enough to matter. */
-const ACTION_LINK_SECONDS = 7 * 24 * 3600;
-
 async function load(
   tenantId: string,
   requestId: string,
@@ -117,9 +114,6 @@ const steps = {
     const watched = watchedDeadline(lifecycleStateOf(request));
     if (!watched || watched.promise === 'feedback') return routed(request, tenant);
     const at = now();
-    const expiresAt = Math.floor(at.getTime() / 1000) + ACTION_LINK_SECONDS;
-    const link = (action: 'acknowledge' | 'takeOver', actor: string) =>
-      signLink({ tenantId: request.tenantId, requestId: request.requestId, action, actor, expiresAt });
     const subject: EscalationSubject = {
       tenantId: request.tenantId,
       subjectId: request.requestId,
@@ -130,10 +124,7 @@ const steps = {
       what: kindName(tenant.language, request.kind),
       promise: requestPromiseText(tenant.language, request, watched.promise),
       escalationsTaken: request.escalationsTaken,
-      linksFor: async (recipient) => ({
-        acknowledge: watched.promise === 'response' ? await link('acknowledge', recipient) : undefined,
-        takeOver: await link('takeOver', recipient),
-      }),
+      offers: watched.promise === 'response' ? ['acknowledge', 'takeOver'] : ['takeOver'],
     };
     const { due, updated } = await takeDueEscalation(tenant, subject, watched, at, (key, event) =>
       recordStep(request.tenantId, request.requestId, { onceEscalation: key, event }),

@@ -3,6 +3,7 @@ import type { Customer } from '../../domain/service-request.ts';
 import { recordBreach } from '../adapters/breaches.ts';
 import { sendOnce } from '../adapters/mailer.ts';
 import type { TimelineEvent } from '../adapters/requests.ts';
+import { signLink } from '../adapters/signed-links.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { escalationEmail } from '../emails/escalation-email.ts';
 
@@ -18,9 +19,12 @@ export interface EscalationSubject {
   what: string;
   promise: string;
   escalationsTaken: readonly string[];
-  /** Signed action links for one recipient (escalations of requests offer them). */
-  linksFor?: (recipient: string) => Promise<{ acknowledge?: string; takeOver?: string }>;
+  /** What a recipient may do straight from the email: each a signed link in their name. */
+  offers: readonly ('acknowledge' | 'takeOver')[];
 }
+
+/** Escalation links stay valid for a week: long enough for a weekend, short enough to matter. */
+const ACTION_LINK_SECONDS = 7 * 24 * 3600;
 
 /**
  * The one escalation mechanism (6.1.2, 7.2.1): takes the earliest due step of the tenant's
@@ -83,7 +87,20 @@ export async function takeDueEscalation<T>(
         customer: subject.customer,
         customerWords: subject.customerWords,
         now: at,
-        actions: (await subject.linksFor?.(recipient)) ?? {},
+        actions: Object.fromEntries(
+          await Promise.all(
+            subject.offers.map(async (action) => [
+              action,
+              await signLink({
+                tenantId: subject.tenantId,
+                requestId: subject.subjectId,
+                action,
+                actor: recipient,
+                expiresAt: Math.floor(at.getTime() / 1000) + ACTION_LINK_SECONDS,
+              }),
+            ]),
+          ),
+        ),
         language: tenant.language,
         timeZone: tenant.timeZone,
       },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailsAbout, recipients, repairRequest } from '../support/lifecycle.ts';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**
  * Feedback within 5 working days (7.2.1) on the virtual clock, across National Day 2025:
@@ -37,6 +37,17 @@ describe('feedback cases', () => {
     expect(escalation[0]!.body.text).toContain('5 个工作日内处理反馈并告知结果');
     expect(escalation[0]!.body.text).toContain('The technician arrived two hours late');
     expect(escalation[0]!.body.text).toContain('期限: 2025年10月11日 00:00（Asia/Shanghai）');
+
+    // The team lead takes the case over from the email; it stays due until resolved.
+    const takeOver = /由我接手: (http:\/\/\S+\/a\/\S+)/.exec(escalation[0]!.body.text!)?.[1];
+    expect(takeOver).toBeDefined();
+    expect((await send(takeOver!, { method: 'GET', headers: {} })).text).toContain(`接手处理: ${feedbackId}`);
+    const taken = await send(takeOver!, { method: 'POST', headers: {} });
+    expect(taken.status).toBe(200);
+    expect(taken.text).toContain(`您现在负责 ${feedbackId}`);
+    const assigned = (await runtime.api('GET', `/v1/feedback/${feedbackId}`)).body;
+    expect(assigned.assigneeId).toBe('lead-chen');
+    expect(assigned.timeline.at(-1)).toMatchObject({ type: 'taken_over', actor: 'lead-chen' });
 
     await runtime.advance(3 * 3600);
     const resolved = await runtime.api('POST', `/v1/feedback/${feedbackId}/resolve`, {

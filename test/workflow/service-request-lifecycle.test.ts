@@ -1,6 +1,7 @@
 import { DescribeExecutionCommand, SendTaskSuccessCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRequest } from '../../functions/adapters/requests.ts';
+import { signLink } from '../../functions/adapters/signed-links.ts';
 import {
   completedRequest,
   completionReport,
@@ -278,6 +279,41 @@ describe('service-request lifecycle', () => {
     const forged = await send(`${link!.slice(0, -3)}xyz`, { method: 'POST', headers: {} });
     expect(forged.status).toBe(404);
     expect(forged.text).toContain('链接无效 / Link not valid');
+  });
+
+  it('lets a manager on the staff list take a request over from the email, and tells anyone else why not', async () => {
+    const { requestId } = await createRequest();
+    await runtime.advance(2 * HOUR);
+    const escalation = (await mailAbout(requestId))[0]!;
+    const takeOver = /由我接手: (http:\/\/\S+\/a\/\S+)/.exec(escalation.body.text!)?.[1];
+    expect(takeOver).toBeDefined();
+
+    // A link in the name of someone not on the staff list assigns nothing, and says so.
+    const stranger = await signLink({
+      tenantId: 'demo',
+      requestId,
+      action: 'takeOver',
+      actor: 'stranger@elsewhere.example',
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    });
+    const refused = await send(stranger, { method: 'POST', headers: {} });
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain('stranger@elsewhere.example 不在员工名单中');
+    expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body).toMatchObject({
+      status: 'received',
+    });
+
+    // The team lead's link assigns the request to them and, as it was waiting, acknowledges it.
+    const taken = await send(takeOver!, { method: 'POST', headers: {} });
+    expect(taken.status).toBe(200);
+    await runtime.settled();
+    const request = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
+    expect(request).toMatchObject({
+      status: 'acknowledged',
+      assigneeId: 'lead-chen',
+      acknowledgedBy: 'lead-chen',
+    });
+    expect(request.timeline.map((e: { type: string }) => e.type)).toContain('taken_over');
   });
 
   it('ends the lifecycle when staff cancel, with no escalation afterwards', async () => {
