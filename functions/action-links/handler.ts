@@ -30,7 +30,7 @@ const texts = {
       '不在员工名单中',
       (email: string) => `${email} 不在员工名单中，无法分配给您。请让管理员在设置中添加您。`,
     ],
-    nothingToTakeOver: ['无需接手', (status: string) => `该请求当前状态为 ${status}。`],
+    nothingToTakeOver: ['无需接手', (status: string) => `当前状态已是 ${status}。`],
     someone: '他人',
   },
   en: {
@@ -50,7 +50,7 @@ const texts = {
       (email: string) =>
         `${email} is not on the staff list, so nothing can be assigned to you. Ask an admin to add you in the settings.`,
     ],
-    nothingToTakeOver: ['Nothing to take over', (status: string) => `The request is already ${status}.`],
+    nothingToTakeOver: ['Nothing to take over', (status: string) => `It is already ${status}.`],
     someone: 'someone',
   },
 } as const;
