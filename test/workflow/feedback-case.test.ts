@@ -55,6 +55,9 @@ describe('feedback cases', () => {
       changes: 'Dispatch now books technicians with a 30-minute buffer',
     });
     expect(resolved.status).toBe(200);
+    const late = await send(takeOver!, { method: 'POST', headers: {} });
+    expect(late.status).toBe(409);
+    expect(late.text).toContain('无需接手');
     const mail = emailsAbout(await runtime.mailbox(), feedbackId);
     expect(recipients(mail)).toEqual([
       'team-lead@demo.example',
