@@ -35,8 +35,8 @@ describe('reading the State Council holiday notice', () => {
     );
   });
 
-  it.each([2017, 2019])(
-    'reads the older wording of %i (补休, 与周末连休, a range across the year end)',
+  it.each([2017, 2019, 2023, 2024])(
+    'reads the older wording of %i (补休, 与周末连休, ranges across the year end, an aside with a date)',
     (year) => {
       const arrangement = parseHolidayNotice(notice(year));
       const off = new Set(arrangement.holidays);
