@@ -23,6 +23,16 @@ const texts = {
   'zh-CN': {
     actions: { survey: '调查', acknowledge: '确认响应', takeOver: '接手处理' },
     status: '状态',
+    statuses: {
+      received: '待响应',
+      acknowledged: '已响应',
+      dispatched: '已派工',
+      completed: '已完成',
+      closed: '已关闭',
+      cancelled: '已取消',
+      open: '处理中',
+      resolved: '已处理',
+    },
     acknowledged: ['已确认响应', (id: string) => `服务请求 ${id} 已确认响应，系统会通知客户。`],
     alreadyAcknowledged: ['已被确认', (id: string, by: string) => `服务请求 ${id} 已由 ${by} 确认响应。`],
     takenOver: ['已接手', (id: string) => `您现在负责 ${id}。`],
@@ -36,6 +46,16 @@ const texts = {
   en: {
     actions: { survey: 'Survey', acknowledge: 'Acknowledge', takeOver: 'Take over' },
     status: 'status',
+    statuses: {
+      received: 'awaiting response',
+      acknowledged: 'acknowledged',
+      dispatched: 'dispatched',
+      completed: 'completed',
+      closed: 'closed',
+      cancelled: 'cancelled',
+      open: 'open',
+      resolved: 'resolved',
+    },
     acknowledged: [
       'Acknowledged',
       (id: string) => `Request ${id} is acknowledged; the customer will be told.`,
@@ -98,7 +118,7 @@ function show(claims: LinkClaims, subject: Subject, language: Language): HttpRes
     200,
     language,
     `${action}: ${subject.id}`,
-    `${customer.name}: ${words} (${t.status}: ${status})`,
+    `${customer.name}: ${words} (${t.status}: ${t.statuses[status]})`,
     form,
   );
 }
@@ -120,7 +140,12 @@ async function actOnRequest(
       event: { at, type: 'taken_over', actor, details: { via: 'email link' } },
     });
     if (!updated)
-      return page(409, tenant.language, t.nothingToTakeOver[0], t.nothingToTakeOver[1](request.status));
+      return page(
+        409,
+        tenant.language,
+        t.nothingToTakeOver[0],
+        t.nothingToTakeOver[1](t.statuses[request.status]),
+      );
     if (updated.status !== 'received') await wakeLifecycle(updated, tenant, now());
   }
   if (updated.status === 'received') {
@@ -166,7 +191,7 @@ async function actOnFeedback(
   });
   return taken
     ? page(200, tenant.language, t.takenOver[0], t.takenOver[1](feedback.feedbackId))
-    : page(409, tenant.language, t.nothingToTakeOver[0], t.nothingToTakeOver[1](feedback.status));
+    : page(409, tenant.language, t.nothingToTakeOver[0], t.nothingToTakeOver[1](t.statuses[feedback.status]));
 }
 
 async function act(claims: LinkClaims, subject: Subject, tenant: StoredTenant): Promise<HttpResult> {

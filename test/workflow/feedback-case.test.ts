@@ -41,7 +41,9 @@ describe('feedback cases', () => {
     // The team lead takes the case over from the email; it stays due until resolved.
     const takeOver = /由我接手: (http:\/\/\S+\/a\/\S+)/.exec(escalation[0]!.body.text!)?.[1];
     expect(takeOver).toBeDefined();
-    expect((await send(takeOver!, { method: 'GET', headers: {} })).text).toContain(`接手处理: ${feedbackId}`);
+    const shown = (await send(takeOver!, { method: 'GET', headers: {} })).text;
+    expect(shown).toContain(`接手处理: ${feedbackId}`);
+    expect(shown).toContain('(状态: 处理中)');
     const taken = await send(takeOver!, { method: 'POST', headers: {} });
     expect(taken.status).toBe(200);
     expect(taken.text).toContain(`您现在负责 ${feedbackId}`);
