@@ -1,5 +1,6 @@
 import chineseDays from 'chinese-days';
 import official from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
+import { addDays, weekdayOf } from './calendar-date.ts';
 import { laterNotices } from './china-holiday-notices.ts';
 import { type HolidayArrangement, parseHolidayNotice } from './holiday-notice.ts';
 
@@ -54,13 +55,7 @@ export function arrangementsMissing(at: Date): number[] {
 
 const statutoryCache = new Map<number, Set<string>>();
 
-function addDays(isoDate: string, days: number): string {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-const isWeekend = (isoDate: string) => [0, 6].includes(new Date(`${isoDate}T00:00:00Z`).getUTCDay());
+const isWeekend = (isoDate: string) => [0, 6].includes(weekdayOf(isoDate));
 
 /**
  * The days off a year has by law alone: the statutory holidays, and for each that falls on a

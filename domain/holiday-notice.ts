@@ -1,3 +1,5 @@
+import { addDays, weekdayOf } from './calendar-date.ts';
+
 /**
  * Reads the State Council's yearly notice (国务院办公厅关于<year>年部分节假日安排的通知) as
  * published, so that a year's arrangement is shipped as the notice's own text rather than as
@@ -28,12 +30,6 @@ const iso = (year: number, month: number, day: number) => {
   const date = new Date(Date.UTC(year, month - 1, day));
   if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
     throw new HolidayNoticeError(`${year}年${month}月${day}日 is not a date`);
-  return date.toISOString().slice(0, 10);
-};
-
-const nextDay = (isoDate: string) => {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + 1);
   return date.toISOString().slice(0, 10);
 };
 
@@ -77,7 +73,7 @@ export function parseHolidayNotice(text: string): HolidayArrangement {
       const end = iso(y2 ? Number(y2) : yearOf(undefined, endMonth, item), endMonth, Number(d2));
       if (end < start) throw new HolidayNoticeError(`${m[0]}: ends before it starts`);
       let days = 0;
-      for (let day = start; day <= end; day = nextDay(day), days++) holidays.add(day);
+      for (let day = start; day <= end; day = addDays(day, 1), days++) holidays.add(day);
       if (stated && Number(stated) !== days)
         throw new HolidayNoticeError(`${m[0]}: says ${stated} days, the dates give ${days}`);
       rest = rest.replace(m[0], '');
@@ -90,8 +86,7 @@ export function parseHolidayNotice(text: string): HolidayArrangement {
       for (const m of sentence.matchAll(DATE)) {
         const month = Number(m[2]);
         const day = iso(yearOf(m[1], month, item), month, Number(m[3]));
-        const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
-        if (weekday !== 0 && weekday !== 6)
+        if (![0, 6].includes(weekdayOf(day)))
           throw new HolidayNoticeError(`${day} is a make-up working day but not a weekend day`);
         makeUpWorkdays.add(day);
       }

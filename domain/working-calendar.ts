@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addDays, weekdayOf } from './calendar-date.ts';
 import { arrangementPublished, isChinaHoliday, isChinaMakeUpWorkday } from './china-holidays.ts';
 
 /**
@@ -32,12 +33,6 @@ export interface WorkingCalendar extends CalendarSettings {
   timeZone: string;
 }
 
-function addDays(isoDate: string, days: number): string {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
 /** Why a day is or is not a working day, in the order the rules apply (the tenant's own days first). */
 export type DayKind =
   | 'extra_working_day'
@@ -58,8 +53,7 @@ export function dayKind(calendar: WorkingCalendar, isoDate: string): DayKind {
   if (calendar.closures.includes(isoDate)) return 'closure';
   if (calendar.chinaPublicHolidays && isChinaMakeUpWorkday(isoDate)) return 'make_up_working_day';
   if (calendar.chinaPublicHolidays && isChinaHoliday(isoDate)) return 'public_holiday';
-  const weekday = new Date(`${isoDate}T00:00:00Z`).getUTCDay();
-  return calendar.weekendDays.includes(weekday) ? 'weekend' : 'working_day';
+  return calendar.weekendDays.includes(weekdayOf(isoDate)) ? 'weekend' : 'working_day';
 }
 
 export function isWorkingDay(calendar: WorkingCalendar, isoDate: string): boolean {

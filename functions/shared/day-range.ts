@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addDays } from '../../domain/calendar-date.ts';
 import { startOfLocalDay } from '../../domain/working-calendar.ts';
 
 /**
@@ -16,9 +17,8 @@ export const dayRangeQuery = (maxDays: number) =>
 
 /** The instants [from, to) the days from `from` to `to` (inclusive) cover in a time zone. */
 export function instantsOfDays(timeZone: string, from: string, to: string): { from: string; to: string } {
-  const dayAfter = new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   return {
     from: startOfLocalDay(timeZone, from).toISOString(),
-    to: startOfLocalDay(timeZone, dayAfter).toISOString(),
+    to: startOfLocalDay(timeZone, addDays(to, 1)).toISOString(),
   };
 }
