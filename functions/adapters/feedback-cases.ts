@@ -31,15 +31,13 @@ function strip(item: FeedbackItem): StoredFeedbackCase {
 }
 
 /**
- * A case's place in the byStatus index: its status's partition, soonest due first (the staff's
- * worklist). Every write that changes the status or the due date sets these fields too.
+ * A case's place in the byStatus index (the staff's worklist): the partition of its status,
+ * sorted by due date. recordFeedbackStep moves it whenever a step sets either.
  */
-export const feedbackStatusIndex = (
-  feedback: Pick<StoredFeedbackCase, 'tenantId' | 'feedbackId' | 'status' | 'dueAt'>,
-) => ({
-  gsi1pk: keys.feedbackByStatus(feedback.tenantId, feedback.status),
-  gsi1sk: `${feedback.dueAt}#${feedback.feedbackId}`,
+const statusPartition = (tenantId: string, status: string) => ({
+  gsi1pk: keys.feedbackByStatus(tenantId, status),
 });
+const dueSortKey = (feedbackId: string, dueAt: string) => ({ gsi1sk: `${dueAt}#${feedbackId}` });
 
 /** A tenant's cases in a status, soonest due first. */
 export async function listFeedbackByStatus(
@@ -64,7 +62,8 @@ export async function insertFeedbackCase(feedback: StoredFeedbackCase): Promise<
     ...keys.feedbackCase(feedback.tenantId, feedback.feedbackId),
     gsi2pk: feedbackIndexKey(feedback.tenantId),
     gsi2sk: `${feedback.receivedAt}#${feedback.feedbackId}`,
-    ...feedbackStatusIndex(feedback),
+    ...statusPartition(feedback.tenantId, feedback.status),
+    ...dueSortKey(feedback.feedbackId, feedback.dueAt),
     ...feedback,
   });
 }
@@ -146,6 +145,12 @@ export async function recordFeedbackStep(
     requireStatus?: readonly FeedbackState['status'][];
   },
 ): Promise<StoredFeedbackCase | undefined> {
-  const updated = await applyStep<FeedbackItem>(keys.feedbackCase(tenantId, feedbackId), step);
+  const { status, dueAt } = step.fields ?? {};
+  const fields = {
+    ...step.fields,
+    ...(typeof status === 'string' ? statusPartition(tenantId, status) : {}),
+    ...(typeof dueAt === 'string' ? dueSortKey(feedbackId, dueAt) : {}),
+  };
+  const updated = await applyStep<FeedbackItem>(keys.feedbackCase(tenantId, feedbackId), { ...step, fields });
   return updated ? strip(updated) : undefined;
 }

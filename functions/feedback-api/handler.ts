@@ -5,7 +5,6 @@ import { surveyAnswerSchema } from '../../domain/survey.ts';
 import { breachesOfRequest } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
 import {
-  feedbackStatusIndex,
   getFeedbackCase,
   listFeedbackByStatus,
   recordFeedbackStep,
@@ -80,7 +79,6 @@ async function resolve(event: HttpEvent, caller: Caller): Promise<HttpResult> {
     requireStatus: ['open'],
     fields: {
       status: 'resolved',
-      ...feedbackStatusIndex({ ...existing, status: 'resolved' }),
       resolution: { ...input, resolvedAt: at, resolvedBy: actorOf(caller) },
     },
     event: { at, type: 'resolved', actor: actorOf(caller), details: { changes: input.changes } },

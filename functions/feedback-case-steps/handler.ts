@@ -4,12 +4,7 @@ import { z } from 'zod';
 import { watchedFeedbackDeadline } from '../../domain/feedback-case.ts';
 import { closeBreach } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
-import {
-  feedbackStatusIndex,
-  getFeedbackCase,
-  recordFeedbackStep,
-  type StoredFeedbackCase,
-} from '../adapters/feedback-cases.ts';
+import { getFeedbackCase, recordFeedbackStep, type StoredFeedbackCase } from '../adapters/feedback-cases.ts';
 import { sendOnce } from '../adapters/mailer.ts';
 import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
 import { resumeWaitingWorkflow } from '../adapters/workflows.ts';
@@ -118,15 +113,9 @@ const steps = {
   },
 
   async close({ tenantId, feedbackId }: { tenantId: string; feedbackId: string }) {
-    const feedback = await getFeedbackCase(tenantId, feedbackId);
-    if (!feedback) throw new NotFoundError(`feedback case ${tenantId}/${feedbackId}`);
     await recordFeedbackStep(tenantId, feedbackId, {
       requireStatus: ['resolved'],
-      fields: {
-        status: 'closed',
-        ...feedbackStatusIndex({ ...feedback, status: 'closed' }),
-        closedAt: now().toISOString(),
-      },
+      fields: { status: 'closed', closedAt: now().toISOString() },
       event: { at: now().toISOString(), type: 'closed', actor: 'system' },
     });
     return { tenantId, feedbackId };

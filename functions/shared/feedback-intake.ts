@@ -7,7 +7,6 @@ import {
   type NewFeedback,
 } from '../../domain/feedback-case.ts';
 import {
-  feedbackStatusIndex,
   getFeedbackCase,
   insertFeedbackCase,
   openFeedbackCasesWithEstimatedDue,
@@ -106,10 +105,7 @@ export async function confirmEstimatedFeedbackDeadlines(tenant: StoredTenant, at
     const updated = await recordFeedbackStep(tenant.tenantId, feedback.feedbackId, {
       onceFlag: 'dueConfirmed',
       requireStatus: ['open'],
-      fields: {
-        dueAt: due.dueAt.toISOString(),
-        ...feedbackStatusIndex({ ...feedback, dueAt: due.dueAt.toISOString() }),
-      },
+      fields: { dueAt: due.dueAt.toISOString() },
       event: {
         at: at.toISOString(),
         type: 'due_confirmed',
