@@ -195,17 +195,14 @@ async function actOnFeedback(
 }
 
 async function act(claims: LinkClaims, subject: Subject, tenant: StoredTenant): Promise<HttpResult> {
+  const t = texts[tenant.language];
   const staff = tenant.staff.find((s) => s.email.toLowerCase() === claims.actor.toLowerCase());
   // Taking over assigns the work: only to someone on the staff list, and the page says so.
-  if (claims.action === 'takeOver' && !staff) {
-    const t = texts[tenant.language];
-    return page(403, tenant.language, t.notStaff[0], t.notStaff[1](claims.actor));
-  }
-  if (subject.kind === 'request') return actOnRequest(claims, subject.request, tenant, staff);
-  // Feedback escalations offer take-over only.
-  return staff && claims.action === 'takeOver'
-    ? actOnFeedback(subject.feedback, tenant, staff)
-    : invalidLink(404);
+  const notStaff = () => page(403, tenant.language, t.notStaff[0], t.notStaff[1](claims.actor));
+  // A feedback link is always a take-over (handle() refuses any other).
+  if (subject.kind === 'feedback') return staff ? actOnFeedback(subject.feedback, tenant, staff) : notStaff();
+  if (claims.action === 'takeOver' && !staff) return notStaff();
+  return actOnRequest(claims, subject.request, tenant, staff);
 }
 
 async function handle(event: HttpEvent): Promise<HttpResult> {
