@@ -39,7 +39,7 @@ export function arrangementPublished(year: number): boolean {
  * year's notice in November (in December at the latest so far), so from 1 December a missing
  * year is a notice someone can ship; earlier, an alarm would only ask them to wait.
  */
-export const ARRANGEMENT_LOOKAHEAD_DAYS = 31;
+const ARRANGEMENT_LOOKAHEAD_DAYS = 31;
 
 /**
  * The years from `at` to ARRANGEMENT_LOOKAHEAD_DAYS later that have no published arrangement:

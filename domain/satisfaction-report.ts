@@ -46,7 +46,7 @@ const mean = (values: number[]) =>
 const monthFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The calendar month of an instant in the tenant's time zone. */
-export function monthOf(timeZone: string, at: string): string {
+function monthOf(timeZone: string, at: string): string {
   let format = monthFormats.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' });

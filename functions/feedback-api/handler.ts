@@ -34,7 +34,7 @@ import {
 import { recordPeriodicSurveyAnswer } from '../shared/survey-answers.ts';
 
 /** `GET /v1/surveys?from&to`: at most a year of days. */
-export const surveyRangeQuery = dayRangeQuery(366);
+const surveyRangeQuery = dayRangeQuery(366);
 
 async function view(feedback: StoredFeedbackCase) {
   const { callbackToken: _token, ...visible } = feedback;

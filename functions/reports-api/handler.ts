@@ -13,7 +13,7 @@ import { callerOf, type HttpEvent, type HttpResult, httpErrors, json, parseQuery
 import { logger } from '../shared/logger.ts';
 
 /** Two years at most: the report reads every survey and feedback case in the range. */
-export const reportRangeQuery = dayRangeQuery(731);
+const reportRangeQuery = dayRangeQuery(731);
 const formatQuery = z.object({ format: z.enum(['json', 'csv']).default('json') });
 
 /** `GET /v1/reports/satisfaction?from&to[&format=csv]` (7.2.2), for managers and admins. */
