@@ -77,7 +77,7 @@ export function dueEscalation(schedule: EscalationStep[], taken: ReadonlySet<str
 }
 
 /** When the next untaken step falls due (undefined once the top of the ladder was reached). */
-export function nextEscalationAt(schedule: EscalationStep[], taken: ReadonlySet<string>): Date | undefined {
+function nextEscalationAt(schedule: EscalationStep[], taken: ReadonlySet<string>): Date | undefined {
   return schedule.find((step) => !taken.has(step.key))?.at;
 }
 

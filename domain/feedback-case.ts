@@ -8,7 +8,7 @@ import { addWorkingDays, estimatedYears, type WorkingCalendar } from './working-
  * any written opinion. It is processed within the contract's feedback working days of receipt
  * and the customer is told the result; the case records what it changed (7.2.2).
  */
-export const feedbackCategorySchema = z.enum(['complaint', 'low_score', 'suggestion', 'opinion']);
+const feedbackCategorySchema = z.enum(['complaint', 'low_score', 'suggestion', 'opinion']);
 
 export const newFeedbackSchema = z.object({
   category: feedbackCategorySchema,

@@ -24,14 +24,7 @@ export const requestStatuses = [
 export type RequestStatus = (typeof requestStatuses)[number];
 
 /** Clause 6.1.1: the provider's official channels. */
-export const channelSchema = z.enum([
-  'phone',
-  'api',
-  'web_form',
-  'shopify',
-  'woocommerce',
-  'generic_webhook',
-]);
+const channelSchema = z.enum(['phone', 'api', 'web_form', 'shopify', 'woocommerce', 'generic_webhook']);
 export type Channel = z.infer<typeof channelSchema>;
 
 export const languageSchema = z.enum(['zh-CN', 'en']);

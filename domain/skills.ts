@@ -1,7 +1,7 @@
 import type { RequestKind } from './service-request.ts';
 
 /** 6.2.1a: the skill a technician needs for each kind of work; tenants may override. */
-export const defaultRequiredSkills: Record<RequestKind, string> = {
+const defaultRequiredSkills: Record<RequestKind, string> = {
   repair: 'repair',
   replacement: 'replacement',
   return: 'returns',

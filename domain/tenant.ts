@@ -4,12 +4,8 @@ import { escalationLadderSchema } from './escalation-ladder.ts';
 import { languageSchema, requestKindSchema } from './service-request.ts';
 import { calendarSettingsSchema } from './working-calendar.ts';
 
-export const tenantIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/, 'lowercase letters, digits and dashes, 3-40 characters');
-
 /** A provider's staff member: agents, technicians and managers (REQUIREMENTS "Parties"). */
-export const staffMemberSchema = z.object({
+const staffMemberSchema = z.object({
   staffId: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/),
   name: z.string().trim().min(1).max(200),
   email: z.string().trim().email(),

@@ -48,7 +48,7 @@ const WORKING_KINDS: ReadonlySet<DayKind> = new Set([
   'working_day',
 ]);
 
-export function dayKind(calendar: WorkingCalendar, isoDate: string): DayKind {
+function dayKind(calendar: WorkingCalendar, isoDate: string): DayKind {
   if (calendar.extraWorkingDays.includes(isoDate)) return 'extra_working_day';
   if (calendar.closures.includes(isoDate)) return 'closure';
   if (calendar.chinaPublicHolidays && isChinaMakeUpWorkday(isoDate)) return 'make_up_working_day';

@@ -34,7 +34,7 @@ export async function startDynamoDb(options: { port: number; path?: string }): P
 }
 
 /** The CreateTable input for the one table, from the definition CDK also uses. */
-export function createTableInput(tableName: string): CreateTableCommandInput {
+function createTableInput(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',

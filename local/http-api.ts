@@ -66,7 +66,7 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
 }
 
 /** Turns an HTTP request into the API Gateway HTTP API (payload 2.0) event Lambda receives. */
-export function toApiGatewayEvent(
+function toApiGatewayEvent(
   request: IncomingMessage,
   url: URL,
   body: Buffer,

@@ -6,7 +6,7 @@ import { lambdaServiceErrors, type Retrier, type TaskState } from './asl.ts';
  */
 
 /** Throttling and 5xx of DynamoDB/SES come out of our handlers as `TransientError`. */
-export const retryTransient: Retrier[] = [
+const retryTransient: Retrier[] = [
   {
     ErrorEquals: [...lambdaServiceErrors, 'TransientError'],
     IntervalSeconds: 2,

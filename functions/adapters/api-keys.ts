@@ -25,7 +25,7 @@ export function parseApiKey(value: string): { tenantId: string; keyId: string; s
   return { tenantId: match[1]!, keyId: match[2]!, secret: match[3]! };
 }
 
-export function hashSecret(secret: string): string {
+function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 

@@ -11,7 +11,7 @@ export async function contractVersions(tenantId: string, contractId: string): Pr
   return items.map(({ pk: _pk, sk: _sk, ...version }) => version);
 }
 
-export const contractVersionKey = (tenantId: string, contractId: string, version: number) => ({
+const contractVersionKey = (tenantId: string, contractId: string, version: number) => ({
   pk: keys.tenant(tenantId).pk,
   sk: `CONTRACT#${contractId}#V#${String(version).padStart(4, '0')}`,
 });

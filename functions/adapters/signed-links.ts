@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { config } from './config.ts';
 
 /** What a signed link lets its holder do, without logging in (escalation emails, surveys). */
-export const linkClaimsSchema = z.object({
+const linkClaimsSchema = z.object({
   tenantId: z.string(),
   requestId: z.string(),
   action: z.enum(['acknowledge', 'takeOver', 'survey']),

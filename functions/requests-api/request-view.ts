@@ -4,7 +4,7 @@ import { warrantyStatus } from '../../domain/warranty.ts';
 import type { StoredRequest } from '../adapters/requests.ts';
 
 /** Calendar date of an instant in a time zone (warranty dates are the tenant's dates). */
-export function dateIn(timeZone: string, at: Date): string {
+function dateIn(timeZone: string, at: Date): string {
   return new Intl.DateTimeFormat('en-CA', {
     timeZone,
     year: 'numeric',

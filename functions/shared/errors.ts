@@ -38,7 +38,7 @@ export class TransientError extends Error {
 }
 
 /** AWS SDK errors that a retry can cure. */
-export function isTransientAwsError(error: unknown): boolean {
+function isTransientAwsError(error: unknown): boolean {
   const e = error as { $retryable?: unknown; $metadata?: { httpStatusCode?: number }; name?: string };
   if (e?.$retryable) return true;
   const status = e?.$metadata?.httpStatusCode;

@@ -33,7 +33,7 @@ export function html(statusCode: number, body: string): HttpResult {
 }
 
 /** The one error shape of the API: `{ "error": { "code", "message", "fields"? } }`. */
-export function errorBody(code: string, message: string, fields?: Record<string, string[]>) {
+function errorBody(code: string, message: string, fields?: Record<string, string[]>) {
   return { error: { code, message, ...(fields ? { fields } : {}) } };
 }
 

@@ -9,7 +9,7 @@ import { ValidationError } from './errors.ts';
 import { openFeedbackCase } from './feedback-intake.ts';
 
 /** The feedback case a complaint request opens is named after it. */
-export const feedbackIdOfComplaint = (requestId: string) => `fb_${requestId.slice(3)}`;
+const feedbackIdOfComplaint = (requestId: string) => `fb_${requestId.slice(3)}`;
 
 /**
  * The request id of a storefront delivery: derived from the tenant, the channel and the

@@ -263,4 +263,3 @@ const routeHandlers: Record<string, RouteHandler> = {
 };
 
 export const handler = apiKeyRoutes(routeHandlers);
-export const tenantApiRouteKeys = Object.keys(routeHandlers);

@@ -10,7 +10,7 @@ import { type Mapped, mapGeneric, mapShopify, mapWooCommerce } from './mappings.
 import { verifyGeneric, verifyShopify, verifyWooCommerce } from './signatures.ts';
 
 /** Storefront deliveries are small; anything larger is refused before it is read. */
-export const MAX_WEBHOOK_BYTES = 256 * 1024;
+const MAX_WEBHOOK_BYTES = 256 * 1024;
 
 type Storefront = 'shopify' | 'woocommerce' | 'generic';
 

@@ -16,7 +16,7 @@ export function verifyShopify(rawBody: Buffer, header: string | undefined, secre
 export const verifyWooCommerce = verifyShopify;
 
 /** How old a generic delivery may be before it counts as a replay. */
-export const GENERIC_TOLERANCE_SECONDS = 300;
+const GENERIC_TOLERANCE_SECONDS = 300;
 
 /**
  * Our generic scheme: `X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`.

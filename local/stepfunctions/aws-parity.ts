@@ -14,7 +14,7 @@ export const LOCAL_TIMEOUT_FIELD = '__localTimeoutSeconds';
  * local runtime uses the longest timeout setTimeout can hold (24.8 days) where AWS would
  * use its default.
  */
-export const AWS_DEFAULT_TASK_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+const AWS_DEFAULT_TASK_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
 type Json = Record<string, unknown>;
 

@@ -7,7 +7,7 @@ import { awaitCallbackState, stepState } from '../deadline-watch.ts';
  * Same pattern as the service-request workflow: resume, route, wait.
  */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: an ASL definition substitution, not a JS template
-export const FEEDBACK_CASE_STEPS = '${FeedbackCaseStepsFunctionArn}';
+const FEEDBACK_CASE_STEPS = '${FeedbackCaseStepsFunctionArn}';
 
 const ids = { 'tenantId.$': '$.tenantId', 'feedbackId.$': '$.feedbackId' };
 

@@ -7,7 +7,7 @@ import { awaitCallbackState, stepState } from '../deadline-watch.ts';
  * and routing to its phase, with timers computed from stored timestamps.
  */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: an ASL definition substitution, not a JS template
-export const SERVICE_REQUEST_STEPS = '${ServiceRequestStepsFunctionArn}';
+const SERVICE_REQUEST_STEPS = '${ServiceRequestStepsFunctionArn}';
 
 const ids = { 'tenantId.$': '$.tenantId', 'requestId.$': '$.requestId' };
 
