@@ -48,8 +48,6 @@ export interface Route {
   waitSeconds: number;
 }
 
-export { WAIT_WITHOUT_ESCALATION_SECONDS } from './escalation-ladder.ts';
-
 /** The deadline being watched in the request's current status, if any. */
 export function watchedDeadline(state: LifecycleState): WatchedDeadline | undefined {
   const receivedAt = new Date(state.receivedAt);

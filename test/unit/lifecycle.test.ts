@@ -4,8 +4,9 @@ import {
   type EscalationLadder,
   escalationLadderSchema,
   escalationSchedule,
+  WAIT_WITHOUT_ESCALATION_SECONDS,
 } from '../../domain/escalation-ladder.ts';
-import { type LifecycleState, route, WAIT_WITHOUT_ESCALATION_SECONDS } from '../../domain/lifecycle.ts';
+import { type LifecycleState, route } from '../../domain/lifecycle.ts';
 
 const ladder: EscalationLadder = {
   levels: [
