@@ -26,6 +26,21 @@ export interface EscalationSubject {
 /** Escalation links stay valid for a week: long enough for a weekend, short enough to matter. */
 const ACTION_LINK_SECONDS = 7 * 24 * 3600;
 
+/** The subject's offers as links signed in the recipient's name. */
+async function actionLinks(subject: EscalationSubject, recipient: string, at: Date) {
+  const expiresAt = Math.floor(at.getTime() / 1000) + ACTION_LINK_SECONDS;
+  const links: { acknowledge?: string; takeOver?: string } = {};
+  for (const action of subject.offers)
+    links[action] = await signLink({
+      tenantId: subject.tenantId,
+      requestId: subject.subjectId,
+      action,
+      actor: recipient,
+      expiresAt,
+    });
+  return links;
+}
+
 /**
  * The one escalation mechanism (6.1.2, 7.2.1): takes the earliest due step of the tenant's
  * ladder for a watched deadline. Breach recorded once (conditional put), each recipient
@@ -87,20 +102,7 @@ export async function takeDueEscalation<T>(
         customer: subject.customer,
         customerWords: subject.customerWords,
         now: at,
-        actions: Object.fromEntries(
-          await Promise.all(
-            subject.offers.map(async (action) => [
-              action,
-              await signLink({
-                tenantId: subject.tenantId,
-                requestId: subject.subjectId,
-                action,
-                actor: recipient,
-                expiresAt: Math.floor(at.getTime() / 1000) + ACTION_LINK_SECONDS,
-              }),
-            ]),
-          ),
-        ),
+        actions: await actionLinks(subject, recipient, at),
         language: tenant.language,
         timeZone: tenant.timeZone,
       },
