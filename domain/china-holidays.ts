@@ -2,7 +2,7 @@ import chineseDays from 'chinese-days';
 import official from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { addDays, weekdayOf } from './calendar-date.ts';
 import { laterNotices } from './china-holiday-notices.ts';
-import { type HolidayArrangement, parseHolidayNotice } from './holiday-notice.ts';
+import { type HolidayArrangement, HolidayNoticeError, parseHolidayNotice } from './holiday-notice.ts';
 
 /**
  * Mainland China's public holidays and make-up working days (调休).
@@ -18,6 +18,23 @@ import { type HolidayArrangement, parseHolidayNotice } from './holiday-notice.ts
 const holidays = new Set(Object.keys(official.holidays));
 const makeUpWorkdays = new Set(Object.keys(official.workdays));
 const publishedYears = new Set([...holidays].map((date) => Number(date.slice(0, 4))));
+const chineseDaysYears = new Set(publishedYears);
+
+/**
+ * The arrangements of notices shipped in china-holiday-notices.ts. One that does not read is
+ * refused, and so is one for a year chinese-days already covers (two sources for one year could
+ * disagree): loading this module then fails, so the test suite fails before any deploy.
+ */
+export function laterArrangements(notices: readonly string[]): HolidayArrangement[] {
+  return notices.map((notice) => {
+    const arrangement = parseHolidayNotice(notice);
+    if (chineseDaysYears.has(arrangement.year))
+      throw new HolidayNoticeError(
+        `chinese-days already has ${arrangement.year}: remove its notice from china-holiday-notices.ts`,
+      );
+    return arrangement;
+  });
+}
 
 /**
  * Adds a year's published arrangement to the ones shipped in chinese-days: the notices in
@@ -28,7 +45,7 @@ export function addPublishedArrangement(arrangement: HolidayArrangement): void {
   for (const day of arrangement.makeUpWorkdays) makeUpWorkdays.add(day);
   publishedYears.add(arrangement.year);
 }
-for (const notice of laterNotices) addPublishedArrangement(parseHolidayNotice(notice));
+for (const arrangement of laterArrangements(laterNotices)) addPublishedArrangement(arrangement);
 
 export function arrangementPublished(year: number): boolean {
   return publishedYears.has(year);

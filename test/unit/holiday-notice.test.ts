@@ -4,7 +4,12 @@ import official from 'chinese-days/dist/chinese-days.json' with { type: 'json' }
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { laterNotices } from '../../domain/china-holiday-notices.ts';
-import { arrangementPublished, arrangementsMissing, statutoryHolidays } from '../../domain/china-holidays.ts';
+import {
+  arrangementPublished,
+  arrangementsMissing,
+  laterArrangements,
+  statutoryHolidays,
+} from '../../domain/china-holidays.ts';
 import { HolidayNoticeError, parseHolidayNotice } from '../../domain/holiday-notice.ts';
 
 /** Notices as published on gov.cn; chinese-days (maintained separately) is the reference. */
@@ -65,12 +70,16 @@ describe('reading the State Council holiday notice', () => {
     );
   });
 
-  it('ships a notice only for a year chinese-days lacks, and each one reads', () => {
-    for (const text of laterNotices) {
-      const { year } = parseHolidayNotice(text);
-      expect(officialIn(official.holidays, `${year}-01-01`, `${year}-12-31`)).toEqual([]);
-      expect(arrangementPublished(year)).toBe(true);
-    }
+  it('ships a notice only for a year chinese-days lacks, and only one that reads', () => {
+    const later = `国务院办公厅关于2031年部分节假日安排的通知（测试用）
+一、元旦：1月1日（周三）至3日（周五）放假调休，共3天。1月4日（周六）上班。`;
+    expect(laterArrangements([later])).toEqual([
+      { year: 2031, holidays: ['2031-01-01', '2031-01-02', '2031-01-03'], makeUpWorkdays: ['2031-01-04'] },
+    ]);
+    expect(() => laterArrangements([notice(2026)])).toThrow(/chinese-days already has 2026/);
+    expect(() => laterArrangements([later.replace('共3天', '共2天')])).toThrow(HolidayNoticeError);
+    // What is shipped is loaded: every shipped notice's year counts as published.
+    for (const { year } of laterArrangements(laterNotices)) expect(arrangementPublished(year)).toBe(true);
   });
 });
 
