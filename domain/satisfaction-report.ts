@@ -1,4 +1,5 @@
 import type { SurveyAnswer } from './survey.ts';
+import { localDate } from './working-calendar.ts';
 
 /**
  * The satisfaction report (7.2.2): satisfaction over time and per kind of service, how many
@@ -43,17 +44,8 @@ const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** di
 const mean = (values: number[]) =>
   values.length === 0 ? null : round(values.reduce((a, b) => a + b, 0) / values.length, 2);
 
-const monthFormats = new Map<string, Intl.DateTimeFormat>();
-
 /** The calendar month of an instant in the tenant's time zone. */
-function monthOf(timeZone: string, at: string): string {
-  let format = monthFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' });
-    monthFormats.set(timeZone, format);
-  }
-  return format.format(new Date(at)).slice(0, 7);
-}
+const monthOf = (timeZone: string, at: string) => localDate(timeZone, new Date(at)).slice(0, 7);
 
 /** Facts grouped by a key computed once per fact. */
 function groupBy<T>(facts: readonly T[], keyOf: (fact: T) => string | undefined): Map<string, T[]> {
