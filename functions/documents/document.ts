@@ -1,11 +1,19 @@
 import { type ZodType, z } from 'zod';
 import { newFeedbackSchema, resolutionSchema } from '../../domain/feedback-case.ts';
 import { completionReportSchema } from '../../domain/service-record.ts';
-import { newServiceRequestSchema, requestStatuses } from '../../domain/service-request.ts';
+import { newServiceRequestSchema } from '../../domain/service-request.ts';
 import { surveyAnswerSchema } from '../../domain/survey.ts';
 import { routeKey, routes } from '../routes.ts';
 import {
-  calendarQuerySchema,
+  calendarQuery,
+  cancelSchema,
+  dispatchSchema,
+  feedbackListQuery,
+  periodicSurveyListQuery,
+  requestListQuery,
+  satisfactionReportQuery,
+} from '../shared/api-schemas.ts';
+import {
   confirmVersionSchema,
   createApiKeySchema,
   createContractSchema,
@@ -23,12 +31,6 @@ interface RouteDoc {
   success: number;
 }
 
-const dispatchBody = z.object({
-  technicianId: z.string(),
-  mode: z.enum(['on_site', 'remote']),
-  scheduledFor: z.iso.datetime({ offset: true }).optional(),
-});
-
 const docs: Record<string, RouteDoc> = {
   'POST /v1/requests': {
     summary: 'Enter a service request (staff: phone call, counter visit)',
@@ -37,10 +39,7 @@ const docs: Record<string, RouteDoc> = {
   },
   'GET /v1/requests': {
     summary: 'List requests by status (open ones by default), oldest first',
-    query: z.object({
-      status: z.enum(requestStatuses).optional(),
-      limit: z.number().int().min(1).max(100).optional(),
-    }),
+    query: requestListQuery,
     success: 200,
   },
   'GET /v1/requests/{requestId}': {
@@ -53,7 +52,7 @@ const docs: Record<string, RouteDoc> = {
   },
   'POST /v1/requests/{requestId}/dispatch': {
     summary: 'Dispatch a qualified technician on-site or remotely (6.1.3, 6.2.1a)',
-    body: dispatchBody,
+    body: dispatchSchema,
     success: 200,
   },
   'POST /v1/requests/{requestId}/complete': {
@@ -63,7 +62,7 @@ const docs: Record<string, RouteDoc> = {
   },
   'POST /v1/requests/{requestId}/cancel': {
     summary: 'Cancel the request',
-    body: z.object({ reason: z.string().min(1) }),
+    body: cancelSchema,
     success: 200,
   },
   'POST /v1/webhooks/{tenantId}/shopify': {
@@ -87,10 +86,7 @@ const docs: Record<string, RouteDoc> = {
   },
   'GET /v1/feedback': {
     summary: 'Feedback cases in a status (open by default), soonest due first: the worklist',
-    query: z.object({
-      status: z.enum(['open', 'resolved', 'closed']).optional(),
-      limit: z.number().int().min(1).max(100).optional(),
-    }),
+    query: feedbackListQuery,
     success: 200,
   },
   'GET /v1/feedback/{feedbackId}': {
@@ -104,7 +100,7 @@ const docs: Record<string, RouteDoc> = {
   },
   'GET /v1/surveys': {
     summary: 'Periodic surveys sent in a range of days (7.1.1); answered=false lists whom to phone',
-    query: z.object({ from: z.iso.date(), to: z.iso.date(), answered: z.enum(['true', 'false']).optional() }),
+    query: periodicSurveyListQuery,
     success: 200,
   },
   'POST /v1/surveys/{surveyId}/answer': {
@@ -115,7 +111,7 @@ const docs: Record<string, RouteDoc> = {
   'GET /v1/reports/satisfaction': {
     summary:
       'Satisfaction over time and per kind, response rate, feedback on time or late, what feedback changed (7.2.2)',
-    query: z.object({ from: z.iso.date(), to: z.iso.date(), format: z.enum(['json', 'csv']).optional() }),
+    query: satisfactionReportQuery,
     success: 200,
   },
   'POST /v1/api-keys': { summary: 'Create an API key (shown once)', body: createApiKeySchema, success: 201 },
@@ -130,7 +126,7 @@ const docs: Record<string, RouteDoc> = {
   'GET /v1/calendar': {
     summary:
       'The working calendar day by day: working or not, why, and whether it rests on an unpublished holiday arrangement',
-    query: calendarQuerySchema,
+    query: calendarQuery,
     success: 200,
   },
   'POST /v1/contracts': {

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { minutesLate } from '../../domain/breach.ts';
 import { newFeedbackSchema, resolutionSchema } from '../../domain/feedback-case.ts';
 import { surveyAnswerSchema } from '../../domain/survey.ts';
@@ -17,8 +16,9 @@ import {
 } from '../adapters/periodic-surveys.ts';
 import { getRequest } from '../adapters/requests.ts';
 import { resumeWaitingWorkflow } from '../adapters/workflows.ts';
+import { feedbackListQuery, periodicSurveyListQuery } from '../shared/api-schemas.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
-import { dayRangeQuery, instantsOfDays } from '../shared/day-range.ts';
+import { instantsOfDays } from '../shared/day-range.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { openFeedbackCase, routeOfFeedback } from '../shared/feedback-intake.ts';
 import {
@@ -32,9 +32,6 @@ import {
   type RouteHandler,
 } from '../shared/http.ts';
 import { recordPeriodicSurveyAnswer } from '../shared/survey-answers.ts';
-
-/** `GET /v1/surveys?from&to`: at most a year of days. */
-const surveyRangeQuery = dayRangeQuery(366);
 
 async function view(feedback: StoredFeedbackCase) {
   const { callbackToken: _token, ...visible } = feedback;
@@ -91,11 +88,6 @@ async function resolve(event: HttpEvent, caller: Caller): Promise<HttpResult> {
   return json(200, await view(resolved));
 }
 
-const feedbackListQuery = z.object({
-  status: z.enum(['open', 'resolved', 'closed']).default('open'),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-});
-
 /** The worklist: cases in a status (open by default), soonest due first. */
 async function list(event: HttpEvent, caller: Caller): Promise<HttpResult> {
   const { status, limit } = parseQuery(event, feedbackListQuery);
@@ -105,12 +97,9 @@ async function list(event: HttpEvent, caller: Caller): Promise<HttpResult> {
 
 // --- periodic surveys (7.1.1) ----------------------------------------------------------------
 
-const surveyListQuery = z.object({ answered: z.enum(['true', 'false']).optional() });
-
 /** Periodic surveys sent in a range of days; `answered=false` is the list to phone (7.1.2). */
 async function listSurveys(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  const range = parseQuery(event, surveyRangeQuery);
-  const { answered } = parseQuery(event, surveyListQuery);
+  const { answered, ...range } = parseQuery(event, periodicSurveyListQuery);
   const tenant = await tenantOf(caller);
   const { from, to } = instantsOfDays(tenant.timeZone, range.from, range.to);
   const items = (await periodicSurveysBetween(caller.tenantId, from, to)).filter(

@@ -1,26 +1,22 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
 import { reportCsv, satisfactionReport } from '../../domain/satisfaction-report.ts';
 import { now } from '../adapters/clock.ts';
 import { feedbackFactsBetween } from '../adapters/feedback-cases.ts';
 import { periodicSurveysBetween } from '../adapters/periodic-surveys.ts';
 import { requestSurveysBetween } from '../adapters/requests.ts';
 import { getTenant } from '../adapters/tenants.ts';
-import { dayRangeQuery, instantsOfDays } from '../shared/day-range.ts';
+import { satisfactionReportQuery } from '../shared/api-schemas.ts';
+import { instantsOfDays } from '../shared/day-range.ts';
 import { DomainError, NotFoundError } from '../shared/errors.ts';
 import { callerOf, type HttpEvent, type HttpResult, httpErrors, json, parseQuery } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';
-
-/** Two years at most: the report reads every survey and feedback case in the range. */
-const reportRangeQuery = dayRangeQuery(731);
-const formatQuery = z.object({ format: z.enum(['json', 'csv']).default('json') });
 
 /** `GET /v1/reports/satisfaction?from&to[&format=csv]` (7.2.2), for managers and admins. */
 async function report(event: HttpEvent): Promise<HttpResult> {
   const caller = callerOf(event);
   if (caller.role === 'agent') throw new DomainError(403, 'Forbidden', 'Reports are for managers and admins');
-  const query = { ...parseQuery(event, reportRangeQuery), ...parseQuery(event, formatQuery) };
+  const query = parseQuery(event, satisfactionReportQuery);
   const tenant = await getTenant(caller.tenantId);
   if (!tenant) throw new NotFoundError('tenant');
   const { from, to } = instantsOfDays(tenant.timeZone, query.from, query.to);

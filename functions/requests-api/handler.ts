@@ -1,11 +1,5 @@
-import { z } from 'zod';
 import { completionReportSchema, issueServiceRecord } from '../../domain/service-record.ts';
-import {
-  canTransition,
-  newServiceRequestSchema,
-  requestStatuses,
-  statusesAllowing,
-} from '../../domain/service-request.ts';
+import { canTransition, newServiceRequestSchema, statusesAllowing } from '../../domain/service-request.ts';
 import { isQualified, requiredSkill } from '../../domain/skills.ts';
 import { surveyAnswerSchema } from '../../domain/survey.ts';
 import { breachesOfRequest } from '../adapters/breaches.ts';
@@ -18,6 +12,7 @@ import {
 } from '../adapters/requests.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { failWaitingWorkflow } from '../adapters/workflows.ts';
+import { cancelSchema, dispatchSchema, requestListQuery } from '../shared/api-schemas.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import {
@@ -34,17 +29,6 @@ import { openServiceRequest } from '../shared/intake.ts';
 import { wakeLifecycle } from '../shared/lifecycle-route.ts';
 import { recordSurveyAnswer } from '../shared/survey-answers.ts';
 import { requestView } from './request-view.ts';
-
-const dispatchSchema = z.object({
-  technicianId: z.string().min(1).max(80),
-  mode: z.enum(['on_site', 'remote']),
-  scheduledFor: z.iso.datetime({ offset: true }).optional(),
-});
-const cancelSchema = z.object({ reason: z.string().trim().min(1).max(1000) });
-const listQuerySchema = z.object({
-  status: z.enum(requestStatuses).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-});
 
 /** Reads the request of the caller's tenant: another tenant's id is simply not found (no existence leak). */
 async function requestOf(caller: Caller, event: HttpEvent): Promise<StoredRequest> {
@@ -199,7 +183,7 @@ async function getOne(event: HttpEvent, caller: Caller): Promise<HttpResult> {
 }
 
 async function list(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  const { status, limit } = parseQuery(event, listQuerySchema);
+  const { status, limit } = parseQuery(event, requestListQuery);
   const statuses = status ? [status] : (['received', 'acknowledged', 'dispatched'] as const);
   const found = (
     await Promise.all(statuses.map((s) => listRequestsByStatus(caller.tenantId, s, limit)))

@@ -3,17 +3,20 @@ import { addDays } from '../../domain/calendar-date.ts';
 import { startOfLocalDay } from '../../domain/working-calendar.ts';
 
 /**
- * `?from&to`: the first and last day (inclusive) of the tenant's calendar a list or report
- * covers, at most `maxDays` days.
+ * `?from&to[&…]`: the first and last day (inclusive) of the tenant's calendar a list or report
+ * covers, at most `maxDays` days, with the route's other parameters.
  */
-export const dayRangeQuery = (maxDays: number) =>
-  z
-    .object({ from: z.iso.date(), to: z.iso.date() })
-    .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] })
-    .refine((q) => Date.parse(q.to) - Date.parse(q.from) < maxDays * 86_400_000, {
+export const dayRangeQuery = <Extra extends z.ZodRawShape>(maxDays: number, extra: Extra) => {
+  // zod cannot see `from` and `to` through the generic spread; they are there.
+  const range = (q: unknown) => q as { from: string; to: string };
+  return z
+    .object({ from: z.iso.date(), to: z.iso.date(), ...extra })
+    .refine((q) => range(q).from <= range(q).to, { message: 'from must not be after to', path: ['to'] })
+    .refine((q) => Date.parse(range(q).to) - Date.parse(range(q).from) < maxDays * 86_400_000, {
       message: `at most ${maxDays} days at a time`,
       path: ['to'],
     });
+};
 
 /** The instants [from, to) the days from `from` to `to` (inclusive) cover in a time zone. */
 export function instantsOfDays(timeZone: string, from: string, to: string): { from: string; to: string } {

@@ -11,6 +11,7 @@ import {
   terminateContractVersion,
 } from '../adapters/contracts.ts';
 import { calendarOf, createApiKey, type StoredTenant, saveTenant } from '../adapters/tenants.ts';
+import { calendarQuery } from '../shared/api-schemas.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import {
@@ -24,7 +25,6 @@ import {
   type RouteHandler,
 } from '../shared/http.ts';
 import {
-  calendarQuerySchema,
   confirmVersionSchema,
   createApiKeySchema,
   createContractSchema,
@@ -77,7 +77,7 @@ async function revokeKey(event: HttpEvent, caller: Caller): Promise<HttpResult> 
 
 /** Every day the working-day deadlines count or skip, and why; for any staff member. */
 async function getCalendar(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  const query = parseQuery(event, calendarQuerySchema);
+  const query = parseQuery(event, calendarQuery);
   const tenant = await tenantOf(caller);
   return json(200, {
     timeZone: tenant.timeZone,

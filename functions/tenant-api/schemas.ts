@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { contractTermsSchema } from '../../domain/contract.ts';
 import { storefrontsSchema, tenantSettingsSchema } from '../../domain/tenant.ts';
-import { dayRangeQuery } from '../shared/day-range.ts';
 
 export const createApiKeySchema = z.object({
   role: z.enum(['agent', 'manager', 'admin']),
@@ -48,6 +47,3 @@ export const terminateContractSchema = z.object({
   ground: z.enum(['mutual_agreement', 'breach']),
   note: z.string().trim().max(2000).optional(),
 });
-
-/** `GET /v1/calendar?from&to`: at most a year of days. */
-export const calendarQuerySchema = dayRangeQuery(366);
