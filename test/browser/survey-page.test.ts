@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLink } from '../../functions/adapters/signed-links.ts';
-import { completedRequest, emailsAbout } from '../support/lifecycle.ts';
+import { completedRequest, emailsAbout, linkIn } from '../support/lifecycle.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { CHROMIUM } from './ensure-chromium.ts';
 
@@ -54,7 +54,7 @@ async function surveyLink(
     const record = emailsAbout(await runtime.mailbox(), requestId).find((e) =>
       e.subject.startsWith('服务记录'),
     );
-    const link = record?.body.text?.match(/(http:\/\/\S+\/s\/\S+)/)?.[1];
+    const link = linkIn(record, 'survey');
     if (link) return { requestId, link };
     await runtime.settled();
   }

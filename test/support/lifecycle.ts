@@ -19,6 +19,17 @@ export function emailsAbout(emails: SentEmail[], requestId: string): SentEmail[]
 
 export const recipients = (emails: SentEmail[]) => emails.map((e) => e.destination.to.join(','));
 
+/**
+ * A link an email carries: the customer's survey page (`/s/`), or a manager's action link
+ * (`/a/`) after its button label (`确认响应`, `由我接手`).
+ */
+export function linkIn(email: SentEmail | undefined, to: 'survey' | { action: string }): string | undefined {
+  const text = email?.body.text ?? '';
+  return to === 'survey'
+    ? /(http:\/\/\S+\/s\/\S+)/.exec(text)?.[1]
+    : new RegExp(`${to.action}: (http:\\/\\/\\S+\\/a\\/\\S+)`).exec(text)?.[1];
+}
+
 export async function executionHistory(runtime: TestRuntime, requestId: string) {
   const sfn = new SFNClient({
     endpoint: runtime.urls.stepFunctions,

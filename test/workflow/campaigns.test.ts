@@ -1,6 +1,6 @@
 import { SESv2Client, type SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { completedRequest } from '../support/lifecycle.ts';
+import { completedRequest, linkIn } from '../support/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /** 3.1c, 7.1.1: periodic follow-up visits and surveys, run by the daily schedule on the runtime's clock. */
@@ -82,7 +82,7 @@ describe('periodic satisfaction surveys (7.1.1)', () => {
     const mail = await periodic();
     expect(mail.map((e) => e.subject.startsWith('提醒'))).toEqual([false, true]);
 
-    const link = mail[0]!.body.text!.match(/(http:\/\/\S+\/s\/\S+)/)![1]!;
+    const link = linkIn(mail[0], 'survey')!;
     const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } };
     const answered = await send(link, {
       ...form,

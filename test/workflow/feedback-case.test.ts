@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emailsAbout, recipients, repairRequest } from '../support/lifecycle.ts';
+import { emailsAbout, linkIn, recipients, repairRequest } from '../support/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**
@@ -39,7 +39,7 @@ describe('feedback cases', () => {
     expect(escalation[0]!.body.text).toContain('期限: 2025年10月11日 00:00（Asia/Shanghai）');
 
     // The team lead takes the case over from the email; it stays due until resolved.
-    const takeOver = /由我接手: (http:\/\/\S+\/a\/\S+)/.exec(escalation[0]!.body.text!)?.[1];
+    const takeOver = linkIn(escalation[0], { action: '由我接手' });
     expect(takeOver).toBeDefined();
     const shown = (await send(takeOver!, { method: 'GET', headers: {} })).text;
     expect(shown).toContain(`接手处理: ${feedbackId}`);

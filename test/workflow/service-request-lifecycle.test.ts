@@ -7,6 +7,7 @@ import {
   completionReport,
   emailsAbout,
   executionHistory,
+  linkIn,
   recipients,
   repairRequest,
 } from '../support/lifecycle.ts';
@@ -249,7 +250,7 @@ describe('service-request lifecycle', () => {
     const { requestId } = await createRequest();
     await runtime.advance(2 * HOUR);
     const escalation = (await mailAbout(requestId))[0]!;
-    const link = /(http:\/\/[^\s]+\/a\/[^\s]+)/.exec(escalation.body.text!.split('确认响应: ')[1] ?? '')?.[1];
+    const link = linkIn(escalation, { action: '确认响应' });
     expect(link).toBeDefined();
 
     // The page speaks the tenant's language, like the email; a GET (a mail scanner's prefetch) changes nothing.
@@ -285,7 +286,7 @@ describe('service-request lifecycle', () => {
     const { requestId } = await createRequest();
     await runtime.advance(2 * HOUR);
     const escalation = (await mailAbout(requestId))[0]!;
-    const takeOver = /由我接手: (http:\/\/\S+\/a\/\S+)/.exec(escalation.body.text!)?.[1];
+    const takeOver = linkIn(escalation, { action: '由我接手' });
     expect(takeOver).toBeDefined();
 
     // A link in the name of someone not on the staff list assigns nothing, and says so.
@@ -337,7 +338,7 @@ describe('service-request lifecycle', () => {
     expect(await reminders()).toEqual([]);
     await runtime.advance(1);
     expect(await reminders()).toHaveLength(1);
-    const link = (await reminders())[0]!.body.text!.match(/(http:\/\/\S+\/s\/\S+)/)![1]!;
+    const link = linkIn((await reminders())[0], 'survey')!;
 
     await runtime.advance(11 * 86_400 - 1);
     expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.status).toBe('completed');
