@@ -24,8 +24,10 @@ async function handle(event: HttpEvent): Promise<HttpResult> {
       messagePage(fallback, check.reason === 'expired' ? 'expired' : 'invalid'),
     );
   if (check.claims.action !== 'survey') return html(404, messagePage(fallback, 'invalid'));
-  const tenant = await getTenant(check.claims.tenantId);
-  const subject = await surveySubject(check.claims.tenantId, check.claims.requestId);
+  const [tenant, subject] = await Promise.all([
+    getTenant(check.claims.tenantId),
+    surveySubject(check.claims.tenantId, check.claims.requestId),
+  ]);
   if (!subject || !tenant) return html(404, messagePage(fallback, 'invalid'));
   const language = requested.success ? requested.data : subject.survey.language;
   if (subject.survey.answeredAt) return html(409, messagePage(language, 'answered'));
