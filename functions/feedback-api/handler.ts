@@ -46,8 +46,10 @@ async function view(feedback: StoredFeedbackCase) {
 /** Staff entry of feedback (a phone interview, a letter): due within the working days. */
 async function create(event: HttpEvent, caller: Caller): Promise<HttpResult> {
   const input = parseJsonBody(event, newFeedbackSchema);
-  const tenant = await tenantOf(caller);
-  const request = input.requestId ? await getRequest(caller.tenantId, input.requestId) : undefined;
+  const [tenant, request] = await Promise.all([
+    tenantOf(caller),
+    input.requestId ? getRequest(caller.tenantId, input.requestId) : undefined,
+  ]);
   if (input.requestId && !request)
     throw new ValidationError('Unknown request', { requestId: ['no request has this id'] });
   const { feedback } = await openFeedbackCase(tenant, input, {
