@@ -1,25 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mintApiKey } from '../../functions/adapters/api-keys.ts';
-import { createApiKey, createTenant } from '../../functions/adapters/tenants.ts';
-import { demoSettings } from '../../local/demo-tenant.ts';
 import { emailsAbout, repairRequest } from '../support/lifecycle.ts';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+import { createOtherTenant, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 let runtime: TestRuntime;
 let otherTenantKey: string;
 
 beforeAll(async () => {
   runtime = await startTestRuntime();
-  // A second tenant, made through the same adapters the product uses.
-  await createTenant({
-    tenantId: 'other-shop',
-    createdAt: new Date().toISOString(),
-    ...demoSettings,
-    language: 'en',
-  });
-  const { apiKey, stored } = mintApiKey('other-shop', 'admin', new Date());
-  await createApiKey(stored);
-  otherTenantKey = apiKey;
+  otherTenantKey = await createOtherTenant('other-shop', { language: 'en' });
 });
 afterAll(async () => {
   await runtime.dispose();

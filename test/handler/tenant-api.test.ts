@@ -1,21 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSlaTerms } from '../../domain/contract.ts';
-import { mintApiKey } from '../../functions/adapters/api-keys.ts';
-import { createApiKey, createTenant } from '../../functions/adapters/tenants.ts';
 import { routes } from '../../functions/routes.ts';
-import { demoSettings } from '../../local/demo-tenant.ts';
 import { repairRequest } from '../support/lifecycle.ts';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+import { createOtherTenant, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 let runtime: TestRuntime;
 let otherTenantKey: string;
 
 beforeAll(async () => {
   runtime = await startTestRuntime();
-  await createTenant({ tenantId: 'other-shop', createdAt: new Date().toISOString(), ...demoSettings });
-  const { apiKey, stored } = mintApiKey('other-shop', 'admin', new Date());
-  await createApiKey(stored);
-  otherTenantKey = apiKey;
+  otherTenantKey = await createOtherTenant('other-shop');
 });
 afterAll(async () => {
   await runtime.dispose();

@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSlaTerms } from '../../domain/contract.ts';
-import { mintApiKey } from '../../functions/adapters/api-keys.ts';
 import { getPeriodicSurvey, insertPeriodicSurvey } from '../../functions/adapters/periodic-surveys.ts';
-import { createApiKey, createTenant } from '../../functions/adapters/tenants.ts';
 import { routes } from '../../functions/routes.ts';
-import { demoSettings } from '../../local/demo-tenant.ts';
 import { completedRequest } from '../support/lifecycle.ts';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+import { createOtherTenant, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**
  * Clause 12: tenants never see each other's data. For every API-key route that names an
@@ -18,10 +15,7 @@ const objects: Record<string, string> = {};
 
 beforeAll(async () => {
   runtime = await startTestRuntime();
-  await createTenant({ tenantId: 'intruder', createdAt: new Date().toISOString(), ...demoSettings });
-  const { apiKey, stored } = mintApiKey('intruder', 'admin', new Date());
-  await createApiKey(stored);
-  intruderKey = apiKey;
+  intruderKey = await createOtherTenant('intruder');
 
   // One object of every kind in the demo tenant.
   objects.requestId = await completedRequest(runtime);

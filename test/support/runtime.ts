@@ -2,6 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TenantSettings } from '../../domain/tenant.ts';
+import { mintApiKey } from '../../functions/adapters/api-keys.ts';
+import { createApiKey, createTenant } from '../../functions/adapters/tenants.ts';
+import { demoSettings } from '../../local/demo-tenant.ts';
 import { type LocalRuntime, type RuntimeOptions, startLocalRuntime } from '../../local/runtime.ts';
 
 export interface SentEmail {
@@ -76,6 +80,20 @@ export async function startTestRuntime(options: Partial<RuntimeOptions> = {}): P
       if (!disposeOptions.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   });
+}
+
+/**
+ * A second tenant next to the demo one (the demo's settings unless overridden), made through
+ * the product's own adapters, and an admin API key for it.
+ */
+export async function createOtherTenant(
+  tenantId: string,
+  overrides: Partial<TenantSettings> = {},
+): Promise<string> {
+  await createTenant({ tenantId, createdAt: new Date().toISOString(), ...demoSettings, ...overrides });
+  const { apiKey, stored } = mintApiKey(tenantId, 'admin', new Date());
+  await createApiKey(stored);
+  return apiKey;
 }
 
 /**
