@@ -9,8 +9,21 @@ export interface Breach {
   metAt?: string;
 }
 
-/** How late, in whole minutes: until met, or until now while the breach is open. */
+/** On time means on or before the deadline: a promise is broken from the instant after it. */
+export function lateFrom(deadline: Date): Date {
+  return new Date(deadline.getTime() + 1);
+}
+
+/** Whether a promise kept at `keptAt` was kept late. */
+export function keptLate(deadline: Date, keptAt: Date): boolean {
+  return keptAt.getTime() > deadline.getTime();
+}
+
+/**
+ * How late, in whole minutes, rounded up: a breach is at least a minute late (an escalation
+ * one second after the deadline says "1 minute late", never "0 minutes late").
+ */
 export function minutesLate(breach: Pick<Breach, 'deadline' | 'metAt'>, now: Date): number {
   const end = breach.metAt ? new Date(breach.metAt) : now;
-  return Math.max(0, Math.floor((end.getTime() - new Date(breach.deadline).getTime()) / 60_000));
+  return Math.max(0, Math.ceil((end.getTime() - new Date(breach.deadline).getTime()) / 60_000));
 }

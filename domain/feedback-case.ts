@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type EscalationLadder, nextEscalationTimer, type WatchedDeadline } from './escalation-ladder.ts';
+import { type EscalationPolicy, nextEscalationTimer, type WatchedDeadline } from './escalation-ladder.ts';
 import { customerSchema } from './service-request.ts';
 import { addWorkingDays, estimatedYears, type WorkingCalendar } from './working-calendar.ts';
 
@@ -64,13 +64,13 @@ export function watchedFeedbackDeadline(state: FeedbackState): WatchedDeadline {
 /** Where a feedback case stands, from stored timestamps only (re-entrant like the request lifecycle). */
 export function feedbackRoute(
   state: FeedbackState,
-  ladder: EscalationLadder,
+  policy: EscalationPolicy,
   now: Date,
 ): { phase: FeedbackPhase; waitSeconds: number } {
   if (state.status === 'closed') return { phase: 'end', waitSeconds: 0 };
   if (state.status === 'resolved')
     return { phase: state.resultSent ? 'close' : 'notifyCustomer', waitSeconds: 0 };
-  const timer = nextEscalationTimer(watchedFeedbackDeadline(state), ladder, state, now);
+  const timer = nextEscalationTimer([watchedFeedbackDeadline(state)], policy, state, now);
   return timer.escalateNow
     ? { phase: 'escalate', waitSeconds: 0 }
     : { phase: 'awaitResolution', waitSeconds: timer.waitSeconds };

@@ -1,10 +1,11 @@
 import type { AppliedTerms } from './contract.ts';
-import { completionDeadline, responseDeadline, secondsUntil } from './deadlines.ts';
+import { completionDeadline, responseDeadline } from './deadlines.ts';
 import {
-  type EscalationLadder,
+  type EscalationPolicy,
+  LOOK_AGAIN_SECONDS,
   nextEscalationTimer,
-  WAIT_WITHOUT_ESCALATION_SECONDS,
   type WatchedDeadline,
+  waitUntil,
 } from './escalation-ladder.ts';
 import type { RequestStatus } from './service-request.ts';
 
@@ -48,24 +49,26 @@ export interface Route {
   waitSeconds: number;
 }
 
-/** The deadline being watched in the request's current status, if any. */
-export function watchedDeadline(state: LifecycleState): WatchedDeadline | undefined {
+/**
+ * The deadlines being watched in the request's current status. Both promises run from receipt
+ * (6.1.2, 6.2.1b): until the request is acknowledged its response and its completion deadlines
+ * are both watched, so a request nobody answers also misses, and escalates, its completion.
+ */
+export function watchedDeadlines(state: LifecycleState): WatchedDeadline[] {
   const receivedAt = new Date(state.receivedAt);
-  if (state.status === 'received') {
-    return {
-      promise: 'response',
-      windowStart: receivedAt,
-      deadline: responseDeadline(receivedAt, state.terms),
-    };
-  }
-  if (state.status === 'acknowledged' || state.status === 'dispatched') {
-    return {
-      promise: 'completion',
-      windowStart: receivedAt,
-      deadline: completionDeadline(receivedAt, state.terms),
-    };
-  }
-  return undefined;
+  const response: WatchedDeadline = {
+    promise: 'response',
+    windowStart: receivedAt,
+    deadline: responseDeadline(receivedAt, state.terms),
+  };
+  const completion: WatchedDeadline = {
+    promise: 'completion',
+    windowStart: receivedAt,
+    deadline: completionDeadline(receivedAt, state.terms),
+  };
+  if (state.status === 'received') return [response, completion];
+  if (state.status === 'acknowledged' || state.status === 'dispatched') return [completion];
+  return [];
 }
 
 /**
@@ -73,7 +76,7 @@ export function watchedDeadline(state: LifecycleState): WatchedDeadline | undefi
  * workflow started again after a restart resumes (a request 90 minutes old waits 30 more
  * minutes for its 2-hour response deadline, not 2 hours).
  */
-export function route(state: LifecycleState, ladder: EscalationLadder, now: Date): Route {
+export function route(state: LifecycleState, policy: EscalationPolicy, now: Date): Route {
   switch (state.status) {
     case 'closed':
     case 'cancelled':
@@ -84,9 +87,9 @@ export function route(state: LifecycleState, ladder: EscalationLadder, now: Date
     case 'acknowledged':
     case 'dispatched':
       if (!state.confirmationSent) return { phase: 'confirmNeed', waitSeconds: 0 };
-      return awaiting('awaitCompletion', state, ladder, now);
+      return awaiting('awaitCompletion', state, policy, now);
     case 'received':
-      return awaiting('awaitAcknowledgement', state, ladder, now);
+      return awaiting('awaitAcknowledgement', state, policy, now);
   }
 }
 
@@ -96,20 +99,20 @@ function surveyRoute(survey: SurveyTimes | undefined, now: Date): Route {
     return { phase: 'close', waitSeconds: 0 };
   if (!survey.remindedAt) {
     if (now >= new Date(survey.reminderAt)) return { phase: 'remindSurvey', waitSeconds: 0 };
-    return { phase: 'awaitSurvey', waitSeconds: secondsUntil(new Date(survey.reminderAt), now) };
+    return { phase: 'awaitSurvey', waitSeconds: waitUntil(Date.parse(survey.reminderAt), now) };
   }
-  return { phase: 'awaitSurvey', waitSeconds: secondsUntil(new Date(survey.expiresAt), now) };
+  return { phase: 'awaitSurvey', waitSeconds: waitUntil(Date.parse(survey.expiresAt), now) };
 }
 
 function awaiting(
   phase: 'awaitAcknowledgement' | 'awaitCompletion',
   state: LifecycleState,
-  ladder: EscalationLadder,
+  policy: EscalationPolicy,
   now: Date,
 ): Route {
-  const watched = watchedDeadline(state);
-  if (!watched) return { phase, waitSeconds: WAIT_WITHOUT_ESCALATION_SECONDS };
-  const timer = nextEscalationTimer(watched, ladder, state, now);
+  const watched = watchedDeadlines(state);
+  if (watched.length === 0) return { phase, waitSeconds: LOOK_AGAIN_SECONDS };
+  const timer = nextEscalationTimer(watched, policy, state, now);
   return timer.escalateNow
     ? { phase: 'escalate', waitSeconds: 0 }
     : { phase, waitSeconds: timer.waitSeconds };

@@ -17,6 +17,9 @@ import { arrangementPublished, isChinaHoliday, isChinaMakeUpWorkday } from './ch
  * the eve of a holiday, its count starts after the holiday; received on a make-up Sunday, its
  * count starts on the Monday.
  */
+/** `HH:MM`, 24-hour local time. */
+const timeOfDaySchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'a time of day, HH:MM' });
+
 export const calendarSettingsSchema = z.object({
   /** 0 = Sunday … 6 = Saturday. */
   weekendDays: z.array(z.number().int().min(0).max(6)).max(6).default([0, 6]),
@@ -26,12 +29,23 @@ export const calendarSettingsSchema = z.object({
   closures: z.array(z.iso.date()).max(400).default([]),
   /** The tenant's own extra working days (ISO dates), e.g. a make-up Saturday of its own. */
   extraWorkingDays: z.array(z.iso.date()).max(400).default([]),
+  /**
+   * When staff are at work on a working day (local time): warnings go out inside these hours,
+   * and the top of the escalation ladder is reminded at their start each working morning.
+   */
+  workingHours: z
+    .object({ start: timeOfDaySchema, end: timeOfDaySchema })
+    .refine((hours) => hours.start < hours.end, { message: 'start must be before end', path: ['end'] })
+    .optional(),
 });
 export type CalendarSettings = z.infer<typeof calendarSettingsSchema>;
 
 export interface WorkingCalendar extends CalendarSettings {
   timeZone: string;
 }
+
+/** A working day's hours when the tenant has not set its own. */
+export const DEFAULT_WORKING_HOURS = { start: '09:00', end: '18:00' } as const;
 
 /** Why a day is or is not a working day, in the order the rules apply (the tenant's own days first). */
 export type DayKind =
@@ -198,4 +212,55 @@ export function estimatedYears(calendar: WorkingCalendar, from: Date, to: Date):
   const years: number[] = [];
   for (let year = first; year <= last; year++) if (!arrangementPublished(year)) years.push(year);
   return years;
+}
+
+const minutesOf = (timeOfDay: string) => Number(timeOfDay.slice(0, 2)) * 60 + Number(timeOfDay.slice(3, 5));
+
+/**
+ * When working hours begin and end on a day. Counted from the local day's start, so on the day
+ * a DST change happens the hours are shifted by it: no tenant we serve works across a change.
+ */
+function workingHoursOn(calendar: WorkingCalendar, isoDate: string): { start: Date; end: Date } {
+  const hours = calendar.workingHours ?? DEFAULT_WORKING_HOURS;
+  const dayStart = startOfLocalDay(calendar.timeZone, isoDate).getTime();
+  return {
+    start: new Date(dayStart + minutesOf(hours.start) * 60_000),
+    end: new Date(dayStart + minutesOf(hours.end) * 60_000),
+  };
+}
+
+/** More than a year of closures cannot be configured (400 of them at most): searches end there. */
+const SEARCH_DAYS = 800;
+
+/** The first instant at or after `at` that falls in working hours on a working day. */
+export function nextWorkingMoment(calendar: WorkingCalendar, at: Date): Date {
+  let date = localDate(calendar.timeZone, at);
+  for (let i = 0; i < SEARCH_DAYS; i++, date = addDays(date, 1)) {
+    if (!isWorkingDay(calendar, date)) continue;
+    const { start, end } = workingHoursOn(calendar, date);
+    if (at < start) return start;
+    if (at < end) return at;
+  }
+  return at;
+}
+
+/** The start of working hours on the first working day after `isoDate`. */
+export function nextWorkingMorning(calendar: WorkingCalendar, isoDate: string): { date: string; at: Date } {
+  let date = addDays(isoDate, 1);
+  for (let i = 0; i < SEARCH_DAYS && !isWorkingDay(calendar, date); i++) date = addDays(date, 1);
+  return { date, at: workingHoursOn(calendar, date).start };
+}
+
+/** The latest start of working hours on a working day that is at or before `at` (within a month), if any. */
+export function lastWorkingMorning(
+  calendar: WorkingCalendar,
+  at: Date,
+): { date: string; at: Date } | undefined {
+  let date = localDate(calendar.timeZone, at);
+  for (let i = 0; i < 31; i++, date = addDays(date, -1)) {
+    if (!isWorkingDay(calendar, date)) continue;
+    const { start } = workingHoursOn(calendar, date);
+    if (start <= at) return { date, at: start };
+  }
+  return undefined;
 }

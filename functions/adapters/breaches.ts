@@ -6,18 +6,24 @@ export async function recordBreach(tenantId: string, breach: Breach): Promise<bo
   return putNew({ ...keys.breach(tenantId, breach.contractId, breach.requestId, breach.promise), ...breach });
 }
 
-/** Marks an open breach as met (the promise finally kept); harmless when there is none. */
-export async function closeBreach(
-  tenantId: string,
-  contractId: string,
-  requestId: string,
-  promise: Breach['promise'],
-  metAt: string,
-) {
-  await updateIf(keys.breach(tenantId, contractId, requestId, promise), {
-    UpdateExpression: 'SET metAt = :metAt',
-    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(metAt)',
-    ExpressionAttributeValues: { ':metAt': metAt },
+/**
+ * A promise kept late: the breach is met at `metAt`, and recorded now if the deadline passed
+ * before any escalation step ran (a ladder whose first level waits, a retry in flight). One
+ * update either way, so it is counted once however often it is retried.
+ */
+export async function recordBreachMet(tenantId: string, breach: Breach & { metAt: string }): Promise<void> {
+  await updateIf(keys.breach(tenantId, breach.contractId, breach.requestId, breach.promise), {
+    UpdateExpression:
+      'SET promise = if_not_exists(promise, :promise), requestId = if_not_exists(requestId, :requestId), ' +
+      'contractId = if_not_exists(contractId, :contractId), deadline = if_not_exists(deadline, :deadline), ' +
+      'metAt = if_not_exists(metAt, :metAt)',
+    ExpressionAttributeValues: {
+      ':promise': breach.promise,
+      ':requestId': breach.requestId,
+      ':contractId': breach.contractId,
+      ':deadline': breach.deadline,
+      ':metAt': breach.metAt,
+    },
   });
 }
 

@@ -2,15 +2,16 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { watchedFeedbackDeadline } from '../../domain/feedback-case.ts';
-import { closeBreach } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
 import { getFeedbackCase, recordFeedbackStep, type StoredFeedbackCase } from '../adapters/feedback-cases.ts';
+import { watchAfterTimer } from '../adapters/lifecycle-watch.ts';
 import { sendOnce } from '../adapters/mailer.ts';
 import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
 import { resumeWaitingWorkflow } from '../adapters/workflows.ts';
 import { feedbackCategoryName, feedbackPromiseText, feedbackResultEmail } from '../emails/feedback-emails.ts';
+import { customerVoice } from '../shared/confirm-need.ts';
 import { NotFoundError, transientAwsErrors } from '../shared/errors.ts';
-import { takeDueEscalation } from '../shared/escalation.ts';
+import { promiseKept, takeDueEscalations } from '../shared/escalation.ts';
 import { type RoutedFeedback, routeOfFeedback } from '../shared/feedback-intake.ts';
 import { logger } from '../shared/logger.ts';
 
@@ -26,6 +27,7 @@ const stepInputSchema = z.discriminatedUnion('step', [
     awaiting: z.literal('resolution'),
     tenantId: z.string(),
     feedbackId: z.string(),
+    waitSeconds: z.number().nonnegative(),
     taskToken: z.string().min(1),
   }),
 ]);
@@ -48,15 +50,20 @@ const steps = {
   async awaitCallback({
     tenantId,
     feedbackId,
+    waitSeconds,
     taskToken,
   }: {
     tenantId: string;
     feedbackId: string;
+    waitSeconds: number;
     taskToken: string;
   }) {
     const stored = await recordFeedbackStep(tenantId, feedbackId, {
       requireStatus: ['open'],
-      fields: { callbackToken: taskToken },
+      fields: {
+        callbackToken: taskToken,
+        ...watchAfterTimer(tenantId, 'feedback', feedbackId, now(), waitSeconds),
+      },
     });
     if (!stored) {
       const { feedback, tenant } = await load(tenantId, feedbackId);
@@ -68,7 +75,7 @@ const steps = {
   async escalate({ tenantId, feedbackId }: { tenantId: string; feedbackId: string }) {
     const { feedback, tenant } = await load(tenantId, feedbackId);
     if (feedback.status !== 'open') return routeOfFeedback(feedback, tenant, now());
-    const { due, updated } = await takeDueEscalation(
+    const { due, updated } = await takeDueEscalations(
       tenant,
       {
         tenantId,
@@ -78,15 +85,16 @@ const steps = {
         customer: feedback.customer,
         customerWords: feedback.content,
         what: feedbackCategoryName(tenant.language, feedback.category),
-        promise: feedbackPromiseText(tenant.language, feedback.workingDays),
+        promiseText: () => feedbackPromiseText(tenant.language, feedback.workingDays),
         escalationsTaken: feedback.escalationsTaken,
         offers: ['takeOver'],
       },
-      watchedFeedbackDeadline(feedback),
+      [watchedFeedbackDeadline(feedback)],
       now(),
-      (key, event) => recordFeedbackStep(tenantId, feedbackId, { onceEscalation: key, event }),
+      (keys, event) => recordFeedbackStep(tenantId, feedbackId, { onceEscalation: keys, event }),
     );
-    const current = due ? (updated ?? (await getFeedbackCase(tenantId, feedbackId)) ?? feedback) : feedback;
+    const current =
+      due > 0 ? (updated ?? (await getFeedbackCase(tenantId, feedbackId)) ?? feedback) : feedback;
     return routeOfFeedback(current, tenant, now());
   },
 
@@ -94,19 +102,27 @@ const steps = {
   async notifyCustomer({ tenantId, feedbackId }: { tenantId: string; feedbackId: string }) {
     const { feedback, tenant } = await load(tenantId, feedbackId);
     if (feedback.resultSent || !feedback.resolution) return { tenantId, feedbackId };
-    await sendOnce(
+    const outcome = await sendOnce(
       tenantId,
       `feedback-result:${feedbackId}`,
-      feedbackResultEmail(feedback, feedback.customer.language ?? tenant.language),
+      feedbackResultEmail(feedback, customerVoice(feedback, tenant)),
     );
-    await closeBreach(tenantId, feedback.contractId, feedbackId, 'feedback', feedback.resolution.resolvedAt);
+    await promiseKept(
+      { tenantId, subjectId: feedbackId, contractId: feedback.contractId },
+      'feedback',
+      new Date(feedback.dueAt),
+      feedback.resolution.resolvedAt,
+    );
     await recordFeedbackStep(tenantId, feedbackId, {
       onceFlag: 'resultSent',
       event: {
         at: now().toISOString(),
         type: 'result_sent_to_customer',
         actor: 'system',
-        details: { to: feedback.customer.email },
+        details: {
+          to: feedback.customer.email,
+          ...(!outcome.sent && outcome.reason === 'rejected' ? { emailRejected: outcome.detail } : {}),
+        },
       },
     });
     return { tenantId, feedbackId };

@@ -1,11 +1,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { type Route, route, watchedDeadline } from '../../domain/lifecycle.ts';
+import { completionDeadline } from '../../domain/deadlines.ts';
+import { type Route, route, watchedDeadlines } from '../../domain/lifecycle.ts';
 import { SURVEY_EXPIRES_AFTER_SECONDS, SURVEY_REMINDER_AFTER_SECONDS } from '../../domain/survey.ts';
-import { closeBreach } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
 import { recordCustomerServed } from '../adapters/customers.ts';
+import { watchAfterTimer } from '../adapters/lifecycle-watch.ts';
 import { sendOnce } from '../adapters/mailer.ts';
 import {
   getRequest,
@@ -15,19 +16,20 @@ import {
   transitionRequest,
 } from '../adapters/requests.ts';
 import { signLink } from '../adapters/signed-links.ts';
-import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
+import { getTenant, policyOf, type StoredTenant } from '../adapters/tenants.ts';
 import { failWaitingWorkflow, resumeWaitingWorkflow } from '../adapters/workflows.ts';
 import {
-  confirmationEmail,
   kindName,
   requestPromiseText,
   serviceRecordEmail,
   surveyReminderEmail,
 } from '../emails/service-request-emails.ts';
+import { confirmNeedWithCustomer, customerVoice } from '../shared/confirm-need.ts';
 import { NotFoundError, transientAwsErrors } from '../shared/errors.ts';
-import { type EscalationSubject, takeDueEscalation } from '../shared/escalation.ts';
+import { type EscalationSubject, promiseKept, takeDueEscalations } from '../shared/escalation.ts';
 import { lifecycleStateOf, routeOf } from '../shared/lifecycle-route.ts';
 import { logger } from '../shared/logger.ts';
+import { requestAnswerConsequences } from '../shared/survey-answers.ts';
 
 /** The input each Task state of workflows/service-request passes (see its Parameters). */
 const stepInputSchema = z.discriminatedUnion('step', [
@@ -41,6 +43,7 @@ const stepInputSchema = z.discriminatedUnion('step', [
     awaiting: z.enum(['acknowledgement', 'completion', 'survey']),
     tenantId: z.string(),
     requestId: z.string(),
+    waitSeconds: z.number().nonnegative(),
     taskToken: z.string().min(1),
   }),
 ]);
@@ -78,9 +81,6 @@ function surveyLinkFor(request: StoredRequest, expiresAt: string): Promise<strin
   });
 }
 
-const customerLanguage = (request: StoredRequest, tenant: StoredTenant) =>
-  request.customer.language ?? tenant.language;
-
 const steps = {
   async resume(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
     const { request, tenant } = await load(input.tenantId, input.requestId);
@@ -96,7 +96,10 @@ const steps = {
     }[input.awaiting];
     const stored = await recordStep(input.tenantId, input.requestId, {
       requireStatus: waitingIn,
-      fields: { callbackToken: input.taskToken },
+      fields: {
+        callbackToken: input.taskToken,
+        ...watchAfterTimer(input.tenantId, 'request', input.requestId, now(), input.waitSeconds),
+      },
       extraCondition: input.awaiting === 'survey' ? 'attribute_not_exists(survey.answeredAt)' : undefined,
     });
     if (!stored) {
@@ -108,12 +111,11 @@ const steps = {
     return { tenantId: input.tenantId, requestId: input.requestId };
   },
 
-  /** Takes the earliest due step of the ladder: breach once, email once, mark once. */
+  /** Takes every due step of the ladder: each breach once, each email at least once, each step marked once. */
   async escalate(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
     const { request, tenant } = await load(input.tenantId, input.requestId);
-    const watched = watchedDeadline(lifecycleStateOf(request));
-    if (!watched || watched.promise === 'feedback') return routed(request, tenant);
-    const at = now();
+    const watched = watchedDeadlines(lifecycleStateOf(request));
+    if (watched.length === 0) return routed(request, tenant);
     const subject: EscalationSubject = {
       tenantId: request.tenantId,
       subjectId: request.requestId,
@@ -122,43 +124,22 @@ const steps = {
       customer: request.customer,
       customerWords: request.description,
       what: kindName(tenant.language, request.kind),
-      promise: requestPromiseText(tenant.language, request, watched.promise),
+      promiseText: (promise) =>
+        requestPromiseText(tenant.language, request, promise === 'response' ? 'response' : 'completion'),
       escalationsTaken: request.escalationsTaken,
-      offers: watched.promise === 'response' ? ['acknowledge', 'takeOver'] : ['takeOver'],
+      // Until someone responds, responding is what is asked of whoever reads the email.
+      offers: request.status === 'received' ? ['acknowledge', 'takeOver'] : ['takeOver'],
     };
-    const { due, updated } = await takeDueEscalation(tenant, subject, watched, at, (key, event) =>
-      recordStep(request.tenantId, request.requestId, { onceEscalation: key, event }),
+    const { due, updated } = await takeDueEscalations(tenant, subject, watched, now(), (keys, event) =>
+      recordStep(request.tenantId, request.requestId, { onceEscalation: keys, event }),
     );
-    return routed(due ? (updated ?? (await reload(request))) : request, tenant);
+    return routed(due > 0 ? (updated ?? (await reload(request))) : request, tenant);
   },
 
-  /** 6.1.2: the customer hears that the need is confirmed; a response breach is met now. */
+  /** 6.1.2: the customer hears that the need is confirmed (if whoever acknowledged could not tell them). */
   async confirmNeed(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
     const { request, tenant } = await load(input.tenantId, input.requestId);
-    if (request.confirmationSent || !['acknowledged', 'dispatched'].includes(request.status))
-      return routed(request, tenant);
-    await sendOnce(
-      request.tenantId,
-      `confirmation:${request.requestId}`,
-      confirmationEmail(request, customerLanguage(request, tenant)),
-    );
-    await closeBreach(
-      request.tenantId,
-      request.terms.contractId,
-      request.requestId,
-      'response',
-      request.acknowledgedAt!,
-    );
-    const updated = await recordStep(request.tenantId, request.requestId, {
-      onceFlag: 'confirmationSent',
-      event: {
-        at: now().toISOString(),
-        type: 'need_confirmed_with_customer',
-        actor: 'system',
-        details: { to: request.customer.email },
-      },
-    });
-    return routed(updated ?? request, tenant);
+    return routed(await confirmNeedWithCustomer(request, tenant, now()), tenant);
   },
 
   /** 6.1.4: the immutable record goes to the customer; a completion breach is met now. */
@@ -166,7 +147,8 @@ const steps = {
     const { request, tenant } = await load(input.tenantId, input.requestId);
     if (request.serviceRecordDelivered || !request.serviceRecord) return routed(request, tenant);
     const at = now();
-    const language = customerLanguage(request, tenant);
+    const voice = customerVoice(request, tenant);
+    const language = voice.language;
     const survey = {
       invitedAt: at.toISOString(),
       reminderAt: new Date(at.getTime() + SURVEY_REMINDER_AFTER_SECONDS * 1000).toISOString(),
@@ -174,16 +156,15 @@ const steps = {
       language,
     };
     const surveyLink = await surveyLinkFor(request, survey.expiresAt);
-    await sendOnce(
+    const outcome = await sendOnce(
       request.tenantId,
       `service-record:${request.requestId}`,
-      serviceRecordEmail(request, language, tenant.timeZone, surveyLink),
+      serviceRecordEmail(request, voice, tenant.timeZone, surveyLink),
     );
-    await closeBreach(
-      request.tenantId,
-      request.terms.contractId,
-      request.requestId,
+    await promiseKept(
+      { tenantId: request.tenantId, subjectId: request.requestId, contractId: request.terms.contractId },
       'completion',
+      completionDeadline(new Date(request.receivedAt), request.terms),
       request.completedAt!,
     );
     // 3.1c, 7.1.1: a served customer is visited and surveyed again after the tenant's periods.
@@ -203,7 +184,11 @@ const steps = {
         at: at.toISOString(),
         type: 'service_record_delivered',
         actor: 'system',
-        details: { to: request.customer.email, surveyInvited: true },
+        details: {
+          to: request.customer.email,
+          surveyInvited: true,
+          ...(!outcome.sent && outcome.reason === 'rejected' ? { emailRejected: outcome.detail } : {}),
+        },
       },
     });
     return routed(updated ?? (await reload(request)), tenant);
@@ -213,7 +198,7 @@ const steps = {
   async remindSurvey(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
     const { request, tenant } = await load(input.tenantId, input.requestId);
     if (
-      route(lifecycleStateOf(request), tenant.escalationLadder, now()).phase !== 'remindSurvey' ||
+      route(lifecycleStateOf(request), policyOf(tenant), now()).phase !== 'remindSurvey' ||
       !request.survey
     ) {
       return routed(request, tenant);
@@ -222,7 +207,11 @@ const steps = {
     await sendOnce(
       request.tenantId,
       `survey-reminder:${request.requestId}`,
-      surveyReminderEmail(request, request.survey.language, surveyLink),
+      surveyReminderEmail(
+        request,
+        { ...customerVoice(request, tenant), language: request.survey.language },
+        surveyLink,
+      ),
     );
     const updated = await recordStep(request.tenantId, request.requestId, {
       fields: { 'survey.remindedAt': now().toISOString() },
@@ -233,9 +222,9 @@ const steps = {
   },
 
   async close(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
-    // Only the request is needed (its receipt time keys the by-status index), not the tenant.
-    const request = await getRequest(input.tenantId, input.requestId);
-    if (!request) throw new NotFoundError(`request ${input.tenantId}/${input.requestId}`);
+    const { request, tenant } = await load(input.tenantId, input.requestId);
+    // The last backstop of a survey answer: its feedback case exists before the request closes.
+    await requestAnswerConsequences(tenant, request, now(), { wake: false });
     const at = now().toISOString();
     await transitionRequest(request, {
       from: ['completed'],

@@ -1,10 +1,17 @@
-import { dueEscalation, escalationSchedule, type WatchedDeadline } from '../../domain/escalation-ladder.ts';
+import { keptLate } from '../../domain/breach.ts';
+import {
+  dueEscalations,
+  type EscalationPolicy,
+  type EscalationStep,
+  keysTakenWith,
+  type WatchedDeadline,
+} from '../../domain/escalation-ladder.ts';
 import type { Customer } from '../../domain/service-request.ts';
-import { recordBreach } from '../adapters/breaches.ts';
+import { recordBreach, recordBreachMet } from '../adapters/breaches.ts';
 import { sendOnce } from '../adapters/mailer.ts';
 import type { TimelineEvent } from '../adapters/requests.ts';
 import { signLink } from '../adapters/signed-links.ts';
-import type { StoredTenant } from '../adapters/tenants.ts';
+import { policyOf, type StoredTenant } from '../adapters/tenants.ts';
 import { escalationEmail } from '../emails/escalation-email.ts';
 
 /** A request or a feedback case, as the escalation ladder sees it. */
@@ -17,13 +24,18 @@ export interface EscalationSubject {
   customer: Customer;
   customerWords: string;
   what: string;
-  promise: string;
+  /** The promise a deadline stands for, in the managers' language. */
+  promiseText: (promise: WatchedDeadline['promise']) => string;
   escalationsTaken: readonly string[];
   /** What a recipient may do straight from the email: each a signed link in their name. */
   offers: readonly ('acknowledge' | 'takeOver')[];
 }
 
-/** Escalation links stay valid for a week: long enough for a weekend, short enough to matter. */
+/**
+ * Escalation links carry a week's expiry, but the action page honours an expired link for as
+ * long as what it acts on is still open (functions/action-links): every reminder also brings
+ * fresh ones.
+ */
 const ACTION_LINK_SECONDS = 7 * 24 * 3600;
 
 /** The subject's offers as links signed in the recipient's name. */
@@ -41,40 +53,55 @@ async function actionLinks(subject: EscalationSubject, recipient: string, at: Da
   return links;
 }
 
+type MarkTaken<T> = (keys: string[], event: TimelineEvent) => Promise<T | undefined>;
+
 /**
- * The one escalation mechanism (6.1.2, 7.2.1): takes the earliest due step of the tenant's
- * ladder for a watched deadline. Breach recorded once (conditional put), each recipient
- * emailed once (the mailer's key), the step marked taken once (the caller's conditional
- * update): a retried step repeats nothing. Returns whether a step was due, and the subject as
- * `markTaken` left it (undefined when another attempt had marked it first).
+ * The one escalation mechanism (6.1.2, 7.2.1): takes every step of the tenant's ladder that is
+ * due for the subject's watched deadlines, in time order. Breach recorded once (conditional
+ * put), each recipient emailed at least once and never twice in a row (the mailer's key), each
+ * step marked taken once (the caller's conditional update) and only after its emails went: a
+ * retried step repeats nothing that was done and skips nothing that was not. Returns the
+ * subject as the last `markTaken` left it (undefined when nothing was due or another attempt
+ * had marked it first).
  */
-export async function takeDueEscalation<T>(
+export async function takeDueEscalations<T>(
   tenant: StoredTenant,
   subject: EscalationSubject,
-  watched: WatchedDeadline,
+  watched: readonly WatchedDeadline[],
   at: Date,
-  markTaken: (key: string, event: TimelineEvent) => Promise<T | undefined>,
-): Promise<{ due: boolean; updated?: T }> {
-  const schedule = escalationSchedule(watched, tenant.escalationLadder, {
-    hasAssignee: subject.assigneeId !== undefined,
-  });
-  const due = dueEscalation(schedule, new Set(subject.escalationsTaken), at);
-  if (!due) return { due: false };
-  const details = { promise: watched.promise, level: due.level, deadline: watched.deadline.toISOString() };
+  markTaken: MarkTaken<T>,
+): Promise<{ due: number; updated?: T }> {
+  const policy = policyOf(tenant);
+  const steps = dueEscalations(watched, policy, subject, at);
+  let updated: T | undefined;
+  for (const step of steps)
+    updated = (await takeStep(tenant, policy, subject, step, at, markTaken)) ?? updated;
+  return { due: steps.length, updated };
+}
 
-  if (due.level === 0 && at >= watched.deadline) {
+async function takeStep<T>(
+  tenant: StoredTenant,
+  policy: EscalationPolicy,
+  subject: EscalationSubject,
+  step: EscalationStep,
+  at: Date,
+  markTaken: MarkTaken<T>,
+): Promise<T | undefined> {
+  const { watched } = step;
+  const details = { promise: watched.promise, level: step.level, deadline: watched.deadline.toISOString() };
+  const event = (type: string, extra: Record<string, unknown> = {}): TimelineEvent => ({
+    at: at.toISOString(),
+    type,
+    actor: 'system',
+    details: { ...details, ...extra },
+  });
+  const keys = keysTakenWith(step, policy, at);
+
+  if (step.kind === 'warning' && at > watched.deadline) {
     // Too late to warn: the deadline itself has passed and the ladder takes over.
-    return {
-      due: true,
-      updated: await markTaken(due.key, {
-        at: at.toISOString(),
-        type: 'warning_skipped',
-        actor: 'system',
-        details,
-      }),
-    };
+    return markTaken(keys, event('warning_skipped'));
   }
-  if (due.level >= 1) {
+  if (step.kind !== 'warning') {
     await recordBreach(subject.tenantId, {
       promise: watched.promise,
       requestId: subject.subjectId,
@@ -82,22 +109,26 @@ export async function takeDueEscalation<T>(
       deadline: watched.deadline.toISOString(),
     });
   }
+  if (step.kind === 'breach') return markTaken(keys, event('deadline_missed'));
+
   const assignee = tenant.staff.find((s) => s.staffId === subject.assigneeId);
   const recipients =
-    due.level === 0
+    step.kind === 'warning'
       ? assignee
         ? [assignee.email]
         : []
-      : tenant.escalationLadder.levels[due.level - 1]!.recipients;
+      : policy.ladder.levels[step.level - 1]!.recipients;
+  const rejected: string[] = [];
   for (const recipient of recipients) {
     const email = escalationEmail(
       {
         reference: subject.subjectId,
         what: subject.what,
-        promise: subject.promise,
+        promise: subject.promiseText(watched.promise),
         deadline: watched.deadline,
-        level: due.level,
-        levelName: tenant.escalationLadder.levels[due.level - 1]?.name,
+        level: step.level,
+        reminder: step.kind === 'reminder',
+        levelName: policy.ladder.levels[step.level - 1]?.name,
         assigneeName: assignee?.name,
         customer: subject.customer,
         customerWords: subject.customerWords,
@@ -108,13 +139,33 @@ export async function takeDueEscalation<T>(
       },
       [recipient],
     );
-    await sendOnce(subject.tenantId, `escalation:${subject.subjectId}:${due.key}:${recipient}`, email);
+    const outcome = await sendOnce(
+      subject.tenantId,
+      `escalation:${subject.subjectId}:${step.key}:${recipient}`,
+      email,
+    );
+    if (!outcome.sent && outcome.reason === 'rejected') rejected.push(recipient);
   }
-  const updated = await markTaken(due.key, {
-    at: at.toISOString(),
-    type: due.level === 0 ? 'deadline_approaching' : 'escalated',
-    actor: 'system',
-    details: { ...details, recipients },
+  const type = { warning: 'deadline_approaching', level: 'escalated', reminder: 'reminded' }[step.kind];
+  return markTaken(keys, event(type, { recipients, ...(rejected.length > 0 ? { rejected } : {}) }));
+}
+
+/**
+ * A watched promise was kept at `keptAt`: if that was after its deadline, its breach is met
+ * then (and recorded, if no escalation step had yet); on time leaves no trace in the ledger.
+ */
+export async function promiseKept(
+  subject: Pick<EscalationSubject, 'tenantId' | 'subjectId' | 'contractId'>,
+  promise: WatchedDeadline['promise'],
+  deadline: Date,
+  keptAt: string,
+): Promise<void> {
+  if (!keptLate(deadline, new Date(keptAt))) return;
+  await recordBreachMet(subject.tenantId, {
+    promise,
+    requestId: subject.subjectId,
+    contractId: subject.contractId,
+    deadline: deadline.toISOString(),
+    metAt: keptAt,
   });
-  return { due: true, updated };
 }

@@ -1,6 +1,6 @@
 import { type LifecycleState, type Route, route } from '../../domain/lifecycle.ts';
 import type { StoredRequest } from '../adapters/requests.ts';
-import type { StoredTenant } from '../adapters/tenants.ts';
+import { policyOf, type StoredTenant } from '../adapters/tenants.ts';
 import { resumeWaitingWorkflow } from '../adapters/workflows.ts';
 
 export function lifecycleStateOf(request: StoredRequest): LifecycleState {
@@ -24,7 +24,7 @@ export function routeOf(request: StoredRequest, tenant: StoredTenant, now: Date)
   return {
     tenantId: request.tenantId,
     requestId: request.requestId,
-    ...route(lifecycleStateOf(request), tenant.escalationLadder, now),
+    ...route(lifecycleStateOf(request), policyOf(tenant), now),
   };
 }
 

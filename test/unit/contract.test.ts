@@ -85,9 +85,11 @@ describe('warranty (8.1.2)', () => {
 });
 
 describe('breaches and skills', () => {
-  it('counts minutes late until met, or until now while open', () => {
+  it('counts minutes late, rounded up, until met, or until now while open', () => {
     const breach = { deadline: '2026-03-02T03:00:00.000Z' };
-    expect(minutesLate(breach, new Date('2026-03-02T03:59:59Z'))).toBe(59);
+    expect(minutesLate(breach, new Date('2026-03-02T03:00:00Z'))).toBe(0);
+    expect(minutesLate(breach, new Date('2026-03-02T03:00:01Z'))).toBe(1);
+    expect(minutesLate(breach, new Date('2026-03-02T03:59:59Z'))).toBe(60);
     expect(
       minutesLate({ ...breach, metAt: '2026-03-02T05:15:00.000Z' }, new Date('2026-03-09T00:00:00Z')),
     ).toBe(135);

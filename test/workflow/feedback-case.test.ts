@@ -28,11 +28,22 @@ describe('feedback cases', () => {
     // Sun 28 Sep (make-up), Mon 29, Tue 30, [1–8 Oct], Thu 9, Fri 10 ⇒ due at 00:00 on Sat 11 Oct, Shanghai time.
     expect(dueAt).toBe('2025-10-10T16:00:00.000Z');
     expect(created.body.dueConfirmed).toBe(true);
+    // Nobody was named: the feedback owner (the first escalation level's team lead) answers for it.
+    expect(created.body.assigneeId).toBe('lead-chen');
 
-    await runtime.advance((Date.parse(dueAt) - Date.now()) / 1000 - 1);
+    // Warned at 75% of the window, which falls in the holiday, so at 09:00 of the next working day.
+    await runtime.advance((Date.parse('2025-10-09T01:00:00.000Z') - Date.now()) / 1000 - 1);
     expect(emailsAbout(await runtime.mailbox(), feedbackId)).toEqual([]);
     await runtime.advance(1);
-    const escalation = emailsAbout(await runtime.mailbox(), feedbackId);
+    const warning = emailsAbout(await runtime.mailbox(), feedbackId);
+    expect(recipients(warning)).toEqual(['team-lead@demo.example']);
+    expect(warning[0]!.subject).toContain('[即将超时]');
+
+    // On time means on or before the deadline: the escalation comes the second after it.
+    await runtime.advance((Date.parse(dueAt) - Date.now()) / 1000);
+    expect(emailsAbout(await runtime.mailbox(), feedbackId)).toHaveLength(1);
+    await runtime.advance(1);
+    const escalation = emailsAbout(await runtime.mailbox(), feedbackId).slice(1);
     expect(recipients(escalation)).toEqual(['team-lead@demo.example']);
     expect(escalation[0]!.body.text).toContain('5 个工作日内处理反馈并告知结果');
     expect(escalation[0]!.body.text).toContain('The technician arrived two hours late');
@@ -44,14 +55,20 @@ describe('feedback cases', () => {
     const shown = (await send(takeOver!, { method: 'GET', headers: {} })).text;
     expect(shown).toContain(`接手处理: ${feedbackId}`);
     expect(shown).toContain('(状态: 处理中)');
-    const taken = await send(takeOver!, { method: 'POST', headers: {} });
+    // The head of service (level 2, two hours later) takes it over from the team lead.
+    await runtime.advance(2 * 3600);
+    const headEmail = emailsAbout(await runtime.mailbox(), feedbackId).at(-1);
+    expect(recipients([headEmail!])).toEqual(['head-of-service@demo.example']);
+    const headTakeOver = linkIn(headEmail, { action: '由我接手' });
+    expect(headTakeOver).toBeDefined();
+    const taken = await send(headTakeOver!, { method: 'POST', headers: {} });
     expect(taken.status).toBe(200);
     expect(taken.text).toContain(`您现在负责 ${feedbackId}`);
     const assigned = (await runtime.api('GET', `/v1/feedback/${feedbackId}`)).body;
-    expect(assigned.assigneeId).toBe('lead-chen');
-    expect(assigned.timeline.at(-1)).toMatchObject({ type: 'taken_over', actor: 'lead-chen' });
+    expect(assigned.assigneeId).toBe('head-zhou');
+    expect(assigned.timeline.at(-1)).toMatchObject({ type: 'taken_over', actor: 'head-zhou' });
 
-    await runtime.advance(3 * 3600);
+    await runtime.advance(3600);
     const resolved = await runtime.api('POST', `/v1/feedback/${feedbackId}/resolve`, {
       result: 'We apologised and refunded the visit fee',
       changes: 'Dispatch now books technicians with a 30-minute buffer',
@@ -63,17 +80,18 @@ describe('feedback cases', () => {
     const mail = emailsAbout(await runtime.mailbox(), feedbackId);
     expect(recipients(mail)).toEqual([
       'team-lead@demo.example',
+      'team-lead@demo.example',
       'head-of-service@demo.example',
       'zhou.jie@customer.example',
     ]);
-    expect(mail[2]!.body.text).toContain('We apologised and refunded the visit fee');
-    expect(mail[2]!.body.text).toContain('30-minute buffer');
+    expect(mail[3]!.body.text).toContain('We apologised and refunded the visit fee');
+    expect(mail[3]!.body.text).toContain('30-minute buffer');
 
     const stored = (await runtime.api('GET', `/v1/feedback/${feedbackId}`)).body;
     expect(stored.status).toBe('closed');
     expect(Object.keys(stored).filter((k) => /^(pk|sk|gsi)/.test(k))).toEqual([]); // no table keys
     expect(stored.resolution.changes).toContain('30-minute buffer');
-    expect(stored.breaches).toMatchObject([{ promise: 'feedback', open: false, minutesLate: 180 }]);
+    expect(stored.breaches).toMatchObject([{ promise: 'feedback', open: false, minutesLate: 181 }]);
     expect(
       (await runtime.api('POST', `/v1/feedback/${feedbackId}/resolve`, { result: 'again' })).status,
     ).toBe(409);

@@ -41,13 +41,17 @@ describe('service-request lifecycle', () => {
   it('runs an on-time request from receipt to a service record, a survey answer and a closed request', async () => {
     const { requestId } = await createRequest();
     await runtime.advance(30 * 60);
-    expect((await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`)).status).toBe(200);
+    const acknowledged = await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
+    expect(acknowledged.status).toBe(200);
+    // The answer shows the request as it now is: the customer has been told (6.1.2).
+    expect(acknowledged.body).toMatchObject({ status: 'acknowledged', confirmationSent: true });
+    expect(acknowledged.body).toEqual((await runtime.api('GET', `/v1/requests/${requestId}`)).body);
 
     const confirmation = (await mailAbout(requestId)).filter((e) =>
       e.destination.to.includes('zhang.san@customer.example'),
     );
     expect(confirmation).toHaveLength(1);
-    expect(confirmation[0]!.subject).toBe(`您的服务请求 ${requestId} 已受理`);
+    expect(confirmation[0]!.subject).toBe(`Demo Electronics Co., Ltd.：您的服务请求 ${requestId} 已受理`);
 
     const dispatched = await runtime.api('POST', `/v1/requests/${requestId}/dispatch`, {
       technicianId: 'tech-wang',
@@ -101,7 +105,7 @@ describe('service-request lifecycle', () => {
     const mail = await mailAbout(requestId);
     expect(recipients(mail)).toEqual(['zhang.san@customer.example', 'zhang.san@customer.example']);
     const record = mail[1]!;
-    expect(record.subject).toBe(`服务记录 SR-${requestId}`);
+    expect(record.subject).toBe(`Demo Electronics Co., Ltd.：服务记录 SR-${requestId}`);
     expect(record.body.text).toContain('Replaced the fan bearing');
     expect(record.body.text).toContain('是否恢复正常使用: 是');
     // Times as the customer reads them, in the tenant's zone; the promise as the contract states it.
@@ -112,15 +116,17 @@ describe('service-request lifecycle', () => {
 
     const { events, sfn, executionArn } = await executionHistory(runtime, requestId);
     expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('SUCCEEDED');
-    // 14: see workflows/service-request/README.md (the dispatch costs 2, the survey wait 2).
+    // 12: see workflows/service-request/README.md (the dispatch costs 2, the survey wait 2; the
+    // confirmation went out with the acknowledgement, so the workflow had nothing to do for it).
     const transitions = events.filter((e) => e.type?.endsWith('StateEntered')).length;
-    expect(transitions).toBe(14);
+    expect(transitions).toBe(12);
   });
 
-  it('escalates to level 1 at exactly 2 hours, to level 2 two hours later, and stops when acknowledged', async () => {
+  it('escalates to level 1 the second the 2 hours have passed, to level 2 two hours later, and stops when acknowledged', async () => {
     const { requestId } = await createRequest({ description: 'Will not turn on <b>at all</b>' });
 
-    await runtime.advance(2 * HOUR - 1);
+    // At exactly 2 hours a response is still on time (6.1.2): nothing yet.
+    await runtime.advance(2 * HOUR);
     expect(await mailAbout(requestId)).toEqual([]);
 
     await runtime.advance(1);
@@ -131,8 +137,9 @@ describe('service-request lifecycle', () => {
     expect(level1[0]!.body.html).toContain('Will not turn on &#60;b&#62;at all&#60;/b&#62;');
     expect(level1[0]!.body.html).not.toContain('<b>at all</b>');
 
+    expect(level1[0]!.subject).toBe(`[升级 Team lead] ${requestId} 已超时 1 分钟`);
     const afterLevel1 = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
-    expect(afterLevel1.breaches).toMatchObject([{ promise: 'response', open: true, minutesLate: 0 }]);
+    expect(afterLevel1.breaches).toMatchObject([{ promise: 'response', open: true, minutesLate: 1 }]);
 
     await runtime.advance(2 * HOUR - 1);
     expect(recipients(await mailAbout(requestId))).toEqual(['team-lead@demo.example']);
@@ -153,7 +160,8 @@ describe('service-request lifecycle', () => {
       'zhang.san@customer.example',
     ]);
     const request = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
-    expect(request.breaches).toMatchObject([{ promise: 'response', open: false, minutesLate: 135 }]);
+    // Acknowledged 2 h 15 min 1 s after the deadline: 136 minutes, rounded up.
+    expect(request.breaches).toMatchObject([{ promise: 'response', open: false, minutesLate: 136 }]);
   });
 
   it('escalates a missed completion deadline and records the breach as met when the work is completed', async () => {
@@ -170,7 +178,7 @@ describe('service-request lifecycle', () => {
       'zhang.san@customer.example',
       'wang.wei@demo.example',
     ]);
-    await runtime.advance(18 * HOUR - 1);
+    await runtime.advance(18 * HOUR);
     expect(recipients(await mailAbout(requestId))).toHaveLength(2);
     await runtime.advance(1);
     const mail = await mailAbout(requestId);
@@ -182,7 +190,7 @@ describe('service-request lifecycle', () => {
     expect(mail[2]!.body.text).toContain('72 小时内完成');
     expect(mail[2]!.body.text).toContain('Wang Wei');
 
-    await runtime.advance(HOUR);
+    await runtime.advance(HOUR - 1);
     const start = new Date(Date.now() - HOUR * 1000);
     await runtime.api(
       'POST',
@@ -248,7 +256,7 @@ describe('service-request lifecycle', () => {
 
   it('lets a manager acknowledge from the escalation email without logging in', async () => {
     const { requestId } = await createRequest();
-    await runtime.advance(2 * HOUR);
+    await runtime.advance(2 * HOUR + 1);
     const escalation = (await mailAbout(requestId))[0]!;
     const link = linkIn(escalation, { action: '确认响应' });
     expect(link).toBeDefined();
@@ -284,7 +292,7 @@ describe('service-request lifecycle', () => {
 
   it('lets a manager on the staff list take a request over from the email, and tells anyone else why not', async () => {
     const { requestId } = await createRequest();
-    await runtime.advance(2 * HOUR);
+    await runtime.advance(2 * HOUR + 1);
     const escalation = (await mailAbout(requestId))[0]!;
     const takeOver = linkIn(escalation, { action: '由我接手' });
     expect(takeOver).toBeDefined();
@@ -317,6 +325,20 @@ describe('service-request lifecycle', () => {
     expect(request.timeline.map((e: { type: string }) => e.type)).toContain('taken_over');
   });
 
+  it('lets exactly one of two managers who take a request over at the same moment have it', async () => {
+    const { requestId } = await createRequest();
+    await runtime.advance(4 * HOUR + 1);
+    const [lead, head] = await mailAbout(requestId);
+    const links = [linkIn(lead, { action: '由我接手' })!, linkIn(head, { action: '由我接手' })!];
+    const answers = await Promise.all(links.map((link) => send(link, { method: 'POST', headers: {} })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const loser = answers.find((a) => a.status === 409)!;
+    const request = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
+    const winner = request.assigneeId === 'lead-chen' ? 'Chen Jing' : 'Zhou Min';
+    expect(loser.text).toContain(`已由 ${winner} 接手`);
+    expect(request.timeline.filter((e: { type: string }) => e.type === 'taken_over')).toHaveLength(1);
+  });
+
   it('ends the lifecycle when staff cancel, with no escalation afterwards', async () => {
     const { requestId } = await createRequest();
     const cancelled = await runtime.api('POST', `/v1/requests/${requestId}/cancel`, {
@@ -332,7 +354,7 @@ describe('service-request lifecycle', () => {
 
   it('reminds once about an unanswered survey after 3 days and closes the request when it expires after 14', async () => {
     const requestId = await completedRequest(runtime);
-    const reminders = async () => (await mailAbout(requestId)).filter((e) => e.subject.startsWith('提醒'));
+    const reminders = async () => (await mailAbout(requestId)).filter((e) => e.subject.includes('提醒'));
 
     await runtime.advance(3 * 86_400 - 1);
     expect(await reminders()).toEqual([]);
