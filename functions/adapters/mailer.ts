@@ -1,8 +1,18 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { alarmedLogMessages } from '../shared/alarmed-logs.ts';
+import { logger } from '../shared/logger.ts';
+import { now } from './clock.ts';
 import { config } from './config.ts';
-import { deleteItem, getItem, keys, putNew, updateIf } from './table.ts';
+import { getItem, keys, putNew, updateIf } from './table.ts';
 
-const ses = new SESv2Client({});
+/**
+ * A hung connection must become an error the step can retry, not a task that never returns:
+ * 10 s per attempt, 3 attempts (the SDK's own retries), so a send takes at most ~35 s.
+ */
+const ses = new SESv2Client({
+  maxAttempts: 3,
+  requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000 },
+});
 
 export interface EmailMessage {
   to: string[];
@@ -10,21 +20,48 @@ export interface EmailMessage {
   html: string;
   text: string;
   from?: string;
+  replyTo?: string[];
 }
 
 export type SendOutcome =
   | { sent: true; messageId: string }
-  | { sent: false; reason: 'already-sent' | 'in-doubt' };
+  | { sent: false; reason: 'already-sent' }
+  /** SES refused this message for good (an address it will not send to): recorded, never retried. */
+  | { sent: false; reason: 'rejected'; detail: string };
 
 /** Kept long enough to outlive any retry or redelivery of the step that sends. */
 const CLAIM_RETENTION_SECONDS = 90 * 24 * 3600;
 
 /**
- * The one mailer: sends each logical email once per idempotency key, however often the
- * step that sends it is retried. A claim is written before the send and marked sent after;
- * if SES fails, the claim is released so a retry sends. If the process dies between SES's
- * acceptance and the mark, the claim stays "sending" and a retry does not send again: we
- * choose a possibly-missed duplicate over a certain one (DEVELOPERS: never double-send).
+ * How long a claim belongs to the attempt that wrote it: longer than the slowest send (above),
+ * shorter than the workflow's retries of a step (several minutes), so a send interrupted by a
+ * crash, a hang or a timeout is made again by a later attempt.
+ */
+const CLAIM_LEASE_SECONDS = 120;
+
+/** An earlier attempt holds the claim and may be sending now: retry after its lease. */
+export class EmailInDoubtError extends Error {
+  override name = 'EmailInDoubt';
+}
+
+/** SES errors that reject this message for good (the address, not the service). */
+const REJECTIONS = new Set(['MessageRejected', 'BadRequestException']);
+
+type Claim = {
+  state: 'sending' | 'released' | 'sent' | 'rejected';
+  attempt?: number;
+  leaseUntil?: number;
+  detail?: string;
+};
+
+/**
+ * The one mailer. Each logical email (its idempotency key) is sent at least once, and a retry
+ * of a step that already sent it sends nothing: a claim is written before the send and marked
+ * sent after. If SES fails, the claim is released and the error goes to the caller. If the
+ * attempt dies between the claim and the mark (a crash, a hang, a task timeout), the claim's
+ * lease runs out and a later attempt sends again, logged and alarmed: a rare duplicate is
+ * acceptable, a silent loss is not. An address SES rejects is recorded as such and reported,
+ * never fatal to the workflow that sends.
  */
 export async function sendOnce(
   tenantId: string,
@@ -32,24 +69,52 @@ export async function sendOnce(
   message: EmailMessage,
 ): Promise<SendOutcome> {
   const key = keys.email(tenantId, idempotencyKey);
+  const at = now();
+  const leaseUntil = Math.floor(at.getTime() / 1000) + CLAIM_LEASE_SECONDS;
+  let attempt = 1;
   const claimed = await putNew({
     ...key,
     state: 'sending',
+    attempt,
+    leaseUntil,
     to: message.to,
     subject: message.subject,
-    claimedAt: new Date().toISOString(),
-    expiresAt: Math.floor(Date.now() / 1000) + CLAIM_RETENTION_SECONDS,
+    claimedAt: at.toISOString(),
+    expiresAt: Math.floor(at.getTime() / 1000) + CLAIM_RETENTION_SECONDS,
   });
   if (!claimed) {
-    // A read tells a finished send from one in doubt; nothing needs writing for a retry.
-    const claim = await getItem<{ state: string }>(key);
-    return { sent: false, reason: claim?.state === 'sent' ? 'already-sent' : 'in-doubt' };
+    const claim = await getItem<Claim>(key);
+    if (claim?.state === 'sent') return { sent: false, reason: 'already-sent' };
+    if (claim?.state === 'rejected') return { sent: false, reason: 'rejected', detail: claim.detail ?? '' };
+    const inDoubt = claim?.state === 'sending';
+    if (!claim || (inDoubt && (claim.leaseUntil ?? 0) > at.getTime() / 1000)) {
+      throw new EmailInDoubtError(`email ${idempotencyKey} is being sent by an earlier attempt`);
+    }
+    // An earlier attempt failed (released), or its lease ran out with no result: send again.
+    attempt = (claim.attempt ?? 1) + 1;
+    const taken = await updateIf(key, {
+      UpdateExpression: 'SET #state = :sending, attempt = :attempt, leaseUntil = :lease',
+      ConditionExpression:
+        '#state = :previousState AND (attribute_not_exists(attempt) OR attempt = :previous)',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: {
+        ':attempt': attempt,
+        ':previous': claim.attempt ?? 1,
+        ':previousState': claim.state,
+        ':lease': leaseUntil,
+        ':sending': 'sending',
+      },
+    });
+    if (!taken) throw new EmailInDoubtError(`email ${idempotencyKey} was taken over by another attempt`);
+    if (inDoubt) logger.warn(alarmedLogMessages.emailSendInDoubt, { tenantId, idempotencyKey, attempt });
   }
+
   let messageId: string;
   try {
     const result = await ses.send(
       new SendEmailCommand({
         FromEmailAddress: message.from ?? config().MAIL_FROM,
+        ReplyToAddresses: message.replyTo,
         Destination: { ToAddresses: message.to },
         ConfigurationSetName: config().MAIL_CONFIGURATION_SET,
         Content: {
@@ -66,13 +131,43 @@ export async function sendOnce(
     );
     messageId = result.MessageId ?? '';
   } catch (error) {
-    await deleteItem(key);
+    const name = (error as Error).name;
+    if (REJECTIONS.has(name)) {
+      const detail = `${name}: ${(error as Error).message}`;
+      await settleClaim(key, attempt, { state: 'rejected', detail });
+      logger.error(alarmedLogMessages.emailRejected, { tenantId, idempotencyKey, to: message.to, detail });
+      return { sent: false, reason: 'rejected', detail };
+    }
+    // Released so that a retry sends at once; if even this fails, the lease lets a later one send.
+    await settleClaim(key, attempt, { state: 'released' }).catch(() => undefined);
     throw error;
   }
-  await updateIf(key, {
-    UpdateExpression: 'SET #state = :sent, messageId = :id, sentAt = :now',
-    ExpressionAttributeNames: { '#state': 'state' },
-    ExpressionAttributeValues: { ':sent': 'sent', ':id': messageId, ':now': new Date().toISOString() },
-  });
+  await settleClaim(key, attempt, { state: 'sent', messageId, sentAt: now().toISOString() });
   return { sent: true, messageId };
+}
+
+/** Records the outcome of this attempt's send, if the claim is still this attempt's. */
+async function settleClaim(
+  key: { pk: string; sk: string },
+  attempt: number,
+  outcome: { state: Exclude<Claim['state'], 'sending'> } & Record<string, string>,
+): Promise<void> {
+  const condition = {
+    ConditionExpression: '#state = :sending AND attempt = :attempt',
+    ExpressionAttributeNames: { '#state': 'state' },
+  };
+  const entries = Object.entries(outcome);
+  await updateIf(key, {
+    ...condition,
+    UpdateExpression: `SET ${entries.map((_, i) => `#o${i} = :o${i}`).join(', ')}`,
+    ExpressionAttributeNames: {
+      ...condition.ExpressionAttributeNames,
+      ...Object.fromEntries(entries.map(([name], i) => [`#o${i}`, name])),
+    },
+    ExpressionAttributeValues: {
+      ':sending': 'sending',
+      ':attempt': attempt,
+      ...Object.fromEntries(entries.map(([, value], i) => [`:o${i}`, value])),
+    },
+  });
 }

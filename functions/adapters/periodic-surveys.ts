@@ -15,6 +15,9 @@ export interface PeriodicSurvey {
   answer?: SurveyAnswer;
   answeredAt?: string;
   answeredVia?: 'web' | 'phone';
+  answeredBy?: string;
+  /** SES refused the invitation for good: staff reach the customer by phone instead (7.1.2). */
+  emailRejected?: string;
 }
 
 /** Periodic survey ids start with `ps_`; a request's survey is named by its request (`sr_…`). */
@@ -53,14 +56,22 @@ export async function answerPeriodicSurvey(
   tenantId: string,
   surveyId: string,
   answer: SurveyAnswer,
-  via: 'web' | 'phone',
+  via: { channel: 'web' | 'phone'; by: string },
   at: Date,
 ) {
   const updated = await applyStep<PeriodicSurvey & Record<string, unknown>>(key(tenantId, surveyId), {
-    fields: { answer, answeredAt: at.toISOString(), answeredVia: via },
+    fields: { answer, answeredAt: at.toISOString(), answeredVia: via.channel, answeredBy: via.by },
     extraCondition: 'attribute_not_exists(answeredAt)',
   });
   return updated ? strip(updated) : undefined;
+}
+
+export async function markPeriodicSurveyEmailRejected(
+  tenantId: string,
+  surveyId: string,
+  detail: string,
+): Promise<void> {
+  await applyStep(key(tenantId, surveyId), { fields: { emailRejected: detail } });
 }
 
 export async function markPeriodicSurveyReminded(

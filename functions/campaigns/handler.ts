@@ -8,6 +8,7 @@ import { customersDue, scheduleCustomer } from '../adapters/customers.ts';
 import { sendOnce } from '../adapters/mailer.ts';
 import {
   insertPeriodicSurvey,
+  markPeriodicSurveyEmailRejected,
   markPeriodicSurveyReminded,
   type PeriodicSurvey,
   periodicSurveysBetween,
@@ -107,9 +108,18 @@ async function sendPeriodicSurveys(tenant: StoredTenant, at: Date, outcome: Outc
       const sent = await sendOnce(
         tenant.tenantId,
         `periodic-survey:${survey.surveyId}`,
-        periodicSurveyEmail(survey.customer, survey.language, await surveyLink(survey), false),
+        periodicSurveyEmail(
+          survey.customer,
+          { language: survey.language, merchant: tenant.name },
+          tenant.defaultTerms.feedbackWorkingDays,
+          await surveyLink(survey),
+          false,
+        ),
       );
       if (sent.sent) outcome.surveysSent += 1;
+      // An address SES will not send to is recorded on the survey (staff phone instead, 7.1.2).
+      if (!sent.sent && sent.reason === 'rejected')
+        await markPeriodicSurveyEmailRejected(tenant.tenantId, survey.surveyId, sent.detail);
       await scheduleCustomer(tenant.tenantId, 'periodicSurvey', due.customer, at, everyDays);
     });
   }
@@ -127,7 +137,13 @@ async function sendPeriodicSurveys(tenant: StoredTenant, at: Date, outcome: Outc
       await sendOnce(
         tenant.tenantId,
         `periodic-survey-reminder:${survey.surveyId}`,
-        periodicSurveyEmail(survey.customer, survey.language, await surveyLink(survey), true),
+        periodicSurveyEmail(
+          survey.customer,
+          { language: survey.language, merchant: tenant.name },
+          tenant.defaultTerms.feedbackWorkingDays,
+          await surveyLink(survey),
+          true,
+        ),
       );
       if (await markPeriodicSurveyReminded(tenant.tenantId, survey.surveyId, at)) outcome.remindersSent += 1;
     });

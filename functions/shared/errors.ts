@@ -37,21 +37,56 @@ export class TransientError extends Error {
   override name = 'TransientError';
 }
 
-/** AWS SDK errors that a retry can cure. */
-function isTransientAwsError(error: unknown): boolean {
-  const e = error as { $retryable?: unknown; $metadata?: { httpStatusCode?: number }; name?: string };
-  if (e?.$retryable) return true;
-  const status = e?.$metadata?.httpStatusCode;
+/** Node's connection failures: an `Error` with a `code`, not a distinct name. */
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+]);
+
+/** Service answers that say "later": throttling, capacity, a send in doubt. */
+const TRANSIENT_NAMES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'ServiceUnavailable',
+  'InternalServerError',
+  'InternalFailure',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'EmailInDoubt',
+  'TransientError',
+]);
+
+/** Errors a retry can cure: AWS throttling and 5xx, connections refused, reset or timed out. */
+export function isTransientAwsError(error: unknown): boolean {
+  const e = error as {
+    $retryable?: unknown;
+    $metadata?: { httpStatusCode?: number };
+    name?: string;
+    code?: string;
+    message?: string;
+    cause?: unknown;
+  };
+  if (!e || typeof e !== 'object') return false;
+  if (e.$retryable) return true;
+  const status = e.$metadata?.httpStatusCode;
   if (status !== undefined && status >= 500) return true;
-  return [
-    'ThrottlingException',
-    'ProvisionedThroughputExceededException',
-    'RequestLimitExceeded',
-    'TooManyRequestsException',
-    'TimeoutError',
-    'ECONNRESET',
-    'ECONNREFUSED',
-  ].includes(e?.name ?? '');
+  if (TRANSIENT_NAMES.has(e.name ?? '')) return true;
+  if (CONNECTION_ERROR_CODES.has(e.code ?? '') || CONNECTION_ERROR_CODES.has(e.name ?? '')) return true;
+  if (/socket hang up|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE/.test(e.message ?? '')) return true;
+  return e.cause !== undefined && e.cause !== error && isTransientAwsError(e.cause);
 }
 
 /**
