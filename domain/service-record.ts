@@ -17,6 +17,22 @@ export const completionReportSchema = z
   });
 export type CompletionReport = z.infer<typeof completionReportSchema>;
 
+/** Clocks disagree a little (a technician's phone, a server): this much of the future is tolerated. */
+export const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60_000;
+
+/**
+ * A service record states what happened (6.1.4): work cannot be reported before it was done.
+ * Field errors for times later than `now` (beyond the clock-skew allowance), none otherwise.
+ */
+export function futureTimesIn(report: CompletionReport, now: Date): Record<string, string[]> | undefined {
+  const latest = now.getTime() + CLOCK_SKEW_ALLOWANCE_MS;
+  const fields: Record<string, string[]> = {};
+  for (const field of ['startedAt', 'endedAt'] as const) {
+    if (Date.parse(report[field]) > latest) fields[field] = ['must not be in the future'];
+  }
+  return Object.keys(fields).length > 0 ? fields : undefined;
+}
+
 /** The immutable record handed to the customer; never changed once issued. */
 export interface ServiceRecord {
   recordNumber: string;

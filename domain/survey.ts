@@ -103,18 +103,27 @@ export const surveyAnswerSchema = z.object(
 );
 export type SurveyAnswer = z.infer<typeof surveyAnswerSchema>;
 
+const scoreWords = {
+  'zh-CN': (a: SurveyAnswer) =>
+    `评分：服务满意度 ${a.serviceScore}/5，商品满意度 ${a.goodsScore}/5，推荐意愿 ${a.recommendScore}/10`,
+  en: (a: SurveyAnswer) =>
+    `Scores: service ${a.serviceScore}/5, goods ${a.goodsScore}/5, likelihood to recommend ${a.recommendScore}/10`,
+};
+
 /**
  * Whether an answer needs handling within the feedback deadline (7.2.1): a low score
- * (CSAT ≤ 2, or an NPS detractor 0–6) or any written opinion.
+ * (CSAT ≤ 2, or an NPS detractor 0–6) or any written opinion. Its content is what the customer
+ * wrote and their scores, in the customer's language: the result email quotes it back to them.
  */
 export function feedbackNeeded(
   answer: SurveyAnswer,
+  language: Language,
 ): { category: 'low_score' | 'opinion'; content: string } | undefined {
   const written = [answer.serviceOpinion, answer.goodsOpinion].filter(Boolean).join('\n');
   const low = answer.serviceScore <= 2 || answer.goodsScore <= 2 || answer.recommendScore <= 6;
   if (!low && !written) return undefined;
-  const scores = `CSAT service ${answer.serviceScore}/5, goods ${answer.goodsScore}/5, NPS ${answer.recommendScore}/10`;
-  return { category: low ? 'low_score' : 'opinion', content: written ? `${written}\n(${scores})` : scores };
+  const scores = scoreWords[language](answer);
+  return { category: low ? 'low_score' : 'opinion', content: written ? `${written}\n${scores}` : scores };
 }
 
 /** When to remind (once) and when the invitation expires, from the invitation time. */

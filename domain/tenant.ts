@@ -70,6 +70,14 @@ export const tenantSettingsSchema = z.object({
   followUpVisitEveryDays: z.number().int().min(7).max(730).optional(),
   /** 7.1.1: a satisfaction survey to every customer served, every this many days. */
   periodicSurveyEveryDays: z.number().int().min(7).max(730).optional(),
+  /**
+   * Who answers for feedback cases (7.2.1) unless staff assign one: a staff id. Without it, the
+   * staff member who is the first escalation level's first recipient.
+   */
+  feedbackOwnerId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,80}$/)
+    .optional(),
   /** Working days for feedback deadlines (7.2.1), in `timeZone`. */
   calendar: calendarSettingsSchema.default({
     weekendDays: [0, 6],
@@ -79,3 +87,83 @@ export const tenantSettingsSchema = z.object({
   }),
 });
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
+
+/**
+ * Who a feedback case is assigned to: the configured owner, else the first escalation level
+ * (its first recipient, if on the staff list). Never the person who served the customer: a
+ * complaint or a low score may be about them.
+ */
+export function feedbackOwner(
+  settings: Pick<TenantSettings, 'feedbackOwnerId' | 'staff' | 'escalationLadder'>,
+): string | undefined {
+  if (settings.feedbackOwnerId && settings.staff.some((s) => s.staffId === settings.feedbackOwnerId))
+    return settings.feedbackOwnerId;
+  const firstRecipient = settings.escalationLadder.levels[0]?.recipients[0]?.toLowerCase();
+  return settings.staff.find((s) => s.email.toLowerCase() === firstRecipient)?.staffId;
+}
+
+/** Shown by GET /v1/settings, not settings themselves: ignored when sent back. */
+const READ_ONLY_FIELDS = new Set(['tenantId', 'createdAt', 'settingsVersion']);
+
+/**
+ * Storefronts as GET shows them carry `configured` (their secrets are never shown): that flag
+ * is ignored, and a storefront sent back as shown, unconfigured, changes nothing.
+ */
+function storefrontChanges(current: TenantSettings, change: Record<string, unknown>) {
+  const result: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(change)) {
+    if (!isPlainObject(value)) {
+      result[name] = value;
+      continue;
+    }
+    const { configured: _shown, ...given } = value;
+    const asShown = 'configured' in value && Object.keys(given).length === 0;
+    const isConfigured = current.storefronts[name as keyof Storefronts] !== undefined;
+    if (!asShown || isConfigured) result[name] = given;
+  }
+  return result;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** RFC 7396 JSON Merge Patch: objects merge, `null` removes, anything else replaces. */
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isPlainObject(patch)) return patch;
+  const result: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = mergePatch(result[key], value);
+  }
+  return result;
+}
+
+/**
+ * A change to a tenant's settings, as a merge patch: what it does not mention is kept (a
+ * storefront's write-only secret above all), `null` clears an optional setting, and the result
+ * must be valid settings as a whole. Field errors name the patch's paths.
+ */
+export function patchSettings(
+  current: TenantSettings,
+  patch: unknown,
+): { ok: true; settings: TenantSettings } | { ok: false; fields: Record<string, string[]> } {
+  if (!isPlainObject(patch))
+    return { ok: false, fields: { '(body)': ['an object of the settings to change'] } };
+  const known = new Set(Object.keys(tenantSettingsSchema.shape));
+  const fields: Record<string, string[]> = {};
+  const change: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (known.has(key)) change[key] = value;
+    // What GET shows besides the settings may be sent back unchanged (a read, edited, put back).
+    else if (!READ_ONLY_FIELDS.has(key)) fields[key] = ['not a setting'];
+  }
+  if (Object.keys(fields).length > 0) return { ok: false, fields };
+  if (isPlainObject(change.storefronts)) change.storefronts = storefrontChanges(current, change.storefronts);
+  const parsed = tenantSettingsSchema.safeParse(mergePatch(current, change));
+  if (parsed.success) return { ok: true, settings: parsed.data };
+  for (const issue of parsed.error.issues) {
+    const path = issue.path.join('.') || '(body)';
+    fields[path] = [...(fields[path] ?? []), issue.message];
+  }
+  return { ok: false, fields };
+}

@@ -52,6 +52,13 @@ export const demoSettings: TenantSettings = {
       roles: ['manager'],
       skills: [],
     },
+    {
+      staffId: 'head-zhou',
+      name: 'Zhou Min',
+      email: 'head-of-service@demo.example',
+      roles: ['manager'],
+      skills: [],
+    },
   ],
   requiredSkills: {},
   storefronts: {},

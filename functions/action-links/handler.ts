@@ -6,6 +6,7 @@ import { getRequest, recordStep, type StoredRequest, transitionRequest } from '.
 import { type LinkClaims, verifyLinkToken } from '../adapters/signed-links.ts';
 import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
 import { escapeHtml } from '../emails/layout.ts';
+import { confirmNeedAtOnce } from '../shared/confirm-need.ts';
 import { type HttpEvent, type HttpResult, html, httpErrors } from '../shared/http.ts';
 import { wakeLifecycle } from '../shared/lifecycle-route.ts';
 import { logger } from '../shared/logger.ts';
@@ -36,6 +37,7 @@ const texts = {
     acknowledged: ['已确认响应', (id: string) => `服务请求 ${id} 已确认响应，系统会通知客户。`],
     alreadyAcknowledged: ['已被确认', (id: string, by: string) => `服务请求 ${id} 已由 ${by} 确认响应。`],
     takenOver: ['已接手', (id: string) => `您现在负责 ${id}。`],
+    alreadyTakenOver: ['已由他人接手', (id: string, by: string) => `${id} 已由 ${by} 接手，未作更改。`],
     notStaff: [
       '不在员工名单中',
       (email: string) => `${email} 不在员工名单中，无法分配给您。请让管理员在设置中添加您。`,
@@ -65,6 +67,10 @@ const texts = {
       (id: string, by: string) => `Request ${id} was acknowledged by ${by}.`,
     ],
     takenOver: ['Taken over', (id: string) => `You are now assigned to ${id}.`],
+    alreadyTakenOver: [
+      'Already taken over',
+      (id: string, by: string) => `${id} was taken over by ${by}; nothing was changed.`,
+    ],
     notStaff: [
       'Not on the staff list',
       (email: string) =>
@@ -87,8 +93,8 @@ const invalidLink = (status: 404 | 410) =>
     ? page(
         410,
         'both',
-        '链接已过期 / Link expired',
-        '此链接已过期，请在服务控制台中处理该请求。 / This link has expired. Open the request in the service console instead.',
+        '链接已失效 / Link no longer valid',
+        '此链接已过期，所涉事项也已处理完毕，无需操作。 / This link has expired and what it was about has been dealt with: nothing to do.',
       )
     : page(404, 'both', '链接无效 / Link not valid', '此链接无效。 / This link is not valid.');
 
@@ -96,6 +102,18 @@ const invalidLink = (status: 404 | 410) =>
 type Subject =
   | { kind: 'request'; id: string; request: StoredRequest }
   | { kind: 'feedback'; id: string; feedback: StoredFeedbackCase };
+
+const OPEN_REQUEST_STATUSES = ['received', 'acknowledged', 'dispatched'] as const;
+
+/** Whether there is still something to act on: a link is good for as long as this holds. */
+function stillOpen(subject: Subject): boolean {
+  return subject.kind === 'request'
+    ? (OPEN_REQUEST_STATUSES as readonly string[]).includes(subject.request.status)
+    : subject.feedback.status === 'open';
+}
+
+const staffName = (tenant: StoredTenant, staffId: string | undefined, fallback: string) =>
+  tenant.staff.find((s) => s.staffId === staffId)?.name ?? staffId ?? fallback;
 
 async function subjectOf(claims: LinkClaims): Promise<Subject | undefined> {
   if (claims.requestId.startsWith('fb_')) {
@@ -132,21 +150,36 @@ async function actOnRequest(
   const t = texts[tenant.language];
   const at = now().toISOString();
   const actor = staff?.staffId ?? `email:${claims.actor}`;
-  let updated: StoredRequest | undefined = request;
-  if (claims.action === 'takeOver' && staff) {
-    updated = await recordStep(request.tenantId, request.requestId, {
-      requireStatus: ['received', 'acknowledged', 'dispatched'],
+  let updated: StoredRequest = request;
+  if (claims.action === 'takeOver' && staff && request.assigneeId !== staff.staffId) {
+    // Conditional on the assignee this page read: of two managers clicking at once, one wins.
+    const taken = await recordStep(request.tenantId, request.requestId, {
+      requireStatus: OPEN_REQUEST_STATUSES,
+      expect: { assigneeId: request.assigneeId },
       fields: { assigneeId: staff.staffId },
-      event: { at, type: 'taken_over', actor, details: { via: 'email link' } },
+      event: { at, type: 'taken_over', actor, details: { via: 'email link', from: request.assigneeId } },
     });
-    if (!updated)
-      return page(
-        409,
-        tenant.language,
-        t.nothingToTakeOver[0],
-        t.nothingToTakeOver[1](t.statuses[request.status]),
-      );
-    if (updated.status !== 'received') await wakeLifecycle(updated, tenant, now());
+    if (!taken) {
+      const current = (await getRequest(request.tenantId, request.requestId)) ?? request;
+      if (!(OPEN_REQUEST_STATUSES as readonly string[]).includes(current.status))
+        return page(
+          409,
+          tenant.language,
+          t.nothingToTakeOver[0],
+          t.nothingToTakeOver[1](t.statuses[current.status]),
+        );
+      if (current.assigneeId !== staff.staffId)
+        return page(
+          409,
+          tenant.language,
+          t.alreadyTakenOver[0],
+          t.alreadyTakenOver[1](request.requestId, staffName(tenant, current.assigneeId, t.someone)),
+        );
+      updated = current;
+    } else {
+      updated = taken;
+      if (updated.status !== 'received') await wakeLifecycle(updated, tenant, now());
+    }
   }
   if (updated.status === 'received') {
     const acknowledged = await transitionRequest(updated, {
@@ -156,7 +189,7 @@ async function actOnRequest(
       event: { at, type: 'acknowledged', actor, details: { via: 'email link' } },
     });
     if (acknowledged) {
-      await wakeLifecycle(acknowledged, tenant, now());
+      await wakeLifecycle(await confirmNeedAtOnce(acknowledged, tenant, now()), tenant, now());
       return page(200, tenant.language, t.acknowledged[0], t.acknowledged[1](request.requestId));
     }
     updated = (await getRequest(request.tenantId, request.requestId)) ?? updated;
@@ -179,19 +212,36 @@ async function actOnFeedback(
   staff: StoredTenant['staff'][number],
 ): Promise<HttpResult> {
   const t = texts[tenant.language];
+  if (feedback.assigneeId === staff.staffId)
+    return page(200, tenant.language, t.takenOver[0], t.takenOver[1](feedback.feedbackId));
   const taken = await recordFeedbackStep(feedback.tenantId, feedback.feedbackId, {
     requireStatus: ['open'],
+    expect: { assigneeId: feedback.assigneeId },
     fields: { assigneeId: staff.staffId },
     event: {
       at: now().toISOString(),
       type: 'taken_over',
       actor: staff.staffId,
-      details: { via: 'email link' },
+      details: { via: 'email link', from: feedback.assigneeId },
     },
   });
-  return taken
-    ? page(200, tenant.language, t.takenOver[0], t.takenOver[1](feedback.feedbackId))
-    : page(409, tenant.language, t.nothingToTakeOver[0], t.nothingToTakeOver[1](t.statuses[feedback.status]));
+  if (taken) return page(200, tenant.language, t.takenOver[0], t.takenOver[1](feedback.feedbackId));
+  const current = (await getFeedbackCase(feedback.tenantId, feedback.feedbackId)) ?? feedback;
+  if (current.status === 'open' && current.assigneeId !== staff.staffId)
+    return page(
+      409,
+      tenant.language,
+      t.alreadyTakenOver[0],
+      t.alreadyTakenOver[1](feedback.feedbackId, staffName(tenant, current.assigneeId, t.someone)),
+    );
+  if (current.status === 'open')
+    return page(200, tenant.language, t.takenOver[0], t.takenOver[1](feedback.feedbackId));
+  return page(
+    409,
+    tenant.language,
+    t.nothingToTakeOver[0],
+    t.nothingToTakeOver[1](t.statuses[current.status]),
+  );
 }
 
 async function act(claims: LinkClaims, subject: Subject, tenant: StoredTenant): Promise<HttpResult> {
@@ -206,12 +256,14 @@ async function act(claims: LinkClaims, subject: Subject, tenant: StoredTenant): 
 }
 
 async function handle(event: HttpEvent): Promise<HttpResult> {
-  const check = await verifyLinkToken(event.pathParameters?.token ?? '', now());
-  if (!check.ok) return invalidLink(check.reason === 'expired' ? 410 : 404);
+  const check = await verifyLinkToken(event.pathParameters?.token ?? '', now(), { honourExpired: true });
+  if (!check.ok) return invalidLink(404);
   // A survey link is for the customer's survey page only: it never acts on a request.
   if (check.claims.action === 'survey') return invalidLink(404);
   const [subject, tenant] = await Promise.all([subjectOf(check.claims), getTenant(check.claims.tenantId)]);
   if (!subject || !tenant) return invalidLink(404);
+  // A week-old link still works while there is something to do (a reminder may be days later).
+  if (check.expired && !stillOpen(subject)) return invalidLink(410);
   if (subject.kind === 'feedback' && check.claims.action !== 'takeOver') return invalidLink(404);
   return event.requestContext.http.method === 'POST'
     ? act(check.claims, subject, tenant)

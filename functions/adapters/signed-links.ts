@@ -51,9 +51,20 @@ export async function signLink(claims: LinkClaims): Promise<string> {
   return `${config().PUBLIC_BASE_URL}/${path}/${payload}.${await sign(payload)}`;
 }
 
-export type LinkCheck = { ok: true; claims: LinkClaims } | { ok: false; reason: 'invalid' | 'expired' };
+export type LinkCheck =
+  | { ok: true; claims: LinkClaims; expired: boolean }
+  | { ok: false; reason: 'invalid' | 'expired' };
 
-export async function verifyLinkToken(token: string, now: Date): Promise<LinkCheck> {
+/**
+ * Checks a link's signature and expiry. With `honourExpired`, an expired but genuine link is
+ * returned as such (`expired: true`) for the caller to judge: an escalation link stays good for
+ * as long as what it acts on is still open.
+ */
+export async function verifyLinkToken(
+  token: string,
+  now: Date,
+  options: { honourExpired?: boolean } = {},
+): Promise<LinkCheck> {
   const [payload, signature] = token.split('.');
   if (!payload || !signature) return { ok: false, reason: 'invalid' };
   const expected = Buffer.from(await sign(payload));
@@ -66,6 +77,7 @@ export async function verifyLinkToken(token: string, now: Date): Promise<LinkChe
   } catch {
     return { ok: false, reason: 'invalid' };
   }
-  if (claims.expiresAt * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
-  return { ok: true, claims };
+  const expired = claims.expiresAt * 1000 <= now.getTime();
+  if (expired && !options.honourExpired) return { ok: false, reason: 'expired' };
+  return { ok: true, claims, expired };
 }

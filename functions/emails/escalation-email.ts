@@ -12,6 +12,8 @@ export interface EscalationEmailInput {
   deadline: Date;
   /** 0 = the "approaching" warning to the assignee; 1… = the ladder's levels. */
   level: number;
+  /** The top level's working-morning reminder while the promise stays broken. */
+  reminder?: boolean;
   levelName?: string;
   assigneeName?: string;
   customer: Customer;
@@ -34,9 +36,13 @@ export function escalationEmail(input: EscalationEmailInput, to: string[]) {
     ? zh
       ? `[即将超时] ${input.reference}：${input.promise}`
       : `[Deadline approaching] ${input.reference}: ${input.promise}`
-    : zh
-      ? `[升级 ${levelName}] ${input.reference} 已超时 ${late} 分钟`
-      : `[Escalation ${levelName}] ${input.reference} is ${late} minutes late`;
+    : input.reminder
+      ? zh
+        ? `[仍未处理 ${levelName}] ${input.reference} 已超时 ${lateText(late, language)}`
+        : `[Still open ${levelName}] ${input.reference} is ${lateText(late, language)} late`
+      : zh
+        ? `[升级 ${levelName}] ${input.reference} 已超时 ${lateText(late, language)}`
+        : `[Escalation ${levelName}] ${input.reference} is ${lateText(late, language)} late`;
   const actions = [
     ...(input.actions.acknowledge
       ? [{ label: zh ? '确认响应' : 'Acknowledge', url: input.actions.acknowledge }]
@@ -46,19 +52,24 @@ export function escalationEmail(input: EscalationEmailInput, to: string[]) {
       : []),
   ];
   return renderEmail(to, {
+    language,
     subject,
     heading: warning
       ? zh
         ? '服务期限即将到期'
         : 'A service deadline is approaching'
-      : zh
-        ? '服务承诺未按时履行'
-        : 'A service promise was missed',
+      : input.reminder
+        ? zh
+          ? '服务承诺仍未履行，请今天处理'
+          : 'A missed service promise is still open: please act today'
+        : zh
+          ? '服务承诺未按时履行'
+          : 'A service promise was missed',
     rows: [
       [zh ? '编号' : 'Reference', `${input.reference} (${input.what})`],
       [zh ? '承诺' : 'Promise', input.promise],
       [zh ? '期限' : 'Deadline', formatInstant(input.deadline, input.timeZone, language)],
-      [zh ? '超时' : 'Late by', warning ? '-' : zh ? `${late} 分钟` : `${late} minutes`],
+      [zh ? '超时' : 'Late by', warning ? '-' : lateText(late, language)],
       [zh ? '负责人' : 'Assigned to', input.assigneeName ?? (zh ? '未分配' : 'nobody')],
       [zh ? '客户' : 'Customer', `${input.customer.name} <${input.customer.email}>`],
       [zh ? '客户描述' : "Customer's words", input.customerWords],
@@ -67,8 +78,24 @@ export function escalationEmail(input: EscalationEmailInput, to: string[]) {
     footer:
       actions.length > 0
         ? zh
-          ? '链接无需登录即可使用，并在一段时间后失效。'
-          : 'These links work without logging in and expire after a while.'
-        : '',
+          ? '链接无需登录即可使用，在该事项处理完毕之前一直有效。'
+          : 'These links work without logging in, for as long as this stays open.'
+        : undefined,
   });
+}
+
+/** How late, as people say it: minutes, then hours and minutes, then days and hours. */
+function lateText(minutes: number, language: Language): string {
+  const zh = language === 'zh-CN';
+  if (minutes < 60) return zh ? `${minutes} 分钟` : `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) {
+    const rest = minutes % 60;
+    if (zh) return rest ? `${hours} 小时 ${rest} 分钟` : `${hours} 小时`;
+    return rest ? `${hours} h ${rest} min` : `${hours} hours`;
+  }
+  const days = Math.floor(hours / 24);
+  const restHours = hours % 24;
+  if (zh) return restHours ? `${days} 天 ${restHours} 小时` : `${days} 天`;
+  return restHours ? `${days} days ${restHours} h` : `${days} days`;
 }

@@ -20,6 +20,8 @@ export function formatInstant(at: string | Date, timeZone: string, language: 'zh
 }
 
 export interface EmailBody {
+  /** The reader's language: the HTML part declares it. */
+  language: 'zh-CN' | 'en';
   subject: string;
   heading: string;
   /** Label/value rows; values are escaped. */
@@ -27,34 +29,59 @@ export interface EmailBody {
   paragraphs?: string[];
   /** Buttons: links we built ourselves (signed), shown as-is. */
   actions?: { label: string; url: string }[];
-  footer: string;
+  footer?: string;
 }
 
-/** One layout for every email: an HTML part and a plain-text part with the same content. */
+const nonEmpty = (parts: readonly (string | undefined)[]) => parts.filter((p): p is string => Boolean(p));
+
+/**
+ * One layout for every email: an HTML part (declaring its language and charset) and a
+ * plain-text part with the same content; nothing empty is rendered.
+ */
 export function renderEmail(to: string[], body: EmailBody): EmailMessage {
+  const paragraphs = nonEmpty(body.paragraphs ?? []);
   const rows = body.rows
     .map(
       ([label, value]) =>
         `<tr><th align="left" style="padding:4px 12px 4px 0">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`,
     )
     .join('');
-  const paragraphs = (body.paragraphs ?? []).map((p) => `<p>${escapeHtml(p)}</p>`).join('');
   const actions = (body.actions ?? [])
     .map(
       (a) =>
         `<a href="${escapeHtml(a.url)}" style="display:inline-block;margin:8px 8px 0 0;padding:8px 16px;background:#1a56db;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(a.label)}</a>`,
     )
     .join('');
-  const html = `<!doctype html><html><body style="font-family:sans-serif;line-height:1.5"><h2>${escapeHtml(body.heading)}</h2>${paragraphs}<table>${rows}</table><p>${actions}</p><p style="color:#666;font-size:12px">${escapeHtml(body.footer)}</p></body></html>`;
+  const html = [
+    `<!doctype html><html lang="${body.language}"><head><meta charset="utf-8"><title>${escapeHtml(body.subject)}</title></head>`,
+    '<body style="font-family:sans-serif;line-height:1.5">',
+    `<h2>${escapeHtml(body.heading)}</h2>`,
+    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    rows ? `<table>${rows}</table>` : '',
+    actions ? `<p>${actions}</p>` : '',
+    body.footer ? `<p style="color:#666;font-size:12px">${escapeHtml(body.footer)}</p>` : '',
+    '</body></html>',
+  ].join('');
   const text = [
     body.heading,
-    '',
-    ...(body.paragraphs ?? []),
-    ...(body.paragraphs?.length ? [''] : []),
-    ...body.rows.map(([label, value]) => `${label}: ${value}`),
+    ...(paragraphs.length > 0 ? ['', ...paragraphs] : []),
+    ...(body.rows.length > 0 ? ['', ...body.rows.map(([label, value]) => `${label}: ${value}`)] : []),
     ...(body.actions ?? []).flatMap((a) => ['', `${a.label}: ${a.url}`]),
-    '',
-    body.footer,
+    ...(body.footer ? ['', body.footer] : []),
   ].join('\n');
   return { to, subject: body.subject, html, text };
+}
+
+/** Who a customer email speaks for, and in which language. */
+export interface CustomerVoice {
+  language: 'zh-CN' | 'en';
+  /** The merchant (the tenant's name): customers hear from them, not from a system. */
+  merchant: string;
+}
+
+/** Every customer email is signed by the merchant who owes the service (the contract's provider). */
+export function customerFooter(language: 'zh-CN' | 'en', merchant: string): string {
+  return language === 'zh-CN'
+    ? `此邮件由 ${merchant} 售后服务发送。`
+    : `Sent by the after-sales service of ${merchant}.`;
 }

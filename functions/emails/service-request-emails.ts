@@ -1,6 +1,6 @@
 import type { Language } from '../../domain/service-request.ts';
 import type { StoredRequest } from '../adapters/requests.ts';
-import { formatInstant, renderEmail } from './layout.ts';
+import { type CustomerVoice, customerFooter, formatInstant, renderEmail } from './layout.ts';
 
 const kindNames: Record<Language, Record<StoredRequest['kind'], string>> = {
   'zh-CN': {
@@ -49,39 +49,43 @@ export function requestPromiseText(
 }
 
 /** 6.1.2: the need is confirmed with the customer. */
-export function confirmationEmail(request: StoredRequest, language: Language) {
+export function confirmationEmail(request: StoredRequest, { language, merchant }: CustomerVoice) {
   const zh = language === 'zh-CN';
   return renderEmail([request.customer.email], {
+    language,
     subject: zh
-      ? `您的服务请求 ${request.requestId} 已受理`
-      : `Your service request ${request.requestId} is confirmed`,
+      ? `${merchant}：您的服务请求 ${request.requestId} 已受理`
+      : `${merchant}: your service request ${request.requestId} is confirmed`,
     heading: zh ? `${request.customer.name}，您好` : `Hello ${request.customer.name}`,
     paragraphs: [
       zh
-        ? '我们已收到并确认您的服务需求，将按合同约定的时间为您处理。'
-        : 'We have received and confirmed your service need and will handle it within the time agreed in your contract.',
+        ? `${merchant} 已收到并确认您的服务需求，将按合同约定的时间为您处理。`
+        : `${merchant} has received and confirmed your service need and will handle it within the time agreed in your contract.`,
     ],
     rows: [
       [zh ? '请求编号' : 'Request', request.requestId],
       [zh ? '服务类型' : 'Service', kindNames[language][request.kind]],
       [zh ? '您的描述' : 'Your description', request.description],
     ],
-    footer: zh ? '此邮件由售后服务系统发送。' : 'Sent by the after-sales service system.',
+    footer: customerFooter(language, merchant),
   });
 }
 
 /** 6.1.4, 6.2.1c: the service record handed to the customer. */
 export function serviceRecordEmail(
   request: StoredRequest,
-  language: Language,
+  { language, merchant }: CustomerVoice,
   timeZone: string,
   surveyLink: string,
 ) {
   const record = request.serviceRecord!;
   const zh = language === 'zh-CN';
   return renderEmail([request.customer.email], {
-    subject: zh ? `服务记录 ${record.recordNumber}` : `Service record ${record.recordNumber}`,
-    heading: zh ? '服务记录' : 'Service record',
+    language,
+    subject: zh
+      ? `${merchant}：服务记录 ${record.recordNumber}`
+      : `${merchant}: service record ${record.recordNumber}`,
+    heading: zh ? `${merchant} 服务记录` : `${merchant} service record`,
     rows: [
       [zh ? '记录编号' : 'Record', record.recordNumber],
       [zh ? '服务类型' : 'Service', kindNames[language][request.kind]],
@@ -100,17 +104,24 @@ export function serviceRecordEmail(
         : `Please take a minute to rate this service: we handle every opinion within ${request.terms.feedbackWorkingDays} working days and tell you the result.`,
     ],
     actions: [{ label: zh ? '填写满意度调查' : 'Take the satisfaction survey', url: surveyLink }],
-    footer: zh ? '本记录签发后不可更改。' : 'This record cannot be changed once issued.',
+    footer: zh
+      ? `本记录由 ${merchant} 签发，签发后不可更改。`
+      : `Issued by ${merchant}; this record cannot be changed once issued.`,
   });
 }
 
 /** 7.1: the one reminder for an unanswered survey. */
-export function surveyReminderEmail(request: StoredRequest, language: Language, surveyLink: string) {
+export function surveyReminderEmail(
+  request: StoredRequest,
+  { language, merchant }: CustomerVoice,
+  surveyLink: string,
+) {
   const zh = language === 'zh-CN';
   return renderEmail([request.customer.email], {
+    language,
     subject: zh
-      ? `提醒：请评价服务 ${request.requestId}`
-      : `Reminder: how did we do on ${request.requestId}?`,
+      ? `${merchant} 提醒：请评价服务 ${request.requestId}`
+      : `${merchant} reminder: how did we do on ${request.requestId}?`,
     heading: zh ? `${request.customer.name}，您好` : `Hello ${request.customer.name}`,
     paragraphs: [
       zh
@@ -119,6 +130,6 @@ export function surveyReminderEmail(request: StoredRequest, language: Language, 
     ],
     rows: [[zh ? '服务类型' : 'Service', kindNames[language][request.kind]]],
     actions: [{ label: zh ? '填写满意度调查' : 'Take the satisfaction survey', url: surveyLink }],
-    footer: zh ? '此邮件由售后服务系统发送。' : 'Sent by the after-sales service system.',
+    footer: customerFooter(language, merchant),
   });
 }

@@ -1,6 +1,7 @@
 import { minutesLate } from '../../domain/breach.ts';
 import { newFeedbackSchema, resolutionSchema } from '../../domain/feedback-case.ts';
 import { surveyAnswerSchema } from '../../domain/survey.ts';
+import { feedbackOwner } from '../../domain/tenant.ts';
 import { breachesOfRequest } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
 import {
@@ -52,12 +53,16 @@ async function create(event: HttpEvent, caller: Caller): Promise<HttpResult> {
   ]);
   if (input.requestId && !request)
     throw new ValidationError('Unknown request', { requestId: ['no request has this id'] });
-  const { feedback } = await openFeedbackCase(tenant, input, {
-    receivedAt: now(),
-    actor: actorOf(caller),
-    terms: request?.terms,
-    requestKind: request?.kind,
-  });
+  const { feedback } = await openFeedbackCase(
+    tenant,
+    { ...input, assigneeId: input.assigneeId ?? feedbackOwner(tenant) },
+    {
+      receivedAt: now(),
+      actor: actorOf(caller),
+      terms: request?.terms,
+      requestKind: request?.kind,
+    },
+  );
   return json(201, await view(feedback));
 }
 

@@ -1,4 +1,4 @@
-import { completionReportSchema, issueServiceRecord } from '../../domain/service-record.ts';
+import { completionReportSchema, futureTimesIn, issueServiceRecord } from '../../domain/service-record.ts';
 import { canTransition, newServiceRequestSchema, statusesAllowing } from '../../domain/service-request.ts';
 import { isQualified, requiredSkill } from '../../domain/skills.ts';
 import { surveyAnswerSchema } from '../../domain/survey.ts';
@@ -14,6 +14,7 @@ import type { StoredTenant } from '../adapters/tenants.ts';
 import { failWaitingWorkflow } from '../adapters/workflows.ts';
 import { cancelSchema, dispatchSchema, requestListQuery } from '../shared/api-schemas.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
+import { confirmNeedAtOnce } from '../shared/confirm-need.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import {
   apiKeyRoutes,
@@ -70,8 +71,10 @@ async function acknowledge(event: HttpEvent, caller: Caller): Promise<HttpResult
   if (!updated)
     refuseTransition((await getRequest(request.tenantId, request.requestId)) ?? request, 'acknowledge');
   const tenant = await tenantOf(caller);
-  await wakeLifecycle(updated, tenant, now());
-  return json(200, await view(updated, tenant));
+  // The customer is told now (6.1.2), so the answer shows the request as it is afterwards.
+  const confirmed = await confirmNeedAtOnce(updated, tenant, now());
+  await wakeLifecycle(confirmed, tenant, now());
+  return json(200, await view(confirmed, tenant));
 }
 
 /** 6.1.3 and 6.2.1a: on-site or remote, by a technician who holds the skill the kind needs. */
@@ -126,6 +129,8 @@ async function complete(event: HttpEvent, caller: Caller): Promise<HttpResult> {
   const report = parseJsonBody(event, completionReportSchema);
   const [request, tenant] = await Promise.all([requestOf(caller, event), tenantOf(caller)]);
   if (!canTransition('complete', request.status)) refuseTransition(request, 'complete');
+  const future = futureTimesIn(report, now());
+  if (future) throw new ValidationError('A service record cannot claim work in the future', future);
   const staffIds =
     report.staffIds ??
     [request.dispatch?.technicianId ?? caller.staffId].filter((id): id is string => Boolean(id));

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { applyTerms, type ContractVersion, versionInForce } from '../../domain/contract.ts';
 import type { NewServiceRequest } from '../../domain/service-request.ts';
+import { feedbackOwner } from '../../domain/tenant.ts';
 import { contractVersions } from '../adapters/contracts.ts';
 import { getRequest, insertRequest, newRequestId, type StoredRequest } from '../adapters/requests.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
-import { startServiceRequestLifecycle } from '../adapters/workflows.ts';
 import { ValidationError } from './errors.ts';
 import { openFeedbackCase } from './feedback-intake.ts';
+import { startLifecycleOrLeaveToReconciler } from './lifecycle-start.ts';
 
 /** The feedback case a complaint request opens is named after it. */
 const feedbackIdOfComplaint = (requestId: string) => `fb_${requestId.slice(3)}`;
@@ -77,7 +78,11 @@ export async function openServiceRequest(
   const created = await insertRequest(request);
   const stored = created ? request : await getRequest(tenant.tenantId, request.requestId);
   if (!stored) throw new Error(`request ${request.requestId} vanished after a conflicting insert`);
-  await startServiceRequestLifecycle(stored.tenantId, stored.requestId);
+  await startLifecycleOrLeaveToReconciler({
+    workflow: 'serviceRequest',
+    tenantId: stored.tenantId,
+    requestId: stored.requestId,
+  });
   if (stored.kind === 'complaint') {
     // 3.2c, 7.2.1: a complaint is also feedback to handle within the working-day deadline.
     await openFeedbackCase(
@@ -87,7 +92,8 @@ export async function openServiceRequest(
         customer: stored.customer,
         content: stored.description,
         requestId: stored.requestId,
-        assigneeId: stored.assigneeId,
+        // A complaint may be about whoever handles the request: the feedback owner answers for it.
+        assigneeId: feedbackOwner(tenant),
       },
       {
         receivedAt: new Date(stored.receivedAt),

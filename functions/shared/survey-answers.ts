@@ -1,8 +1,13 @@
-import type { Customer } from '../../domain/service-request.ts';
+import type { Customer, Language } from '../../domain/service-request.ts';
 import { feedbackNeeded, type SurveyAnswer } from '../../domain/survey.ts';
+import { feedbackOwner } from '../../domain/tenant.ts';
 import type { StoredFeedbackCase } from '../adapters/feedback-cases.ts';
-import { answerPeriodicSurvey, type PeriodicSurvey } from '../adapters/periodic-surveys.ts';
-import { recordStep, type StoredRequest } from '../adapters/requests.ts';
+import {
+  answerPeriodicSurvey,
+  getPeriodicSurvey,
+  type PeriodicSurvey,
+} from '../adapters/periodic-surveys.ts';
+import { getRequest, recordStep, type StoredRequest } from '../adapters/requests.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { openFeedbackCase } from './feedback-intake.ts';
 import { wakeLifecycle } from './lifecycle-route.ts';
@@ -10,8 +15,12 @@ import { wakeLifecycle } from './lifecycle-route.ts';
 export type AnswerOutcome = 'recorded' | 'already-answered' | 'expired' | 'not-invited';
 
 /**
- * Records a survey answer once (web page or phone interview, 7.1.2), lets the request's
- * lifecycle close, and opens a feedback case when the answer needs handling (7.2.1).
+ * Records a survey answer once (web page or phone interview, 7.1.2), opens a feedback case when
+ * the answer needs handling (7.2.1) and lets the request's lifecycle close. The answer is
+ * written first and its consequences follow; they are idempotent (the case is named after the
+ * survey), so a submit retried after a failure ("already answered") makes sure of them again:
+ * a recorded answer always leads to its feedback case and its wake-up. A failure of either
+ * reaches the caller, who answers 5xx so that the customer (or staff) tries again.
  */
 export async function recordSurveyAnswer(
   tenant: StoredTenant,
@@ -21,7 +30,10 @@ export async function recordSurveyAnswer(
   at: Date,
 ): Promise<AnswerOutcome> {
   if (!request.survey) return 'not-invited';
-  if (request.survey.answeredAt) return 'already-answered';
+  if (request.survey.answeredAt) {
+    await requestAnswerConsequences(tenant, request, at);
+    return 'already-answered';
+  }
   if (via.channel === 'web' && at >= new Date(request.survey.expiresAt)) return 'expired';
   const updated = await recordStep(request.tenantId, request.requestId, {
     fields: {
@@ -33,17 +45,42 @@ export async function recordSurveyAnswer(
     extraCondition: 'attribute_exists(survey) AND attribute_not_exists(survey.answeredAt)',
     event: { at: at.toISOString(), type: 'survey_answered', actor: via.by, details: { via: via.channel } },
   });
-  if (!updated) return 'already-answered';
-  await wakeLifecycle(updated, tenant, at);
-  await openFeedbackIfNeeded(tenant, answer, at, via.by, {
-    feedbackId: `fb_s${request.requestId.slice(3)}`,
-    customer: request.customer,
-    requestId: request.requestId,
-    assigneeId: request.assigneeId,
-    terms: request.terms,
-    requestKind: request.kind,
-  });
+  if (!updated) {
+    const current = await getRequest(request.tenantId, request.requestId);
+    if (current) await requestAnswerConsequences(tenant, current, at);
+    return 'already-answered';
+  }
+  await requestAnswerConsequences(tenant, updated, at);
   return 'recorded';
+}
+
+/**
+ * What a request's recorded answer leads to: its feedback case, then the lifecycle's wake-up.
+ * Also run by the lifecycle before it closes the request, as the last backstop.
+ */
+export async function requestAnswerConsequences(
+  tenant: StoredTenant,
+  request: StoredRequest,
+  at: Date,
+  options: { wake?: boolean } = {},
+): Promise<void> {
+  const survey = request.survey;
+  if (!survey?.answer || !survey.answeredAt) return;
+  await openFeedbackIfNeeded(
+    tenant,
+    survey.answer,
+    new Date(survey.answeredAt),
+    survey.answeredBy ?? 'customer',
+    {
+      feedbackId: `fb_s${request.requestId.slice(3)}`,
+      customer: request.customer,
+      language: survey.language,
+      requestId: request.requestId,
+      terms: request.terms,
+      requestKind: request.kind,
+    },
+  );
+  if (options.wake !== false) await wakeLifecycle(request, tenant, at);
 }
 
 /** The same for a periodic survey (7.1.1): no lifecycle to wake, feedback opened the same way. */
@@ -54,34 +91,57 @@ export async function recordPeriodicSurveyAnswer(
   via: { channel: 'web' | 'phone'; by: string },
   at: Date,
 ): Promise<AnswerOutcome> {
-  if (survey.answeredAt) return 'already-answered';
-  if (via.channel === 'web' && at >= new Date(survey.expiresAt)) return 'expired';
-  if (!(await answerPeriodicSurvey(survey.tenantId, survey.surveyId, answer, via.channel, at)))
+  if (survey.answeredAt) {
+    await periodicAnswerConsequences(tenant, survey);
     return 'already-answered';
-  await openFeedbackIfNeeded(tenant, answer, at, via.by, {
-    feedbackId: `fb_${survey.surveyId}`,
-    customer: survey.customer,
-    requestKind: 'periodic',
-  });
+  }
+  if (via.channel === 'web' && at >= new Date(survey.expiresAt)) return 'expired';
+  const answered = await answerPeriodicSurvey(survey.tenantId, survey.surveyId, answer, via, at);
+  if (!answered) {
+    const current = await getPeriodicSurvey(survey.tenantId, survey.surveyId);
+    if (current) await periodicAnswerConsequences(tenant, current);
+    return 'already-answered';
+  }
+  await periodicAnswerConsequences(tenant, answered);
   return 'recorded';
 }
 
-/** 7.2.1: an answer with a low score or a written opinion becomes a feedback case (named after its survey). */
+async function periodicAnswerConsequences(tenant: StoredTenant, survey: PeriodicSurvey): Promise<void> {
+  if (!survey.answer || !survey.answeredAt) return;
+  await openFeedbackIfNeeded(
+    tenant,
+    survey.answer,
+    new Date(survey.answeredAt),
+    survey.answeredBy ?? 'customer',
+    {
+      feedbackId: `fb_${survey.surveyId}`,
+      customer: survey.customer,
+      language: survey.language,
+      requestKind: 'periodic',
+    },
+  );
+}
+
+/**
+ * 7.2.1: an answer with a low score or a written opinion becomes a feedback case (named after
+ * its survey, received when the answer was), assigned to the tenant's feedback owner: never
+ * to whoever served the customer, whom a low score may be about.
+ */
 async function openFeedbackIfNeeded(
   tenant: StoredTenant,
   answer: SurveyAnswer,
-  at: Date,
+  answeredAt: Date,
   by: string,
   about: {
     feedbackId: string;
     customer: Customer;
+    language: Language;
     requestId?: string;
-    assigneeId?: string;
     terms?: { contractId: string; feedbackWorkingDays: number };
     requestKind: StoredFeedbackCase['requestKind'];
   },
 ): Promise<void> {
-  const feedback = feedbackNeeded(answer);
+  const feedback = feedbackNeeded(answer, about.language);
   if (!feedback) return;
   await openFeedbackCase(
     tenant,
@@ -90,10 +150,10 @@ async function openFeedbackIfNeeded(
       customer: about.customer,
       content: feedback.content,
       requestId: about.requestId,
-      assigneeId: about.assigneeId,
+      assigneeId: feedbackOwner(tenant),
     },
     {
-      receivedAt: at,
+      receivedAt: answeredAt,
       actor: by,
       feedbackId: about.feedbackId,
       terms: about.terms,

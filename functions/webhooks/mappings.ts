@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personName } from '../../domain/person-name.ts';
 import {
   customerSchema,
   type NewServiceRequest,
@@ -59,7 +60,7 @@ const shopifyReturnSchema = z.object({
 });
 
 const fullName = (person?: { first_name?: string | null; last_name?: string | null } | null) =>
-  [person?.first_name, person?.last_name].filter(Boolean).join(' ').trim();
+  personName(person?.first_name, person?.last_name);
 
 export function mapShopify(topic: string, payload: unknown, kind: RequestKind): Mapped {
   const parsed = shopifyReturnSchema.safeParse(payload);

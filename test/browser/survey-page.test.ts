@@ -52,7 +52,7 @@ async function surveyLink(
   const requestId = await completedRequest(runtime, { customer });
   for (let attempt = 0; attempt < 100; attempt++) {
     const record = emailsAbout(await runtime.mailbox(), requestId).find((e) =>
-      e.subject.startsWith('服务记录'),
+      e.subject.includes('服务记录'),
     );
     const link = linkIn(record, 'survey');
     if (link) return { requestId, link };

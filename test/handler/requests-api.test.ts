@@ -83,7 +83,10 @@ describe('requests API', () => {
     ).body;
     await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
     const [confirmation] = emailsAbout(await runtime.mailbox(), requestId);
-    expect(confirmation!.subject).toBe(`Your service request ${requestId} is confirmed`);
+    expect(confirmation!.subject).toBe(
+      `Demo Electronics Co., Ltd.: your service request ${requestId} is confirmed`,
+    );
+    expect(confirmation!.body.html).toContain('<html lang="en"><head><meta charset="utf-8">');
     expect(confirmation!.body.text).toContain('Hello Ann Lee');
   });
 
@@ -91,8 +94,8 @@ describe('requests API', () => {
     const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest())).body;
     const report = {
       workDone: 'Fixed',
-      startedAt: '2026-03-02T01:00:00Z',
-      endedAt: '2026-03-02T02:00:00Z',
+      startedAt: new Date(Date.now() - 3_600_000).toISOString(),
+      endedAt: new Date(Date.now()).toISOString(),
       restoredToNormalUse: true,
       staffIds: ['tech-wang'],
     };
@@ -106,5 +109,34 @@ describe('requests API', () => {
     });
     expect(again.status).toBe(409);
     expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.serviceRecord.workDone).toBe('Fixed');
+  });
+
+  it('refuses a service record that claims work in the future, or that ends before it starts', async () => {
+    const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest())).body;
+    await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
+    const at = (minutesFromNow: number) => new Date(Date.now() + minutesFromNow * 60_000).toISOString();
+    const report = { workDone: 'Fixed', restoredToNormalUse: true, staffIds: ['tech-wang'] };
+    const future = await runtime.api('POST', `/v1/requests/${requestId}/complete`, {
+      ...report,
+      startedAt: at(-30),
+      endedAt: at(60),
+    });
+    expect(future.status).toBe(422);
+    expect(future.body.error.fields).toEqual({ endedAt: ['must not be in the future'] });
+    const backwards = await runtime.api('POST', `/v1/requests/${requestId}/complete`, {
+      ...report,
+      startedAt: at(-10),
+      endedAt: at(-20),
+    });
+    expect(backwards.status).toBe(422);
+    expect(backwards.body.error.fields.endedAt).toEqual(['endedAt must not be before startedAt']);
+    // A few minutes of clock skew (a technician's phone) is tolerated.
+    const skewed = await runtime.api('POST', `/v1/requests/${requestId}/complete`, {
+      ...report,
+      startedAt: at(-30),
+      endedAt: at(3),
+    });
+    expect(skewed.status).toBe(200);
+    expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.status).toBe('completed');
   });
 });

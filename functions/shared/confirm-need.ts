@@ -1,0 +1,72 @@
+import { responseDeadline } from '../../domain/deadlines.ts';
+import { sendOnce } from '../adapters/mailer.ts';
+import { getRequest, recordStep, type StoredRequest } from '../adapters/requests.ts';
+import type { StoredTenant } from '../adapters/tenants.ts';
+import type { CustomerVoice } from '../emails/layout.ts';
+import { confirmationEmail } from '../emails/service-request-emails.ts';
+import { promiseKept } from './escalation.ts';
+import { logger } from './logger.ts';
+
+/** Customer emails speak the customer's language (the tenant's by default, 14.2) for the merchant. */
+export const customerVoice = (
+  request: Pick<StoredRequest, 'customer'>,
+  tenant: StoredTenant,
+): CustomerVoice => ({
+  language: request.customer.language ?? tenant.language,
+  merchant: tenant.name,
+});
+
+/**
+ * 6.1.2: once staff respond, the customer hears that the need is confirmed, and a response
+ * kept late is met in the breach ledger. Done at once by whoever acknowledged (so what they
+ * are shown is what happened), and again by the workflow if that failed: the mailer and the
+ * once-flag make the second time a no-op. Returns the request as it is afterwards.
+ */
+export async function confirmNeedWithCustomer(
+  request: StoredRequest,
+  tenant: StoredTenant,
+  at: Date,
+): Promise<StoredRequest> {
+  if (request.confirmationSent || !['acknowledged', 'dispatched'].includes(request.status)) return request;
+  const outcome = await sendOnce(
+    request.tenantId,
+    `confirmation:${request.requestId}`,
+    confirmationEmail(request, customerVoice(request, tenant)),
+  );
+  await promiseKept(
+    { tenantId: request.tenantId, subjectId: request.requestId, contractId: request.terms.contractId },
+    'response',
+    responseDeadline(new Date(request.receivedAt), request.terms),
+    request.acknowledgedAt!,
+  );
+  const updated = await recordStep(request.tenantId, request.requestId, {
+    onceFlag: 'confirmationSent',
+    event: {
+      at: at.toISOString(),
+      type: 'need_confirmed_with_customer',
+      actor: 'system',
+      details: {
+        to: request.customer.email,
+        ...(!outcome.sent && outcome.reason === 'rejected' ? { emailRejected: outcome.detail } : {}),
+      },
+    },
+  });
+  return updated ?? (await getRequest(request.tenantId, request.requestId)) ?? request;
+}
+
+/**
+ * For whoever acknowledges (API, email link): tell the customer now, so what they are shown is
+ * what happened; if that fails, the workflow does it when woken, and the action still succeeds.
+ */
+export async function confirmNeedAtOnce(
+  request: StoredRequest,
+  tenant: StoredTenant,
+  at: Date,
+): Promise<StoredRequest> {
+  try {
+    return await confirmNeedWithCustomer(request, tenant, at);
+  } catch (error) {
+    logger.warn('Confirmation left to the workflow', { requestId: request.requestId, error });
+    return request;
+  }
+}
