@@ -1,16 +1,25 @@
+import type { EscalationPolicy } from '../../domain/escalation-ladder.ts';
 import type { TenantSettings } from '../../domain/tenant.ts';
 import type { WorkingCalendar } from '../../domain/working-calendar.ts';
-import { getItem, keys, putItem, putNew, queryAll } from './table.ts';
+import { getItem, keys, putIf, putNew, queryAll } from './table.ts';
 
 export interface StoredTenant extends TenantSettings {
   tenantId: string;
   createdAt: string;
+  /** Counts changes to the settings: the ETag of GET /v1/settings, checked by If-Match. */
+  settingsVersion?: number;
 }
 
 /** The tenant's working calendar: its calendar settings in its time zone. */
 export const calendarOf = (tenant: StoredTenant): WorkingCalendar => ({
   ...tenant.calendar,
   timeZone: tenant.timeZone,
+});
+
+/** What decides when the tenant's people hear about a deadline: its ladder on its calendar. */
+export const policyOf = (tenant: StoredTenant): EscalationPolicy => ({
+  ladder: tenant.escalationLadder,
+  calendar: calendarOf(tenant),
 });
 
 export interface StoredApiKey {
@@ -25,8 +34,14 @@ export interface StoredApiKey {
   revokedAt?: string;
 }
 
-export async function getTenant(tenantId: string): Promise<StoredTenant | undefined> {
-  const item = await getItem<StoredTenant & { pk: string; sk: string }>(keys.tenant(tenantId), false);
+export async function getTenant(
+  tenantId: string,
+  options: { consistent?: boolean } = {},
+): Promise<StoredTenant | undefined> {
+  const item = await getItem<StoredTenant & { pk: string; sk: string }>(
+    keys.tenant(tenantId),
+    options.consistent ?? false,
+  );
   if (!item) return undefined;
   const {
     pk: _pk,
@@ -48,8 +63,28 @@ export async function createTenant(tenant: StoredTenant): Promise<boolean> {
   return putNew({ ...keys.tenant(tenant.tenantId), ...registry(tenant.tenantId), ...tenant });
 }
 
-export async function saveTenant(tenant: StoredTenant): Promise<void> {
-  await putItem({ ...keys.tenant(tenant.tenantId), ...registry(tenant.tenantId), ...tenant });
+/**
+ * Stores new settings over the version they were made from: undefined when someone else
+ * changed the settings meanwhile (the caller decides: re-apply, or 412 for an If-Match).
+ */
+export async function saveTenantSettings(
+  tenant: StoredTenant,
+  settings: TenantSettings,
+): Promise<StoredTenant | undefined> {
+  const version = tenant.settingsVersion ?? 0;
+  const updated: StoredTenant = {
+    ...settings,
+    tenantId: tenant.tenantId,
+    createdAt: tenant.createdAt,
+    settingsVersion: version + 1,
+  };
+  const saved = await putIf(
+    { ...keys.tenant(tenant.tenantId), ...registry(tenant.tenantId), ...updated },
+    version === 0
+      ? { expression: 'attribute_exists(pk) AND attribute_not_exists(settingsVersion)' }
+      : { expression: 'settingsVersion = :version', values: { ':version': version } },
+  );
+  return saved ? updated : undefined;
 }
 
 export async function listTenantIds(): Promise<string[]> {

@@ -18,7 +18,7 @@ import {
   createApiKeySchema,
   createContractSchema,
   proposeVersionSchema,
-  settingsUpdateSchema,
+  settingsPatchSchema,
   terminateContractSchema,
 } from '../tenant-api/schemas.ts';
 import { genericDeliverySchema } from '../webhooks/mappings.ts';
@@ -119,8 +119,9 @@ const docs: Record<string, RouteDoc> = {
   'DELETE /v1/api-keys/{keyId}': { summary: 'Revoke an API key', success: 200 },
   'GET /v1/settings': { summary: 'Tenant settings (storefront secrets are write-only)', success: 200 },
   'PUT /v1/settings': {
-    summary: 'Replace tenant settings: ladder, calendar, languages, default terms, storefronts',
-    body: settingsUpdateSchema,
+    summary:
+      'Change tenant settings (a JSON merge patch: what is left out is kept, null clears; If-Match with the ETag of a GET, 412 if they changed since)',
+    body: settingsPatchSchema,
     success: 200,
   },
   'GET /v1/calendar': {

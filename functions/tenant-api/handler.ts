@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import { type ContractVersion, inForceFrom, versionInForce } from '../../domain/contract.ts';
-import type { Storefronts } from '../../domain/tenant.ts';
+import { patchSettings, type TenantSettings } from '../../domain/tenant.ts';
 import { calendarDays } from '../../domain/working-calendar.ts';
 import { listApiKeys, revokeApiKey } from '../adapters/api-key-store.ts';
 import { mintApiKey } from '../adapters/api-keys.ts';
@@ -10,7 +11,13 @@ import {
   insertContractVersion,
   terminateContractVersion,
 } from '../adapters/contracts.ts';
-import { calendarOf, createApiKey, type StoredTenant, saveTenant } from '../adapters/tenants.ts';
+import {
+  calendarOf,
+  createApiKey,
+  getTenant,
+  type StoredTenant,
+  saveTenantSettings,
+} from '../adapters/tenants.ts';
 import { calendarQuery } from '../shared/api-schemas.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../shared/errors.ts';
@@ -29,7 +36,6 @@ import {
   createApiKeySchema,
   createContractSchema,
   proposeVersionSchema,
-  settingsUpdateSchema,
   terminateContractSchema,
 } from './schemas.ts';
 
@@ -104,30 +110,51 @@ function settingsView(tenant: StoredTenant) {
   };
 }
 
+/** The settings' version as an HTTP entity tag: what If-Match names. */
+const etagOf = (tenant: StoredTenant) => `"${tenant.settingsVersion ?? 0}"`;
+
+const withEtag = (result: HttpResult, tenant: StoredTenant): HttpResult => ({
+  ...result,
+  headers: { ...result.headers, etag: etagOf(tenant) },
+});
+
 async function getSettings(_event: HttpEvent, caller: Caller): Promise<HttpResult> {
   requireRole(caller, 'admin', 'manager');
-  return json(200, settingsView(await tenantOf(caller)));
+  const tenant = await tenantOf(caller);
+  return withEtag(json(200, settingsView(tenant)), tenant);
 }
 
+/** The tenant's settings alone, without what the table keeps beside them. */
+function settingsOf(tenant: StoredTenant): TenantSettings {
+  const { tenantId: _id, createdAt: _created, settingsVersion: _version, ...settings } = tenant;
+  return settings;
+}
+
+/**
+ * A change to the settings (a JSON merge patch, RFC 7396): what it does not mention is kept,
+ * storefront secrets above all, and `null` clears an optional setting. With `If-Match` (the
+ * ETag of a GET) it applies only to that version (412 otherwise); without, a concurrent change
+ * is re-read and the patch applied on top of it, so neither change is lost.
+ */
 async function putSettings(event: HttpEvent, caller: Caller): Promise<HttpResult> {
   requireRole(caller, 'admin');
-  const input = parseJsonBody(event, settingsUpdateSchema);
-  const tenant = await tenantOf(caller);
-  const storefronts: Storefronts = {};
-  const missing: Record<string, string[]> = {};
-  for (const name of ['shopify', 'woocommerce', 'generic'] as const) {
-    const given = input.storefronts[name];
-    if (!given) continue;
-    const secret = given.secret ?? tenant.storefronts[name]?.secret;
-    if (!secret)
-      missing[`storefronts.${name}.secret`] = ['required the first time a storefront is configured'];
-    else Object.assign(storefronts, { [name]: { ...given, secret } });
+  const patch = parseJsonBody(event, z.unknown());
+  const ifMatch = event.headers?.['if-match'];
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const tenant = await getTenant(caller.tenantId, { consistent: true });
+    if (!tenant) throw new NotFoundError(`tenant ${caller.tenantId}`);
+    if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== etagOf(tenant))
+      throw new DomainError(
+        412,
+        'PreconditionFailed',
+        `The settings changed since you read them (now ${etagOf(tenant)}, you had ${ifMatch}): read them again`,
+      );
+    const result = patchSettings(settingsOf(tenant), patch);
+    if (!result.ok) throw new ValidationError('The settings are invalid', result.fields);
+    const saved = await saveTenantSettings(tenant, result.settings);
+    if (saved) return withEtag(json(200, settingsView(saved)), saved);
   }
-  if (Object.keys(missing).length > 0)
-    throw new ValidationError('A storefront needs its webhook secret', missing);
-  const updated: StoredTenant = { ...tenant, ...input, storefronts };
-  await saveTenant(updated);
-  return json(200, settingsView(updated));
+  throw new ConflictError('The settings kept changing while this change was applied: try again');
 }
 
 // --- contracts (clauses 9, 11.1) --------------------------------------------------------------

@@ -12,21 +12,36 @@ export const createApiKeySchema = z.object({
   label: z.string().trim().max(120).optional(),
 });
 
-/** Storefront secrets are write-only: omit `secret` to keep the stored one. */
-const storefrontsUpdateSchema = z.object({
+/** Storefront secrets are write-only: omit `secret` to keep the stored one, `null` disconnects. */
+const storefrontsPatchSchema = z.object({
   shopify: storefrontsSchema.shape.shopify
     .unwrap()
     .extend({ secret: z.string().min(16).max(512).optional() })
+    .nullable()
     .optional(),
   woocommerce: storefrontsSchema.shape.woocommerce
     .unwrap()
     .extend({ secret: z.string().min(16).max(512).optional() })
+    .nullable()
     .optional(),
-  generic: z.object({ secret: z.string().min(16).max(512).optional() }).optional(),
+  generic: z
+    .object({ secret: z.string().min(16).max(512).optional() })
+    .nullable()
+    .optional(),
 });
 
-export const settingsUpdateSchema = tenantSettingsSchema.extend({
-  storefronts: storefrontsUpdateSchema.default({}),
+/**
+ * What PUT /v1/settings takes, as documented: a merge patch of the settings (domain/tenant.ts
+ * `patchSettings` applies and validates it): every field optional, `null` clears an optional one.
+ */
+export const settingsPatchSchema = z.object({
+  ...Object.fromEntries(
+    Object.entries(tenantSettingsSchema.shape).map(([name, schema]) => [name, schema.optional()]),
+  ),
+  followUpVisitEveryDays: tenantSettingsSchema.shape.followUpVisitEveryDays.unwrap().nullable().optional(),
+  periodicSurveyEveryDays: tenantSettingsSchema.shape.periodicSurveyEveryDays.unwrap().nullable().optional(),
+  feedbackOwnerId: tenantSettingsSchema.shape.feedbackOwnerId.unwrap().nullable().optional(),
+  storefronts: storefrontsPatchSchema.optional(),
 });
 
 export const createContractSchema = z.object({

@@ -67,43 +67,88 @@ describe('settings', () => {
     });
     expect(JSON.stringify(settings.body)).not.toContain(runtime.demo.webhookSecrets.shopify);
 
-    const { storefronts: _s, tenantId: _t, createdAt: _c, ...editable } = settings.body;
     const ladder = { levels: [{ name: 'Duty manager', recipients: ['duty@demo.example'], delayMinutes: 0 }] };
     const updated = await runtime.api('PUT', '/v1/settings', {
-      ...editable,
       escalationLadder: ladder,
       storefronts: { shopify: { topics: { 'returns/request': 'return', 'refunds/create': 'return' } } },
     });
     expect(updated.status).toBe(200);
-    expect(updated.body.escalationLadder).toEqual(ladder);
+    // A merge patch: the levels are replaced, the warning fraction (not mentioned) is kept.
+    expect(updated.body.escalationLadder).toEqual({ ...ladder, approachingWarningFraction: 0.75 });
     expect(updated.body.storefronts.shopify.topics['refunds/create']).toBe('return');
+    // What a change does not mention is kept: the other storefronts and their secrets, the terms.
+    expect(updated.body.storefronts.woocommerce).toMatchObject({ configured: true });
+    expect(updated.body.defaultTerms).toEqual(settings.body.defaultTerms);
 
-    // PUT replaces: an omitted storefront is removed, and one that is configured keeps its secret.
-    const kept = await runtime.api('PUT', '/v1/settings', {
-      ...editable,
-      storefronts: { shopify: { topics: {} } },
-    });
-    expect(kept.body.storefronts).toEqual({
-      shopify: { configured: true, topics: {} },
-      woocommerce: { configured: false },
-      generic: { configured: false },
-    });
+    // What GET shows may be put back as it is (read, edit, save) and changes nothing else.
+    const roundTrip = await runtime.api('PUT', '/v1/settings', { ...updated.body, name: 'Renamed Co.' });
+    expect(roundTrip.status).toBe(200);
+    expect(roundTrip.body).toMatchObject({ name: 'Renamed Co.', storefronts: updated.body.storefronts });
+
+    // null disconnects a storefront; connecting one again needs its secret.
+    const disconnected = await runtime.api('PUT', '/v1/settings', { storefronts: { woocommerce: null } });
+    expect(disconnected.body.storefronts.woocommerce).toEqual({ configured: false });
     const needsSecret = await runtime.api('PUT', '/v1/settings', {
-      ...editable,
       storefronts: { woocommerce: { statuses: {} } },
     });
     expect(needsSecret.status).toBe(422);
-    const badZone = await runtime.api('PUT', '/v1/settings', {
-      ...editable,
-      timeZone: 'Mars/Olympus_Mons',
-      storefronts: {},
-    });
+    expect(needsSecret.body.error.fields).toHaveProperty(['storefronts.woocommerce.secret']);
+    const badZone = await runtime.api('PUT', '/v1/settings', { timeZone: 'Mars/Olympus_Mons' });
     expect(badZone.status).toBe(422);
     expect(badZone.body.error.fields).toHaveProperty(['timeZone']);
+    const unknown = await runtime.api('PUT', '/v1/settings', { colour: 'blue' });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.fields).toEqual({ colour: ['not a setting'] });
+    expect((await runtime.api('GET', '/v1/settings')).body.name).toBe('Renamed Co.');
+  });
+
+  it('turns an optional setting off with null, and keeps it when a change leaves it out', async () => {
+    const on = await runtime.api('PUT', '/v1/settings', { followUpVisitEveryDays: 30 });
+    expect(on.body.followUpVisitEveryDays).toBe(30);
+    expect((await runtime.api('PUT', '/v1/settings', { name: 'Demo Co.' })).body.followUpVisitEveryDays).toBe(
+      30,
+    );
+    const off = await runtime.api('PUT', '/v1/settings', { followUpVisitEveryDays: null });
+    expect(off.status).toBe(200);
+    expect(off.body).not.toHaveProperty('followUpVisitEveryDays');
+  });
+
+  it('loses neither of two concurrent changes, and refuses a change made from a stale read (If-Match)', async () => {
+    const read = await runtime.api('GET', '/v1/settings');
+    const etag = read.headers.etag;
+    expect(etag).toMatch(/^"\d+"$/);
+    const [a, b] = await Promise.all([
+      runtime.api('PUT', '/v1/settings', { language: 'en' }),
+      runtime.api('PUT', '/v1/settings', { timeZone: 'Asia/Hong_Kong' }),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const after = await runtime.api('GET', '/v1/settings');
+    expect(after.body).toMatchObject({ language: 'en', timeZone: 'Asia/Hong_Kong' });
+    expect(after.headers.etag).not.toBe(etag);
+
+    const stale = await runtime.api(
+      'PUT',
+      '/v1/settings',
+      { language: 'zh-CN' },
+      { headers: { 'if-match': String(etag) } },
+    );
+    expect(stale.status).toBe(412);
+    expect(stale.body.error.code).toBe('PreconditionFailed');
+    const fresh = await runtime.api(
+      'PUT',
+      '/v1/settings',
+      { language: 'zh-CN', timeZone: 'Asia/Shanghai' },
+      { headers: { 'if-match': String(after.headers.etag) } },
+    );
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers.etag).not.toBe(after.headers.etag);
+  });
+
+  it('configures another tenant’s storefront only with its secret', async () => {
     const otherTenant = await runtime.api(
       'PUT',
       '/v1/settings',
-      { ...editable, storefronts: { generic: {} } },
+      { storefronts: { generic: {} } },
       { apiKey: otherTenantKey },
     );
     expect(otherTenant.status).toBe(422);
@@ -113,12 +158,10 @@ describe('settings', () => {
 
 describe('working calendar', () => {
   it('shows each day as the deadlines count it: the tenant’s closures, make-up days, and which days are estimates', async () => {
-    const settings = (await runtime.api('GET', '/v1/settings', undefined, { apiKey: otherTenantKey })).body;
-    const { storefronts: _s, tenantId: _t, createdAt: _c, ...editable } = settings;
     const saved = await runtime.api(
       'PUT',
       '/v1/settings',
-      { ...editable, calendar: { ...editable.calendar, closures: ['2026-12-31'] }, storefronts: {} },
+      { calendar: { closures: ['2026-12-31'] } },
       { apiKey: otherTenantKey },
     );
     expect(saved.status).toBe(200);
