@@ -13,6 +13,8 @@ export interface FunctionSpec {
     sendsEmail: boolean;
     /** Step Functions calls it makes: start executions of these workflows, answer task tokens. */
     startsWorkflows: readonly WorkflowName[];
+    /** Reads how executions of these workflows stand (DescribeExecution). */
+    readsExecutions?: readonly WorkflowName[];
     taskResponses: readonly ('states:SendTaskSuccess' | 'states:SendTaskFailure')[];
     /** Signs or verifies email links (reads the signing secret from SSM on AWS). */
     signsLinks: boolean;
@@ -54,7 +56,8 @@ export const functionCatalog = {
     timeoutSeconds: 15,
     uses: {
       table: readWrite,
-      sendsEmail: false,
+      // The customer's confirmation goes out with the acknowledgement (6.1.2).
+      sendsEmail: true,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
       taskResponses: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
       signsLinks: false,
@@ -65,8 +68,8 @@ export const functionCatalog = {
     description: 'Signed links in escalation emails: acknowledge or take over without logging in',
     timeoutSeconds: 15,
     uses: {
-      table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-      sendsEmail: false,
+      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      sendsEmail: true,
       startsWorkflows: [],
       taskResponses: ['states:SendTaskSuccess'],
       signsLinks: true,
@@ -78,9 +81,10 @@ export const functionCatalog = {
       'Task steps of the service-request workflow: resume, await, escalate, confirm, record, close',
     timeoutSeconds: 30,
     uses: {
-      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       sendsEmail: true,
-      startsWorkflows: [],
+      // A survey answer's feedback case is opened before the request closes, if it is not yet.
+      startsWorkflows: ['feedbackCase'],
       taskResponses: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
       signsLinks: true,
     },
@@ -134,7 +138,7 @@ export const functionCatalog = {
       'Task steps of the feedback-case workflow: resume, await, escalate, tell the customer, close',
     timeoutSeconds: 30,
     uses: {
-      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       sendsEmail: true,
       startsWorkflows: [],
       taskResponses: ['states:SendTaskSuccess'],
@@ -174,17 +178,25 @@ export const functionCatalog = {
     // bigger deployment fans out per tenant: the handler already takes `{tenantId}`.
     timeoutSeconds: 900,
     uses: {
-      table: [
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:Query',
-      ],
+      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
       sendsEmail: true,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
       taskResponses: ['states:SendTaskSuccess'],
       signsLinks: true,
+    },
+  },
+  reconciler: {
+    entry: 'functions/reconciler/handler.ts',
+    description:
+      'Every 5 minutes: starts or restarts the lifecycle of any open request or feedback case whose execution is missing or over',
+    timeoutSeconds: 300,
+    uses: {
+      table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      sendsEmail: false,
+      startsWorkflows: ['serviceRequest', 'feedbackCase'],
+      readsExecutions: ['serviceRequest', 'feedbackCase'],
+      taskResponses: [],
+      signsLinks: false,
     },
   },
 } as const satisfies Record<string, FunctionSpec>;

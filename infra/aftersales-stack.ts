@@ -83,6 +83,16 @@ export class AfterSalesStack extends Stack {
         );
         fn.addEnvironment(workflowCatalog[workflow].arnVariable, Workflows.stateMachineArn(this, workflow));
       }
+      const reads: readonly (keyof typeof workflowCatalog)[] =
+        'readsExecutions' in spec.uses ? spec.uses.readsExecutions : [];
+      if (reads.length > 0) {
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['states:DescribeExecution'],
+            resources: reads.map((workflow) => Workflows.executionsArn(this, workflow)),
+          }),
+        );
+      }
       if (spec.uses.taskResponses.length > 0) {
         fn.addToRolePolicy(
           new PolicyStatement({
@@ -96,7 +106,10 @@ export class AfterSalesStack extends Stack {
     }
 
     const api = new Api(this, 'Api', { functions });
-    const schedules = new Schedules(this, 'Schedules', { campaigns: functions.campaigns });
+    const schedules = new Schedules(this, 'Schedules', {
+      campaigns: functions.campaigns,
+      reconciler: functions.reconciler,
+    });
     for (const service of Object.values(services))
       service.fn.addEnvironment('PUBLIC_BASE_URL', api.httpApi.apiEndpoint);
 
@@ -143,6 +156,13 @@ export class AfterSalesStack extends Stack {
         service,
         'IAM5[Resource::<DataTableFDBAD0F2.Arn>/index/*]',
         'Queries on the GSIs of our own table.',
+      );
+    }
+    for (const workflow of Object.keys(workflowCatalog) as (keyof typeof workflowCatalog)[]) {
+      acknowledge(
+        services.reconciler,
+        `IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${Workflows.stateMachineName(this, workflow)}:*]`,
+        'DescribeExecution on the executions of our own state machine: one per request, named at run time.',
       );
     }
     acknowledge(

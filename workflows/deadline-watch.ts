@@ -52,7 +52,14 @@ export function awaitCallbackState(
     Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
     Parameters: {
       FunctionName: functionArn,
-      Payload: { step: 'awaitCallback', awaiting, ...ids, 'taskToken.$': '$$.Task.Token' },
+      // The wait is passed on so the step can record when the lifecycle must next act (its watch).
+      Payload: {
+        step: 'awaitCallback',
+        awaiting,
+        ...ids,
+        'waitSeconds.$': '$.waitSeconds',
+        'taskToken.$': '$$.Task.Token',
+      },
     },
     TimeoutSecondsPath: '$.waitSeconds',
     Retry: retryTransient,

@@ -1,6 +1,7 @@
 import type { FeedbackState, NewFeedback, Resolution } from '../../domain/feedback-case.ts';
 import type { FeedbackFact } from '../../domain/satisfaction-report.ts';
 import type { RequestKind } from '../../domain/service-request.ts';
+import { START_GRACE_SECONDS, WATCH_ENTRY_FIELDS, watchEntry } from './lifecycle-watch.ts';
 import type { TimelineEvent } from './requests.ts';
 import { applyStep, getItem, keys, putNew, query, queryAll, type StepUpdate } from './table.ts';
 
@@ -17,16 +18,28 @@ export interface StoredFeedbackCase extends FeedbackState {
   workingDays: number;
   resolution?: Resolution & { resolvedAt: string; resolvedBy: string };
   callbackToken?: string;
+  /** Which execution of the lifecycle runs it (see StoredRequest). */
+  lifecycleGeneration?: number;
   timeline: TimelineEvent[];
 }
 
 type FeedbackItem = StoredFeedbackCase & { pk?: string; sk?: string } & Record<
-    `gsi${1 | 2}${'pk' | 'sk'}`,
+    `gsi${1 | 2 | 3}${'pk' | 'sk'}`,
     unknown
   >;
 
 function strip(item: FeedbackItem): StoredFeedbackCase {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, ...feedback } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _g1,
+    gsi1sk: _g1s,
+    gsi2pk: _g2,
+    gsi2sk: _g2s,
+    gsi3pk: _g3,
+    gsi3sk: _g3s,
+    ...feedback
+  } = item;
   return feedback;
 }
 
@@ -64,6 +77,12 @@ export async function insertFeedbackCase(feedback: StoredFeedbackCase): Promise<
     gsi2sk: `${feedback.receivedAt}#${feedback.feedbackId}`,
     ...statusPartition(feedback.tenantId, feedback.status),
     ...dueSortKey(feedback.feedbackId, feedback.dueAt),
+    ...watchEntry(
+      feedback.tenantId,
+      'feedback',
+      feedback.feedbackId,
+      new Date(Date.parse(feedback.receivedAt) + START_GRACE_SECONDS * 1000),
+    ),
     ...feedback,
   });
 }
@@ -151,6 +170,12 @@ export async function recordFeedbackStep(
     ...(typeof status === 'string' ? statusPartition(tenantId, status) : {}),
     ...(typeof dueAt === 'string' ? dueSortKey(feedbackId, dueAt) : {}),
   };
-  const updated = await applyStep<FeedbackItem>(keys.feedbackCase(tenantId, feedbackId), { ...step, fields });
+  // A closed case needs no lifecycle: it leaves the watch.
+  const remove = status === 'closed' ? [...(step.remove ?? []), ...WATCH_ENTRY_FIELDS] : step.remove;
+  const updated = await applyStep<FeedbackItem>(keys.feedbackCase(tenantId, feedbackId), {
+    ...step,
+    fields,
+    remove,
+  });
   return updated ? strip(updated) : undefined;
 }

@@ -10,6 +10,7 @@ import type {
   RequestStatus,
 } from '../../domain/service-request.ts';
 import type { SurveyAnswer } from '../../domain/survey.ts';
+import { START_GRACE_SECONDS, WATCH_ENTRY_FIELDS, watchEntry } from './lifecycle-watch.ts';
 import { applyStep, getItem, keys, putNew, query, queryAll, type StepUpdate } from './table.ts';
 
 export interface TimelineEvent {
@@ -53,6 +54,10 @@ export interface StoredRequest {
   confirmationSent: boolean;
   serviceRecordDelivered: boolean;
   callbackToken?: string;
+  /** Which execution of the lifecycle runs it: 0 first, one more each time the reconciler restarts a failed one. */
+  lifecycleGeneration?: number;
+  /** sha-256 of what created it, when created with an Idempotency-Key: a reuse for something else is refused. */
+  intakeDigest?: string;
   /** The satisfaction survey (7.1): invitation times and, once given, the answer. */
   survey?: SurveyTimes & {
     language: Language;
@@ -73,10 +78,16 @@ const statusIndexKeys = (tenantId: string, status: RequestStatus, receivedAt: st
   gsi1sk: `${receivedAt}#${requestId}`,
 });
 
+/**
+ * Stores a new request, already watched: if its lifecycle does not start (Step Functions
+ * unreachable, a crash between the two), the reconciler finds it and starts it.
+ */
 export async function insertRequest(request: StoredRequest): Promise<boolean> {
+  const lookAt = new Date(Date.parse(request.receivedAt) + START_GRACE_SECONDS * 1000);
   return putNew({
     ...keys.request(request.tenantId, request.requestId),
     ...statusIndexKeys(request.tenantId, request.status, request.receivedAt, request.requestId),
+    ...watchEntry(request.tenantId, 'request', request.requestId, lookAt),
     ...request,
   });
 }
@@ -101,9 +112,22 @@ export async function listRequestsByStatus(
 }
 
 function stripKeys(item: StoredRequest & Record<string, unknown>): StoredRequest {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, ...request } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _g1,
+    gsi1sk: _g1s,
+    gsi2pk: _g2,
+    gsi2sk: _g2s,
+    gsi3pk: _g3,
+    gsi3sk: _g3s,
+    ...request
+  } = item;
   return request as StoredRequest;
 }
+
+/** Closed and cancelled requests need no lifecycle: they leave the watch. */
+const TERMINAL: readonly RequestStatus[] = ['closed', 'cancelled'];
 
 /**
  * Moves a request from one of `from` to `to`, setting `fields` and appending `event`, in one
@@ -131,6 +155,7 @@ export async function transitionRequest(
       },
       event: change.event,
       extraCondition: change.extraCondition,
+      remove: TERMINAL.includes(change.to) ? WATCH_ENTRY_FIELDS : undefined,
     },
   );
   return updated ? stripKeys(updated) : undefined;
@@ -138,7 +163,7 @@ export async function transitionRequest(
 
 /**
  * Sets fields and appends an event without a status change, once (see applyStep): e.g.
- * `onceFlag: 'confirmationSent'` or `onceEscalation: 'response#1'`. Undefined when already done.
+ * `onceFlag: 'confirmationSent'` or `onceEscalation: ['response#1']`. Undefined when already done.
  */
 export async function recordStep(
   tenantId: string,

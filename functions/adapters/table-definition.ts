@@ -10,9 +10,15 @@ export const tableDefinition = {
   timeToLiveAttribute: 'expiresAt',
   globalSecondaryIndexes: [
     /** Requests of a tenant by status, oldest first: `GET /v1/requests?status=`. */
-    { indexName: 'byStatus', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { indexName: 'byStatus', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
     /** A tenant's collections in time order (survey invitations, feedback cases): reports. */
-    { indexName: 'byTime', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    { indexName: 'byTime', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: 'ALL' },
+    /**
+     * What a tenant's lifecycles are watching, by when they must next show signs of life
+     * (sparse: only open requests and feedback cases). The reconciler finds a lifecycle that
+     * died or never started here; it reads the item itself, so keys are all it needs.
+     */
+    { indexName: 'byDue', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', projection: 'KEYS_ONLY' },
   ],
 } as const;
 

@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -48,6 +47,8 @@ export const keys = {
     pk: `TENANT#${tenantId}#FEEDBACK#${feedbackId}`,
     sk: 'FEEDBACK',
   }),
+  /** The byDue partition of what a tenant's lifecycles watch (functions/adapters/lifecycle-watch.ts). */
+  watch: (tenantId: string) => `TENANT#${tenantId}#WATCH`,
 };
 
 export async function getItem<T = Item>(
@@ -79,6 +80,28 @@ export async function putNew(item: Item & { pk: string; sk: string }): Promise<b
 
 export async function putItem(item: Item & { pk: string; sk: string }): Promise<void> {
   await documentClient.send(new PutCommand({ TableName: config().TABLE_NAME, Item: item }));
+}
+
+/** Replaces an item only if a condition holds on the one stored; false when it did not. */
+export async function putIf(
+  item: Item & { pk: string; sk: string },
+  condition: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+): Promise<boolean> {
+  try {
+    await documentClient.send(
+      new PutCommand({
+        TableName: config().TABLE_NAME,
+        Item: item,
+        ConditionExpression: condition.expression,
+        ExpressionAttributeNames: condition.names,
+        ExpressionAttributeValues: condition.values,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
 }
 
 /**
@@ -121,20 +144,26 @@ export async function queryAll<T = Item>(
   return found;
 }
 
-export async function deleteItem(key: { pk: string; sk: string }): Promise<void> {
-  await documentClient.send(new DeleteCommand({ TableName: config().TABLE_NAME, Key: key }));
-}
-
 /** One step on a tracked item (a request, a feedback case): what it sets and what makes it happen once. */
 export interface StepUpdate {
   /** A boolean attribute that must still be false, and is set true. */
   onceFlag?: string;
-  /** A key that must not yet be in `escalationsTaken`, and is appended. */
-  onceEscalation?: string;
+  /**
+   * Escalation keys appended to `escalationsTaken`; the first must not be there yet (the others
+   * ride along, e.g. the reminder day marked with the top level).
+   */
+  onceEscalation?: readonly string[];
   fields?: Record<string, unknown>;
+  /** Top-level attributes removed in the same write (e.g. an index entry that no longer applies). */
+  remove?: readonly string[];
   /** Appended to the item's `timeline` in the same write. */
   event?: { at: string; type: string; actor: string; details?: Record<string, unknown> };
   requireStatus?: readonly string[];
+  /**
+   * Attributes that must still hold what the caller read (undefined: must be absent): the
+   * optimistic check that stops two writers both believing they won (e.g. two take-overs).
+   */
+  expect?: Record<string, unknown>;
   /** One more condition, in DynamoDB syntax (names/values it uses must be in `fields`-free form). */
   extraCondition?: string;
 }
@@ -155,9 +184,9 @@ export async function applyStep<T = Item>(
     sets.push('#flag = :true');
     conditions.push('#flag = :false');
   }
-  if (step.onceEscalation) {
-    values[':escalation'] = step.onceEscalation;
-    values[':escalationList'] = [step.onceEscalation];
+  if (step.onceEscalation && step.onceEscalation.length > 0) {
+    values[':escalation'] = step.onceEscalation[0];
+    values[':escalationList'] = [...step.onceEscalation];
     sets.push('escalationsTaken = list_append(escalationsTaken, :escalationList)');
     conditions.push('NOT contains(escalationsTaken, :escalation)');
   }
@@ -185,9 +214,27 @@ export async function applyStep<T = Item>(
     values[':event'] = [step.event];
     sets.push('timeline = list_append(timeline, :event)');
   }
+  Object.entries(step.expect ?? {}).forEach(([field, value], i) => {
+    names[`#e${i}`] = field;
+    if (value === undefined) {
+      conditions.push(`attribute_not_exists(#e${i})`);
+    } else {
+      values[`:e${i}`] = value;
+      conditions.push(`#e${i} = :e${i}`);
+    }
+  });
   if (step.extraCondition) conditions.push(step.extraCondition);
+  const removes = (step.remove ?? []).map((field, i) => {
+    names[`#r${i}`] = field;
+    return `#r${i}`;
+  });
   return updateIf<T>(key, {
-    UpdateExpression: `SET ${sets.join(', ')}`,
+    UpdateExpression: [
+      sets.length > 0 ? `SET ${sets.join(', ')}` : '',
+      removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
     ConditionExpression: conditions.join(' AND '),
     ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
     ExpressionAttributeValues: values,

@@ -1,5 +1,7 @@
 import {
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   InvalidToken,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
@@ -12,22 +14,46 @@ import { config } from './config.ts';
 
 const sfn = new SFNClient({});
 
-/** Execution names are unique per state machine: tenant and request id together. */
-export const serviceRequestExecutionName = (tenantId: string, requestId: string) =>
-  `${tenantId}--${requestId}`;
+/** The two lifecycles, and the ids their executions are started with. */
+export type Lifecycle =
+  | { workflow: 'serviceRequest'; tenantId: string; requestId: string }
+  | { workflow: 'feedbackCase'; tenantId: string; feedbackId: string };
+
+const subjectIdOf = (lifecycle: Lifecycle) =>
+  lifecycle.workflow === 'serviceRequest' ? lifecycle.requestId : lifecycle.feedbackId;
 
 /**
- * Starts the request's lifecycle. The execution is named by the request, so a second start
- * (a retried webhook, a redelivered event) is refused by Step Functions and no second
- * lifecycle ever runs; that refusal is success here.
+ * Execution names are unique per state machine: tenant and subject id, and from the second
+ * generation on its number (a lifecycle that failed is started again under a new name: a used
+ * name is refused for 90 days, whatever became of its execution).
  */
-export async function startServiceRequestLifecycle(tenantId: string, requestId: string): Promise<void> {
+export function executionName(lifecycle: Lifecycle, generation = 0): string {
+  const base = `${lifecycle.tenantId}--${subjectIdOf(lifecycle)}`;
+  return generation === 0 ? base : `${base}--g${generation}`;
+}
+
+const stateMachineArnOf = (lifecycle: Lifecycle) =>
+  lifecycle.workflow === 'serviceRequest'
+    ? config().SERVICE_REQUEST_STATE_MACHINE_ARN
+    : config().FEEDBACK_CASE_STATE_MACHINE_ARN;
+
+const inputOf = (lifecycle: Lifecycle) =>
+  lifecycle.workflow === 'serviceRequest'
+    ? { tenantId: lifecycle.tenantId, requestId: lifecycle.requestId }
+    : { tenantId: lifecycle.tenantId, feedbackId: lifecycle.feedbackId };
+
+/**
+ * Starts a lifecycle's execution of a generation. Named by the subject, so a second start (a
+ * retried webhook, a reconciler that raced intake) is refused by Step Functions and no second
+ * lifecycle of that generation ever runs; that refusal is success here.
+ */
+export async function startLifecycle(lifecycle: Lifecycle, generation = 0): Promise<void> {
   try {
     await sfn.send(
       new StartExecutionCommand({
-        stateMachineArn: config().SERVICE_REQUEST_STATE_MACHINE_ARN,
-        name: serviceRequestExecutionName(tenantId, requestId),
-        input: JSON.stringify({ tenantId, requestId }),
+        stateMachineArn: stateMachineArnOf(lifecycle),
+        name: executionName(lifecycle, generation),
+        input: JSON.stringify(inputOf(lifecycle)),
       }),
     );
   } catch (error) {
@@ -35,18 +61,20 @@ export async function startServiceRequestLifecycle(tenantId: string, requestId: 
   }
 }
 
-/** Starts a feedback case's lifecycle; as for requests, a second start of the same case is refused and that is success. */
-export async function startFeedbackCaseLifecycle(tenantId: string, feedbackId: string): Promise<void> {
+export type ExecutionState = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'MISSING';
+
+/** How a lifecycle's execution of a generation stands (MISSING: it was never started). */
+export async function lifecycleExecutionState(
+  lifecycle: Lifecycle,
+  generation: number,
+): Promise<ExecutionState> {
+  const executionArn = `${stateMachineArnOf(lifecycle).replace(':stateMachine:', ':execution:')}:${executionName(lifecycle, generation)}`;
   try {
-    await sfn.send(
-      new StartExecutionCommand({
-        stateMachineArn: config().FEEDBACK_CASE_STATE_MACHINE_ARN,
-        name: `${tenantId}--${feedbackId}`,
-        input: JSON.stringify({ tenantId, feedbackId }),
-      }),
-    );
+    const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    return (status ?? 'MISSING') as ExecutionState;
   } catch (error) {
-    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    if (error instanceof ExecutionDoesNotExist) return 'MISSING';
+    throw error;
   }
 }
 

@@ -13,8 +13,9 @@ import {
   recordFeedbackStep,
   type StoredFeedbackCase,
 } from '../adapters/feedback-cases.ts';
-import { calendarOf, type StoredTenant } from '../adapters/tenants.ts';
-import { resumeWaitingWorkflow, startFeedbackCaseLifecycle } from '../adapters/workflows.ts';
+import { calendarOf, policyOf, type StoredTenant } from '../adapters/tenants.ts';
+import { resumeWaitingWorkflow } from '../adapters/workflows.ts';
+import { startLifecycleOrLeaveToReconciler } from './lifecycle-start.ts';
 
 /**
  * Opens a feedback case: due the contract's feedback working days after receipt on the
@@ -61,7 +62,11 @@ export async function openFeedbackCase(
   const created = await insertFeedbackCase(feedback);
   const stored = created ? feedback : await getFeedbackCase(tenant.tenantId, feedback.feedbackId);
   if (!stored) throw new Error(`feedback case ${feedback.feedbackId} vanished after a conflicting insert`);
-  await startFeedbackCaseLifecycle(stored.tenantId, stored.feedbackId);
+  await startLifecycleOrLeaveToReconciler({
+    workflow: 'feedbackCase',
+    tenantId: stored.tenantId,
+    feedbackId: stored.feedbackId,
+  });
   return { feedback: stored, created };
 }
 
@@ -81,7 +86,7 @@ export function routeOfFeedback(
   return {
     tenantId: feedback.tenantId,
     feedbackId: feedback.feedbackId,
-    ...feedbackRoute(feedback, tenant.escalationLadder, at),
+    ...feedbackRoute(feedback, policyOf(tenant), at),
   };
 }
 

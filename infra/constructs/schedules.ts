@@ -7,11 +7,13 @@ import { Construct } from 'constructs';
 
 export interface SchedulesProps {
   campaigns: IFunction;
+  reconciler: IFunction;
 }
 
 /**
- * EventBridge Scheduler: the daily campaigns run (periodic follow-up visits, 3.1c). Locally
- * the runtime's clock runs the same function at each midnight UTC.
+ * EventBridge Scheduler: the daily campaigns run (periodic follow-up visits, 3.1c) and, every
+ * five minutes, the lifecycle reconciler. Locally the runtime's clock runs the same functions
+ * at each midnight UTC and every five minutes.
  */
 export class Schedules extends Construct {
   /** Runs the scheduler could not deliver after its retries: alarmed on by Observability. */
@@ -39,12 +41,24 @@ export class Schedules extends Construct {
       schedule: ScheduleExpression.cron({ minute: '0', hour: '0' }),
       target,
     });
-    // The scheduler's role (created by CDK at the stack root) may invoke versions of this one function.
-    const stack = Stack.of(this);
-    const logicalId = stack.getLogicalId(props.campaigns.node.defaultChild as CfnElement);
-    Validations.of(stack).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
-      reason: 'EventBridge Scheduler invoking versions of our campaigns function; nothing else.',
+    new Schedule(this, 'LifecycleReconciler', {
+      description: 'Starts or restarts lifecycles that should have acted and are not running',
+      schedule: ScheduleExpression.rate(Duration.minutes(5)),
+      // A missed run is made up by the next one five minutes later: no retries, no dead letters.
+      target: new LambdaInvoke(props.reconciler, {
+        input: ScheduleTargetInput.fromObject({}),
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(5),
+      }),
     });
+    // The scheduler's role (created by CDK at the stack root) may invoke versions of these functions.
+    const stack = Stack.of(this);
+    for (const fn of [props.campaigns, props.reconciler]) {
+      const logicalId = stack.getLogicalId(fn.node.defaultChild as CfnElement);
+      Validations.of(stack).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+        reason: 'EventBridge Scheduler invoking versions of our own scheduled function; nothing else.',
+      });
+    }
   }
 }

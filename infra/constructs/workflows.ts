@@ -64,6 +64,16 @@ export class Workflows extends Construct {
     return `${Stack.of(scope).stackName}-${workflowCatalog[key].stateMachineName}`;
   }
 
+  /** Every execution of a machine (what DescribeExecution is granted on). */
+  static executionsArn(scope: Construct, key: keyof typeof workflowCatalog): string {
+    return Stack.of(scope).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${Workflows.stateMachineName(scope, key)}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
   /** The ARN by name, for policies that must not reference the machine itself. */
   static stateMachineArn(scope: Construct, key: keyof typeof workflowCatalog): string {
     return Stack.of(scope).formatArn({

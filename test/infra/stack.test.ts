@@ -150,6 +150,7 @@ const commandActions: Record<string, string> = {
   QueryCommand: 'dynamodb:Query',
   SendEmailCommand: 'ses:SendEmail',
   StartExecutionCommand: 'states:StartExecution',
+  DescribeExecutionCommand: 'states:DescribeExecution',
   SendTaskSuccessCommand: 'states:SendTaskSuccess',
   SendTaskFailureCommand: 'states:SendTaskFailure',
   SendTaskHeartbeatCommand: 'states:SendTaskHeartbeat',

@@ -1,5 +1,5 @@
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { serviceRequestExecutionName } from '../../functions/adapters/workflows.ts';
+import { executionName } from '../../functions/adapters/workflows.ts';
 import type { SentEmail, TestRuntime } from './runtime.ts';
 
 export const repairRequest = (overrides: Record<string, unknown> = {}) => ({
@@ -36,7 +36,7 @@ export async function executionHistory(runtime: TestRuntime, requestId: string) 
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const executionArn = `${runtime.stateMachineArns.serviceRequest.replace(':stateMachine:', ':execution:')}:${serviceRequestExecutionName('demo', requestId)}`;
+  const executionArn = `${runtime.stateMachineArns.serviceRequest.replace(':stateMachine:', ':execution:')}:${executionName({ workflow: 'serviceRequest', tenantId: 'demo', requestId })}`;
   const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
   return { executionArn, events: events ?? [], sfn };
 }
