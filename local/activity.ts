@@ -7,32 +7,54 @@ import { timers as realTimers } from '@sinonjs/fake-timers';
  * step had finished writing, and timers scheduled by that step would be skipped.
  */
 let inFlight = 0;
+/** Moves whenever work starts or ends: how the clock tells slow work from work that is stuck. */
+let activity = 0;
 
 export async function tracked<T>(work: () => Promise<T>): Promise<T> {
   inFlight += 1;
+  activity += 1;
   try {
     return await work();
   } finally {
     inFlight -= 1;
+    activity += 1;
   }
 }
 
 const realSetTimeout = realTimers.setTimeout as (callback: () => void, ms: number) => unknown;
 const realSetImmediate = realTimers.setImmediate as (callback: () => void) => unknown;
 
-/** Resolves once nothing has been in flight for a few turns of the real event loop. */
-export async function settled(): Promise<void> {
+/**
+ * Resolves once nothing has been in flight for a few turns of the real event loop: 'settled'.
+ * With `stallMs`, also resolves 'stalled' when work is in flight but none has started or ended
+ * for that long of real time: it waits on something only time can bring (an SDK retry's
+ * backoff, a request timeout, a hung connection), which on a virtual clock means the clock
+ * must move on, or nothing will.
+ */
+export async function settled(options: { stallMs?: number } = {}): Promise<'settled' | 'stalled'> {
   let quietTurns = 0;
+  let seen = activity;
+  let since = performance.now();
   while (quietTurns < 3) {
     if (inFlight === 0) {
       quietTurns += 1;
       await new Promise<void>((resolve) => realSetImmediate(resolve));
     } else {
       quietTurns = 0;
+      if (activity !== seen) {
+        seen = activity;
+        since = performance.now();
+      } else if (options.stallMs !== undefined && performance.now() - since >= options.stallMs) {
+        return 'stalled';
+      }
       await new Promise<void>((resolve) => realSetTimeout(resolve, 1));
     }
   }
+  return 'settled';
 }
+
+/** Work in flight now (for a bounded shutdown's report). */
+export const workInFlight = () => inFlight;
 
 /**
  * Makes a server's `Date` response header follow the (possibly virtual) global clock. Node

@@ -14,6 +14,8 @@ export interface LocalClock {
 
 export interface ClockOptions {
   mode: ClockMode;
+  /** Virtual mode: called with the clock's time as it moves (at most every 100 ms of real time), to persist it. */
+  onMove?: (now: Date) => void;
   /** Virtual mode only: where time starts (e.g. where the last run stopped). */
   startAt?: Date;
   /** Real mode only: >1 runs time that many times faster (a virtual clock moved by a real interval). */
@@ -28,6 +30,7 @@ export interface ClockOptions {
 export function createClock(options: ClockOptions): LocalClock {
   const timeScale = options.timeScale ?? 1;
   if (options.mode === 'real' && timeScale === 1) {
+    const uninstallLongTimers = installLongTimers();
     return {
       mode: 'real',
       timeScale,
@@ -35,7 +38,7 @@ export function createClock(options: ClockOptions): LocalClock {
       advance: async () => {
         throw new ClockNotVirtualError();
       },
-      uninstall: () => {},
+      uninstall: uninstallLongTimers,
     };
   }
 
@@ -52,16 +55,34 @@ export function createClock(options: ClockOptions): LocalClock {
 
   let advancing: Promise<Date> = Promise.resolve(new Date(clock.now));
 
+  let lastPersisted = 0;
+  const moved = (force = false) => {
+    if (!options.onMove) return;
+    const real = performance.now();
+    if (!force && real - lastPersisted < 100) return;
+    lastPersisted = real;
+    options.onMove(new Date(clock.now));
+  };
+
+  /**
+   * Fires every timer due before the target in order, letting the work each one starts finish
+   * first. Work that stalls (an AWS SDK retry waiting on its backoff timer, a request timeout,
+   * a hung connection) does not hold the clock: the next due timer fires anyway. When nothing
+   * more is due, the clock reaches the target even if stuck work is still in flight.
+   */
   async function advanceBy(milliseconds: number): Promise<Date> {
     const target = clock.now + milliseconds;
     for (;;) {
-      await settled();
+      const state = await settled({ stallMs: STALL_MS });
       const nextDue = nextTimerAt(clock);
       if (nextDue === undefined || nextDue > target) break;
       clock.tick(Math.max(0, nextDue - clock.now));
+      moved();
+      if (state === 'stalled') await yieldToIo();
     }
     clock.tick(Math.max(0, target - clock.now));
-    await settled();
+    await settled({ stallMs: STALL_MS });
+    moved(true);
     return new Date(clock.now);
   }
 
@@ -73,6 +94,7 @@ export function createClock(options: ClockOptions): LocalClock {
     return advancing;
   };
 
+  const uninstallLongTimers = installLongTimers();
   let scaler: NodeJS.Timeout | undefined;
   if (options.mode === 'real') {
     // Accelerated real time: every 50 ms of real time moves the clock 50 × timeScale ms.
@@ -96,6 +118,7 @@ export function createClock(options: ClockOptions): LocalClock {
     uninstall: () => {
       realTimers.clearInterval(pump);
       if (scaler) realTimers.clearInterval(scaler);
+      uninstallLongTimers();
       clock.uninstall();
     },
   };
@@ -108,6 +131,12 @@ export class ClockNotVirtualError extends Error {
   }
 }
 
+/** No work started or ended for this long of real time: it waits on a timer (or hangs). */
+const STALL_MS = 250;
+
+const realSetImmediate = realTimers.setImmediate as (callback: () => void) => unknown;
+const yieldToIo = () => new Promise<void>((resolve) => realSetImmediate(resolve));
+
 /** fake-timers keeps its queue in `timers` (a Map by id); it has no public peek, and advance must not overshoot. */
 function nextTimerAt(clock: InstalledClock): number | undefined {
   const queue = (clock as unknown as { timers?: Map<unknown, { callAt: number }> }).timers;
@@ -116,4 +145,62 @@ function nextTimerAt(clock: InstalledClock): number | undefined {
     if (earliest === undefined || timer.callAt < earliest) earliest = timer.callAt;
   }
   return earliest;
+}
+
+/** Node's (and fake-timers') longest timer: a longer delay fires after 1 ms instead. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+interface ChainedTimer {
+  chained: true;
+  current: unknown;
+  ref(): ChainedTimer;
+  unref(): ChainedTimer;
+  hasRef(): boolean;
+}
+
+/**
+ * Lets the global setTimeout wait longer than 24.8 days by chaining shorter timers, on whatever
+ * clock is installed. The ASL interpreter runs Wait states, task timeouts and execution
+ * timeouts on the global setTimeout, and trusting it with a 30-day wait fires it at once
+ * (a lifecycle looped 3,003 times in one virtual second). Returns the uninstaller.
+ */
+function installLongTimers(): () => void {
+  const base = { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout };
+  const chainedSetTimeout = (callback: (...args: unknown[]) => void, delay?: number, ...args: unknown[]) => {
+    if (!(typeof delay === 'number' && delay > MAX_TIMER_MS))
+      return base.setTimeout(callback, delay, ...args);
+    const due = Date.now() + delay;
+    let referenced = true;
+    const timer: ChainedTimer = {
+      chained: true,
+      current: undefined,
+      ref: () => {
+        referenced = true;
+        (timer.current as NodeJS.Timeout | undefined)?.ref?.();
+        return timer;
+      },
+      unref: () => {
+        referenced = false;
+        (timer.current as NodeJS.Timeout | undefined)?.unref?.();
+        return timer;
+      },
+      hasRef: () => referenced,
+    };
+    const arm = () => {
+      const left = due - Date.now();
+      timer.current =
+        left > MAX_TIMER_MS
+          ? base.setTimeout(arm, MAX_TIMER_MS)
+          : base.setTimeout(() => callback(...args), Math.max(0, left));
+      if (!referenced) (timer.current as NodeJS.Timeout | undefined)?.unref?.();
+    };
+    arm();
+    return timer;
+  };
+  const chainedClearTimeout = (timer: unknown) => {
+    const t = timer as Partial<ChainedTimer> | undefined;
+    base.clearTimeout((t?.chained ? t.current : timer) as NodeJS.Timeout);
+  };
+  Object.assign(globalThis, { setTimeout: chainedSetTimeout, clearTimeout: chainedClearTimeout });
+  return () => Object.assign(globalThis, base);
 }

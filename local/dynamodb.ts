@@ -2,11 +2,18 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import {
+  type AttributeValue,
   CreateTableCommand,
   type CreateTableCommandInput,
+  DeleteTableCommand,
+  DescribeTableCommand,
   type DynamoDBClient,
+  PutItemCommand,
   ResourceInUseException,
+  ResourceNotFoundException,
+  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
+import { timers as realTimers } from '@sinonjs/fake-timers';
 import { keyAttributeNames, tableDefinition } from '../functions/adapters/table-definition.ts';
 import { stampResponsesWithClockDate } from './activity.ts';
 
@@ -49,15 +56,73 @@ function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: { ProjectionType: index.projection },
     })),
   };
 }
 
+/**
+ * The table as the code defines it, ACTIVE before anything writes to it. A table left by an
+ * older version with other indexes (dynalite cannot add one to an existing table) is rebuilt
+ * with its items: local data survives an upgrade.
+ */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const existing = await describe(client, tableName);
+  const wanted = tableDefinition.globalSecondaryIndexes.map((i) => i.indexName).sort();
+  const has = (existing?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? '').sort();
+  if (existing && JSON.stringify(has) !== JSON.stringify(wanted)) {
+    const items = await scanAll(client, tableName);
+    await client.send(new DeleteTableCommand({ TableName: tableName }));
+    await waitFor(client, tableName, (table) => table === undefined);
+    await create(client, tableName);
+    for (const item of items) await client.send(new PutItemCommand({ TableName: tableName, Item: item }));
+    console.log(
+      `[dynamodb] rebuilt ${tableName} with indexes ${wanted.join(', ')} (${items.length} items kept)`,
+    );
+  } else if (!existing) {
+    await create(client, tableName);
+  }
+  await waitFor(client, tableName, (table) => table?.TableStatus === 'ACTIVE');
+}
+
+async function create(client: DynamoDBClient, tableName: string) {
   try {
     await client.send(new CreateTableCommand(createTableInput(tableName)));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
+}
+
+async function describe(client: DynamoDBClient, tableName: string) {
+  try {
+    return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}
+
+async function scanAll(client: DynamoDBClient, tableName: string) {
+  const items: Record<string, AttributeValue>[] = [];
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+/** Polls on real time (the virtual clock may be standing still), for at most about 10 s. */
+async function waitFor(
+  client: DynamoDBClient,
+  tableName: string,
+  done: (table: Awaited<ReturnType<typeof describe>>) => boolean,
+) {
+  const realSetTimeout = realTimers.setTimeout as (callback: () => void, ms: number) => unknown;
+  for (let i = 0; i < 200; i++) {
+    if (done(await describe(client, tableName))) return;
+    await new Promise<void>((resolve) => realSetTimeout(resolve, 50));
+  }
+  throw new Error(`table ${tableName} did not become ready`);
 }

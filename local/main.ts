@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { timers as realTimers } from '@sinonjs/fake-timers';
 import { startLocalRuntime } from './runtime.ts';
 
 /**
@@ -11,8 +12,28 @@ const { values } = parseArgs({
     'time-scale': { type: 'string', default: '1' },
     'data-dir': { type: 'string', default: '.local' },
     port: { type: 'string', default: '3000' },
+    // 0 picks a free port (tests start runtimes side by side); the banner shows what was taken.
+    'dynamodb-port': { type: 'string', default: '8000' },
+    'ses-port': { type: 'string', default: '8005' },
+    'sfn-port': { type: 'string', default: '8083' },
+    /** Virtual clock only, on the first start: where time begins (ISO 8601). */
+    'start-at': { type: 'string' },
   },
 });
+
+const port = (name: keyof typeof values) => {
+  const value = Number(values[name]);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    console.error(`--${name} must be a port number (0 for any free port)`);
+    process.exit(2);
+  }
+  return value;
+};
+const startAt = values['start-at'] === undefined ? undefined : new Date(values['start-at']);
+if (startAt && Number.isNaN(startAt.getTime())) {
+  console.error('--start-at must be an ISO 8601 instant, e.g. 2026-03-02T01:00:00Z');
+  process.exit(2);
+}
 
 const clock = values.clock === 'virtual' ? 'virtual' : 'real';
 if (values.clock !== 'real' && values.clock !== 'virtual') {
@@ -29,7 +50,13 @@ const runtime = await startLocalRuntime({
   dataDir: values['data-dir']!,
   clock,
   timeScale,
-  ports: { http: Number(values.port) },
+  startAt,
+  ports: {
+    http: port('port'),
+    dynamodb: port('dynamodb-port'),
+    ses: port('ses-port'),
+    stepFunctions: port('sfn-port'),
+  },
 });
 
 const { urls, demo } = runtime;
@@ -59,13 +86,24 @@ Credentials for AWS tools against it: AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_
 Ctrl-C to stop.
 `);
 
+/**
+ * Ctrl-C, `kill` (SIGTERM) or a closed terminal (SIGHUP) stop the whole runtime: `npm start`
+ * execs node (package.json), so npm's signal reaches this process and not only a shell. A stop
+ * that cannot finish (a hung call) still ends the process, and a second signal ends it at once.
+ */
 let stopping = false;
 async function shutdown(signal: string) {
-  if (stopping) return;
+  if (stopping) process.exit(1);
   stopping = true;
   console.log(`\n${signal}: stopping (data kept; open lifecycles resume on the next start)…`);
+  // A real timer: the global one may be the virtual clock's, which does not move by itself.
+  const force = realTimers.setTimeout(() => {
+    console.error('Stop took too long; exiting anyway (data is on disk)');
+    process.exit(1);
+  }, 15_000) as unknown as NodeJS.Timeout;
+  force.unref?.();
   await runtime.stop();
   process.exit(0);
 }
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+  process.on(signal, () => void shutdown(signal));

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { timers as realTimers } from '@sinonjs/fake-timers';
 import type { FunctionName } from '../functions/catalog.ts';
 import { substitute } from '../workflows/asl.ts';
 import { workflowCatalog } from '../workflows/catalog.ts';
-import { settled, tracked } from './activity.ts';
+import { settled, tracked, workInFlight } from './activity.ts';
 import { type ClockMode, createClock, type LocalClock } from './clock.ts';
 import { type DemoTenant, ensureDemoTenant } from './demo-tenant.ts';
 import { ensureTable, startDynamoDb } from './dynamodb.ts';
+import { FaultRegistry, faultSchema } from './faults.ts';
 import { type LocalRoute, startHttpApi } from './http-api.ts';
 import { functionNameFromArn, invokeFunction, localFunctionArn } from './lambda.ts';
 import { startSes } from './ses.ts';
@@ -19,7 +21,17 @@ export interface RuntimeOptions {
   /** Where data lives (dynalite's LevelDB, executions, the virtual clock, the demo tenant). */
   dataDir: string;
   /** 0 picks a free port (tests); npm start uses 3000, 8000, 8005, 8083. */
-  ports?: { http?: number; dynamodb?: number; ses?: number; stepFunctions?: number };
+  ports?: {
+    http?: number;
+    dynamodb?: number;
+    ses?: number;
+    stepFunctions?: number;
+    /**
+     * The fault proxies the handlers call through (free ports by default). A runtime restarted
+     * in the same process passes the previous ones: handlers' SDK clients keep their endpoint.
+     */
+    handlerSide?: { dynamodb: number; ses: number; stepFunctions: number };
+  };
   clock?: ClockMode;
   timeScale?: number;
   /** Virtual clock only, on the first start: where time begins. */
@@ -29,15 +41,26 @@ export interface RuntimeOptions {
    * runs the definition taken out of the synthesized CloudFormation template.
    */
   definitions?: Partial<Record<keyof typeof workflowCatalog, string>>;
+  /** How often the lifecycle reconciler runs, in runtime-clock seconds (AWS: every 300). */
+  reconcileEverySeconds?: number;
 }
 
 export interface LocalRuntime {
-  urls: { api: string; dynamodb: string; ses: string; stepFunctions: string };
+  urls: {
+    api: string;
+    dynamodb: string;
+    ses: string;
+    stepFunctions: string;
+    /** Where the handlers reach the components: through the fault proxies. */
+    handlerSide: { dynamodb: string; ses: string; stepFunctions: string };
+  };
   clock: LocalClock;
   demo: DemoTenant;
   tableName: string;
   stateMachineArns: Record<keyof typeof workflowCatalog, string>;
   stepFunctions: LocalStepFunctions;
+  /** The faults in force between the handlers and the components (`/_local/faults`). */
+  faults: FaultRegistry;
   /** Resolves when every piece of work in flight has finished (for tests on the real clock). */
   settled(): Promise<void>;
   stop(): Promise<void>;
@@ -45,9 +68,25 @@ export interface LocalRuntime {
 
 export const TABLE_NAME = 'aftersales';
 
+const realSetTimeout = realTimers.setTimeout as (callback: () => void, ms: number) => unknown;
+
 function readJson<T>(path: string): T | undefined {
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
 }
+
+/** Written aside, then renamed over: a crash never leaves half a file. */
+function writeJsonAtomically(path: string, value: unknown): void {
+  writeFileSync(`${path}.partial`, JSON.stringify(value));
+  renameSync(`${path}.partial`, path);
+}
+
+/** How long a stop waits for work in flight (a hung call must not keep the ports forever). */
+const STOP_GRACE_MS = 5_000;
 
 /** A secret that must stay the same across restarts (signed links in sent emails keep working). */
 function persistentSecret(path: string): string {
@@ -70,6 +109,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   const clock = createClock({
     mode: options.clock ?? 'real',
     timeScale: options.timeScale,
+    // The virtual clock is written as it moves: a crash mid-advance resumes from where time got to.
+    onMove: (at) => writeJsonAtomically(clockFile, { now: at.toISOString() }),
     // Only a virtual clock continues from where it stopped; real (or scaled real) time starts now.
     startAt:
       options.clock === 'virtual' && savedClock
@@ -79,14 +120,25 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
           : undefined,
   });
 
+  // Until everything is up, /health says so (and nothing else is served).
+  let health: { status: 'starting' | 'ok'; components?: Record<string, string> } = { status: 'starting' };
+
   const dynamodb = await startDynamoDb({ port: ports.dynamodb, path: join(dataDir, 'dynamodb') });
-  const ses = await startSes({ port: ports.ses });
+  const ses = await startSes({ port: ports.ses, mailboxPath: join(dataDir, 'mailbox.jsonl') });
 
   const stepFunctions = new LocalStepFunctions(
     (arn, payload) => invokeFunction(functionNameFromArn(arn), payload),
     join(dataDir, 'stepfunctions', 'executions.json'),
   );
   const sfnServer = await startStepFunctionsServer(stepFunctions, ports.stepFunctions);
+
+  // Handlers reach each component through a proxy that can inject faults (local/faults.ts).
+  const faults = new FaultRegistry();
+  const handlerEndpoints = {
+    dynamodb: await faults.proxy('dynamodb', dynamodb.endpoint, ports.handlerSide?.dynamodb),
+    ses: await faults.proxy('ses', ses.endpoint, ports.handlerSide?.ses),
+    stepFunctions: await faults.proxy('stepFunctions', sfnServer.endpoint, ports.handlerSide?.stepFunctions),
+  };
 
   const stateMachineArns = {} as Record<keyof typeof workflowCatalog, string>;
   for (const [key, workflow] of Object.entries(workflowCatalog) as [
@@ -106,49 +158,64 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     }).stateMachineArn;
   }
 
+  const localError = (status: number, code: string, message: string, fields?: Record<string, string[]>) => ({
+    status,
+    body: { error: { code, message, ...(fields ? { fields } : {}) } },
+  });
+  const parseBody = (body: string): { ok: true; value: unknown } | { ok: false } => {
+    try {
+      return { ok: true, value: JSON.parse(body || '{}') };
+    } catch {
+      return { ok: false };
+    }
+  };
+
   const localRoutes: LocalRoute = async ({ method, path, body }) => {
     if (method === 'GET' && path === '/health') {
       return {
-        status: 200,
-        body: {
-          status: 'ok',
-          clock: { mode: clock.mode, now: clock.now().toISOString() },
-          components: health,
-        },
+        status: health.status === 'ok' ? 200 : 503,
+        body: { ...health, clock: { mode: clock.mode, now: clock.now().toISOString() } },
       };
     }
+    if (health.status !== 'ok')
+      return localError(503, 'Starting', 'The local runtime is starting; try again in a moment');
     if (path === '/_local/clock' && method === 'GET')
       return { status: 200, body: { now: clock.now().toISOString(), mode: clock.mode } };
     if (path === '/_local/clock/advance' && method === 'POST') {
       if (clock.mode !== 'virtual')
-        return {
-          status: 409,
-          body: { error: { code: 'ClockNotVirtual', message: 'Start with --clock=virtual to move time' } },
-        };
-      let seconds: unknown;
-      try {
-        seconds = (JSON.parse(body || '{}') as { seconds?: unknown }).seconds;
-      } catch {
-        return {
-          status: 400,
-          body: { error: { code: 'MalformedJson', message: 'The request body is not valid JSON' } },
-        };
-      }
+        return localError(409, 'ClockNotVirtual', 'Start with --clock=virtual to move time');
+      const parsed = parseBody(body);
+      if (!parsed.ok) return localError(400, 'MalformedJson', 'The request body is not valid JSON');
+      const seconds = (parsed.value as { seconds?: unknown }).seconds;
       if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
-        return {
-          status: 422,
-          body: {
-            error: {
-              code: 'ValidationFailed',
-              message: 'seconds must be a non-negative number',
-              fields: { seconds: ['a non-negative number'] },
-            },
-          },
-        };
+        return localError(422, 'ValidationFailed', 'seconds must be a non-negative number', {
+          seconds: ['a non-negative number'],
+        });
       }
       const at = await clock.advance(seconds);
-      writeFileSync(clockFile, JSON.stringify({ now: at.toISOString() }));
       return { status: 200, body: { now: at.toISOString() } };
+    }
+    if (path === '/_local/faults') {
+      if (method === 'GET') return { status: 200, body: { faults: faults.list() } };
+      if (method === 'DELETE') {
+        await faults.clear();
+        return { status: 200, body: { faults: [] } };
+      }
+      if (method === 'POST') {
+        const parsed = parseBody(body);
+        if (!parsed.ok) return localError(400, 'MalformedJson', 'The request body is not valid JSON');
+        const spec = faultSchema.safeParse(parsed.value);
+        if (!spec.success) {
+          const fields: Record<string, string[]> = {};
+          for (const issue of spec.error.issues) {
+            const key = issue.path.join('.') || '(body)';
+            fields[key] = [...(fields[key] ?? []), issue.message];
+          }
+          return localError(422, 'ValidationFailed', 'The fault is invalid', fields);
+        }
+        return { status: 201, body: await faults.add(spec.data, clock.now().getTime()) };
+      }
+      return localError(405, 'MethodNotAllowed', 'GET, POST or DELETE');
     }
     return undefined;
   };
@@ -159,11 +226,11 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-    AWS_ENDPOINT_URL_SES: ses.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: handlerEndpoints.dynamodb,
+    AWS_ENDPOINT_URL_SES: handlerEndpoints.ses,
     // The SESv2 client ignores AWS_ENDPOINT_URL_SES.
-    AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-    AWS_ENDPOINT_URL_SFN: sfnServer.endpoint,
+    AWS_ENDPOINT_URL_SESV2: handlerEndpoints.ses,
+    AWS_ENDPOINT_URL_SFN: handlerEndpoints.stepFunctions,
     TABLE_NAME: tableName,
     MAIL_FROM: 'service@demo.example',
     PUBLIC_BASE_URL: api.url,
@@ -186,11 +253,14 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     }),
     clock.now(),
   );
-  const health = {
-    dynamodb: dynamodb.endpoint,
-    ses: ses.endpoint,
-    stepFunctions: sfnServer.endpoint,
-    api: api.url,
+  health = {
+    status: 'ok',
+    components: {
+      dynamodb: dynamodb.endpoint,
+      ses: ses.endpoint,
+      stepFunctions: sfnServer.endpoint,
+      api: api.url,
+    },
   };
   stepFunctions.resumeRunningExecutions();
 
@@ -211,23 +281,53 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   };
   scheduleCampaigns();
 
+  // The reconciler (EventBridge Scheduler every 5 minutes on AWS), on the runtime's clock too.
+  const reconcileEveryMs = (options.reconcileEverySeconds ?? 300) * 1000;
+  let reconcileTimer: ReturnType<typeof setTimeout> | undefined;
+  const scheduleReconciler = () => {
+    if (stopped) return;
+    reconcileTimer = setTimeout(() => {
+      void tracked(() => invokeFunction('reconciler', {}))
+        .catch((error: unknown) => console.error('[reconciler]', error))
+        .finally(scheduleReconciler);
+    }, reconcileEveryMs);
+    (reconcileTimer as { unref?: () => void }).unref?.();
+  };
+  scheduleReconciler();
+
   return {
-    urls: { api: api.url, dynamodb: dynamodb.endpoint, ses: ses.endpoint, stepFunctions: sfnServer.endpoint },
+    urls: {
+      api: api.url,
+      dynamodb: dynamodb.endpoint,
+      ses: ses.endpoint,
+      stepFunctions: sfnServer.endpoint,
+      handlerSide: handlerEndpoints,
+    },
     clock,
     demo,
     tableName,
     stateMachineArns,
     stepFunctions,
-    settled,
+    faults,
+    settled: async () => {
+      await settled();
+    },
     async stop() {
       stopped = true;
       clearTimeout(campaignTimer);
-      await settled();
+      clearTimeout(reconcileTimer);
+      // Faults lifted first, so that hung calls fail fast; then a bounded wait for the rest.
+      await faults.clear();
+      const quiet = await Promise.race([
+        settled().then(() => true),
+        new Promise<boolean>((resolve) => realSetTimeout(() => resolve(false), STOP_GRACE_MS)),
+      ]);
+      if (!quiet) console.error(`[runtime] stopping with ${workInFlight()} calls still in flight`);
       await api.close();
       await stepFunctions.stop();
       await sfnServer.close();
-      if (clock.mode === 'virtual')
-        writeFileSync(clockFile, JSON.stringify({ now: clock.now().toISOString() }));
+      if (clock.mode === 'virtual') writeJsonAtomically(clockFile, { now: clock.now().toISOString() });
+      await faults.close();
       await ses.close();
       await dynamodb.close();
       clock.uninstall();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { timers as realTimers } from '@sinonjs/fake-timers';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
@@ -101,7 +101,18 @@ export class LocalStepFunctions {
     private readonly persistPath?: string,
   ) {
     if (persistPath && existsSync(persistPath)) {
-      const saved = JSON.parse(readFileSync(persistPath, 'utf8')) as { executions: ExecutionRecord[] };
+      let saved: { executions: ExecutionRecord[] };
+      try {
+        saved = JSON.parse(readFileSync(persistPath, 'utf8')) as { executions: ExecutionRecord[] };
+      } catch (error) {
+        // Unreadable (cut short by a crash before writes were atomic, or edited by hand): kept
+        // aside, and every open lifecycle is started again by the reconciler from the table.
+        renameSync(persistPath, `${persistPath}.unreadable-${Date.now()}`);
+        console.error(
+          `[stepfunctions] ${persistPath} could not be read (${(error as Error).message}); set aside`,
+        );
+        saved = { executions: [] };
+      }
       for (const execution of saved.executions) this.executions.set(execution.executionArn, execution);
     }
   }
@@ -428,6 +439,9 @@ export class LocalStepFunctions {
       ...execution,
       history: [],
     }));
-    writeFileSync(this.persistPath, JSON.stringify({ executions }));
+    // Written aside, then renamed over: a crash mid-write never leaves a truncated file.
+    const partial = `${this.persistPath}.partial`;
+    writeFileSync(partial, JSON.stringify({ executions }));
+    renameSync(partial, this.persistPath);
   }
 }

@@ -22,6 +22,12 @@ describe('restart', () => {
       dynamodb: Number(new URL(first.urls.dynamodb).port),
       ses: Number(new URL(first.urls.ses).port),
       stepFunctions: Number(new URL(first.urls.stepFunctions).port),
+      // The handlers' SDK clients live on in this process: same endpoints.
+      handlerSide: {
+        dynamodb: Number(new URL(first.urls.handlerSide.dynamodb).port),
+        ses: Number(new URL(first.urls.handlerSide.ses).port),
+        stepFunctions: Number(new URL(first.urls.handlerSide.stepFunctions).port),
+      },
     };
     await first.dispose({ keepData: true });
 
@@ -32,7 +38,7 @@ describe('restart', () => {
     expect(stored.status).toBe(200);
     expect(stored.body.status).toBe('received');
 
-    await runtime.advance(30 * 60 - 1);
+    await runtime.advance(30 * 60);
     expect(emailsAbout(await runtime.mailbox(), requestId)).toEqual([]);
     await runtime.advance(1);
     expect(recipients(emailsAbout(await runtime.mailbox(), requestId))).toEqual(['team-lead@demo.example']);

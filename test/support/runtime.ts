@@ -25,7 +25,7 @@ export interface TestRuntime extends LocalRuntime {
     path: string,
     body?: unknown,
     options?: { apiKey?: string | null; headers?: Record<string, string> },
-  ): Promise<{ status: number; body: any }>;
+  ): Promise<{ status: number; body: any; headers: Record<string, string | string[] | undefined> }>;
   /** Every email the local SES received, oldest first. */
   mailbox(): Promise<SentEmail[]>;
   advance(seconds: number): Promise<Date>;
@@ -39,6 +39,10 @@ export async function startTestRuntime(options: Partial<RuntimeOptions> = {}): P
   const runtime = await startLocalRuntime({
     clock: 'virtual',
     startAt: new Date('2026-03-02T01:00:00.000Z'),
+    // Every 5 minutes (as on AWS) costs a Lambda run per 5 virtual minutes: a test moving half a
+    // year would spend minutes on it. Nothing fails here unless a test makes it fail, and tests
+    // of the reconciler (test/faults) run it every 5 minutes, as deployed.
+    reconcileEverySeconds: 86_400,
     ...options,
     dataDir,
     ports: { http: 0, dynamodb: 0, ses: 0, stepFunctions: 0, ...options.ports },
@@ -67,7 +71,7 @@ export async function startTestRuntime(options: Partial<RuntimeOptions> = {}): P
         parsed = JSON.parse(text);
       } catch {}
       await runtime.settled();
-      return { status: response.status, body: parsed as any };
+      return { status: response.status, body: parsed as any, headers: response.headers };
     },
     async mailbox() {
       const response = await send(`${runtime.urls.ses}/store`, { method: 'GET', headers: {} });
