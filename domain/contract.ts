@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDateSchema } from './calendar-date.ts';
 import { type RequestKind, requestKinds } from './service-request.ts';
 
 /** The SLA terms of a contract (6.1.2, 6.2.1b, 7.2.1, 8.1.2); blanks of the template are settings. */
@@ -43,7 +44,7 @@ export const contractTermsSchema = z.object({
   contractNumber: z.string().trim().min(1).max(80),
   provider: partySchema,
   customer: partySchema,
-  effectiveDate: z.iso.date(),
+  effectiveDate: isoDateSchema,
   termYears: z.number().int().positive().max(50),
   totalAmount: z.number().nonnegative(),
   currency: z.string().length(3).default('CNY'),

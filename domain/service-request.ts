@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDateSchema } from './calendar-date.ts';
 
 /** Clause 3.1a/b/c and 3.2c: what a customer may ask for. */
 export const requestKinds = [
@@ -46,7 +47,7 @@ export const newServiceRequestSchema = z.object({
   orderReference: z.string().trim().max(120).optional(),
   productReference: z.string().trim().max(200).optional(),
   /** Delivery date of the goods: the one-year warranty runs from it (8.1.2). */
-  deliveryDate: z.iso.date().optional(),
+  deliveryDate: isoDateSchema.optional(),
   description: z.string().trim().min(1).max(5000),
   channel: channelSchema.default('api'),
   /** A signed contract; without one the tenant's default terms apply. */

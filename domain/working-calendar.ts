@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addDays, weekdayOf } from './calendar-date.ts';
+import { addDays, isoDateSchema, weekdayOf } from './calendar-date.ts';
 import { arrangementPublished, isChinaHoliday, isChinaMakeUpWorkday } from './china-holidays.ts';
 
 /**
@@ -26,9 +26,9 @@ export const calendarSettingsSchema = z.object({
   /** Apply mainland China's official holidays and make-up working days. */
   chinaPublicHolidays: z.boolean().default(true),
   /** The tenant's own closures (ISO dates), e.g. a company holiday. */
-  closures: z.array(z.iso.date()).max(400).default([]),
+  closures: z.array(isoDateSchema).max(400).default([]),
   /** The tenant's own extra working days (ISO dates), e.g. a make-up Saturday of its own. */
-  extraWorkingDays: z.array(z.iso.date()).max(400).default([]),
+  extraWorkingDays: z.array(isoDateSchema).max(400).default([]),
   /**
    * When staff are at work on a working day (local time): warnings go out inside these hours,
    * and the top of the escalation ladder is reminded at their start each working morning.
@@ -84,7 +84,8 @@ export function calendarDays(
   to: string,
 ): { date: string; working: boolean; kind: DayKind; estimated: boolean }[] {
   const days = [];
-  for (let date = from; date <= to; date = addDays(date, 1)) {
+  // Bounded by count as well as by date: a range is at most what a query allows.
+  for (let date = from, i = 0; date <= to && i < 800; date = addDays(date, 1), i++) {
     const kind = dayKind(calendar, date);
     days.push({
       date,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addDays } from '../../domain/calendar-date.ts';
+import { addDays, isoDateSchema } from '../../domain/calendar-date.ts';
 import { startOfLocalDay } from '../../domain/working-calendar.ts';
 
 /**
@@ -10,7 +10,7 @@ export const dayRangeQuery = <Extra extends z.ZodRawShape>(maxDays: number, extr
   // zod cannot see `from` and `to` through the generic spread; they are there.
   const range = (q: unknown) => q as { from: string; to: string };
   return z
-    .object({ from: z.iso.date(), to: z.iso.date(), ...extra })
+    .object({ from: isoDateSchema, to: isoDateSchema, ...extra })
     .refine((q) => range(q).from <= range(q).to, { message: 'from must not be after to', path: ['to'] })
     .refine((q) => Date.parse(range(q).to) - Date.parse(range(q).from) < maxDays * 86_400_000, {
       message: `at most ${maxDays} days at a time`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDateSchema } from '../../domain/calendar-date.ts';
 import { personName } from '../../domain/person-name.ts';
 import {
   customerSchema,
@@ -154,7 +155,7 @@ export const genericDeliverySchema = z
     customer: customerSchema,
     orderReference: z.string().trim().max(120).optional(),
     productReference: z.string().trim().max(200).optional(),
-    deliveryDate: z.iso.date().optional(),
+    deliveryDate: isoDateSchema.optional(),
     description: z.string().trim().min(1).max(5000),
     contractId: z.string().trim().min(1).max(80).optional(),
   })
