@@ -3,7 +3,7 @@ import type { FeedbackFact } from '../../domain/satisfaction-report.ts';
 import type { RequestKind } from '../../domain/service-request.ts';
 import { START_GRACE_SECONDS, WATCH_ENTRY_FIELDS, watchEntry } from './lifecycle-watch.ts';
 import type { TimelineEvent } from './requests.ts';
-import { applyStep, getItem, keys, putNew, query, queryAll, type StepUpdate } from './table.ts';
+import { applyStep, fullTimeline, getItem, keys, putNew, query, queryAll, type StepUpdate } from './table.ts';
 
 export interface StoredFeedbackCase extends FeedbackState {
   tenantId: string;
@@ -21,6 +21,8 @@ export interface StoredFeedbackCase extends FeedbackState {
   /** Which execution of the lifecycle runs it (see StoredRequest). */
   lifecycleGeneration?: number;
   timeline: TimelineEvent[];
+  /** Events moved out of the item to archive pages (see functions/adapters/table.ts). */
+  timelineArchived?: number;
 }
 
 type FeedbackItem = StoredFeedbackCase & { pk?: string; sk?: string } & Record<
@@ -147,6 +149,10 @@ export const openFeedbackCasesWithEstimatedDue = (tenantId: string, from: string
       values: { ':open': 'open', ':false': false },
     },
   });
+
+/** Every event of a case, oldest first (see requestTimeline). */
+export const feedbackTimeline = (feedback: StoredFeedbackCase): Promise<TimelineEvent[]> =>
+  fullTimeline(keys.feedbackCase(feedback.tenantId, feedback.feedbackId), feedback);
 
 export async function getFeedbackCase(
   tenantId: string,

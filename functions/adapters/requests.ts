@@ -11,7 +11,7 @@ import type {
 } from '../../domain/service-request.ts';
 import type { SurveyAnswer } from '../../domain/survey.ts';
 import { START_GRACE_SECONDS, WATCH_ENTRY_FIELDS, watchEntry } from './lifecycle-watch.ts';
-import { applyStep, getItem, keys, putNew, query, queryAll, type StepUpdate } from './table.ts';
+import { applyStep, fullTimeline, getItem, keys, putNew, query, queryAll, type StepUpdate } from './table.ts';
 
 export interface TimelineEvent {
   at: string;
@@ -58,6 +58,8 @@ export interface StoredRequest {
   lifecycleGeneration?: number;
   /** sha-256 of what created it, when created with an Idempotency-Key: a reuse for something else is refused. */
   intakeDigest?: string;
+  /** Events moved out of the item to archive pages (see functions/adapters/table.ts). */
+  timelineArchived?: number;
   /** The satisfaction survey (7.1): invitation times and, once given, the answer. */
   survey?: SurveyTimes & {
     language: Language;
@@ -179,6 +181,10 @@ export async function recordStep(
   );
   return updated ? stripKeys(updated) : undefined;
 }
+
+/** Every event of a request, oldest first, however many were moved out of its item. */
+export const requestTimeline = (request: StoredRequest): Promise<TimelineEvent[]> =>
+  fullTimeline(keys.request(request.tenantId, request.requestId), request);
 
 /** The byTime index partition of a tenant's survey invitations (reports, 7.2.2). */
 export const surveysIndexKey = (tenantId: string) => `TENANT#${tenantId}#SURVEYS`;

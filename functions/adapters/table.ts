@@ -15,9 +15,13 @@ import { config } from './config.ts';
  * transactions: dynalite has none, and on AWS they cost twice), so each step's idempotency is
  * explicit in its condition.
  */
-const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-  marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-});
+/** A hung connection becomes an error a step retries, well inside a step's time. */
+const documentClient = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 } }),
+  {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  },
+);
 
 export type Item = Record<string, unknown>;
 
@@ -168,11 +172,79 @@ export interface StepUpdate {
   extraCondition?: string;
 }
 
+/**
+ * A timeline lives in its item (a change and its event are one write), but an item may not pass
+ * 400 KB on AWS and a request dispatched thousands of times would. Past this many events the
+ * oldest are moved to archive items under the same partition, a page at a time.
+ */
+const TIMELINE_IN_ITEM_MAX = 100;
+const TIMELINE_PAGE = 50;
+const timelinePageKey = (pk: string, firstIndex: number) => ({
+  pk,
+  sk: `TIMELINE#${String(firstIndex).padStart(10, '0')}`,
+});
+
+type WithTimeline = { timeline?: unknown[]; timelineArchived?: number };
+
+/**
+ * Moves the oldest page of a long timeline out of its item. Two writes, safe to repeat: the page
+ * is keyed by the index of its first event (a second attempt finds it written), and the events
+ * leave the item only if no one archived them meanwhile. A page written but not yet removed is
+ * not read (see fullTimeline), so no event is ever shown twice.
+ */
+async function archiveOldestEvents(key: { pk: string; sk: string }, item: WithTimeline): Promise<void> {
+  const archived = item.timelineArchived ?? 0;
+  const page = (item.timeline ?? []).slice(0, TIMELINE_PAGE);
+  await putNew({ ...timelinePageKey(key.pk, archived), of: key.sk, events: page });
+  // The rest is written whole, on the condition that the timeline is still the one read (any
+  // append changes its size): portable, where removing list elements by index is not.
+  const timeline = item.timeline ?? [];
+  await updateIf(key, {
+    UpdateExpression: 'SET timelineArchived = :next, timeline = :rest',
+    ConditionExpression: `${archived === 0 ? 'attribute_not_exists(timelineArchived)' : 'timelineArchived = :archived'} AND size(timeline) = :size`,
+    ExpressionAttributeValues: {
+      ':next': archived + page.length,
+      ':rest': timeline.slice(page.length),
+      ':size': timeline.length,
+      ...(archived === 0 ? {} : { ':archived': archived }),
+    },
+  });
+}
+
+/** An item's whole timeline, oldest first: its archived pages, then what the item holds. */
+export async function fullTimeline<E>(
+  key: { pk: string; sk: string },
+  item: { timeline: E[]; timelineArchived?: number },
+): Promise<E[]> {
+  const archived = item.timelineArchived ?? 0;
+  if (archived === 0) return item.timeline;
+  const pages = await queryAll<{ sk: string; of: string; events: E[] }>({
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+    ExpressionAttributeValues: {
+      ':pk': key.pk,
+      ':first': timelinePageKey(key.pk, 0).sk,
+      ':last': timelinePageKey(key.pk, archived - 1).sk,
+    },
+    ConsistentRead: true,
+  });
+  return [...pages.filter((p) => p.of === key.sk).flatMap((p) => p.events), ...item.timeline];
+}
+
 /** Applies a step in one conditional write; undefined when its condition failed (already done, or moved on). */
 export async function applyStep<T = Item>(
   key: { pk: string; sk: string },
   step: StepUpdate,
 ): Promise<T | undefined> {
+  const updated = await applyStepOnce<T>(key, step);
+  const timeline = (updated as WithTimeline | undefined)?.timeline;
+  if (Array.isArray(timeline) && timeline.length > TIMELINE_IN_ITEM_MAX) {
+    // Best effort: the step itself is done; a failed archive is made by the next write.
+    await archiveOldestEvents(key, updated as WithTimeline).catch(() => undefined);
+  }
+  return updated;
+}
+
+async function applyStepOnce<T>(key: { pk: string; sk: string }, step: StepUpdate): Promise<T | undefined> {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const sets: string[] = [];

@@ -5,6 +5,7 @@ import { feedbackOwner } from '../../domain/tenant.ts';
 import { breachesOfRequest } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
 import {
+  feedbackTimeline,
   getFeedbackCase,
   listFeedbackByStatus,
   recordFeedbackStep,
@@ -35,11 +36,15 @@ import {
 import { recordPeriodicSurveyAnswer } from '../shared/survey-answers.ts';
 
 async function view(feedback: StoredFeedbackCase) {
-  const { callbackToken: _token, ...visible } = feedback;
-  const breaches = await breachesOfRequest(feedback.tenantId, feedback.contractId, feedback.feedbackId);
+  const { callbackToken: _token, timelineArchived: _archived, ...visible } = feedback;
+  const [breaches, timeline] = await Promise.all([
+    breachesOfRequest(feedback.tenantId, feedback.contractId, feedback.feedbackId),
+    feedbackTimeline(feedback),
+  ]);
   const at = now();
   return {
     ...visible,
+    timeline,
     breaches: breaches.map((b) => ({ ...b, minutesLate: minutesLate(b, at), open: b.metAt === undefined })),
   };
 }
@@ -99,7 +104,9 @@ async function resolve(event: HttpEvent, caller: Caller): Promise<HttpResult> {
 async function list(event: HttpEvent, caller: Caller): Promise<HttpResult> {
   const { status, limit } = parseQuery(event, feedbackListQuery);
   const items = await listFeedbackByStatus(caller.tenantId, status, limit);
-  return json(200, { items: items.map(({ callbackToken: _t, timeline: _tl, ...summary }) => summary) });
+  return json(200, {
+    items: items.map(({ callbackToken: _t, timeline: _tl, timelineArchived: _a, ...summary }) => summary),
+  });
 }
 
 // --- periodic surveys (7.1.1) ----------------------------------------------------------------

@@ -5,11 +5,18 @@ import { localDate } from '../../domain/working-calendar.ts';
 import type { StoredRequest } from '../adapters/requests.ts';
 
 /** What the API shows of a request: never the task token, always deadlines, breaches and warranty. */
-export function requestView(request: StoredRequest, breaches: Breach[], timeZone: string, now: Date) {
-  const { callbackToken: _token, ...visible } = request;
+export function requestView(
+  request: StoredRequest,
+  breaches: Breach[],
+  timeline: StoredRequest['timeline'],
+  timeZone: string,
+  now: Date,
+) {
+  const { callbackToken: _token, timelineArchived: _archived, ...visible } = request;
   const receivedAt = new Date(request.receivedAt);
   return {
     ...visible,
+    timeline,
     deadlines: {
       response: responseDeadline(receivedAt, request.terms).toISOString(),
       completion: completionDeadline(receivedAt, request.terms).toISOString(),
