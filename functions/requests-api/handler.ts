@@ -7,26 +7,28 @@ import { now } from '../adapters/clock.ts';
 import {
   getRequest,
   listRequestsByStatus,
+  requestTimeline,
   type StoredRequest,
   transitionRequest,
 } from '../adapters/requests.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { failWaitingWorkflow } from '../adapters/workflows.ts';
-import { cancelSchema, dispatchSchema, requestListQuery } from '../shared/api-schemas.ts';
+import { cancelSchema, dispatchSchema, idempotencyHeaders, requestListQuery } from '../shared/api-schemas.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
 import { confirmNeedAtOnce } from '../shared/confirm-need.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import {
   apiKeyRoutes,
   type Caller,
   type HttpEvent,
   type HttpResult,
   json,
+  parseHeaders,
   parseJsonBody,
   parseQuery,
   type RouteHandler,
 } from '../shared/http.ts';
-import { openServiceRequest } from '../shared/intake.ts';
+import { derivedId, digestOf, openServiceRequest } from '../shared/intake.ts';
 import { wakeLifecycle } from '../shared/lifecycle-route.ts';
 import { recordSurveyAnswer } from '../shared/survey-answers.ts';
 import { requestView } from './request-view.ts';
@@ -40,8 +42,11 @@ async function requestOf(caller: Caller, event: HttpEvent): Promise<StoredReques
 }
 
 async function view(request: StoredRequest, tenant: StoredTenant) {
-  const breaches = await breachesOfRequest(request.tenantId, request.terms.contractId, request.requestId);
-  return requestView(request, breaches, tenant.timeZone, now());
+  const [breaches, timeline] = await Promise.all([
+    breachesOfRequest(request.tenantId, request.terms.contractId, request.requestId),
+    requestTimeline(request),
+  ]);
+  return requestView(request, breaches, timeline, tenant.timeZone, now());
 }
 
 function refuseTransition(request: StoredRequest, action: Parameters<typeof statusesAllowing>[0]): never {
@@ -50,12 +55,32 @@ function refuseTransition(request: StoredRequest, action: Parameters<typeof stat
   );
 }
 
-/** Staff entry of a request (a phone call, a counter visit): stored, then its lifecycle starts. */
+/**
+ * Staff entry of a request (a phone call, a counter visit): stored, then its lifecycle starts.
+ * With an `Idempotency-Key` header, a retry (a timeout, a double click) answers the request the
+ * first call made; the same key for a different request is refused.
+ */
 async function createRequest(event: HttpEvent, caller: Caller): Promise<HttpResult> {
   const input = parseJsonBody(event, newServiceRequestSchema);
+  const idempotencyKey = parseHeaders(event, idempotencyHeaders)['idempotency-key'];
   const tenant = await tenantOf(caller);
-  const { request } = await openServiceRequest(tenant, input, { receivedAt: now(), actor: actorOf(caller) });
-  return json(201, await view(request, tenant));
+  const intakeDigest = idempotencyKey === undefined ? undefined : digestOf(input);
+  const { request, created } = await openServiceRequest(tenant, input, {
+    receivedAt: now(),
+    actor: actorOf(caller),
+    requestId:
+      idempotencyKey === undefined ? undefined : derivedId('sr', tenant.tenantId, 'api', idempotencyKey),
+    intakeDigest,
+  });
+  if (!created && request.intakeDigest !== intakeDigest)
+    throw new DomainError(
+      422,
+      'IdempotencyKeyReused',
+      'This Idempotency-Key was already used for a different request: use a new key for a new request',
+      { 'Idempotency-Key': ['already used for a different request'] },
+    );
+  const result = json(201, await view(request, tenant));
+  return created ? result : { ...result, headers: { ...result.headers, 'idempotent-replayed': 'true' } };
 }
 
 async function acknowledge(event: HttpEvent, caller: Caller): Promise<HttpResult> {
@@ -195,7 +220,7 @@ async function list(event: HttpEvent, caller: Caller): Promise<HttpResult> {
   ).flat();
   const items = found.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt)).slice(0, limit);
   return json(200, {
-    items: items.map(({ callbackToken: _t, timeline: _tl, ...summary }) => summary),
+    items: items.map(({ callbackToken: _t, timeline: _tl, timelineArchived: _a, ...summary }) => summary),
   });
 }
 

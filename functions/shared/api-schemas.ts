@@ -12,6 +12,14 @@ export const dispatchSchema = z.object({
   scheduledFor: z.iso.datetime({ offset: true }).optional(),
 });
 
+/** `Idempotency-Key` (optional): a client's name for one request, so a retry creates nothing new. */
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, { message: '1 to 255 visible ASCII characters' })
+    .optional(),
+});
+
 export const cancelSchema = z.object({ reason: z.string().trim().min(1).max(1000) });
 
 const limit = z.coerce.number().int().min(1).max(100).default(50);

@@ -62,6 +62,13 @@ export function parseJsonBody<T extends ZodType>(event: HttpEvent, schema: T): z
   return parsed.data;
 }
 
+/** Headers a route reads, by their lower-case names (API Gateway lower-cases them). */
+export function parseHeaders<T extends ZodType>(event: HttpEvent, schema: T): z.infer<T> {
+  const parsed = schema.safeParse(event.headers ?? {});
+  if (!parsed.success) throw new ValidationError('A header is invalid', zodFields(parsed.error));
+  return parsed.data;
+}
+
 export function parseQuery<T extends ZodType>(event: HttpEvent, schema: T): z.infer<T> {
   const parsed = schema.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) throw new ValidationError('The query string is invalid', zodFields(parsed.error));

@@ -22,6 +22,24 @@ export function requestIdForDelivery(tenantId: string, channel: string, delivery
   return derivedId('sr', tenantId, channel, deliveryId);
 }
 
+/** A digest of a JSON value, independent of key order: what a client asked for, to compare. */
+export function digestOf(value: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v as Record<string, unknown>)
+              .filter(([, x]) => x !== undefined)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([k, x]) => [k, canonical(x)]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex');
+}
+
 /** An id derived from what names a thing once (`<prefix>_` + 24 hex): every retry derives the same one. */
 export function derivedId(prefix: string, ...parts: string[]): string {
   return `${prefix}_${createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 24)}`;
@@ -35,7 +53,14 @@ export function derivedId(prefix: string, ...parts: string[]): string {
 export async function openServiceRequest(
   tenant: StoredTenant,
   input: NewServiceRequest,
-  options: { receivedAt: Date; actor: string; requestId?: string; delivery?: Record<string, string> },
+  options: {
+    receivedAt: Date;
+    actor: string;
+    requestId?: string;
+    delivery?: Record<string, string>;
+    /** With a client's idempotency key: a digest of what was asked, to refuse the key's reuse for something else. */
+    intakeDigest?: string;
+  },
 ): Promise<{ request: StoredRequest; created: boolean }> {
   let contract: ContractVersion | undefined;
   if (input.contractId) {
@@ -66,6 +91,7 @@ export async function openServiceRequest(
     escalationsTaken: [],
     confirmationSent: false,
     serviceRecordDelivered: false,
+    intakeDigest: options.intakeDigest,
     timeline: [
       {
         at: receivedAt,

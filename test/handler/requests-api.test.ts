@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getRequest } from '../../functions/adapters/requests.ts';
 import { emailsAbout, repairRequest } from '../support/lifecycle.ts';
 import { createOtherTenant, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
@@ -138,5 +139,65 @@ describe('requests API', () => {
     });
     expect(skewed.status).toBe(200);
     expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.status).toBe('completed');
+  });
+
+  it('keeps a request item bounded however often it changes, and still shows its whole timeline', async () => {
+    const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest())).body;
+    await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
+    const dispatches = 170;
+    for (let i = 0; i < dispatches; i++) {
+      const dispatched = await runtime.api('POST', `/v1/requests/${requestId}/dispatch`, {
+        technicianId: 'tech-wang',
+        mode: i % 2 === 0 ? 'on_site' : 'remote',
+      });
+      expect(dispatched.status).toBe(200);
+    }
+    // The item itself (what every conditional write rewrites) holds at most 100 events.
+    const stored = await getRequest('demo', requestId);
+    expect(stored!.timeline.length).toBeLessThanOrEqual(100);
+    expect(JSON.stringify(stored).length).toBeLessThan(100_000);
+    // The API shows every event once, in order.
+    const timeline = (await runtime.api('GET', `/v1/requests/${requestId}`)).body.timeline as {
+      type: string;
+      details?: { mode?: string };
+    }[];
+    expect(timeline.map((e) => e.type)).toEqual([
+      'received',
+      'acknowledged',
+      'need_confirmed_with_customer',
+      ...Array(dispatches).fill('dispatched'),
+    ]);
+    expect(timeline.filter((e) => e.type === 'dispatched').map((e) => e.details?.mode)).toEqual(
+      Array.from({ length: dispatches }, (_, i) => (i % 2 === 0 ? 'on_site' : 'remote')),
+    );
+  }, 120_000);
+
+  it('makes one request of a staff entry retried with the same Idempotency-Key, and refuses the key for another', async () => {
+    const headers = { 'idempotency-key': `phone-call-${Date.now()}` };
+    const body = repairRequest({ description: 'Retried after a timeout' });
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => runtime.api('POST', '/v1/requests', body, { headers })),
+    );
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
+    const ids = new Set(answers.map((a) => a.body.requestId));
+    expect(ids.size).toBe(1);
+    expect(answers.filter((a) => a.headers['idempotent-replayed'] === 'true')).toHaveLength(4);
+    const listed = (await runtime.api('GET', '/v1/requests?limit=100')).body.items.filter(
+      (r: { description: string }) => r.description === 'Retried after a timeout',
+    );
+    expect(listed).toHaveLength(1);
+
+    const reused = await runtime.api(
+      'POST',
+      '/v1/requests',
+      repairRequest({ description: 'Something else' }),
+      {
+        headers,
+      },
+    );
+    expect(reused.status).toBe(422);
+    expect(reused.body.error.code).toBe('IdempotencyKeyReused');
+    const badKey = await runtime.api('POST', '/v1/requests', body, { headers: { 'idempotency-key': 'a b' } });
+    expect(badKey.status).toBe(422);
   });
 });
