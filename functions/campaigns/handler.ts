@@ -20,6 +20,7 @@ import { alarmedLogMessages } from '../shared/alarmed-logs.ts';
 import { confirmEstimatedFeedbackDeadlines } from '../shared/feedback-intake.ts';
 import { derivedId, openServiceRequest, requestIdForDelivery } from '../shared/intake.ts';
 import { logger } from '../shared/logger.ts';
+import { periodicAnswerConsequences } from '../shared/survey-answers.ts';
 
 const eventSchema = z.object({ tenantId: z.string().optional() }).passthrough();
 
@@ -125,6 +126,13 @@ async function sendPeriodicSurveys(tenant: StoredTenant, at: Date, outcome: Outc
   }
   const windowStart = new Date(at.getTime() - SURVEY_EXPIRES_AFTER_SECONDS * 1000).toISOString();
   for (const survey of await periodicSurveysBetween(tenant.tenantId, windowStart, at.toISOString())) {
+    if (survey.answeredAt) {
+      // The backstop of an answer whose feedback case was not opened (the submit failed after
+      // the answer was written, and the customer did not try again): idempotent by the case's id.
+      const item = { tenantId: tenant.tenantId, item: 'survey answer', surveyId: survey.surveyId };
+      await isolated(outcome, item, () => periodicAnswerConsequences(tenant, survey));
+      continue;
+    }
     if (
       survey.answeredAt ||
       survey.remindedAt ||

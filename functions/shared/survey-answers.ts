@@ -106,7 +106,11 @@ export async function recordPeriodicSurveyAnswer(
   return 'recorded';
 }
 
-async function periodicAnswerConsequences(tenant: StoredTenant, survey: PeriodicSurvey): Promise<void> {
+/** What a periodic survey's recorded answer leads to; also made sure of by the daily run. */
+export async function periodicAnswerConsequences(
+  tenant: StoredTenant,
+  survey: PeriodicSurvey,
+): Promise<void> {
   if (!survey.answer || !survey.answeredAt) return;
   await openFeedbackIfNeeded(
     tenant,

@@ -7,6 +7,7 @@ import { getPeriodicSurvey, isPeriodicSurveyId } from '../adapters/periodic-surv
 import { getRequest } from '../adapters/requests.ts';
 import { verifyLinkToken } from '../adapters/signed-links.ts';
 import { getTenant } from '../adapters/tenants.ts';
+import { isTransientAwsError } from '../shared/errors.ts';
 import { type HttpEvent, type HttpResult, html, httpErrors } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';
 import { recordPeriodicSurveyAnswer, recordSurveyAnswer } from '../shared/survey-answers.ts';
@@ -30,10 +31,11 @@ async function handle(event: HttpEvent): Promise<HttpResult> {
   ]);
   if (!subject || !tenant) return html(404, messagePage(fallback, 'invalid'));
   const language = requested.success ? requested.data : subject.survey.language;
-  if (subject.survey.answeredAt) return html(409, messagePage(language, 'answered'));
-  if (at >= new Date(subject.survey.expiresAt)) return html(410, messagePage(language, 'expired'));
-
-  if (event.requestContext.http.method === 'GET') return html(200, surveyPage(language));
+  if (event.requestContext.http.method === 'GET') {
+    if (subject.survey.answeredAt) return html(409, messagePage(language, 'answered'));
+    if (at >= new Date(subject.survey.expiresAt)) return html(410, messagePage(language, 'expired'));
+    return html(200, surveyPage(language));
+  }
 
   const raw = event.body
     ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8')
@@ -50,10 +52,19 @@ async function handle(event: HttpEvent): Promise<HttpResult> {
     return html(422, surveyPage(language, { values, errors }));
   }
   const by = `customer:${subject.customer.email}`;
-  const outcome =
-    subject.kind === 'request'
-      ? await recordSurveyAnswer(tenant, subject.request, parsed.data, { channel: 'web', by }, at)
-      : await recordPeriodicSurveyAnswer(tenant, subject.periodic, parsed.data, { channel: 'web', by }, at);
+  // Even when it was answered before: a submit retried after a failure makes sure of the
+  // answer's feedback case and wake-up (functions/shared/survey-answers.ts).
+  let outcome: Awaited<ReturnType<typeof recordSurveyAnswer>>;
+  try {
+    outcome =
+      subject.kind === 'request'
+        ? await recordSurveyAnswer(tenant, subject.request, parsed.data, { channel: 'web', by }, at)
+        : await recordPeriodicSurveyAnswer(tenant, subject.periodic, parsed.data, { channel: 'web', by }, at);
+  } catch (error) {
+    if (!isTransientAwsError(error)) throw error;
+    logger.warn('Survey answer not finished; the customer is asked to submit again', { error });
+    return html(503, messagePage(language, 'unavailable'));
+  }
   if (outcome === 'already-answered') return html(409, messagePage(language, 'answered'));
   if (outcome === 'expired') return html(410, messagePage(language, 'expired'));
   return html(200, messagePage(language, 'thanks'));

@@ -19,6 +19,8 @@ const text = {
     expiredBody: '此调查链接已过期。',
     answered: '已经提交过了',
     answeredBody: '此调查已经提交过，感谢您的参与。',
+    unavailable: '暂时无法提交',
+    unavailableBody: '系统暂时繁忙，您的回答可能尚未完整保存。请稍后再提交一次，我们不会重复记录。',
     fix: '请检查以下问题：',
     printHint: '电话访谈时请逐题记录客户的回答。',
   },
@@ -34,6 +36,9 @@ const text = {
     expiredBody: 'This survey link has expired.',
     answered: 'Already answered',
     answeredBody: 'This survey was already answered. Thank you for taking part.',
+    unavailable: 'Please try again',
+    unavailableBody:
+      'We could not finish saving your answer just now. Please submit it again in a moment: it will not be counted twice.',
     fix: 'Please check:',
     printHint: 'In a phone interview, note the customer’s answer to each question.',
   },
@@ -51,13 +56,17 @@ function shell(language: Language, title: string, body: string): string {
   return `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${style}</style></head><body><main>${body}</main></body></html>`;
 }
 
-export function messagePage(language: Language, kind: 'thanks' | 'invalid' | 'expired' | 'answered'): string {
+export function messagePage(
+  language: Language,
+  kind: 'thanks' | 'invalid' | 'expired' | 'answered' | 'unavailable',
+): string {
   const t = text[language];
   const pages: Record<typeof kind, [string, string]> = {
     thanks: [t.thanks, t.thanksBody],
     invalid: [t.invalid, t.invalidBody],
     expired: [t.expired, t.expiredBody],
     answered: [t.answered, t.answeredBody],
+    unavailable: [t.unavailable, t.unavailableBody],
   };
   const [title, body] = pages[kind];
   return shell(language, title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(body)}</p>`);
