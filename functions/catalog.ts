@@ -191,7 +191,8 @@ export const functionCatalog = {
       'Every 5 minutes: starts or restarts the lifecycle of any open request or feedback case whose execution is missing or over',
     timeoutSeconds: 300,
     uses: {
-      table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      // PutItem: a restart's timeline event may move old events to an archive page.
+      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
       sendsEmail: false,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
       readsExecutions: ['serviceRequest', 'feedbackCase'],

@@ -8,6 +8,8 @@ export interface Retrier {
   MaxAttempts?: number;
   BackoffRate?: number;
   MaxDelaySeconds?: number;
+  /** FULL spreads retries of many executions that failed together (an outage) over the interval. */
+  JitterStrategy?: 'FULL' | 'NONE';
 }
 
 export interface Catcher {

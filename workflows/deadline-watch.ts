@@ -5,16 +5,29 @@ import { lambdaServiceErrors, type Retrier, type TaskState } from './asl.ts';
  * re-entrant, and a callback wait that times out at the next step of the escalation ladder.
  */
 
-/** Throttling and 5xx of DynamoDB/SES come out of our handlers as `TransientError`. */
-const retryTransient: Retrier[] = [
+/**
+ * Throttling, 5xx and refused connections of DynamoDB, SES and Step Functions come out of our
+ * handlers as `TransientError`; a step that ran out of time is `States.Timeout`. Every step is
+ * idempotent, so both are retried: about 8 minutes in all, with jitter so that executions failing
+ * together in an outage do not retry together. Past that the execution fails and the reconciler
+ * starts its next generation (functions/reconciler).
+ */
+const retrying = (errors: string[]): Retrier[] => [
   {
-    ErrorEquals: [...lambdaServiceErrors, 'TransientError'],
+    ErrorEquals: errors,
     IntervalSeconds: 2,
-    MaxAttempts: 6,
+    MaxAttempts: 10,
     BackoffRate: 2,
     MaxDelaySeconds: 60,
+    JitterStrategy: 'FULL',
   },
 ];
+const retryStep = retrying([...lambdaServiceErrors, 'TransientError', 'States.Timeout']);
+/** A callback wait's timeout is the escalation itself (its Catch): never retried. */
+const retryCallbackStart = retrying([...lambdaServiceErrors, 'TransientError']);
+
+/** More than the step function's own timeout (functions/catalog.ts): Lambda ends it, not the task. */
+export const STEP_TASK_TIMEOUT_SECONDS = 60;
 
 export function stepState(
   functionArn: string,
@@ -28,8 +41,8 @@ export function stepState(
     Comment: comment,
     Resource: functionArn,
     Parameters: { step, ...ids },
-    TimeoutSeconds: 30,
-    Retry: retryTransient,
+    TimeoutSeconds: STEP_TASK_TIMEOUT_SECONDS,
+    Retry: retryStep,
     ...next,
   };
 }
@@ -62,7 +75,7 @@ export function awaitCallbackState(
       },
     },
     TimeoutSecondsPath: '$.waitSeconds',
-    Retry: retryTransient,
+    Retry: retryCallbackStart,
     Catch: [
       { ErrorEquals: ['States.Timeout'], ResultPath: '$.timedOut', Next: targets.escalate },
       ...(targets.cancelled

@@ -12,7 +12,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { config } from './config.ts';
 
-const sfn = new SFNClient({});
+/** A hung connection becomes an error a step retries, well inside a step's time. */
+const sfn = new SFNClient({ requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 } });
 
 /** The two lifecycles, and the ids their executions are started with. */
 export type Lifecycle =
