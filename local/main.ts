@@ -18,6 +18,8 @@ const { values } = parseArgs({
     'sfn-port': { type: 'string', default: '8083' },
     /** Virtual clock only, on the first start: where time begins (ISO 8601). */
     'start-at': { type: 'string' },
+    /** How often the lifecycle reconciler runs, in seconds of the runtime's clock (AWS: 300). */
+    'reconcile-every': { type: 'string', default: '300' },
   },
 });
 
@@ -46,11 +48,18 @@ if (!Number.isFinite(timeScale) || timeScale < 1) {
   process.exit(2);
 }
 
+const reconcileEverySeconds = Number(values['reconcile-every']);
+if (!Number.isFinite(reconcileEverySeconds) || reconcileEverySeconds < 1) {
+  console.error('--reconcile-every must be a number of seconds ≥ 1');
+  process.exit(2);
+}
+
 const runtime = await startLocalRuntime({
   dataDir: values['data-dir']!,
   clock,
   timeScale,
   startAt,
+  reconcileEverySeconds,
   ports: {
     http: port('port'),
     dynamodb: port('dynamodb-port'),

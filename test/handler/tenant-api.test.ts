@@ -157,6 +157,21 @@ describe('settings', () => {
 });
 
 describe('working calendar', () => {
+  it('refuses dates outside 1970–2099 with a 422 instead of looping (or failing) on them', async () => {
+    for (const path of [
+      '/v1/calendar?from=9999-12-31&to=9999-12-31',
+      '/v1/calendar?from=2026-01-01&to=9999-12-31',
+      '/v1/reports/satisfaction?from=2026-01-01&to=9999-12-31',
+      '/v1/surveys?from=2026-01-01&to=9999-12-31',
+      '/v1/calendar?from=0000-01-01&to=0000-01-02',
+    ]) {
+      const response = await runtime.api('GET', path);
+      expect(response.status, path).toBe(422);
+      expect(response.body.error.code, path).toBe('ValidationFailed');
+    }
+    expect((await runtime.api('GET', '/v1/health-check-after')).status).toBe(404);
+  });
+
   it('shows each day as the deadlines count it: the tenant’s closures, make-up days, and which days are estimates', async () => {
     const saved = await runtime.api(
       'PUT',

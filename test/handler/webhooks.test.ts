@@ -185,6 +185,20 @@ describe('WooCommerce webhooks', () => {
       (await woo(JSON.stringify(wooOrder('refunded')), '9003', 'wrong-secret-wrong-secret')).status,
     ).toBe(401);
   });
+
+  it('writes a Chinese customer’s name family name first, as they write it', async () => {
+    const order = { ...wooOrder('refunded'), id: 728, number: '728' };
+    order.billing = {
+      ...order.billing,
+      first_name: '三',
+      last_name: '张',
+      email: 'zhang.san@customer.example',
+    };
+    const delivered = await woo(JSON.stringify(order), '9004');
+    expect(delivered.status).toBe(201);
+    const stored = (await runtime.api('GET', `/v1/requests/${delivered.body.requestId}`)).body;
+    expect(stored.customer.name).toBe('张三');
+  });
 });
 
 describe('generic webhooks', () => {

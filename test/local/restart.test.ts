@@ -16,6 +16,11 @@ describe('restart', () => {
   it('keeps data and resumes an open lifecycle with the right remaining time', async () => {
     const first = await startTestRuntime();
     const { requestId } = (await first.api('POST', '/v1/requests', repairRequest())).body;
+    // One email before the stop: the customer's confirmation of another request.
+    const other = (await first.api('POST', '/v1/requests', repairRequest())).body.requestId;
+    await first.api('POST', `/v1/requests/${other}/acknowledge`);
+    const mailBefore = await first.mailbox();
+    expect(mailBefore).toHaveLength(1);
     await first.advance(90 * 60);
     const ports = {
       http: Number(new URL(first.urls.api).port),
@@ -34,6 +39,8 @@ describe('restart', () => {
     runtime = await startTestRuntime({ dataDir: first.dataDir, ports });
     expect(runtime.clock.now().toISOString()).toBe('2026-03-02T02:30:00.000Z');
     expect(runtime.demo.apiKey).toBe(first.demo.apiKey);
+    // The mailbox holds every email the system ever sent, across restarts.
+    expect(await runtime.mailbox()).toEqual(mailBefore);
     const stored = await runtime.api('GET', `/v1/requests/${requestId}`);
     expect(stored.status).toBe(200);
     expect(stored.body.status).toBe('received');

@@ -124,6 +124,30 @@ describe('local Step Functions endpoint', () => {
     expect(entered).toEqual(['Wait for a human', 'Wait until the follow-up', 'Flaky call']);
   });
 
+  it('waits longer than Node’s timer limit (24.8 days) as long as it is told, on a callback timeout and a Wait', async () => {
+    const start = clock.now().getTime();
+    const fortyDays = 40 * 86_400;
+    const input = { waitSeconds: fortyDays, followUpAt: new Date(start + 70 * 86_400_000).toISOString() };
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn, name: 'long-timers', input: JSON.stringify(input) }),
+    );
+    const entered = async () =>
+      (await sfn.send(new GetExecutionHistoryCommand({ executionArn })))
+        .events!.filter((e) => e.type?.endsWith('StateEntered'))
+        .map((e) => e.stateEnteredEventDetails?.name);
+
+    await clock.advance(1);
+    expect(await entered()).toEqual(['Wait for a human']);
+    await clock.advance(fortyDays - 2);
+    expect(await entered()).toEqual(['Wait for a human']);
+    await clock.advance(1);
+    expect(await entered()).toEqual(['Wait for a human', 'Wait until the follow-up']);
+    await clock.advance(30 * 86_400 - 1);
+    expect(await entered()).toEqual(['Wait for a human', 'Wait until the follow-up']);
+    await clock.advance(1 + 30 + 60);
+    expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('SUCCEEDED');
+  });
+
   it('answers a callback with SendTaskSuccess and refuses a second answer', async () => {
     const input = JSON.stringify({ waitSeconds: 600, followUpAt: clock.now().toISOString() });
     const { executionArn } = await sfn.send(
