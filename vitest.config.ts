@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Five projects: `unit` (pure domain, no network), `local` (the local runtime's components),
- * `workflow` (full lifecycles on the local runtime with a virtual clock), `browser` (pages in
- * headless Chromium) and `infra` (the
- * synthesized CDK template). Tests that start a runtime run in forks: each file gets its own
+ * Six projects: `unit` (pure domain, no network), `local` (the local runtime's components),
+ * `workflow` (full lifecycles on the local runtime with a virtual clock), `faults` (faults
+ * injected into the runtime's components, and crashes of the runtime itself), `browser` (pages
+ * in headless Chromium) and `infra` (the synthesized CDK template). Tests that start a runtime run in forks: each file gets its own
  * process, so its environment variables and virtual clock are its own.
  */
 export default defineConfig({
@@ -27,6 +27,16 @@ export default defineConfig({
           pool: 'forks',
           testTimeout: 60_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          pool: 'forks',
+          globalSetup: ['test/faults/report-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 60_000,
         },
       },
       {

@@ -1,0 +1,229 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completedRequest, linkIn, repairRequest } from '../support/lifecycle.ts';
+import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+import {
+  clearFaults,
+  hasRunningLifecycle,
+  injectFault,
+  levelOneEscalations,
+  report,
+  runningExecutionNames,
+} from './support.ts';
+
+/**
+ * Faults in the local runtime's real components, from outside: SES, DynamoDB and Step Functions
+ * refuse, reset, answer 503, hang or reject around a deadline, at intake and at a survey answer.
+ * After each: every breach recorded once, every due escalation email in the mailbox at least
+ * once, no open request without a running lifecycle, no answer without its feedback case.
+ */
+let runtime: TestRuntime;
+beforeAll(async () => {
+  // The reconciler every 5 minutes, as deployed.
+  runtime = await startTestRuntime({ reconcileEverySeconds: 300 });
+});
+afterAll(async () => {
+  await runtime.dispose();
+});
+
+const HOUR = 3600;
+
+async function requestState(requestId: string) {
+  const request = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
+  const running = await runningExecutionNames(
+    runtime.urls.stepFunctions,
+    runtime.stateMachineArns.serviceRequest,
+  );
+  return { request, lifecycleRunning: hasRunningLifecycle(running, 'demo', requestId) };
+}
+
+/** A request whose 2-hour deadline passes while the fault is on; then time enough to recover. */
+async function aroundTheDeadline(fault: Record<string, unknown>, recoverSeconds = 10 * 60) {
+  const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest())).body;
+  await runtime.advance(2 * HOUR - 10);
+  await injectFault(runtime.urls.api, { ...fault, seconds: 30 });
+  await runtime.advance(11); // the deadline passes (escalation due at 2 h + 1 s) inside the fault
+  await runtime.advance(recoverSeconds);
+  await clearFaults(runtime.urls.api);
+  const copies = levelOneEscalations(await runtime.mailbox(), requestId);
+  const { request, lifecycleRunning } = await requestState(requestId);
+  return { requestId, copies, request, lifecycleRunning };
+}
+
+describe('a fault around a deadline', () => {
+  for (const component of ['ses', 'dynamodb', 'stepFunctions'] as const) {
+    for (const mode of ['refuse', 'reset', 'unavailable', 'hang'] as const) {
+      it(`${component} ${mode}: the escalation goes out, the breach is recorded once, the lifecycle lives on`, async () => {
+        const { requestId, copies, request, lifecycleRunning } = await aroundTheDeadline({ component, mode });
+        report({
+          fault: `${component} ${mode} around a deadline`,
+          survived: copies >= 1 && request.breaches.length === 1 && lifecycleRunning,
+          emailsDue: 1,
+          emailsLost: copies === 0 ? 1 : 0,
+          duplicates: Math.max(0, copies - 1),
+        });
+        expect(copies, requestId).toBeGreaterThanOrEqual(1);
+        expect(request.breaches).toMatchObject([{ promise: 'response', open: true }]);
+        expect(lifecycleRunning).toBe(true);
+        await runtime.api('POST', `/v1/requests/${requestId}/cancel`, { reason: 'fault test done' });
+      });
+    }
+  }
+
+  it('ses reject: the refused address is recorded, the lifecycle goes on, and the next level hears', async () => {
+    const { requestId, request, lifecycleRunning } = await aroundTheDeadline({
+      component: 'ses',
+      mode: 'reject',
+      match: 'team-lead@demo.example',
+    });
+    const escalated = request.timeline.find((e: { type: string }) => e.type === 'escalated');
+    expect(escalated.details).toMatchObject({
+      recipients: ['team-lead@demo.example'],
+      rejected: ['team-lead@demo.example'],
+    });
+    expect(lifecycleRunning).toBe(true);
+    await runtime.advance(2 * HOUR);
+    const toHead = (await runtime.mailbox()).filter(
+      (e) => e.subject.startsWith('[升级 Head of service]') && e.subject.includes(requestId),
+    ).length;
+    report({
+      fault: 'ses reject (one address) around a deadline',
+      survived: toHead >= 1 && lifecycleRunning,
+      emailsDue: 1,
+      emailsLost: toHead === 0 ? 1 : 0,
+      duplicates: Math.max(0, toHead - 1),
+      notes: 'the rejected address is recorded on the request, not retried',
+    });
+    expect(toHead).toBe(1);
+    await runtime.api('POST', `/v1/requests/${requestId}/cancel`, { reason: 'fault test done' });
+  });
+
+  it('dynamodb reject (access denied): the failed lifecycle is restarted by the reconciler, and escalates', async () => {
+    const { requestId, copies, request, lifecycleRunning } = await aroundTheDeadline(
+      { component: 'dynamodb', mode: 'reject' },
+      40 * 60,
+    );
+    report({
+      fault: 'dynamodb reject around a deadline',
+      survived: copies >= 1 && request.breaches.length === 1 && lifecycleRunning,
+      emailsDue: 1,
+      emailsLost: copies === 0 ? 1 : 0,
+      duplicates: Math.max(0, copies - 1),
+      notes: 'the execution fails; the reconciler starts generation 1',
+    });
+    expect(copies).toBeGreaterThanOrEqual(1);
+    expect(request.breaches).toHaveLength(1);
+    expect(lifecycleRunning).toBe(true);
+    expect(request.timeline.map((e: { type: string }) => e.type)).toContain('lifecycle_restarted');
+    await runtime.api('POST', `/v1/requests/${requestId}/cancel`, { reason: 'fault test done' });
+  });
+});
+
+describe('Step Functions down', () => {
+  it('at intake: the request is answered 201, kept, and watched once Step Functions is back', async () => {
+    await injectFault(runtime.urls.api, { component: 'stepFunctions', mode: 'refuse', seconds: 60 });
+    // The SDK backs off on the runtime's clock: time must move for the call to give up.
+    const [created] = await Promise.all([
+      runtime.api('POST', '/v1/requests', repairRequest({ description: 'Arrived during an outage' })),
+      runtime.advance(30),
+    ]);
+    expect(created.status).toBe(201);
+    const { requestId } = created.body;
+    await runtime.advance(10 * 60);
+    const { lifecycleRunning } = await requestState(requestId);
+    await runtime.advance(2 * HOUR);
+    const copies = levelOneEscalations(await runtime.mailbox(), requestId);
+    report({
+      fault: 'stepFunctions refuse at intake',
+      survived: lifecycleRunning && copies >= 1,
+      emailsDue: 1,
+      emailsLost: copies === 0 ? 1 : 0,
+      duplicates: Math.max(0, copies - 1),
+      notes: 'started by the reconciler',
+    });
+    expect(lifecycleRunning).toBe(true);
+    expect(copies).toBe(1);
+    // One request, however the client felt about the outage.
+    const listed = (await runtime.api('GET', '/v1/requests?limit=100')).body.items.filter(
+      (r: { description: string }) => r.description === 'Arrived during an outage',
+    );
+    expect(listed).toHaveLength(1);
+    await runtime.api('POST', `/v1/requests/${requestId}/cancel`, { reason: 'fault test done' });
+  });
+
+  it('at a survey answer: the answer is kept, its feedback case is opened and watched, and the request closes', async () => {
+    const requestId = await completedRequest(runtime);
+    const record = (await runtime.mailbox()).find((e) => e.subject.includes(`SR-${requestId}`));
+    const link = linkIn(record, 'survey')!;
+    await injectFault(runtime.urls.api, { component: 'stepFunctions', mode: 'refuse', seconds: 60 });
+    const [answered] = await Promise.all([
+      send(link, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'serviceScore=1&goodsScore=2&recommendScore=3&serviceOpinion=Nobody+came',
+      }),
+      runtime.advance(30),
+    ]);
+    // The customer is asked to submit again; they do not. Nothing may be lost anyway.
+    expect(answered.status).toBe(503);
+    expect(answered.text).toContain('请稍后再提交一次');
+    await runtime.advance(60);
+    await clearFaults(runtime.urls.api);
+    await runtime.advance(3 * 86_400 + 10 * 60);
+
+    const feedbackId = `fb_s${requestId.slice(3)}`;
+    const feedback = await runtime.api('GET', `/v1/feedback/${feedbackId}`);
+    const running = await runningExecutionNames(
+      runtime.urls.stepFunctions,
+      runtime.stateMachineArns.feedbackCase,
+    );
+    const { request } = await requestState(requestId);
+    const survived =
+      feedback.status === 200 &&
+      hasRunningLifecycle(running, 'demo', feedbackId) &&
+      request.status === 'closed';
+    report({
+      fault: 'stepFunctions refuse at a survey answer',
+      survived,
+      emailsDue: 0,
+      emailsLost: 0,
+      duplicates: 0,
+      notes: 'feedback case opened, its lifecycle started by the reconciler; the request closed',
+    });
+    expect(feedback.status).toBe(200);
+    expect(feedback.body).toMatchObject({ category: 'low_score', status: 'open' });
+    expect(hasRunningLifecycle(running, 'demo', feedbackId)).toBe(true);
+    expect(request.status).toBe('closed');
+    expect(request.survey.answer).toMatchObject({ serviceScore: 1 });
+  });
+
+  it('at a survey answer, then submitted again: the retry makes sure of the feedback case at once', async () => {
+    const requestId = await completedRequest(runtime);
+    const record = (await runtime.mailbox()).find((e) => e.subject.includes(`SR-${requestId}`));
+    const link = linkIn(record, 'survey')!;
+    const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+    const body = 'serviceScore=2&goodsScore=2&recommendScore=2&goodsOpinion=Broke+again';
+    await injectFault(runtime.urls.api, { component: 'stepFunctions', mode: 'unavailable', seconds: 60 });
+    const [first] = await Promise.all([send(link, { ...form, body }), runtime.advance(30)]);
+    expect(first.status).toBe(503);
+    await clearFaults(runtime.urls.api);
+    const again = await send(link, { ...form, body });
+    expect(again.status).toBe(409);
+    await runtime.settled();
+    const feedbackId = `fb_s${requestId.slice(3)}`;
+    const running = await runningExecutionNames(
+      runtime.urls.stepFunctions,
+      runtime.stateMachineArns.feedbackCase,
+    );
+    const feedback = await runtime.api('GET', `/v1/feedback/${feedbackId}`);
+    const survived = feedback.status === 200 && hasRunningLifecycle(running, 'demo', feedbackId);
+    report({
+      fault: 'stepFunctions unavailable at a survey answer, submitted again',
+      survived,
+      emailsDue: 0,
+      emailsLost: 0,
+      duplicates: 0,
+    });
+    expect(survived).toBe(true);
+    expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.status).toBe('closed');
+  });
+});

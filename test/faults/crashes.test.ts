@@ -1,0 +1,239 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { signGeneric } from '../../functions/webhooks/signatures.ts';
+import { type ChildRuntime, startChildRuntime } from '../support/child-runtime.ts';
+import { repairRequest } from '../support/lifecycle.ts';
+import { send } from '../support/runtime.ts';
+import {
+  hasRunningLifecycle,
+  injectFault,
+  levelOneEscalations,
+  report,
+  runningExecutionNames,
+} from './support.ts';
+
+/**
+ * The runtime itself killed mid-work (`kill -9`, as a crash or an OOM kill would) and started
+ * again on the same data directory, from outside: every due escalation in the mailbox at least
+ * once, every breach once, no request without a running lifecycle.
+ */
+const START = '2026-03-02T01:00:00.000Z';
+const HOUR = 3600;
+let dataDir: string;
+let current: ChildRuntime | undefined;
+
+afterEach(async () => {
+  current?.process.kill('SIGKILL');
+  await current?.exited;
+  current = undefined;
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const fresh = () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'aftersales-crash-'));
+};
+
+async function start(): Promise<ChildRuntime> {
+  current = await startChildRuntime({ dataDir, startAt: START, reconcileEverySeconds: 300 });
+  return current;
+}
+
+async function crash(runtime: ChildRuntime): Promise<void> {
+  runtime.process.kill('SIGKILL');
+  await runtime.exited;
+  current = undefined;
+}
+
+/** The Step Functions endpoint and state machine ARN of a child runtime (from its banner and naming). */
+function stepFunctionsOf(runtime: ChildRuntime) {
+  const url = /Step Functions\s+(http:\/\/\S+)/.exec(runtime.output())![1]!;
+  return { url, arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:service-request' };
+}
+
+async function checkRequests(runtime: ChildRuntime, requestIds: string[]) {
+  const mail = await runtime.mailbox();
+  const { url, arn } = stepFunctionsOf(runtime);
+  const running = await runningExecutionNames(url, arn);
+  let lost = 0;
+  let duplicates = 0;
+  let breachesWrong = 0;
+  let unwatched = 0;
+  for (const requestId of requestIds) {
+    const copies = levelOneEscalations(mail, requestId);
+    if (copies === 0) lost += 1;
+    duplicates += Math.max(0, copies - 1);
+    const request = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
+    if (request.breaches?.filter((b: { promise: string }) => b.promise === 'response').length !== 1)
+      breachesWrong += 1;
+    if (!hasRunningLifecycle(running, 'demo', requestId)) unwatched += 1;
+  }
+  return { lost, duplicates, breachesWrong, unwatched };
+}
+
+describe('kill -9', () => {
+  it('during a wave of 60 escalations: after a restart every level-1 email goes out, each breach once', async () => {
+    fresh();
+    let runtime = await start();
+    const requestIds: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const created = await runtime.api('POST', '/v1/requests', repairRequest({ description: `Wave ${i}` }));
+      requestIds.push(created.body.requestId);
+    }
+    await runtime.advance(2 * HOUR - 5);
+    // The deadline passes for all 60 at once; the runtime dies in the middle of the wave.
+    const wave = runtime.advance(10).catch(() => undefined);
+    let sentBeforeCrash = 0;
+    for (let i = 0; i < 400 && sentBeforeCrash < 15; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      sentBeforeCrash = (await runtime.mailbox()).length;
+    }
+    await crash(runtime);
+    await wave;
+    expect(sentBeforeCrash).toBeGreaterThan(0);
+    expect(sentBeforeCrash).toBeLessThan(60);
+
+    runtime = await start();
+    await runtime.advance(15 * 60);
+    const result = await checkRequests(runtime, requestIds);
+    report({
+      fault: 'kill -9 in the middle of a wave of 60 escalations',
+      survived: result.lost === 0 && result.breachesWrong === 0 && result.unwatched === 0,
+      emailsDue: 60,
+      emailsLost: result.lost,
+      duplicates: result.duplicates,
+      notes: `${sentBeforeCrash} sent before the crash`,
+    });
+    expect(result).toEqual({ lost: 0, duplicates: result.duplicates, breachesWrong: 0, unwatched: 0 });
+  });
+
+  it('during a burst of 50 webhooks: every request answered 201 is watched, and the storefront’s redelivery makes the rest', async () => {
+    fresh();
+    let runtime = await start();
+    let answered = 0;
+    const secret = /generic ([0-9a-f]+)/.exec(runtime.output())![1]!;
+    /** Signed when sent, as a storefront does (the runtime's clock, which a restart keeps). */
+    let signedAt = new Date(START);
+    const deliver = (i: number) => {
+      const body = JSON.stringify({
+        kind: 'technical_support',
+        customer: { name: `Burst ${i}`, email: `burst.${i}@customer.example` },
+        description: `Burst delivery ${i}`,
+      });
+      const target = runtime;
+      return send(`${target.urls.api}/v1/webhooks/demo/generic`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-signature': signGeneric(body, secret, signedAt),
+          'idempotency-key': `burst-${i}`,
+        },
+        body,
+      }).then(
+        (r) => {
+          if (r.status === 201) answered += 1;
+          return { status: r.status, requestId: (JSON.parse(r.text) as { requestId?: string }).requestId };
+        },
+        () => ({ status: 0, requestId: undefined }),
+      );
+    };
+    const burst = Promise.all(Array.from({ length: 50 }, (_, i) => deliver(i)));
+    // Killed when some have been answered and others are still in flight.
+    for (let i = 0; i < 1000 && answered < 10; i++) await new Promise((r) => setTimeout(r, 5));
+    await crash(runtime);
+    const answers = await burst;
+    const accepted = answers.filter((a) => a.status === 201).map((a) => a.requestId!);
+    expect(accepted.length).toBeGreaterThan(0);
+    expect(accepted.length).toBeLessThan(50);
+
+    runtime = await start();
+    await runtime.advance(10 * 60);
+    const { url, arn } = stepFunctionsOf(runtime);
+    let running = await runningExecutionNames(url, arn);
+    const acceptedButUnwatched = accepted.filter((id) => !hasRunningLifecycle(running, 'demo', id));
+
+    // The storefront delivers again what was not answered (as Shopify and WooCommerce do): every
+    // delivery ends as exactly one request, each with a running lifecycle.
+    const clock = await send(`${runtime.urls.api}/_local/clock`, { method: 'GET', headers: {} });
+    signedAt = new Date((JSON.parse(clock.text) as { now: string }).now);
+    const redelivered = await Promise.all(Array.from({ length: 50 }, (_, i) => deliver(i)));
+    await runtime.advance(60);
+    running = await runningExecutionNames(url, arn);
+    const requestIds = new Set(redelivered.map((a) => a.requestId));
+    const unwatched = [...requestIds].filter((id) => !id || !hasRunningLifecycle(running, 'demo', id));
+    report({
+      fault: 'kill -9 during a burst of 50 webhooks',
+      survived:
+        acceptedButUnwatched.length === 0 &&
+        redelivered.every((a) => a.status === 200 || a.status === 201) &&
+        requestIds.size === 50 &&
+        unwatched.length === 0,
+      emailsDue: 0,
+      emailsLost: 0,
+      duplicates: 0,
+      notes: `${accepted.length} answered 201 before the crash, all watched after it; redelivered: 50 requests, each watched`,
+    });
+    expect(acceptedButUnwatched).toEqual([]);
+    // 201 for a request made now, 200 for one that already existed.
+    expect(redelivered.filter((a) => a.status !== 200 && a.status !== 201)).toEqual([]);
+    expect(requestIds.size).toBe(50);
+    expect(unwatched).toEqual([]);
+    // Accepted before the crash and delivered again: the same request, not a second one.
+    for (const id of accepted) expect(requestIds.has(id)).toBe(true);
+  });
+
+  it('while SES hangs on a due escalation: the interrupted send is made after the restart', async () => {
+    fresh();
+    let runtime = await start();
+    const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest())).body;
+    await injectFault(runtime.urls.api, { component: 'ses', mode: 'hang' });
+    await runtime.advance(2 * HOUR + 1).catch(() => undefined);
+    await crash(runtime);
+
+    runtime = await start();
+    await runtime.advance(15 * 60);
+    const result = await checkRequests(runtime, [requestId]);
+    const timeline = (await runtime.api('GET', `/v1/requests/${requestId}`)).body.timeline.map(
+      (e: { type: string }) => e.type,
+    );
+    report({
+      fault: 'ses hang, then kill -9, then restart',
+      survived: result.lost === 0 && result.unwatched === 0,
+      emailsDue: 1,
+      emailsLost: result.lost,
+      duplicates: result.duplicates,
+      notes: 'the claim left "sending" is sent again after its lease',
+    });
+    expect(result.lost).toBe(0);
+    expect(timeline.filter((t: string) => t === 'escalated')).toHaveLength(1);
+  });
+
+  it('with its executions file cut short: it starts, says it is healthy, and every open request is watched again', async () => {
+    fresh();
+    let runtime = await start();
+    const requestIds: string[] = [];
+    for (let i = 0; i < 5; i++)
+      requestIds.push((await runtime.api('POST', '/v1/requests', repairRequest())).body.requestId);
+    await runtime.advance(60);
+    await crash(runtime);
+    const file = join(dataDir, 'stepfunctions', 'executions.json');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.slice(0, Math.floor(text.length / 2)));
+
+    runtime = await start();
+    const health = await send(`${runtime.urls.api}/health`, { method: 'GET', headers: {} });
+    expect(health.status).toBe(200);
+    await runtime.advance(2 * HOUR + 15 * 60);
+    const result = await checkRequests(runtime, requestIds);
+    report({
+      fault: 'executions file cut in half',
+      survived: result.lost === 0 && result.unwatched === 0 && result.breachesWrong === 0,
+      emailsDue: requestIds.length,
+      emailsLost: result.lost,
+      duplicates: result.duplicates,
+      notes: 'set aside; the reconciler started every open lifecycle again',
+    });
+    expect(result).toEqual({ lost: 0, duplicates: 0, breachesWrong: 0, unwatched: 0 });
+  });
+});

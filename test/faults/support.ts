@@ -1,0 +1,67 @@
+import { appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import type { SentEmail } from '../support/runtime.ts';
+import { send } from '../support/runtime.ts';
+
+/** Faults through the runtime's own endpoint, as an operator or a test from outside would. */
+export async function injectFault(apiUrl: string, spec: Record<string, unknown>): Promise<void> {
+  const response = await send(`${apiUrl}/_local/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(spec),
+  });
+  if (response.status !== 201) throw new Error(`fault not injected: ${response.status} ${response.text}`);
+}
+
+export async function clearFaults(apiUrl: string): Promise<void> {
+  await send(`${apiUrl}/_local/faults`, { method: 'DELETE', headers: {} });
+}
+
+/** The names of the executions of a state machine that are running now. */
+export async function runningExecutionNames(
+  stepFunctionsUrl: string,
+  stateMachineArn: string,
+): Promise<Set<string>> {
+  const sfn = new SFNClient({
+    endpoint: stepFunctionsUrl,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const { executions } = await sfn.send(
+    new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING' }),
+  );
+  return new Set((executions ?? []).map((e) => e.name!));
+}
+
+/** Whether an execution of a request's lifecycle (any generation) is running. */
+export const hasRunningLifecycle = (running: Set<string>, tenantId: string, subjectId: string) =>
+  [...running].some(
+    (name) => name === `${tenantId}--${subjectId}` || name.startsWith(`${tenantId}--${subjectId}--g`),
+  );
+
+/** Level-1 escalation emails about a subject, and how many copies of each arrived. */
+export function levelOneEscalations(mail: SentEmail[], subjectId: string): number {
+  return mail.filter((e) => e.subject.startsWith('[升级 Team lead]') && e.subject.includes(subjectId)).length;
+}
+
+/**
+ * One row of the fault report: what was tried, whether nothing was lost, the emails due that
+ * never arrived and the duplicates. Rows are appended to a file the suite prints at the end
+ * (and the closing note of a change quotes).
+ */
+export interface FaultRow {
+  fault: string;
+  survived: boolean;
+  emailsDue: number;
+  emailsLost: number;
+  duplicates: number;
+  notes?: string;
+}
+
+export const REPORT_PATH = join(tmpdir(), 'aftersales-fault-report.jsonl');
+
+export function report(row: FaultRow): void {
+  appendFileSync(REPORT_PATH, `${JSON.stringify(row)}\n`);
+}
