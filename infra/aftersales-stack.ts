@@ -124,7 +124,9 @@ export class AfterSalesStack extends Stack {
       httpApi: api.httpApi,
       alarmTopic,
       deadLetterQueues: { dailySchedule: schedules.deadLetters },
-      dailyRunLogs: services.campaigns.logGroup,
+      logGroups: Object.fromEntries(
+        Object.entries(services).map(([name, service]) => [name, service.logGroup]),
+      ) as Record<FunctionName, ServiceFunction['logGroup']>,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.httpApi.apiEndpoint });

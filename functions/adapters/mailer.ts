@@ -106,7 +106,8 @@ export async function sendOnce(
       },
     });
     if (!taken) throw new EmailInDoubtError(`email ${idempotencyKey} was taken over by another attempt`);
-    if (inDoubt) logger.warn(alarmedLogMessages.emailSendInDoubt, { tenantId, idempotencyKey, attempt });
+    if (inDoubt)
+      logger.warn(alarmedLogMessages.emailSendInDoubt.message, { tenantId, idempotencyKey, attempt });
   }
 
   let messageId: string;
@@ -135,7 +136,12 @@ export async function sendOnce(
     if (REJECTIONS.has(name)) {
       const detail = `${name}: ${(error as Error).message}`;
       await settleClaim(key, attempt, { state: 'rejected', detail });
-      logger.error(alarmedLogMessages.emailRejected, { tenantId, idempotencyKey, to: message.to, detail });
+      logger.error(alarmedLogMessages.emailRejected.message, {
+        tenantId,
+        idempotencyKey,
+        to: message.to,
+        detail,
+      });
       return { sent: false, reason: 'rejected', detail };
     }
     // Released so that a retry sends at once; if even this fails, the lease lets a later one send.

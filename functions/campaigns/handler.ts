@@ -47,7 +47,7 @@ async function isolated(outcome: Outcome, item: Record<string, string>, work: ()
     await work();
   } catch (error) {
     outcome.failures += 1;
-    logger.error(alarmedLogMessages.dailyRunItemFailed, { ...item, error });
+    logger.error(alarmedLogMessages.dailyRunItemFailed.message, { ...item, error });
   }
 }
 
@@ -189,7 +189,7 @@ async function run(event: unknown): Promise<Outcome> {
   const missing = followsChinaHolidays ? arrangementsMissing(at) : [];
   if (missing.length > 0) {
     // Observability turns this line into an alarm: the operators have a notice to ship.
-    logger.warn(alarmedLogMessages.holidayArrangementMissing, {
+    logger.warn(alarmedLogMessages.holidayArrangementMissing.message, {
       years: missing,
       howToFix:
         'Paste the State Council notice (国务院办公厅关于<year>年部分节假日安排的通知) into domain/china-holiday-notices.ts, or upgrade chinese-days, and deploy',

@@ -116,13 +116,13 @@ async function reconcile(tenantId: string, kind: WatchedKind, id: string, outcom
     await startLifecycle(lifecycle, generation);
     await watched.update({ lookAt: new Date(at.getTime() + START_GRACE_SECONDS * 1000) });
     outcome.started += 1;
-    logger.warn(alarmedLogMessages.lifecycleStartedLate, { ...lifecycle, generation });
+    logger.warn(alarmedLogMessages.lifecycleStartedLate.message, { ...lifecycle, generation });
     return;
   }
   if (generation + 1 >= MAX_GENERATIONS) {
     await watched.update({ lookAt: new Date(at.getTime() + ABANDONED_LOOK_AGAIN_SECONDS * 1000) });
     outcome.abandoned += 1;
-    logger.error(alarmedLogMessages.lifecycleAbandoned, { ...lifecycle, generation, state });
+    logger.error(alarmedLogMessages.lifecycleAbandoned.message, { ...lifecycle, generation, state });
     return;
   }
   // It ended (failed, timed out, aborted) with its subject still open: the next generation resumes it.
@@ -133,7 +133,11 @@ async function reconcile(tenantId: string, kind: WatchedKind, id: string, outcom
     return; // another run moved it first
   await startLifecycle(lifecycle, next);
   outcome.restarted += 1;
-  logger.warn(alarmedLogMessages.lifecycleRestarted, { ...lifecycle, generation: next, previous: state });
+  logger.warn(alarmedLogMessages.lifecycleRestarted.message, {
+    ...lifecycle,
+    generation: next,
+    previous: state,
+  });
 }
 
 /**
@@ -151,7 +155,7 @@ async function run(event: unknown): Promise<Outcome> {
         await reconcile(id, watch.kind, watch.id, outcome);
       } catch (error) {
         outcome.failures += 1;
-        logger.error(alarmedLogMessages.reconcilerItemFailed, { tenantId: id, ...watch, error });
+        logger.error(alarmedLogMessages.reconcilerItemFailed.message, { tenantId: id, ...watch, error });
       }
     }
   }

@@ -1,22 +1,24 @@
 /**
- * Log messages the operators are alarmed on: infra/constructs/observability.ts counts each with
- * a metric filter on the function that writes it, so the two cannot drift apart.
+ * Log messages the operators are alarmed on, with the functions that write them:
+ * infra/constructs/observability.ts counts each with a metric filter on those functions' log
+ * groups, so the message and its alarm cannot drift apart. `emailSenders` is every function the
+ * catalog says sends email (the mailer logs from wherever it runs).
  */
 export const alarmedLogMessages = {
-  /** The daily run found a year ahead without an official holiday arrangement (campaigns). */
-  holidayArrangementMissing: 'Holiday arrangement not published',
-  /** An item of the daily run failed and was left for the next run (campaigns). */
-  dailyRunItemFailed: 'Daily run item failed',
+  /** The daily run found a year ahead without an official holiday arrangement. */
+  holidayArrangementMissing: { message: 'Holiday arrangement not published', writtenBy: ['campaigns'] },
+  /** An item of the daily run failed and was left for the next run. */
+  dailyRunItemFailed: { message: 'Daily run item failed', writtenBy: ['campaigns'] },
   /** SES refused an email for good (an unverified or suppressed address): recorded on the subject. */
-  emailRejected: 'Email rejected',
+  emailRejected: { message: 'Email rejected', writtenBy: 'emailSenders' },
   /** An earlier send was interrupted with no result; the email is sent again (a duplicate is possible). */
-  emailSendInDoubt: 'Email send in doubt, sending again',
+  emailSendInDoubt: { message: 'Email send in doubt, sending again', writtenBy: 'emailSenders' },
   /** A lifecycle had not started (Step Functions down at intake, a crash): the reconciler started it. */
-  lifecycleStartedLate: 'Lifecycle started late',
+  lifecycleStartedLate: { message: 'Lifecycle started late', writtenBy: ['reconciler'] },
   /** A lifecycle's execution ended with its subject still open: the reconciler started the next generation. */
-  lifecycleRestarted: 'Lifecycle restarted',
+  lifecycleRestarted: { message: 'Lifecycle restarted', writtenBy: ['reconciler'] },
   /** A lifecycle failed generation after generation: left to the operators. */
-  lifecycleAbandoned: 'Lifecycle abandoned',
+  lifecycleAbandoned: { message: 'Lifecycle abandoned', writtenBy: ['reconciler'] },
   /** The reconciler could not check one subject (it tries again at its next run). */
-  reconcilerItemFailed: 'Reconciler item failed',
-} as const;
+  reconcilerItemFailed: { message: 'Reconciler item failed', writtenBy: ['reconciler'] },
+} as const satisfies Record<string, { message: string; writtenBy: readonly string[] | 'emailSenders' }>;

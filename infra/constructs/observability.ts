@@ -15,25 +15,27 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { type FunctionName, functionCatalog } from '../../functions/catalog.ts';
 import { alarmedLogMessages } from '../../functions/shared/alarmed-logs.ts';
 
 export interface ObservabilityProps {
-  functions: Record<string, IFunction>;
+  functions: Record<FunctionName, IFunction>;
+  /** Each function's log group: its alarmed log lines are counted there. */
+  logGroups: Record<FunctionName, ILogGroup>;
   stateMachines: Record<string, StateMachine>;
   httpApi: HttpApi;
   /** Where alarms go (the operators' topic). */
   alarmTopic: ITopic;
   /** Dead-letter queues whose depth means lost work. */
   deadLetterQueues: Record<string, IQueue>;
-  /** The log group of the daily run, whose alarmed log lines (failed items, a missing holiday arrangement) are counted. */
-  dailyRunLogs: ILogGroup;
 }
 
 /**
  * Alarms on what breaks a promise silently: a failed lifecycle (nobody would escalate that
- * request any more), Lambda errors and throttles, API 5xx, dead letters, a daily-run item
- * that failed, and a year ahead without its official holiday arrangement (working-day
- * deadlines would be estimates); one dashboard with them.
+ * request any more), one the reconciler had to start or restart or gave up on, Lambda errors
+ * and throttles, API 5xx, dead letters, a daily-run item that failed, an email SES rejected or
+ * sent again after an interruption, and a year ahead without its official holiday arrangement
+ * (working-day deadlines would be estimates); one dashboard with them.
  */
 export class Observability extends Construct {
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
@@ -98,18 +100,27 @@ export class Observability extends Construct {
       widgets.push(new GraphWidget({ title: `${name}: dead letters`, left: [depth] }));
     }
 
-    // The daily run's own conditions, counted from its log lines (functions/shared/alarmed-logs.ts).
-    for (const [key, message] of Object.entries(alarmedLogMessages)) {
+    // Conditions our code logs (functions/shared/alarmed-logs.ts), counted on the log groups of
+    // the functions that write them into one metric each.
+    const emailSenders = (Object.keys(functionCatalog) as FunctionName[]).filter(
+      (name) => functionCatalog[name].uses.sendsEmail,
+    );
+    for (const [key, { message, writtenBy }] of Object.entries(alarmedLogMessages)) {
       const metricName = key.charAt(0).toUpperCase() + key.slice(1);
-      const metric = new MetricFilter(this, `${metricName}Filter`, {
-        logGroup: props.dailyRunLogs,
-        filterPattern: FilterPattern.stringValue('$.message', '=', message),
-        metricNamespace: 'AfterSales',
-        metricName,
-        metricValue: '1',
-      }).metric({ period: Duration.days(1), statistic: 'Sum' });
+      const writers = writtenBy === 'emailSenders' ? emailSenders : (writtenBy as readonly FunctionName[]);
+      let metric: IMetric | undefined;
+      for (const writer of writers) {
+        metric = new MetricFilter(this, `${metricName}${writer}Filter`, {
+          logGroup: props.logGroups[writer],
+          filterPattern: FilterPattern.stringValue('$.message', '=', message),
+          metricNamespace: 'AfterSales',
+          metricName,
+          metricValue: '1',
+        }).metric({ period: Duration.hours(1), statistic: 'Sum' });
+      }
+      if (!metric) continue;
       alarm(metricName, metric);
-      widgets.push(new GraphWidget({ title: `daily run: ${message.toLowerCase()}`, left: [metric] }));
+      widgets.push(new GraphWidget({ title: message.toLowerCase(), left: [metric] }));
     }
 
     new Dashboard(this, 'Dashboard', { widgets: [widgets] });

@@ -116,7 +116,7 @@ describe('mail and observability', () => {
     });
   });
 
-  it('alarms on failed executions, function errors and throttles, API 5xx, dead letters, failed daily-run items and a missing holiday arrangement', () => {
+  it('alarms on failed executions, function errors and throttles, API 5xx, dead letters, and every alarmed log line', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(
       ([, r]) => `${r.Properties.Namespace}:${r.Properties.MetricName}`,
     );
@@ -128,16 +128,29 @@ describe('mail and observability', () => {
         'AWS/ApiGateway:5xx',
         'AfterSales:HolidayArrangementMissing',
         'AfterSales:DailyRunItemFailed',
+        'AfterSales:EmailRejected',
+        'AfterSales:EmailSendInDoubt',
+        'AfterSales:LifecycleStartedLate',
+        'AfterSales:LifecycleRestarted',
+        'AfterSales:LifecycleAbandoned',
       ]),
     );
     for (const [message, metric] of [
       ['Holiday arrangement not published', 'HolidayArrangementMissing'],
       ['Daily run item failed', 'DailyRunItemFailed'],
+      ['Lifecycle restarted', 'LifecycleRestarted'],
     ])
       template.hasResourceProperties('AWS::Logs::MetricFilter', {
         FilterPattern: `{ $.message = "${message}" }`,
         MetricTransformations: [Match.objectLike({ MetricName: metric, MetricValue: '1' })],
       });
+    // An email can be rejected wherever email is sent: counted on each such function's logs.
+    const rejectedFilters = ofType('AWS::Logs::MetricFilter').filter(
+      ([, r]) => r.Properties.FilterPattern === '{ $.message = "Email rejected" }',
+    );
+    expect(rejectedFilters.length).toBe(
+      Object.values(functionCatalog).filter((spec) => spec.uses.sendsEmail).length,
+    );
   });
 });
 
