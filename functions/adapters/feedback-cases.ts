@@ -3,7 +3,17 @@ import type { FeedbackFact } from '../../domain/satisfaction-report.ts';
 import type { RequestKind } from '../../domain/service-request.ts';
 import { START_GRACE_SECONDS, WATCH_ENTRY_FIELDS, watchEntry } from './lifecycle-watch.ts';
 import type { TimelineEvent } from './requests.ts';
-import { applyStep, fullTimeline, getItem, keys, putNew, query, queryAll, type StepUpdate } from './table.ts';
+import {
+  applyStep,
+  fullTimeline,
+  getItem,
+  keys,
+  putNew,
+  query,
+  queryAll,
+  type StepUpdate,
+  withoutKeys,
+} from './table.ts';
 
 export interface StoredFeedbackCase extends FeedbackState {
   tenantId: string;
@@ -30,20 +40,7 @@ type FeedbackItem = StoredFeedbackCase & { pk?: string; sk?: string } & Record<
     unknown
   >;
 
-function strip(item: FeedbackItem): StoredFeedbackCase {
-  const {
-    pk: _pk,
-    sk: _sk,
-    gsi1pk: _g1,
-    gsi1sk: _g1s,
-    gsi2pk: _g2,
-    gsi2sk: _g2s,
-    gsi3pk: _g3,
-    gsi3sk: _g3s,
-    ...feedback
-  } = item;
-  return feedback;
-}
+const strip = (item: FeedbackItem): StoredFeedbackCase => withoutKeys<StoredFeedbackCase>(item);
 
 /**
  * A case's place in the byStatus index (the staff's worklist): the partition of its status,

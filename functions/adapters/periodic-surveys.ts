@@ -1,6 +1,6 @@
 import type { Customer, Language } from '../../domain/service-request.ts';
 import type { SurveyAnswer } from '../../domain/survey.ts';
-import { applyStep, getItem, putNew, queryAll } from './table.ts';
+import { applyStep, getItem, putNew, queryAll, withoutKeys } from './table.ts';
 
 /** A satisfaction survey sent to a customer on the tenant's schedule, not after a request (7.1.1). */
 export interface PeriodicSurvey {
@@ -29,10 +29,7 @@ const key = (tenantId: string, surveyId: string) => ({
 });
 const indexKey = (tenantId: string) => `TENANT#${tenantId}#PERIODIC-SURVEYS`;
 
-function strip(item: PeriodicSurvey & Record<string, unknown>): PeriodicSurvey {
-  const { pk: _pk, sk: _sk, gsi2pk: _g, gsi2sk: _gs, ...survey } = item;
-  return survey as PeriodicSurvey;
-}
+const strip = (item: PeriodicSurvey & Record<string, unknown>): PeriodicSurvey => withoutKeys(item);
 
 export async function insertPeriodicSurvey(survey: PeriodicSurvey): Promise<boolean> {
   return putNew({

@@ -11,7 +11,17 @@ import type {
 } from '../../domain/service-request.ts';
 import type { SurveyAnswer } from '../../domain/survey.ts';
 import { START_GRACE_SECONDS, WATCH_ENTRY_FIELDS, watchEntry } from './lifecycle-watch.ts';
-import { applyStep, fullTimeline, getItem, keys, putNew, query, queryAll, type StepUpdate } from './table.ts';
+import {
+  applyStep,
+  fullTimeline,
+  getItem,
+  keys,
+  putNew,
+  query,
+  queryAll,
+  type StepUpdate,
+  withoutKeys,
+} from './table.ts';
 
 export interface TimelineEvent {
   at: string;
@@ -113,20 +123,7 @@ export async function listRequestsByStatus(
   return items.map(stripKeys);
 }
 
-function stripKeys(item: StoredRequest & Record<string, unknown>): StoredRequest {
-  const {
-    pk: _pk,
-    sk: _sk,
-    gsi1pk: _g1,
-    gsi1sk: _g1s,
-    gsi2pk: _g2,
-    gsi2sk: _g2s,
-    gsi3pk: _g3,
-    gsi3sk: _g3s,
-    ...request
-  } = item;
-  return request as StoredRequest;
-}
+const stripKeys = (item: StoredRequest & Record<string, unknown>): StoredRequest => withoutKeys(item);
 
 /** Closed and cancelled requests need no lifecycle: they leave the watch. */
 const TERMINAL: readonly RequestStatus[] = ['closed', 'cancelled'];

@@ -25,6 +25,16 @@ const documentClient = DynamoDBDocumentClient.from(
 
 export type Item = Record<string, unknown>;
 
+/** The table's key and index attributes: never part of what an adapter hands out. */
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'] as const;
+
+/** An item as the domain sees it: the table's keys and index attributes removed. */
+export function withoutKeys<T>(item: T & Partial<Record<(typeof KEY_ATTRIBUTES)[number], unknown>>): T {
+  const copy: Record<string, unknown> = { ...item };
+  for (const attribute of KEY_ATTRIBUTES) delete copy[attribute];
+  return copy as T;
+}
+
 /** Key builders: every partition key starts with the tenant, so no query can cross tenants. */
 export const keys = {
   tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'PROFILE' }),

@@ -1,7 +1,7 @@
 import type { EscalationPolicy } from '../../domain/escalation-ladder.ts';
 import type { TenantSettings } from '../../domain/tenant.ts';
 import type { WorkingCalendar } from '../../domain/working-calendar.ts';
-import { getItem, keys, putIf, putNew, queryAll } from './table.ts';
+import { getItem, keys, putIf, putNew, queryAll, withoutKeys } from './table.ts';
 
 export interface StoredTenant extends TenantSettings {
   tenantId: string;
@@ -42,15 +42,7 @@ export async function getTenant(
     keys.tenant(tenantId),
     options.consistent ?? false,
   );
-  if (!item) return undefined;
-  const {
-    pk: _pk,
-    sk: _sk,
-    gsi2pk: _g,
-    gsi2sk: _gs,
-    ...tenant
-  } = item as typeof item & { gsi2pk?: string; gsi2sk?: string };
-  return tenant;
+  return item ? withoutKeys<StoredTenant>(item) : undefined;
 }
 
 /**

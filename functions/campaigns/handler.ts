@@ -79,6 +79,16 @@ async function openFollowUpVisits(tenant: StoredTenant, at: Date, outcome: Outco
   }
 }
 
+/** The invitation to a periodic survey, or its one reminder, in the customer's language. */
+const invitation = async (tenant: StoredTenant, survey: PeriodicSurvey, reminder: boolean) =>
+  periodicSurveyEmail(
+    survey.customer,
+    { language: survey.language, merchant: tenant.name },
+    tenant.defaultTerms.feedbackWorkingDays,
+    await surveyLink(survey),
+    reminder,
+  );
+
 const surveyLink = (survey: PeriodicSurvey) =>
   signLink({
     tenantId: survey.tenantId,
@@ -109,13 +119,7 @@ async function sendPeriodicSurveys(tenant: StoredTenant, at: Date, outcome: Outc
       const sent = await sendOnce(
         tenant.tenantId,
         `periodic-survey:${survey.surveyId}`,
-        periodicSurveyEmail(
-          survey.customer,
-          { language: survey.language, merchant: tenant.name },
-          tenant.defaultTerms.feedbackWorkingDays,
-          await surveyLink(survey),
-          false,
-        ),
+        await invitation(tenant, survey, false),
       );
       if (sent.sent) outcome.surveysSent += 1;
       // An address SES will not send to is recorded on the survey (staff phone instead, 7.1.2).
@@ -133,25 +137,13 @@ async function sendPeriodicSurveys(tenant: StoredTenant, at: Date, outcome: Outc
       await isolated(outcome, item, () => periodicAnswerConsequences(tenant, survey));
       continue;
     }
-    if (
-      survey.answeredAt ||
-      survey.remindedAt ||
-      at < new Date(survey.reminderAt) ||
-      at >= new Date(survey.expiresAt)
-    )
-      continue;
+    if (survey.remindedAt || at < new Date(survey.reminderAt) || at >= new Date(survey.expiresAt)) continue;
     const item = { tenantId: tenant.tenantId, item: 'survey reminder', surveyId: survey.surveyId };
     await isolated(outcome, item, async () => {
       await sendOnce(
         tenant.tenantId,
         `periodic-survey-reminder:${survey.surveyId}`,
-        periodicSurveyEmail(
-          survey.customer,
-          { language: survey.language, merchant: tenant.name },
-          tenant.defaultTerms.feedbackWorkingDays,
-          await surveyLink(survey),
-          true,
-        ),
+        await invitation(tenant, survey, true),
       );
       if (await markPeriodicSurveyReminded(tenant.tenantId, survey.surveyId, at)) outcome.remindersSent += 1;
     });
