@@ -150,7 +150,7 @@ export function patchSettings(
   if (!isPlainObject(patch))
     return { ok: false, fields: { '(body)': ['an object of the settings to change'] } };
   const known = new Set(Object.keys(tenantSettingsSchema.shape));
-  const fields: Record<string, string[]> = {};
+  const fields: Record<string, string[]> = Object.create(null);
   const change: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(patch)) {
     if (known.has(key)) change[key] = value;
@@ -163,7 +163,7 @@ export function patchSettings(
   if (parsed.success) return { ok: true, settings: parsed.data };
   for (const issue of parsed.error.issues) {
     const path = issue.path.join('.') || '(body)';
-    fields[path] = [...(fields[path] ?? []), issue.message];
+    fields[path] = [...(Object.hasOwn(fields, path) ? fields[path]! : []), issue.message];
   }
   return { ok: false, fields };
 }

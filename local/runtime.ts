@@ -206,10 +206,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         if (!parsed.ok) return localError(400, 'MalformedJson', 'The request body is not valid JSON');
         const spec = faultSchema.safeParse(parsed.value);
         if (!spec.success) {
-          const fields: Record<string, string[]> = {};
+          const fields: Record<string, string[]> = Object.create(null);
           for (const issue of spec.error.issues) {
             const key = issue.path.join('.') || '(body)';
-            fields[key] = [...(fields[key] ?? []), issue.message];
+            fields[key] = [...(Object.hasOwn(fields, key) ? fields[key]! : []), issue.message];
           }
           return localError(422, 'ValidationFailed', 'The fault is invalid', fields);
         }

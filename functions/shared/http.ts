@@ -1,9 +1,7 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy, { type MiddlewareObj } from '@middy/core';
+import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { ZodType, z } from 'zod';
 import { DomainError, ValidationError } from './errors.ts';
-import { logger } from './logger.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {
@@ -38,10 +36,17 @@ function errorBody(code: string, message: string, fields?: Record<string, string
 }
 
 export function zodFields(error: z.ZodError): Record<string, string[]> {
-  const fields: Record<string, string[]> = {};
+  const fields: Record<string, string[]> = Object.create(null);
+  const add = (path: string, message: string) => {
+    // Own properties only: a field named `valueOf` or `__proto__` is a field like any other.
+    fields[path] = [...(Object.hasOwn(fields, path) ? fields[path]! : []), message];
+  };
   for (const issue of error.issues) {
-    const path = issue.path.join('.') || '(body)';
-    fields[path] = [...(fields[path] ?? []), issue.message];
+    const path = issue.path.join('.');
+    // An unknown field is named itself, as any other field with something wrong.
+    if (issue.code === 'unrecognized_keys')
+      for (const key of issue.keys) add(path ? `${path}.${key}` : key, 'not a field here');
+    else add(path || '(body)', issue.message);
   }
   return fields;
 }
@@ -114,21 +119,4 @@ export function callerOf(event: HttpEvent): Caller {
     keyId: context.keyId ?? '',
     staffId: context.staffId || undefined,
   };
-}
-
-export type RouteHandler = (event: HttpEvent, caller: Caller) => Promise<HttpResult>;
-
-/**
- * A Lambda serving several API-key routes: dispatches on API Gateway's routeKey, with the
- * caller the authorizer established, behind the one error mapping.
- */
-export function apiKeyRoutes(routeHandlers: Record<string, RouteHandler>) {
-  return middy<HttpEvent, HttpResult>()
-    .use(injectLambdaContext(logger))
-    .use(httpErrors())
-    .handler(async (event) => {
-      const handle = routeHandlers[event.routeKey];
-      if (!handle) throw new DomainError(404, 'NotFound', `route ${event.routeKey} not found`);
-      return handle(event, callerOf(event));
-    });
 }
