@@ -14,30 +14,34 @@ import {
  * is told as soon as the deadline has passed (delay 0), level 2 after its delay, and so on up
  * to the top, which is then reminded every working morning until someone acts.
  */
-export const escalationLadderSchema = z.object({
-  levels: z
-    .array(
-      z.object({
-        name: z.string().trim().min(1).max(80),
-        recipients: z.array(z.string().trim().email()).min(1).max(20),
-        delayMinutes: z
-          .number()
-          .int()
-          .min(0)
-          .max(60 * 24 * 30),
-      }),
-    )
-    .min(1)
-    .max(10)
-    .refine(
-      (levels) => levels.every((level, i) => i === 0 || level.delayMinutes > levels[i - 1]!.delayMinutes),
-      {
-        message: 'each level must come strictly later than the one below it',
-      },
-    ),
-  /** Warn the assignee when this fraction of the window has passed (e.g. 0.75); omit for none. */
-  approachingWarningFraction: z.number().gt(0).lt(1).optional(),
-});
+export const escalationLadderSchema = z
+  .object({
+    levels: z
+      .array(
+        z
+          .object({
+            name: z.string().trim().min(1).max(80),
+            recipients: z.array(z.string().trim().email().max(254)).min(1).max(20),
+            delayMinutes: z
+              .number()
+              .int()
+              .min(0)
+              .max(60 * 24 * 30),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(10)
+      .refine(
+        (levels) => levels.every((level, i) => i === 0 || level.delayMinutes > levels[i - 1]!.delayMinutes),
+        {
+          message: 'each level must come strictly later than the one below it',
+        },
+      ),
+    /** Warn the assignee when this fraction of the window has passed (e.g. 0.75); omit for none. */
+    approachingWarningFraction: z.number().min(0.05).max(0.95).multipleOf(0.01).optional(),
+  })
+  .strict();
 export type EscalationLadder = z.infer<typeof escalationLadderSchema>;
 
 /** A deadline being watched: the promise, when its window opened, when it falls due. */

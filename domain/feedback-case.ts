@@ -10,22 +10,26 @@ import { addWorkingDays, estimatedYears, type WorkingCalendar } from './working-
  */
 const feedbackCategorySchema = z.enum(['complaint', 'low_score', 'suggestion', 'opinion']);
 
-export const newFeedbackSchema = z.object({
-  category: feedbackCategorySchema,
-  customer: customerSchema,
-  content: z.string().trim().min(1).max(5000),
-  /** The service request it is about, if any (its contract's terms then apply). */
-  requestId: z.string().min(1).max(80).optional(),
-  assigneeId: z.string().min(1).max(80).optional(),
-});
+export const newFeedbackSchema = z
+  .object({
+    category: feedbackCategorySchema,
+    customer: customerSchema,
+    content: z.string().trim().min(1).max(5000),
+    /** The service request it is about, if any (its contract's terms then apply). */
+    requestId: z.string().min(1).max(80).optional(),
+    assigneeId: z.string().min(1).max(80).optional(),
+  })
+  .strict();
 export type NewFeedback = z.infer<typeof newFeedbackSchema>;
 
-export const resolutionSchema = z.object({
-  /** What was done about it: told to the customer (7.2.1). */
-  result: z.string().trim().min(1).max(5000),
-  /** What will change in the service or the goods because of it (7.2.2). */
-  changes: z.string().trim().max(5000).optional(),
-});
+export const resolutionSchema = z
+  .object({
+    /** What was done about it: told to the customer (7.2.1). */
+    result: z.string().trim().min(1).max(5000),
+    /** What will change in the service or the goods because of it (7.2.2). */
+    changes: z.string().trim().max(5000).optional(),
+  })
+  .strict();
 export type Resolution = z.infer<typeof resolutionSchema>;
 
 export interface FeedbackState {

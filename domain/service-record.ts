@@ -11,6 +11,7 @@ export const completionReportSchema = z
     /** Who did the work; defaults to the dispatched technician. */
     staffIds: z.array(z.string().min(1).max(80)).min(1).max(20).optional(),
   })
+  .strict()
   .refine((report) => new Date(report.startedAt) <= new Date(report.endedAt), {
     message: 'endedAt must not be before startedAt',
     path: ['endedAt'],

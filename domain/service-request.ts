@@ -31,30 +31,34 @@ export type Channel = z.infer<typeof channelSchema>;
 export const languageSchema = z.enum(['zh-CN', 'en']);
 export type Language = z.infer<typeof languageSchema>;
 
-export const customerSchema = z.object({
-  name: z.string().trim().min(1).max(200),
-  email: z.string().trim().email().max(254),
-  phone: z.string().trim().max(40).optional(),
-  /** Customer-facing emails use this; otherwise the tenant's language (zh-CN by default, clause 14.2). */
-  language: languageSchema.optional(),
-});
+export const customerSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    email: z.string().trim().email().max(254),
+    phone: z.string().trim().max(40).optional(),
+    /** Customer-facing emails use this; otherwise the tenant's language (zh-CN by default, clause 14.2). */
+    language: languageSchema.optional(),
+  })
+  .strict();
 export type Customer = z.infer<typeof customerSchema>;
 
 /** What a staff member (or a storefront mapping) submits to open a service request. */
-export const newServiceRequestSchema = z.object({
-  kind: requestKindSchema,
-  customer: customerSchema,
-  orderReference: z.string().trim().max(120).optional(),
-  productReference: z.string().trim().max(200).optional(),
-  /** Delivery date of the goods: the one-year warranty runs from it (8.1.2). */
-  deliveryDate: isoDateSchema.optional(),
-  description: z.string().trim().min(1).max(5000),
-  channel: channelSchema.default('api'),
-  /** A signed contract; without one the tenant's default terms apply. */
-  contractId: z.string().trim().min(1).max(80).optional(),
-  /** Staff member answerable for the request (receives the "approaching deadline" warning). */
-  assigneeId: z.string().trim().min(1).max(80).optional(),
-});
+export const newServiceRequestSchema = z
+  .object({
+    kind: requestKindSchema,
+    customer: customerSchema,
+    orderReference: z.string().trim().max(120).optional(),
+    productReference: z.string().trim().max(200).optional(),
+    /** Delivery date of the goods: the one-year warranty runs from it (8.1.2). */
+    deliveryDate: isoDateSchema.optional(),
+    description: z.string().trim().min(1).max(5000),
+    channel: channelSchema.default('api'),
+    /** A signed contract; without one the tenant's default terms apply. */
+    contractId: z.string().trim().min(1).max(80).optional(),
+    /** Staff member answerable for the request (receives the "approaching deadline" warning). */
+    assigneeId: z.string().trim().min(1).max(80).optional(),
+  })
+  .strict();
 export type NewServiceRequest = z.infer<typeof newServiceRequestSchema>;
 
 /** Which transitions staff may make from which status (the workflow makes the rest). */

@@ -79,28 +79,52 @@ export const surveyForm: {
   ],
 };
 
-/** The answer schema, derived from the form (strings from a web form are coerced). */
-export const surveyAnswerSchema = z.object(
-  Object.fromEntries(
-    surveyForm.questions.map((q) => [
-      q.id,
-      q.kind === 'scale'
-        ? z.coerce.number().int().min(q.min).max(q.max)
-        : z
-            .string()
-            .trim()
-            .max(q.maxLength)
-            .optional()
-            .transform((v) => v || undefined),
-    ]),
-  ) as unknown as {
-    serviceScore: z.ZodType<number>;
-    goodsScore: z.ZodType<number>;
-    recommendScore: z.ZodType<number>;
-    serviceOpinion: z.ZodType<string | undefined>;
-    goodsOpinion: z.ZodType<string | undefined>;
-  },
-);
+/**
+ * The answer schemas, derived from the form: as JSON (a phone interview entered by staff), where
+ * a score is a number and nothing else, and as the web page posts it, where every value is text.
+ */
+function answerSchema(scores: 'json' | 'form') {
+  return z
+    .object(
+      Object.fromEntries(
+        surveyForm.questions.map((q) => [
+          q.id,
+          q.kind === 'scale'
+            ? scores === 'json'
+              ? z.number().int().min(q.min).max(q.max)
+              : z
+                  .string()
+                  .regex(/^\d{1,2}$/, { message: 'a score' })
+                  .transform(Number)
+                  .pipe(z.number().int().min(q.min).max(q.max))
+            : z
+                .string()
+                .trim()
+                .max(q.maxLength)
+                .optional()
+                .transform((v) => v || undefined),
+        ]),
+      ),
+    )
+    .strict() as unknown as z.ZodType<
+    {
+      serviceScore: number;
+      goodsScore: number;
+      recommendScore: number;
+      serviceOpinion?: string;
+      goodsOpinion?: string;
+    },
+    {
+      serviceScore: number | string;
+      goodsScore: number | string;
+      recommendScore: number | string;
+      serviceOpinion?: string;
+      goodsOpinion?: string;
+    }
+  >;
+}
+export const surveyAnswerSchema = answerSchema('json');
+export const surveyFormSchema = answerSchema('form');
 export type SurveyAnswer = z.infer<typeof surveyAnswerSchema>;
 
 const scoreWords = {

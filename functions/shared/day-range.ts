@@ -11,6 +11,7 @@ export const dayRangeQuery = <Extra extends z.ZodRawShape>(maxDays: number, extr
   const range = (q: unknown) => q as { from: string; to: string };
   return z
     .object({ from: isoDateSchema, to: isoDateSchema, ...extra })
+    .strict()
     .refine((q) => range(q).from <= range(q).to, { message: 'from must not be after to', path: ['to'] })
     .refine((q) => Date.parse(range(q).to) - Date.parse(range(q).from) < maxDays * 86_400_000, {
       message: `at most ${maxDays} days at a time`,

@@ -1,0 +1,178 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { z } from 'zod';
+import type { FunctionName } from '../catalog.ts';
+import { matchRoute, type RouteSpec, routeOf, routes } from '../routes.ts';
+import { noQuery } from '../shared/api-schemas.ts';
+import { DomainError, NotFoundError } from '../shared/errors.ts';
+import {
+  type Caller,
+  callerOf,
+  type HttpEvent,
+  type HttpResult,
+  html,
+  httpErrors,
+  json,
+  parseHeaders,
+  parseJsonBody,
+  parseQuery,
+} from '../shared/http.ts';
+import { logger } from '../shared/logger.ts';
+
+/**
+ * What an operation receives: everything the route table declares, already checked. For an
+ * API-key route the caller holds one of the roles allowed; path parameters have their declared
+ * form; the query, the headers and a JSON body are parsed by the route's schemas (a form body
+ * is handed over as posted: its page shows the form again with what is missing marked).
+ */
+export interface RouteContext<Body = undefined, Query = undefined, Headers = undefined> {
+  event: HttpEvent;
+  route: RouteSpec;
+  /** Set for `apiKey` routes (the router refuses the call otherwise). */
+  caller: Caller;
+  params: Record<string, string>;
+  body: Body;
+  query: Query;
+  headers: Headers;
+  /** For `form` bodies: the fields as posted. */
+  form: Record<string, string>;
+}
+
+/** The parsed types of a route's schemas, for an operation's signature. */
+export type Input<S extends z.ZodType | undefined> = S extends z.ZodType ? z.output<S> : undefined;
+
+// biome-ignore lint/suspicious/noExplicitAny: each operation names its own input types
+export type Operation = (context: RouteContext<any, any, any>) => Promise<HttpResult>;
+
+/**
+ * Security headers on every answer: JSON is never sniffed as something else; a page runs no
+ * script, loads nothing from elsewhere, cannot be framed, and never sends its URL (a signed
+ * token) on as a referrer.
+ */
+const PAGE_POLICY = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  "img-src 'self' data:",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+export function securityHeaders(): MiddlewareObj<HttpEvent, HttpResult> {
+  const add = (request: { response?: HttpResult | null }) => {
+    const response = request.response;
+    if (!response || typeof response !== 'object') return;
+    const type = String(response.headers?.['content-type'] ?? '');
+    response.headers = {
+      ...response.headers,
+      'x-content-type-options': 'nosniff',
+      ...(type.startsWith('text/html')
+        ? { 'content-security-policy': PAGE_POLICY, 'referrer-policy': 'no-referrer' }
+        : {}),
+    };
+  };
+  return { after: add, onError: add };
+}
+
+/** A page route's own "not found", in both languages (no tenant is known yet). */
+const pageNotFound = () =>
+  html(
+    404,
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>链接无效 / Link not valid</title></head><body><main><h1>链接无效 / Link not valid</h1><p>此链接无效。 / This link is not valid.</p></main></body></html>',
+  );
+
+const servesPages = (route: RouteSpec) => route.responses[404]?.media === 'text/html';
+
+function formFields(event: HttpEvent): Record<string, string> {
+  if (!event.body) return {};
+  const raw = Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8');
+  return Object.fromEntries(new URLSearchParams(raw));
+}
+
+/**
+ * The one way a function serves its routes: the route table says what each operation takes
+ * and who may call it, and this enforces it before the operation runs. Every route of the
+ * function must have its operation, and no operation may serve a route it does not have.
+ */
+export function serveRoutes(fn: FunctionName, operations: Record<string, Operation>) {
+  const served = routes.filter((route) => route.function === fn);
+  const missing = served.filter((route) => !operations[route.operationId]).map((r) => r.operationId);
+  const stray = Object.keys(operations).filter((id) => !served.some((route) => route.operationId === id));
+  if (missing.length > 0 || stray.length > 0)
+    throw new Error(
+      `${fn}: operations missing ${missing.join(', ') || '-'}; not routed ${stray.join(', ') || '-'}`,
+    );
+
+  return middy<HttpEvent, HttpResult>()
+    .use(injectLambdaContext(logger))
+    .use(securityHeaders())
+    .use(httpErrors())
+    .handler(async (event) => {
+      const route = routeOf(event.routeKey);
+      if (!route || route.function !== fn) throw new NotFoundError(`route ${event.routeKey}`);
+
+      let caller = undefined as unknown as Caller;
+      if (route.auth === 'apiKey') {
+        caller = callerOf(event);
+        if (!route.roles?.includes(caller.role))
+          throw new DomainError(
+            403,
+            'Forbidden',
+            `A ${caller.role} may not do this: it needs one of the roles ${route.roles?.join(', ') ?? '(none)'}`,
+          );
+      }
+      const params: Record<string, string> = {};
+      for (const [name, schema] of Object.entries(route.params ?? {})) {
+        const value = event.pathParameters?.[name] ?? '';
+        if (!schema.safeParse(value).success) {
+          if (servesPages(route)) return pageNotFound();
+          // A storefront delivery says nothing of why it failed: which tenant exists is a hint.
+          if (route.auth === 'webhookSignature')
+            throw new DomainError(401, 'Unauthorized', 'The delivery could not be authenticated');
+          throw new NotFoundError(`${name} ${value.slice(0, 100)}`);
+        }
+        params[name] = value;
+      }
+      const context: RouteContext<unknown, unknown, unknown> = {
+        event,
+        route,
+        caller,
+        params,
+        // An API-key route that takes no query takes none: an unknown parameter is a mistake to say.
+        query: route.query
+          ? parseQuery(event, route.query)
+          : route.auth === 'apiKey'
+            ? parseQuery(event, noQuery)
+            : undefined,
+        headers: route.headers ? parseHeaders(event, route.headers) : undefined,
+        // A storefront's body is read only once its signature over the raw bytes is checked: the
+        // function does both, so nothing is said about a body before it is authenticated.
+        body:
+          route.body && route.bodyType !== 'form' && route.auth !== 'webhookSignature'
+            ? parseJsonBody(event, route.body)
+            : undefined,
+        form: route.bodyType === 'form' ? formFields(event) : {},
+      };
+      return operations[route.operationId]!(context);
+    });
+}
+
+/**
+ * API Gateway's `$default` route: what no route matched. A known path asked with a method it
+ * does not serve is a 405 with `Allow`; anything else a 404, both in the one error shape.
+ */
+export const notRouted = middy<HttpEvent, HttpResult>()
+  .use(injectLambdaContext(logger))
+  .use(securityHeaders())
+  .use(httpErrors())
+  .handler(async (event) => {
+    const { allowed } = matchRoute(event.requestContext.http.method, event.rawPath);
+    if (allowed.length === 0) throw new NotFoundError(`${event.rawPath}`);
+    const result = json(405, {
+      error: {
+        code: 'MethodNotAllowed',
+        message: `${event.requestContext.http.method} is not served here: ${allowed.join(', ')}`,
+      },
+    });
+    return { ...result, headers: { ...result.headers, allow: allowed.join(', ') } };
+  });
