@@ -5,7 +5,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
-import { type RouteSpec, routeKey, routes } from '../functions/routes.ts';
+import { matchRoute, type RouteSpec, routeKey } from '../functions/routes.ts';
 import { listenOnLoopback, stampResponsesWithClockDate, tracked } from './activity.ts';
 import { invokeFunction } from './lambda.ts';
 
@@ -15,35 +15,6 @@ export type LocalRoute = (request: {
   path: string;
   body: string;
 }) => Promise<{ status: number; body: unknown } | undefined>;
-
-interface CompiledRoute {
-  spec: RouteSpec;
-  pattern: RegExp;
-  names: string[];
-}
-
-const compiled: CompiledRoute[] = routes.map((spec) => {
-  const names: string[] = [];
-  const source = spec.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-    names.push(name);
-    return '([^/]+)';
-  });
-  return { spec, pattern: new RegExp(`^${source}$`), names };
-});
-
-export function matchRoute(method: string, path: string) {
-  for (const route of compiled) {
-    if (route.spec.method !== method) continue;
-    const match = route.pattern.exec(path);
-    if (match) {
-      const pathParameters = Object.fromEntries(
-        route.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]),
-      );
-      return { spec: route.spec, pathParameters };
-    }
-  }
-  return undefined;
-}
 
 /** API Gateway's payload limit; a larger body never reaches a function. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -70,9 +41,10 @@ function toApiGatewayEvent(
   request: IncomingMessage,
   url: URL,
   body: Buffer,
-  spec: RouteSpec,
+  spec: Pick<RouteSpec, 'method' | 'path'> | undefined,
   pathParameters: Record<string, string>,
 ): APIGatewayProxyEventV2 {
+  const key = spec ? routeKey(spec) : '$default';
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
@@ -83,7 +55,7 @@ function toApiGatewayEvent(
   const now = Date.now();
   return {
     version: '2.0',
-    routeKey: routeKey(spec),
+    routeKey: key,
     rawPath: url.pathname,
     rawQueryString: url.search.replace(/^\?/, ''),
     headers,
@@ -97,19 +69,36 @@ function toApiGatewayEvent(
       domainName: headers.host ?? '127.0.0.1',
       domainPrefix: 'local',
       http: {
-        method: spec.method,
+        method: request.method ?? 'GET',
         path: url.pathname,
         protocol: 'HTTP/1.1',
         sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: randomUUID(),
-      routeKey: routeKey(spec),
+      routeKey: key,
       stage: '$default',
       time: new Date(now).toUTCString(),
       timeEpoch: now,
     },
   };
+}
+
+/** A Lambda proxy result as API Gateway turns it into an HTTP response. */
+function respond(response: ServerResponse, raw: unknown): void {
+  const result = raw as APIGatewayProxyStructuredResultV2 | string | null;
+  if (typeof result === 'string' || result === null || !('statusCode' in result)) {
+    send(response, 200, result);
+    return;
+  }
+  const responseBody = result.isBase64Encoded
+    ? Buffer.from(result.body ?? '', 'base64')
+    : (result.body ?? '');
+  response.writeHead(result.statusCode ?? 200, {
+    'content-type': 'application/json',
+    ...(result.headers as Record<string, string>),
+  });
+  response.end(responseBody);
 }
 
 export interface LocalHttpApi {
@@ -126,10 +115,21 @@ export async function startHttpApi(port: number, localRoute: LocalRoute): Promis
     body: Buffer,
   ) => {
     const matched = matchRoute(method, url.pathname);
-    if (!matched) return send(response, 404, { message: 'Not Found' });
-    const event = toApiGatewayEvent(request, url, body, matched.spec, matched.pathParameters);
+    // As API Gateway decodes path parameters; a malformed escape is the client's mistake.
+    const pathParameters: Record<string, string> = {};
+    try {
+      for (const [name, raw] of Object.entries(matched.rawParameters))
+        pathParameters[name] = decodeURIComponent(raw);
+    } catch {
+      return send(response, 400, {
+        error: { code: 'MalformedPath', message: 'The path has a malformed percent-encoding' },
+      });
+    }
+    // What no route matches goes to the `$default` route, as on API Gateway (404, or 405 with Allow).
+    const event = toApiGatewayEvent(request, url, body, matched.route, pathParameters);
+    if (!matched.route) return respond(response, await invokeFunction('documents', event));
 
-    if (matched.spec.auth === 'apiKey') {
+    if (matched.route.auth === 'apiKey') {
       // As API Gateway does: no identity source ⇒ 401 without calling the authorizer; denied ⇒ 403.
       if (!event.headers.authorization) return send(response, 401, { message: 'Unauthorized' });
       const decision = (await invokeFunction('authorizer', {
@@ -141,20 +141,7 @@ export async function startHttpApi(port: number, localRoute: LocalRoute): Promis
       (event.requestContext as unknown as { authorizer: unknown }).authorizer = { lambda: decision.context };
     }
 
-    const result = (await invokeFunction(matched.spec.function, event)) as
-      | APIGatewayProxyStructuredResultV2
-      | string;
-    if (typeof result === 'string' || result === null || !('statusCode' in result)) {
-      return send(response, 200, result);
-    }
-    const responseBody = result.isBase64Encoded
-      ? Buffer.from(result.body ?? '', 'base64')
-      : (result.body ?? '');
-    response.writeHead(result.statusCode ?? 200, {
-      'content-type': 'application/json',
-      ...(result.headers as Record<string, string>),
-    });
-    response.end(responseBody);
+    respond(response, await invokeFunction(matched.route.function, event));
   };
 
   const server = createServer((request, response) => {

@@ -1,15 +1,13 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import { now } from '../adapters/clock.ts';
 import { getFeedbackCase, recordFeedbackStep, type StoredFeedbackCase } from '../adapters/feedback-cases.ts';
 import { getRequest, recordStep, type StoredRequest, transitionRequest } from '../adapters/requests.ts';
 import { type LinkClaims, verifyLinkToken } from '../adapters/signed-links.ts';
 import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
 import { escapeHtml } from '../emails/layout.ts';
+import { type RouteContext, serveRoutes } from '../http/router.ts';
 import { confirmNeedAtOnce } from '../shared/confirm-need.ts';
-import { type HttpEvent, type HttpResult, html, httpErrors } from '../shared/http.ts';
+import { type HttpResult, html } from '../shared/http.ts';
 import { wakeLifecycle } from '../shared/lifecycle-route.ts';
-import { logger } from '../shared/logger.ts';
 
 /**
  * The "email-driven" part: a manager acts from an escalation email without logging in (a
@@ -255,8 +253,8 @@ async function act(claims: LinkClaims, subject: Subject, tenant: StoredTenant): 
   return actOnRequest(claims, subject.request, tenant, staff);
 }
 
-async function handle(event: HttpEvent): Promise<HttpResult> {
-  const check = await verifyLinkToken(event.pathParameters?.token ?? '', now(), { honourExpired: true });
+async function handle({ event, params }: RouteContext): Promise<HttpResult> {
+  const check = await verifyLinkToken(params.token!, now(), { honourExpired: true });
   if (!check.ok) return invalidLink(404);
   // A survey link is for the customer's survey page only: it never acts on a request.
   if (check.claims.action === 'survey') return invalidLink(404);
@@ -270,7 +268,4 @@ async function handle(event: HttpEvent): Promise<HttpResult> {
     : show(check.claims, subject, tenant.language);
 }
 
-export const handler = middy<HttpEvent, HttpResult>()
-  .use(injectLambdaContext(logger))
-  .use(httpErrors())
-  .handler(handle);
+export const handler = serveRoutes('actionLinks', { showAction: handle, doAction: handle });

@@ -1,15 +1,20 @@
-import { keys, query, updateIf } from './table.ts';
+import { keys, queryPage, updateIf, withoutKeys } from './table.ts';
 import type { StoredApiKey } from './tenants.ts';
 
-/** The tenant's API keys (hashes only), newest first. */
-export async function listApiKeys(tenantId: string): Promise<StoredApiKey[]> {
-  const { items } = await query<StoredApiKey & { pk: string; sk: string }>({
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': keys.tenant(tenantId).pk, ':prefix': 'APIKEY#' },
-  });
-  return items
-    .map(({ pk: _pk, sk: _sk, ...apiKey }) => apiKey)
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+/** A page of the tenant's API keys (hashes only), in key order. */
+export async function apiKeysPage(
+  tenantId: string,
+  page: { limit: number; cursor?: string },
+): Promise<{ items: StoredApiKey[]; nextCursor?: string }> {
+  const pk = keys.tenant(tenantId).pk;
+  const { items, nextCursor } = await queryPage<StoredApiKey & { pk: string; sk: string }>(
+    {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': 'APIKEY#' },
+    },
+    { ...page, partition: { attribute: 'pk', value: pk } },
+  );
+  return { items: items.map((item) => withoutKeys<StoredApiKey>(item)), nextCursor };
 }
 
 /** Revokes a key once; false when there is no such key (or it was revoked already). */

@@ -9,8 +9,8 @@ import {
   getItem,
   keys,
   putNew,
-  query,
   queryAll,
+  queryPage,
   type StepUpdate,
   withoutKeys,
 } from './table.ts';
@@ -52,18 +52,21 @@ const statusPartition = (tenantId: string, status: string) => ({
 const dueSortKey = (feedbackId: string, dueAt: string) => ({ gsi1sk: `${dueAt}#${feedbackId}` });
 
 /** A tenant's cases in a status, soonest due first. */
-export async function listFeedbackByStatus(
+export async function feedbackPage(
   tenantId: string,
   status: StoredFeedbackCase['status'],
-  limit: number,
-): Promise<StoredFeedbackCase[]> {
-  const { items } = await query<FeedbackItem>({
-    IndexName: 'byStatus',
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ExpressionAttributeValues: { ':pk': keys.feedbackByStatus(tenantId, status) },
-    Limit: limit,
-  });
-  return items.map(strip);
+  page: { limit: number; cursor?: string },
+): Promise<{ items: StoredFeedbackCase[]; nextCursor?: string }> {
+  const partition = keys.feedbackByStatus(tenantId, status);
+  const { items, nextCursor } = await queryPage<FeedbackItem>(
+    {
+      IndexName: 'byStatus',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': partition },
+    },
+    { ...page, partition: { attribute: 'gsi1pk', value: partition } },
+  );
+  return { items: items.map(strip), nextCursor };
 }
 
 /** The byTime index partition of a tenant's feedback cases, by receipt (reports, 7.2.2). */

@@ -1,6 +1,6 @@
 import type { Customer, Language } from '../../domain/service-request.ts';
 import type { SurveyAnswer } from '../../domain/survey.ts';
-import { applyStep, getItem, putNew, queryAll, withoutKeys } from './table.ts';
+import { applyStep, getItem, putNew, queryAll, queryPage, withoutKeys } from './table.ts';
 
 /** A satisfaction survey sent to a customer on the tenant's schedule, not after a request (7.1.1). */
 export interface PeriodicSurvey {
@@ -81,6 +81,33 @@ export async function markPeriodicSurveyReminded(
     extraCondition: 'attribute_not_exists(remindedAt) AND attribute_not_exists(answeredAt)',
   });
   return updated !== undefined;
+}
+
+/** A page of the periodic surveys sent in [from, to), optionally only answered or unanswered ones. */
+export async function periodicSurveysPage(
+  tenantId: string,
+  range: { from: string; to: string; answered?: boolean },
+  page: { limit: number; cursor?: string },
+): Promise<{ items: PeriodicSurvey[]; nextCursor?: string }> {
+  const filter =
+    range.answered === undefined
+      ? {}
+      : {
+          FilterExpression: range.answered
+            ? 'attribute_exists(answeredAt)'
+            : 'attribute_not_exists(answeredAt)',
+        };
+  const { items, nextCursor } = await queryPage<PeriodicSurvey & Record<string, unknown>>(
+    {
+      IndexName: 'byTime',
+      // [from, to): the sort key is `<invitedAt>#<id>`, so `to` itself sorts after every id of it.
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': indexKey(tenantId), ':from': range.from, ':to': range.to },
+      ...filter,
+    },
+    { ...page, partition: { attribute: 'gsi2pk', value: indexKey(tenantId) } },
+  );
+  return { items: items.map(strip).filter((s) => s.invitedAt < range.to), nextCursor };
 }
 
 /** Periodic surveys sent in [from, to). */

@@ -13,8 +13,11 @@ import type { SurveyAnswer } from '../../domain/survey.ts';
 import { START_GRACE_SECONDS, WATCH_ENTRY_FIELDS, watchEntry } from './lifecycle-watch.ts';
 import {
   applyStep,
+  decodeCursor,
+  encodeCursor,
   fullTimeline,
   getItem,
+  InvalidCursorError,
   keys,
   putNew,
   query,
@@ -109,18 +112,88 @@ export async function getRequest(tenantId: string, requestId: string): Promise<S
   return item ? stripKeys(item) : undefined;
 }
 
-export async function listRequestsByStatus(
+/**
+ * A page of a tenant's requests in some statuses, merged in order of receipt: oldest first, or
+ * newest first (closed and cancelled ones, where the latest matter). The cursor holds, per
+ * status, where its partition of the byStatus index was left (or that it is done).
+ */
+export async function requestsPage(
   tenantId: string,
-  status: RequestStatus,
-  limit = 50,
-): Promise<StoredRequest[]> {
-  const { items } = await query<StoredRequest & Record<string, unknown>>({
-    IndexName: 'byStatus',
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ExpressionAttributeValues: { ':pk': keys.requestsByStatus(tenantId, status) },
-    Limit: limit,
-  });
-  return items.map(stripKeys);
+  statuses: readonly RequestStatus[],
+  page: { limit: number; cursor?: string; newestFirst?: boolean },
+): Promise<{ items: StoredRequest[]; nextCursor?: string }> {
+  const starts = decodeMergedCursor(tenantId, statuses, page.cursor);
+  const pages = await Promise.all(
+    statuses.map(async (status) => {
+      const start = starts[status];
+      if (start === null) return { status, items: [], more: false };
+      const result = await query<StoredRequest & Record<string, unknown>>({
+        IndexName: 'byStatus',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.requestsByStatus(tenantId, status) },
+        Limit: page.limit,
+        ScanIndexForward: !page.newestFirst,
+        ExclusiveStartKey: start,
+      });
+      return { status, items: result.items, more: result.cursor !== undefined };
+    }),
+  );
+  const order = page.newestFirst ? -1 : 1;
+  const taken = pages
+    .flatMap((p) => p.items)
+    .sort((a, b) => order * String(a.gsi1sk).localeCompare(String(b.gsi1sk)))
+    .slice(0, page.limit);
+  const next: Record<string, Record<string, unknown> | null | undefined> = {};
+  for (const p of pages) {
+    const last = taken.filter((item) => item.status === p.status).at(-1);
+    const allTaken = p.items.every((item) => taken.includes(item));
+    if (starts[p.status] === null || (allTaken && !p.more)) next[p.status] = null;
+    else next[p.status] = last ? indexKeyOf(last) : starts[p.status];
+  }
+  const done = statuses.every((status) => next[status] === null);
+  return {
+    items: taken.map(stripKeys),
+    nextCursor: done ? undefined : encodeCursor({ merged: JSON.stringify(next) }),
+  };
+}
+
+const indexKeyOf = (item: Record<string, unknown>) => ({
+  pk: item.pk,
+  sk: item.sk,
+  gsi1pk: item.gsi1pk,
+  gsi1sk: item.gsi1sk,
+});
+
+/** Per status: where to start (undefined: from the beginning; null: done). */
+function decodeMergedCursor(
+  tenantId: string,
+  statuses: readonly RequestStatus[],
+  cursor: string | undefined,
+): Partial<Record<RequestStatus, Record<string, unknown> | null>> {
+  if (!cursor) return {};
+  let starts: Record<string, unknown>;
+  try {
+    const outer = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { merged?: string };
+    starts = JSON.parse(String(outer.merged)) as Record<string, unknown>;
+  } catch {
+    throw new InvalidCursorError('not a cursor this API gave');
+  }
+  const result: Partial<Record<RequestStatus, Record<string, unknown> | null>> = {};
+  for (const status of statuses) {
+    const start = starts[status];
+    if (start === null || start === undefined) {
+      result[status] = start as null | undefined;
+      continue;
+    }
+    // The same check as for any cursor: the key lies in this tenant's partition of this status.
+    result[status] = decodeCursor(encodeCursor(start as Record<string, unknown>), {
+      attribute: 'gsi1pk',
+      value: keys.requestsByStatus(tenantId, status),
+    });
+  }
+  if (Object.keys(starts).some((status) => !statuses.includes(status as RequestStatus)))
+    throw new InvalidCursorError('a cursor of another list');
+  return result;
 }
 
 const stripKeys = (item: StoredRequest & Record<string, unknown>): StoredRequest => withoutKeys(item);

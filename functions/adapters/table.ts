@@ -8,6 +8,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { DomainError } from '../shared/errors.ts';
 import { config } from './config.ts';
 
 /**
@@ -142,6 +143,53 @@ export async function query<T = Item>(
 ): Promise<{ items: T[]; cursor?: Record<string, unknown> }> {
   const result = await documentClient.send(new QueryCommand({ TableName: config().TABLE_NAME, ...input }));
   return { items: (result.Items ?? []) as T[], cursor: result.LastEvaluatedKey };
+}
+
+/**
+ * A cursor as clients see it: opaque (base64url of the key to start after). Decoding checks that
+ * the key belongs to the partition being read: a cursor cannot reach another tenant's items.
+ */
+export function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export class InvalidCursorError extends DomainError {
+  constructor(why: string) {
+    super(400, 'InvalidCursor', `The cursor is not valid: ${why}`, { cursor: [why] });
+  }
+}
+
+export function decodeCursor(
+  cursor: string,
+  partition: { attribute: string; value: string },
+): Record<string, unknown> {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError('not a cursor this API gave');
+  }
+  const ok =
+    key !== null &&
+    typeof key === 'object' &&
+    !Array.isArray(key) &&
+    (key as Record<string, unknown>)[partition.attribute] === partition.value &&
+    Object.values(key as Record<string, unknown>).every((v) => typeof v === 'string' && v.length <= 2048);
+  if (!ok) throw new InvalidCursorError('not a cursor of this list');
+  return key as Record<string, unknown>;
+}
+
+/** One page of a query within one partition, and the cursor of the next (absent on the last). */
+export async function queryPage<T = Item>(
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'>,
+  page: { limit: number; cursor?: string; partition: { attribute: string; value: string } },
+): Promise<{ items: T[]; nextCursor?: string }> {
+  const { items, cursor } = await query<T>({
+    ...input,
+    Limit: page.limit,
+    ExclusiveStartKey: page.cursor ? decodeCursor(page.cursor, page.partition) : undefined,
+  });
+  return { items, nextCursor: cursor ? encodeCursor(cursor) : undefined };
 }
 
 /** Every item a query finds, page after page. */

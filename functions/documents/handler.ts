@@ -1,13 +1,11 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import { languageSchema } from '../../domain/service-request.ts';
+import type { Context } from 'aws-lambda';
 import { workflowCatalog } from '../../workflows/catalog.ts';
 import { flowChart } from '../../workflows/flow-chart.ts';
 import { config } from '../adapters/config.ts';
 import { escapeHtml } from '../emails/layout.ts';
-import { NotFoundError } from '../shared/errors.ts';
-import { type HttpEvent, type HttpResult, html, httpErrors, json } from '../shared/http.ts';
-import { logger } from '../shared/logger.ts';
+import { type Input, notRouted, type RouteContext, serveRoutes } from '../http/router.ts';
+import type { documentLanguageQuery } from '../shared/api-schemas.ts';
+import { type HttpEvent, type HttpResult, html, json } from '../shared/http.ts';
 import { surveyPage } from '../survey-page/page.ts';
 import { openApiDocument } from './document.ts';
 
@@ -31,23 +29,16 @@ function flowCharts(): HttpResult {
   );
 }
 
-async function serve(event: HttpEvent): Promise<HttpResult> {
-  switch (event.routeKey) {
-    case 'GET /v1/openapi.json':
-      document ??= openApiDocument(config().PUBLIC_BASE_URL);
-      return json(200, document);
-    case 'GET /v1/attachments/survey-form': {
-      const language = languageSchema.catch('zh-CN').parse(event.queryStringParameters?.lang);
-      return html(200, surveyPage(language, { printable: true }));
-    }
-    case 'GET /v1/attachments/service-flow-chart':
-      return flowCharts();
-    default:
-      throw new NotFoundError(`route ${event.routeKey}`);
-  }
-}
+const served = serveRoutes('documents', {
+  getOpenApiDocument: async () => {
+    document ??= openApiDocument(config().PUBLIC_BASE_URL);
+    return json(200, document);
+  },
+  getSurveyForm: async ({ query }: RouteContext<undefined, Input<typeof documentLanguageQuery>>) =>
+    html(200, surveyPage(query.lang ?? 'zh-CN', { printable: true })),
+  getServiceFlowChart: async () => flowCharts(),
+});
 
-export const handler = middy<HttpEvent, HttpResult>()
-  .use(injectLambdaContext(logger))
-  .use(httpErrors())
-  .handler(serve);
+/** Also API Gateway's `$default` route: a path it does not know (404), or a method it does not serve (405). */
+export const handler = (event: HttpEvent, context: Context) =>
+  event.routeKey === '$default' ? notRouted(event, context) : served(event, context);

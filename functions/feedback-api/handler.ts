@@ -1,57 +1,50 @@
 import { minutesLate } from '../../domain/breach.ts';
-import { newFeedbackSchema, resolutionSchema } from '../../domain/feedback-case.ts';
-import { surveyAnswerSchema } from '../../domain/survey.ts';
+import type { newFeedbackSchema, resolutionSchema } from '../../domain/feedback-case.ts';
+import type { surveyAnswerSchema } from '../../domain/survey.ts';
 import { feedbackOwner } from '../../domain/tenant.ts';
 import { breachesOfRequest } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
 import {
+  feedbackPage,
   feedbackTimeline,
   getFeedbackCase,
-  listFeedbackByStatus,
   recordFeedbackStep,
   type StoredFeedbackCase,
 } from '../adapters/feedback-cases.ts';
-import {
-  getPeriodicSurvey,
-  isPeriodicSurveyId,
-  periodicSurveysBetween,
-} from '../adapters/periodic-surveys.ts';
+import { getPeriodicSurvey, periodicSurveysPage } from '../adapters/periodic-surveys.ts';
 import { getRequest } from '../adapters/requests.ts';
 import { resumeWaitingWorkflow } from '../adapters/workflows.ts';
-import { feedbackListQuery, periodicSurveyListQuery } from '../shared/api-schemas.ts';
+import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
+import { shown } from '../http/show.ts';
+import { feedbackSummaryView, periodicSurveyView } from '../http/views.ts';
+import type { feedbackListQuery, periodicSurveyListQuery } from '../shared/api-schemas.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
 import { instantsOfDays } from '../shared/day-range.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { openFeedbackCase, routeOfFeedback } from '../shared/feedback-intake.ts';
-import {
-  apiKeyRoutes,
-  type Caller,
-  type HttpEvent,
-  type HttpResult,
-  json,
-  parseJsonBody,
-  parseQuery,
-  type RouteHandler,
-} from '../shared/http.ts';
+import { type HttpResult, json } from '../shared/http.ts';
 import { recordPeriodicSurveyAnswer } from '../shared/survey-answers.ts';
 
+type Context<Body = undefined, Query = undefined> = RouteContext<Body, Query, undefined>;
+
 async function view(feedback: StoredFeedbackCase) {
-  const { callbackToken: _token, timelineArchived: _archived, ...visible } = feedback;
   const [breaches, timeline] = await Promise.all([
     breachesOfRequest(feedback.tenantId, feedback.contractId, feedback.feedbackId),
     feedbackTimeline(feedback),
   ]);
   const at = now();
   return {
-    ...visible,
+    ...shown(feedbackSummaryView, feedback),
     timeline,
     breaches: breaches.map((b) => ({ ...b, minutesLate: minutesLate(b, at), open: b.metAt === undefined })),
   };
 }
 
 /** Staff entry of feedback (a phone interview, a letter): due within the working days. */
-async function create(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  const input = parseJsonBody(event, newFeedbackSchema);
+async function create({
+  body: input,
+  caller,
+}: Context<Input<typeof newFeedbackSchema>>): Promise<HttpResult> {
   const [tenant, request] = await Promise.all([
     tenantOf(caller),
     input.requestId ? getRequest(caller.tenantId, input.requestId) : undefined,
@@ -71,16 +64,19 @@ async function create(event: HttpEvent, caller: Caller): Promise<HttpResult> {
   return json(201, await view(feedback));
 }
 
-async function getOne(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  const feedback = await getFeedbackCase(caller.tenantId, event.pathParameters?.feedbackId ?? '');
-  if (!feedback) throw new NotFoundError(`feedback case ${event.pathParameters?.feedbackId}`);
+async function getOne({ params, caller }: Context): Promise<HttpResult> {
+  const feedback = await getFeedbackCase(caller.tenantId, params.feedbackId!);
+  if (!feedback) throw new NotFoundError(`feedback case ${params.feedbackId}`);
   return json(200, await view(feedback));
 }
 
 /** 7.2.1, 7.2.2: the result (told to the customer by the workflow) and what will change. */
-async function resolve(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  const input = parseJsonBody(event, resolutionSchema);
-  const feedbackId = event.pathParameters?.feedbackId ?? '';
+async function resolve({
+  body: input,
+  params,
+  caller,
+}: Context<Input<typeof resolutionSchema>>): Promise<HttpResult> {
+  const feedbackId = params.feedbackId!;
   const existing = await getFeedbackCase(caller.tenantId, feedbackId);
   if (!existing) throw new NotFoundError(`feedback case ${feedbackId}`);
   const at = now().toISOString();
@@ -101,34 +97,49 @@ async function resolve(event: HttpEvent, caller: Caller): Promise<HttpResult> {
 }
 
 /** The worklist: cases in a status (open by default), soonest due first. */
-async function list(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  const { status, limit } = parseQuery(event, feedbackListQuery);
-  const items = await listFeedbackByStatus(caller.tenantId, status, limit);
+async function list({
+  query,
+  caller,
+}: Context<undefined, Input<typeof feedbackListQuery>>): Promise<HttpResult> {
+  const page = await feedbackPage(caller.tenantId, query.status, {
+    limit: query.limit,
+    cursor: query.cursor,
+  });
   return json(200, {
-    items: items.map(({ callbackToken: _t, timeline: _tl, timelineArchived: _a, ...summary }) => summary),
+    items: page.items.map((feedback) => shown(feedbackSummaryView, feedback)),
+    nextCursor: page.nextCursor,
   });
 }
 
 // --- periodic surveys (7.1.1) ----------------------------------------------------------------
 
 /** Periodic surveys sent in a range of days; `answered=false` is the list to phone (7.1.2). */
-async function listSurveys(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  const { answered, ...range } = parseQuery(event, periodicSurveyListQuery);
+async function listSurveys({
+  query,
+  caller,
+}: Context<undefined, Input<typeof periodicSurveyListQuery>>): Promise<HttpResult> {
   const tenant = await tenantOf(caller);
-  const { from, to } = instantsOfDays(tenant.timeZone, range.from, range.to);
-  const items = (await periodicSurveysBetween(caller.tenantId, from, to)).filter(
-    (survey) => answered === undefined || Boolean(survey.answeredAt) === (answered === 'true'),
+  const { from, to } = instantsOfDays(tenant.timeZone, query.from, query.to);
+  const answered = query.answered === undefined ? undefined : query.answered === 'true';
+  const page = await periodicSurveysPage(
+    caller.tenantId,
+    { from, to, answered },
+    { limit: query.limit, cursor: query.cursor },
   );
-  return json(200, { items });
+  return json(200, {
+    items: page.items.map((survey) => shown(periodicSurveyView, survey)),
+    nextCursor: page.nextCursor,
+  });
 }
 
 /** 7.1.2: a phone interview for a periodic survey, entered by staff on the customer's behalf. */
-async function phoneSurvey(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  const answer = parseJsonBody(event, surveyAnswerSchema);
-  const surveyId = event.pathParameters?.surveyId ?? '';
-  const survey = isPeriodicSurveyId(surveyId)
-    ? await getPeriodicSurvey(caller.tenantId, surveyId)
-    : undefined;
+async function phoneSurvey({
+  body: answer,
+  params,
+  caller,
+}: Context<Input<typeof surveyAnswerSchema>>): Promise<HttpResult> {
+  const surveyId = params.surveyId!;
+  const survey = await getPeriodicSurvey(caller.tenantId, surveyId);
   if (!survey) throw new NotFoundError(`survey ${surveyId}`);
   const outcome = await recordPeriodicSurveyAnswer(
     await tenantOf(caller),
@@ -138,16 +149,14 @@ async function phoneSurvey(event: HttpEvent, caller: Caller): Promise<HttpResult
     now(),
   );
   if (outcome === 'already-answered') throw new ConflictError('This survey was already answered');
-  return json(200, (await getPeriodicSurvey(caller.tenantId, surveyId)) ?? survey);
+  return json(200, shown(periodicSurveyView, (await getPeriodicSurvey(caller.tenantId, surveyId)) ?? survey));
 }
 
-const routeHandlers: Record<string, RouteHandler> = {
-  'GET /v1/surveys': listSurveys,
-  'POST /v1/surveys/{surveyId}/answer': phoneSurvey,
-  'POST /v1/feedback': create,
-  'GET /v1/feedback': list,
-  'GET /v1/feedback/{feedbackId}': getOne,
-  'POST /v1/feedback/{feedbackId}/resolve': resolve,
-};
-
-export const handler = apiKeyRoutes(routeHandlers);
+export const handler = serveRoutes('feedbackApi', {
+  listPeriodicSurveys: listSurveys,
+  answerPeriodicSurvey: phoneSurvey,
+  createFeedback: create,
+  listFeedback: list,
+  getFeedback: getOne,
+  resolveFeedback: resolve,
+});

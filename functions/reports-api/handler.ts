@@ -1,22 +1,20 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import { reportCsv, satisfactionReport } from '../../domain/satisfaction-report.ts';
 import { now } from '../adapters/clock.ts';
 import { feedbackFactsBetween } from '../adapters/feedback-cases.ts';
 import { periodicSurveysBetween } from '../adapters/periodic-surveys.ts';
 import { requestSurveysBetween } from '../adapters/requests.ts';
 import { getTenant } from '../adapters/tenants.ts';
-import { satisfactionReportQuery } from '../shared/api-schemas.ts';
+import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
+import type { satisfactionReportQuery } from '../shared/api-schemas.ts';
 import { instantsOfDays } from '../shared/day-range.ts';
-import { DomainError, NotFoundError } from '../shared/errors.ts';
-import { callerOf, type HttpEvent, type HttpResult, httpErrors, json, parseQuery } from '../shared/http.ts';
-import { logger } from '../shared/logger.ts';
+import { NotFoundError } from '../shared/errors.ts';
+import { type HttpResult, json } from '../shared/http.ts';
 
 /** `GET /v1/reports/satisfaction?from&to[&format=csv]` (7.2.2), for managers and admins. */
-async function report(event: HttpEvent): Promise<HttpResult> {
-  const caller = callerOf(event);
-  if (caller.role === 'agent') throw new DomainError(403, 'Forbidden', 'Reports are for managers and admins');
-  const query = parseQuery(event, satisfactionReportQuery);
+async function report({
+  query,
+  caller,
+}: RouteContext<undefined, Input<typeof satisfactionReportQuery>>): Promise<HttpResult> {
   const tenant = await getTenant(caller.tenantId);
   if (!tenant) throw new NotFoundError('tenant');
   const { from, to } = instantsOfDays(tenant.timeZone, query.from, query.to);
@@ -49,7 +47,4 @@ async function report(event: HttpEvent): Promise<HttpResult> {
   return json(200, { from: query.from, to: query.to, timeZone: tenant.timeZone, rows, changes });
 }
 
-export const handler = middy<HttpEvent, HttpResult>()
-  .use(injectLambdaContext(logger))
-  .use(httpErrors())
-  .handler(report);
+export const handler = serveRoutes('reportsApi', { satisfactionReport: report });

@@ -1,43 +1,51 @@
-import { completionReportSchema, futureTimesIn, issueServiceRecord } from '../../domain/service-record.ts';
-import { canTransition, newServiceRequestSchema, statusesAllowing } from '../../domain/service-request.ts';
+import type { completionReportSchema } from '../../domain/service-record.ts';
+import { futureTimesIn, issueServiceRecord } from '../../domain/service-record.ts';
+import {
+  canTransition,
+  type newServiceRequestSchema,
+  statusesAllowing,
+} from '../../domain/service-request.ts';
 import { isQualified, requiredSkill } from '../../domain/skills.ts';
-import { surveyAnswerSchema } from '../../domain/survey.ts';
+import type { surveyAnswerSchema } from '../../domain/survey.ts';
 import { breachesOfRequest } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
 import {
   getRequest,
-  listRequestsByStatus,
+  requestsPage,
   requestTimeline,
   type StoredRequest,
   transitionRequest,
 } from '../adapters/requests.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { failWaitingWorkflow } from '../adapters/workflows.ts';
-import { cancelSchema, dispatchSchema, idempotencyHeaders, requestListQuery } from '../shared/api-schemas.ts';
+import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
+import type {
+  cancelSchema,
+  dispatchSchema,
+  idempotencyHeaders,
+  requestListQuery,
+} from '../shared/api-schemas.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
 import { confirmNeedAtOnce } from '../shared/confirm-need.ts';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../shared/errors.ts';
-import {
-  apiKeyRoutes,
-  type Caller,
-  type HttpEvent,
-  type HttpResult,
-  json,
-  parseHeaders,
-  parseJsonBody,
-  parseQuery,
-  type RouteHandler,
-} from '../shared/http.ts';
+import { type Caller, type HttpResult, json } from '../shared/http.ts';
 import { derivedId, digestOf, openServiceRequest } from '../shared/intake.ts';
 import { wakeLifecycle } from '../shared/lifecycle-route.ts';
 import { recordSurveyAnswer } from '../shared/survey-answers.ts';
-import { requestView } from './request-view.ts';
+import { requestSummary, requestView } from './request-view.ts';
+
+type Context<Body = undefined, Query = undefined, Headers = undefined> = RouteContext<Body, Query, Headers>;
 
 /** Reads the request of the caller's tenant: another tenant's id is simply not found (no existence leak). */
-async function requestOf(caller: Caller, event: HttpEvent): Promise<StoredRequest> {
-  const requestId = event.pathParameters?.requestId ?? '';
-  const request = await getRequest(caller.tenantId, requestId);
-  if (!request) throw new NotFoundError(`request ${requestId}`);
+async function requestOf({
+  caller,
+  params,
+}: {
+  caller: Caller;
+  params: Record<string, string>;
+}): Promise<StoredRequest> {
+  const request = await getRequest(caller.tenantId, params.requestId!);
+  if (!request) throw new NotFoundError(`request ${params.requestId}`);
   return request;
 }
 
@@ -60,9 +68,16 @@ function refuseTransition(request: StoredRequest, action: Parameters<typeof stat
  * With an `Idempotency-Key` header, a retry (a timeout, a double click) answers the request the
  * first call made; the same key for a different request is refused.
  */
-async function createRequest(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  const input = parseJsonBody(event, newServiceRequestSchema);
-  const idempotencyKey = parseHeaders(event, idempotencyHeaders)['idempotency-key'];
+async function createRequest({
+  body: input,
+  headers,
+  caller,
+}: Context<
+  Input<typeof newServiceRequestSchema>,
+  undefined,
+  Input<typeof idempotencyHeaders>
+>): Promise<HttpResult> {
+  const idempotencyKey = headers['idempotency-key'];
   const tenant = await tenantOf(caller);
   const intakeDigest = idempotencyKey === undefined ? undefined : digestOf(input);
   const { request, created } = await openServiceRequest(tenant, input, {
@@ -83,8 +98,9 @@ async function createRequest(event: HttpEvent, caller: Caller): Promise<HttpResu
   return created ? result : { ...result, headers: { ...result.headers, 'idempotent-replayed': 'true' } };
 }
 
-async function acknowledge(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  const request = await requestOf(caller, event);
+async function acknowledge(context: Context): Promise<HttpResult> {
+  const { caller } = context;
+  const request = await requestOf(context);
   if (!canTransition('acknowledge', request.status)) refuseTransition(request, 'acknowledge');
   const at = now().toISOString();
   const updated = await transitionRequest(request, {
@@ -103,9 +119,9 @@ async function acknowledge(event: HttpEvent, caller: Caller): Promise<HttpResult
 }
 
 /** 6.1.3 and 6.2.1a: on-site or remote, by a technician who holds the skill the kind needs. */
-async function dispatch(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  const input = parseJsonBody(event, dispatchSchema);
-  const [request, tenant] = await Promise.all([requestOf(caller, event), tenantOf(caller)]);
+async function dispatch(context: Context<Input<typeof dispatchSchema>>): Promise<HttpResult> {
+  const { body: input, caller } = context;
+  const [request, tenant] = await Promise.all([requestOf(context), tenantOf(caller)]);
   const technician = tenant.staff.find(
     (s) => s.staffId === input.technicianId && s.roles.includes('technician'),
   );
@@ -150,9 +166,9 @@ async function dispatch(event: HttpEvent, caller: Caller): Promise<HttpResult> {
 }
 
 /** 6.1.4: completing issues the immutable service record, in the same write as the status change. */
-async function complete(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  const report = parseJsonBody(event, completionReportSchema);
-  const [request, tenant] = await Promise.all([requestOf(caller, event), tenantOf(caller)]);
+async function complete(context: Context<Input<typeof completionReportSchema>>): Promise<HttpResult> {
+  const { body: report, caller } = context;
+  const [request, tenant] = await Promise.all([requestOf(context), tenantOf(caller)]);
   if (!canTransition('complete', request.status)) refuseTransition(request, 'complete');
   const future = futureTimesIn(report, now());
   if (future) throw new ValidationError('A service record cannot claim work in the future', future);
@@ -190,9 +206,9 @@ async function complete(event: HttpEvent, caller: Caller): Promise<HttpResult> {
   return json(200, await view(updated, tenant));
 }
 
-async function cancel(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  const input = parseJsonBody(event, cancelSchema);
-  const request = await requestOf(caller, event);
+async function cancel(context: Context<Input<typeof cancelSchema>>): Promise<HttpResult> {
+  const { body: input, caller } = context;
+  const request = await requestOf(context);
   if (!canTransition('cancel', request.status)) refuseTransition(request, 'cancel');
   const at = now().toISOString();
   const updated = await transitionRequest(request, {
@@ -207,27 +223,29 @@ async function cancel(event: HttpEvent, caller: Caller): Promise<HttpResult> {
   return json(200, await view(updated, await tenantOf(caller)));
 }
 
-async function getOne(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  const [request, tenant] = await Promise.all([requestOf(caller, event), tenantOf(caller)]);
+async function getOne(context: Context): Promise<HttpResult> {
+  const [request, tenant] = await Promise.all([requestOf(context), tenantOf(context.caller)]);
   return json(200, await view(request, tenant));
 }
 
-async function list(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  const { status, limit } = parseQuery(event, requestListQuery);
-  const statuses = status ? [status] : (['received', 'acknowledged', 'dispatched'] as const);
-  const found = (
-    await Promise.all(statuses.map((s) => listRequestsByStatus(caller.tenantId, s, limit)))
-  ).flat();
-  const items = found.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt)).slice(0, limit);
-  return json(200, {
-    items: items.map(({ callbackToken: _t, timeline: _tl, timelineArchived: _a, ...summary }) => summary),
+/** Open requests unless a status is asked for: oldest first; closed and cancelled newest first. */
+async function list({
+  query,
+  caller,
+}: Context<undefined, Input<typeof requestListQuery>>): Promise<HttpResult> {
+  const statuses = query.status ? [query.status] : (['received', 'acknowledged', 'dispatched'] as const);
+  const page = await requestsPage(caller.tenantId, statuses, {
+    limit: query.limit,
+    cursor: query.cursor,
+    newestFirst: query.status === 'closed' || query.status === 'cancelled',
   });
+  return json(200, { items: page.items.map(requestSummary), nextCursor: page.nextCursor });
 }
 
 /** 7.1.2: a phone interview; staff enter the same form's answers on the customer's behalf. */
-async function phoneSurvey(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  const answer = parseJsonBody(event, surveyAnswerSchema);
-  const [request, tenant] = await Promise.all([requestOf(caller, event), tenantOf(caller)]);
+async function phoneSurvey(context: Context<Input<typeof surveyAnswerSchema>>): Promise<HttpResult> {
+  const { body: answer, caller } = context;
+  const [request, tenant] = await Promise.all([requestOf(context), tenantOf(caller)]);
   const outcome = await recordSurveyAnswer(
     tenant,
     request,
@@ -242,15 +260,13 @@ async function phoneSurvey(event: HttpEvent, caller: Caller): Promise<HttpResult
   return json(200, await view((await getRequest(request.tenantId, request.requestId)) ?? request, tenant));
 }
 
-const routeHandlers: Record<string, RouteHandler> = {
-  'POST /v1/requests/{requestId}/survey': phoneSurvey,
-  'POST /v1/requests': createRequest,
-  'GET /v1/requests': list,
-  'GET /v1/requests/{requestId}': getOne,
-  'POST /v1/requests/{requestId}/acknowledge': acknowledge,
-  'POST /v1/requests/{requestId}/dispatch': dispatch,
-  'POST /v1/requests/{requestId}/complete': complete,
-  'POST /v1/requests/{requestId}/cancel': cancel,
-};
-
-export const handler = apiKeyRoutes(routeHandlers);
+export const handler = serveRoutes('requestsApi', {
+  createRequest,
+  listRequests: list,
+  getRequest: getOne,
+  acknowledgeRequest: acknowledge,
+  dispatchRequest: dispatch,
+  completeRequest: complete,
+  cancelRequest: cancel,
+  answerRequestSurvey: phoneSurvey,
+});

@@ -1,8 +1,14 @@
+import type { z } from 'zod';
 import { type Breach, minutesLate } from '../../domain/breach.ts';
 import { completionDeadline, responseDeadline } from '../../domain/deadlines.ts';
 import { warrantyStatus } from '../../domain/warranty.ts';
 import { localDate } from '../../domain/working-calendar.ts';
 import type { StoredRequest } from '../adapters/requests.ts';
+import { shown } from '../http/show.ts';
+import { requestSummaryView, type requestView as requestViewSchema } from '../http/views.ts';
+
+/** A request as lists show it: what the view declares, nothing the table keeps for itself. */
+export const requestSummary = (request: StoredRequest) => shown(requestSummaryView, request);
 
 /** What the API shows of a request: never the task token, always deadlines, breaches and warranty. */
 export function requestView(
@@ -11,11 +17,10 @@ export function requestView(
   timeline: StoredRequest['timeline'],
   timeZone: string,
   now: Date,
-) {
-  const { callbackToken: _token, timelineArchived: _archived, ...visible } = request;
+): z.input<typeof requestViewSchema> {
   const receivedAt = new Date(request.receivedAt);
   return {
-    ...visible,
+    ...requestSummary(request),
     timeline,
     deadlines: {
       response: responseDeadline(receivedAt, request.terms).toISOString(),

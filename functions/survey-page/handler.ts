@@ -1,24 +1,29 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import { languageSchema } from '../../domain/service-request.ts';
-import { surveyAnswerSchema } from '../../domain/survey.ts';
+import type { Language } from '../../domain/service-request.ts';
+import { surveyFormSchema } from '../../domain/survey.ts';
 import { now } from '../adapters/clock.ts';
 import { getPeriodicSurvey, isPeriodicSurveyId } from '../adapters/periodic-surveys.ts';
 import { getRequest } from '../adapters/requests.ts';
 import { verifyLinkToken } from '../adapters/signed-links.ts';
 import { getTenant } from '../adapters/tenants.ts';
+import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
+import type { languageQuery } from '../shared/api-schemas.ts';
 import { isTransientAwsError } from '../shared/errors.ts';
-import { type HttpEvent, type HttpResult, html, httpErrors } from '../shared/http.ts';
+import { type HttpResult, html } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';
 import { recordPeriodicSurveyAnswer, recordSurveyAnswer } from '../shared/survey-answers.ts';
 import { messagePage, surveyPage } from './page.ts';
 
 /** `GET/POST /s/{token}`: the customer's survey page, reached from the service-record email (7.1.2). */
-async function handle(event: HttpEvent): Promise<HttpResult> {
+async function handle({
+  event,
+  params,
+  query,
+  form,
+}: RouteContext<undefined, Input<typeof languageQuery>>): Promise<HttpResult> {
   const at = now();
-  const requested = languageSchema.safeParse(event.queryStringParameters?.lang);
-  const check = await verifyLinkToken(event.pathParameters?.token ?? '', at);
-  const fallback = requested.success ? requested.data : 'zh-CN';
+  const requested: Language | undefined = query.lang;
+  const check = await verifyLinkToken(params.token!, at);
+  const fallback = requested ?? 'zh-CN';
   if (!check.ok)
     return html(
       check.reason === 'expired' ? 410 : 404,
@@ -30,18 +35,15 @@ async function handle(event: HttpEvent): Promise<HttpResult> {
     surveySubject(check.claims.tenantId, check.claims.requestId),
   ]);
   if (!subject || !tenant) return html(404, messagePage(fallback, 'invalid'));
-  const language = requested.success ? requested.data : subject.survey.language;
+  const language = requested ?? subject.survey.language;
   if (event.requestContext.http.method === 'GET') {
     if (subject.survey.answeredAt) return html(409, messagePage(language, 'answered'));
     if (at >= new Date(subject.survey.expiresAt)) return html(410, messagePage(language, 'expired'));
     return html(200, surveyPage(language));
   }
 
-  const raw = event.body
-    ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8')
-    : '';
-  const values = Object.fromEntries(new URLSearchParams(raw));
-  const parsed = surveyAnswerSchema.safeParse(values);
+  const values = form;
+  const parsed = surveyFormSchema.safeParse(values);
   if (!parsed.success) {
     const errors = Object.fromEntries(
       parsed.error.issues.map((issue) => [
@@ -84,7 +86,4 @@ async function surveySubject(tenantId: string, id: string) {
     : undefined;
 }
 
-export const handler = middy<HttpEvent, HttpResult>()
-  .use(injectLambdaContext(logger))
-  .use(httpErrors())
-  .handler(handle);
+export const handler = serveRoutes('surveyPage', { showSurvey: handle, answerSurvey: handle });

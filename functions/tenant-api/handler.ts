@@ -1,8 +1,8 @@
-import { z } from 'zod';
-import { type ContractVersion, inForceFrom, versionInForce } from '../../domain/contract.ts';
+import type { ContractVersion } from '../../domain/contract.ts';
+import { inForceFrom, versionInForce } from '../../domain/contract.ts';
 import { patchSettings, type TenantSettings } from '../../domain/tenant.ts';
 import { calendarDays } from '../../domain/working-calendar.ts';
-import { listApiKeys, revokeApiKey } from '../adapters/api-key-store.ts';
+import { apiKeysPage, revokeApiKey } from '../adapters/api-key-store.ts';
 import { mintApiKey } from '../adapters/api-keys.ts';
 import { now } from '../adapters/clock.ts';
 import {
@@ -18,38 +18,31 @@ import {
   type StoredTenant,
   saveTenantSettings,
 } from '../adapters/tenants.ts';
-import { calendarQuery } from '../shared/api-schemas.ts';
+import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
+import { shown } from '../http/show.ts';
+import { apiKeyView } from '../http/views.ts';
+import type { apiKeyListQuery, calendarQuery, ifMatchHeaders } from '../shared/api-schemas.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../shared/errors.ts';
-import {
-  apiKeyRoutes,
-  type Caller,
-  type HttpEvent,
-  type HttpResult,
-  json,
-  parseJsonBody,
-  parseQuery,
-  type RouteHandler,
-} from '../shared/http.ts';
-import {
+import { type HttpResult, json } from '../shared/http.ts';
+import type {
   confirmVersionSchema,
   createApiKeySchema,
   createContractSchema,
   proposeVersionSchema,
+  settingsPatchSchema,
   terminateContractSchema,
 } from './schemas.ts';
 
 /** Tenant administration: API keys, settings (ladder, calendar, storefronts), contracts. */
-function requireRole(caller: Caller, ...roles: Caller['role'][]): void {
-  if (!roles.includes(caller.role))
-    throw new DomainError(403, 'Forbidden', `This needs one of the roles: ${roles.join(', ')}`);
-}
+type Context<Body = undefined, Query = undefined, Headers = undefined> = RouteContext<Body, Query, Headers>;
 
 // --- API keys -------------------------------------------------------------------------------
 
-async function createKey(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  requireRole(caller, 'admin');
-  const input = parseJsonBody(event, createApiKeySchema);
+async function createKey({
+  body: input,
+  caller,
+}: Context<Input<typeof createApiKeySchema>>): Promise<HttpResult> {
   const tenant = await tenantOf(caller);
   if (input.staffId && !tenant.staff.some((s) => s.staffId === input.staffId)) {
     throw new ValidationError('Unknown staff member', { staffId: ['no staff member has this id'] });
@@ -66,15 +59,16 @@ async function createKey(event: HttpEvent, caller: Caller): Promise<HttpResult> 
   });
 }
 
-async function listKeys(_event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  requireRole(caller, 'admin');
-  const items = (await listApiKeys(caller.tenantId)).map(({ secretHash: _hash, ...key }) => key);
-  return json(200, { items });
+async function listKeys({
+  query,
+  caller,
+}: Context<undefined, Input<typeof apiKeyListQuery>>): Promise<HttpResult> {
+  const page = await apiKeysPage(caller.tenantId, { limit: query.limit, cursor: query.cursor });
+  return json(200, { items: page.items.map((key) => shown(apiKeyView, key)), nextCursor: page.nextCursor });
 }
 
-async function revokeKey(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  requireRole(caller, 'admin');
-  const keyId = event.pathParameters?.keyId ?? '';
+async function revokeKey({ params, caller }: Context): Promise<HttpResult> {
+  const keyId = params.keyId!;
   if (!(await revokeApiKey(caller.tenantId, keyId, now()))) throw new NotFoundError(`API key ${keyId}`);
   return json(200, { keyId, revoked: true });
 }
@@ -82,8 +76,10 @@ async function revokeKey(event: HttpEvent, caller: Caller): Promise<HttpResult> 
 // --- calendar -------------------------------------------------------------------------------
 
 /** Every day the working-day deadlines count or skip, and why; for any staff member. */
-async function getCalendar(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  const query = parseQuery(event, calendarQuery);
+async function getCalendar({
+  query,
+  caller,
+}: Context<undefined, Input<typeof calendarQuery>>): Promise<HttpResult> {
   const tenant = await tenantOf(caller);
   return json(200, {
     timeZone: tenant.timeZone,
@@ -118,8 +114,7 @@ const withEtag = (result: HttpResult, tenant: StoredTenant): HttpResult => ({
   headers: { ...result.headers, etag: etagOf(tenant) },
 });
 
-async function getSettings(_event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  requireRole(caller, 'admin', 'manager');
+async function getSettings({ caller }: Context): Promise<HttpResult> {
   const tenant = await tenantOf(caller);
   return withEtag(json(200, settingsView(tenant)), tenant);
 }
@@ -136,10 +131,17 @@ function settingsOf(tenant: StoredTenant): TenantSettings {
  * ETag of a GET) it applies only to that version (412 otherwise); without, a concurrent change
  * is re-read and the patch applied on top of it, so neither change is lost.
  */
-async function putSettings(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  requireRole(caller, 'admin');
-  const patch = parseJsonBody(event, z.unknown());
-  const ifMatch = event.headers?.['if-match'];
+async function putSettings({
+  event,
+  headers,
+  caller,
+}: Context<Input<typeof settingsPatchSchema>, undefined, Input<typeof ifMatchHeaders>>): Promise<HttpResult> {
+  // The raw patch, not the parsed one: a merge patch says with `null` what to clear, and with
+  // absence what to keep; patchSettings validates the result as a whole.
+  const patch = JSON.parse(
+    event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8') : '{}',
+  ) as unknown;
+  const ifMatch = headers['if-match'];
   for (let attempt = 0; attempt < 5; attempt++) {
     const tenant = await getTenant(caller.tenantId, { consistent: true });
     if (!tenant) throw new NotFoundError(`tenant ${caller.tenantId}`);
@@ -183,32 +185,31 @@ function contractView(versions: ContractVersion[], at: Date) {
   };
 }
 
-async function versionsOf(caller: Caller, event: HttpEvent): Promise<ContractVersion[]> {
-  const contractId = event.pathParameters?.contractId ?? '';
+async function versionsOf({ caller, params }: Context<unknown>): Promise<ContractVersion[]> {
+  const contractId = params.contractId!;
   const versions = await contractVersions(caller.tenantId, contractId);
   if (versions.length === 0) throw new NotFoundError(`contract ${contractId}`);
   return versions;
 }
 
-async function createContract(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  requireRole(caller, 'admin');
-  const input = parseJsonBody(event, createContractSchema);
+async function createContract({
+  body: input,
+  caller,
+}: Context<Input<typeof createContractSchema>>): Promise<HttpResult> {
   const version: ContractVersion = { contractId: input.contractId, version: 1, terms: input.terms };
   if (!(await insertContractVersion(caller.tenantId, version)))
     throw new ConflictError(`Contract ${input.contractId} exists`);
   return json(201, contractView([version], now()));
 }
 
-async function getContract(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  requireRole(caller, 'admin', 'manager', 'agent');
-  return json(200, contractView(await versionsOf(caller, event), now()));
+async function getContract(context: Context): Promise<HttpResult> {
+  return json(200, contractView(await versionsOf(context), now()));
 }
 
 /** 11.1: an amendment is a new version, in force only once both parties confirm it. */
-async function proposeVersion(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  requireRole(caller, 'admin');
-  const input = parseJsonBody(event, proposeVersionSchema);
-  const versions = await versionsOf(caller, event);
+async function proposeVersion(context: Context<Input<typeof proposeVersionSchema>>): Promise<HttpResult> {
+  const { body: input, caller } = context;
+  const versions = await versionsOf(context);
   if (versions.some((v) => v.terminatedAt)) throw new ConflictError('The contract is terminated');
   const next: ContractVersion = {
     contractId: versions[0]!.contractId,
@@ -220,18 +221,16 @@ async function proposeVersion(event: HttpEvent, caller: Caller): Promise<HttpRes
   return json(201, contractView([...versions, next], now()));
 }
 
-async function confirmVersion(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  requireRole(caller, 'admin');
-  const input = parseJsonBody(event, confirmVersionSchema);
+async function confirmVersion(context: Context<Input<typeof confirmVersionSchema>>): Promise<HttpResult> {
+  const { body: input, caller, params } = context;
   if (input.party === 'customer' && !input.evidence) {
     throw new ValidationError('The customer’s confirmation needs evidence', {
       evidence: ['where the customer’s written confirmation is'],
     });
   }
-  const versions = await versionsOf(caller, event);
-  const version = Number(event.pathParameters?.version);
-  if (!versions.some((v) => v.version === version))
-    throw new NotFoundError(`version ${event.pathParameters?.version}`);
+  const versions = await versionsOf(context);
+  const version = Number(params.version);
+  if (!versions.some((v) => v.version === version)) throw new NotFoundError(`version ${params.version}`);
   const confirmed = await confirmContractVersion(
     caller.tenantId,
     versions[0]!.contractId,
@@ -257,10 +256,9 @@ async function confirmVersion(event: HttpEvent, caller: Caller): Promise<HttpRes
 }
 
 /** 9.2: a terminated contract accepts no new requests. */
-async function terminate(event: HttpEvent, caller: Caller): Promise<HttpResult> {
-  requireRole(caller, 'admin');
-  const input = parseJsonBody(event, terminateContractSchema);
-  const versions = await versionsOf(caller, event);
+async function terminate(context: Context<Input<typeof terminateContractSchema>>): Promise<HttpResult> {
+  const { body: input, caller } = context;
+  const versions = await versionsOf(context);
   const latest = versions.reduce((a, b) => (a.version > b.version ? a : b));
   const at = now().toISOString();
   if (
@@ -275,18 +273,16 @@ async function terminate(event: HttpEvent, caller: Caller): Promise<HttpResult> 
   return json(200, contractView(await contractVersions(caller.tenantId, latest.contractId), now()));
 }
 
-const routeHandlers: Record<string, RouteHandler> = {
-  'POST /v1/api-keys': createKey,
-  'GET /v1/api-keys': listKeys,
-  'DELETE /v1/api-keys/{keyId}': revokeKey,
-  'GET /v1/settings': getSettings,
-  'PUT /v1/settings': putSettings,
-  'GET /v1/calendar': getCalendar,
-  'POST /v1/contracts': createContract,
-  'GET /v1/contracts/{contractId}': getContract,
-  'POST /v1/contracts/{contractId}/versions': proposeVersion,
-  'POST /v1/contracts/{contractId}/versions/{version}/confirm': confirmVersion,
-  'POST /v1/contracts/{contractId}/terminate': terminate,
-};
-
-export const handler = apiKeyRoutes(routeHandlers);
+export const handler = serveRoutes('tenantApi', {
+  createApiKey: createKey,
+  listApiKeys: listKeys,
+  revokeApiKey: revokeKey,
+  getSettings,
+  changeSettings: putSettings,
+  getCalendar,
+  createContract,
+  getContract,
+  proposeContractVersion: proposeVersion,
+  confirmContractVersion: confirmVersion,
+  terminateContract: terminate,
+});

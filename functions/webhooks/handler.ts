@@ -1,11 +1,9 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import { now } from '../adapters/clock.ts';
 import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
+import { type RouteContext, serveRoutes } from '../http/router.ts';
 import { DomainError, ValidationError } from '../shared/errors.ts';
-import { type HttpEvent, type HttpResult, httpErrors, json } from '../shared/http.ts';
+import { type HttpEvent, type HttpResult, json } from '../shared/http.ts';
 import { openServiceRequest, requestIdForDelivery } from '../shared/intake.ts';
-import { logger } from '../shared/logger.ts';
 import { type Mapped, mapGeneric, mapShopify, mapWooCommerce } from './mappings.ts';
 import { verifyGeneric, verifyShopify, verifyWooCommerce } from './signatures.ts';
 
@@ -78,7 +76,7 @@ function authenticateAndMap(
  * request and start its lifecycle; nothing slow inline (Shopify wants a 2xx within seconds).
  * Every copy of a delivery names the same request, so a retry answers 200 with the same id.
  */
-async function receive(event: HttpEvent): Promise<HttpResult> {
+async function receive({ event, params }: RouteContext): Promise<HttpResult> {
   const storefront = event.routeKey.split('/').at(-1) as Storefront;
   const raw = event.body
     ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8')
@@ -86,8 +84,7 @@ async function receive(event: HttpEvent): Promise<HttpResult> {
   if (raw.length > MAX_WEBHOOK_BYTES)
     throw new DomainError(413, 'PayloadTooLarge', `Deliveries are limited to ${MAX_WEBHOOK_BYTES} bytes`);
 
-  const tenantId = event.pathParameters?.tenantId ?? '';
-  const tenant = /^[a-z0-9-]{3,40}$/.test(tenantId) ? await getTenant(tenantId) : undefined;
+  const tenant = await getTenant(params.tenantId!);
   if (!tenant) throw unauthorized();
 
   const { deliveryId, mapped } = authenticateAndMap(storefront, tenant, event, raw);
@@ -108,7 +105,8 @@ async function receive(event: HttpEvent): Promise<HttpResult> {
   });
 }
 
-export const handler = middy<HttpEvent, HttpResult>()
-  .use(injectLambdaContext(logger))
-  .use(httpErrors())
-  .handler(receive);
+export const handler = serveRoutes('webhooks', {
+  receiveShopifyDelivery: receive,
+  receiveWoocommerceDelivery: receive,
+  receiveGenericDelivery: receive,
+});
