@@ -17,8 +17,10 @@ import {
   type WorkingCalendar,
   workingTimeBetween,
 } from '../domain/working-calendar.ts';
+import { mintApiKey } from '../functions/adapters/api-keys.ts';
 import { scheduleCustomer } from '../functions/adapters/customers.ts';
-import { createTenant } from '../functions/adapters/tenants.ts';
+import { putItem } from '../functions/adapters/table.ts';
+import { createApiKey, createTenant } from '../functions/adapters/tenants.ts';
 import { type FunctionName, functionCatalog } from '../functions/catalog.ts';
 import { demoSettings } from '../local/demo-tenant.ts';
 import { invokeFunction } from '../local/lambda.ts';
@@ -180,6 +182,106 @@ async function dailyRun() {
       'fits in its 300 s': `${Math.floor((300_000 / reconcilerMs) * (idle.tenants + 1))} tenants`,
     },
   ]);
+}
+
+/**
+ * GET /v1/reports/satisfaction over two busy years (the longest range it takes): 10,000 surveys
+ * after requests, 2,000 periodic surveys, 2,000 feedback cases, written straight into the table
+ * as the product writes them. Lambda answers at most 6 MB and API Gateway waits at most 30 s.
+ */
+async function reportOverTwoYears(runtime: TestRuntime) {
+  const tenantId = 'bench-report';
+  await createTenant({ tenantId, createdAt: new Date().toISOString(), ...demoSettings });
+  const start = Date.parse('2024-01-01T00:00:00Z');
+  const at = (i: number, spread: number) => new Date(start + (i / spread) * 730 * 86_400_000).toISOString();
+  const answer = (i: number) =>
+    i % 2 === 0
+      ? {
+          serviceScore: 1 + (i % 5),
+          goodsScore: 1 + ((i * 7) % 5),
+          recommendScore: i % 11,
+          serviceOpinion: 'ok',
+        }
+      : undefined;
+  const surveys = 10_000;
+  const periodic = 2_000;
+  const feedback = 2_000;
+  const seeded = performance.now();
+  await pool(surveys, 32, (i) =>
+    putItem({
+      pk: `TENANT#${tenantId}#REQUEST#sr_bench${i}`,
+      sk: 'REQUEST',
+      gsi2pk: `TENANT#${tenantId}#SURVEYS`,
+      gsi2sk: `${at(i, surveys)}#sr_bench${i}`,
+      kind: ['repair', 'return', 'replacement'][i % 3],
+      survey: { invitedAt: at(i, surveys), language: 'zh-CN', ...(answer(i) ? { answer: answer(i) } : {}) },
+      timeline: Array.from({ length: 8 }, (_, j) => ({
+        at: at(i, surveys),
+        type: `event-${j}`,
+        actor: 'system',
+      })),
+    }),
+  );
+  await pool(periodic, 32, (i) =>
+    putItem({
+      pk: `TENANT#${tenantId}#SURVEY#ps_bench${i}`,
+      sk: 'SURVEY',
+      gsi2pk: `TENANT#${tenantId}#PERIODIC-SURVEYS`,
+      gsi2sk: `${at(i, periodic)}#ps_bench${i}`,
+      tenantId,
+      surveyId: `ps_bench${i}`,
+      customer: { name: `C${i}`, email: `c${i}@bench.example` },
+      language: 'zh-CN',
+      invitedAt: at(i, periodic),
+      reminderAt: at(i, periodic),
+      expiresAt: at(i, periodic),
+      ...(answer(i) ? { answer: answer(i), answeredAt: at(i, periodic) } : {}),
+    }),
+  );
+  await pool(feedback, 32, (i) =>
+    putItem({
+      pk: `TENANT#${tenantId}#FEEDBACK#fb_bench${i}`,
+      sk: 'FEEDBACK',
+      gsi2pk: `TENANT#${tenantId}#FEEDBACK`,
+      gsi2sk: `${at(i, feedback)}#fb_bench${i}`,
+      feedbackId: `fb_bench${i}`,
+      requestKind: 'repair',
+      receivedAt: at(i, feedback),
+      dueAt: new Date(Date.parse(at(i, feedback)) + 7 * 86_400_000).toISOString(),
+      ...(i % 3 === 0
+        ? {
+            resolution: {
+              result: 'done',
+              changes: `Change ${i}`,
+              resolvedAt: at(i + 1, feedback),
+              resolvedBy: 'x',
+            },
+          }
+        : {}),
+    }),
+  );
+  const seedSeconds = (performance.now() - seeded) / 1000;
+  const { apiKey, stored } = mintApiKey(tenantId, 'manager', new Date());
+  await createApiKey(stored);
+  const rows: Record<string, string>[] = [];
+  for (const format of ['json', 'csv']) {
+    const t = performance.now();
+    const response = await send(
+      `${runtime.urls.api}/v1/reports/satisfaction?from=2024-01-01&to=2025-12-30&format=${format}`,
+      { method: 'GET', headers: { authorization: `Bearer ${apiKey}` } },
+    );
+    rows.push({
+      format,
+      status: String(response.status),
+      time: ms(performance.now() - t),
+      'answer size': `${(Buffer.byteLength(response.text) / 1024).toFixed(0)} KiB`,
+      limits: '30 s, 6 MB',
+    });
+  }
+  console.log(
+    `\nSatisfaction report over two years (${surveys} request surveys, ${periodic} periodic, ${feedback} feedback cases; seeded in ${seedSeconds.toFixed(0)} s)`,
+  );
+  console.table(rows);
 }
 
 async function bundles() {
@@ -344,6 +446,7 @@ function domainComputations() {
 const runtime = await startTestRuntime();
 const transitions = await intakeAndLifecycle(runtime);
 await dailyRun();
+await reportOverTwoYears(runtime);
 await runtime.dispose();
 domainComputations();
 await bundles();

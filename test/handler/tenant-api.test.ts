@@ -98,7 +98,7 @@ describe('settings', () => {
     expect(badZone.body.error.fields).toHaveProperty(['timeZone']);
     const unknown = await runtime.api('PUT', '/v1/settings', { colour: 'blue' });
     expect(unknown.status).toBe(422);
-    expect(unknown.body.error.fields).toEqual({ colour: ['not a setting'] });
+    expect(unknown.body.error.fields).toEqual({ colour: ['not a field here'] });
     expect((await runtime.api('GET', '/v1/settings')).body.name).toBe('Renamed Co.');
   });
 

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { type SentEmail, send } from './runtime.ts';
+import { checkResponsesOf, type SentEmail, send } from './runtime.ts';
 
 const repositoryRoot = resolve(import.meta.dirname, '../..');
 
@@ -71,6 +71,7 @@ export async function startChildRuntime(options: {
     ses: /Mailbox \(SES\)\s+(http:\/\/\S+)/.exec(output)![1]!,
   };
   const apiKey = /API key\s+(ak_\S+)/.exec(output)![1]!;
+  await checkResponsesOf(urls.api);
   return {
     process: child,
     urls,

@@ -7,6 +7,7 @@ import { mintApiKey } from '../../functions/adapters/api-keys.ts';
 import { createApiKey, createTenant } from '../../functions/adapters/tenants.ts';
 import { demoSettings } from '../../local/demo-tenant.ts';
 import { type LocalRuntime, type RuntimeOptions, startLocalRuntime } from '../../local/runtime.ts';
+import { ResponseChecker } from './openapi.ts';
 
 export interface SentEmail {
   messageId: string;
@@ -33,6 +34,19 @@ export interface TestRuntime extends LocalRuntime {
   dispose(options?: { keepData?: boolean }): Promise<void>;
 }
 
+/**
+ * Every response from an API this process talks to is checked against the OpenAPI document
+ * that API serves (test/support/openapi.ts): registered by origin when a runtime starts.
+ */
+const checkers = new Map<string, ResponseChecker>();
+
+export async function checkResponsesOf(apiUrl: string): Promise<void> {
+  const origin = new URL(apiUrl).origin;
+  checkers.delete(origin);
+  const served = await send(`${apiUrl}/v1/openapi.json`, { method: 'GET', headers: {} });
+  checkers.set(origin, new ResponseChecker(JSON.parse(served.text)));
+}
+
 /** A runtime on free ports with a fresh data directory; virtual clock unless told otherwise. */
 export async function startTestRuntime(options: Partial<RuntimeOptions> = {}): Promise<TestRuntime> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'aftersales-test-'));
@@ -47,6 +61,7 @@ export async function startTestRuntime(options: Partial<RuntimeOptions> = {}): P
     dataDir,
     ports: { http: 0, dynamodb: 0, ses: 0, stepFunctions: 0, ...options.ports },
   });
+  await checkResponsesOf(runtime.urls.api);
   return Object.assign(runtime, {
     dataDir,
     async api(
@@ -113,13 +128,22 @@ export function send(
     const req = httpRequest(url, { method: init.method, headers: init.headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({
+      res.on('end', () => {
+        const answer = {
           status: res.statusCode ?? 0,
           text: Buffer.concat(chunks).toString('utf8'),
           headers: res.headers,
-        }),
-      );
+        };
+        try {
+          checkers
+            .get(new URL(url).origin)
+            ?.check(init.method, url, answer.status, res.headers['content-type'], answer.text);
+        } catch (error) {
+          reject(error);
+          return;
+        }
+        resolve(answer);
+      });
       res.on('error', reject);
     });
     req.on('error', reject);
