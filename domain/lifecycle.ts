@@ -21,6 +21,11 @@ export interface LifecycleState {
   serviceRecordDelivered: boolean;
   /** The satisfaction survey the service-record email invited the customer to (7.1.1). */
   survey?: SurveyTimes;
+  /**
+   * While the customer's details are still being looked up (domain/customer-lookup.ts): when
+   * to try next. What needs the customer (the confirmation, the service record) waits for them.
+   */
+  customerLookupAt?: string;
 }
 
 export interface SurveyTimes {
@@ -36,6 +41,8 @@ export type Phase =
   | 'awaitAcknowledgement'
   | 'awaitCompletion'
   | 'escalate'
+  | 'lookUpCustomer'
+  | 'awaitCustomerDetails'
   | 'confirmNeed'
   | 'deliverServiceRecord'
   | 'awaitSurvey'
@@ -77,16 +84,25 @@ export function watchedDeadlines(state: LifecycleState): WatchedDeadline[] {
  * minutes for its 2-hour response deadline, not 2 hours).
  */
 export function route(state: LifecycleState, policy: EscalationPolicy, now: Date): Route {
+  if (state.status === 'closed' || state.status === 'cancelled') return { phase: 'end', waitSeconds: 0 };
+  if (state.customerLookupAt && now >= new Date(state.customerLookupAt))
+    return { phase: 'lookUpCustomer', waitSeconds: 0 };
+  const pending = state.customerLookupAt !== undefined;
   switch (state.status) {
-    case 'closed':
-    case 'cancelled':
-      return { phase: 'end', waitSeconds: 0 };
     case 'completed':
-      if (!state.serviceRecordDelivered) return { phase: 'deliverServiceRecord', waitSeconds: 0 };
+      if (!state.serviceRecordDelivered) {
+        if (pending)
+          return {
+            phase: 'awaitCustomerDetails',
+            waitSeconds: waitUntil(Date.parse(state.customerLookupAt!), now),
+          };
+        return { phase: 'deliverServiceRecord', waitSeconds: 0 };
+      }
       return surveyRoute(state.survey, now);
     case 'acknowledged':
     case 'dispatched':
-      if (!state.confirmationSent) return { phase: 'confirmNeed', waitSeconds: 0 };
+      // The confirmation needs the customer's address: without it, keep watching completion.
+      if (!state.confirmationSent && !pending) return { phase: 'confirmNeed', waitSeconds: 0 };
       return awaiting('awaitCompletion', state, policy, now);
     case 'received':
       return awaiting('awaitAcknowledgement', state, policy, now);
@@ -111,9 +127,13 @@ function awaiting(
   now: Date,
 ): Route {
   const watched = watchedDeadlines(state);
-  if (watched.length === 0) return { phase, waitSeconds: LOOK_AGAIN_SECONDS };
+  // A pending customer lookup wakes the wait too: whichever comes first.
+  const lookup = state.customerLookupAt
+    ? waitUntil(Date.parse(state.customerLookupAt), now)
+    : LOOK_AGAIN_SECONDS;
+  if (watched.length === 0) return { phase, waitSeconds: lookup };
   const timer = nextEscalationTimer(watched, policy, state, now);
   return timer.escalateNow
     ? { phase: 'escalate', waitSeconds: 0 }
-    : { phase, waitSeconds: timer.waitSeconds };
+    : { phase, waitSeconds: Math.min(timer.waitSeconds, lookup) };
 }

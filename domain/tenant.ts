@@ -18,20 +18,39 @@ export type StaffMember = z.infer<typeof staffMemberSchema>;
 /** A storefront's webhook secret: at least 16 characters (what Shopify and WooCommerce issue is longer). */
 const webhookSecretSchema = z.string().min(16).max(512);
 
+/** A shop's permanent domain, as Shopify names it in `X-Shopify-Shop-Domain`. */
+const shopDomainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(255)
+  .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, {
+    message: 'the shop’s myshopify.com domain, e.g. demo-shop.myshopify.com',
+  });
+
 /**
- * Which storefront events mean after-sales work (6.1.1: only official channels), per
- * storefront: Shopify topics and WooCommerce order statuses map to a request kind.
+ * The storefronts a tenant connects (6.1.1: only official channels). Secrets are write-only:
+ * stored sealed (functions/adapters/storefront-secrets.ts), never shown by any GET.
  */
 export const storefrontsSchema = z.object({
   shopify: z
     .object({
+      shopDomain: shopDomainSchema,
+      /** The app's client secret: Shopify signs each webhook with it. */
       secret: webhookSecretSchema,
-      topics: z.record(z.string().min(1), requestKindSchema).default({ 'returns/request': 'return' }),
+      /**
+       * An Admin API access token (scopes read_orders, read_returns, read_customers): a return's
+       * webhook carries only ids, its customer and items are read from the Admin GraphQL API.
+       */
+      adminAccessToken: z.string().min(16).max(512),
+      /** What a Shopify return request becomes (3.1b): a return unless the tenant says otherwise. */
+      returnKind: requestKindSchema.default('return'),
     })
     .optional(),
   woocommerce: z
     .object({
       secret: webhookSecretSchema,
+      /** Order statuses that mean after-sales work, and the kind of request each opens. */
       statuses: z
         .record(z.string().min(1), requestKindSchema)
         .default({ refunded: 'return', 'return-requested': 'return' }),

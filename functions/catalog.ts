@@ -18,6 +18,8 @@ export interface FunctionSpec {
     taskResponses: readonly ('states:SendTaskSuccess' | 'states:SendTaskFailure')[];
     /** Signs or verifies email links (reads the signing secret from SSM on AWS). */
     signsLinks: boolean;
+    /** Seals or opens storefront secrets (reads the storefront-secrets key from SSM on AWS). */
+    storefrontSecrets?: true;
   };
 }
 
@@ -87,6 +89,8 @@ export const functionCatalog = {
       startsWorkflows: ['feedbackCase'],
       taskResponses: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
       signsLinks: true,
+      // A Shopify return's customer and items are read with the shop's Admin API token.
+      storefrontSecrets: true,
     },
   },
   webhooks: {
@@ -94,11 +98,14 @@ export const functionCatalog = {
     description: 'Storefront intake: signed Shopify, WooCommerce and generic webhooks',
     timeoutSeconds: 10,
     uses: {
-      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      // Updates: a declined or cancelled Shopify return cancels its request; WooCommerce orders are tracked.
+      table: readWrite,
       sendsEmail: false,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
-      taskResponses: [],
+      // A cancelled request's waiting lifecycle is ended.
+      taskResponses: ['states:SendTaskFailure'],
       signsLinks: false,
+      storefrontSecrets: true,
     },
   },
   tenantApi: {
@@ -111,6 +118,8 @@ export const functionCatalog = {
       startsWorkflows: [],
       taskResponses: [],
       signsLinks: false,
+      // Storefront secrets are sealed as they are saved.
+      storefrontSecrets: true,
     },
   },
   documents: {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { newFeedbackSchema, resolutionSchema } from '../domain/feedback-case.ts';
 import { completionReportSchema } from '../domain/service-record.ts';
-import { newServiceRequestSchema } from '../domain/service-request.ts';
+import { customerSchema, newServiceRequestSchema } from '../domain/service-request.ts';
 import { surveyAnswerSchema, surveyFormSchema } from '../domain/survey.ts';
 import type { FunctionName } from './catalog.ts';
 import {
@@ -235,6 +235,15 @@ const table: readonly RouteSpec[] = [
     body: completionReportSchema,
   }),
   requestRoute('cancelRequest', 'cancel', 'Cancel the request', { body: cancelSchema }),
+  {
+    ...requestRoute(
+      'enterRequestCustomer',
+      'customer',
+      'Enter or correct the customer’s details (a storefront’s lookup still pending ends here)',
+      { body: customerSchema },
+    ),
+    method: 'PUT',
+  },
   requestRoute(
     'answerRequestSurvey',
     'survey',
@@ -245,14 +254,17 @@ const table: readonly RouteSpec[] = [
   ),
 
   // --- storefronts -------------------------------------------------------------------------
-  webhook('shopify', 'Shopify webhook (X-Shopify-Hmac-Sha256, X-Shopify-Topic, X-Shopify-Webhook-Id)'),
+  webhook(
+    'shopify',
+    'Shopify returns/request, returns/decline, returns/cancel, returns/close (X-Shopify-Hmac-Sha256, X-Shopify-Topic, X-Shopify-Shop-Domain, X-Shopify-Event-Id); one request per return',
+  ),
   webhook(
     'woocommerce',
-    'WooCommerce webhook (X-WC-Webhook-Signature, X-WC-Webhook-Delivery-ID); a ping (webhook_id=N) is answered 200',
+    'WooCommerce order.updated (X-WC-Webhook-Signature); one request per order entering an after-sales status; the unsigned ping (webhook_id=N) is answered 200',
   ),
   webhook(
     'generic',
-    'Any storefront or form: X-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">, and an Idempotency-Key',
+    'Any storefront or form: Idempotency-Key, and X-Signature: t=<unix>,v2=<hex HMAC-SHA256 of "<t>.<Idempotency-Key>.<body>"> (v1, over "<t>.<body>", still accepted)',
     genericDeliverySchema,
   ),
 

@@ -31,6 +31,10 @@ export class AfterSalesStack extends Stack {
     // The link-signing secret lives in SSM Parameter Store as a SecureString created by the
     // operator (README: rotating secrets); functions read it by name at cold start.
     const linkSecretName = `/aftersales/${props.stage}/link-signing-secret`;
+    // Likewise the key that seals storefront secrets at rest (functions/adapters/storefront-secrets.ts).
+    const storefrontKeyName = `/aftersales/${props.stage}/storefront-secrets-key`;
+    const parameterArn = (name: string) =>
+      this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1) });
 
     const services = {} as Record<FunctionName, ServiceFunction>;
     for (const [name, spec] of Object.entries(functionCatalog) as [
@@ -50,19 +54,16 @@ export class AfterSalesStack extends Stack {
       services[name].bindTable(data.table, data.key, spec.uses.table);
       if (spec.uses.sendsEmail)
         services[name].allowSendingEmail(mail.identityArn(), mail.configurationSetArn());
-      if (spec.uses.signsLinks)
+      const parameters = [
+        ...(spec.uses.signsLinks ? [linkSecretName] : []),
+        ...('storefrontSecrets' in spec.uses ? [storefrontKeyName] : []),
+      ];
+      if (parameters.length > 0)
         services[name].fn.addToRolePolicy(
-          new PolicyStatement({
-            actions: ['ssm:GetParameter'],
-            resources: [
-              this.formatArn({
-                service: 'ssm',
-                resource: 'parameter',
-                resourceName: linkSecretName.slice(1),
-              }),
-            ],
-          }),
+          new PolicyStatement({ actions: ['ssm:GetParameter'], resources: parameters.map(parameterArn) }),
         );
+      if ('storefrontSecrets' in spec.uses)
+        services[name].fn.addEnvironment('STOREFRONT_SECRETS_KEY_PARAMETER', storefrontKeyName);
     }
     const functions = Object.fromEntries(
       Object.entries(services).map(([name, s]) => [name, s.fn]),
@@ -132,6 +133,7 @@ export class AfterSalesStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: api.httpApi.apiEndpoint });
     new CfnOutput(this, 'TableName', { value: data.table.tableName });
     new CfnOutput(this, 'LinkSigningSecretParameter', { value: linkSecretName });
+    new CfnOutput(this, 'StorefrontSecretsKeyParameter', { value: storefrontKeyName });
     new CfnOutput(this, 'OperatorAlarmTopic', { value: alarmTopic.topicArn });
     this.acknowledgeNagFindings(services, workflows);
   }

@@ -2,13 +2,18 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { defaultSlaTerms } from '../domain/contract.ts';
 import type { TenantSettings } from '../domain/tenant.ts';
 import { mintApiKey } from '../functions/adapters/api-keys.ts';
-import { createApiKey, createTenant, getTenant } from '../functions/adapters/tenants.ts';
+import { sealStorefrontSecrets } from '../functions/adapters/storefront-secrets.ts';
+import { createApiKey, createTenant, getTenant, saveTenantSettings } from '../functions/adapters/tenants.ts';
+import { DEMO_SHOP_DOMAIN } from './shopify-demo-shop.ts';
 
 export interface DemoTenant {
   tenantId: string;
   apiKey: string;
   managers: string[];
   webhookSecrets: { shopify: string; woocommerce: string; generic: string };
+  /** The demo shop's Admin API token (the local Shopify stand-in accepts it). */
+  shopifyAdminToken: string;
+  shopDomain: string;
 }
 
 export const demoSettings: TenantSettings = {
@@ -65,39 +70,68 @@ export const demoSettings: TenantSettings = {
   calendar: { weekendDays: [0, 6], chinaPublicHolidays: true, closures: [], extraWorkingDays: [] },
 };
 
+/** The demo tenant's storefront connections, secrets sealed as the tenant API seals them. */
+async function demoStorefronts(secrets: DemoTenant['webhookSecrets'], shopifyAdminToken: string) {
+  return sealStorefrontSecrets('demo', {
+    shopify: {
+      shopDomain: DEMO_SHOP_DOMAIN,
+      secret: secrets.shopify,
+      adminAccessToken: shopifyAdminToken,
+      returnKind: 'return',
+    },
+    woocommerce: {
+      secret: secrets.woocommerce,
+      statuses: { refunded: 'return', 'return-requested': 'return' },
+    },
+    generic: { secret: secrets.generic },
+  });
+}
+
 /**
  * On first start: the `demo` tenant with default terms, a two-level ladder, staff, an admin API
- * key and webhook secrets, written to `.local/demo-tenant.json` (the key is shown only once,
- * so that file is where it lives). Later starts read the file.
+ * key, webhook secrets and its Shopify shop connected, written to `.local/demo-tenant.json` (the
+ * key is shown only once, so that file is where it lives). Later starts read the file, and bring
+ * a demo tenant made by an older version up to date (its Shopify connection).
  */
 export async function ensureDemoTenant(
   path: string,
   secretsFrom: () => DemoTenant['webhookSecrets'],
+  shopifyAdminToken: string,
   at: Date,
 ): Promise<DemoTenant> {
-  if (existsSync(path) && (await getTenant('demo')))
-    return JSON.parse(readFileSync(path, 'utf8')) as DemoTenant;
+  const stored = existsSync(path) ? await getTenant('demo', { consistent: true }) : undefined;
+  if (stored) {
+    const demo = {
+      ...(JSON.parse(readFileSync(path, 'utf8')) as DemoTenant),
+      shopifyAdminToken,
+      shopDomain: DEMO_SHOP_DOMAIN,
+    };
+    if (stored.storefronts.shopify?.shopDomain !== DEMO_SHOP_DOMAIN) {
+      const { tenantId: _id, createdAt: _at, settingsVersion: _v, ...settings } = stored;
+      await saveTenantSettings(stored, {
+        ...settings,
+        storefronts: await demoStorefronts(demo.webhookSecrets, shopifyAdminToken),
+      });
+    }
+    writeFileSync(path, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+    return demo;
+  }
   const webhookSecrets = secretsFrom();
   await createTenant({
     tenantId: 'demo',
     createdAt: at.toISOString(),
     ...demoSettings,
-    storefronts: {
-      shopify: { secret: webhookSecrets.shopify, topics: { 'returns/request': 'return' } },
-      woocommerce: {
-        secret: webhookSecrets.woocommerce,
-        statuses: { refunded: 'return', 'return-requested': 'return' },
-      },
-      generic: { secret: webhookSecrets.generic },
-    },
+    storefronts: await demoStorefronts(webhookSecrets, shopifyAdminToken),
   });
-  const { apiKey, stored } = mintApiKey('demo', 'admin', at, 'agent-li');
-  await createApiKey(stored);
+  const { apiKey, stored: storedKey } = mintApiKey('demo', 'admin', at, 'agent-li');
+  await createApiKey(storedKey);
   const demo: DemoTenant = {
     tenantId: 'demo',
     apiKey,
     managers: demoSettings.escalationLadder.levels.flatMap((level) => level.recipients),
     webhookSecrets,
+    shopifyAdminToken,
+    shopDomain: DEMO_SHOP_DOMAIN,
   };
   writeFileSync(path, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
   return demo;

@@ -20,18 +20,22 @@ import { listenOnLoopback } from './activity.ts';
  * - `unavailable`: HTTP 503, as a service under maintenance answers;
  * - `hang`: the request is accepted and never answered, until the fault ends;
  * - `reject`: the service refuses the request for good (SES `MessageRejected`, an
- *   `AccessDeniedException` elsewhere).
+ *   `AccessDeniedException` elsewhere, Shopify's 401);
+ * - `throttle`: the service asks the caller to slow down (DynamoDB and SES throttling errors,
+ *   Shopify's 429 with `Retry-After: retryAfterSeconds`).
  *
  * A fault lasts `seconds` of the runtime's clock (virtual or real), or `requests` requests, or
  * until cleared; `match` limits it to requests whose body contains that text (one address).
  */
-export const faultComponents = ['ses', 'dynamodb', 'stepFunctions'] as const;
+export const faultComponents = ['ses', 'dynamodb', 'stepFunctions', 'shopify'] as const;
 export type FaultComponent = (typeof faultComponents)[number];
 
 export const faultSchema = z
   .object({
     component: z.enum(faultComponents),
-    mode: z.enum(['refuse', 'reset', 'unavailable', 'hang', 'reject']),
+    mode: z.enum(['refuse', 'reset', 'unavailable', 'hang', 'reject', 'throttle']),
+    /** For `throttle`: what Shopify's `Retry-After` says (seconds). */
+    retryAfterSeconds: z.number().int().positive().max(3600).optional(),
     seconds: z
       .number()
       .positive()
@@ -60,7 +64,34 @@ const REJECTIONS: Record<FaultComponent, { type: string; message: string }> = {
   ses: { type: 'MessageRejected', message: 'Email address is not verified.' },
   dynamodb: { type: 'AccessDeniedException', message: 'Injected fault: access denied' },
   stepFunctions: { type: 'AccessDeniedException', message: 'Injected fault: access denied' },
+  shopify: {
+    type: 'Unauthorized',
+    message: '[API] Invalid API key or access token (unrecognized login or wrong password)',
+  },
 };
+
+/** What each service answers when it throttles (its own error code). */
+const THROTTLES: Record<Exclude<FaultComponent, 'shopify'>, { type: string; message: string }> = {
+  ses: { type: 'Throttling', message: 'Maximum sending rate exceeded.' },
+  dynamodb: { type: 'ThrottlingException', message: 'Rate of requests exceeds the allowed throughput.' },
+  stepFunctions: { type: 'ThrottlingException', message: 'Rate exceeded' },
+};
+
+/** Shopify answers in its own shape: `{"errors": "..."}`, JSON. */
+function shopifyResponse(
+  response: ServerResponse,
+  status: number,
+  errors: string,
+  headers: Record<string, string> = {},
+) {
+  const body = JSON.stringify({ errors });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    ...headers,
+  });
+  response.end(body);
+}
 
 function errorResponse(response: ServerResponse, status: number, type: string, message: string) {
   const body = JSON.stringify({ __type: type, message, Message: message });
@@ -146,9 +177,24 @@ class FaultProxy {
           this.hung.add(request.socket);
           return;
         case 'unavailable':
+          if (this.component === 'shopify') return shopifyResponse(response, 503, 'Service Unavailable');
           return errorResponse(response, 503, 'ServiceUnavailable', 'Injected fault: service unavailable');
         case 'reject': {
           const { type, message } = REJECTIONS[this.component];
+          if (this.component === 'shopify') return shopifyResponse(response, 401, message);
+          return errorResponse(response, 400, type, message);
+        }
+        case 'throttle': {
+          if (this.component === 'shopify')
+            return shopifyResponse(
+              response,
+              429,
+              'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.',
+              {
+                'retry-after': String(fault.retryAfterSeconds ?? 2),
+              },
+            );
+          const { type, message } = THROTTLES[this.component];
           return errorResponse(response, 400, type, message);
         }
         case 'refuse':

@@ -16,6 +16,7 @@ const { values } = parseArgs({
     'dynamodb-port': { type: 'string', default: '8000' },
     'ses-port': { type: 'string', default: '8005' },
     'sfn-port': { type: 'string', default: '8083' },
+    'shopify-port': { type: 'string', default: '8090' },
     /** Virtual clock only, on the first start: where time begins (ISO 8601). */
     'start-at': { type: 'string' },
     /** How often the lifecycle reconciler runs, in seconds of the runtime's clock (AWS: 300). */
@@ -65,6 +66,7 @@ const runtime = await startLocalRuntime({
     dynamodb: port('dynamodb-port'),
     ses: port('ses-port'),
     stepFunctions: port('sfn-port'),
+    shopify: port('shopify-port'),
   },
 });
 
@@ -75,6 +77,7 @@ After-sales service system: running locally
   Mailbox (SES)     ${urls.ses}   (every email the system sends)
   DynamoDB          ${urls.dynamodb}   (dynalite, data in ${values['data-dir']}/)
   Step Functions    ${urls.stepFunctions}   (AWS_ENDPOINT_URL_SFN)
+  Shopify Admin API ${urls.shopify}   (stand-in: shop ${demo.shopDomain}, token ${demo.shopifyAdminToken})
   Clock             ${runtime.clock.mode}${timeScale > 1 ? ` ×${timeScale}` : ''}, now ${runtime.clock.now().toISOString()}${
     runtime.clock.mode === 'virtual'
       ? `\n                    POST ${urls.api}/_local/clock/advance {"seconds": 7200}`
@@ -88,6 +91,7 @@ Demo tenant "${demo.tenantId}" (also in ${values['data-dir']}/demo-tenant.json)
                     woocommerce ${demo.webhookSecrets.woocommerce}
                     generic ${demo.webhookSecrets.generic}
   Webhooks          ${urls.api}/v1/webhooks/${demo.tenantId}/{shopify,woocommerce,generic}
+  Try a delivery    npm run deliver -- shopify-return   (Shopify's published returns/request sample, signed)
   API document      ${urls.api}/v1/openapi.json
   Try               curl -s -H "Authorization: Bearer ${demo.apiKey}" ${urls.api}/v1/requests
 

@@ -14,23 +14,26 @@ import { FaultRegistry, faultSchema } from './faults.ts';
 import { type LocalRoute, startHttpApi } from './http-api.ts';
 import { functionNameFromArn, invokeFunction, localFunctionArn } from './lambda.ts';
 import { startSes } from './ses.ts';
+import { demoOrderSchema, type LocalShopify, startShopify } from './shopify.ts';
+import { DEMO_SHOP_DOMAIN, demoShop } from './shopify-demo-shop.ts';
 import { LocalStepFunctions } from './stepfunctions/engine.ts';
 import { startStepFunctionsServer } from './stepfunctions/http.ts';
 
 export interface RuntimeOptions {
   /** Where data lives (dynalite's LevelDB, executions, the virtual clock, the demo tenant). */
   dataDir: string;
-  /** 0 picks a free port (tests); npm start uses 3000, 8000, 8005, 8083. */
+  /** 0 picks a free port (tests); npm start uses 3000, 8000, 8005, 8083, 8090. */
   ports?: {
     http?: number;
     dynamodb?: number;
     ses?: number;
     stepFunctions?: number;
+    shopify?: number;
     /**
      * The fault proxies the handlers call through (free ports by default). A runtime restarted
      * in the same process passes the previous ones: handlers' SDK clients keep their endpoint.
      */
-    handlerSide?: { dynamodb: number; ses: number; stepFunctions: number };
+    handlerSide?: { dynamodb: number; ses: number; stepFunctions: number; shopify: number };
   };
   clock?: ClockMode;
   timeScale?: number;
@@ -51,9 +54,13 @@ export interface LocalRuntime {
     dynamodb: string;
     ses: string;
     stepFunctions: string;
+    /** The local Shopify Admin API (local/shopify.ts). */
+    shopify: string;
     /** Where the handlers reach the components: through the fault proxies. */
-    handlerSide: { dynamodb: string; ses: string; stepFunctions: string };
+    handlerSide: { dynamodb: string; ses: string; stepFunctions: string; shopify: string };
   };
+  /** The demo shop and any other the tests add orders to. */
+  shopify: LocalShopify;
   clock: LocalClock;
   demo: DemoTenant;
   tableName: string;
@@ -102,7 +109,14 @@ function persistentSecret(path: string): string {
 export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalRuntime> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const ports = { http: 3000, dynamodb: 8000, ses: 8005, stepFunctions: 8083, ...options.ports };
+  const ports = {
+    http: 3000,
+    dynamodb: 8000,
+    ses: 8005,
+    stepFunctions: 8083,
+    shopify: 8090,
+    ...options.ports,
+  };
 
   const clockFile = join(dataDir, 'clock.json');
   const savedClock = readJson<{ now: string }>(clockFile);
@@ -131,6 +145,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     join(dataDir, 'stepfunctions', 'executions.json'),
   );
   const sfnServer = await startStepFunctionsServer(stepFunctions, ports.stepFunctions);
+  const shopifyAdminToken = `shpat_${persistentSecret(join(dataDir, 'shopify-admin-token'))}`;
+  const shopify = await startShopify({ port: ports.shopify, shops: [demoShop(shopifyAdminToken)] });
 
   // Handlers reach each component through a proxy that can inject faults (local/faults.ts).
   const faults = new FaultRegistry();
@@ -138,6 +154,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     dynamodb: await faults.proxy('dynamodb', dynamodb.endpoint, ports.handlerSide?.dynamodb),
     ses: await faults.proxy('ses', ses.endpoint, ports.handlerSide?.ses),
     stepFunctions: await faults.proxy('stepFunctions', sfnServer.endpoint, ports.handlerSide?.stepFunctions),
+    shopify: await faults.proxy('shopify', shopify.endpoint, ports.handlerSide?.shopify),
   };
 
   const stateMachineArns = {} as Record<keyof typeof workflowCatalog, string>;
@@ -217,6 +234,25 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       }
       return localError(405, 'MethodNotAllowed', 'GET, POST or DELETE');
     }
+    // The local Shopify's data, for demos and tests: add an order (with its returns), change a token.
+    if (path === '/_local/shopify/orders' && method === 'POST') {
+      const parsed = parseBody(body);
+      if (!parsed.ok) return localError(400, 'MalformedJson', 'The request body is not valid JSON');
+      const given = parsed.value as { shopDomain?: unknown; order?: unknown };
+      const order = demoOrderSchema.safeParse(given.order);
+      if (!order.success) return localError(422, 'ValidationFailed', order.error.message);
+      shopify.addOrder(String(given.shopDomain ?? DEMO_SHOP_DOMAIN), order.data);
+      return { status: 201, body: { order: order.data } };
+    }
+    if (path === '/_local/shopify/access-token' && method === 'PUT') {
+      const parsed = parseBody(body);
+      if (!parsed.ok) return localError(400, 'MalformedJson', 'The request body is not valid JSON');
+      const given = parsed.value as { shopDomain?: unknown; accessToken?: unknown };
+      if (typeof given.accessToken !== 'string' || given.accessToken.length < 16)
+        return localError(422, 'ValidationFailed', 'accessToken: at least 16 characters');
+      shopify.setAccessToken(String(given.shopDomain ?? DEMO_SHOP_DOMAIN), given.accessToken);
+      return { status: 200, body: { shopDomain: given.shopDomain ?? DEMO_SHOP_DOMAIN } };
+    }
     return undefined;
   };
   const api = await startHttpApi(ports.http, localRoutes);
@@ -235,6 +271,9 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     MAIL_FROM: 'service@demo.example',
     PUBLIC_BASE_URL: api.url,
     LINK_SIGNING_SECRET: persistentSecret(join(dataDir, 'link-signing-secret')),
+    STOREFRONT_SECRETS_KEY: persistentSecret(join(dataDir, 'storefront-secrets-key')),
+    // Shopify Admin API calls go to the local stand-in, through its fault proxy.
+    SHOPIFY_ADMIN_ORIGIN: handlerEndpoints.shopify,
     ...Object.fromEntries(
       Object.entries(workflowCatalog).map(([key, w]) => [
         w.arnVariable,
@@ -251,6 +290,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       woocommerce: randomBytes(24).toString('hex'),
       generic: randomBytes(24).toString('hex'),
     }),
+    shopifyAdminToken,
     clock.now(),
   );
   health = {
@@ -259,6 +299,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       dynamodb: dynamodb.endpoint,
       ses: ses.endpoint,
       stepFunctions: sfnServer.endpoint,
+      shopify: shopify.endpoint,
       api: api.url,
     },
   };
@@ -301,8 +342,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       dynamodb: dynamodb.endpoint,
       ses: ses.endpoint,
       stepFunctions: sfnServer.endpoint,
+      shopify: shopify.endpoint,
       handlerSide: handlerEndpoints,
     },
+    shopify,
     clock,
     demo,
     tableName,
@@ -329,6 +372,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       if (clock.mode === 'virtual') writeJsonAtomically(clockFile, { now: clock.now().toISOString() });
       await faults.close();
       await ses.close();
+      await shopify.close();
       await dynamodb.close();
       clock.uninstall();
     },

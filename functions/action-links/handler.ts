@@ -134,7 +134,7 @@ function show(claims: LinkClaims, subject: Subject, language: Language): HttpRes
     200,
     language,
     `${action}: ${subject.id}`,
-    `${customer.name}: ${words} (${t.status}: ${t.statuses[status]})`,
+    `${customer?.name ?? '…'}: ${words} (${t.status}: ${t.statuses[status]})`,
     form,
   );
 }

@@ -14,6 +14,15 @@ const environmentSchema = z.object({
   LINK_SIGNING_SECRET: z.string().min(16).optional(),
   /** …the name of an SSM SecureString holding it (AWS), read once per cold start. */
   LINK_SIGNING_SECRET_PARAMETER: z.string().optional(),
+  /** Seals storefront secrets at rest (functions/adapters/storefront-secrets.ts): given directly (local), or… */
+  STOREFRONT_SECRETS_KEY: z.string().min(32).optional(),
+  /** …the name of an SSM SecureString holding it (AWS). */
+  STOREFRONT_SECRETS_KEY_PARAMETER: z.string().optional(),
+  /**
+   * Local runtime only: where Shopify Admin API calls go instead of `https://<shop>` (the local
+   * stand-in, local/shopify.ts). Unset on AWS.
+   */
+  SHOPIFY_ADMIN_ORIGIN: z.string().url().optional(),
   SERVICE_REQUEST_STATE_MACHINE_ARN: z.string().default(''),
   FEEDBACK_CASE_STATE_MACHINE_ARN: z.string().default(''),
 });

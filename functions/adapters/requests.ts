@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AppliedTerms } from '../../domain/contract.ts';
+import type { CustomerLookup } from '../../domain/customer-lookup.ts';
 import type { SurveyTimes } from '../../domain/lifecycle.ts';
 import type { ServiceRecord } from '../../domain/service-record.ts';
 import type {
@@ -47,7 +48,12 @@ export interface StoredRequest {
   requestId: string;
   kind: RequestKind;
   status: RequestStatus;
-  customer: Customer;
+  /** Absent only while `customerLookup` runs: a storefront delivery that named its customer by id. */
+  customer?: Customer;
+  /** Present while the customer's details are looked up from the storefront ("customer details pending"). */
+  customerLookup?: CustomerLookup;
+  /** When the storefront closed its side (a Shopify return closed), noted once. */
+  storefrontReturnClosedAt?: string;
   orderReference?: string;
   productReference?: string;
   deliveryDate?: string;
@@ -81,6 +87,21 @@ export interface StoredRequest {
     answeredBy?: string;
   };
   timeline: TimelineEvent[];
+}
+
+/** A request whose customer is known: what every customer email needs. */
+export type RequestWithCustomer = StoredRequest & { customer: Customer };
+
+export const hasCustomer = (request: StoredRequest): request is RequestWithCustomer =>
+  request.customer !== undefined;
+
+/**
+ * The customer, where the lifecycle guarantees one by now (a service record is delivered only
+ * to a known customer, and surveys follow it): a clear error, not an email to `undefined`.
+ */
+export function customerOf(request: StoredRequest): Customer {
+  if (!request.customer) throw new Error(`request ${request.requestId} has no customer yet`);
+  return request.customer;
 }
 
 /** Time-sortable and safe in an execution name: `sr_` + base36 ms + 10 random hex. */

@@ -62,6 +62,16 @@ export const keys = {
     pk: `TENANT#${tenantId}#FEEDBACK#${feedbackId}`,
     sk: 'FEEDBACK',
   }),
+  /** What a storefront delivery claimed for a while (functions/adapters/storefront-deliveries.ts). */
+  deliveryClaim: (tenantId: string, claim: string) => ({
+    pk: `TENANT#${tenantId}#DELIVERY#${claim}`,
+    sk: 'DELIVERY',
+  }),
+  /** The last status a storefront order was seen in. */
+  storefrontOrder: (tenantId: string, storefront: string, orderId: string) => ({
+    pk: `TENANT#${tenantId}#ORDER#${storefront}#${orderId}`,
+    sk: 'ORDER',
+  }),
   /** The byDue partition of what a tenant's lifecycles watch (functions/adapters/lifecycle-watch.ts). */
   watch: (tenantId: string) => `TENANT#${tenantId}#WATCH`,
 };
@@ -222,8 +232,9 @@ export interface StepUpdate {
   event?: { at: string; type: string; actor: string; details?: Record<string, unknown> };
   requireStatus?: readonly string[];
   /**
-   * Attributes that must still hold what the caller read (undefined: must be absent): the
-   * optimistic check that stops two writers both believing they won (e.g. two take-overs).
+   * Attributes (scalars; nested paths allowed) that must still hold what the caller read
+   * (undefined: must be absent): the optimistic check that stops two writers both believing they
+   * won (e.g. two take-overs).
    */
   expect?: Record<string, unknown>;
   /** One more condition, in DynamoDB syntax (names/values it uses must be in `fields`-free form). */
@@ -345,12 +356,19 @@ async function applyStepOnce<T>(key: { pk: string; sk: string }, step: StepUpdat
     sets.push('timeline = list_append(timeline, :event)');
   }
   Object.entries(step.expect ?? {}).forEach(([field, value], i) => {
-    names[`#e${i}`] = field;
+    // Paths may be nested (`customerLookup.attempts`), like fields.
+    const path = field
+      .split('.')
+      .map((segment, j) => {
+        names[`#e${i}_${j}`] = segment;
+        return `#e${i}_${j}`;
+      })
+      .join('.');
     if (value === undefined) {
-      conditions.push(`attribute_not_exists(#e${i})`);
+      conditions.push(`attribute_not_exists(${path})`);
     } else {
       values[`:e${i}`] = value;
-      conditions.push(`#e${i} = :e${i}`);
+      conditions.push(`${path} = :e${i}`);
     }
   });
   if (step.extraCondition) conditions.push(step.extraCondition);

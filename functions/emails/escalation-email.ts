@@ -16,7 +16,7 @@ export interface EscalationEmailInput {
   reminder?: boolean;
   levelName?: string;
   assigneeName?: string;
-  customer: Customer;
+  customer?: Customer;
   customerWords: string;
   now: Date;
   actions: { acknowledge?: string; takeOver?: string };
@@ -71,7 +71,14 @@ export function escalationEmail(input: EscalationEmailInput, to: string[]) {
       [zh ? '期限' : 'Deadline', formatInstant(input.deadline, input.timeZone, language)],
       [zh ? '超时' : 'Late by', warning ? '-' : lateText(late, language)],
       [zh ? '负责人' : 'Assigned to', input.assigneeName ?? (zh ? '未分配' : 'nobody')],
-      [zh ? '客户' : 'Customer', `${input.customer.name} <${input.customer.email}>`],
+      [
+        zh ? '客户' : 'Customer',
+        input.customer
+          ? `${input.customer.name} <${input.customer.email}>`
+          : zh
+            ? '客户信息待补全（正在从店铺读取）'
+            : 'customer details pending (being read from the shop)',
+      ],
       [zh ? '客户描述' : "Customer's words", input.customerWords],
     ],
     actions,

@@ -1,5 +1,5 @@
 import type { Language } from '../../domain/service-request.ts';
-import type { StoredRequest } from '../adapters/requests.ts';
+import type { RequestWithCustomer, StoredRequest } from '../adapters/requests.ts';
 import { type CustomerVoice, customerFooter, formatInstant, renderEmail } from './layout.ts';
 
 const kindNames: Record<Language, Record<StoredRequest['kind'], string>> = {
@@ -49,7 +49,7 @@ export function requestPromiseText(
 }
 
 /** 6.1.2: the need is confirmed with the customer. */
-export function confirmationEmail(request: StoredRequest, { language, merchant }: CustomerVoice) {
+export function confirmationEmail(request: RequestWithCustomer, { language, merchant }: CustomerVoice) {
   const zh = language === 'zh-CN';
   return renderEmail([request.customer.email], {
     language,
@@ -73,7 +73,7 @@ export function confirmationEmail(request: StoredRequest, { language, merchant }
 
 /** 6.1.4, 6.2.1c: the service record handed to the customer. */
 export function serviceRecordEmail(
-  request: StoredRequest,
+  request: RequestWithCustomer,
   { language, merchant }: CustomerVoice,
   timeZone: string,
   surveyLink: string,
@@ -112,7 +112,7 @@ export function serviceRecordEmail(
 
 /** 7.1: the one reminder for an unanswered survey. */
 export function surveyReminderEmail(
-  request: StoredRequest,
+  request: RequestWithCustomer,
   { language, merchant }: CustomerVoice,
   surveyLink: string,
 ) {

@@ -57,7 +57,20 @@ export const requestSummaryView = z.object({
   kind: z.enum(requestKinds),
   status: z.enum(requestStatuses),
   channel: z.string(),
-  customer: customerSchema,
+  /** Absent while `customerLookup` reads the customer from the storefront. */
+  customer: customerSchema.optional(),
+  /** "Customer details pending": a storefront delivery named its customer by id, being read. */
+  customerLookup: z
+    .object({
+      storefront: z.enum(['shopify']),
+      shopDomain: z.string(),
+      returnId: z.string(),
+      orderId: z.string(),
+      attempts: z.number().int(),
+      nextAttemptAt: instant,
+      lastFailure: z.object({ code: z.string(), message: z.string(), at: instant }).optional(),
+    })
+    .optional(),
   orderReference: z.string().optional(),
   productReference: z.string().optional(),
   deliveryDate: isoDate.optional(),
@@ -250,7 +263,11 @@ export const settingsView = tenantSettingsSchema
     escalationLadder: escalationLadderSchema,
     defaultTerms: slaTermsSchema,
     storefronts: z.object({
-      shopify: z.object({ configured: z.boolean(), topics: z.record(z.string(), z.string()).optional() }),
+      shopify: z.object({
+        configured: z.boolean(),
+        shopDomain: z.string().optional(),
+        returnKind: z.enum(requestKinds).optional(),
+      }),
       woocommerce: z.object({
         configured: z.boolean(),
         statuses: z.record(z.string(), z.string()).optional(),

@@ -2,6 +2,7 @@ import type { completionReportSchema } from '../../domain/service-record.ts';
 import { futureTimesIn, issueServiceRecord } from '../../domain/service-record.ts';
 import {
   canTransition,
+  type customerSchema,
   type newServiceRequestSchema,
   statusesAllowing,
 } from '../../domain/service-request.ts';
@@ -17,7 +18,6 @@ import {
   transitionRequest,
 } from '../adapters/requests.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
-import { failWaitingWorkflow } from '../adapters/workflows.ts';
 import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
 import type {
   cancelSchema,
@@ -26,10 +26,12 @@ import type {
   requestListQuery,
 } from '../shared/api-schemas.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
+import { cancelServiceRequest } from '../shared/cancel-request.ts';
 import { confirmNeedAtOnce } from '../shared/confirm-need.ts';
+import { storeCustomerDetails } from '../shared/customer-details.ts';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { type Caller, type HttpResult, json } from '../shared/http.ts';
-import { derivedId, digestOf, openServiceRequest } from '../shared/intake.ts';
+import { derivedId, digestOf, openComplaintCase, openServiceRequest } from '../shared/intake.ts';
 import { wakeLifecycle } from '../shared/lifecycle-route.ts';
 import { recordSurveyAnswer } from '../shared/survey-answers.ts';
 import { requestSummary, requestView } from './request-view.ts';
@@ -210,17 +212,41 @@ async function cancel(context: Context<Input<typeof cancelSchema>>): Promise<Htt
   const { body: input, caller } = context;
   const request = await requestOf(context);
   if (!canTransition('cancel', request.status)) refuseTransition(request, 'cancel');
-  const at = now().toISOString();
-  const updated = await transitionRequest(request, {
-    from: statusesAllowing('cancel'),
-    to: 'cancelled',
-    fields: { cancelledAt: at, cancelReason: input.reason },
-    event: { at, type: 'cancelled', actor: actorOf(caller), details: { reason: input.reason } },
+  const updated = await cancelServiceRequest(request, {
+    reason: input.reason,
+    actor: actorOf(caller),
+    at: now(),
   });
   if (!updated)
     refuseTransition((await getRequest(request.tenantId, request.requestId)) ?? request, 'cancel');
-  await failWaitingWorkflow(updated.callbackToken, 'RequestCancelled', input.reason);
   return json(200, await view(updated, await tenantOf(caller)));
+}
+
+/**
+ * Staff enter (or correct) who the customer is: a storefront delivery whose customer could not
+ * be read from the shop ends its lookup here. What waited for the customer (the confirmation of
+ * the need, the service record) goes out now.
+ */
+async function enterCustomer(context: Context<Input<typeof customerSchema>>): Promise<HttpResult> {
+  const { body: customer, caller } = context;
+  const [request, tenant] = await Promise.all([requestOf(context), tenantOf(caller)]);
+  const pending = request.customerLookup !== undefined;
+  const at = now();
+  const stored = await storeCustomerDetails(
+    request,
+    { customer },
+    {
+      at,
+      type: pending ? 'customer_details_entered' : 'customer_details_corrected',
+      actor: actorOf(caller),
+    },
+    { onlyWhilePending: false },
+  );
+  if (!stored) throw new ConflictError(`Cannot change the customer of a request that is ${request.status}`);
+  await openComplaintCase(tenant, stored, actorOf(caller));
+  const updated = await confirmNeedAtOnce(stored, tenant, at);
+  await wakeLifecycle(updated, tenant, at);
+  return json(200, await view(updated, tenant));
 }
 
 async function getOne(context: Context): Promise<HttpResult> {
@@ -268,5 +294,6 @@ export const handler = serveRoutes('requestsApi', {
   dispatchRequest: dispatch,
   completeRequest: complete,
   cancelRequest: cancel,
+  enterRequestCustomer: enterCustomer,
   answerRequestSurvey: phoneSurvey,
 });

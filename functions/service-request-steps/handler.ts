@@ -9,7 +9,9 @@ import { recordCustomerServed } from '../adapters/customers.ts';
 import { watchAfterTimer } from '../adapters/lifecycle-watch.ts';
 import { sendOnce } from '../adapters/mailer.ts';
 import {
+  customerOf,
   getRequest,
+  hasCustomer,
   recordStep,
   type StoredRequest,
   surveysIndexKey,
@@ -25,6 +27,7 @@ import {
   surveyReminderEmail,
 } from '../emails/service-request-emails.ts';
 import { confirmNeedWithCustomer, customerVoice } from '../shared/confirm-need.ts';
+import { attemptCustomerLookup } from '../shared/customer-lookup.ts';
 import { NotFoundError, transientAwsErrors } from '../shared/errors.ts';
 import { type EscalationSubject, promiseKept, takeDueEscalations } from '../shared/escalation.ts';
 import { lifecycleStateOf, routeOf } from '../shared/lifecycle-route.ts';
@@ -34,13 +37,21 @@ import { requestAnswerConsequences } from '../shared/survey-answers.ts';
 /** The input each Task state of workflows/service-request passes (see its Parameters). */
 const stepInputSchema = z.discriminatedUnion('step', [
   z.object({
-    step: z.enum(['resume', 'escalate', 'confirmNeed', 'deliverServiceRecord', 'remindSurvey', 'close']),
+    step: z.enum([
+      'resume',
+      'lookUpCustomer',
+      'escalate',
+      'confirmNeed',
+      'deliverServiceRecord',
+      'remindSurvey',
+      'close',
+    ]),
     tenantId: z.string(),
     requestId: z.string(),
   }),
   z.object({
     step: z.literal('awaitCallback'),
-    awaiting: z.enum(['acknowledgement', 'completion', 'survey']),
+    awaiting: z.enum(['acknowledgement', 'completion', 'survey', 'customerDetails']),
     tenantId: z.string(),
     requestId: z.string(),
     waitSeconds: z.number().nonnegative(),
@@ -76,7 +87,7 @@ function surveyLinkFor(request: StoredRequest, expiresAt: string): Promise<strin
     tenantId: request.tenantId,
     requestId: request.requestId,
     action: 'survey',
-    actor: request.customer.email,
+    actor: customerOf(request).email,
     expiresAt: Math.floor(Date.parse(expiresAt) / 1000),
   });
 }
@@ -93,6 +104,7 @@ const steps = {
       acknowledgement: ['received'] as const,
       completion: ['acknowledged', 'dispatched'] as const,
       survey: ['completed'] as const,
+      customerDetails: ['completed'] as const,
     }[input.awaiting];
     const stored = await recordStep(input.tenantId, input.requestId, {
       requireStatus: waitingIn,
@@ -100,7 +112,12 @@ const steps = {
         callbackToken: input.taskToken,
         ...watchAfterTimer(input.tenantId, 'request', input.requestId, now(), input.waitSeconds),
       },
-      extraCondition: input.awaiting === 'survey' ? 'attribute_not_exists(survey.answeredAt)' : undefined,
+      extraCondition: {
+        acknowledgement: undefined,
+        completion: undefined,
+        survey: 'attribute_not_exists(survey.answeredAt)',
+        customerDetails: 'attribute_exists(customerLookup)',
+      }[input.awaiting],
     });
     if (!stored) {
       const { request, tenant } = await load(input.tenantId, input.requestId);
@@ -109,6 +126,14 @@ const steps = {
       else await resumeWaitingWorkflow(input.taskToken, routed(request, tenant));
     }
     return { tenantId: input.tenantId, requestId: input.requestId };
+  },
+
+  /** A storefront's customer details, read when due (a failed read schedules the next). */
+  async lookUpCustomer(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
+    const { request, tenant } = await load(input.tenantId, input.requestId);
+    if (route(lifecycleStateOf(request), policyOf(tenant), now()).phase !== 'lookUpCustomer')
+      return routed(request, tenant);
+    return routed(await attemptCustomerLookup(tenant, request, now()), tenant);
   },
 
   /** Takes every due step of the ladder: each breach once, each email at least once, each step marked once. */
@@ -145,7 +170,9 @@ const steps = {
   /** 6.1.4: the immutable record goes to the customer; a completion breach is met now. */
   async deliverServiceRecord(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
     const { request, tenant } = await load(input.tenantId, input.requestId);
-    if (request.serviceRecordDelivered || !request.serviceRecord) return routed(request, tenant);
+    // Without the customer's details the record waits for them (the route says so too).
+    if (request.serviceRecordDelivered || !request.serviceRecord || !hasCustomer(request))
+      return routed(request, tenant);
     const at = now();
     const voice = customerVoice(request, tenant);
     const language = voice.language;
@@ -199,7 +226,8 @@ const steps = {
     const { request, tenant } = await load(input.tenantId, input.requestId);
     if (
       route(lifecycleStateOf(request), policyOf(tenant), now()).phase !== 'remindSurvey' ||
-      !request.survey
+      !request.survey ||
+      !hasCustomer(request)
     ) {
       return routed(request, tenant);
     }

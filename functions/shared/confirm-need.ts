@@ -1,6 +1,6 @@
 import { responseDeadline } from '../../domain/deadlines.ts';
 import { sendOnce } from '../adapters/mailer.ts';
-import { getRequest, recordStep, type StoredRequest } from '../adapters/requests.ts';
+import { getRequest, hasCustomer, recordStep, type StoredRequest } from '../adapters/requests.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import type { CustomerVoice } from '../emails/layout.ts';
 import { confirmationEmail } from '../emails/service-request-emails.ts';
@@ -12,7 +12,7 @@ export const customerVoice = (
   request: Pick<StoredRequest, 'customer'>,
   tenant: StoredTenant,
 ): CustomerVoice => ({
-  language: request.customer.language ?? tenant.language,
+  language: request.customer?.language ?? tenant.language,
   merchant: tenant.name,
 });
 
@@ -28,6 +28,8 @@ export async function confirmNeedWithCustomer(
   at: Date,
 ): Promise<StoredRequest> {
   if (request.confirmationSent || !['acknowledged', 'dispatched'].includes(request.status)) return request;
+  // Without the customer's address it waits for their details (the lifecycle comes back then).
+  if (!hasCustomer(request)) return request;
   const outcome = await sendOnce(
     request.tenantId,
     `confirmation:${request.requestId}`,

@@ -21,7 +21,8 @@ export interface EscalationSubject {
   subjectId: string;
   contractId: string;
   assigneeId?: string;
-  customer: Customer;
+  /** Undefined while a storefront's customer details are still being looked up. */
+  customer?: Customer;
   customerWords: string;
   what: string;
   /** The promise a deadline stands for, in the managers' language. */

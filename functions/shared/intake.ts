@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { applyTerms, type ContractVersion, versionInForce } from '../../domain/contract.ts';
-import type { NewServiceRequest } from '../../domain/service-request.ts';
+import type { CustomerLookup } from '../../domain/customer-lookup.ts';
+import type { Customer, NewServiceRequest } from '../../domain/service-request.ts';
 import { feedbackOwner } from '../../domain/tenant.ts';
 import { contractVersions } from '../adapters/contracts.ts';
 import { getRequest, insertRequest, newRequestId, type StoredRequest } from '../adapters/requests.ts';
@@ -46,13 +47,23 @@ export function derivedId(prefix: string, ...parts: string[]): string {
 }
 
 /**
+ * What opens a request: a new request as staff or a storefront give it, where a storefront that
+ * named its customer by id only gives no customer but how to look them up.
+ */
+export type RequestIntake = Omit<NewServiceRequest, 'customer'> &
+  (
+    | { customer: Customer; customerLookup?: undefined }
+    | { customer?: undefined; customerLookup: CustomerLookup }
+  );
+
+/**
  * Opens a service request through any official channel (6.1.1): judged by the contract version
  * in force at receipt (11.1), stored, and its lifecycle started. Idempotent for a given id:
  * a second call answers the stored request (and makes sure its lifecycle runs).
  */
 export async function openServiceRequest(
   tenant: StoredTenant,
-  input: NewServiceRequest,
+  input: RequestIntake,
   options: {
     receivedAt: Date;
     actor: string;
@@ -80,6 +91,7 @@ export async function openServiceRequest(
     kind: input.kind,
     status: 'received',
     customer: input.customer,
+    customerLookup: input.customerLookup,
     orderReference: input.orderReference,
     productReference: input.productReference,
     deliveryDate: input.deliveryDate,
@@ -109,26 +121,37 @@ export async function openServiceRequest(
     tenantId: stored.tenantId,
     requestId: stored.requestId,
   });
-  if (stored.kind === 'complaint') {
-    // 3.2c, 7.2.1: a complaint is also feedback to handle within the working-day deadline.
-    await openFeedbackCase(
-      tenant,
-      {
-        category: 'complaint',
-        customer: stored.customer,
-        content: stored.description,
-        requestId: stored.requestId,
-        // A complaint may be about whoever handles the request: the feedback owner answers for it.
-        assigneeId: feedbackOwner(tenant),
-      },
-      {
-        receivedAt: new Date(stored.receivedAt),
-        actor: options.actor,
-        feedbackId: feedbackIdOfComplaint(stored.requestId),
-        terms: stored.terms,
-        requestKind: stored.kind,
-      },
-    );
-  }
+  await openComplaintCase(tenant, stored, options.actor);
   return { request: stored, created };
+}
+
+/**
+ * 3.2c, 7.2.1: a complaint is also feedback to handle within the working-day deadline, counted
+ * from the request's receipt. Opened with the request, or once its customer is known (the case
+ * is for a person); idempotent, the case is named after the request.
+ */
+export async function openComplaintCase(
+  tenant: StoredTenant,
+  request: StoredRequest,
+  actor: string,
+): Promise<void> {
+  if (request.kind !== 'complaint' || !request.customer) return;
+  await openFeedbackCase(
+    tenant,
+    {
+      category: 'complaint',
+      customer: request.customer,
+      content: request.description,
+      requestId: request.requestId,
+      // A complaint may be about whoever handles the request: the feedback owner answers for it.
+      assigneeId: feedbackOwner(tenant),
+    },
+    {
+      receivedAt: new Date(request.receivedAt),
+      actor,
+      feedbackId: feedbackIdOfComplaint(request.requestId),
+      terms: request.terms,
+      requestKind: request.kind,
+    },
+  );
 }

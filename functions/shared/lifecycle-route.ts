@@ -14,6 +14,7 @@ export function lifecycleStateOf(request: StoredRequest): LifecycleState {
     confirmationSent: request.confirmationSent,
     serviceRecordDelivered: request.serviceRecordDelivered,
     survey: request.survey,
+    customerLookupAt: request.customerLookup?.nextAttemptAt,
   };
 }
 

@@ -7,7 +7,7 @@ import {
   getPeriodicSurvey,
   type PeriodicSurvey,
 } from '../adapters/periodic-surveys.ts';
-import { getRequest, recordStep, type StoredRequest } from '../adapters/requests.ts';
+import { customerOf, getRequest, recordStep, type StoredRequest } from '../adapters/requests.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { openFeedbackCase } from './feedback-intake.ts';
 import { wakeLifecycle } from './lifecycle-route.ts';
@@ -73,7 +73,7 @@ export async function requestAnswerConsequences(
     survey.answeredBy ?? 'customer',
     {
       feedbackId: `fb_s${request.requestId.slice(3)}`,
-      customer: request.customer,
+      customer: customerOf(request),
       language: survey.language,
       requestId: request.requestId,
       terms: request.terms,

@@ -53,7 +53,7 @@ async function handle({
     );
     return html(422, surveyPage(language, { values, errors }));
   }
-  const by = `customer:${subject.customer.email}`;
+  const by = subject.customer ? `customer:${subject.customer.email}` : 'customer';
   // Even when it was answered before: a submit retried after a failure makes sure of the
   // answer's feedback case and wake-up (functions/shared/survey-answers.ts).
   let outcome: Awaited<ReturnType<typeof recordSurveyAnswer>>;

@@ -11,6 +11,7 @@ import {
   insertContractVersion,
   terminateContractVersion,
 } from '../adapters/contracts.ts';
+import { sealStorefrontSecrets } from '../adapters/storefront-secrets.ts';
 import {
   calendarOf,
   createApiKey,
@@ -96,7 +97,11 @@ function settingsView(tenant: StoredTenant) {
     ...settings,
     storefronts: {
       shopify: storefronts.shopify
-        ? { configured: true, topics: storefronts.shopify.topics }
+        ? {
+            configured: true,
+            shopDomain: storefronts.shopify.shopDomain,
+            returnKind: storefronts.shopify.returnKind,
+          }
         : { configured: false },
       woocommerce: storefronts.woocommerce
         ? { configured: true, statuses: storefronts.woocommerce.statuses }
@@ -153,7 +158,10 @@ async function putSettings({
       );
     const result = patchSettings(settingsOf(tenant), patch);
     if (!result.ok) throw new ValidationError('The settings are invalid', result.fields);
-    const saved = await saveTenantSettings(tenant, result.settings);
+    const saved = await saveTenantSettings(tenant, {
+      ...result.settings,
+      storefronts: await sealStorefrontSecrets(tenant.tenantId, result.settings.storefronts),
+    });
     if (saved) return withEtag(json(200, settingsView(saved)), saved);
   }
   throw new ConflictError('The settings kept changing while this change was applied: try again');

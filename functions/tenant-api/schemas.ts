@@ -22,10 +22,22 @@ export const createApiKeySchema = z
  * may be sent back and is ignored.
  */
 const shape = tenantSettingsSchema.shape;
-const storefrontPatch = <T extends z.ZodObject>(storefront: T) =>
+/** A secret as the storefront issued it (what we store sealed is never accepted back as one). */
+const issuedSecret = z
+  .string()
+  .min(16)
+  .max(512)
+  .refine((value) => !value.startsWith('sealed:'), { message: 'the secret as the storefront issued it' });
+const storefrontPatch = <T extends z.ZodObject>(
+  storefront: T,
+  secrets: Record<string, typeof issuedSecret>,
+) =>
   storefront
     .partial()
-    .extend({ secret: z.string().min(16).max(512).optional(), configured: z.boolean().optional() })
+    .extend({
+      ...Object.fromEntries(Object.entries(secrets).map(([name, schema]) => [name, schema.optional()])),
+      configured: z.boolean().optional(),
+    })
     .strict()
     .nullable()
     .optional();
@@ -51,9 +63,12 @@ export const settingsPatchSchema = z
       .optional(),
     storefronts: z
       .object({
-        shopify: storefrontPatch(storefrontsSchema.shape.shopify.unwrap()),
-        woocommerce: storefrontPatch(storefrontsSchema.shape.woocommerce.unwrap()),
-        generic: storefrontPatch(storefrontsSchema.shape.generic.unwrap()),
+        shopify: storefrontPatch(storefrontsSchema.shape.shopify.unwrap(), {
+          secret: issuedSecret,
+          adminAccessToken: issuedSecret,
+        }),
+        woocommerce: storefrontPatch(storefrontsSchema.shape.woocommerce.unwrap(), { secret: issuedSecret }),
+        generic: storefrontPatch(storefrontsSchema.shape.generic.unwrap(), { secret: issuedSecret }),
       })
       .strict()
       .optional(),

@@ -1,3 +1,4 @@
+import { decodeHTML } from 'entities';
 import { z } from 'zod';
 import { isoDateSchema } from '../../domain/calendar-date.ts';
 import { personName } from '../../domain/person-name.ts';
@@ -22,89 +23,17 @@ function finish(candidate: unknown): Mapped {
   return parsed.success ? { ok: true, request: parsed.data } : { ok: false, fields: zodFields(parsed.error) };
 }
 
-const shopifyPerson = z.object({
-  email: z.string().nullish(),
-  first_name: z.string().nullish(),
-  last_name: z.string().nullish(),
-  phone: z.string().nullish(),
-});
-
-/** The Shopify Return resource (`returns/request`), the parts we use. */
-const shopifyReturnSchema = z.object({
-  id: z.number(),
-  name: z.string().nullish(),
-  order: z
-    .object({
-      id: z.number(),
-      name: z.string().nullish(),
-      email: z.string().nullish(),
-      customer: shopifyPerson.nullish(),
-    })
-    .nullish(),
-  customer: shopifyPerson.nullish(),
-  customer_email: z.string().nullish(),
-  return_line_items: z
-    .array(
-      z.object({
-        quantity: z.number().nullish(),
-        return_reason: z.string().nullish(),
-        return_reason_note: z.string().nullish(),
-        customer_note: z.string().nullish(),
-        fulfillment_line_item: z
-          .object({
-            line_item: z.object({ name: z.string().nullish(), sku: z.string().nullish() }).nullish(),
-          })
-          .nullish(),
-      }),
-    )
-    .default([]),
-});
-
-const fullName = (person?: { first_name?: string | null; last_name?: string | null } | null) =>
-  personName(person?.first_name, person?.last_name);
-
-export function mapShopify(topic: string, payload: unknown, kind: RequestKind): Mapped {
-  const parsed = shopifyReturnSchema.safeParse(payload);
-  if (!parsed.success) return { ok: false, fields: zodFields(parsed.error) };
-  const ret = parsed.data;
-  const person = ret.customer ?? ret.order?.customer ?? undefined;
-  const email = ret.customer_email ?? person?.email ?? ret.order?.email ?? undefined;
-  const items = ret.return_line_items;
-  const reasons = items
-    .map((item) =>
-      [
-        item.fulfillment_line_item?.line_item?.name,
-        item.return_reason,
-        item.return_reason_note,
-        item.customer_note,
-      ]
-        .filter(Boolean)
-        .join(': '),
-    )
-    .filter(Boolean);
-  return finish({
-    kind,
-    channel: 'shopify',
-    customer: {
-      name: fullName(person) || email || '',
-      email: email ?? '',
-      phone: person?.phone ?? undefined,
-    },
-    orderReference: ret.order?.name ?? (ret.order ? String(ret.order.id) : undefined),
-    productReference:
-      items
-        .map((item) => item.fulfillment_line_item?.line_item?.name)
-        .filter(Boolean)
-        .join(', ') || undefined,
-    description: reasons.join('\n') || `${topic} ${ret.name ?? ret.id}`,
-  });
-}
-
-/** The WooCommerce order resource (`order.updated`), the parts we use. */
-const wooOrderSchema = z.object({
-  id: z.number(),
+/**
+ * The WooCommerce order resource (`order.updated` delivers the order as the REST API shows it,
+ * test/fixtures/storefronts/woocommerce.ts), the parts we use.
+ */
+export const wooOrderSchema = z.object({
+  id: z.number().int().positive(),
   number: z.union([z.string(), z.number()]).nullish(),
-  status: z.string(),
+  status: z.string().min(1),
+  date_modified: z.string().nullish(),
+  date_modified_gmt: z.string().nullish(),
+  date_completed: z.string().nullish(),
   customer_note: z.string().nullish(),
   billing: z.object({
     first_name: z.string().nullish(),
@@ -112,24 +41,32 @@ const wooOrderSchema = z.object({
     email: z.string().nullish(),
     phone: z.string().nullish(),
   }),
-  line_items: z.array(z.object({ name: z.string().nullish(), sku: z.string().nullish() })).default([]),
-  date_completed: z.string().nullish(),
+  line_items: z
+    .array(
+      z.object({ name: z.string().nullish(), sku: z.string().nullish(), quantity: z.number().nullish() }),
+    )
+    .default([]),
 });
+export type WooOrder = z.infer<typeof wooOrderSchema>;
 
-export function mapWooCommerce(
-  payload: unknown,
-  statuses: Record<string, RequestKind>,
-): Mapped | { ok: 'ignored'; reason: string } {
-  const parsed = wooOrderSchema.safeParse(payload);
-  if (!parsed.success) return { ok: false, fields: zodFields(parsed.error) };
-  const order = parsed.data;
-  const kind = statuses[order.status];
-  if (!kind)
-    return { ok: 'ignored', reason: `order status ${order.status} is not after-sales work for this tenant` };
-  const products = order.line_items
-    .map((item) => item.name)
-    .filter(Boolean)
-    .join(', ');
+/** When the order last changed, in UTC (`date_modified_gmt`; the site's time when that is missing). */
+export const wooModifiedAt = (order: WooOrder) => order.date_modified_gmt ?? order.date_modified ?? '';
+
+/** Billing names in the customer's order: family name first for CJK names (domain/person-name.ts). */
+const fullName = (person: { first_name?: string | null; last_name?: string | null }) =>
+  personName(person.first_name, person.last_name);
+
+/** An order that entered an after-sales status → the request it opens. */
+export function mapWooCommerce(order: WooOrder, kind: RequestKind): Mapped {
+  // WooCommerce sends product names HTML-escaped ("Ship Your Idea &ndash; Color: Black").
+  const items = order.line_items.flatMap((item) => {
+    const name = item.name ? decodeHTML(item.name) : '';
+    if (!name) return [];
+    return [
+      `${name}${item.sku ? ` (${item.sku})` : ''}${item.quantity && item.quantity > 1 ? ` ×${item.quantity}` : ''}`,
+    ];
+  });
+  const orderNumber = String(order.number ?? order.id);
   return finish({
     kind,
     channel: 'woocommerce',
@@ -138,10 +75,12 @@ export function mapWooCommerce(
       email: order.billing.email ?? '',
       phone: order.billing.phone || undefined,
     },
-    orderReference: String(order.number ?? order.id),
-    productReference: products || undefined,
+    orderReference: orderNumber,
+    productReference: items.join(', ').slice(0, 200) || undefined,
     deliveryDate: order.date_completed ? order.date_completed.slice(0, 10) : undefined,
-    description: order.customer_note || `Order ${order.number ?? order.id} is ${order.status}`,
+    description: [order.customer_note?.trim() || `Order ${orderNumber}: ${order.status}`, ...items]
+      .join('\n')
+      .slice(0, 5000),
   });
 }
 

@@ -126,7 +126,7 @@ describe('kill -9', () => {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          'x-signature': signGeneric(body, secret, signedAt),
+          'x-signature': signGeneric(body, `burst-${i}`, secret, signedAt),
           'idempotency-key': `burst-${i}`,
         },
         body,

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSlaTerms } from '../../domain/contract.ts';
+import { storefrontSecret } from '../../functions/adapters/storefront-secrets.ts';
+import { getTenant } from '../../functions/adapters/tenants.ts';
 import { routes } from '../../functions/routes.ts';
 import { repairRequest } from '../support/lifecycle.ts';
 import { createOtherTenant, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
@@ -63,19 +65,21 @@ describe('settings', () => {
     expect(settings.status).toBe(200);
     expect(settings.body.storefronts.shopify).toEqual({
       configured: true,
-      topics: { 'returns/request': 'return' },
+      shopDomain: 'demo-shop.myshopify.com',
+      returnKind: 'return',
     });
     expect(JSON.stringify(settings.body)).not.toContain(runtime.demo.webhookSecrets.shopify);
+    expect(JSON.stringify(settings.body)).not.toContain(runtime.demo.shopifyAdminToken);
 
     const ladder = { levels: [{ name: 'Duty manager', recipients: ['duty@demo.example'], delayMinutes: 0 }] };
     const updated = await runtime.api('PUT', '/v1/settings', {
       escalationLadder: ladder,
-      storefronts: { shopify: { topics: { 'returns/request': 'return', 'refunds/create': 'return' } } },
+      storefronts: { shopify: { returnKind: 'replacement' } },
     });
     expect(updated.status).toBe(200);
     // A merge patch: the levels are replaced, the warning fraction (not mentioned) is kept.
     expect(updated.body.escalationLadder).toEqual({ ...ladder, approachingWarningFraction: 0.75 });
-    expect(updated.body.storefronts.shopify.topics['refunds/create']).toBe('return');
+    expect(updated.body.storefronts.shopify.returnKind).toBe('replacement');
     // What a change does not mention is kept: the other storefronts and their secrets, the terms.
     expect(updated.body.storefronts.woocommerce).toMatchObject({ configured: true });
     expect(updated.body.defaultTerms).toEqual(settings.body.defaultTerms);
@@ -100,6 +104,51 @@ describe('settings', () => {
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.fields).toEqual({ colour: ['not a field here'] });
     expect((await runtime.api('GET', '/v1/settings')).body.name).toBe('Renamed Co.');
+  });
+
+  it('stores storefront secrets sealed, opens them only for this tenant, and takes none that looks sealed', async () => {
+    const connected = await runtime.api('PUT', '/v1/settings', {
+      storefronts: {
+        shopify: {
+          shopDomain: 'Other-Shop.myshopify.com',
+          secret: 'a-new-app-secret-0123456789',
+          adminAccessToken: 'shpat_0123456789abcdef0123',
+        },
+      },
+    });
+    expect(connected.status).toBe(200);
+    expect(connected.body.storefronts.shopify.shopDomain).toBe('other-shop.myshopify.com');
+    const stored = (await getTenant('demo', { consistent: true }))!;
+    const shop = stored.storefronts.shopify!;
+    // A table export shows no secret: only sealed values, each bound to its tenant and field.
+    expect(JSON.stringify(stored)).not.toContain('a-new-app-secret-0123456789');
+    expect(JSON.stringify(stored)).not.toContain('shpat_0123456789abcdef0123');
+    expect(shop.secret).toMatch(/^sealed:v1:/);
+    expect(await storefrontSecret(stored, 'shopify', 'secret')).toBe('a-new-app-secret-0123456789');
+    expect(await storefrontSecret(stored, 'shopify', 'adminAccessToken')).toBe('shpat_0123456789abcdef0123');
+    await expect(
+      storefrontSecret({ ...stored, tenantId: 'another-tenant' }, 'shopify', 'secret'),
+    ).rejects.toThrow();
+    const copied = await runtime.api('PUT', '/v1/settings', {
+      storefronts: { woocommerce: { secret: shop.secret } },
+    });
+    expect(copied.status).toBe(422);
+    expect(copied.body.error.fields).toHaveProperty(['storefronts.woocommerce.secret']);
+    const badDomain = await runtime.api('PUT', '/v1/settings', {
+      storefronts: { shopify: { shopDomain: 'shop.example.com' } },
+    });
+    expect(badDomain.status).toBe(422);
+    // Put back as it was, for the other tests.
+    await runtime.api('PUT', '/v1/settings', {
+      storefronts: {
+        shopify: {
+          shopDomain: runtime.demo.shopDomain,
+          secret: runtime.demo.webhookSecrets.shopify,
+          adminAccessToken: runtime.demo.shopifyAdminToken,
+          returnKind: 'return',
+        },
+      },
+    });
   });
 
   it('turns an optional setting off with null, and keeps it when a change leaves it out', async () => {

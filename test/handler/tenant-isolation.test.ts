@@ -68,6 +68,7 @@ const bodies: Record<string, unknown> = {
     restoredToNormalUse: true,
   },
   cancel: { reason: 'x' },
+  customer: { name: 'Intruder', email: 'intruder@example.com' },
   survey: { serviceScore: 1, goodsScore: 1, recommendScore: 0 },
   answer: { serviceScore: 1, goodsScore: 1, recommendScore: 0 },
   resolve: { result: 'x' },
@@ -94,7 +95,7 @@ describe('tenant isolation', () => {
       const response = await runtime.api(
         route.method,
         path,
-        route.method === 'POST' ? (bodies[action] ?? {}) : undefined,
+        route.method === 'POST' || route.method === 'PUT' ? (bodies[action] ?? {}) : undefined,
         { apiKey: intruderKey },
       );
       expect(response.status, `${route.method} ${route.path}`).toBe(404);

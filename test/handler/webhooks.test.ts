@@ -1,8 +1,9 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signGeneric } from '../../functions/webhooks/signatures.ts';
+import { signGeneric, signGenericV1 } from '../../functions/webhooks/signatures.ts';
+import { order723, order727, updated } from '../fixtures/storefronts/woocommerce.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 let runtime: TestRuntime;
@@ -11,60 +12,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await runtime.dispose();
-});
-
-/** A Shopify `returns/request` delivery (the Return resource, with the order's customer). */
-const shopifyReturn = (overrides: Record<string, unknown> = {}) => ({
-  id: 7300186136,
-  admin_graphql_api_id: 'gid://shopify/Return/7300186136',
-  name: '#1001-R1',
-  status: 'requested',
-  order: {
-    id: 5551892512824,
-    admin_graphql_api_id: 'gid://shopify/Order/5551892512824',
-    name: '#1001',
-    email: 'li.lei@customer.example',
-    customer: {
-      first_name: 'Lei',
-      last_name: 'Li',
-      email: 'li.lei@customer.example',
-      phone: '+8613800000000',
-    },
-  },
-  total_return_line_items: 1,
-  return_line_items: [
-    {
-      id: 9121693768,
-      quantity: 1,
-      return_reason: 'defective',
-      return_reason_note: 'Screen flickers after a week',
-      customer_note: null,
-      fulfillment_line_item: {
-        id: 1,
-        line_item: { id: 13653214183480, name: 'Smart Speaker S1', sku: 'SPK-S1' },
-      },
-    },
-  ],
-  ...overrides,
-});
-
-/** A WooCommerce `order.updated` delivery (the order resource). */
-const wooOrder = (status: string) => ({
-  id: 727,
-  parent_id: 0,
-  number: '727',
-  status,
-  currency: 'CNY',
-  date_completed: '2026-02-20T10:00:00',
-  customer_note: 'The kettle leaks from the base',
-  billing: {
-    first_name: 'Mei',
-    last_name: 'Han',
-    company: '',
-    email: 'han.mei@customer.example',
-    phone: '13900000000',
-  },
-  line_items: [{ id: 315, name: 'Electric Kettle K2', sku: 'KTL-K2', quantity: 1 }],
 });
 
 const genericDelivery = (overrides: Record<string, unknown> = {}) => ({
@@ -88,23 +35,9 @@ async function deliver(path: string, body: string, headers: Record<string, strin
   return { status: response.status, body: response.text ? JSON.parse(response.text) : undefined };
 }
 
-function shopify(
-  body: string,
-  deliveryId: string,
-  secret = runtime.demo.webhookSecrets.shopify,
-  tenant = 'demo',
-) {
-  return deliver(`/v1/webhooks/${tenant}/shopify`, body, {
-    'x-shopify-hmac-sha256': base64Hmac(secret, body),
-    'x-shopify-webhook-id': deliveryId,
-    'x-shopify-topic': 'returns/request',
-    'x-shopify-shop-domain': 'demo-shop.myshopify.com',
-  });
-}
-
-function generic(body: string, key: string, at = new Date(Date.now())) {
+function generic(body: string, key: string, at = new Date(Date.now()), signedKey = key) {
   return deliver('/v1/webhooks/demo/generic', body, {
-    'x-signature': signGeneric(body, runtime.demo.webhookSecrets.generic, at),
+    'x-signature': signGeneric(body, signedKey, runtime.demo.webhookSecrets.generic, at),
     'idempotency-key': key,
   });
 }
@@ -114,87 +47,105 @@ async function storedRequestCount(): Promise<number> {
   return listed.body.items.length;
 }
 
-describe('Shopify webhooks', () => {
-  it('turns a signed returns/request into a return request, and a redelivery into the same request', async () => {
-    const body = JSON.stringify(shopifyReturn());
-    const first = await shopify(body, 'b54557e4-bdd9-4b37-8a5f-bf7d70bcd043');
-    expect(first.status).toBe(201);
-    const again = await shopify(body, 'b54557e4-bdd9-4b37-8a5f-bf7d70bcd043');
-    expect(again).toEqual({
-      status: 200,
-      body: { requestId: first.body.requestId, status: 'received', duplicate: true },
+/**
+ * WooCommerce as it really delivers (woocommerce/includes/class-wc-webhook.php): the order as the
+ * REST API shows it, `X-WC-Webhook-Signature` the base64 HMAC-SHA256 of the body, and a delivery
+ * id that is a hash of the webhook id and the current second.
+ */
+describe('WooCommerce webhooks', () => {
+  const woo = (
+    order: unknown,
+    deliveryId = randomUUID().replaceAll('-', ''),
+    secret = runtime.demo.webhookSecrets.woocommerce,
+  ) => {
+    const body = JSON.stringify(order);
+    return deliver('/v1/webhooks/demo/woocommerce', body, {
+      'x-wc-webhook-source': 'https://example.com/',
+      'x-wc-webhook-topic': 'order.updated',
+      'x-wc-webhook-resource': 'order',
+      'x-wc-webhook-event': 'updated',
+      'x-wc-webhook-signature': base64Hmac(secret, body),
+      'x-wc-webhook-id': '3',
+      'x-wc-webhook-delivery-id': deliveryId,
     });
+  };
 
-    const stored = (await runtime.api('GET', `/v1/requests/${first.body.requestId}`)).body;
-    expect(stored).toMatchObject({
-      kind: 'return',
-      channel: 'shopify',
-      customer: { name: 'Lei Li', email: 'li.lei@customer.example' },
-      orderReference: '#1001',
-      productReference: 'Smart Speaker S1',
-    });
-    expect(stored.description).toContain('Screen flickers after a week');
-  });
-
-  it('answers 401 for a bad signature or an unknown tenant, without saying which, and stores nothing', async () => {
+  it('answers the unsigned ping WooCommerce sends when a webhook is saved, storing nothing', async () => {
     const before = await storedRequestCount();
-    const body = JSON.stringify(shopifyReturn({ id: 1 }));
-    const forged = await shopify(body, 'forged-1', 'not-the-secret-at-all-000');
-    const unknown = await shopify(body, 'unknown-1', runtime.demo.webhookSecrets.shopify, 'no-such-shop');
-    expect(forged).toEqual(unknown);
-    expect(forged.status).toBe(401);
+    const ping = await send(`${runtime.urls.api}/v1/webhooks/demo/woocommerce`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'webhook_id=3',
+    });
+    expect(ping.status).toBe(200);
+    expect(JSON.parse(ping.text)).toEqual({ ignored: true, reason: 'ping' });
     expect(await storedRequestCount()).toBe(before);
   });
 
-  it('answers 422 with the missing fields when a delivery carries no customer email', async () => {
-    const withoutCustomer = shopifyReturn({
-      order: { id: 5, admin_graphql_api_id: 'gid://shopify/Order/5', name: '#1005' },
-    });
-    const response = await shopify(JSON.stringify(withoutCustomer), 'no-customer-1');
-    expect(response.status).toBe(422);
-    expect(Object.keys(response.body.error.fields)).toEqual(
-      expect.arrayContaining(['customer.email', 'customer.name']),
-    );
-  });
-});
-
-describe('WooCommerce webhooks', () => {
-  const woo = (body: string, deliveryId: string, secret = runtime.demo.webhookSecrets.woocommerce) =>
-    deliver('/v1/webhooks/demo/woocommerce', body, {
-      'x-wc-webhook-signature': base64Hmac(secret, body),
-      'x-wc-webhook-delivery-id': deliveryId,
-      'x-wc-webhook-topic': 'order.updated',
-      'x-wc-webhook-source': 'https://shop.example/',
-    });
-
-  it('opens a request for an order whose status the tenant maps to after-sales work, and ignores others', async () => {
-    const refunded = await woo(JSON.stringify(wooOrder('refunded')), '9001');
-    expect(refunded.status).toBe(201);
-    const stored = (await runtime.api('GET', `/v1/requests/${refunded.body.requestId}`)).body;
+  it('turns the documented order, entering an after-sales status, into a request with its items and billing name', async () => {
+    const delivered = await woo(updated(order727, 'return-requested', '2026-03-02T01:05:00'));
+    expect(delivered.status).toBe(201);
+    const stored = (await runtime.api('GET', `/v1/requests/${delivered.body.requestId}`)).body;
     expect(stored).toMatchObject({
       kind: 'return',
       channel: 'woocommerce',
-      customer: { name: 'Mei Han' },
+      customer: { name: 'John Doe', email: 'john.doe@example.com', phone: '(555) 555-5555' },
       orderReference: '727',
-      deliveryDate: '2026-02-20',
+      // Names arrive HTML-escaped ("&ndash;"): stored as the shop shows them.
+      productReference: 'Woo Single #1 ×2, Ship Your Idea – Color: Black, Size: M Test (Bar3)',
     });
+    expect(stored.description).toContain('Ship Your Idea – Color: Black, Size: M Test (Bar3)');
 
-    const processing = await woo(JSON.stringify(wooOrder('processing')), '9002');
-    expect(processing).toMatchObject({ status: 200, body: { ignored: true } });
-    expect(
-      (await woo(JSON.stringify(wooOrder('refunded')), '9003', 'wrong-secret-wrong-secret')).status,
-    ).toBe(401);
+    // Updated again while it stays return-requested (a note, a new delivery id): the same request.
+    const again = await woo(updated(order727, 'return-requested', '2026-03-02T01:07:00'));
+    expect(again).toMatchObject({
+      status: 200,
+      body: { requestId: delivered.body.requestId, duplicate: true },
+    });
+    // A delivery of an older state, arriving late, changes nothing either.
+    const late = await woo(updated(order727, 'processing', '2026-03-02T01:04:00'));
+    expect(late).toMatchObject({ status: 200, body: { ignored: true } });
   });
 
-  it('writes a Chinese customer’s name family name first, as they write it', async () => {
-    const order = { ...wooOrder('refunded'), id: 728, number: '728' };
+  it('keys on the order and its status, not the delivery id: two orders in one second make two requests', async () => {
+    const sameSecond = 'e0b1a2c3d4e5f60718293a4b5c6d7e8f';
+    const first = await woo(updated(order723, 'refunded', '2026-03-02T01:10:00'), sameSecond);
+    const second = await woo(
+      { ...updated(order727, 'refunded', '2026-03-02T01:10:00'), id: 729, number: '729' },
+      sameSecond,
+    );
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.body.requestId).not.toBe(first.body.requestId);
+  });
+
+  it('opens a new request when an order enters an after-sales status again after leaving it', async () => {
+    const order = { ...order727, id: 731, number: '731' };
+    const first = await woo(updated(order, 'return-requested', '2026-03-02T02:00:00'));
+    expect((await woo(updated(order, 'processing', '2026-03-02T03:00:00'))).body.ignored).toBe(true);
+    const second = await woo(updated(order, 'return-requested', '2026-03-02T04:00:00'));
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.body.requestId).not.toBe(first.body.requestId);
+  });
+
+  it('ignores statuses that are not after-sales work, refuses a bad signature, and names CJK customers family first', async () => {
+    expect((await woo(updated(order727, 'on-hold', '2026-03-02T05:00:00'))).body).toMatchObject({
+      ignored: true,
+    });
+    expect(
+      (await woo(updated(order727, 'refunded', '2026-03-02T05:01:00'), undefined, 'wrong-secret-wrong'))
+        .status,
+    ).toBe(401);
+
+    const order = updated({ ...order727, id: 733, number: '733' }, 'refunded', '2026-03-02T05:02:00');
     order.billing = {
       ...order.billing,
       first_name: '三',
       last_name: '张',
       email: 'zhang.san@customer.example',
     };
-    const delivered = await woo(JSON.stringify(order), '9004');
+    const delivered = await woo(order);
     expect(delivered.status).toBe(201);
     const stored = (await runtime.api('GET', `/v1/requests/${delivered.body.requestId}`)).body;
     expect(stored.customer.name).toBe('张三');
@@ -209,13 +160,38 @@ describe('generic webhooks', () => {
     expect((await generic(body, 'gen-2', sixMinutesAgo)).status).toBe(401);
   });
 
+  it('signs the Idempotency-Key (v2): a captured delivery sent again with another key is refused', async () => {
+    const body = JSON.stringify(genericDelivery({ orderReference: 'REPLAY-V2' }));
+    const first = await generic(body, 'replay-v2-a');
+    expect(first.status).toBe(201);
+    // The same signature, the key changed: the signature no longer matches.
+    const replayed = await generic(body, 'replay-v2-b', new Date(Date.now()), 'replay-v2-a');
+    expect(replayed.status).toBe(401);
+  });
+
+  it('still accepts v1 signatures, and a v1 replay with a new key finds the same request', async () => {
+    const body = JSON.stringify(genericDelivery({ orderReference: 'REPLAY-V1' }));
+    const v1 = (key: string) =>
+      deliver('/v1/webhooks/demo/generic', body, {
+        'x-signature': signGenericV1(body, runtime.demo.webhookSecrets.generic, new Date(Date.now())),
+        'idempotency-key': key,
+      });
+    const first = await v1('replay-v1-a');
+    expect(first.status).toBe(201);
+    const replayed = await v1('replay-v1-b');
+    expect(replayed).toMatchObject({
+      status: 200,
+      body: { requestId: first.body.requestId, duplicate: true },
+    });
+  });
+
   it('answers 400 for malformed JSON, 413 for an oversize body, 422 without an Idempotency-Key', async () => {
     expect((await generic('{"kind":', 'gen-3')).status).toBe(400);
     const huge = JSON.stringify(genericDelivery({ description: 'x'.repeat(300 * 1024) }));
     expect((await generic(huge, 'gen-4')).status).toBe(413);
     const body = JSON.stringify(genericDelivery());
     const noKey = await deliver('/v1/webhooks/demo/generic', body, {
-      'x-signature': signGeneric(body, runtime.demo.webhookSecrets.generic, new Date(Date.now())),
+      'x-signature': signGeneric(body, '', runtime.demo.webhookSecrets.generic, new Date(Date.now())),
     });
     expect(noKey.status).toBe(422);
   });

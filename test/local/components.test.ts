@@ -75,6 +75,7 @@ describe('local HTTP API', () => {
       dynamodb: runtime.urls.dynamodb,
       ses: runtime.urls.ses,
       stepFunctions: runtime.urls.stepFunctions,
+      shopify: runtime.urls.shopify,
       api: runtime.urls.api,
     });
   });

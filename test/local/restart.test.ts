@@ -32,6 +32,7 @@ describe('restart', () => {
         dynamodb: Number(new URL(first.urls.handlerSide.dynamodb).port),
         ses: Number(new URL(first.urls.handlerSide.ses).port),
         stepFunctions: Number(new URL(first.urls.handlerSide.stepFunctions).port),
+        shopify: Number(new URL(first.urls.handlerSide.shopify).port),
       },
     };
     await first.dispose({ keepData: true });

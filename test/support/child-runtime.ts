@@ -40,6 +40,7 @@ export async function startChildRuntime(options: {
     '--dynamodb-port=0',
     '--ses-port=0',
     '--sfn-port=0',
+    '--shopify-port=0',
     `--reconcile-every=${options.reconcileEverySeconds ?? 300}`,
     ...(options.startAt ? [`--start-at=${options.startAt}`] : []),
   ];

@@ -39,6 +39,8 @@ export const serviceRequestDefinition: StateMachineDefinition = {
         { Variable: '$.phase', StringEquals: 'awaitAcknowledgement', Next: 'Await acknowledgement' },
         { Variable: '$.phase', StringEquals: 'awaitCompletion', Next: 'Await completion' },
         { Variable: '$.phase', StringEquals: 'escalate', Next: 'Escalate missed deadline' },
+        { Variable: '$.phase', StringEquals: 'lookUpCustomer', Next: 'Look up customer details' },
+        { Variable: '$.phase', StringEquals: 'awaitCustomerDetails', Next: 'Await customer details' },
         { Variable: '$.phase', StringEquals: 'confirmNeed', Next: 'Confirm need with customer' },
         { Variable: '$.phase', StringEquals: 'deliverServiceRecord', Next: 'Deliver service record' },
         { Variable: '$.phase', StringEquals: 'awaitSurvey', Next: 'Await survey answer' },
@@ -56,6 +58,18 @@ export const serviceRequestDefinition: StateMachineDefinition = {
       'escalate',
       { Next: 'Route by phase' },
       'Records the breach once and emails the due level of the escalation ladder once',
+    ),
+    'Look up customer details': step(
+      'lookUpCustomer',
+      { Next: 'Route by phase' },
+      'A storefront request named its customer by id: reads them from the shop, or schedules the next try',
+    ),
+    'Await customer details': awaitCallbackState(
+      SERVICE_REQUEST_STEPS,
+      ids,
+      'customerDetails',
+      { route: 'Route by phase', escalate: 'Resume where the request is' },
+      'The service record needs the customer: waits for staff to enter them or for the next lookup',
     ),
     'Confirm need with customer': step(
       'confirmNeed',

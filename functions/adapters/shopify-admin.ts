@@ -1,0 +1,193 @@
+import { createAdminApiClient } from '@shopify/admin-api-client';
+import { z } from 'zod';
+import { config } from './config.ts';
+
+/**
+ * The Shopify Admin GraphQL API, through Shopify's own client. A `returns/request` webhook
+ * names a return by id only: its customer, order name and items are read here.
+ *
+ * Pinned to a stable version (Shopify supports each for a year); moving it is a code change
+ * with the query checked against the new version's reference.
+ */
+export const SHOPIFY_API_VERSION = '2026-10';
+
+/** How long one call may take: the step that makes it has 30 s, and a failed call is retried later. */
+const CALL_TIMEOUT_MS = 8_000;
+
+const RETURN_QUERY = /* GraphQL */ `
+  query ReturnForServiceRequest($id: ID!) {
+    return(id: $id) {
+      id
+      name
+      status
+      order {
+        id
+        name
+        email
+        phone
+        customerLocale
+        customer {
+          firstName
+          lastName
+          locale
+          defaultEmailAddress {
+            emailAddress
+          }
+          defaultPhoneNumber {
+            phoneNumber
+          }
+        }
+        fulfillments(first: 20) {
+          createdAt
+          deliveredAt
+          fulfillmentLineItems(first: 100) {
+            nodes {
+              id
+            }
+          }
+        }
+      }
+      returnLineItems(first: 50) {
+        nodes {
+          quantity
+          returnReason
+          returnReasonNote
+          customerNote
+          ... on ReturnLineItem {
+            fulfillmentLineItem {
+              id
+              lineItem {
+                name
+                sku
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+/** What the query returns, checked: a changed API shows as a clear error, not as `undefined`s. */
+const returnSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.string(),
+  order: z.object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string().nullish(),
+    phone: z.string().nullish(),
+    customerLocale: z.string().nullish(),
+    customer: z
+      .object({
+        firstName: z.string().nullish(),
+        lastName: z.string().nullish(),
+        locale: z.string().nullish(),
+        defaultEmailAddress: z.object({ emailAddress: z.string().nullish() }).nullish(),
+        defaultPhoneNumber: z.object({ phoneNumber: z.string().nullish() }).nullish(),
+      })
+      .nullish(),
+    fulfillments: z.array(
+      z.object({
+        createdAt: z.string(),
+        deliveredAt: z.string().nullish(),
+        fulfillmentLineItems: z.object({ nodes: z.array(z.object({ id: z.string() })) }),
+      }),
+    ),
+  }),
+  returnLineItems: z.object({
+    nodes: z.array(
+      z.object({
+        quantity: z.number(),
+        returnReason: z.string().nullish(),
+        returnReasonNote: z.string().nullish(),
+        customerNote: z.string().nullish(),
+        fulfillmentLineItem: z
+          .object({ id: z.string(), lineItem: z.object({ name: z.string(), sku: z.string().nullish() }) })
+          .nullish(),
+      }),
+    ),
+  }),
+});
+export type ShopifyReturn = z.infer<typeof returnSchema>;
+
+/** Why a lookup did not give the return: each is retried later, the code says what staff see. */
+export type LookupFailure = {
+  code: 'unauthorized' | 'throttled' | 'unavailable' | 'not_found' | 'unexpected';
+  message: string;
+  /** What Shopify asked for (`Retry-After`), when it did. */
+  retryAfterSeconds?: number;
+};
+
+/**
+ * Calls go to `https://<shop>` on AWS. Locally, `SHOPIFY_ADMIN_ORIGIN` sends them to the local
+ * stand-in instead, same client, same request, the shop in the path (local/shopify.ts).
+ */
+function fetchFor(shopDomain: string): typeof fetch {
+  const origin = config().SHOPIFY_ADMIN_ORIGIN;
+  return (input, init) => {
+    const url = new URL(String(input instanceof Request ? input.url : input));
+    const target = origin ? `${origin}/shops/${shopDomain}${url.pathname}${url.search}` : url.toString();
+    return fetch(target, { ...init, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
+  };
+}
+
+export async function lookUpShopifyReturn(
+  shopDomain: string,
+  accessToken: string,
+  returnId: string,
+): Promise<{ ok: true; found: ShopifyReturn } | { ok: false; failure: LookupFailure }> {
+  const client = createAdminApiClient({
+    storeDomain: shopDomain,
+    apiVersion: SHOPIFY_API_VERSION,
+    accessToken,
+    // Our lifecycle retries with backoff, durably; the client must not sleep inside a step.
+    retries: 0,
+    customFetchApi: fetchFor(shopDomain),
+    logger: () => undefined,
+  });
+  const { data, errors } = await client.request<{ return: unknown }>(RETURN_QUERY, {
+    variables: { id: returnId },
+  });
+  if (errors) {
+    const status = errors.networkStatusCode;
+    const retryAfter = Number(errors.response?.headers.get('Retry-After'));
+    const throttled = errors.graphQLErrors?.some(
+      (e) => (e as { extensions?: { code?: string } }).extensions?.code === 'THROTTLED',
+    );
+    if (status === 401 || status === 403)
+      return {
+        ok: false,
+        failure: { code: 'unauthorized', message: `Shopify answered ${status}: check the Admin API token` },
+      };
+    if (status === 429 || throttled)
+      return {
+        ok: false,
+        failure: {
+          code: 'throttled',
+          message: 'Shopify asked us to slow down',
+          retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+        },
+      };
+    if (status === undefined || status >= 500)
+      return {
+        ok: false,
+        failure: { code: 'unavailable', message: errors.message ?? `Shopify answered ${status}` },
+      };
+    if (!data)
+      return {
+        ok: false,
+        failure: { code: 'unexpected', message: errors.message ?? `Shopify answered ${status}` },
+      };
+  }
+  if (!data?.return)
+    return { ok: false, failure: { code: 'not_found', message: `The shop has no return ${returnId}` } };
+  const parsed = returnSchema.safeParse(data.return);
+  if (!parsed.success)
+    return {
+      ok: false,
+      failure: { code: 'unexpected', message: `Unexpected return shape: ${parsed.error.message}` },
+    };
+  return { ok: true, found: parsed.data };
+}

@@ -1,0 +1,82 @@
+import { ConflictError } from '../shared/errors.ts';
+import { getItem, keys, putIf } from './table.ts';
+
+/**
+ * What makes storefront deliveries idempotent beyond their ids (which storefronts do not sign,
+ * or mint per second): claims on what a signed body identifies, and the status each order was
+ * last seen in. Items expire by the table's TTL (`expiresAt`, epoch seconds).
+ */
+
+const epochSeconds = (at: Date) => Math.floor(at.getTime() / 1000);
+
+/**
+ * Claims `claim` for `requestId` until `until`: the request id that holds the claim is returned
+ * (this one if the claim was free or had lapsed, the first claimant's otherwise). A crash after
+ * the claim leaves nothing half done: a retry finds the claim and opens that same request.
+ */
+export async function claimDelivery(
+  tenantId: string,
+  claim: string,
+  requestId: string,
+  at: Date,
+  until: Date,
+): Promise<string> {
+  const key = keys.deliveryClaim(tenantId, claim);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const claimed = await putIf(
+      { ...key, requestId, claimedAt: at.toISOString(), expiresAt: epochSeconds(until) },
+      {
+        expression: 'attribute_not_exists(pk) OR expiresAt < :now',
+        values: { ':now': epochSeconds(at) },
+      },
+    );
+    if (claimed) return requestId;
+    const held = await getItem<{ requestId: string; expiresAt: number }>(key, true);
+    if (held && held.expiresAt >= epochSeconds(at)) return held.requestId;
+  }
+  throw new ConflictError('The delivery is being received by another call: retry');
+}
+
+interface OrderSeen {
+  status: string;
+  /** When the order last changed, as the storefront says (ISO, UTC). */
+  modifiedAt: string;
+  /** When it entered `status`: what names one stay in that status. */
+  enteredAt: string;
+  expiresAt: number;
+}
+
+/** How long an order's last status is remembered: beyond any after-sales period (warranty, a year). */
+const ORDER_MEMORY_DAYS = 400;
+
+/**
+ * Records that a storefront order was in `status` at `modifiedAt` and says which stay in that
+ * status this is: `enteredAt`, the same for every update and redelivery while the order stays
+ * in the status, new when it enters it again after leaving. A delivery older than what was seen
+ * (storefronts deliver out of order) is `stale`: it changes nothing.
+ */
+export async function recordOrderStatus(
+  tenantId: string,
+  storefront: string,
+  orderId: string,
+  seen: { status: string; modifiedAt: string },
+  at: Date,
+): Promise<{ stale: false; enteredAt: string } | { stale: true; current: OrderSeen }> {
+  const key = keys.storefrontOrder(tenantId, storefront, orderId);
+  const expiresAt = epochSeconds(at) + ORDER_MEMORY_DAYS * 86_400;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = await getItem<OrderSeen>(key, true);
+    if (current && seen.modifiedAt < current.modifiedAt) return { stale: true, current };
+    const sameStay = current?.status === seen.status;
+    const enteredAt = sameStay ? current.enteredAt : seen.modifiedAt;
+    if (sameStay && seen.modifiedAt === current.modifiedAt) return { stale: false, enteredAt };
+    const stored = await putIf(
+      { ...key, status: seen.status, modifiedAt: seen.modifiedAt, enteredAt, expiresAt },
+      current
+        ? { expression: 'modifiedAt = :read', values: { ':read': current.modifiedAt } }
+        : { expression: 'attribute_not_exists(pk)' },
+    );
+    if (stored) return { stale: false, enteredAt };
+  }
+  throw new ConflictError(`Order ${orderId} is changing too fast to record: retry`);
+}

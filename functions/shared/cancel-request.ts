@@ -1,0 +1,27 @@
+import { statusesAllowing } from '../../domain/service-request.ts';
+import { type StoredRequest, transitionRequest } from '../adapters/requests.ts';
+import { failWaitingWorkflow } from '../adapters/workflows.ts';
+
+/**
+ * Cancels an open request (staff, or the storefront where the customer withdrew it) and ends
+ * its waiting lifecycle. Undefined when the request was no longer open: the caller says why.
+ */
+export async function cancelServiceRequest(
+  request: StoredRequest,
+  cancellation: { reason: string; actor: string; at: Date; details?: Record<string, unknown> },
+): Promise<StoredRequest | undefined> {
+  const at = cancellation.at.toISOString();
+  const updated = await transitionRequest(request, {
+    from: statusesAllowing('cancel'),
+    to: 'cancelled',
+    fields: { cancelledAt: at, cancelReason: cancellation.reason },
+    event: {
+      at,
+      type: 'cancelled',
+      actor: cancellation.actor,
+      details: { reason: cancellation.reason, ...cancellation.details },
+    },
+  });
+  if (updated) await failWaitingWorkflow(updated.callbackToken, 'RequestCancelled', cancellation.reason);
+  return updated;
+}

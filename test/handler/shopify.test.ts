@@ -1,0 +1,314 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import '@shopify/shopify-api/adapters/node';
+import { ApiVersion, shopifyApi } from '@shopify/shopify-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderLikeTheSample } from '../../local/shopify-demo-shop.ts';
+import {
+  anotherReturn,
+  returnsCancelSample,
+  returnsCloseSample,
+  returnsDeclineSample,
+  returnsRequestSample,
+} from '../fixtures/storefronts/shopify.ts';
+import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+
+/**
+ * Shopify as it really delivers: the published `returns/request` sample (ids only), signed as
+ * Shopify signs it, becomes a request at once; its customer and items come from the shop's Admin
+ * GraphQL API (the local stand-in, local/shopify.ts), through faults the stand-in's proxy injects.
+ */
+let runtime: TestRuntime;
+beforeAll(async () => {
+  runtime = await startTestRuntime();
+});
+afterAll(async () => {
+  await runtime.dispose();
+});
+
+const base64Hmac = (secret: string, body: string) =>
+  createHmac('sha256', secret).update(body).digest('base64');
+
+/** The headers Shopify sends with a webhook (shopify.dev/docs/apps/build/webhooks/subscribe/https). */
+function shopifyHeaders(body: string, topic: string, overrides: Record<string, string> = {}) {
+  return {
+    'content-type': 'application/json',
+    'x-shopify-topic': topic,
+    'x-shopify-hmac-sha256': base64Hmac(runtime.demo.webhookSecrets.shopify, body),
+    'x-shopify-shop-domain': runtime.demo.shopDomain,
+    'x-shopify-api-version': '2026-10',
+    'x-shopify-webhook-id': randomUUID(),
+    'x-shopify-event-id': randomUUID(),
+    'x-shopify-triggered-at': runtime.clock.now().toISOString(),
+    ...overrides,
+  };
+}
+
+async function deliver(
+  payload: unknown,
+  topic = 'returns/request',
+  overrides: Record<string, string> = {},
+  tenant = 'demo',
+) {
+  const body = JSON.stringify(payload);
+  const response = await send(`${runtime.urls.api}/v1/webhooks/${tenant}/shopify`, {
+    method: 'POST',
+    headers: shopifyHeaders(body, topic, overrides),
+    body,
+  });
+  await runtime.settled();
+  return { status: response.status, body: JSON.parse(response.text) };
+}
+
+const requestOf = async (requestId: string) => (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
+
+/** A return in the demo shop, numbered `n`, with a customer of its own. */
+function shopHasReturn(n: number, name = { firstName: 'Lei', lastName: 'Li' }) {
+  runtime.shopify.addOrder(
+    runtime.demo.shopDomain,
+    orderLikeTheSample(n, { ...name, email: `customer.${n}@customer.example`, locale: 'en' }),
+  );
+}
+
+describe('Shopify returns', () => {
+  it('turns the published returns/request sample into a request with the demo shop’s customer and items', async () => {
+    const body = JSON.stringify(returnsRequestSample);
+    const headers = shopifyHeaders(body, 'returns/request');
+    // Signed as Shopify signs: Shopify's own library accepts the delivery.
+    const shopify = shopifyApi({
+      apiKey: 'demo-app',
+      apiSecretKey: runtime.demo.webhookSecrets.shopify,
+      hostName: 'aftersales.example',
+      apiVersion: ApiVersion.October26,
+      isEmbeddedApp: false,
+      logger: { log: async () => undefined },
+    });
+    const validation = await shopify.webhooks.validate({
+      rawBody: body,
+      rawRequest: { headers, method: 'POST', url: '/v1/webhooks/demo/shopify' },
+      rawResponse: {},
+    } as never);
+    expect(validation).toMatchObject({
+      valid: true,
+      topic: 'RETURNS_REQUEST',
+      domain: runtime.demo.shopDomain,
+    });
+
+    const response = await send(`${runtime.urls.api}/v1/webhooks/demo/shopify`, {
+      method: 'POST',
+      headers,
+      body,
+    });
+    expect(response.status).toBe(201);
+    await runtime.settled();
+    const { requestId } = JSON.parse(response.text);
+    const request = await requestOf(requestId);
+    expect(request).toMatchObject({
+      kind: 'return',
+      channel: 'shopify',
+      status: 'received',
+      customer: {
+        name: '王芳',
+        email: 'wang.fang@customer.example',
+        phone: '+8613800138000',
+        language: 'zh-CN',
+      },
+      orderReference: '#1001',
+      productReference: '智能音箱 S1 - 曜石黑 (SPK-S1-BLK)',
+      deliveryDate: '2026-03-04',
+    });
+    expect(request.customerLookup).toBeUndefined();
+    expect(request.description).toContain('发错商品');
+    expect(request.description).toContain('收到的是白色，订的是黑色');
+    // The 2-hour clock started at receipt, before the customer was known.
+    expect(request.deadlines.response).toBe(
+      new Date(Date.parse(request.receivedAt) + 2 * 3600_000).toISOString(),
+    );
+    expect(request.timeline.map((e: { type: string }) => e.type)).toEqual([
+      'received',
+      'customer_details_found',
+    ]);
+  });
+
+  it('makes one request and one lifecycle of 8 copies at once and of a later redelivery with a new webhook id', async () => {
+    shopHasReturn(201);
+    const payload = anotherReturn(201);
+    const eventId = randomUUID();
+    const copies = await Promise.all(
+      Array.from({ length: 8 }, () => deliver(payload, 'returns/request', { 'x-shopify-event-id': eventId })),
+    );
+    expect(copies.filter((c) => c.status === 201)).toHaveLength(1);
+    expect(copies.filter((c) => c.status === 200)).toHaveLength(7);
+    const ids = new Set(copies.map((c) => c.body.requestId));
+    expect(ids.size).toBe(1);
+    const [requestId] = [...ids];
+
+    await runtime.advance(3600);
+    // Shopify's redelivery carries a new X-Shopify-Webhook-Id: still the same return.
+    const redelivered = await deliver(payload);
+    expect(redelivered).toMatchObject({ status: 200, body: { requestId, duplicate: true } });
+
+    const sfn = new SFNClient({
+      endpoint: runtime.urls.stepFunctions,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const { executions } = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: runtime.stateMachineArns.serviceRequest }),
+    );
+    expect(executions!.filter((e) => e.name?.startsWith(`demo--${requestId}`))).toHaveLength(1);
+    expect((await requestOf(requestId)).customer.email).toBe('customer.201@customer.example');
+  });
+
+  it('waits as Shopify asks after a 429, then reads the customer', async () => {
+    shopHasReturn(202);
+    const fault = await send(`${runtime.urls.api}/_local/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ component: 'shopify', mode: 'throttle', retryAfterSeconds: 90, requests: 1 }),
+    });
+    expect(fault.status).toBe(201);
+    const { body } = await deliver(anotherReturn(202));
+    const pending = await requestOf(body.requestId);
+    expect(pending.customer).toBeUndefined();
+    expect(pending.customerLookup).toMatchObject({ attempts: 1, lastFailure: { code: 'throttled' } });
+    // Retry-After: 90 is longer than our first backoff (60 s): Shopify's wish wins.
+    expect(Date.parse(pending.customerLookup.nextAttemptAt) - Date.parse(pending.receivedAt)).toBe(90_000);
+
+    await runtime.advance(89);
+    expect((await requestOf(body.requestId)).customer).toBeUndefined();
+    await runtime.advance(2);
+    const found = await requestOf(body.requestId);
+    expect(found.customer).toMatchObject({ name: 'Lei Li', email: 'customer.202@customer.example' });
+    expect(found.customerLookup).toBeUndefined();
+  });
+
+  it('with a revoked token: shows details pending, keeps trying, and staff fill them in; what waited then goes out', async () => {
+    shopHasReturn(203);
+    runtime.shopify.setAccessToken(runtime.demo.shopDomain, 'shpat_revoked_by_the_merchant_000');
+    try {
+      const { body } = await deliver(anotherReturn(203));
+      const pending = await requestOf(body.requestId);
+      expect(pending.customer).toBeUndefined();
+      expect(pending.customerLookup.lastFailure).toMatchObject({ code: 'unauthorized' });
+
+      // Staff respond in time without the customer: the response promise is kept…
+      const acknowledged = await runtime.api('POST', `/v1/requests/${body.requestId}/acknowledge`, {});
+      expect(acknowledged.status).toBe(200);
+      // …but the confirmation (6.1.2) needs an address: it waits.
+      expect(acknowledged.body.confirmationSent).toBe(false);
+      await runtime.advance(15 * 60);
+      const retried = await requestOf(body.requestId);
+      expect(retried.customerLookup.attempts).toBeGreaterThanOrEqual(3);
+      // The reason is said once in the timeline, not at every attempt.
+      expect(
+        retried.timeline.filter((e: { type: string }) => e.type === 'customer_lookup_failed'),
+      ).toHaveLength(1);
+
+      const entered = await runtime.api('PUT', `/v1/requests/${body.requestId}/customer`, {
+        name: 'Zhao Min',
+        email: 'zhao.min@customer.example',
+      });
+      expect(entered.status).toBe(200);
+      expect(entered.body.customerLookup).toBeUndefined();
+      expect(entered.body.customer).toEqual({ name: 'Zhao Min', email: 'zhao.min@customer.example' });
+      expect(entered.body.confirmationSent).toBe(true);
+      const mail = await runtime.mailbox();
+      expect(mail.some((m) => m.destination.to.includes('zhao.min@customer.example'))).toBe(true);
+      expect(entered.body.timeline.at(-2)).toMatchObject({ type: 'customer_details_entered' });
+    } finally {
+      runtime.shopify.setAccessToken(runtime.demo.shopDomain, runtime.demo.shopifyAdminToken);
+    }
+  });
+
+  it('keeps looking for a return the shop does not know yet, backing off, and finds it once it exists', async () => {
+    const { body } = await deliver(anotherReturn(299));
+    const first = await requestOf(body.requestId);
+    expect(first.customerLookup).toMatchObject({ attempts: 1, lastFailure: { code: 'not_found' } });
+    const gaps: number[] = [];
+    let previous = first.customerLookup;
+    for (let i = 0; i < 3; i++) {
+      await runtime.advance((Date.parse(previous.nextAttemptAt) - runtime.clock.now().getTime()) / 1000);
+      const next = (await requestOf(body.requestId)).customerLookup;
+      gaps.push((Date.parse(next.nextAttemptAt) - Date.parse(previous.nextAttemptAt)) / 1000);
+      previous = next;
+    }
+    expect(gaps).toEqual([120, 240, 480]);
+
+    shopHasReturn(299, { firstName: 'Mei', lastName: 'Han' });
+    await runtime.advance((Date.parse(previous.nextAttemptAt) - runtime.clock.now().getTime()) / 1000);
+    expect((await requestOf(body.requestId)).customer).toMatchObject({ name: 'Mei Han' });
+    // Still one request for the return.
+    const listed = await runtime.api('GET', '/v1/requests?limit=200');
+    expect(
+      listed.body.items.filter((r: { requestId: string }) => r.requestId === body.requestId),
+    ).toHaveLength(1);
+  });
+
+  it('cancels the request of a declined or cancelled return, with the reason; notes a closed one once', async () => {
+    shopHasReturn(204);
+    shopHasReturn(205);
+    shopHasReturn(206);
+    const declined = (await deliver(anotherReturn(204))).body.requestId;
+    const cancelled = (await deliver(anotherReturn(205))).body.requestId;
+    const closed = (await deliver(anotherReturn(206))).body.requestId;
+    const renumbered = <T extends { id: number; admin_graphql_api_id: string }>(sample: T, n: number) => ({
+      ...sample,
+      id: n,
+      admin_graphql_api_id: `gid://shopify/Return/${n}`,
+    });
+
+    const decline = renumbered(returnsDeclineSample, 204);
+    expect((await deliver(decline, 'returns/decline')).body).toMatchObject({
+      requestId: declined,
+      status: 'cancelled',
+    });
+    expect((await deliver(decline, 'returns/decline')).status).toBe(200);
+    const afterDecline = await requestOf(declined);
+    expect(afterDecline.cancelReason).toContain('return_period_ended');
+    expect(afterDecline.timeline.filter((e: { type: string }) => e.type === 'cancelled')).toHaveLength(1);
+
+    expect((await deliver(renumbered(returnsCancelSample, 205), 'returns/cancel')).body.status).toBe(
+      'cancelled',
+    );
+    expect((await requestOf(cancelled)).cancelReason).toBe('Cancelled in Shopify');
+
+    await deliver(renumbered(returnsCloseSample, 206), 'returns/close');
+    await deliver(renumbered(returnsCloseSample, 206), 'returns/close');
+    const afterClose = await requestOf(closed);
+    expect(afterClose.status).toBe('received');
+    expect(
+      afterClose.timeline.filter((e: { type: string }) => e.type === 'storefront_return_closed'),
+    ).toHaveLength(1);
+
+    // A return we never opened a request for is acknowledged and ignored.
+    const unknown = await deliver(renumbered(returnsCancelSample, 9999), 'returns/cancel');
+    expect(unknown).toMatchObject({ status: 200, body: { ignored: true } });
+  });
+
+  it('answers 401 alike for a bad signature, another shop, or an unknown tenant, and stores nothing', async () => {
+    const before = (await runtime.api('GET', '/v1/requests?limit=200')).body.items.length;
+    const payload = anotherReturn(777);
+    const forged = await deliver(payload, 'returns/request', {
+      'x-shopify-hmac-sha256': base64Hmac('not-the-secret', '{}'),
+    });
+    const otherShop = await deliver(payload, 'returns/request', {
+      'x-shopify-shop-domain': 'other.myshopify.com',
+    });
+    const unknownTenant = await deliver(payload, 'returns/request', {}, 'no-such-tenant');
+    expect(forged.status).toBe(401);
+    expect(otherShop).toEqual(forged);
+    expect(unknownTenant).toEqual(forged);
+    expect((await runtime.api('GET', '/v1/requests?limit=200')).body.items.length).toBe(before);
+  });
+
+  it('acknowledges topics that are not after-sales work, and refuses a body that is not a return', async () => {
+    const ignored = await deliver({ id: 1 }, 'orders/create');
+    expect(ignored).toMatchObject({ status: 200, body: { ignored: true } });
+    const notAReturn = await deliver({ id: 'x' });
+    expect(notAReturn.status).toBe(422);
+    expect(Object.keys(notAReturn.body.error.fields)).toEqual(
+      expect.arrayContaining(['id', 'admin_graphql_api_id', 'order']),
+    );
+  });
+});
