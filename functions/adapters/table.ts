@@ -339,15 +339,17 @@ async function applyStepOnce<T>(key: { pk: string; sk: string }, step: StepUpdat
     });
     conditions.push(`#status IN (${allowed.join(', ')})`);
   }
-  // Field paths may be nested (`survey.remindedAt`): one placeholder per segment.
-  Object.entries(step.fields ?? {}).forEach(([field, value], i) => {
-    const path = field
+  // Paths may be nested (`survey.remindedAt`): one placeholder per segment.
+  const pathOf = (field: string, prefix: string) =>
+    field
       .split('.')
       .map((segment, j) => {
-        names[`#f${i}_${j}`] = segment;
-        return `#f${i}_${j}`;
+        names[`${prefix}_${j}`] = segment;
+        return `${prefix}_${j}`;
       })
       .join('.');
+  Object.entries(step.fields ?? {}).forEach(([field, value], i) => {
+    const path = pathOf(field, `#f${i}`);
     values[`:f${i}`] = value;
     sets.push(`${path} = :f${i}`);
   });
@@ -356,14 +358,7 @@ async function applyStepOnce<T>(key: { pk: string; sk: string }, step: StepUpdat
     sets.push('timeline = list_append(timeline, :event)');
   }
   Object.entries(step.expect ?? {}).forEach(([field, value], i) => {
-    // Paths may be nested (`customerLookup.attempts`), like fields.
-    const path = field
-      .split('.')
-      .map((segment, j) => {
-        names[`#e${i}_${j}`] = segment;
-        return `#e${i}_${j}`;
-      })
-      .join('.');
+    const path = pathOf(field, `#e${i}`);
     if (value === undefined) {
       conditions.push(`attribute_not_exists(${path})`);
     } else {

@@ -1,5 +1,4 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import '@shopify/shopify-api/adapters/node';
 import { ApiVersion, shopifyApi } from '@shopify/shopify-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import {
   returnsDeclineSample,
   returnsRequestSample,
 } from '../fixtures/storefronts/shopify.ts';
+import { executionNamesOf } from '../support/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**
@@ -148,15 +148,7 @@ describe('Shopify returns', () => {
     const redelivered = await deliver(payload);
     expect(redelivered).toMatchObject({ status: 200, body: { requestId, duplicate: true } });
 
-    const sfn = new SFNClient({
-      endpoint: runtime.urls.stepFunctions,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    const { executions } = await sfn.send(
-      new ListExecutionsCommand({ stateMachineArn: runtime.stateMachineArns.serviceRequest }),
-    );
-    expect(executions!.filter((e) => e.name?.startsWith(`demo--${requestId}`))).toHaveLength(1);
+    expect(await executionNamesOf(runtime, requestId)).toEqual([`demo--${requestId}`]);
     expect((await requestOf(requestId)).customer.email).toBe('customer.201@customer.example');
   });
 

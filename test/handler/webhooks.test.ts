@@ -1,9 +1,9 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signGeneric, signGenericV1 } from '../../functions/webhooks/signatures.ts';
 import { order723, order727, updated } from '../fixtures/storefronts/woocommerce.ts';
+import { executionNamesOf } from '../support/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 let runtime: TestRuntime;
@@ -207,15 +207,7 @@ describe('generic webhooks', () => {
     expect(ids.size).toBe(1);
 
     const [requestId] = [...ids];
-    const sfn = new SFNClient({
-      endpoint: runtime.urls.stepFunctions,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    const { executions } = await sfn.send(
-      new ListExecutionsCommand({ stateMachineArn: runtime.stateMachineArns.serviceRequest }),
-    );
-    expect(executions!.filter((e) => e.name === `demo--${requestId}`)).toHaveLength(1);
+    expect(await executionNamesOf(runtime, requestId)).toEqual([`demo--${requestId}`]);
     const listed = await runtime.api('GET', '/v1/requests?status=received&limit=100');
     expect(
       listed.body.items.filter((r: { orderReference?: string }) => r.orderReference === 'CONCURRENT-1'),

@@ -1,4 +1,4 @@
-import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { executionName } from '../../functions/adapters/workflows.ts';
 import type { SentEmail, TestRuntime } from './runtime.ts';
 
@@ -30,12 +30,24 @@ export function linkIn(email: SentEmail | undefined, to: 'survey' | { action: st
     : new RegExp(`${to.action}: (http:\\/\\/\\S+\\/a\\/\\S+)`).exec(text)?.[1];
 }
 
-export async function executionHistory(runtime: TestRuntime, requestId: string) {
-  const sfn = new SFNClient({
+/** The AWS SDK's Step Functions client, pointed at a runtime's local endpoint. */
+export const stepFunctionsOf = (runtime: Pick<TestRuntime, 'urls'>) =>
+  new SFNClient({
     endpoint: runtime.urls.stepFunctions,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+
+/** The names of a workflow's executions that belong to a request (every generation). */
+export async function executionNamesOf(runtime: TestRuntime, requestId: string): Promise<string[]> {
+  const { executions } = await stepFunctionsOf(runtime).send(
+    new ListExecutionsCommand({ stateMachineArn: runtime.stateMachineArns.serviceRequest }),
+  );
+  return (executions ?? []).flatMap((e) => (e.name?.startsWith(`demo--${requestId}`) ? [e.name] : []));
+}
+
+export async function executionHistory(runtime: TestRuntime, requestId: string) {
+  const sfn = stepFunctionsOf(runtime);
   const executionArn = `${runtime.stateMachineArns.serviceRequest.replace(':stateMachine:', ':execution:')}:${executionName({ workflow: 'serviceRequest', tenantId: 'demo', requestId })}`;
   const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
   return { executionArn, events: events ?? [], sfn };
