@@ -124,9 +124,17 @@ export const functionCatalog = {
   },
   documents: {
     entry: 'functions/documents/handler.ts',
-    description: 'Documents from the live configuration: OpenAPI, the survey form and the flow chart (11.2)',
-    timeoutSeconds: 5,
-    uses: { table: [], sendsEmail: false, startsWorkflows: [], taskResponses: [], signsLinks: false },
+    description:
+      'Documents from the live configuration: OpenAPI, the contract attachments (11.2), service records, diagrams',
+    // Graphviz's WebAssembly compiles at a cold start (about 0.1 s), then draws in milliseconds.
+    timeoutSeconds: 10,
+    uses: {
+      table: ['dynamodb:GetItem', 'dynamodb:Query'],
+      sendsEmail: false,
+      startsWorkflows: [],
+      taskResponses: [],
+      signsLinks: false,
+    },
   },
   feedbackApi: {
     entry: 'functions/feedback-api/handler.ts',

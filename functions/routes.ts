@@ -25,6 +25,7 @@ import {
 } from './http/views.ts';
 import {
   apiKeyListQuery,
+  attachmentQuery,
   calendarQuery,
   cancelSchema,
   dispatchSchema,
@@ -75,8 +76,8 @@ export interface ResponseSpec {
   description: string;
   /** JSON bodies: what the body is. */
   json?: z.ZodType;
-  /** Other media: `text/html` pages, `text/csv` downloads. */
-  media?: 'text/html' | 'text/csv';
+  /** Other media: `text/html` pages, `text/csv` downloads, `image/svg+xml` drawings. */
+  media?: 'text/html' | 'text/csv' | 'image/svg+xml';
   headers?: Record<string, string>;
 }
 
@@ -565,10 +566,11 @@ const table: readonly RouteSpec[] = [
     path: '/v1/attachments/survey-form',
     function: 'documents',
     tag: 'Documents',
-    summary: 'The printable satisfaction survey form (contract attachment, 11.2)',
-    auth: 'public',
-    query: documentLanguageQuery,
-    responses: { 200: html('The form'), 422: error('An unknown language or query parameter') },
+    summary: 'The satisfaction survey form as the contract attaches it (11.2): printable, Chinese first',
+    auth: 'apiKey',
+    roles: anyStaff,
+    query: attachmentQuery,
+    responses: { 200: html('The printable form'), ...apiKeyErrors, ...notFound },
   },
   {
     operationId: 'getServiceFlowChart',
@@ -576,10 +578,52 @@ const table: readonly RouteSpec[] = [
     path: '/v1/attachments/service-flow-chart',
     function: 'documents',
     tag: 'Documents',
-    summary: 'The service flow chart, from the deployed workflow definitions (11.2)',
-    auth: 'public',
+    summary: 'The service flow chart (11.2), drawn with the contract version’s figures, printable',
+    auth: 'apiKey',
+    roles: anyStaff,
+    query: attachmentQuery,
+    responses: { 200: html('The printable page'), ...apiKeyErrors, ...notFound },
+  },
+  {
+    operationId: 'getServiceFlowChartSvg',
+    method: 'GET',
+    path: '/v1/attachments/service-flow-chart.svg',
+    function: 'documents',
+    tag: 'Documents',
+    summary: 'The same chart as an SVG image alone (for an email, a document)',
+    auth: 'apiKey',
+    roles: anyStaff,
+    query: attachmentQuery,
+    responses: {
+      200: { description: 'The chart', media: 'image/svg+xml' },
+      ...apiKeyErrors,
+      ...notFound,
+    },
+  },
+  {
+    operationId: 'getWorkflowDiagrams',
+    method: 'GET',
+    path: '/v1/attachments/workflow-diagrams',
+    function: 'documents',
+    tag: 'Documents',
+    summary: 'For operators: the deployed state machines, drawn from their definitions',
+    auth: 'apiKey',
+    roles: anyStaff,
     query: noQuery,
-    responses: { 200: html('The chart'), 422: error('An unknown query parameter') },
+    responses: { 200: html('The diagrams'), ...apiKeyErrors },
+  },
+  {
+    operationId: 'getServiceRecordDocument',
+    method: 'GET',
+    path: '/v1/requests/{requestId}/service-record',
+    function: 'documents',
+    tag: 'Documents',
+    summary: 'The service record of a completed request (6.1.4), printable for signature',
+    auth: 'apiKey',
+    roles: anyStaff,
+    params: { requestId },
+    query: documentLanguageQuery,
+    responses: { 200: html('The printable record'), ...apiKeyErrors, ...notFound },
   },
 
   // --- pages reached from emails ------------------------------------------------------------

@@ -1,37 +1,48 @@
 import type { State, StateMachineDefinition } from './asl.ts';
 
 /**
- * The contract's "service flow chart" attachment (11.2), drawn from a workflow definition:
- * every state a box, every transition an arrow (choices and caught errors labelled), as a
- * Mermaid flowchart that renders in GitHub, the docs site, or any Mermaid viewer.
+ * The technical diagram of a deployed state machine, for operators: every state a box, every
+ * transition an arrow (choices and caught errors labelled), as Graphviz DOT, drawn to SVG by
+ * functions/documents/flow-chart-svg.ts. (The customer's chart is domain/service-flow.ts.)
  */
-export function flowChart(definition: StateMachineDefinition): string {
+export function workflowDot(definition: StateMachineDefinition): string {
   const ids = new Map(Object.keys(definition.States).map((name, i) => [name, `s${i}`]));
   const id = (name: string) => ids.get(name) ?? 'unknown';
-  const label = (text: string) => text.replace(/"/g, "'");
-  const lines = ['flowchart TD', `  start((start)) --> ${id(definition.StartAt)}`];
+  const quoted = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const lines = [
+    'digraph workflow {',
+    '  rankdir=LR; nodesep=0.25; ranksep=0.5;',
+    '  node [shape=box, style="rounded", fontname="sans-serif", fontsize=11, margin="0.2,0.06"];',
+    '  edge [fontname="sans-serif", fontsize=9];',
+    '  start [shape=circle, label="start", width=0.5];',
+    `  start -> ${id(definition.StartAt)};`,
+  ];
   for (const [name, state] of Object.entries(definition.States) as [string, State][]) {
     const shape =
       state.Type === 'Choice'
-        ? `{"${label(name)}"}`
+        ? 'diamond'
         : state.Type === 'Succeed' || state.Type === 'Fail'
-          ? `(["${label(name)}"])`
-          : `["${label(name)}"]`;
-    lines.push(`  ${id(name)}${shape}`);
+          ? 'oval'
+          : 'box';
+    lines.push(`  ${id(name)} [label=${quoted(name)}, shape=${shape}];`);
     if (state.Type === 'Choice') {
       for (const choice of state.Choices) {
         const condition = 'StringEquals' in choice ? choice.StringEquals : choice.Variable;
-        lines.push(`  ${id(name)} -- "${label(String(condition))}" --> ${id(choice.Next)}`);
+        lines.push(`  ${id(name)} -> ${id(choice.Next)} [label=${quoted(String(condition))}];`);
       }
-      if (state.Default) lines.push(`  ${id(name)} -. otherwise .-> ${id(state.Default)}`);
+      if (state.Default)
+        lines.push(`  ${id(name)} -> ${id(state.Default)} [label="otherwise", style=dashed];`);
       continue;
     }
     if ('Catch' in state && state.Catch) {
       for (const catcher of state.Catch)
-        lines.push(`  ${id(name)} -. "${label(catcher.ErrorEquals.join(', '))}" .-> ${id(catcher.Next)}`);
+        lines.push(
+          `  ${id(name)} -> ${id(catcher.Next)} [label=${quoted(catcher.ErrorEquals.join(', '))}, style=dashed];`,
+        );
     }
-    if ('Next' in state && state.Next) lines.push(`  ${id(name)} --> ${id(state.Next)}`);
-    if ('End' in state && state.End) lines.push(`  ${id(name)} --> finish((end))`);
+    if ('Next' in state && state.Next) lines.push(`  ${id(name)} -> ${id(state.Next)};`);
+    if ('End' in state && state.End) lines.push(`  ${id(name)} -> finish;`);
   }
+  lines.push('  finish [shape=doublecircle, label="end", width=0.5];', '}');
   return lines.join('\n');
 }

@@ -1,27 +1,6 @@
-import type { Language } from '../../domain/service-request.ts';
+import { kindName, type Language } from '../../domain/service-request.ts';
 import type { RequestWithCustomer, StoredRequest } from '../adapters/requests.ts';
 import { type CustomerVoice, customerFooter, formatInstant, renderEmail } from './layout.ts';
-
-const kindNames: Record<Language, Record<StoredRequest['kind'], string>> = {
-  'zh-CN': {
-    repair: '维修',
-    replacement: '更换',
-    return: '退货',
-    consultation: '使用咨询',
-    technical_support: '技术支持',
-    follow_up_visit: '回访',
-    complaint: '投诉',
-  },
-  en: {
-    repair: 'Repair',
-    replacement: 'Replacement',
-    return: 'Return',
-    consultation: 'Usage consultation',
-    technical_support: 'Technical support',
-    follow_up_visit: 'Follow-up visit',
-    complaint: 'Complaint',
-  },
-};
 
 const promiseNames = {
   'zh-CN': {
@@ -33,10 +12,6 @@ const promiseNames = {
     completion: (h: number) => `complete within ${h} hours (clause 6.2.1)`,
   },
 };
-
-export function kindName(language: Language, kind: StoredRequest['kind']): string {
-  return kindNames[language][kind];
-}
 
 /** The promise a request's deadline stands for, in the managers' language. */
 export function requestPromiseText(
@@ -64,7 +39,7 @@ export function confirmationEmail(request: RequestWithCustomer, { language, merc
     ],
     rows: [
       [zh ? '请求编号' : 'Request', request.requestId],
-      [zh ? '服务类型' : 'Service', kindNames[language][request.kind]],
+      [zh ? '服务类型' : 'Service', kindName(language, request.kind)],
       [zh ? '您的描述' : 'Your description', request.description],
     ],
     footer: customerFooter(language, merchant),
@@ -88,7 +63,7 @@ export function serviceRecordEmail(
     heading: zh ? `${merchant} 服务记录` : `${merchant} service record`,
     rows: [
       [zh ? '记录编号' : 'Record', record.recordNumber],
-      [zh ? '服务类型' : 'Service', kindNames[language][request.kind]],
+      [zh ? '服务类型' : 'Service', kindName(language, request.kind)],
       [zh ? '服务内容' : 'Work done', record.workDone],
       [zh ? '开始时间' : 'Started', formatInstant(record.startedAt, timeZone, language)],
       [zh ? '结束时间' : 'Ended', formatInstant(record.endedAt, timeZone, language)],
@@ -128,7 +103,7 @@ export function surveyReminderEmail(
         ? '您还没有评价我们最近的服务，只需一分钟。'
         : 'You have not rated our recent service yet; it takes a minute.',
     ],
-    rows: [[zh ? '服务类型' : 'Service', kindNames[language][request.kind]]],
+    rows: [[zh ? '服务类型' : 'Service', kindName(language, request.kind)]],
     actions: [{ label: zh ? '填写满意度调查' : 'Take the satisfaction survey', url: surveyLink }],
     footer: customerFooter(language, merchant),
   });

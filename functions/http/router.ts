@@ -66,7 +66,7 @@ export function securityHeaders(): MiddlewareObj<HttpEvent, HttpResult> {
     response.headers = {
       ...response.headers,
       'x-content-type-options': 'nosniff',
-      ...(type.startsWith('text/html')
+      ...(type.startsWith('text/html') || type.startsWith('image/svg+xml')
         ? { 'content-security-policy': PAGE_POLICY, 'referrer-policy': 'no-referrer' }
         : {}),
     };

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { completionDeadline } from '../../domain/deadlines.ts';
 import { type Route, route, watchedDeadlines } from '../../domain/lifecycle.ts';
+import { kindName } from '../../domain/service-request.ts';
 import { SURVEY_EXPIRES_AFTER_SECONDS, SURVEY_REMINDER_AFTER_SECONDS } from '../../domain/survey.ts';
 import { now } from '../adapters/clock.ts';
 import { recordCustomerServed } from '../adapters/customers.ts';
@@ -21,7 +22,6 @@ import { signLink } from '../adapters/signed-links.ts';
 import { getTenant, policyOf, type StoredTenant } from '../adapters/tenants.ts';
 import { failWaitingWorkflow, resumeWaitingWorkflow } from '../adapters/workflows.ts';
 import {
-  kindName,
   requestPromiseText,
   serviceRecordEmail,
   surveyReminderEmail,

@@ -70,8 +70,31 @@ export const periodicSurveyListQuery = dayRangeQuery(366, {
  */
 export const languageQuery = z.object({ lang: z.enum(['zh-CN', 'en']).optional().catch(undefined) });
 
-/** `?lang=` of a document (an attachment): strict, as for the API. */
+/** `?lang=` of a document (an attachment): strict, as for the API. Chinese is the official text (14.2). */
 export const documentLanguageQuery = z.object({ lang: z.enum(['zh-CN', 'en']).optional() }).strict();
+
+/**
+ * A contract attachment: of which contract version (`?contractId&version`; the version in force,
+ * else the latest, without `version`; the default terms without `contractId`), in which language.
+ */
+const attachmentFields = documentLanguageQuery.extend({
+  contractId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,80}$/)
+    .optional(),
+  version: z
+    .string()
+    .regex(/^[1-9][0-9]{0,5}$/)
+    .optional(),
+});
+const versionOfAContract = {
+  check: (q: { contractId?: string; version?: string }) =>
+    q.version === undefined || q.contractId !== undefined,
+  message: { message: 'a version is of a contract: give contractId too', path: ['version'] },
+};
+export const attachmentQuery = attachmentFields
+  .strict()
+  .refine(versionOfAContract.check, versionOfAContract.message);
 
 /** A document that takes no query: a parameter it does not know is a mistake worth saying. */
 export const noQuery = z.object({}).strict();

@@ -72,29 +72,14 @@ export function messagePage(
   return shell(language, title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(body)}</p>`);
 }
 
-/** The form, pre-filled with `values` and with `errors` (question id → message) after a failed submit. */
-export function surveyPage(
+/** The questions, pre-filled with `values` and with `errors` (question id → message) after a failed submit. */
+function questionsHtml(
   language: Language,
-  options: {
-    action?: string;
-    values?: Record<string, string>;
-    errors?: Record<string, string>;
-    printable?: boolean;
-  } = {},
+  values: Record<string, string>,
+  errors: Record<string, string>,
 ): string {
   const t = text[language];
-  const values = options.values ?? {};
-  const errors = options.errors ?? {};
-  const errorSummary =
-    Object.keys(errors).length > 0
-      ? `<div role="alert" class="error"><p>${escapeHtml(t.fix)}</p><ul>${Object.entries(errors)
-          .map(
-            ([id, message]) =>
-              `<li><a href="#q-${escapeHtml(id)}">${escapeHtml(surveyForm.questions.find((q) => q.id === id)?.label[language] ?? id)}: ${escapeHtml(message)}</a></li>`,
-          )
-          .join('')}</ul></div>`
-      : '';
-  const questions = surveyForm.questions
+  return surveyForm.questions
     .map((q) => {
       const message = errors[q.id];
       const error = message ? `<p class="error" id="e-${q.id}">${escapeHtml(message)}</p>` : '';
@@ -110,12 +95,51 @@ export function surveyPage(
       return `<p id="q-${q.id}"><label for="f-${q.id}">${escapeHtml(q.label[language])}</label>${error}<textarea id="f-${q.id}" name="${q.id}" maxlength="${q.maxLength}">${escapeHtml(values[q.id] ?? '')}</textarea></p>`;
     })
     .join('');
-  const form = options.printable
-    ? `<p><em>${escapeHtml(t.printHint)}</em></p>${questions}`
-    : `<form method="post" action="${escapeHtml(options.action ?? '')}" novalidate>${questions}<button type="submit">${escapeHtml(t.submit)}</button></form>`;
+}
+
+/** The form the customer fills in, pre-filled with `values` and with `errors` after a failed submit. */
+export function surveyPage(
+  language: Language,
+  options: { action?: string; values?: Record<string, string>; errors?: Record<string, string> } = {},
+): string {
+  const t = text[language];
+  const errors = options.errors ?? {};
+  const errorSummary =
+    Object.keys(errors).length > 0
+      ? `<div role="alert" class="error"><p>${escapeHtml(t.fix)}</p><ul>${Object.entries(errors)
+          .map(
+            ([id, message]) =>
+              `<li><a href="#q-${escapeHtml(id)}">${escapeHtml(surveyForm.questions.find((q) => q.id === id)?.label[language] ?? id)}: ${escapeHtml(message)}</a></li>`,
+          )
+          .join('')}</ul></div>`
+      : '';
+  const form = `<form method="post" action="${escapeHtml(options.action ?? '')}" novalidate>${questionsHtml(language, options.values ?? {}, errors)}<button type="submit">${escapeHtml(t.submit)}</button></form>`;
   return shell(
     language,
     surveyForm.title[language],
     `<h1>${escapeHtml(surveyForm.title[language])}</h1><p>${escapeHtml(surveyForm.intro[language])}</p>${errorSummary}${form}`,
   );
+}
+
+/**
+ * The form as the contract attaches it (11.2), for print and phone interviews: every question
+ * with its scale drawn and a space to write in, no controls.
+ */
+export function printableSurveyForm(language: Language): { title: string; body: string } {
+  const t = text[language];
+  const questions = surveyForm.questions
+    .map((q) => {
+      if (q.kind === 'scale') {
+        const scale = Array.from({ length: q.max - q.min + 1 }, (_, i) => `<span>${q.min + i}</span>`).join(
+          '',
+        );
+        return `<fieldset><legend>${escapeHtml(q.label[language])}${q.required ? ` (${escapeHtml(t.required)})` : ''}</legend><div class="scale">${scale}</div><div class="ends"><span>${q.min} = ${escapeHtml(q.lowLabel[language])}</span><span>${q.max} = ${escapeHtml(q.highLabel[language])}</span></div></fieldset>`;
+      }
+      return `<section><h2>${escapeHtml(q.label[language])}</h2><div class="blank"></div></section>`;
+    })
+    .join('');
+  return {
+    title: surveyForm.title[language],
+    body: `<p>${escapeHtml(surveyForm.intro[language])}</p><p><em>${escapeHtml(t.printHint)}</em></p>${questions}`,
+  };
 }

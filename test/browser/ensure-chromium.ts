@@ -3,21 +3,28 @@ import { existsSync } from 'node:fs';
 
 /**
  * The browser tests drive Debian's Chromium (no browser download: this machine's network
- * reaches only the npm registry and Debian's packages). On a fresh machine of this kind the
- * package is installed here, once, so `npm test` needs nothing done by hand.
+ * reaches only the npm registry and Debian's packages), with a Chinese font so that pages and
+ * their screenshots show the characters. On a fresh machine of this kind the packages are
+ * installed here, once, so `npm test` needs nothing done by hand.
  */
 export const CHROMIUM = '/usr/bin/chromium';
+/** WenQuanYi Micro Hei: a small (5 MB) CJK sans font, in Debian main. */
+const CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 
 export default function setup(): void {
-  if (existsSync(CHROMIUM)) return;
+  const missing = [
+    ...(existsSync(CHROMIUM) ? [] : ['chromium']),
+    ...(existsSync(CJK_FONT) ? [] : ['fonts-wqy-microhei']),
+  ];
+  if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
     throw new Error(
-      `Chromium is missing at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium)`,
+      `Missing for the browser tests: ${missing.join(', ')} (apt-get install ${missing.join(' ')})`,
     );
   }
-  console.log('[browser tests] installing Debian chromium…');
+  console.log(`[browser tests] installing ${missing.join(', ')}…`);
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], {
+  execFileSync('apt-get', ['install', '-y', '-qq', ...missing], {
     stdio: 'inherit',
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });

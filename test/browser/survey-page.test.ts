@@ -158,11 +158,4 @@ describe('survey page', () => {
     await expect(page.getByRole('button', { name: '接手处理' }).count()).resolves.toBe(1);
     expect(await wcagViolations()).toEqual([]);
   });
-
-  it('prints the same form as the contract’s attachment (11.2), accessible too', async () => {
-    const response = await page.goto(`${runtime.urls.api}/v1/attachments/survey-form`);
-    expect(response?.status()).toBe(200);
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('售后服务满意度调查');
-    expect(await wcagViolations()).toEqual([]);
-  });
 });

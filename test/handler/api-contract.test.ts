@@ -179,9 +179,15 @@ describe('security headers', () => {
     expect(json.headers['x-content-type-options']).toBe('nosniff');
     const error = await runtime.api('GET', '/v1/requests/sr_nothing');
     expect(error.headers['x-content-type-options']).toBe('nosniff');
-    for (const path of ['/v1/attachments/survey-form', '/s/not.valid', '/a/not.valid']) {
-      const page = await send(`${runtime.urls.api}${path}`, { method: 'GET', headers: {} });
-      expect(page.headers['content-type'], path).toMatch(/^text\/html/);
+    const staff = { authorization: `Bearer ${runtime.demo.apiKey}` };
+    for (const [path, headers, type] of [
+      ['/v1/attachments/survey-form', staff, /^text\/html/],
+      ['/v1/attachments/service-flow-chart.svg', staff, /^image\/svg\+xml/],
+      ['/s/not.valid', {}, /^text\/html/],
+      ['/a/not.valid', {}, /^text\/html/],
+    ] as const) {
+      const page = await send(`${runtime.urls.api}${path}`, { method: 'GET', headers });
+      expect(page.headers['content-type'], path).toMatch(type);
       expect(page.headers['content-security-policy'], path).toContain("default-src 'none'");
       expect(page.headers['content-security-policy'], path).toContain("frame-ancestors 'none'");
       expect(page.headers['x-content-type-options'], path).toBe('nosniff');

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSlaTerms } from '../../domain/contract.ts';
 import { storefrontSecret } from '../../functions/adapters/storefront-secrets.ts';
 import { getTenant } from '../../functions/adapters/tenants.ts';
 import { routes } from '../../functions/routes.ts';
-import { repairRequest } from '../support/lifecycle.ts';
+import { contractTerms, repairRequest } from '../support/lifecycle.ts';
 import { createOtherTenant, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 let runtime: TestRuntime;
@@ -15,25 +14,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await runtime.dispose();
-});
-
-const contractTerms = (responseHours: number) => ({
-  contractNumber: 'HT-2026-018',
-  provider: {
-    companyName: 'Demo Electronics Co., Ltd.',
-    address: 'Shanghai',
-    contact: 'service@demo.example',
-  },
-  customer: { companyName: 'Great Wall Hotels', address: 'Beijing', contact: 'procurement@gwh.example' },
-  effectiveDate: '2026-01-01',
-  termYears: 1,
-  totalAmount: 500000,
-  currency: 'CNY',
-  sla: { ...defaultSlaTerms, responseHours },
-  liquidatedDamagesRatePercent: 5,
-  lateFeeRatePercent: 0.05,
-  confidentialityYears: 3,
-  language: 'zh-CN',
 });
 
 describe('API keys', () => {

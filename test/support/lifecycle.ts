@@ -1,4 +1,5 @@
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { defaultSlaTerms } from '../../domain/contract.ts';
 import { executionName } from '../../functions/adapters/workflows.ts';
 import type { SentEmail, TestRuntime } from './runtime.ts';
 
@@ -78,3 +79,23 @@ export async function completedRequest(
   });
   return requestId;
 }
+
+/** A contract between the demo merchant and a business customer, its response promise in hours. */
+export const contractTerms = (responseHours: number) => ({
+  contractNumber: 'HT-2026-018',
+  provider: {
+    companyName: 'Demo Electronics Co., Ltd.',
+    address: 'Shanghai',
+    contact: 'service@demo.example',
+  },
+  customer: { companyName: 'Great Wall Hotels', address: 'Beijing', contact: 'procurement@gwh.example' },
+  effectiveDate: '2026-01-01',
+  termYears: 1,
+  totalAmount: 500000,
+  currency: 'CNY',
+  sla: { ...defaultSlaTerms, responseHours },
+  liquidatedDamagesRatePercent: 5,
+  lateFeeRatePercent: 0.05,
+  confidentialityYears: 3,
+  language: 'zh-CN',
+});
