@@ -7,6 +7,13 @@ export interface FunctionSpec {
   entry: string;
   description: string;
   timeoutSeconds: number;
+  /** Run on a schedule (infra/constructs/schedules.ts): one failure fails a whole pass, and is alarmed. */
+  schedule?: 'daily' | 'every 5 minutes';
+  /**
+   * Concurrency kept for it alone: the workflow steps must run whatever the API's load (each
+   * lifecycle waits on them). The account needs this much above its unreserved minimum (100).
+   */
+  reservedConcurrency?: number;
   uses: {
     /** The DynamoDB actions its code calls, granted on the table and its indexes only. */
     table: readonly TableAction[];
@@ -82,6 +89,7 @@ export const functionCatalog = {
     description:
       'Task steps of the service-request workflow: resume, await, escalate, confirm, record, close',
     timeoutSeconds: 30,
+    reservedConcurrency: 50,
     uses: {
       table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       sendsEmail: true,
@@ -154,6 +162,7 @@ export const functionCatalog = {
     description:
       'Task steps of the feedback-case workflow: resume, await, escalate, tell the customer, close',
     timeoutSeconds: 30,
+    reservedConcurrency: 20,
     uses: {
       table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       sendsEmail: true,
@@ -194,6 +203,7 @@ export const functionCatalog = {
     // idle tenant and ~10 ms per survey locally; SES's send rate is the real bound on AWS. A far
     // bigger deployment fans out per tenant: the handler already takes `{tenantId}`.
     timeoutSeconds: 900,
+    schedule: 'daily',
     uses: {
       table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
       sendsEmail: true,
@@ -207,6 +217,7 @@ export const functionCatalog = {
     description:
       'Every 5 minutes: starts or restarts the lifecycle of any open request or feedback case whose execution is missing or over',
     timeoutSeconds: 300,
+    schedule: 'every 5 minutes',
     uses: {
       // PutItem: a restart's timeline event may move old events to an archive page.
       table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],

@@ -1,5 +1,5 @@
-import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { ArnFormat, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -118,6 +118,27 @@ export class AfterSalesStack extends Stack {
       enableKeyRotation: true,
       description: 'Encrypts operator alarms',
     });
+    // CloudWatch publishes alarms to the encrypted topic: it must be allowed to use the key (the
+    // AWS-managed SNS key would not allow it), and only for this account's alarms.
+    alarmKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToTheTopic',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: {
+            'aws:SourceArn': this.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
     const alarmTopic = new Topic(this, 'OperatorAlarms', { masterKey: alarmKey, enforceSSL: true });
     new Observability(this, 'Observability', {
       functions,

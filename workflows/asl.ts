@@ -77,6 +77,7 @@ export type State = TaskState | ChoiceState | WaitState | PassState | SucceedSta
 export interface StateMachineDefinition {
   Comment?: string;
   StartAt: string;
+  /** In the definition itself: CDK drops its `timeout` for a definition given as a string. */
   TimeoutSeconds?: number;
   States: Record<string, State>;
 }

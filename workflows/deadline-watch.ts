@@ -26,6 +26,13 @@ const retryStep = retrying([...lambdaServiceErrors, 'TransientError', 'States.Ti
 /** A callback wait's timeout is the escalation itself (its Catch): never retried. */
 const retryCallbackStart = retrying([...lambdaServiceErrors, 'TransientError']);
 
+/**
+ * The longest a lifecycle's execution may run: AWS's limit for a Standard execution (a year).
+ * Requests stay open for weeks; one that outlives this times out, is alarmed, and the reconciler
+ * starts its next generation where it stands.
+ */
+export const EXECUTION_TIMEOUT_SECONDS = 365 * 86_400;
+
 /** More than the step function's own timeout (functions/catalog.ts): Lambda ends it, not the task. */
 export const STEP_TASK_TIMEOUT_SECONDS = 60;
 

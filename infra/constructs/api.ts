@@ -28,7 +28,9 @@ export class Api extends Construct {
     const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', props.functions.authorizer, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
       identitySource: ['$request.header.Authorization'],
-      resultsCacheTtl: Duration.minutes(5),
+      // A revoked key or a suspended tenant stops working within this (and the handlers check a
+      // suspended tenant at once): 30 s of cached decisions, not 5 minutes.
+      resultsCacheTtl: Duration.seconds(30),
     });
     const defaultRoute = this.httpApi.node.tryFindChild('DefaultRoute');
     if (defaultRoute)

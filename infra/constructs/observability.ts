@@ -70,7 +70,9 @@ export class Observability extends Construct {
     for (const [name, fn] of Object.entries(props.functions)) {
       const errors = fn.metricErrors({ period });
       const throttles = fn.metricThrottles({ period });
-      alarm(`${name}Errors`, errors, 5);
+      // A scheduled run (the daily run, the reconciler) that fails once has failed its whole
+      // pass: alarmed at the first error. Request-driven functions at 5 in 5 minutes.
+      alarm(`${name}Errors`, errors, 'schedule' in functionCatalog[name as FunctionName] ? 1 : 5);
       alarm(`${name}Throttles`, throttles);
       widgets.push(
         new GraphWidget({

@@ -1,4 +1,4 @@
-import { ArnFormat, type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
@@ -44,8 +44,7 @@ export class Workflows extends Construct {
           level: LogLevel.ALL,
           includeExecutionData: false,
         },
-        // Requests stay open for weeks at most; a year is a safety net against a stuck run.
-        timeout: Duration.days(365),
+        // The execution timeout is in the definition (TimeoutSeconds): CDK drops `timeout` for a string.
       });
       for (const [, fn] of functions) {
         fn.grantInvoke(machine);

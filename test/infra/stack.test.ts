@@ -65,6 +65,47 @@ describe('workflows', () => {
       DefinitionSubstitutions: { ServiceRequestStepsFunctionArn: Match.anyValue() },
     });
   });
+
+  it('sets every execution’s timeout in the deployed definition itself, and every task’s longer than its function', () => {
+    const machines = ofType('AWS::StepFunctions::StateMachine');
+    expect(machines).toHaveLength(2);
+    for (const [, machine] of machines) {
+      const definition = JSON.parse(machine.Properties.DefinitionString) as {
+        TimeoutSeconds?: number;
+        States: Record<
+          string,
+          {
+            Type: string;
+            Resource?: string;
+            TimeoutSeconds?: number;
+            TimeoutSecondsPath?: string;
+            Retry?: { ErrorEquals: string[] }[];
+          }
+        >;
+      };
+      expect(definition.TimeoutSeconds).toBe(365 * 86_400);
+      for (const [name, state] of Object.entries(definition.States)) {
+        if (state.Type !== 'Task') continue;
+        if (state.TimeoutSecondsPath) continue; // a callback wait: its timeout is the escalation
+        expect(state.TimeoutSeconds, name).toBeGreaterThan(
+          functionCatalog.serviceRequestSteps.timeoutSeconds,
+        );
+        // A step that ran out of time is retried (every step is idempotent), with jitter.
+        expect(
+          state.Retry?.some((r) => r.ErrorEquals.includes('States.Timeout')),
+          name,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('keeps concurrency for the workflow steps, whatever the API’s load', () => {
+    const reserved = ofType('AWS::Lambda::Function')
+      .filter(([, fn]) => fn.Properties.ReservedConcurrentExecutions !== undefined)
+      .map(([, fn]) => fn.Properties.Description as string);
+    expect(reserved).toHaveLength(2);
+    expect(reserved.every((description) => description.startsWith('Task steps of the'))).toBe(true);
+  });
 });
 
 describe('api', () => {
@@ -88,6 +129,8 @@ describe('api', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST',
       EnableSimpleResponses: true,
+      // A revoked key stops working within a minute.
+      AuthorizerResultTtlInSeconds: 30,
     });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
@@ -105,6 +148,46 @@ describe('schedules', () => {
         RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 3 }),
       }),
     });
+  });
+});
+
+describe('alarms that reach someone', () => {
+  it('lets CloudWatch, for this account’s alarms only, use the key of the encrypted alarm topic', () => {
+    const alarmKeys = ofType('AWS::KMS::Key').filter(([, k]) =>
+      String(k.Properties.Description).includes('alarms'),
+    );
+    expect(alarmKeys).toHaveLength(1);
+    const [keyId, key] = alarmKeys[0]!;
+    const statement = (key.Properties.KeyPolicy.Statement as { Principal?: { Service?: string } }[]).find(
+      (s) => s.Principal?.Service === 'cloudwatch.amazonaws.com',
+    ) as { Effect: string; Action: string[]; Condition: Record<string, Record<string, unknown>> };
+    expect(statement).toMatchObject({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] });
+    expect(statement.Condition.StringEquals).toHaveProperty(['aws:SourceAccount']);
+    expect(JSON.stringify(statement.Condition.ArnLike)).toContain(':alarm:*');
+    // The topic is the one encrypted with that key, and every alarm notifies it.
+    const topics = ofType('AWS::SNS::Topic').filter(([, t]) =>
+      JSON.stringify(t.Properties.KmsMasterKeyId).includes(keyId),
+    );
+    expect(topics).toHaveLength(1);
+    const [topicId] = topics[0]!;
+    for (const [, alarm] of ofType('AWS::CloudWatch::Alarm'))
+      expect(JSON.stringify(alarm.Properties.AlarmActions)).toContain(topicId);
+  });
+
+  it('alarms at the first failure of a scheduled run (the daily run, the reconciler)', () => {
+    const errorAlarms = ofType('AWS::CloudWatch::Alarm').filter(
+      ([, a]) => a.Properties.MetricName === 'Errors',
+    );
+    const thresholdOf = (description: string) => {
+      const [fnId] = ofType('AWS::Lambda::Function').find(
+        ([, fn]) => fn.Properties.Description === description,
+      )!;
+      const found = errorAlarms.find(([, a]) => JSON.stringify(a.Properties.Dimensions).includes(fnId));
+      return found?.[1].Properties.Threshold;
+    };
+    expect(thresholdOf(functionCatalog.campaigns.description)).toBe(1);
+    expect(thresholdOf(functionCatalog.reconciler.description)).toBe(1);
+    expect(thresholdOf(functionCatalog.requestsApi.description)).toBe(5);
   });
 });
 

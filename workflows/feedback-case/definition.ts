@@ -1,5 +1,5 @@
 import type { StateMachineDefinition, TaskState } from '../asl.ts';
-import { awaitCallbackState, stepState } from '../deadline-watch.ts';
+import { awaitCallbackState, EXECUTION_TIMEOUT_SECONDS, stepState } from '../deadline-watch.ts';
 
 /**
  * One feedback case (7.2.1): handled within the contract's working days of receipt on the
@@ -18,6 +18,7 @@ export const feedbackCaseDefinition: StateMachineDefinition = {
   Comment:
     'Feedback case: handled within the contract working days, result told to the customer (clause 7.2.1)',
   StartAt: 'Resume where the case is',
+  TimeoutSeconds: EXECUTION_TIMEOUT_SECONDS,
   States: {
     'Resume where the case is': step(
       'resume',

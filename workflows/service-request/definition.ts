@@ -1,5 +1,5 @@
 import type { StateMachineDefinition, TaskState } from '../asl.ts';
-import { awaitCallbackState, stepState } from '../deadline-watch.ts';
+import { awaitCallbackState, EXECUTION_TIMEOUT_SECONDS, stepState } from '../deadline-watch.ts';
 
 /**
  * The lifecycle of one service request (../../shared/DESIGN.md). One Standard execution per
@@ -27,6 +27,7 @@ export const serviceRequestDefinition: StateMachineDefinition = {
   Comment:
     'After-sales service request: respond within the contract hours, dispatch, complete, issue the service record',
   StartAt: 'Resume where the request is',
+  TimeoutSeconds: EXECUTION_TIMEOUT_SECONDS,
   States: {
     'Resume where the request is': step(
       'resume',
