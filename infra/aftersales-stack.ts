@@ -110,6 +110,7 @@ export class AfterSalesStack extends Stack {
     const schedules = new Schedules(this, 'Schedules', {
       campaigns: functions.campaigns,
       reconciler: functions.reconciler,
+      stateMachineArns: Object.values(workflows.stateMachines).map((machine) => machine.stateMachineArn),
     });
     for (const service of Object.values(services))
       service.fn.addEnvironment('PUBLIC_BASE_URL', api.httpApi.apiEndpoint);
@@ -153,6 +154,13 @@ export class AfterSalesStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: api.httpApi.apiEndpoint });
     new CfnOutput(this, 'TableName', { value: data.table.tableName });
+    // What the operator's command (npm run tenant) reads to reach this stage.
+    new CfnOutput(this, 'ServiceRequestStateMachineArn', {
+      value: workflows.stateMachines.serviceRequest.stateMachineArn,
+    });
+    new CfnOutput(this, 'FeedbackCaseStateMachineArn', {
+      value: workflows.stateMachines.feedbackCase.stateMachineArn,
+    });
     new CfnOutput(this, 'LinkSigningSecretParameter', { value: linkSecretName });
     new CfnOutput(this, 'StorefrontSecretsKeyParameter', { value: storefrontKeyName });
     new CfnOutput(this, 'OperatorAlarmTopic', { value: alarmTopic.topicArn });

@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { timers as realTimers } from '@sinonjs/fake-timers';
 import type { FunctionName } from '../functions/catalog.ts';
 import { substitute } from '../workflows/asl.ts';
-import { workflowCatalog } from '../workflows/catalog.ts';
+import { LIFECYCLE_ENDED_STATUSES, workflowCatalog } from '../workflows/catalog.ts';
 import { settled, tracked, workInFlight } from './activity.ts';
 import { type ClockMode, createClock, type LocalClock } from './clock.ts';
 import { type DemoTenant, ensureDemoTenant } from './demo-tenant.ts';
@@ -302,6 +302,13 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       shopify: shopify.endpoint,
       api: api.url,
     },
+  };
+  // As the deployed EventBridge rule: a lifecycle that ends unfinished goes to the reconciler.
+  stepFunctions.onExecutionStatusChange = (change) => {
+    if (!(LIFECYCLE_ENDED_STATUSES as readonly string[]).includes(change.detail.status)) return;
+    void tracked(() => invokeFunction('reconciler', change)).catch((error: unknown) =>
+      console.error('[reconciler]', error),
+    );
   };
   stepFunctions.resumeRunningExecutions();
 

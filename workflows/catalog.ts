@@ -30,3 +30,10 @@ export const workflowCatalog = {
     functions: Record<string, string>;
   }
 >;
+
+/**
+ * The statuses with which a lifecycle's execution ends without having finished its subject: the
+ * EventBridge rule (infra/constructs/schedules.ts) and the local runtime send those status
+ * changes to the reconciler, which restarts the lifecycle at once.
+ */
+export const LIFECYCLE_ENDED_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;

@@ -259,7 +259,8 @@ async function handle({ event, params }: RouteContext): Promise<HttpResult> {
   // A survey link is for the customer's survey page only: it never acts on a request.
   if (check.claims.action === 'survey') return invalidLink(404);
   const [subject, tenant] = await Promise.all([subjectOf(check.claims), getTenant(check.claims.tenantId)]);
-  if (!subject || !tenant) return invalidLink(404);
+  // A suspended tenant's links stop working, as its keys do.
+  if (!subject || !tenant || tenant.suspendedAt) return invalidLink(404);
   // A week-old link still works while there is something to do (a reminder may be days later).
   if (check.expired && !stillOpen(subject)) return invalidLink(410);
   if (subject.kind === 'feedback' && check.claims.action !== 'takeOver') return invalidLink(404);

@@ -1,10 +1,12 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -75,6 +77,43 @@ export const keys = {
   /** The byDue partition of what a tenant's lifecycles watch (functions/adapters/lifecycle-watch.ts). */
   watch: (tenantId: string) => `TENANT#${tenantId}#WATCH`,
 };
+
+/**
+ * Every item key whose partition key is `pk` or starts with `prefix`: a Scan of the whole table,
+ * for an operator's rare, offline work (deleting a tenant), never for a request.
+ */
+export async function scanKeys(pk: string, prefix: string): Promise<{ pk: string; sk: string }[]> {
+  const found: { pk: string; sk: string }[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(
+      new ScanCommand({
+        TableName: config().TABLE_NAME,
+        FilterExpression: 'pk = :pk OR begins_with(pk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        ProjectionExpression: 'pk, sk',
+        ExclusiveStartKey: start,
+      }),
+    );
+    found.push(...((page.Items ?? []) as { pk: string; sk: string }[]));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return found;
+}
+
+/** Deletes items by key, 25 to a batch, retrying what DynamoDB leaves unprocessed. */
+export async function deleteItems(itemKeys: readonly { pk: string; sk: string }[]): Promise<void> {
+  for (let i = 0; i < itemKeys.length; i += 25) {
+    let requests = itemKeys.slice(i, i + 25).map((key) => ({ DeleteRequest: { Key: key } }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt >= 10) throw new Error('DynamoDB kept items unprocessed: retry the deletion');
+      const result = await documentClient.send(
+        new BatchWriteCommand({ RequestItems: { [config().TABLE_NAME]: requests } }),
+      );
+      requests = (result.UnprocessedItems?.[config().TABLE_NAME] ?? []) as typeof requests;
+    }
+  }
+}
 
 export async function getItem<T = Item>(
   key: { pk: string; sk: string },

@@ -1,13 +1,15 @@
 import type { EscalationPolicy } from '../../domain/escalation-ladder.ts';
 import type { TenantSettings } from '../../domain/tenant.ts';
 import type { WorkingCalendar } from '../../domain/working-calendar.ts';
-import { getItem, keys, putIf, putNew, queryAll, withoutKeys } from './table.ts';
+import { getItem, keys, putIf, putNew, queryAll, updateIf, withoutKeys } from './table.ts';
 
 export interface StoredTenant extends TenantSettings {
   tenantId: string;
   createdAt: string;
   /** Counts changes to the settings: the ETag of GET /v1/settings, checked by If-Match. */
   settingsVersion?: number;
+  /** Set by the operator (`npm run tenant -- suspend`): every key, link and webhook stops; data is kept. */
+  suspendedAt?: string;
 }
 
 /** The tenant's working calendar: its calendar settings in its time zone. */
@@ -77,6 +79,16 @@ export async function saveTenantSettings(
       : { expression: 'settingsVersion = :version', values: { ':version': version } },
   );
   return saved ? updated : undefined;
+}
+
+/** Suspends a tenant (`at`) or lifts its suspension (undefined); false if there is no such tenant. */
+export async function setTenantSuspended(tenantId: string, at: Date | undefined): Promise<boolean> {
+  const updated = await updateIf(keys.tenant(tenantId), {
+    UpdateExpression: at ? 'SET suspendedAt = :at' : 'REMOVE suspendedAt',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeValues: at ? { ':at': at.toISOString() } : undefined,
+  });
+  return updated !== undefined;
 }
 
 export async function listTenantIds(): Promise<string[]> {

@@ -5,7 +5,7 @@ import type {
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
 import { parseApiKey, secretMatches } from '../adapters/api-keys.ts';
-import { getApiKey } from '../adapters/tenants.ts';
+import { getApiKey, getTenant } from '../adapters/tenants.ts';
 import { logger } from '../shared/logger.ts';
 
 type Decision = APIGatewaySimpleAuthorizerWithContextResult<Record<string, string>>;
@@ -19,6 +19,8 @@ async function authorize(event: APIGatewayRequestAuthorizerEventV2): Promise<Dec
   if (!parsed) return deny;
   const stored = await getApiKey(parsed.tenantId, parsed.keyId);
   if (!stored || stored.revokedAt || !secretMatches(parsed.secret, stored)) return deny;
+  // A suspended tenant's keys are refused here too (and by every handler at once).
+  if ((await getTenant(parsed.tenantId))?.suspendedAt) return deny;
   return {
     isAuthorized: true,
     context: {

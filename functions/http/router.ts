@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { FunctionName } from '../catalog.ts';
 import { matchRoute, type RouteSpec, routeOf, routes } from '../routes.ts';
 import { noQuery } from '../shared/api-schemas.ts';
+import { tenantOf } from '../shared/caller.ts';
 import { DomainError, NotFoundError } from '../shared/errors.ts';
 import {
   type Caller,
@@ -120,6 +121,7 @@ export function serveRoutes(fn: FunctionName, operations: Record<string, Operati
             'Forbidden',
             `A ${caller.role} may not do this: it needs one of the roles ${route.roles?.join(', ') ?? '(none)'}`,
           );
+        await tenantOf(caller);
       }
       const params: Record<string, string> = {};
       for (const [name, schema] of Object.entries(route.params ?? {})) {

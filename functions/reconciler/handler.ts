@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
+import { LIFECYCLE_ENDED_STATUSES } from '../../workflows/catalog.ts';
 import { now } from '../adapters/clock.ts';
 import { getFeedbackCase, recordFeedbackStep } from '../adapters/feedback-cases.ts';
 import {
@@ -16,7 +17,38 @@ import { type Lifecycle, lifecycleExecutionState, startLifecycle } from '../adap
 import { alarmedLogMessages } from '../shared/alarmed-logs.ts';
 import { logger } from '../shared/logger.ts';
 
-const eventSchema = z.object({ tenantId: z.string().optional() }).passthrough();
+/** EventBridge's "Step Functions Execution Status Change" event, the parts we read. */
+const statusChangeSchema = z.object({
+  'detail-type': z.literal('Step Functions Execution Status Change'),
+  detail: z.object({
+    name: z.string(),
+    status: z.enum(LIFECYCLE_ENDED_STATUSES),
+    error: z.string().nullish(),
+  }),
+});
+
+/** `<tenantId>--<subject id>[--g<generation>]` (functions/adapters/workflows.ts `executionName`). */
+function subjectOfExecution(name: string) {
+  const match = /^(.+?)--((?:sr|fb)_[A-Za-z0-9_]+)(?:--g(\d+))?$/.exec(name);
+  if (!match) return undefined;
+  return {
+    tenantId: match[1]!,
+    kind: (match[2]!.startsWith('sr_') ? 'request' : 'feedback') as WatchedKind,
+    id: match[2]!,
+    generation: Number(match[3] ?? 0),
+  };
+}
+
+/**
+ * The schedule sends `{}`; an operator (`npm run tenant -- restart-lifecycle`) names one subject:
+ * its lifecycle is restarted now unless it is running, past the generation limit if need be.
+ */
+const eventSchema = z
+  .object({
+    tenantId: z.string().optional(),
+    restart: z.object({ kind: z.enum(['request', 'feedback']), id: z.string().min(1) }).optional(),
+  })
+  .passthrough();
 
 /**
  * A lifecycle that fails again and again is given up after this many generations and left to
@@ -41,7 +73,7 @@ interface Watched {
   open: boolean;
   generation: number;
   /** One conditional write: the generation moves on (or the entry moves) only if no one else moved it. */
-  update(change: { generation?: number; lookAt?: Date; unwatch?: boolean }): Promise<boolean>;
+  update(change: Change): Promise<boolean>;
 }
 
 async function load(tenantId: string, kind: WatchedKind, id: string): Promise<Watched | undefined> {
@@ -70,13 +102,15 @@ async function load(tenantId: string, kind: WatchedKind, id: string): Promise<Wa
   };
 }
 
-function updateOf(
-  tenantId: string,
-  kind: WatchedKind,
-  id: string,
-  generation: number,
-  change: { generation?: number; lookAt?: Date; unwatch?: boolean },
-) {
+type Change = {
+  generation?: number;
+  lookAt?: Date;
+  unwatch?: boolean;
+  /** What the subject's timeline says of it. */
+  event?: { type: string; details: Record<string, unknown> };
+};
+
+function updateOf(tenantId: string, kind: WatchedKind, id: string, generation: number, change: Change) {
   return {
     expect: { lifecycleGeneration: generation === 0 ? undefined : generation },
     fields: {
@@ -84,20 +118,18 @@ function updateOf(
       ...(change.lookAt ? watchEntry(tenantId, kind, id, change.lookAt) : {}),
     },
     remove: change.unwatch ? WATCH_ENTRY_FIELDS : undefined,
-    event:
-      change.generation !== undefined
-        ? {
-            at: now().toISOString(),
-            type: 'lifecycle_restarted',
-            actor: 'system',
-            details: { generation: change.generation },
-          }
-        : undefined,
+    event: change.event ? { at: now().toISOString(), actor: 'system', ...change.event } : undefined,
   };
 }
 
 /** One overdue entry: its lifecycle is running (nothing to do), missing (start it) or over (restart it). */
-async function reconcile(tenantId: string, kind: WatchedKind, id: string, outcome: Outcome): Promise<void> {
+async function reconcile(
+  tenantId: string,
+  kind: WatchedKind,
+  id: string,
+  outcome: Outcome,
+  options: { byOperator?: boolean; ended?: { status: string; error?: string | null } } = {},
+): Promise<void> {
   const at = now();
   const watched = await load(tenantId, kind, id);
   if (!watched) return;
@@ -119,8 +151,14 @@ async function reconcile(tenantId: string, kind: WatchedKind, id: string, outcom
     logger.warn(alarmedLogMessages.lifecycleStartedLate.message, { ...lifecycle, generation });
     return;
   }
-  if (generation + 1 >= MAX_GENERATIONS) {
-    await watched.update({ lookAt: new Date(at.getTime() + ABANDONED_LOOK_AGAIN_SECONDS * 1000) });
+  if (generation + 1 >= MAX_GENERATIONS && !options.byOperator) {
+    await watched.update({
+      lookAt: new Date(at.getTime() + ABANDONED_LOOK_AGAIN_SECONDS * 1000),
+      // Said on the timeline when it happens (the daily look again says nothing new).
+      event: options.ended
+        ? { type: 'lifecycle_abandoned', details: { generation, ...options.ended } }
+        : undefined,
+    });
     outcome.abandoned += 1;
     logger.error(alarmedLogMessages.lifecycleAbandoned.message, { ...lifecycle, generation, state });
     return;
@@ -128,7 +166,18 @@ async function reconcile(tenantId: string, kind: WatchedKind, id: string, outcom
   // It ended (failed, timed out, aborted) with its subject still open: the next generation resumes it.
   const next = generation + 1;
   if (
-    !(await watched.update({ generation: next, lookAt: new Date(at.getTime() + START_GRACE_SECONDS * 1000) }))
+    !(await watched.update({
+      generation: next,
+      lookAt: new Date(at.getTime() + START_GRACE_SECONDS * 1000),
+      event: {
+        type: 'lifecycle_restarted',
+        details: {
+          generation: next,
+          previous: state,
+          ...(options.ended?.error ? { error: options.ended.error } : {}),
+        },
+      },
+    }))
   )
     return; // another run moved it first
   await startLifecycle(lifecycle, next);
@@ -146,8 +195,16 @@ async function reconcile(tenantId: string, kind: WatchedKind, id: string, outcom
  * started or restarted. One subject's failure never stops the others.
  */
 async function run(event: unknown): Promise<Outcome> {
-  const { tenantId } = eventSchema.parse(event ?? {});
+  const statusChange = statusChangeSchema.safeParse(event);
+  if (statusChange.success) return lifecycleEnded(statusChange.data.detail);
+  const { tenantId, restart } = eventSchema.parse(event ?? {});
   const outcome: Outcome = { checked: 0, running: 0, started: 0, restarted: 0, abandoned: 0, failures: 0 };
+  if (restart) {
+    if (!tenantId) throw new Error('restart names a subject of a tenant: give tenantId');
+    outcome.checked = 1;
+    await reconcile(tenantId, restart.kind, restart.id, outcome, { byOperator: true });
+    return outcome;
+  }
   for (const id of tenantId ? [tenantId] : await listTenantIds()) {
     for (const watch of await overdueWatches(id, now())) {
       outcome.checked += 1;
@@ -159,6 +216,23 @@ async function run(event: unknown): Promise<Outcome> {
       }
     }
   }
+  return outcome;
+}
+
+/**
+ * A lifecycle's execution ended without finishing its subject (EventBridge, within seconds): the
+ * next generation starts now, not at the reconciler's next pass, and the timeline says why.
+ */
+async function lifecycleEnded(detail: z.infer<typeof statusChangeSchema>['detail']): Promise<Outcome> {
+  const outcome: Outcome = { checked: 1, running: 0, started: 0, restarted: 0, abandoned: 0, failures: 0 };
+  const subject = subjectOfExecution(detail.name);
+  if (!subject) return outcome; // not one of ours
+  const watched = await load(subject.tenantId, subject.kind, subject.id);
+  // An older generation's end, or a subject gone: nothing to do.
+  if (!watched || watched.generation !== subject.generation) return outcome;
+  await reconcile(subject.tenantId, subject.kind, subject.id, outcome, {
+    ended: { status: detail.status, error: detail.error },
+  });
   return outcome;
 }
 

@@ -1,13 +1,27 @@
 import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
-import { NotFoundError } from './errors.ts';
+import { DomainError, NotFoundError } from './errors.ts';
 import type { Caller } from './http.ts';
 
 /** Who acted, for timelines: the staff member behind the API key, or the key itself. */
 export const actorOf = (caller: Caller): string => caller.staffId ?? `apikey:${caller.keyId}`;
 
-/** The caller's own tenant (an API key never reaches another). */
-export async function tenantOf(caller: Caller): Promise<StoredTenant> {
-  const tenant = await getTenant(caller.tenantId);
-  if (!tenant) throw new NotFoundError('tenant');
+/** Read once per request: the router checks it before the handler, which reads the same. */
+const tenants = new WeakMap<Caller, Promise<StoredTenant>>();
+
+/**
+ * The caller's own tenant (an API key never reaches another). A suspended tenant's keys stop
+ * here at once, whatever the authorizer's cache still says.
+ */
+export function tenantOf(caller: Caller): Promise<StoredTenant> {
+  let tenant = tenants.get(caller);
+  if (!tenant) {
+    tenant = getTenant(caller.tenantId).then((found) => {
+      if (!found) throw new NotFoundError('tenant');
+      if (found.suspendedAt)
+        throw new DomainError(403, 'TenantSuspended', 'This tenant is suspended: ask the operator');
+      return found;
+    });
+    tenants.set(caller, tenant);
+  }
   return tenant;
 }

@@ -34,7 +34,7 @@ async function handle({
     getTenant(check.claims.tenantId),
     surveySubject(check.claims.tenantId, check.claims.requestId),
   ]);
-  if (!subject || !tenant) return html(404, messagePage(fallback, 'invalid'));
+  if (!subject || !tenant || tenant.suspendedAt) return html(404, messagePage(fallback, 'invalid'));
   const language = requested ?? subject.survey.language;
   if (event.requestContext.http.method === 'GET') {
     if (subject.survey.answeredAt) return html(409, messagePage(language, 'answered'));

@@ -32,7 +32,8 @@ async function receive({ event, params }: RouteContext): Promise<HttpResult> {
   if (storefront === 'woocommerce' && isWooCommercePing(raw)) return ignored('ping');
 
   const tenant = await getTenant(params.tenantId!);
-  if (!tenant) throw unauthorized();
+  // A suspended tenant receives nothing: the storefront retries, and gives up.
+  if (!tenant || tenant.suspendedAt) throw unauthorized();
   const delivery: Delivery = { event, raw, header: (name) => event.headers[name.toLowerCase()] };
   return receivers[storefront](tenant, delivery);
 }

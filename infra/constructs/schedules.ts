@@ -1,13 +1,18 @@
 import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { LIFECYCLE_ENDED_STATUSES } from '../../workflows/catalog.ts';
 
 export interface SchedulesProps {
   campaigns: IFunction;
   reconciler: IFunction;
+  /** The lifecycles' state machines: an execution of theirs that ends unfinished goes to the reconciler. */
+  stateMachineArns: string[];
 }
 
 /**
@@ -50,6 +55,23 @@ export class Schedules extends Construct {
         retryAttempts: 0,
         maxEventAge: Duration.minutes(5),
       }),
+    });
+    // An execution that fails, times out or is stopped: the reconciler restarts it at once and
+    // the subject's timeline says why (the 5-minute pass would find it too, later).
+    new Rule(this, 'LifecycleEnded', {
+      description: 'A lifecycle ended without finishing its request or case: restart it now',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { status: [...LIFECYCLE_ENDED_STATUSES], stateMachineArn: props.stateMachineArns },
+      },
+      targets: [
+        new LambdaFunction(props.reconciler, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(2),
+          deadLetterQueue: this.deadLetters,
+        }),
+      ],
     });
     // The scheduler's role (created by CDK at the stack root) may invoke versions of these functions.
     const stack = Stack.of(this);

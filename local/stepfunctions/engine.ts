@@ -27,6 +27,28 @@ export const LOCAL_ACCOUNT = '000000000000';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
+/** The EventBridge event of an execution's status change, as AWS documents it (the fields we use). */
+export interface ExecutionStatusChange {
+  version: '0';
+  id: string;
+  'detail-type': 'Step Functions Execution Status Change';
+  source: 'aws.states';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: {
+    executionArn: string;
+    stateMachineArn: string;
+    name: string;
+    status: ExecutionStatus;
+    startDate: number;
+    stopDate: number;
+    error: string | null;
+    cause: string | null;
+  };
+}
+
 export interface HistoryEvent {
   id: number;
   previousEventId: number;
@@ -95,6 +117,12 @@ export class LocalStepFunctions {
   private readonly finishedTokens = new Set<string>();
   private stopping = false;
   private persistTimer: NodeJS.Timeout | undefined;
+  /**
+   * Called as an execution ends, with the event Step Functions sends EventBridge ("Step Functions
+   * Execution Status Change"): the local runtime routes it as the deployed rule does. Not while
+   * the engine itself stops (a restart resumes those executions).
+   */
+  onExecutionStatusChange?: (event: ExecutionStatusChange) => void;
 
   constructor(
     private readonly invokeLambda: LambdaInvoker,
@@ -409,6 +437,27 @@ export class LocalStepFunctions {
       ABORTED: 'ExecutionAborted',
     }[status];
     this.appendHistory(execution, type, outcome);
+    if (!this.stopping)
+      this.onExecutionStatusChange?.({
+        version: '0',
+        id: randomBytes(16).toString('hex'),
+        'detail-type': 'Step Functions Execution Status Change',
+        source: 'aws.states',
+        account: LOCAL_ACCOUNT,
+        time: new Date(execution.stopDate).toISOString(),
+        region: LOCAL_REGION,
+        resources: [execution.executionArn],
+        detail: {
+          executionArn: execution.executionArn,
+          stateMachineArn: execution.stateMachineArn,
+          name: execution.name,
+          status,
+          startDate: execution.startDate,
+          stopDate: execution.stopDate,
+          error: outcome.error ?? null,
+          cause: outcome.cause ?? null,
+        },
+      });
     for (const [token, callback] of this.callbacks) {
       if (callback.executionArn === execution.executionArn) {
         this.callbacks.delete(token);

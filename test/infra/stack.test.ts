@@ -99,6 +99,21 @@ describe('workflows', () => {
     }
   });
 
+  it('sends every lifecycle that ends unfinished (failed, timed out, stopped) to the reconciler at once', () => {
+    const [reconcilerId] = ofType('AWS::Lambda::Function').find(
+      ([, fn]) => fn.Properties.Description === functionCatalog.reconciler.description,
+    )!;
+    const rules = ofType('AWS::Events::Rule').filter(
+      ([, r]) => r.Properties.EventPattern?.['detail-type']?.[0] === 'Step Functions Execution Status Change',
+    );
+    expect(rules).toHaveLength(1);
+    const rule = rules[0]![1].Properties;
+    expect(rule.EventPattern.detail.status).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED']);
+    expect(rule.EventPattern.detail.stateMachineArn).toHaveLength(2);
+    expect(JSON.stringify(rule.Targets[0].Arn)).toContain(reconcilerId);
+    expect(rule.Targets[0].DeadLetterConfig).toBeDefined();
+  });
+
   it('keeps concurrency for the workflow steps, whatever the API’s load', () => {
     const reserved = ofType('AWS::Lambda::Function')
       .filter(([, fn]) => fn.Properties.ReservedConcurrentExecutions !== undefined)

@@ -1,0 +1,149 @@
+import { type ContractVersion, defaultSlaTerms } from '../../domain/contract.ts';
+import type { TenantSettings } from '../../domain/tenant.ts';
+import { mintApiKey } from '../../functions/adapters/api-keys.ts';
+import { now } from '../../functions/adapters/clock.ts';
+import { contractVersions } from '../../functions/adapters/contracts.ts';
+import { deleteItems, keys, query, scanKeys } from '../../functions/adapters/table.ts';
+import {
+  createApiKey,
+  createTenant,
+  getTenant,
+  listTenantIds,
+  type StoredTenant,
+  setTenantSuspended,
+} from '../../functions/adapters/tenants.ts';
+import { handler as reconciler } from '../../functions/reconciler/handler.ts';
+
+/**
+ * What an operator does to tenants (`npm run tenant -- …`, infra/bin/tenant.ts), through the
+ * product's own adapters: against a deployed stage with the operator's credentials, or against
+ * the local runtime. Nothing here is reachable from the API.
+ */
+
+export interface NewTenant {
+  tenantId: string;
+  name: string;
+  adminEmail: string;
+  adminName?: string;
+  language?: 'zh-CN' | 'en';
+  timeZone?: string;
+}
+
+/** A new tenant's settings: default terms and calendar, its admin on staff and on the ladder. */
+export function settingsOfNewTenant(input: NewTenant): TenantSettings {
+  return {
+    name: input.name,
+    language: input.language ?? 'zh-CN',
+    timeZone: input.timeZone ?? 'Asia/Shanghai',
+    escalationLadder: {
+      levels: [{ name: input.adminName ?? 'Administrator', recipients: [input.adminEmail], delayMinutes: 0 }],
+      approachingWarningFraction: 0.75,
+    },
+    defaultTerms: defaultSlaTerms,
+    staff: [
+      {
+        staffId: 'admin',
+        name: input.adminName ?? input.adminEmail,
+        email: input.adminEmail,
+        roles: ['manager'],
+        skills: [],
+      },
+    ],
+    requiredSkills: {},
+    storefronts: {},
+    calendar: { weekendDays: [0, 6], chinaPublicHolidays: true, closures: [], extraWorkingDays: [] },
+  };
+}
+
+/** Creates the tenant and its first admin API key: the key is returned once, and stored only hashed. */
+export async function createTenantWithAdmin(input: NewTenant): Promise<{ tenantId: string; apiKey: string }> {
+  if (!/^[a-z0-9-]{3,40}$/.test(input.tenantId))
+    throw new Error('The tenant id is 3 to 40 lower-case letters, digits and dashes (it appears in URLs)');
+  const at = now();
+  const created = await createTenant({
+    tenantId: input.tenantId,
+    createdAt: at.toISOString(),
+    ...settingsOfNewTenant(input),
+  });
+  if (!created) throw new Error(`A tenant ${input.tenantId} exists already`);
+  const { apiKey, stored } = mintApiKey(input.tenantId, 'admin', at, 'admin');
+  await createApiKey(stored);
+  return { tenantId: input.tenantId, apiKey };
+}
+
+export async function listTenants(): Promise<
+  Pick<StoredTenant, 'tenantId' | 'name' | 'createdAt' | 'suspendedAt'>[]
+> {
+  const tenants = await Promise.all((await listTenantIds()).map((id) => getTenant(id, { consistent: true })));
+  return tenants.flatMap((t) =>
+    t ? [{ tenantId: t.tenantId, name: t.name, createdAt: t.createdAt, suspendedAt: t.suspendedAt }] : [],
+  );
+}
+
+export async function suspendTenant(tenantId: string): Promise<void> {
+  if (!(await setTenantSuspended(tenantId, now()))) throw new Error(`No tenant ${tenantId}`);
+}
+
+export async function resumeTenant(tenantId: string): Promise<void> {
+  if (!(await setTenantSuspended(tenantId, undefined))) throw new Error(`No tenant ${tenantId}`);
+}
+
+/** A tenant is deleted only after this long suspended: time to change one's mind, or to export. */
+export const DELETE_AFTER_SUSPENDED_DAYS = 30;
+
+const addYears = (isoDate: string, years: number) => {
+  const date = new Date(`${isoDate.slice(0, 10)}T00:00:00.000Z`);
+  date.setUTCFullYear(date.getUTCFullYear() + years);
+  return date;
+};
+
+/**
+ * Until when a contract's data must be kept (12.1): its confidentiality term, in years, after it
+ * ended (terminated, or its term ran out).
+ */
+export function contractKeptUntil(versions: readonly ContractVersion[]): Date {
+  const latest = [...versions].sort((a, b) => b.version - a.version)[0]!;
+  const terminated = versions.find((v) => v.terminatedAt)?.terminatedAt;
+  const ended = terminated
+    ? new Date(terminated)
+    : addYears(latest.terms.effectiveDate, latest.terms.termYears);
+  return addYears(ended.toISOString(), latest.terms.confidentialityYears);
+}
+
+/**
+ * Deletes every item of a tenant once the rules allow: suspended for 30 days, and no contract
+ * whose data its confidentiality clause still keeps. Says why not, otherwise.
+ */
+export async function deleteTenant(tenantId: string): Promise<{ deletedItems: number }> {
+  const tenant = await getTenant(tenantId, { consistent: true });
+  if (!tenant) throw new Error(`No tenant ${tenantId}`);
+  const at = now();
+  if (!tenant.suspendedAt)
+    throw new Error(`Suspend ${tenantId} first; it can be deleted ${DELETE_AFTER_SUSPENDED_DAYS} days later`);
+  const deletable = new Date(Date.parse(tenant.suspendedAt) + DELETE_AFTER_SUSPENDED_DAYS * 86_400_000);
+  if (at < deletable)
+    throw new Error(
+      `${tenantId} was suspended ${tenant.suspendedAt}: it can be deleted from ${deletable.toISOString()}`,
+    );
+  const { items } = await query<{ sk: string }>({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :contracts)',
+    ExpressionAttributeValues: { ':pk': keys.tenant(tenantId).pk, ':contracts': 'CONTRACT#' },
+    ProjectionExpression: 'sk',
+  });
+  const contractIds = [...new Set(items.map((item) => item.sk.split('#')[1]!))];
+  for (const contractId of contractIds) {
+    const keptUntil = contractKeptUntil(await contractVersions(tenantId, contractId));
+    if (at < keptUntil)
+      throw new Error(
+        `Contract ${contractId} must be kept until ${keptUntil.toISOString().slice(0, 10)} (its confidentiality term, 12.1)`,
+      );
+  }
+  const found = await scanKeys(keys.tenant(tenantId).pk, `${keys.tenant(tenantId).pk}#`);
+  await deleteItems(found);
+  return { deletedItems: found.length };
+}
+
+/** Restarts a request's or feedback case's lifecycle now, unless it is running (the reconciler does it). */
+export async function restartLifecycle(tenantId: string, kind: 'request' | 'feedback', id: string) {
+  return reconciler({ tenantId, restart: { kind, id } }, {} as never);
+}
