@@ -212,6 +212,19 @@ export const functionCatalog = {
       signsLinks: true,
     },
   },
+  emailEvents: {
+    entry: 'functions/email-events/handler.ts',
+    description:
+      'SES bounces and complaints: the address suppressed, the request or case it was about told, its staff asked to reach the customer another way',
+    timeoutSeconds: 30,
+    uses: {
+      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      sendsEmail: true,
+      startsWorkflows: [],
+      taskResponses: [],
+      signsLinks: false,
+    },
+  },
   reconciler: {
     entry: 'functions/reconciler/handler.ts',
     description:

@@ -1,8 +1,10 @@
-import { ArnFormat, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type FunctionName, functionCatalog } from '../functions/catalog.ts';
 import { workflowCatalog } from '../workflows/catalog.ts';
@@ -107,6 +109,19 @@ export class AfterSalesStack extends Stack {
     }
 
     const api = new Api(this, 'Api', { functions });
+    // SES's bounces and complaints, read at last: the address suppressed, the request told.
+    const emailEventFailures = new Queue(this, 'EmailEventDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(emailEventFailures).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the SES event subscription.',
+    });
+    mail.deliveryProblems.addSubscription(
+      new LambdaSubscription(functions.emailEvents, { deadLetterQueue: emailEventFailures }),
+    );
     const schedules = new Schedules(this, 'Schedules', {
       campaigns: functions.campaigns,
       reconciler: functions.reconciler,
@@ -146,7 +161,7 @@ export class AfterSalesStack extends Stack {
       stateMachines: workflows.stateMachines,
       httpApi: api.httpApi,
       alarmTopic,
-      deadLetterQueues: { dailySchedule: schedules.deadLetters },
+      deadLetterQueues: { dailySchedule: schedules.deadLetters, emailEvents: emailEventFailures },
       logGroups: Object.fromEntries(
         Object.entries(services).map(([name, service]) => [name, service.logGroup]),
       ) as Record<FunctionName, ServiceFunction['logGroup']>,

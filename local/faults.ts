@@ -7,7 +7,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { Socket } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import { listenOnLoopback } from './activity.ts';
 
 /**
@@ -163,10 +163,15 @@ class FaultProxy {
     if (!this.refusing) await this.listening?.close();
   }
 
+  /** The last requests through this proxy (bodies), for tests that check what was sent. */
+  readonly recent: string[] = [];
+
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
+    this.recent.push(body.toString('utf8'));
+    if (this.recent.length > 100) this.recent.shift();
     const fault = this.faults.take(this.component, body.toString('utf8'));
     if (fault) {
       switch (fault.mode) {
@@ -233,6 +238,11 @@ export class FaultRegistry {
     await proxy.start();
     this.proxies.set(component, proxy);
     return proxy.endpoint;
+  }
+
+  /** The bodies of the last requests sent to a component (what our handlers sent it). */
+  recentRequests(component: FaultComponent): readonly string[] {
+    return this.proxies.get(component)?.recent ?? [];
   }
 
   list(): ActiveFault[] {

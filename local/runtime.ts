@@ -234,6 +234,31 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       }
       return localError(405, 'MethodNotAllowed', 'GET, POST or DELETE');
     }
+    // SES bounces and complaints, as the configuration set publishes them through SNS: the local SES
+    // cannot bounce, so a demo or a test posts the SES event record and this delivers it as SNS would.
+    if (path === '/_local/ses/events' && method === 'POST') {
+      const parsed = parseBody(body);
+      if (!parsed.ok) return localError(400, 'MalformedJson', 'The request body is not valid JSON');
+      await tracked(() =>
+        invokeFunction('emailEvents', {
+          Records: [
+            {
+              EventSource: 'aws:sns',
+              EventVersion: '1.0',
+              EventSubscriptionArn: 'arn:aws:sns:us-east-1:000000000000:ses-events:local',
+              Sns: {
+                Type: 'Notification',
+                MessageId: randomBytes(16).toString('hex'),
+                TopicArn: 'arn:aws:sns:us-east-1:000000000000:ses-events',
+                Message: JSON.stringify(parsed.value),
+                Timestamp: clock.now().toISOString(),
+              },
+            },
+          ],
+        }),
+      );
+      return { status: 202, body: { delivered: true } };
+    }
     // The local Shopify's data, for demos and tests: add an order (with its returns), change a token.
     if (path === '/_local/shopify/orders' && method === 'POST') {
       const parsed = parseBody(body);

@@ -3,6 +3,7 @@ import type { FeedbackFact } from '../../domain/satisfaction-report.ts';
 import type { RequestKind } from '../../domain/service-request.ts';
 import { START_GRACE_SECONDS, WATCH_ENTRY_FIELDS, watchEntry } from './lifecycle-watch.ts';
 import type { TimelineEvent } from './requests.ts';
+import type { Suppression } from './suppressions.ts';
 import {
   applyStep,
   fullTimeline,
@@ -27,6 +28,8 @@ export interface StoredFeedbackCase extends FeedbackState {
   contractId: string;
   workingDays: number;
   resolution?: Resolution & { resolvedAt: string; resolvedBy: string };
+  /** The customer's address bounced for good or complained (functions/email-events). */
+  customerEmailUndeliverable?: Suppression;
   callbackToken?: string;
   /** Which execution of the lifecycle runs it (see StoredRequest). */
   lifecycleGeneration?: number;

@@ -3,6 +3,7 @@ import { alarmedLogMessages } from '../shared/alarmed-logs.ts';
 import { logger } from '../shared/logger.ts';
 import { now } from './clock.ts';
 import { config } from './config.ts';
+import { suppressionsOf } from './suppressions.ts';
 import { getItem, keys, putNew, updateIf } from './table.ts';
 
 /**
@@ -110,13 +111,25 @@ export async function sendOnce(
       logger.warn(alarmedLogMessages.emailSendInDoubt.message, { tenantId, idempotencyKey, attempt });
   }
 
+  // Addresses that bounced for good or complained are not emailed again (functions/email-events).
+  const suppressed = await suppressionsOf(tenantId, message.to);
+  const to = message.to.filter(
+    (address) => !suppressed.some((s) => s.address.toLowerCase() === address.toLowerCase()),
+  );
+  if (to.length === 0) {
+    const detail = `suppressed: ${suppressed.map((s) => `${s.address} (${s.reason} ${s.at.slice(0, 10)})`).join(', ')}`;
+    await settleClaim(key, attempt, { state: 'rejected', detail });
+    logger.warn('Email not sent: every recipient is suppressed', { tenantId, idempotencyKey, detail });
+    return { sent: false, reason: 'rejected', detail };
+  }
+
   let messageId: string;
   try {
     const result = await ses.send(
       new SendEmailCommand({
         FromEmailAddress: message.from ?? config().MAIL_FROM,
         ReplyToAddresses: message.replyTo,
-        Destination: { ToAddresses: message.to },
+        Destination: { ToAddresses: to },
         ConfigurationSetName: config().MAIL_CONFIGURATION_SET,
         Content: {
           Simple: {
@@ -127,7 +140,13 @@ export async function sendOnce(
             },
           },
         },
-        EmailTags: [{ Name: 'tenant', Value: tenantId }],
+        // Published with SES's bounce and complaint events: whose email, about what.
+        EmailTags: [
+          { Name: 'tenant', Value: tenantId },
+          ...(subjectOfKey(idempotencyKey)
+            ? [{ Name: 'subject', Value: subjectOfKey(idempotencyKey)! }]
+            : []),
+        ],
       }),
     );
     messageId = result.MessageId ?? '';
@@ -151,6 +170,9 @@ export async function sendOnce(
   await settleClaim(key, attempt, { state: 'sent', messageId, sentAt: now().toISOString() });
   return { sent: true, messageId };
 }
+
+/** The request, feedback case or periodic survey an email is about, from its idempotency key. */
+export const subjectOfKey = (idempotencyKey: string) => /\b(?:sr|fb|ps)_[a-z0-9_]+/.exec(idempotencyKey)?.[0];
 
 /** Records the outcome of this attempt's send, if the claim is still this attempt's. */
 async function settleClaim(

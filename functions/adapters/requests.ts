@@ -12,6 +12,7 @@ import type {
 } from '../../domain/service-request.ts';
 import type { SurveyAnswer } from '../../domain/survey.ts';
 import { START_GRACE_SECONDS, WATCH_ENTRY_FIELDS, watchEntry } from './lifecycle-watch.ts';
+import type { Suppression } from './suppressions.ts';
 import {
   applyStep,
   decodeCursor,
@@ -52,6 +53,8 @@ export interface StoredRequest {
   customer?: Customer;
   /** Present while the customer's details are looked up from the storefront ("customer details pending"). */
   customerLookup?: CustomerLookup;
+  /** The customer's address bounced for good or complained (functions/email-events): no more email to it. */
+  customerEmailUndeliverable?: Suppression;
   /** When the storefront closed its side (a Shopify return closed), noted once. */
   storefrontReturnClosedAt?: string;
   orderReference?: string;

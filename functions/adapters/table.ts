@@ -69,6 +69,11 @@ export const keys = {
     pk: `TENANT#${tenantId}#DELIVERY#${claim}`,
     sk: 'DELIVERY',
   }),
+  /** An address SES bounced for good or a recipient complained from: no more email to it. */
+  suppressedAddress: (tenantId: string, address: string) => ({
+    pk: `TENANT#${tenantId}#SUPPRESSED#${address.toLowerCase()}`,
+    sk: 'SUPPRESSED',
+  }),
   /** The last status a storefront order was seen in. */
   storefrontOrder: (tenantId: string, storefront: string, orderId: string) => ({
     pk: `TENANT#${tenantId}#ORDER#${storefront}#${orderId}`,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { contractTermsSchema, slaTermsSchema } from '../../domain/contract.ts';
 import { escalationLadderSchema } from '../../domain/escalation-ladder.ts';
 import { customerSchema, requestKinds, requestStatuses } from '../../domain/service-request.ts';
@@ -50,6 +50,14 @@ const breachView = z.object({
   open: z.boolean(),
 });
 
+/** The customer's address no longer takes email: staff reach them another way. */
+const undeliverableView = z.object({
+  address: z.string(),
+  reason: z.enum(['bounce', 'complaint']),
+  detail: z.string(),
+  at: instant,
+});
+
 /** A request as a list shows it: no timeline. */
 export const requestSummaryView = z.object({
   tenantId: z.string(),
@@ -71,6 +79,7 @@ export const requestSummaryView = z.object({
       lastFailure: z.object({ code: z.string(), message: z.string(), at: instant }).optional(),
     })
     .optional(),
+  customerEmailUndeliverable: undeliverableView.optional(),
   orderReference: z.string().optional(),
   productReference: z.string().optional(),
   deliveryDate: isoDate.optional(),
@@ -153,6 +162,7 @@ export const feedbackSummaryView = z.object({
   feedbackId: z.string(),
   category: z.enum(['complaint', 'low_score', 'suggestion', 'opinion']),
   customer: customerSchema,
+  customerEmailUndeliverable: undeliverableView.optional(),
   content: z.string(),
   requestId: z.string().optional(),
   requestKind: z.string().optional(),

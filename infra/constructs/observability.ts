@@ -6,6 +6,7 @@ import {
   Dashboard,
   GraphWidget,
   type IMetric,
+  Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -95,6 +96,16 @@ export class Observability extends Construct {
         right: [props.httpApi.metricLatency({ period })],
       }),
     );
+
+    // SES puts an account under review past 5 % bounces or 0.1 % complaints (and pauses sending
+    // past 10 % / 0.5 %): alarmed well before, for every tenant shares the account's reputation.
+    const reputation = (metricName: string) =>
+      new Metric({ namespace: 'AWS/SES', metricName, statistic: 'Maximum', period: Duration.hours(1) });
+    const bounceRate = reputation('Reputation.BounceRate');
+    const complaintRate = reputation('Reputation.ComplaintRate');
+    alarm('SesBounceRate', bounceRate, 0.05);
+    alarm('SesComplaintRate', complaintRate, 0.001);
+    widgets.push(new GraphWidget({ title: 'SES reputation', left: [bounceRate, complaintRate] }));
 
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
       const depth = queue.metricApproximateNumberOfMessagesVisible({ period });

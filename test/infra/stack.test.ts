@@ -214,6 +214,26 @@ describe('mail and observability', () => {
     });
   });
 
+  it('reads the bounces and complaints (a function subscribed, with dead letters), suppresses at the account too, and alarms on the rates', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      SuppressionOptions: { SuppressedReasons: Match.arrayWith(['BOUNCE', 'COMPLAINT']) },
+    });
+    const [emailEventsId] = ofType('AWS::Lambda::Function').find(
+      ([, fn]) => fn.Properties.Description === functionCatalog.emailEvents.description,
+    )!;
+    const subscriptions = ofType('AWS::SNS::Subscription').filter(([, sub]) =>
+      JSON.stringify(sub.Properties.Endpoint).includes(emailEventsId),
+    );
+    expect(subscriptions).toHaveLength(1);
+    expect(subscriptions[0]![1].Properties.RedrivePolicy).toBeDefined();
+    const thresholds = Object.fromEntries(
+      ofType('AWS::CloudWatch::Alarm')
+        .filter(([, a]) => a.Properties.Namespace === 'AWS/SES')
+        .map(([, a]) => [a.Properties.MetricName, a.Properties.Threshold]),
+    );
+    expect(thresholds).toEqual({ 'Reputation.BounceRate': 0.05, 'Reputation.ComplaintRate': 0.001 });
+  });
+
   it('alarms on failed executions, function errors and throttles, API 5xx, dead letters, and every alarmed log line', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(
       ([, r]) => `${r.Properties.Namespace}:${r.Properties.MetricName}`,

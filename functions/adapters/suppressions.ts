@@ -1,0 +1,27 @@
+import { getItem, keys, putNew } from './table.ts';
+
+/**
+ * Addresses a tenant no longer emails: SES bounced a message to them for good, or the recipient
+ * marked one as spam (functions/email-events). Sending to them again would hurt every tenant's
+ * deliverability (SES watches the account's bounce and complaint rates), so the mailer skips them
+ * and what was skipped is recorded where it was meant to go.
+ */
+export interface Suppression {
+  address: string;
+  reason: 'bounce' | 'complaint';
+  detail: string;
+  at: string;
+}
+
+/** Records a suppression; false if the address was suppressed already (a redelivered event). */
+export async function suppressAddress(tenantId: string, suppression: Suppression): Promise<boolean> {
+  return putNew({ ...keys.suppressedAddress(tenantId, suppression.address), ...suppression });
+}
+
+/** Which of these addresses are suppressed, with why. */
+export async function suppressionsOf(tenantId: string, addresses: readonly string[]): Promise<Suppression[]> {
+  const found = await Promise.all(
+    addresses.map((address) => getItem<Suppression>(keys.suppressedAddress(tenantId, address), false)),
+  );
+  return found.filter((s): s is Suppression => s !== undefined);
+}

@@ -1,0 +1,144 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { SNSEvent } from 'aws-lambda';
+import * as z from 'zod';
+import { feedbackOwner } from '../../domain/tenant.ts';
+import { now } from '../adapters/clock.ts';
+import { getFeedbackCase, recordFeedbackStep } from '../adapters/feedback-cases.ts';
+import { sendOnce } from '../adapters/mailer.ts';
+import { getRequest, recordStep } from '../adapters/requests.ts';
+import { type Suppression, suppressAddress } from '../adapters/suppressions.ts';
+import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
+import { undeliverableEmail } from '../emails/undeliverable-email.ts';
+import { logger } from '../shared/logger.ts';
+
+/**
+ * SES's bounce and complaint events (the configuration set publishes them to an SNS topic; the
+ * record format is AWS's: docs.aws.amazon.com/ses/latest/dg/event-publishing-retrieving-sns-contents.html).
+ * A permanent bounce or a complaint suppresses the address for the tenant, shows on the request
+ * or feedback case the email was about, and tells its staff to reach the customer another way.
+ * SNS may deliver an event twice: each effect is made once.
+ */
+const eventSchema = z.object({
+  eventType: z.string(),
+  bounce: z
+    .object({
+      bounceType: z.string(),
+      bounceSubType: z.string().optional(),
+      bouncedRecipients: z.array(
+        z.object({ emailAddress: z.string(), diagnosticCode: z.string().optional() }),
+      ),
+      timestamp: z.string(),
+    })
+    .optional(),
+  complaint: z
+    .object({
+      complainedRecipients: z.array(z.object({ emailAddress: z.string() })),
+      complaintFeedbackType: z.string().optional(),
+      timestamp: z.string(),
+    })
+    .optional(),
+  mail: z.object({
+    messageId: z.string(),
+    tags: z.record(z.string(), z.array(z.string())).default({}),
+  }),
+});
+type SesEvent = z.infer<typeof eventSchema>;
+
+/** What the event means for us: the addresses to suppress, and why. */
+function suppressionsIn(event: SesEvent): Suppression[] {
+  const at = now().toISOString();
+  if (event.eventType === 'Bounce' && event.bounce?.bounceType === 'Permanent')
+    return event.bounce.bouncedRecipients.map((r) => ({
+      address: r.emailAddress.toLowerCase(),
+      reason: 'bounce',
+      detail: r.diagnosticCode ?? `${event.bounce!.bounceType}/${event.bounce!.bounceSubType ?? ''}`,
+      at,
+    }));
+  if (event.eventType === 'Complaint' && event.complaint)
+    return event.complaint.complainedRecipients.map((r) => ({
+      address: r.emailAddress.toLowerCase(),
+      reason: 'complaint',
+      detail: event.complaint!.complaintFeedbackType ?? 'complaint',
+      at,
+    }));
+  // A transient bounce is retried by SES itself; a reject is alarmed where the send failed.
+  return [];
+}
+
+/** Who answers for a subject: its assignee, else (feedback) its owner, else the ladder's first level. */
+function staffOf(tenant: StoredTenant, assigneeId: string | undefined, feedback: boolean): string[] {
+  const id = assigneeId ?? (feedback ? feedbackOwner(tenant) : undefined);
+  const assignee = tenant.staff.find((s) => s.staffId === id);
+  return assignee ? [assignee.email] : (tenant.escalationLadder.levels[0]?.recipients ?? []);
+}
+
+async function recordOnSubject(
+  tenant: StoredTenant,
+  subjectId: string,
+  suppression: Suppression,
+): Promise<void> {
+  const undeliverable = {
+    customerEmailUndeliverable: suppression,
+  };
+  const event = {
+    at: suppression.at,
+    type: 'customer_email_undeliverable',
+    actor: 'ses',
+    details: { address: suppression.address, reason: suppression.reason, detail: suppression.detail },
+  };
+  // Once per subject and address: a redelivered event changes nothing.
+  const once = { expect: { 'customerEmailUndeliverable.address': undefined } };
+  let notify: { to: string[]; reference: string; customerName: string; phone?: string } | undefined;
+  if (subjectId.startsWith('sr_')) {
+    const request = await getRequest(tenant.tenantId, subjectId);
+    if (!request || request.customer?.email.toLowerCase() !== suppression.address) return;
+    await recordStep(tenant.tenantId, subjectId, { fields: undeliverable, event, ...once });
+    notify = {
+      to: staffOf(tenant, request.assigneeId, false),
+      reference: subjectId,
+      customerName: request.customer.name,
+      phone: request.customer.phone,
+    };
+  } else if (subjectId.startsWith('fb_')) {
+    const feedback = await getFeedbackCase(tenant.tenantId, subjectId);
+    if (!feedback || feedback.customer.email.toLowerCase() !== suppression.address) return;
+    await recordFeedbackStep(tenant.tenantId, subjectId, { fields: undeliverable, event, ...once });
+    notify = {
+      to: staffOf(tenant, feedback.assigneeId, true),
+      reference: subjectId,
+      customerName: feedback.customer.name,
+      phone: feedback.customer.phone,
+    };
+  }
+  if (!notify || notify.to.length === 0) return;
+  await sendOnce(
+    tenant.tenantId,
+    `undeliverable:${subjectId}:${suppression.address}`,
+    undeliverableEmail(notify.to, { language: tenant.language, ...notify, ...suppression }),
+  );
+}
+
+async function handle(event: SNSEvent): Promise<void> {
+  for (const record of event.Records) {
+    const parsed = eventSchema.safeParse(JSON.parse(record.Sns.Message));
+    if (!parsed.success) {
+      logger.warn('Not an SES event we read', { issues: parsed.error.issues.slice(0, 3) });
+      continue;
+    }
+    const tenantId = parsed.data.mail.tags.tenant?.[0];
+    const subjectId = parsed.data.mail.tags.subject?.[0];
+    const tenant = tenantId ? await getTenant(tenantId) : undefined;
+    if (!tenant) {
+      logger.warn('SES event for no tenant of ours', { messageId: parsed.data.mail.messageId });
+      continue;
+    }
+    for (const suppression of suppressionsIn(parsed.data)) {
+      await suppressAddress(tenant.tenantId, suppression);
+      logger.info('Address suppressed', { tenantId: tenant.tenantId, reason: suppression.reason, subjectId });
+      if (subjectId) await recordOnSubject(tenant, subjectId, suppression);
+    }
+  }
+}
+
+export const handler = middy<SNSEvent, void>().use(injectLambdaContext(logger)).handler(handle);
