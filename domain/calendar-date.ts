@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Arithmetic on calendar dates written as ISO strings (`2026-02-14`), with no time zone in play. */
 

@@ -1,6 +1,5 @@
-import chineseDays from 'chinese-days';
-import official from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { addDays, weekdayOf } from './calendar-date.ts';
+import { chinaCalendarData } from './china-calendar-data.ts';
 import { laterNotices } from './china-holiday-notices.ts';
 import { type HolidayArrangement, HolidayNoticeError, parseHolidayNotice } from './holiday-notice.ts';
 
@@ -8,16 +7,19 @@ import { type HolidayArrangement, HolidayNoticeError, parseHolidayNotice } from 
  * Mainland China's public holidays and make-up working days (调休).
  *
  * Published arrangements (the State Council's yearly notice, via the maintained chinese-days
- * package or a notice in china-holiday-notices.ts) are used for every year they cover: today
+ * package, shipped compactly as china-calendar-data.ts, or a notice in china-holiday-notices.ts) are used for every year they cover: today
  * 2004–2026. For a later year the law still fixes most of it (全国年节及纪念日放假办法, 2024
  * revision): New Year's Day, Spring Festival eve and the first three days, Qingming, 1–2 May,
  * Dragon Boat, Mid-Autumn, 1–3 October, and (article 6) a weekday off for each of those that
  * falls on a weekend. What only the notice says is the bridging days off and the make-up
  * working days; `arrangementPublished` tells callers which years are still estimates.
  */
-const holidays = new Set(Object.keys(official.holidays));
-const makeUpWorkdays = new Set(Object.keys(official.workdays));
-const publishedYears = new Set([...holidays].map((date) => Number(date.slice(0, 4))));
+const datesOf = (year: string, monthDays: string) =>
+  monthDays ? monthDays.split(' ').map((md) => `${year}-${md.slice(0, 2)}-${md.slice(2)}`) : [];
+const published = Object.entries(chinaCalendarData.published);
+const holidays = new Set(published.flatMap(([year, days]) => datesOf(year, days.holidays)));
+const makeUpWorkdays = new Set(published.flatMap(([year, days]) => datesOf(year, days.makeUpWorkdays)));
+const publishedYears = new Set(published.map(([year]) => Number(year)));
 const chineseDaysYears = new Set(publishedYears);
 
 /**
@@ -82,11 +84,17 @@ const isWeekend = (isoDate: string) => [0, 6].includes(weekdayOf(isoDate));
 export function statutoryHolidays(year: number): Set<string> {
   let days = statutoryCache.get(year);
   if (!days) {
-    const lunar = (monthDay: string) => chineseDays.getSolarDateFromLunar(`${year}-${monthDay}`).date;
-    const springFestival = lunar('01-01');
-    const qingming = chineseDays
-      .getSolarTermsInRange(`${year}-04-01`, `${year}-04-10`)
-      .find((term) => term.term === 'pure_brightness' && term.index === 1)?.date;
+    const lunarDates = chinaCalendarData.lunar[year];
+    if (!lunarDates)
+      throw new RangeError(
+        `No lunar dates for ${year} in china-calendar-data.ts: run npm run china-calendar`,
+      );
+    const [springFestival, qingming, dragonBoat, midAutumn] = datesOf(String(year), lunarDates) as [
+      string,
+      string,
+      string,
+      string,
+    ];
     const statutory = [
       `${year}-01-01`,
       addDays(springFestival, -1),
@@ -96,14 +104,12 @@ export function statutoryHolidays(year: number): Set<string> {
       qingming,
       `${year}-05-01`,
       `${year}-05-02`,
-      lunar('05-05'),
-      lunar('08-15'),
+      dragonBoat,
+      midAutumn,
       `${year}-10-01`,
       `${year}-10-02`,
       `${year}-10-03`,
-    ]
-      .filter((d): d is string => typeof d === 'string')
-      .sort();
+    ].sort();
     days = new Set(statutory);
     for (const day of statutory) {
       if (!isWeekend(day)) continue;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDateSchema } from './calendar-date.ts';
 import { type RequestKind, requestKinds } from './service-request.ts';
 

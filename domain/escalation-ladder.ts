@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { lateFrom } from './breach.ts';
 import { secondsUntil } from './deadlines.ts';
 import {

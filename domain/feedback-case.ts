@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type EscalationPolicy, nextEscalationTimer, type WatchedDeadline } from './escalation-ladder.ts';
 import { customerSchema } from './service-request.ts';
 import { addWorkingDays, estimatedYears, type WorkingCalendar } from './working-calendar.ts';

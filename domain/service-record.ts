@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What staff report when the work is done (6.1.4, 6.2.1c). */
 export const completionReportSchema = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDateSchema } from './calendar-date.ts';
 
 /** Clause 3.1a/b/c and 3.2c: what a customer may ask for. */

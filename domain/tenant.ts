@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { slaTermsSchema } from './contract.ts';
 import { escalationLadderSchema } from './escalation-ladder.ts';
 import { languageSchema, requestKindSchema } from './service-request.ts';

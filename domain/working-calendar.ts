@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, isoDateSchema, weekdayOf } from './calendar-date.ts';
 import { arrangementPublished, isChinaHoliday, isChinaMakeUpWorkday } from './china-holidays.ts';
 

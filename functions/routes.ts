@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { newFeedbackSchema, resolutionSchema } from '../domain/feedback-case.ts';
 import { completionReportSchema } from '../domain/service-record.ts';
 import { customerSchema, newServiceRequestSchema } from '../domain/service-request.ts';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { buildSchema, graphql } from 'graphql';
-import { z } from 'zod';
+import * as z from 'zod';
 import { listenOnLoopback } from './activity.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { createAdminApiClient } from '@shopify/admin-api-client';
-import { z } from 'zod';
+import * as z from 'zod';
 import { config } from './config.ts';
 
 /**

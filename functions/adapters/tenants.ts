@@ -102,7 +102,8 @@ export async function listTenantIds(): Promise<string[]> {
 }
 
 export async function getApiKey(tenantId: string, keyId: string): Promise<StoredApiKey | undefined> {
-  const item = await getItem<StoredApiKey & { pk: string; sk: string }>(keys.apiKey(tenantId, keyId), false);
+  // Strongly consistent: with the authorizer's 30 s cache, a revoked key stops working within it.
+  const item = await getItem<StoredApiKey & { pk: string; sk: string }>(keys.apiKey(tenantId, keyId));
   if (!item) return undefined;
   const { pk: _pk, sk: _sk, ...apiKey } = item;
   return apiKey;

@@ -20,7 +20,7 @@ async function authorize(event: APIGatewayRequestAuthorizerEventV2): Promise<Dec
   const stored = await getApiKey(parsed.tenantId, parsed.keyId);
   if (!stored || stored.revokedAt || !secretMatches(parsed.secret, stored)) return deny;
   // A suspended tenant's keys are refused here too (and by every handler at once).
-  if ((await getTenant(parsed.tenantId))?.suspendedAt) return deny;
+  if ((await getTenant(parsed.tenantId, { consistent: true }))?.suspendedAt) return deny;
   return {
     isAuthorized: true,
     context: {

@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { completionDeadline } from '../../domain/deadlines.ts';
 import { type Route, route, watchedDeadlines } from '../../domain/lifecycle.ts';
 import { kindName } from '../../domain/service-request.ts';

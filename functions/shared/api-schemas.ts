@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { requestStatuses } from '../../domain/service-request.ts';
 import { dayRangeQuery } from './day-range.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, isoDateSchema } from '../../domain/calendar-date.ts';
 import { startOfLocalDay } from '../../domain/working-calendar.ts';
 

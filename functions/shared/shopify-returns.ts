@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CustomerLookup } from '../../domain/customer-lookup.ts';
 import { languageOfLocale } from '../../domain/customer-lookup.ts';
 import { personName } from '../../domain/person-name.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { contractTermsSchema } from '../../domain/contract.ts';
 import { storefrontsSchema, tenantSettingsSchema } from '../../domain/tenant.ts';
 

@@ -1,5 +1,5 @@
 import { decodeHTML } from 'entities';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDateSchema } from '../../domain/calendar-date.ts';
 import { personName } from '../../domain/person-name.ts';
 import {

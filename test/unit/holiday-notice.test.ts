@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import official from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { chinaCalendarData } from '../../domain/china-calendar-data.ts';
+import { chinaCalendarFromPackage } from '../../domain/china-calendar-source.ts';
 import { laterNotices } from '../../domain/china-holiday-notices.ts';
 import {
   arrangementPublished,
@@ -143,6 +145,12 @@ describe('reading any notice written the way the State Council writes them (prop
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('the calendar data the functions ship', () => {
+  it('is what the installed chinese-days says (run `npm run china-calendar` after upgrading it)', () => {
+    expect(chinaCalendarData).toEqual(chinaCalendarFromPackage());
   });
 });
 
