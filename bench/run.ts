@@ -315,6 +315,9 @@ async function bundles() {
       platform: 'node',
       target: 'node24',
       external: ['@aws-sdk/*'],
+      // As infra/constructs/service-function.ts bundles them.
+      mainFields: ['module', 'main'],
+      charset: 'utf8',
       outfile,
       metafile: true,
       banner: {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.ts';
 
 /** Arithmetic on calendar dates written as ISO strings (`2026-02-14`), with no time zone in play. */
 
@@ -7,9 +7,11 @@ import * as z from 'zod';
  * delivered before it are under warranty), and past year 9999 an ISO date gains a sign and
  * stops sorting as text, which once turned a calendar loop into one that never ended.
  */
-export const isoDateSchema = z.iso.date().refine((date) => date >= '1970-01-01' && date <= '2099-12-31', {
-  message: 'a date from 1970-01-01 to 2099-12-31',
-});
+export const isoDateSchema = z.iso.date().check(
+  z.refine((date) => date >= '1970-01-01' && date <= '2099-12-31', {
+    message: 'a date from 1970-01-01 to 2099-12-31',
+  }),
+);
 
 export function addDays(isoDate: string, days: number): string {
   const date = new Date(`${isoDate}T00:00:00Z`);

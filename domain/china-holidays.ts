@@ -14,8 +14,18 @@ import { type HolidayArrangement, HolidayNoticeError, parseHolidayNotice } from 
  * falls on a weekend. What only the notice says is the bridging days off and the make-up
  * working days; `arrangementPublished` tells callers which years are still estimates.
  */
-const datesOf = (year: string, monthDays: string) =>
-  monthDays ? monthDays.split(' ').map((md) => `${year}-${md.slice(0, 2)}-${md.slice(2)}`) : [];
+/** "0101-0103 0404" (china-calendar-data.ts's runs of MMDD) to the ISO dates they cover. */
+function datesOf(year: string, runs: string): string[] {
+  const iso = (md: string) => `${year}-${md.slice(0, 2)}-${md.slice(2)}`;
+  return runs
+    ? runs.split(' ').flatMap((run) => {
+        const [from, to = from] = run.split('-').map(iso) as [string, string?];
+        const dates = [from];
+        while (dates.at(-1)! < to) dates.push(addDays(dates.at(-1)!, 1));
+        return dates;
+      })
+    : [];
+}
 const published = Object.entries(chinaCalendarData.published);
 const holidays = new Set(published.flatMap(([year, days]) => datesOf(year, days.holidays)));
 const makeUpWorkdays = new Set(published.flatMap(([year, days]) => datesOf(year, days.makeUpWorkdays)));

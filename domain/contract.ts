@@ -1,31 +1,24 @@
-import * as z from 'zod';
 import { isoDateSchema } from './calendar-date.ts';
 import { type RequestKind, requestKinds } from './service-request.ts';
+import * as z from './zod.ts';
 
 /** The SLA terms of a contract (6.1.2, 6.2.1b, 7.2.1, 8.1.2); blanks of the template are settings. */
 /** Hours of a promise: at least a minute's worth (a DynamoDB number, and a timer, can hold it). */
 const promiseHours = (max: number) =>
-  z
-    .number()
-    .min(1 / 60, { message: 'at least one minute (1/60 hour)' })
-    .max(max);
+  z.number().check(z.minimum(1 / 60, { message: 'at least one minute (1/60 hour)' }), z.maximum(max));
 
-export const slaTermsSchema = z
-  .object({
-    responseHours: promiseHours(720),
-    // An object with a field per kind (not a record): every kind has its agreed time.
-    completionHours: z
-      .object(
-        Object.fromEntries(requestKinds.map((kind) => [kind, promiseHours(24 * 365)])) as Record<
-          RequestKind,
-          ReturnType<typeof promiseHours>
-        >,
-      )
-      .strict(),
-    feedbackWorkingDays: z.number().int().positive().max(60),
-    warrantyMonths: z.number().int().min(0).max(120),
-  })
-  .strict();
+export const slaTermsSchema = z.strictObject({
+  responseHours: promiseHours(720),
+  // An object with a field per kind (not a record): every kind has its agreed time.
+  completionHours: z.strictObject(
+    Object.fromEntries(requestKinds.map((kind) => [kind, promiseHours(24 * 365)])) as Record<
+      RequestKind,
+      ReturnType<typeof promiseHours>
+    >,
+  ),
+  feedbackWorkingDays: z.int().check(z.positive(), z.maximum(60)),
+  warrantyMonths: z.int().check(z.minimum(0), z.maximum(120)),
+});
 export type SlaTerms = z.infer<typeof slaTermsSchema>;
 
 /** A tenant's terms for storefront customers without a signed contract. */
@@ -44,38 +37,34 @@ export const defaultSlaTerms: SlaTerms = {
   warrantyMonths: 12,
 };
 
-const partySchema = z
-  .object({
-    companyName: z.string().trim().min(1).max(200),
-    address: z.string().trim().min(1).max(500),
-    contact: z.string().trim().min(1).max(200),
-  })
-  .strict();
+const partySchema = z.strictObject({
+  companyName: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  address: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
+  contact: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+});
 
 /** A rate in %, to four decimals (0.0125 % is a plausible daily late fee). */
-const percent = z.number().min(0).max(100).multipleOf(0.0001);
+const percent = z.number().check(z.minimum(0), z.maximum(100), z.multipleOf(0.0001));
 
 /** The contract header and clauses 9, 10, 12.1, 14 as data. */
-export const contractTermsSchema = z
-  .object({
-    contractNumber: z.string().trim().min(1).max(80),
-    provider: partySchema,
-    customer: partySchema,
-    effectiveDate: isoDateSchema,
-    termYears: z.number().int().positive().max(50),
-    /** In the currency's main unit, to the cent; at most 10^15 (exact in a double and in DynamoDB). */
-    totalAmount: z.number().nonnegative().max(1e15).multipleOf(0.01),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, { message: 'an ISO 4217 code, e.g. CNY' })
-      .default('CNY'),
-    sla: slaTermsSchema,
-    liquidatedDamagesRatePercent: percent,
-    lateFeeRatePercent: percent,
-    confidentialityYears: z.number().int().min(0).max(50),
-    language: z.enum(['zh-CN', 'en']).default('zh-CN'),
-  })
-  .strict();
+export const contractTermsSchema = z.strictObject({
+  contractNumber: z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
+  provider: partySchema,
+  customer: partySchema,
+  effectiveDate: isoDateSchema,
+  termYears: z.int().check(z.positive(), z.maximum(50)),
+  /** In the currency's main unit, to the cent; at most 10^15 (exact in a double and in DynamoDB). */
+  totalAmount: z.number().check(z.nonnegative(), z.maximum(1e15), z.multipleOf(0.01)),
+  currency: z._default(
+    z.string().check(z.regex(/^[A-Z]{3}$/, { message: 'an ISO 4217 code, e.g. CNY' })),
+    'CNY',
+  ),
+  sla: slaTermsSchema,
+  liquidatedDamagesRatePercent: percent,
+  lateFeeRatePercent: percent,
+  confidentialityYears: z.int().check(z.minimum(0), z.maximum(50)),
+  language: z._default(z.enum(['zh-CN', 'en']), 'zh-CN'),
+});
 export type ContractTerms = z.infer<typeof contractTermsSchema>;
 
 /** One version of a contract; in force only once both parties confirmed it (11.1). */

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { lateFrom } from './breach.ts';
 import { secondsUntil } from './deadlines.ts';
 import {
@@ -8,40 +7,42 @@ import {
   nextWorkingMorning,
   type WorkingCalendar,
 } from './working-calendar.ts';
+import * as z from './zod.ts';
 
 /**
  * A tenant's escalation ladder (6.1.2): who hears about a missed deadline, and when. Level 1
  * is told as soon as the deadline has passed (delay 0), level 2 after its delay, and so on up
  * to the top, which is then reminded every working morning until someone acts.
  */
-export const escalationLadderSchema = z
-  .object({
-    levels: z
-      .array(
-        z
-          .object({
-            name: z.string().trim().min(1).max(80),
-            recipients: z.array(z.string().trim().email().max(254)).min(1).max(20),
-            delayMinutes: z
-              .number()
-              .int()
-              .min(0)
-              .max(60 * 24 * 30),
-          })
-          .strict(),
-      )
-      .min(1)
-      .max(10)
-      .refine(
+export const escalationLadderSchema = z.strictObject({
+  levels: z
+    .array(
+      z.strictObject({
+        name: z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
+        recipients: z
+          .array(z.string().check(z.trim(), z.email(), z.maxLength(254)))
+          .check(z.minLength(1), z.maxLength(20)),
+        delayMinutes: z
+          .number()
+          .check(z.int())
+          .check(z.minimum(0), z.maximum(60 * 24 * 30)),
+      }),
+    )
+    .check(
+      z.minLength(1),
+      z.maxLength(10),
+      z.refine(
         (levels) => levels.every((level, i) => i === 0 || level.delayMinutes > levels[i - 1]!.delayMinutes),
         {
           message: 'each level must come strictly later than the one below it',
         },
       ),
-    /** Warn the assignee when this fraction of the window has passed (e.g. 0.75); omit for none. */
-    approachingWarningFraction: z.number().min(0.05).max(0.95).multipleOf(0.01).optional(),
-  })
-  .strict();
+    ),
+  /** Warn the assignee when this fraction of the window has passed (e.g. 0.75); omit for none. */
+  approachingWarningFraction: z.optional(
+    z.number().check(z.minimum(0.05), z.maximum(0.95), z.multipleOf(0.01)),
+  ),
+});
 export type EscalationLadder = z.infer<typeof escalationLadderSchema>;
 
 /** A deadline being watched: the promise, when its window opened, when it falls due. */

@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { type EscalationPolicy, nextEscalationTimer, type WatchedDeadline } from './escalation-ladder.ts';
 import { customerSchema } from './service-request.ts';
 import { addWorkingDays, estimatedYears, type WorkingCalendar } from './working-calendar.ts';
+import * as z from './zod.ts';
 
 /**
  * A piece of feedback that needs handling (7.2.1): a complaint, a low score, a suggestion or
@@ -10,26 +10,22 @@ import { addWorkingDays, estimatedYears, type WorkingCalendar } from './working-
  */
 const feedbackCategorySchema = z.enum(['complaint', 'low_score', 'suggestion', 'opinion']);
 
-export const newFeedbackSchema = z
-  .object({
-    category: feedbackCategorySchema,
-    customer: customerSchema,
-    content: z.string().trim().min(1).max(5000),
-    /** The service request it is about, if any (its contract's terms then apply). */
-    requestId: z.string().min(1).max(80).optional(),
-    assigneeId: z.string().min(1).max(80).optional(),
-  })
-  .strict();
+export const newFeedbackSchema = z.strictObject({
+  category: feedbackCategorySchema,
+  customer: customerSchema,
+  content: z.string().check(z.trim(), z.minLength(1), z.maxLength(5000)),
+  /** The service request it is about, if any (its contract's terms then apply). */
+  requestId: z.optional(z.string().check(z.minLength(1), z.maxLength(80))),
+  assigneeId: z.optional(z.string().check(z.minLength(1), z.maxLength(80))),
+});
 export type NewFeedback = z.infer<typeof newFeedbackSchema>;
 
-export const resolutionSchema = z
-  .object({
-    /** What was done about it: told to the customer (7.2.1). */
-    result: z.string().trim().min(1).max(5000),
-    /** What will change in the service or the goods because of it (7.2.2). */
-    changes: z.string().trim().max(5000).optional(),
-  })
-  .strict();
+export const resolutionSchema = z.strictObject({
+  /** What was done about it: told to the customer (7.2.1). */
+  result: z.string().check(z.trim(), z.minLength(1), z.maxLength(5000)),
+  /** What will change in the service or the goods because of it (7.2.2). */
+  changes: z.optional(z.string().check(z.trim(), z.maxLength(5000))),
+});
 export type Resolution = z.infer<typeof resolutionSchema>;
 
 export interface FeedbackState {

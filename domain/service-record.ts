@@ -1,21 +1,24 @@
-import * as z from 'zod';
+import * as z from './zod.ts';
 
 /** What staff report when the work is done (6.1.4, 6.2.1c). */
 export const completionReportSchema = z
-  .object({
-    workDone: z.string().trim().min(1).max(5000),
+  .strictObject({
+    workDone: z.string().check(z.trim(), z.minLength(1), z.maxLength(5000)),
     startedAt: z.iso.datetime({ offset: true }),
     endedAt: z.iso.datetime({ offset: true }),
     /** 6.2.1c: whether the goods are back to normal use. */
     restoredToNormalUse: z.boolean(),
     /** Who did the work; defaults to the dispatched technician. */
-    staffIds: z.array(z.string().min(1).max(80)).min(1).max(20).optional(),
+    staffIds: z.optional(
+      z.array(z.string().check(z.minLength(1), z.maxLength(80))).check(z.minLength(1), z.maxLength(20)),
+    ),
   })
-  .strict()
-  .refine((report) => new Date(report.startedAt) <= new Date(report.endedAt), {
-    message: 'endedAt must not be before startedAt',
-    path: ['endedAt'],
-  });
+  .check(
+    z.refine((report) => new Date(report.startedAt) <= new Date(report.endedAt), {
+      message: 'endedAt must not be before startedAt',
+      path: ['endedAt'],
+    }),
+  );
 export type CompletionReport = z.infer<typeof completionReportSchema>;
 
 /** Clocks disagree a little (a technician's phone, a server): this much of the future is tolerated. */

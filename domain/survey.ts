@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { Language } from './service-request.ts';
+import * as z from './zod.ts';
 
 /**
  * The satisfaction survey (7.1): defined once, as data. The web page, the phone-interview API,
@@ -84,29 +84,24 @@ export const surveyForm: {
  * a score is a number and nothing else, and as the web page posts it, where every value is text.
  */
 function answerSchema(scores: 'json' | 'form') {
-  return z
-    .object(
-      Object.fromEntries(
-        surveyForm.questions.map((q) => [
-          q.id,
-          q.kind === 'scale'
-            ? scores === 'json'
-              ? z.number().int().min(q.min).max(q.max)
-              : z
-                  .string()
-                  .regex(/^\d{1,2}$/, { message: 'a score' })
-                  .transform(Number)
-                  .pipe(z.number().int().min(q.min).max(q.max))
-            : z
-                .string()
-                .trim()
-                .max(q.maxLength)
-                .optional()
-                .transform((v) => v || undefined),
-        ]),
-      ),
-    )
-    .strict() as unknown as z.ZodType<
+  return z.strictObject(
+    Object.fromEntries(
+      surveyForm.questions.map((q) => [
+        q.id,
+        q.kind === 'scale'
+          ? scores === 'json'
+            ? z.int().check(z.minimum(q.min), z.maximum(q.max))
+            : z.pipe(
+                z.pipe(z.string().check(z.regex(/^\d{1,2}$/, { message: 'a score' })), z.transform(Number)),
+                z.int().check(z.minimum(q.min), z.maximum(q.max)),
+              )
+          : z.pipe(
+              z.optional(z.string().check(z.trim(), z.maxLength(q.maxLength))),
+              z.transform((v) => v || undefined),
+            ),
+      ]),
+    ),
+  ) as unknown as z.ZodMiniType<
     {
       serviceScore: number;
       goodsScore: number;

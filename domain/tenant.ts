@@ -1,40 +1,40 @@
-import * as z from 'zod';
 import { slaTermsSchema } from './contract.ts';
 import { escalationLadderSchema } from './escalation-ladder.ts';
 import { languageSchema, requestKindSchema } from './service-request.ts';
 import { calendarSettingsSchema } from './working-calendar.ts';
+import * as z from './zod.ts';
 
 /** A provider's staff member: agents, technicians and managers (REQUIREMENTS "Parties"). */
 const staffMemberSchema = z.object({
-  staffId: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/),
-  name: z.string().trim().min(1).max(200),
-  email: z.string().trim().email(),
-  roles: z.array(z.enum(['agent', 'technician', 'manager'])).min(1),
+  staffId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/)),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  email: z.string().check(z.trim(), z.email()),
+  roles: z.array(z.enum(['agent', 'technician', 'manager'])).check(z.minLength(1)),
   /** 6.2.1a: what this person is qualified for (see domain/skills.ts). */
-  skills: z.array(z.string().trim().min(1).max(60)).default([]),
+  skills: z._default(z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(60))), []),
 });
 export type StaffMember = z.infer<typeof staffMemberSchema>;
 
 /** A storefront's webhook secret: at least 16 characters (what Shopify and WooCommerce issue is longer). */
-const webhookSecretSchema = z.string().min(16).max(512);
+const webhookSecretSchema = z.string().check(z.minLength(16), z.maxLength(512));
 
 /** A shop's permanent domain, as Shopify names it in `X-Shopify-Shop-Domain`. */
-const shopDomainSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(255)
-  .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, {
+const shopDomainSchema = z.string().check(
+  z.trim(),
+  z.toLowerCase(),
+  z.maxLength(255),
+  z.regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, {
     message: 'the shop’s myshopify.com domain, e.g. demo-shop.myshopify.com',
-  });
+  }),
+);
 
 /**
  * The storefronts a tenant connects (6.1.1: only official channels). Secrets are write-only:
  * stored sealed (functions/adapters/storefront-secrets.ts), never shown by any GET.
  */
 export const storefrontsSchema = z.object({
-  shopify: z
-    .object({
+  shopify: z.optional(
+    z.object({
       shopDomain: shopDomainSchema,
       /** The app's client secret: Shopify signs each webhook with it. */
       secret: webhookSecretSchema,
@@ -42,21 +42,22 @@ export const storefrontsSchema = z.object({
        * An Admin API access token (scopes read_orders, read_returns, read_customers): a return's
        * webhook carries only ids, its customer and items are read from the Admin GraphQL API.
        */
-      adminAccessToken: z.string().min(16).max(512),
+      adminAccessToken: z.string().check(z.minLength(16), z.maxLength(512)),
       /** What a Shopify return request becomes (3.1b): a return unless the tenant says otherwise. */
-      returnKind: requestKindSchema.default('return'),
-    })
-    .optional(),
-  woocommerce: z
-    .object({
+      returnKind: z._default(requestKindSchema, 'return'),
+    }),
+  ),
+  woocommerce: z.optional(
+    z.object({
       secret: webhookSecretSchema,
       /** Order statuses that mean after-sales work, and the kind of request each opens. */
-      statuses: z
-        .record(z.string().min(1), requestKindSchema)
-        .default({ refunded: 'return', 'return-requested': 'return' }),
-    })
-    .optional(),
-  generic: z.object({ secret: webhookSecretSchema }).optional(),
+      statuses: z._default(z.record(z.string().check(z.minLength(1)), requestKindSchema), {
+        refunded: 'return',
+        'return-requested': 'return',
+      }),
+    }),
+  ),
+  generic: z.optional(z.object({ secret: webhookSecretSchema })),
 });
 export type Storefronts = z.infer<typeof storefrontsSchema>;
 
@@ -70,35 +71,32 @@ function isTimeZone(name: string): boolean {
 }
 
 export const tenantSettingsSchema = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
   /** Customer-facing emails default to the contract's official language (14.2). */
-  language: languageSchema.default('zh-CN'),
-  timeZone: z
-    .string()
-    .refine(isTimeZone, { message: 'an IANA time zone, e.g. Asia/Shanghai' })
-    .default('Asia/Shanghai'),
+  language: z._default(languageSchema, 'zh-CN'),
+  timeZone: z._default(
+    z.string().check(z.refine(isTimeZone, { message: 'an IANA time zone, e.g. Asia/Shanghai' })),
+    'Asia/Shanghai',
+  ),
   escalationLadder: escalationLadderSchema,
   defaultTerms: slaTermsSchema,
-  staff: z.array(staffMemberSchema).default([]),
-  requiredSkills: z.partialRecord(requestKindSchema, z.string().min(1)).default({}),
-  storefronts: storefrontsSchema.default({}),
+  staff: z._default(z.array(staffMemberSchema), []),
+  requiredSkills: z._default(z.partialRecord(requestKindSchema, z.string().check(z.minLength(1))), {}),
+  storefronts: z._default(storefrontsSchema, {}),
   /**
    * 3.1c: periodic follow-up visits to every customer served, every this many days after their
    * last completed service or visit (each visit ends with the satisfaction survey, 7.1.1).
    */
-  followUpVisitEveryDays: z.number().int().min(7).max(730).optional(),
+  followUpVisitEveryDays: z.optional(z.int().check(z.minimum(7), z.maximum(730))),
   /** 7.1.1: a satisfaction survey to every customer served, every this many days. */
-  periodicSurveyEveryDays: z.number().int().min(7).max(730).optional(),
+  periodicSurveyEveryDays: z.optional(z.int().check(z.minimum(7), z.maximum(730))),
   /**
    * Who answers for feedback cases (7.2.1) unless staff assign one: a staff id. Without it, the
    * staff member who is the first escalation level's first recipient.
    */
-  feedbackOwnerId: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,80}$/)
-    .optional(),
+  feedbackOwnerId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/))),
   /** Working days for feedback deadlines (7.2.1), in `timeZone`. */
-  calendar: calendarSettingsSchema.default({
+  calendar: z._default(calendarSettingsSchema, {
     weekendDays: [0, 6],
     chinaPublicHolidays: true,
     closures: [],

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { addDays, isoDateSchema, weekdayOf } from './calendar-date.ts';
 import { arrangementPublished, isChinaHoliday, isChinaMakeUpWorkday } from './china-holidays.ts';
+import * as z from './zod.ts';
 
 /**
  * A tenant's working calendar (7.2.1: feedback is handled within 5 *working* days).
@@ -18,25 +18,30 @@ import { arrangementPublished, isChinaHoliday, isChinaMakeUpWorkday } from './ch
  * count starts on the Monday.
  */
 /** `HH:MM`, 24-hour local time. */
-const timeOfDaySchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'a time of day, HH:MM' });
+const timeOfDaySchema = z
+  .string()
+  .check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'a time of day, HH:MM' }));
 
 export const calendarSettingsSchema = z.object({
   /** 0 = Sunday … 6 = Saturday. */
-  weekendDays: z.array(z.number().int().min(0).max(6)).max(6).default([0, 6]),
+  weekendDays: z._default(z.array(z.int().check(z.minimum(0), z.maximum(6))).check(z.maxLength(6)), [0, 6]),
   /** Apply mainland China's official holidays and make-up working days. */
-  chinaPublicHolidays: z.boolean().default(true),
+  chinaPublicHolidays: z._default(z.boolean(), true),
   /** The tenant's own closures (ISO dates), e.g. a company holiday. */
-  closures: z.array(isoDateSchema).max(400).default([]),
+  closures: z._default(z.array(isoDateSchema).check(z.maxLength(400)), []),
   /** The tenant's own extra working days (ISO dates), e.g. a make-up Saturday of its own. */
-  extraWorkingDays: z.array(isoDateSchema).max(400).default([]),
+  extraWorkingDays: z._default(z.array(isoDateSchema).check(z.maxLength(400)), []),
   /**
    * When staff are at work on a working day (local time): warnings go out inside these hours,
    * and the top of the escalation ladder is reminded at their start each working morning.
    */
-  workingHours: z
-    .object({ start: timeOfDaySchema, end: timeOfDaySchema })
-    .refine((hours) => hours.start < hours.end, { message: 'start must be before end', path: ['end'] })
-    .optional(),
+  workingHours: z.optional(
+    z
+      .object({ start: timeOfDaySchema, end: timeOfDaySchema })
+      .check(
+        z.refine((hours) => hours.start < hours.end, { message: 'start must be before end', path: ['end'] }),
+      ),
+  ),
 });
 export type CalendarSettings = z.infer<typeof calendarSettingsSchema>;
 

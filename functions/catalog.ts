@@ -133,7 +133,19 @@ export const functionCatalog = {
   documents: {
     entry: 'functions/documents/handler.ts',
     description:
-      'Documents from the live configuration: OpenAPI, the contract attachments (11.2), service records, diagrams',
+      'Documents from the live configuration: OpenAPI, the survey form (11.2), service records; unknown routes',
+    timeoutSeconds: 10,
+    uses: {
+      table: ['dynamodb:GetItem', 'dynamodb:Query'],
+      sendsEmail: false,
+      startsWorkflows: [],
+      taskResponses: [],
+      signsLinks: false,
+    },
+  },
+  flowCharts: {
+    entry: 'functions/flow-charts/handler.ts',
+    description: 'Charts drawn with Graphviz: the service flow chart (11.2) and the deployed state machines',
     // Graphviz's WebAssembly compiles at a cold start (about 0.1 s), then draws in milliseconds.
     timeoutSeconds: 10,
     uses: {
@@ -199,9 +211,8 @@ export const functionCatalog = {
     entry: 'functions/campaigns/handler.ts',
     description:
       'Daily: periodic follow-up visits (3.1c) and satisfaction surveys (7.1.1) that are due; feedback due dates confirmed once a holiday arrangement is published',
-    // Lambda's maximum: one sequential pass over every tenant. `npm run bench` measures ~3 ms per
-    // idle tenant and ~10 ms per survey locally; SES's send rate is the real bound on AWS. A far
-    // bigger deployment fans out per tenant: the handler already takes `{tenantId}`.
+    // Lambda's maximum, for one tenant's run (the schedule's run only queues the tenants):
+    // `npm run bench` measures ~6 ms per idle tenant and ~16 ms per survey locally.
     timeoutSeconds: 900,
     schedule: 'daily',
     uses: {
@@ -244,3 +255,15 @@ export const functionCatalog = {
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functionCatalog;
+
+/**
+ * The daily run's queue (functions/campaigns): one message per tenant, one tenant per invocation.
+ * Lambda wants the visibility timeout at six times the consumer's timeout; a tenant whose run
+ * fails is tried this many times in all, then dead-lettered (alarmed on).
+ */
+export const DAILY_RUN_QUEUE = {
+  visibilityTimeoutSeconds: 6 * functionCatalog.campaigns.timeoutSeconds,
+  maxReceiveCount: 3,
+  /** Tenants run at once: the account's SES send rate is shared by all of them. */
+  maxConcurrency: 10,
+} as const;

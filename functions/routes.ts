@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import { newFeedbackSchema, resolutionSchema } from '../domain/feedback-case.ts';
 import { completionReportSchema } from '../domain/service-record.ts';
 import { customerSchema, newServiceRequestSchema } from '../domain/service-request.ts';
 import { surveyAnswerSchema, surveyFormSchema } from '../domain/survey.ts';
+import * as z from '../domain/zod.ts';
 import type { FunctionName } from './catalog.ts';
 import {
   apiKeyListView,
@@ -75,7 +75,7 @@ export type Authentication = 'apiKey' | 'signedLink' | 'webhookSignature' | 'pub
 export interface ResponseSpec {
   description: string;
   /** JSON bodies: what the body is. */
-  json?: z.ZodType;
+  json?: z.ZodMiniType;
   /** Other media: `text/html` pages, `text/csv` downloads, `image/svg+xml` drawings. */
   media?: 'text/html' | 'text/csv' | 'image/svg+xml';
   headers?: Record<string, string>;
@@ -93,24 +93,24 @@ export interface RouteSpec {
   /** For `apiKey` routes: the roles allowed (anyone else: 403). */
   roles?: readonly Role[];
   /** Each path parameter's form: a value that cannot name anything is a 404 before any lookup. */
-  params?: Record<string, z.ZodString>;
-  query?: z.ZodType;
-  headers?: z.ZodType;
+  params?: Record<string, z.ZodMiniString>;
+  query?: z.ZodMiniType;
+  headers?: z.ZodMiniType;
   /** The body: JSON unless `form` (HTML forms post `application/x-www-form-urlencoded`). */
-  body?: z.ZodType;
+  body?: z.ZodMiniType;
   bodyType?: 'json' | 'form';
   responses: Record<number, ResponseSpec>;
 }
 
 // Path parameters: ids as the product mints them, bounded so a DynamoDB key can hold them.
-const requestId = z.string().regex(/^sr_[a-z0-9]{1,60}$/);
-const feedbackId = z.string().regex(/^fb_[a-z0-9_]{1,80}$/);
-const surveyId = z.string().regex(/^ps_[a-z0-9]{1,60}$/);
-const keyId = z.string().regex(/^[0-9a-f]{12}$/);
-const contractId = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/);
-const version = z.string().regex(/^[1-9][0-9]{0,5}$/);
-const tenantId = z.string().regex(/^[a-z0-9-]{3,40}$/);
-const token = z.string().regex(/^[A-Za-z0-9_-]{1,2000}\.[A-Za-z0-9_-]{43}$/);
+const requestId = z.string().check(z.regex(/^sr_[a-z0-9]{1,60}$/));
+const feedbackId = z.string().check(z.regex(/^fb_[a-z0-9_]{1,80}$/));
+const surveyId = z.string().check(z.regex(/^ps_[a-z0-9]{1,60}$/));
+const keyId = z.string().check(z.regex(/^[0-9a-f]{12}$/));
+const contractId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/));
+const version = z.string().check(z.regex(/^[1-9][0-9]{0,5}$/));
+const tenantId = z.string().check(z.regex(/^[a-z0-9-]{3,40}$/));
+const token = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,2000}\.[A-Za-z0-9_-]{43}$/));
 
 const error = (description: string): ResponseSpec => ({ description, json: errorView });
 const html = (description: string): ResponseSpec => ({ description, media: 'text/html' });
@@ -154,7 +154,7 @@ const requestRoute = (
   ...extra,
 });
 
-const webhook = (storefront: string, summary: string, body?: z.ZodType): RouteSpec => ({
+const webhook = (storefront: string, summary: string, body?: z.ZodMiniType): RouteSpec => ({
   operationId: `receive${storefront.charAt(0).toUpperCase()}${storefront.slice(1)}Delivery`,
   method: 'POST',
   path: `/v1/webhooks/{tenantId}/${storefront}`,
@@ -576,7 +576,7 @@ const table: readonly RouteSpec[] = [
     operationId: 'getServiceFlowChart',
     method: 'GET',
     path: '/v1/attachments/service-flow-chart',
-    function: 'documents',
+    function: 'flowCharts',
     tag: 'Documents',
     summary: 'The service flow chart (11.2), drawn with the contract version’s figures, printable',
     auth: 'apiKey',
@@ -588,7 +588,7 @@ const table: readonly RouteSpec[] = [
     operationId: 'getServiceFlowChartSvg',
     method: 'GET',
     path: '/v1/attachments/service-flow-chart.svg',
-    function: 'documents',
+    function: 'flowCharts',
     tag: 'Documents',
     summary: 'The same chart as an SVG image alone (for an email, a document)',
     auth: 'apiKey',
@@ -604,7 +604,7 @@ const table: readonly RouteSpec[] = [
     operationId: 'getWorkflowDiagrams',
     method: 'GET',
     path: '/v1/attachments/workflow-diagrams',
-    function: 'documents',
+    function: 'flowCharts',
     tag: 'Documents',
     summary: 'For operators: the deployed state machines, drawn from their definitions',
     auth: 'apiKey',

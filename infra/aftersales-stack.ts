@@ -1,15 +1,15 @@
-import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type FunctionName, functionCatalog } from '../functions/catalog.ts';
 import { workflowCatalog } from '../workflows/catalog.ts';
 import { Api } from './constructs/api.ts';
 import { Data } from './constructs/data.ts';
+import { deadLetterQueue } from './constructs/dead-letters.ts';
 import { Mail } from './constructs/mail.ts';
 import { Observability } from './constructs/observability.ts';
 import { Schedules } from './constructs/schedules.ts';
@@ -110,21 +110,13 @@ export class AfterSalesStack extends Stack {
 
     const api = new Api(this, 'Api', { functions });
     // SES's bounces and complaints, read at last: the address suppressed, the request told.
-    const emailEventFailures = new Queue(this, 'EmailEventDeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(emailEventFailures).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the SES event subscription.',
-    });
+    const emailEventFailures = deadLetterQueue(this, 'EmailEventDeadLetters', 'the SES event subscription');
     mail.deliveryProblems.addSubscription(
       new LambdaSubscription(functions.emailEvents, { deadLetterQueue: emailEventFailures }),
     );
     const schedules = new Schedules(this, 'Schedules', {
-      campaigns: functions.campaigns,
-      reconciler: functions.reconciler,
+      campaigns: services.campaigns.fn,
+      reconciler: services.reconciler.fn,
       stateMachineArns: Object.values(workflows.stateMachines).map((machine) => machine.stateMachineArn),
     });
     for (const service of Object.values(services))
@@ -161,7 +153,11 @@ export class AfterSalesStack extends Stack {
       stateMachines: workflows.stateMachines,
       httpApi: api.httpApi,
       alarmTopic,
-      deadLetterQueues: { dailySchedule: schedules.deadLetters, emailEvents: emailEventFailures },
+      deadLetterQueues: {
+        dailySchedule: schedules.deadLetters,
+        dailyRun: schedules.dailyRunFailures,
+        emailEvents: emailEventFailures,
+      },
       logGroups: Object.fromEntries(
         Object.entries(services).map(([name, service]) => [name, service.logGroup]),
       ) as Record<FunctionName, ServiceFunction['logGroup']>,

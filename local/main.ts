@@ -17,6 +17,7 @@ const { values } = parseArgs({
     'ses-port': { type: 'string', default: '8005' },
     'sfn-port': { type: 'string', default: '8083' },
     'shopify-port': { type: 'string', default: '8090' },
+    'sqs-port': { type: 'string', default: '8091' },
     /** Virtual clock only, on the first start: where time begins (ISO 8601). */
     'start-at': { type: 'string' },
     /** How often the lifecycle reconciler runs, in seconds of the runtime's clock (AWS: 300). */
@@ -67,6 +68,7 @@ const runtime = await startLocalRuntime({
     ses: port('ses-port'),
     stepFunctions: port('sfn-port'),
     shopify: port('shopify-port'),
+    sqs: port('sqs-port'),
   },
 });
 
@@ -78,6 +80,7 @@ After-sales service system: running locally
   DynamoDB          ${urls.dynamodb}   (dynalite, data in ${values['data-dir']}/)
   Step Functions    ${urls.stepFunctions}   (AWS_ENDPOINT_URL_SFN)
   Shopify Admin API ${urls.shopify}   (stand-in: shop ${demo.shopDomain}, token ${demo.shopifyAdminToken})
+  Daily-run queue   ${urls.sqs}   (SQS stand-in: one tenant a run)
   Clock             ${runtime.clock.mode}${timeScale > 1 ? ` ×${timeScale}` : ''}, now ${runtime.clock.now().toISOString()}${
     runtime.clock.mode === 'virtual'
       ? `\n                    POST ${urls.api}/_local/clock/advance {"seconds": 7200}`

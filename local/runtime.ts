@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { timers as realTimers } from '@sinonjs/fake-timers';
-import type { FunctionName } from '../functions/catalog.ts';
+import { DAILY_RUN_QUEUE, type FunctionName } from '../functions/catalog.ts';
 import { substitute } from '../workflows/asl.ts';
 import { LIFECYCLE_ENDED_STATUSES, workflowCatalog } from '../workflows/catalog.ts';
 import { settled, tracked, workInFlight } from './activity.ts';
@@ -16,19 +16,22 @@ import { functionNameFromArn, invokeFunction, localFunctionArn } from './lambda.
 import { startSes } from './ses.ts';
 import { demoOrderSchema, type LocalShopify, startShopify } from './shopify.ts';
 import { DEMO_SHOP_DOMAIN, demoShop } from './shopify-demo-shop.ts';
+import { type SqsRecord, startLocalQueue } from './sqs.ts';
 import { LocalStepFunctions } from './stepfunctions/engine.ts';
 import { startStepFunctionsServer } from './stepfunctions/http.ts';
 
 export interface RuntimeOptions {
   /** Where data lives (dynalite's LevelDB, executions, the virtual clock, the demo tenant). */
   dataDir: string;
-  /** 0 picks a free port (tests); npm start uses 3000, 8000, 8005, 8083, 8090. */
+  /** 0 picks a free port (tests); npm start uses 3000, 8000, 8005, 8083, 8090, 8091. */
   ports?: {
     http?: number;
     dynamodb?: number;
     ses?: number;
     stepFunctions?: number;
     shopify?: number;
+    /** The daily run's queue (local/sqs.ts); a restart in one process passes the previous port. */
+    sqs?: number;
     /**
      * The fault proxies the handlers call through (free ports by default). A runtime restarted
      * in the same process passes the previous ones: handlers' SDK clients keep their endpoint.
@@ -56,9 +59,13 @@ export interface LocalRuntime {
     stepFunctions: string;
     /** The local Shopify Admin API (local/shopify.ts). */
     shopify: string;
+    /** The daily run's queue (local/sqs.ts). */
+    sqs: string;
     /** Where the handlers reach the components: through the fault proxies. */
     handlerSide: { dynamodb: string; ses: string; stepFunctions: string; shopify: string };
   };
+  /** Daily-run messages that failed every try (the deployed dead-letter queue, alarmed on). */
+  dailyRunDeadLetters(): readonly SqsRecord[];
   /** The demo shop and any other the tests add orders to. */
   shopify: LocalShopify;
   clock: LocalClock;
@@ -115,6 +122,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     ses: 8005,
     stepFunctions: 8083,
     shopify: 8090,
+    sqs: 8091,
     ...options.ports,
   };
 
@@ -147,6 +155,14 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   const sfnServer = await startStepFunctionsServer(stepFunctions, ports.stepFunctions);
   const shopifyAdminToken = `shpat_${persistentSecret(join(dataDir, 'shopify-admin-token'))}`;
   const shopify = await startShopify({ port: ports.shopify, shops: [demoShop(shopifyAdminToken)] });
+
+  // The daily run's per-tenant queue, delivering to the campaigns function as Lambda's event source does.
+  const dailyRunQueue = await startLocalQueue({
+    port: ports.sqs,
+    name: 'daily-run',
+    ...DAILY_RUN_QUEUE,
+    consume: (event) => invokeFunction('campaigns', event),
+  });
 
   // Handlers reach each component through a proxy that can inject faults (local/faults.ts).
   const faults = new FaultRegistry();
@@ -292,6 +308,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     // The SESv2 client ignores AWS_ENDPOINT_URL_SES.
     AWS_ENDPOINT_URL_SESV2: handlerEndpoints.ses,
     AWS_ENDPOINT_URL_SFN: handlerEndpoints.stepFunctions,
+    AWS_ENDPOINT_URL_SQS: dailyRunQueue.endpoint,
+    DAILY_RUN_QUEUE_URL: dailyRunQueue.queueUrl,
     TABLE_NAME: tableName,
     MAIL_FROM: 'service@demo.example',
     PUBLIC_BASE_URL: api.url,
@@ -325,6 +343,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       ses: ses.endpoint,
       stepFunctions: sfnServer.endpoint,
       shopify: shopify.endpoint,
+      sqs: dailyRunQueue.endpoint,
       api: api.url,
     },
   };
@@ -369,8 +388,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   scheduleReconciler();
 
   return {
+    dailyRunDeadLetters: () => dailyRunQueue.deadLetters,
     urls: {
       api: api.url,
+      sqs: dailyRunQueue.endpoint,
       dynamodb: dynamodb.endpoint,
       ses: ses.endpoint,
       stepFunctions: sfnServer.endpoint,
@@ -405,6 +426,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       await faults.close();
       await ses.close();
       await shopify.close();
+      await dailyRunQueue.close();
       await dynamodb.close();
       clock.uninstall();
     },

@@ -3,7 +3,7 @@ import type { State, StateMachineDefinition } from './asl.ts';
 /**
  * The technical diagram of a deployed state machine, for operators: every state a box, every
  * transition an arrow (choices and caught errors labelled), as Graphviz DOT, drawn to SVG by
- * functions/documents/flow-chart-svg.ts. (The customer's chart is domain/service-flow.ts.)
+ * functions/flow-charts/flow-chart-svg.ts. (The customer's chart is domain/service-flow.ts.)
  */
 export function workflowDot(definition: StateMachineDefinition): string {
   const ids = new Map(Object.keys(definition.States).map((name, i) => [name, `s${i}`]));

@@ -1,30 +1,32 @@
-import * as z from 'zod';
+import * as z from '../../domain/zod.ts';
 
 /**
  * The environment every handler reads, validated once at cold start so a misconfigured
  * function fails fast with the variable's name instead of later with `undefined`.
  */
 const environmentSchema = z.object({
-  TABLE_NAME: z.string().min(1),
-  MAIL_FROM: z.string().email().default('service@example.com'),
-  MAIL_CONFIGURATION_SET: z.string().optional(),
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  MAIL_FROM: z._default(z.email(), 'service@example.com'),
+  MAIL_CONFIGURATION_SET: z.optional(z.string()),
   /** Base URL of the HTTP API, for links in emails (survey, escalation actions). */
-  PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
+  PUBLIC_BASE_URL: z._default(z.url(), 'http://127.0.0.1:3000'),
   /** HMAC key for signed links in emails: given directly (local), or… */
-  LINK_SIGNING_SECRET: z.string().min(16).optional(),
+  LINK_SIGNING_SECRET: z.optional(z.string().check(z.minLength(16))),
   /** …the name of an SSM SecureString holding it (AWS), read once per cold start. */
-  LINK_SIGNING_SECRET_PARAMETER: z.string().optional(),
+  LINK_SIGNING_SECRET_PARAMETER: z.optional(z.string()),
   /** Seals storefront secrets at rest (functions/adapters/storefront-secrets.ts): given directly (local), or… */
-  STOREFRONT_SECRETS_KEY: z.string().min(32).optional(),
+  STOREFRONT_SECRETS_KEY: z.optional(z.string().check(z.minLength(32))),
   /** …the name of an SSM SecureString holding it (AWS). */
-  STOREFRONT_SECRETS_KEY_PARAMETER: z.string().optional(),
+  STOREFRONT_SECRETS_KEY_PARAMETER: z.optional(z.string()),
   /**
    * Local runtime only: where Shopify Admin API calls go instead of `https://<shop>` (the local
    * stand-in, local/shopify.ts). Unset on AWS.
    */
-  SHOPIFY_ADMIN_ORIGIN: z.string().url().optional(),
-  SERVICE_REQUEST_STATE_MACHINE_ARN: z.string().default(''),
-  FEEDBACK_CASE_STATE_MACHINE_ARN: z.string().default(''),
+  SHOPIFY_ADMIN_ORIGIN: z.optional(z.url()),
+  /** The queue of the daily run's per-tenant messages (functions/campaigns). */
+  DAILY_RUN_QUEUE_URL: z.optional(z.url()),
+  SERVICE_REQUEST_STATE_MACHINE_ARN: z._default(z.string(), ''),
+  FEEDBACK_CASE_STATE_MACHINE_ARN: z._default(z.string(), ''),
 });
 
 export type Config = z.infer<typeof environmentSchema>;

@@ -8,10 +8,13 @@ import { getItem, keys, putNew, updateIf } from './table.ts';
 
 /**
  * A hung connection must become an error the step can retry, not a task that never returns:
- * 10 s per attempt, 3 attempts (the SDK's own retries), so a send takes at most ~35 s.
+ * 10 s per attempt, 3 attempts (the SDK's own retries). Adaptive retries pace the sends: once SES
+ * answers "Throttling", the client's token bucket slows every later send of this instance to
+ * the rate SES accepts, instead of each send failing on its own and the step retrying them all.
  */
 const ses = new SESv2Client({
   maxAttempts: 3,
+  retryMode: 'adaptive',
   requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000 },
 });
 

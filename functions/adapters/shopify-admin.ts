@@ -1,5 +1,5 @@
 import { createAdminApiClient } from '@shopify/admin-api-client';
-import * as z from 'zod';
+import * as z from '../../domain/zod.ts';
 import { config } from './config.ts';
 
 /**
@@ -76,22 +76,22 @@ const returnSchema = z.object({
   order: z.object({
     id: z.string(),
     name: z.string(),
-    email: z.string().nullish(),
-    phone: z.string().nullish(),
-    customerLocale: z.string().nullish(),
-    customer: z
-      .object({
-        firstName: z.string().nullish(),
-        lastName: z.string().nullish(),
-        locale: z.string().nullish(),
-        defaultEmailAddress: z.object({ emailAddress: z.string().nullish() }).nullish(),
-        defaultPhoneNumber: z.object({ phoneNumber: z.string().nullish() }).nullish(),
-      })
-      .nullish(),
+    email: z.nullish(z.string()),
+    phone: z.nullish(z.string()),
+    customerLocale: z.nullish(z.string()),
+    customer: z.nullish(
+      z.object({
+        firstName: z.nullish(z.string()),
+        lastName: z.nullish(z.string()),
+        locale: z.nullish(z.string()),
+        defaultEmailAddress: z.nullish(z.object({ emailAddress: z.nullish(z.string()) })),
+        defaultPhoneNumber: z.nullish(z.object({ phoneNumber: z.nullish(z.string()) })),
+      }),
+    ),
     fulfillments: z.array(
       z.object({
         createdAt: z.string(),
-        deliveredAt: z.string().nullish(),
+        deliveredAt: z.nullish(z.string()),
         fulfillmentLineItems: z.object({ nodes: z.array(z.object({ id: z.string() })) }),
       }),
     ),
@@ -100,12 +100,12 @@ const returnSchema = z.object({
     nodes: z.array(
       z.object({
         quantity: z.number(),
-        returnReason: z.string().nullish(),
-        returnReasonNote: z.string().nullish(),
-        customerNote: z.string().nullish(),
-        fulfillmentLineItem: z
-          .object({ id: z.string(), lineItem: z.object({ name: z.string(), sku: z.string().nullish() }) })
-          .nullish(),
+        returnReason: z.nullish(z.string()),
+        returnReasonNote: z.nullish(z.string()),
+        customerNote: z.nullish(z.string()),
+        fulfillmentLineItem: z.nullish(
+          z.object({ id: z.string(), lineItem: z.object({ name: z.string(), sku: z.nullish(z.string()) }) }),
+        ),
       }),
     ),
   }),

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import * as z from 'zod';
+import * as z from '../../domain/zod.ts';
 import { config } from './config.ts';
 
 /** What a signed link lets its holder do, without logging in (escalation emails, surveys). */
@@ -10,7 +10,7 @@ const linkClaimsSchema = z.object({
   action: z.enum(['acknowledge', 'takeOver', 'survey']),
   /** Who the link was sent to: recorded as the actor. */
   actor: z.string(),
-  expiresAt: z.number().int(),
+  expiresAt: z.int(),
 });
 export type LinkClaims = z.infer<typeof linkClaimsSchema>;
 

@@ -1,10 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import * as z from 'zod';
 import { arrangementsMissing } from '../../domain/china-holidays.ts';
 import { SURVEY_EXPIRES_AFTER_SECONDS, SURVEY_REMINDER_AFTER_SECONDS } from '../../domain/survey.ts';
+import * as z from '../../domain/zod.ts';
 import { now } from '../adapters/clock.ts';
 import { customersDue, scheduleCustomer } from '../adapters/customers.ts';
+import { queueDailyRuns } from '../adapters/daily-run-queue.ts';
 import { sendOnce } from '../adapters/mailer.ts';
 import {
   insertPeriodicSurvey,
@@ -22,7 +23,7 @@ import { derivedId, openServiceRequest, requestIdForDelivery } from '../shared/i
 import { logger } from '../shared/logger.ts';
 import { periodicAnswerConsequences } from '../shared/survey-answers.ts';
 
-const eventSchema = z.object({ tenantId: z.string().optional() }).passthrough();
+const eventSchema = z.looseObject({ tenantId: z.optional(z.string()) });
 
 type Outcome = {
   tenants: number;
@@ -150,14 +151,8 @@ async function sendPeriodicSurveys(tenant: StoredTenant, at: Date, outcome: Outc
   }
 }
 
-/**
- * Daily (EventBridge Scheduler on AWS, the local clock locally): the tenant's periodic
- * follow-up visits (3.1c) and satisfaction surveys (7.1.1) for every customer served, and
- * exact due dates for feedback cases whose holiday arrangement has been published since.
- */
-async function run(event: unknown): Promise<Outcome> {
-  const { tenantId } = eventSchema.parse(event ?? {});
-  const at = now();
+/** One tenant's share of the daily run; what went wrong with single items is in `failures`. */
+async function runTenant(tenantId: string, at: Date): Promise<Outcome> {
   const outcome: Outcome = {
     tenants: 0,
     visitsOpened: 0,
@@ -166,22 +161,17 @@ async function run(event: unknown): Promise<Outcome> {
     feedbackDeadlinesConfirmed: 0,
     failures: 0,
   };
-  let followsChinaHolidays = false;
-  for (const id of tenantId ? [tenantId] : await listTenantIds()) {
-    await isolated(outcome, { tenantId: id, item: 'tenant' }, async () => {
-      const tenant = await getTenant(id);
-      if (!tenant) return;
-      outcome.tenants += 1;
-      if (tenant.calendar.chinaPublicHolidays) followsChinaHolidays = true;
-      await openFollowUpVisits(tenant, at, outcome);
-      await sendPeriodicSurveys(tenant, at, outcome);
-      outcome.feedbackDeadlinesConfirmed += await confirmEstimatedFeedbackDeadlines(tenant, at);
-    });
-  }
-  const missing = followsChinaHolidays ? arrangementsMissing(at) : [];
+  const tenant = await getTenant(tenantId);
+  if (!tenant) return outcome;
+  outcome.tenants = 1;
+  await openFollowUpVisits(tenant, at, outcome);
+  await sendPeriodicSurveys(tenant, at, outcome);
+  outcome.feedbackDeadlinesConfirmed += await confirmEstimatedFeedbackDeadlines(tenant, at);
+  const missing = tenant.calendar.chinaPublicHolidays ? arrangementsMissing(at) : [];
   if (missing.length > 0) {
     // Observability turns this line into an alarm: the operators have a notice to ship.
     logger.warn(alarmedLogMessages.holidayArrangementMissing.message, {
+      tenantId,
       years: missing,
       howToFix:
         'Paste the State Council notice (国务院办公厅关于<year>年部分节假日安排的通知) into domain/china-holiday-notices.ts, or upgrade chinese-days, and deploy',
@@ -190,4 +180,50 @@ async function run(event: unknown): Promise<Outcome> {
   return { ...outcome, holidayArrangementsMissing: missing };
 }
 
-export const handler = middy<unknown, Outcome>().use(injectLambdaContext(logger)).handler(run);
+const sqsEventSchema = z.object({
+  Records: z.array(z.object({ messageId: z.string(), body: z.string() })),
+});
+const queuedRunSchema = z.object({ tenantId: z.string().check(z.minLength(1)) });
+
+/**
+ * The queued runs, one message per tenant. A tenant whose run throws (its settings unreadable,
+ * DynamoDB away for longer than the SDK retries) is reported back alone: SQS delivers it again
+ * after the visibility timeout and, after DAILY_RUN_QUEUE.maxReceiveCount tries, moves it to the
+ * dead-letter queue, which is alarmed on. The other tenants of the batch are done.
+ */
+async function runQueued(records: { messageId: string; body: string }[]) {
+  const batchItemFailures: { itemIdentifier: string }[] = [];
+  for (const record of records) {
+    try {
+      const { tenantId } = queuedRunSchema.parse(JSON.parse(record.body));
+      const outcome = await runTenant(tenantId, now());
+      logger.info('Daily run of a tenant', { ...outcome });
+    } catch (error) {
+      logger.error(alarmedLogMessages.dailyRunItemFailed.message, { item: 'tenant', record, error });
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures };
+}
+
+/**
+ * The daily run (EventBridge Scheduler on AWS, the local clock locally): the tenant's periodic
+ * follow-up visits (3.1c) and satisfaction surveys (7.1.1) for every customer served, and exact
+ * due dates for feedback cases whose holiday arrangement has been published since.
+ *
+ * - From the schedule (`{}`): queues one message per tenant and returns; 10,000 tenants finish
+ *   in parallel invocations, and one that fails does not hold up the others.
+ * - From the queue (an SQS event): runs those tenants.
+ * - `{ tenantId }`: runs that tenant now and returns what it did (operators, tests).
+ */
+async function run(event: unknown) {
+  const queued = sqsEventSchema.safeParse(event);
+  if (queued.success) return runQueued(queued.data.Records);
+  const { tenantId } = eventSchema.parse(event ?? {});
+  if (tenantId) return runTenant(tenantId, now());
+  const tenantIds = await listTenantIds();
+  await queueDailyRuns(tenantIds);
+  return { tenantsQueued: tenantIds.length };
+}
+
+export const handler = middy<unknown, unknown>().use(injectLambdaContext(logger)).handler(run);

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../domain/zod.ts';
 import { type ResponseSpec, type RouteSpec, routes } from '../routes.ts';
 
 /**
@@ -8,13 +8,13 @@ import { type ResponseSpec, type RouteSpec, routes } from '../routes.ts';
  */
 type JsonSchema = Record<string, unknown>;
 
-const asJsonSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+const asJsonSchema = (schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema => {
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
   return json;
 };
 
 /** A zod object's properties as OpenAPI parameters of one place (query, header, path). */
-function parametersOf(schema: z.ZodType, where: 'query' | 'header'): JsonSchema[] {
+function parametersOf(schema: z.ZodMiniType, where: 'query' | 'header'): JsonSchema[] {
   const json = asJsonSchema(schema, 'input') as {
     properties?: Record<string, JsonSchema>;
     required?: string[];

@@ -1,94 +1,25 @@
 import type { Context } from 'aws-lambda';
-import { type ContractVersion, versionInForce } from '../../domain/contract.ts';
-import { serviceFlow } from '../../domain/service-flow.ts';
 import { kindName, type Language } from '../../domain/service-request.ts';
-import { workflowCatalog } from '../../workflows/catalog.ts';
-import { workflowDot } from '../../workflows/flow-chart.ts';
-import { now } from '../adapters/clock.ts';
 import { config } from '../adapters/config.ts';
 import { contractVersions } from '../adapters/contracts.ts';
 import { getRequest } from '../adapters/requests.ts';
-import type { StoredTenant } from '../adapters/tenants.ts';
 import { escapeHtml, formatInstant } from '../emails/layout.ts';
 import { type Input, notRouted, type RouteContext, serveRoutes } from '../http/router.ts';
-import type { attachmentQuery, documentLanguageQuery } from '../shared/api-schemas.ts';
+import type { documentLanguageQuery } from '../shared/api-schemas.ts';
 import { tenantOf } from '../shared/caller.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { type HttpEvent, type HttpResult, html, json } from '../shared/http.ts';
 import { printableSurveyForm } from '../survey-page/page.ts';
+import { type AttachmentContext, contractVersionOf, headerOf } from './attachments.ts';
 import { openApiDocument } from './document.ts';
-import { accessibleSvg, renderDot, serviceFlowDot } from './flow-chart-svg.ts';
-import { type DocumentHeader, printablePage } from './printable.ts';
+import { printablePage } from './printable.ts';
 
 /**
  * Documents made from the live configuration: the OpenAPI document (from the route table), the
- * contract's attachments (11.2) as printable pages (the service flow chart, drawn with the
- * contract version's figures; the satisfaction survey form), a request's service record, and
- * the technical diagrams of the deployed state machines for operators.
+ * satisfaction survey form (attachment 11.2) and a request's service record as printable pages.
+ * The charts Graphviz draws are served by functions/flow-charts.
  */
 let document: ReturnType<typeof openApiDocument> | undefined;
-
-/** The contract version asked for (in force, else the latest, without a version): 404 if none. */
-async function contractVersionOf(
-  tenant: StoredTenant,
-  query: { contractId?: string; version?: string },
-): Promise<ContractVersion | undefined> {
-  if (!query.contractId) return undefined;
-  const versions = await contractVersions(tenant.tenantId, query.contractId);
-  const chosen = query.version
-    ? versions.find((v) => v.version === Number(query.version))
-    : (versionInForce(versions, now()) ?? versions.at(-1));
-  if (!chosen)
-    throw new NotFoundError(
-      `contract ${query.contractId}${query.version ? ` version ${query.version}` : ''}`,
-    );
-  return chosen;
-}
-
-/** Whose document it is: the contract's provider and number, or the merchant on default terms. */
-const headerOf = (tenant: StoredTenant, contract: ContractVersion | undefined): DocumentHeader =>
-  contract
-    ? {
-        merchant: contract.terms.provider.companyName,
-        contract: { number: contract.terms.contractNumber, version: contract.version },
-      }
-    : { merchant: tenant.name };
-
-type AttachmentContext = RouteContext<undefined, Input<typeof attachmentQuery>>;
-
-/** The chart of the contract version asked for, in the language asked for (Chinese by default). */
-async function drawnFlow({ caller, query }: AttachmentContext) {
-  const tenant = await tenantOf(caller);
-  const contract = await contractVersionOf(tenant, query);
-  const language: Language = query.lang ?? 'zh-CN';
-  const flow = serviceFlow({
-    sla: contract?.terms.sla ?? tenant.defaultTerms,
-    ladder: tenant.escalationLadder,
-    language,
-  });
-  return { tenant, contract, language, flow, svg: await renderDot(serviceFlowDot(flow)) };
-}
-
-async function serviceFlowChart(context: AttachmentContext): Promise<HttpResult> {
-  const { tenant, contract, language, flow, svg } = await drawnFlow(context);
-  const zh = language === 'zh-CN';
-  const steps = flow.boxes
-    .map(
-      (box) =>
-        `<li><strong>${escapeHtml(box.heading)}</strong>${box.lines.map((line) => `<br>${escapeHtml(line)}`).join('')} <small>〔${escapeHtml(box.clause)}〕</small></li>`,
-    )
-    .join('');
-  return html(
-    200,
-    printablePage({
-      language,
-      title: flow.title,
-      header: headerOf(tenant, contract),
-      translationNote: flow.translationNote,
-      body: `<figure>${accessibleSvg(svg, flow.title, 'service-flow')}</figure><section><h2>${zh ? '流程说明' : 'The steps'}</h2><ol>${steps}</ol></section>`,
-    }),
-  );
-}
 
 async function surveyForm({ caller, query }: AttachmentContext): Promise<HttpResult> {
   const tenant = await tenantOf(caller);
@@ -168,41 +99,13 @@ async function serviceRecord({
   );
 }
 
-/** For operators: each deployed state machine drawn from its definition (not its source). */
-async function workflowDiagrams({ caller }: RouteContext): Promise<HttpResult> {
-  const tenant = await tenantOf(caller);
-  const sections = await Promise.all(
-    Object.entries(workflowCatalog).map(async ([key, workflow]) => {
-      const title = workflow.definition.Comment ?? workflow.stateMachineName;
-      const svg = await renderDot(workflowDot(workflow.definition));
-      return `<section><h2>${escapeHtml(workflow.stateMachineName)}</h2><p>${escapeHtml(title)}</p><figure>${accessibleSvg(svg, title, `workflow-${key}`)}</figure></section>`;
-    }),
-  );
-  return html(
-    200,
-    printablePage({
-      language: 'en',
-      title: 'Deployed state machines',
-      header: { merchant: tenant.name, note: 'For operators: not a contract document' },
-      body: sections.join(''),
-    }),
-  );
-}
-
 const served = serveRoutes('documents', {
   getOpenApiDocument: async () => {
     document ??= openApiDocument(config().PUBLIC_BASE_URL);
     return json(200, document);
   },
   getSurveyForm: surveyForm,
-  getServiceFlowChart: serviceFlowChart,
-  getServiceFlowChartSvg: async (context: AttachmentContext) => ({
-    statusCode: 200,
-    headers: { 'content-type': 'image/svg+xml; charset=utf-8' },
-    body: (await drawnFlow(context)).svg,
-  }),
   getServiceRecordDocument: serviceRecord,
-  getWorkflowDiagrams: workflowDiagrams,
 });
 
 /** Also API Gateway's `$default` route: a path it does not know (404), or a method it does not serve (405). */

@@ -1,6 +1,8 @@
 import type { Language } from '../../domain/service-request.ts';
 import { escapeHtml } from '../emails/layout.ts';
-import { CJK_FONTS } from './flow-chart-svg.ts';
+
+/** Fonts that carry Chinese first, so a printed page or chart shows the characters, not boxes. */
+export const CJK_FONTS = 'Noto Sans CJK SC, WenQuanYi Micro Hei, PingFang SC, Microsoft YaHei, sans-serif';
 
 /**
  * The one printable layout of the contract's documents (the flow chart, the survey form, the

@@ -1,8 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
-import * as z from 'zod';
 import { feedbackOwner } from '../../domain/tenant.ts';
+import * as z from '../../domain/zod.ts';
 import { now } from '../adapters/clock.ts';
 import { getFeedbackCase, recordFeedbackStep } from '../adapters/feedback-cases.ts';
 import { sendOnce } from '../adapters/mailer.ts';
@@ -21,26 +21,26 @@ import { logger } from '../shared/logger.ts';
  */
 const eventSchema = z.object({
   eventType: z.string(),
-  bounce: z
-    .object({
+  bounce: z.optional(
+    z.object({
       bounceType: z.string(),
-      bounceSubType: z.string().optional(),
+      bounceSubType: z.optional(z.string()),
       bouncedRecipients: z.array(
-        z.object({ emailAddress: z.string(), diagnosticCode: z.string().optional() }),
+        z.object({ emailAddress: z.string(), diagnosticCode: z.optional(z.string()) }),
       ),
       timestamp: z.string(),
-    })
-    .optional(),
-  complaint: z
-    .object({
+    }),
+  ),
+  complaint: z.optional(
+    z.object({
       complainedRecipients: z.array(z.object({ emailAddress: z.string() })),
-      complaintFeedbackType: z.string().optional(),
+      complaintFeedbackType: z.optional(z.string()),
       timestamp: z.string(),
-    })
-    .optional(),
+    }),
+  ),
   mail: z.object({
     messageId: z.string(),
-    tags: z.record(z.string(), z.array(z.string())).default({}),
+    tags: z._default(z.record(z.string(), z.array(z.string())), {}),
   }),
 });
 type SesEvent = z.infer<typeof eventSchema>;

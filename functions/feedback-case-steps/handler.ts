@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import * as z from 'zod';
 import { watchedFeedbackDeadline } from '../../domain/feedback-case.ts';
+import * as z from '../../domain/zod.ts';
 import { now } from '../adapters/clock.ts';
 import { getFeedbackCase, recordFeedbackStep, type StoredFeedbackCase } from '../adapters/feedback-cases.ts';
 import { watchAfterTimer } from '../adapters/lifecycle-watch.ts';
@@ -27,8 +27,8 @@ const stepInputSchema = z.discriminatedUnion('step', [
     awaiting: z.literal('resolution'),
     tenantId: z.string(),
     feedbackId: z.string(),
-    waitSeconds: z.number().nonnegative(),
-    taskToken: z.string().min(1),
+    waitSeconds: z.number().check(z.nonnegative()),
+    taskToken: z.string().check(z.minLength(1)),
   }),
 ]);
 

@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
-import type { z } from 'zod';
+import type * as z from '../../domain/zod.ts';
 import type { FunctionName } from '../catalog.ts';
 import { matchRoute, type RouteSpec, routeOf, routes } from '../routes.ts';
 import { noQuery } from '../shared/api-schemas.ts';
@@ -40,7 +40,7 @@ export interface RouteContext<Body = undefined, Query = undefined, Headers = und
 }
 
 /** The parsed types of a route's schemas, for an operation's signature. */
-export type Input<S extends z.ZodType | undefined> = S extends z.ZodType ? z.output<S> : undefined;
+export type Input<S extends z.ZodMiniType | undefined> = S extends z.ZodMiniType ? z.output<S> : undefined;
 
 // biome-ignore lint/suspicious/noExplicitAny: each operation names its own input types
 export type Operation = (context: RouteContext<any, any, any>) => Promise<HttpResult>;

@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import { contractTermsSchema, slaTermsSchema } from '../../domain/contract.ts';
 import { escalationLadderSchema } from '../../domain/escalation-ladder.ts';
 import { customerSchema, requestKinds, requestStatuses } from '../../domain/service-request.ts';
 import { tenantSettingsSchema } from '../../domain/tenant.ts';
+import * as z from '../../domain/zod.ts';
 
 /**
  * What the API answers, as zod schemas: the route table (functions/routes.ts) gives each
@@ -18,7 +18,7 @@ export const errorView = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    fields: z.record(z.string(), z.array(z.string())).optional(),
+    fields: z.optional(z.record(z.string(), z.array(z.string()))),
   }),
 });
 
@@ -29,15 +29,15 @@ const timelineEvent = z.object({
   at: instant,
   type: z.string(),
   actor: z.string(),
-  details: z.record(z.string(), z.unknown()).optional(),
+  details: z.optional(z.record(z.string(), z.unknown())),
 });
 
 const surveyAnswerView = z.object({
-  serviceScore: z.number().int(),
-  goodsScore: z.number().int(),
-  recommendScore: z.number().int(),
-  serviceOpinion: z.string().optional(),
-  goodsOpinion: z.string().optional(),
+  serviceScore: z.int(),
+  goodsScore: z.int(),
+  recommendScore: z.int(),
+  serviceOpinion: z.optional(z.string()),
+  goodsOpinion: z.optional(z.string()),
 });
 
 const breachView = z.object({
@@ -45,8 +45,8 @@ const breachView = z.object({
   requestId: z.string(),
   contractId: z.string(),
   deadline: instant,
-  metAt: instant.optional(),
-  minutesLate: z.number().int(),
+  metAt: z.optional(instant),
+  minutesLate: z.int(),
   open: z.boolean(),
 });
 
@@ -66,48 +66,48 @@ export const requestSummaryView = z.object({
   status: z.enum(requestStatuses),
   channel: z.string(),
   /** Absent while `customerLookup` reads the customer from the storefront. */
-  customer: customerSchema.optional(),
+  customer: z.optional(customerSchema),
   /** "Customer details pending": a storefront delivery named its customer by id, being read. */
-  customerLookup: z
-    .object({
+  customerLookup: z.optional(
+    z.object({
       storefront: z.enum(['shopify']),
       shopDomain: z.string(),
       returnId: z.string(),
       orderId: z.string(),
-      attempts: z.number().int(),
+      attempts: z.int(),
       nextAttemptAt: instant,
-      lastFailure: z.object({ code: z.string(), message: z.string(), at: instant }).optional(),
-    })
-    .optional(),
-  customerEmailUndeliverable: undeliverableView.optional(),
-  orderReference: z.string().optional(),
-  productReference: z.string().optional(),
-  deliveryDate: isoDate.optional(),
+      lastFailure: z.optional(z.object({ code: z.string(), message: z.string(), at: instant })),
+    }),
+  ),
+  customerEmailUndeliverable: z.optional(undeliverableView),
+  orderReference: z.optional(z.string()),
+  productReference: z.optional(z.string()),
+  deliveryDate: z.optional(isoDate),
   description: z.string(),
   terms: z.object({
     contractId: z.string(),
-    contractVersion: z.number().int(),
+    contractVersion: z.int(),
     responseHours: z.number(),
     completionHours: z.number(),
-    warrantyMonths: z.number().int(),
-    feedbackWorkingDays: z.number().int(),
+    warrantyMonths: z.int(),
+    feedbackWorkingDays: z.int(),
   }),
-  assigneeId: z.string().optional(),
+  assigneeId: z.optional(z.string()),
   receivedAt: instant,
-  acknowledgedAt: instant.optional(),
-  acknowledgedBy: z.string().optional(),
-  dispatch: z
-    .object({
+  acknowledgedAt: z.optional(instant),
+  acknowledgedBy: z.optional(z.string()),
+  dispatch: z.optional(
+    z.object({
       technicianId: z.string(),
       mode: z.enum(['on_site', 'remote']),
-      scheduledFor: instant.optional(),
+      scheduledFor: z.optional(instant),
       dispatchedAt: instant,
       dispatchedBy: z.string(),
-    })
-    .optional(),
-  completedAt: instant.optional(),
-  serviceRecord: z
-    .object({
+    }),
+  ),
+  completedAt: z.optional(instant),
+  serviceRecord: z.optional(
+    z.object({
       recordNumber: z.string(),
       requestId: z.string(),
       workDone: z.string(),
@@ -116,44 +116,44 @@ export const requestSummaryView = z.object({
       staff: z.array(z.object({ staffId: z.string(), name: z.string() })),
       restoredToNormalUse: z.boolean(),
       issuedAt: instant,
-    })
-    .optional(),
-  closedAt: instant.optional(),
-  cancelledAt: instant.optional(),
-  cancelReason: z.string().optional(),
+    }),
+  ),
+  closedAt: z.optional(instant),
+  cancelledAt: z.optional(instant),
+  cancelReason: z.optional(z.string()),
   escalationsTaken: z.array(z.string()),
   confirmationSent: z.boolean(),
   serviceRecordDelivered: z.boolean(),
-  survey: z
-    .object({
+  survey: z.optional(
+    z.object({
       invitedAt: instant,
       reminderAt: instant,
       expiresAt: instant,
-      remindedAt: instant.optional(),
-      answeredAt: instant.optional(),
+      remindedAt: z.optional(instant),
+      answeredAt: z.optional(instant),
       language: z.enum(['zh-CN', 'en']),
-      answer: surveyAnswerView.optional(),
-      answeredVia: z.enum(['web', 'phone']).optional(),
-      answeredBy: z.string().optional(),
-    })
-    .optional(),
+      answer: z.optional(surveyAnswerView),
+      answeredVia: z.optional(z.enum(['web', 'phone'])),
+      answeredBy: z.optional(z.string()),
+    }),
+  ),
 });
 
 /** A request with everything about it: timeline, deadlines, warranty and breaches. */
-export const requestView = requestSummaryView.extend({
+export const requestView = z.extend(requestSummaryView, {
   timeline: z.array(timelineEvent),
   deadlines: z.object({ response: instant, completion: instant }),
   warranty: z.object({
     applies: z.boolean(),
-    coveredUntil: isoDate.optional(),
-    inWarranty: z.boolean().optional(),
+    coveredUntil: z.optional(isoDate),
+    inWarranty: z.optional(z.boolean()),
   }),
   breaches: z.array(breachView),
 });
 
 /** A page of a list: `nextCursor` is absent on the last page. */
-const page = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().optional() });
+const page = <T extends z.ZodMiniType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.optional(z.string()) });
 
 export const requestListView = page(requestSummaryView);
 
@@ -162,31 +162,31 @@ export const feedbackSummaryView = z.object({
   feedbackId: z.string(),
   category: z.enum(['complaint', 'low_score', 'suggestion', 'opinion']),
   customer: customerSchema,
-  customerEmailUndeliverable: undeliverableView.optional(),
+  customerEmailUndeliverable: z.optional(undeliverableView),
   content: z.string(),
-  requestId: z.string().optional(),
-  requestKind: z.string().optional(),
-  assigneeId: z.string().optional(),
+  requestId: z.optional(z.string()),
+  requestKind: z.optional(z.string()),
+  assigneeId: z.optional(z.string()),
   contractId: z.string(),
-  workingDays: z.number().int(),
+  workingDays: z.int(),
   status: z.enum(['open', 'resolved', 'closed']),
   receivedAt: instant,
   dueAt: instant,
-  dueConfirmed: z.boolean().optional(),
+  dueConfirmed: z.optional(z.boolean()),
   escalationsTaken: z.array(z.string()),
   resultSent: z.boolean(),
-  resolution: z
-    .object({
+  resolution: z.optional(
+    z.object({
       result: z.string(),
-      changes: z.string().optional(),
+      changes: z.optional(z.string()),
       resolvedAt: instant,
       resolvedBy: z.string(),
-    })
-    .optional(),
-  closedAt: instant.optional(),
+    }),
+  ),
+  closedAt: z.optional(instant),
 });
 
-export const feedbackView = feedbackSummaryView.extend({
+export const feedbackView = z.extend(feedbackSummaryView, {
   timeline: z.array(timelineEvent),
   breaches: z.array(breachView),
 });
@@ -201,17 +201,17 @@ export const periodicSurveyView = z.object({
   invitedAt: instant,
   reminderAt: instant,
   expiresAt: instant,
-  remindedAt: instant.optional(),
-  answer: surveyAnswerView.optional(),
-  answeredAt: instant.optional(),
-  answeredVia: z.enum(['web', 'phone']).optional(),
-  answeredBy: z.string().optional(),
-  emailRejected: z.string().optional(),
+  remindedAt: z.optional(instant),
+  answer: z.optional(surveyAnswerView),
+  answeredAt: z.optional(instant),
+  answeredVia: z.optional(z.enum(['web', 'phone'])),
+  answeredBy: z.optional(z.string()),
+  emailRejected: z.optional(z.string()),
 });
 
 export const periodicSurveyListView = page(periodicSurveyView);
 
-const nullableNumber = z.number().nullable();
+const nullableNumber = z.nullable(z.number());
 export const satisfactionReportView = z.object({
   from: isoDate,
   to: isoDate,
@@ -220,23 +220,23 @@ export const satisfactionReportView = z.object({
     z.object({
       period: z.string(),
       kind: z.string(),
-      surveysSent: z.number().int(),
-      answered: z.number().int(),
+      surveysSent: z.int(),
+      answered: z.int(),
       responseRate: nullableNumber,
       csatService: nullableNumber,
       csatGoods: nullableNumber,
       satisfiedPercent: nullableNumber,
       nps: nullableNumber,
-      feedbackOpened: z.number().int(),
-      feedbackOnTime: z.number().int(),
-      feedbackLate: z.number().int(),
-      feedbackOverdue: z.number().int(),
+      feedbackOpened: z.int(),
+      feedbackOnTime: z.int(),
+      feedbackLate: z.int(),
+      feedbackOverdue: z.int(),
     }),
   ),
   changes: z.array(
     z.object({
       feedbackId: z.string(),
-      kind: z.string().optional(),
+      kind: z.optional(z.string()),
       resolvedAt: instant,
       changes: z.string(),
     }),
@@ -248,43 +248,44 @@ export const apiKeyView = z.object({
   tenantId: z.string(),
   keyId: z.string(),
   role: apiKeyRole,
-  staffId: z.string().optional(),
+  staffId: z.optional(z.string()),
   createdAt: instant,
-  revokedAt: instant.optional(),
+  revokedAt: z.optional(instant),
 });
 /** The one answer that shows a key's secret. */
 export const newApiKeyView = z.object({
   apiKey: z.string(),
   keyId: z.string(),
   role: apiKeyRole,
-  staffId: z.string().optional(),
+  staffId: z.optional(z.string()),
   createdAt: instant,
 });
 export const apiKeyListView = page(apiKeyView);
 export const revokedApiKeyView = z.object({ keyId: z.string(), revoked: z.literal(true) });
 
 /** Settings as shown: storefront secrets never, only whether each storefront is configured. */
-export const settingsView = tenantSettingsSchema
-  .omit({ storefronts: true, escalationLadder: true, defaultTerms: true })
-  .extend({
+export const settingsView = z.extend(
+  z.omit(tenantSettingsSchema, { storefronts: true, escalationLadder: true, defaultTerms: true }),
+  {
     tenantId: z.string(),
     createdAt: instant,
-    settingsVersion: z.number().int().optional(),
+    settingsVersion: z.optional(z.int()),
     escalationLadder: escalationLadderSchema,
     defaultTerms: slaTermsSchema,
     storefronts: z.object({
       shopify: z.object({
         configured: z.boolean(),
-        shopDomain: z.string().optional(),
-        returnKind: z.enum(requestKinds).optional(),
+        shopDomain: z.optional(z.string()),
+        returnKind: z.optional(z.enum(requestKinds)),
       }),
       woocommerce: z.object({
         configured: z.boolean(),
-        statuses: z.record(z.string(), z.string()).optional(),
+        statuses: z.optional(z.record(z.string(), z.string())),
       }),
       generic: z.object({ configured: z.boolean() }),
     }),
-  });
+  },
+);
 
 export const calendarView = z.object({
   timeZone: z.string(),
@@ -305,25 +306,29 @@ export const calendarView = z.object({
   ),
 });
 
-const confirmation = z.object({ at: instant, by: z.string(), evidence: z.string().optional() });
+const confirmation = z.object({ at: instant, by: z.string(), evidence: z.optional(z.string()) });
 export const contractView = z.object({
   contractId: z.string(),
-  inForceVersion: z.number().int().nullable(),
+  inForceVersion: z.nullable(z.int()),
   terminated: z.boolean(),
   versions: z.array(
     z.object({
       contractId: z.string(),
-      version: z.number().int(),
+      version: z.int(),
       terms: contractTermsSchema,
-      providerConfirmedAt: instant.optional(),
-      customerConfirmedAt: instant.optional(),
-      providerConfirmation: confirmation.optional(),
-      customerConfirmation: confirmation.optional(),
-      terminatedAt: instant.optional(),
-      termination: z
-        .object({ at: instant, ground: z.enum(['mutual_agreement', 'breach']), note: z.string().optional() })
-        .optional(),
-      inForceFrom: instant.nullable(),
+      providerConfirmedAt: z.optional(instant),
+      customerConfirmedAt: z.optional(instant),
+      providerConfirmation: z.optional(confirmation),
+      customerConfirmation: z.optional(confirmation),
+      terminatedAt: z.optional(instant),
+      termination: z.optional(
+        z.object({
+          at: instant,
+          ground: z.enum(['mutual_agreement', 'breach']),
+          note: z.optional(z.string()),
+        }),
+      ),
+      inForceFrom: z.nullable(instant),
       status: z.enum(['terminated', 'in_force', 'awaiting_confirmation', 'superseded', 'confirmed']),
     }),
   ),

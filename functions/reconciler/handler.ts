@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import * as z from 'zod';
+import * as z from '../../domain/zod.ts';
 import { LIFECYCLE_ENDED_STATUSES } from '../../workflows/catalog.ts';
 import { now } from '../adapters/clock.ts';
 import { getFeedbackCase, recordFeedbackStep } from '../adapters/feedback-cases.ts';
@@ -23,7 +23,7 @@ const statusChangeSchema = z.object({
   detail: z.object({
     name: z.string(),
     status: z.enum(LIFECYCLE_ENDED_STATUSES),
-    error: z.string().nullish(),
+    error: z.nullish(z.string()),
   }),
 });
 
@@ -43,12 +43,12 @@ function subjectOfExecution(name: string) {
  * The schedule sends `{}`; an operator (`npm run tenant -- restart-lifecycle`) names one subject:
  * its lifecycle is restarted now unless it is running, past the generation limit if need be.
  */
-const eventSchema = z
-  .object({
-    tenantId: z.string().optional(),
-    restart: z.object({ kind: z.enum(['request', 'feedback']), id: z.string().min(1) }).optional(),
-  })
-  .passthrough();
+const eventSchema = z.looseObject({
+  tenantId: z.optional(z.string()),
+  restart: z.optional(
+    z.object({ kind: z.enum(['request', 'feedback']), id: z.string().check(z.minLength(1)) }),
+  ),
+});
 
 /**
  * A lifecycle that fails again and again is given up after this many generations and left to

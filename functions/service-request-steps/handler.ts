@@ -1,10 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import * as z from 'zod';
 import { completionDeadline } from '../../domain/deadlines.ts';
 import { type Route, route, watchedDeadlines } from '../../domain/lifecycle.ts';
 import { kindName } from '../../domain/service-request.ts';
 import { SURVEY_EXPIRES_AFTER_SECONDS, SURVEY_REMINDER_AFTER_SECONDS } from '../../domain/survey.ts';
+import * as z from '../../domain/zod.ts';
 import { now } from '../adapters/clock.ts';
 import { recordCustomerServed } from '../adapters/customers.ts';
 import { watchAfterTimer } from '../adapters/lifecycle-watch.ts';
@@ -54,8 +54,8 @@ const stepInputSchema = z.discriminatedUnion('step', [
     awaiting: z.enum(['acknowledgement', 'completion', 'survey', 'customerDetails']),
     tenantId: z.string(),
     requestId: z.string(),
-    waitSeconds: z.number().nonnegative(),
-    taskToken: z.string().min(1),
+    waitSeconds: z.number().check(z.nonnegative()),
+    taskToken: z.string().check(z.minLength(1)),
   }),
 ]);
 type StepInput = z.infer<typeof stepInputSchema>;

@@ -1,22 +1,21 @@
-import * as z from 'zod';
 import { addDays, isoDateSchema } from '../../domain/calendar-date.ts';
 import { startOfLocalDay } from '../../domain/working-calendar.ts';
+import * as z from '../../domain/zod.ts';
 
 /**
  * `?from&to[&…]`: the first and last day (inclusive) of the tenant's calendar a list or report
  * covers, at most `maxDays` days, with the route's other parameters.
  */
-export const dayRangeQuery = <Extra extends z.ZodRawShape>(maxDays: number, extra: Extra) => {
+export const dayRangeQuery = <Extra extends z.core.$ZodLooseShape>(maxDays: number, extra: Extra) => {
   // zod cannot see `from` and `to` through the generic spread; they are there.
   const range = (q: unknown) => q as { from: string; to: string };
-  return z
-    .object({ from: isoDateSchema, to: isoDateSchema, ...extra })
-    .strict()
-    .refine((q) => range(q).from <= range(q).to, { message: 'from must not be after to', path: ['to'] })
-    .refine((q) => Date.parse(range(q).to) - Date.parse(range(q).from) < maxDays * 86_400_000, {
+  return z.strictObject({ from: isoDateSchema, to: isoDateSchema, ...extra }).check(
+    z.refine((q) => range(q).from <= range(q).to, { message: 'from must not be after to', path: ['to'] }),
+    z.refine((q) => Date.parse(range(q).to) - Date.parse(range(q).from) < maxDays * 86_400_000, {
       message: `at most ${maxDays} days at a time`,
       path: ['to'],
-    });
+    }),
+  );
 };
 
 /** The instants [from, to) the days from `from` to `to` (inclusive) cover in a time zone. */

@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { ZodType, z } from 'zod';
+import type * as z from '../../domain/zod.ts';
 import { DomainError, ValidationError } from './errors.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {
@@ -35,7 +35,7 @@ function errorBody(code: string, message: string, fields?: Record<string, string
   return { error: { code, message, ...(fields ? { fields } : {}) } };
 }
 
-export function zodFields(error: z.ZodError): Record<string, string[]> {
+export function zodFields(error: z.core.$ZodError): Record<string, string[]> {
   const fields: Record<string, string[]> = Object.create(null);
   const add = (path: string, message: string) => {
     // Own properties only: a field named `valueOf` or `__proto__` is a field like any other.
@@ -52,7 +52,7 @@ export function zodFields(error: z.ZodError): Record<string, string[]> {
 }
 
 /** Parses a JSON body against a schema: malformed JSON is a 400, a wrong shape a 422 with the fields. */
-export function parseJsonBody<T extends ZodType>(event: HttpEvent, schema: T): z.infer<T> {
+export function parseJsonBody<T extends z.ZodMiniType>(event: HttpEvent, schema: T): z.infer<T> {
   let raw: unknown = {};
   if (event.body) {
     const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
@@ -68,13 +68,13 @@ export function parseJsonBody<T extends ZodType>(event: HttpEvent, schema: T): z
 }
 
 /** Headers a route reads, by their lower-case names (API Gateway lower-cases them). */
-export function parseHeaders<T extends ZodType>(event: HttpEvent, schema: T): z.infer<T> {
+export function parseHeaders<T extends z.ZodMiniType>(event: HttpEvent, schema: T): z.infer<T> {
   const parsed = schema.safeParse(event.headers ?? {});
   if (!parsed.success) throw new ValidationError('A header is invalid', zodFields(parsed.error));
   return parsed.data;
 }
 
-export function parseQuery<T extends ZodType>(event: HttpEvent, schema: T): z.infer<T> {
+export function parseQuery<T extends z.ZodMiniType>(event: HttpEvent, schema: T): z.infer<T> {
   const parsed = schema.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) throw new ValidationError('The query string is invalid', zodFields(parsed.error));
   return parsed.data;

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import type { CustomerLookup } from '../../domain/customer-lookup.ts';
 import { languageOfLocale } from '../../domain/customer-lookup.ts';
 import { personName } from '../../domain/person-name.ts';
@@ -9,6 +8,7 @@ import {
   type RequestKind,
 } from '../../domain/service-request.ts';
 import { localDate } from '../../domain/working-calendar.ts';
+import * as z from '../../domain/zod.ts';
 import type { ShopifyReturn } from '../adapters/shopify-admin.ts';
 import { zodFields } from './http.ts';
 import type { RequestIntake } from './intake.ts';
@@ -19,31 +19,32 @@ import type { RequestIntake } from './intake.ts';
  * GraphQL API afterwards (functions/adapters/shopify-admin.ts).
  */
 
-const gid = (kind: string) => z.string().regex(new RegExp(`^gid://shopify/${kind}/\\d+$`));
+const gid = (kind: string) => z.string().check(z.regex(new RegExp(`^gid://shopify/${kind}/\\d+$`)));
 
 /** The `returns/request` payload, the parts we use (test/fixtures/storefronts/shopify.ts). */
 const returnRequestSchema = z.object({
-  id: z.number().int().positive(),
+  id: z.int().check(z.positive()),
   admin_graphql_api_id: gid('Return'),
-  name: z.string().nullish(),
-  order: z.object({ id: z.number().int().positive(), admin_graphql_api_id: gid('Order') }),
-  return_line_items: z
-    .array(
+  name: z.nullish(z.string()),
+  order: z.object({ id: z.int().check(z.positive()), admin_graphql_api_id: gid('Order') }),
+  return_line_items: z._default(
+    z.array(
       z.object({
-        quantity: z.number().int().nullish(),
-        return_reason: z.string().nullish(),
-        return_reason_note: z.string().nullish(),
-        customer_note: z.string().nullish(),
+        quantity: z.nullish(z.int()),
+        return_reason: z.nullish(z.string()),
+        return_reason_note: z.nullish(z.string()),
+        customer_note: z.nullish(z.string()),
       }),
-    )
-    .default([]),
+    ),
+    [],
+  ),
 });
 
 /** `returns/decline`, `returns/cancel`, `returns/close`: which return, and for a decline why. */
 export const returnEventSchema = z.object({
   admin_graphql_api_id: gid('Return'),
-  status: z.string().nullish(),
-  decline: z.object({ reason: z.string().nullish(), note: z.string().nullish() }).nullish(),
+  status: z.nullish(z.string()),
+  decline: z.nullish(z.object({ reason: z.nullish(z.string()), note: z.nullish(z.string()) })),
 });
 
 /** Shopify's `ReturnReason` values, in words (the webhook sends them lower case). */

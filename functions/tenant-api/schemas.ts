@@ -1,18 +1,13 @@
-import * as z from 'zod';
 import { contractTermsSchema } from '../../domain/contract.ts';
 import { storefrontsSchema, tenantSettingsSchema } from '../../domain/tenant.ts';
+import * as z from '../../domain/zod.ts';
 
-export const createApiKeySchema = z
-  .object({
-    role: z.enum(['agent', 'manager', 'admin']),
-    /** The staff member acting through the key (shown in request timelines). */
-    staffId: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,80}$/)
-      .optional(),
-    label: z.string().trim().max(120).optional(),
-  })
-  .strict();
+export const createApiKeySchema = z.strictObject({
+  role: z.enum(['agent', 'manager', 'admin']),
+  /** The staff member acting through the key (shown in request timelines). */
+  staffId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/))),
+  label: z.optional(z.string().check(z.trim(), z.maxLength(120))),
+});
 
 /**
  * What PUT /v1/settings takes, as documented: a merge patch of the settings (domain/tenant.ts
@@ -23,82 +18,77 @@ export const createApiKeySchema = z
  */
 const shape = tenantSettingsSchema.shape;
 /** A secret as the storefront issued it (what we store sealed is never accepted back as one). */
-const issuedSecret = z
-  .string()
-  .min(16)
-  .max(512)
-  .refine((value) => !value.startsWith('sealed:'), { message: 'the secret as the storefront issued it' });
-const storefrontPatch = <T extends z.ZodObject>(
+const issuedSecret = z.string().check(
+  z.minLength(16),
+  z.maxLength(512),
+  z.refine((value) => !value.startsWith('sealed:'), { message: 'the secret as the storefront issued it' }),
+);
+const storefrontPatch = <T extends z.ZodMiniObject>(
   storefront: T,
   secrets: Record<string, typeof issuedSecret>,
 ) =>
-  storefront
-    .partial()
-    .extend({
-      ...Object.fromEntries(Object.entries(secrets).map(([name, schema]) => [name, schema.optional()])),
-      configured: z.boolean().optional(),
-    })
-    .strict()
-    .nullable()
-    .optional();
-export const settingsPatchSchema = z
-  .object({
-    name: shape.name.optional(),
-    language: shape.language.unwrap().optional(),
-    timeZone: shape.timeZone.unwrap().optional(),
-    escalationLadder: shape.escalationLadder.partial().optional(),
-    defaultTerms: shape.defaultTerms
-      .partial()
-      .extend({ completionHours: shape.defaultTerms.shape.completionHours.partial().optional() })
-      .optional(),
-    staff: shape.staff.unwrap().optional(),
-    requiredSkills: shape.requiredSkills.unwrap().optional(),
-    followUpVisitEveryDays: shape.followUpVisitEveryDays.unwrap().nullable().optional(),
-    periodicSurveyEveryDays: shape.periodicSurveyEveryDays.unwrap().nullable().optional(),
-    feedbackOwnerId: shape.feedbackOwnerId.unwrap().nullable().optional(),
-    calendar: shape.calendar
-      .unwrap()
-      .partial()
-      .extend({ workingHours: shape.calendar.unwrap().shape.workingHours.unwrap().nullable().optional() })
-      .optional(),
-    storefronts: z
-      .object({
-        shopify: storefrontPatch(storefrontsSchema.shape.shopify.unwrap(), {
-          secret: issuedSecret,
-          adminAccessToken: issuedSecret,
-        }),
-        woocommerce: storefrontPatch(storefrontsSchema.shape.woocommerce.unwrap(), { secret: issuedSecret }),
-        generic: storefrontPatch(storefrontsSchema.shape.generic.unwrap(), { secret: issuedSecret }),
-      })
-      .strict()
-      .optional(),
-    tenantId: z.string().optional(),
-    createdAt: z.string().optional(),
-    settingsVersion: z.number().int().optional(),
-  })
-  .strict();
+  z.optional(
+    z.nullable(
+      z.strictObject(
+        z.extend(z.partial(storefront), {
+          ...Object.fromEntries(Object.entries(secrets).map(([name, schema]) => [name, z.optional(schema)])),
+          configured: z.optional(z.boolean()),
+        }).shape,
+      ),
+    ),
+  );
+export const settingsPatchSchema = z.strictObject({
+  name: z.optional(shape.name),
+  language: z.optional(shape.language.def.innerType),
+  timeZone: z.optional(shape.timeZone.def.innerType),
+  escalationLadder: z.optional(z.partial(shape.escalationLadder)),
+  defaultTerms: z.optional(
+    z.extend(z.partial(shape.defaultTerms), {
+      completionHours: z.optional(z.partial(shape.defaultTerms.shape.completionHours)),
+    }),
+  ),
+  staff: z.optional(shape.staff.def.innerType),
+  requiredSkills: z.optional(shape.requiredSkills.def.innerType),
+  followUpVisitEveryDays: z.optional(z.nullable(shape.followUpVisitEveryDays.def.innerType)),
+  periodicSurveyEveryDays: z.optional(z.nullable(shape.periodicSurveyEveryDays.def.innerType)),
+  feedbackOwnerId: z.optional(z.nullable(shape.feedbackOwnerId.def.innerType)),
+  calendar: z.optional(
+    z.extend(z.partial(shape.calendar.def.innerType), {
+      workingHours: z.optional(z.nullable(shape.calendar.def.innerType.shape.workingHours.def.innerType)),
+    }),
+  ),
+  storefronts: z.optional(
+    z.strictObject({
+      shopify: storefrontPatch(storefrontsSchema.shape.shopify.def.innerType, {
+        secret: issuedSecret,
+        adminAccessToken: issuedSecret,
+      }),
+      woocommerce: storefrontPatch(storefrontsSchema.shape.woocommerce.def.innerType, {
+        secret: issuedSecret,
+      }),
+      generic: storefrontPatch(storefrontsSchema.shape.generic.def.innerType, { secret: issuedSecret }),
+    }),
+  ),
+  tenantId: z.optional(z.string()),
+  createdAt: z.optional(z.string()),
+  settingsVersion: z.optional(z.int()),
+});
 
-export const createContractSchema = z
-  .object({
-    contractId: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/),
-    terms: contractTermsSchema,
-  })
-  .strict();
+export const createContractSchema = z.strictObject({
+  contractId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/)),
+  terms: contractTermsSchema,
+});
 
-export const proposeVersionSchema = z.object({ terms: contractTermsSchema }).strict();
+export const proposeVersionSchema = z.strictObject({ terms: contractTermsSchema });
 
-export const confirmVersionSchema = z
-  .object({
-    party: z.enum(['provider', 'customer']),
-    /** For the customer's confirmation: where its written confirmation is (a signed copy, an email id). */
-    evidence: z.string().trim().min(1).max(500).optional(),
-  })
-  .strict();
+export const confirmVersionSchema = z.strictObject({
+  party: z.enum(['provider', 'customer']),
+  /** For the customer's confirmation: where its written confirmation is (a signed copy, an email id). */
+  evidence: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))),
+});
 
-export const terminateContractSchema = z
-  .object({
-    /** 9.2: by mutual agreement, or for the other party's breach. */
-    ground: z.enum(['mutual_agreement', 'breach']),
-    note: z.string().trim().max(2000).optional(),
-  })
-  .strict();
+export const terminateContractSchema = z.strictObject({
+  /** 9.2: by mutual agreement, or for the other party's breach. */
+  ground: z.enum(['mutual_agreement', 'breach']),
+  note: z.optional(z.string().check(z.trim(), z.maxLength(2000))),
+});

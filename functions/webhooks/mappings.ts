@@ -1,5 +1,3 @@
-import { decodeHTML } from 'entities';
-import * as z from 'zod';
 import { isoDateSchema } from '../../domain/calendar-date.ts';
 import { personName } from '../../domain/person-name.ts';
 import {
@@ -8,7 +6,9 @@ import {
   newServiceRequestSchema,
   type RequestKind,
 } from '../../domain/service-request.ts';
+import * as z from '../../domain/zod.ts';
 import { zodFields } from '../shared/http.ts';
+import { decodeWordPressEntities } from './wordpress-entities.ts';
 
 /**
  * Storefront payloads → a new service request. Each mapping reads only the fields it needs and
@@ -28,24 +28,25 @@ function finish(candidate: unknown): Mapped {
  * test/fixtures/storefronts/woocommerce.ts), the parts we use.
  */
 export const wooOrderSchema = z.object({
-  id: z.number().int().positive(),
-  number: z.union([z.string(), z.number()]).nullish(),
-  status: z.string().min(1),
-  date_modified: z.string().nullish(),
-  date_modified_gmt: z.string().nullish(),
-  date_completed: z.string().nullish(),
-  customer_note: z.string().nullish(),
+  id: z.int().check(z.positive()),
+  number: z.nullish(z.union([z.string(), z.number()])),
+  status: z.string().check(z.minLength(1)),
+  date_modified: z.nullish(z.string()),
+  date_modified_gmt: z.nullish(z.string()),
+  date_completed: z.nullish(z.string()),
+  customer_note: z.nullish(z.string()),
   billing: z.object({
-    first_name: z.string().nullish(),
-    last_name: z.string().nullish(),
-    email: z.string().nullish(),
-    phone: z.string().nullish(),
+    first_name: z.nullish(z.string()),
+    last_name: z.nullish(z.string()),
+    email: z.nullish(z.string()),
+    phone: z.nullish(z.string()),
   }),
-  line_items: z
-    .array(
-      z.object({ name: z.string().nullish(), sku: z.string().nullish(), quantity: z.number().nullish() }),
-    )
-    .default([]),
+  line_items: z._default(
+    z.array(
+      z.object({ name: z.nullish(z.string()), sku: z.nullish(z.string()), quantity: z.nullish(z.number()) }),
+    ),
+    [],
+  ),
 });
 export type WooOrder = z.infer<typeof wooOrderSchema>;
 
@@ -60,7 +61,7 @@ const fullName = (person: { first_name?: string | null; last_name?: string | nul
 export function mapWooCommerce(order: WooOrder, kind: RequestKind): Mapped {
   // WooCommerce sends product names HTML-escaped ("Ship Your Idea &ndash; Color: Black").
   const items = order.line_items.flatMap((item) => {
-    const name = item.name ? decodeHTML(item.name) : '';
+    const name = item.name ? decodeWordPressEntities(item.name) : '';
     if (!name) return [];
     return [
       `${name}${item.sku ? ` (${item.sku})` : ''}${item.quantity && item.quantity > 1 ? ` ×${item.quantity}` : ''}`,
@@ -88,17 +89,15 @@ export function mapWooCommerce(order: WooOrder, kind: RequestKind): Mapped {
  * Our documented JSON for any storefront or web form (6.1.1). The same fields as a staff entry,
  * less the staff-only ones.
  */
-export const genericDeliverySchema = z
-  .object({
-    kind: newServiceRequestSchema.shape.kind,
-    customer: customerSchema,
-    orderReference: z.string().trim().max(120).optional(),
-    productReference: z.string().trim().max(200).optional(),
-    deliveryDate: isoDateSchema.optional(),
-    description: z.string().trim().min(1).max(5000),
-    contractId: z.string().trim().min(1).max(80).optional(),
-  })
-  .strict();
+export const genericDeliverySchema = z.strictObject({
+  kind: newServiceRequestSchema.shape.kind,
+  customer: customerSchema,
+  orderReference: z.optional(z.string().check(z.trim(), z.maxLength(120))),
+  productReference: z.optional(z.string().check(z.trim(), z.maxLength(200))),
+  deliveryDate: z.optional(isoDateSchema),
+  description: z.string().check(z.trim(), z.minLength(1), z.maxLength(5000)),
+  contractId: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(80))),
+});
 
 export function mapGeneric(payload: unknown): Mapped {
   const parsed = genericDeliverySchema.safeParse(payload);

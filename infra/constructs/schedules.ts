@@ -1,40 +1,62 @@
 import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Function as LambdaFunctionResource } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DAILY_RUN_QUEUE } from '../../functions/catalog.ts';
 import { LIFECYCLE_ENDED_STATUSES } from '../../workflows/catalog.ts';
+import { deadLetterQueue } from './dead-letters.ts';
 
 export interface SchedulesProps {
-  campaigns: IFunction;
-  reconciler: IFunction;
+  campaigns: LambdaFunctionResource;
+  reconciler: LambdaFunctionResource;
   /** The lifecycles' state machines: an execution of theirs that ends unfinished goes to the reconciler. */
   stateMachineArns: string[];
 }
 
 /**
  * EventBridge Scheduler: the daily campaigns run (periodic follow-up visits, 3.1c) and, every
- * five minutes, the lifecycle reconciler. Locally the runtime's clock runs the same functions
- * at each midnight UTC and every five minutes.
+ * five minutes, the lifecycle reconciler. The daily run fans out: the schedule's invocation
+ * queues one message per tenant, and the same function takes them from the queue one tenant at a
+ * time; a tenant that keeps failing goes to its own dead-letter queue. Locally the runtime's
+ * clock runs the same functions at each midnight UTC and every five minutes, and local/sqs.ts
+ * stands in for the queue.
  */
 export class Schedules extends Construct {
   /** Runs the scheduler could not deliver after its retries: alarmed on by Observability. */
   readonly deadLetters: Queue;
+  /** Tenants whose daily run failed DAILY_RUN_QUEUE.maxReceiveCount times: alarmed on too. */
+  readonly dailyRunFailures: Queue;
 
   constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
-    this.deadLetters = new Queue(this, 'DeadLetters', {
+    this.deadLetters = deadLetterQueue(this, 'DeadLetters', 'the daily schedule');
+    this.dailyRunFailures = deadLetterQueue(this, 'DailyRunFailures', 'the daily run');
+    const dailyRuns = new Queue(this, 'DailyRuns', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      visibilityTimeout: Duration.seconds(DAILY_RUN_QUEUE.visibilityTimeoutSeconds),
+      // A day: a message older than that is a run the next day's makes up.
+      retentionPeriod: Duration.days(1),
+      deadLetterQueue: { queue: this.dailyRunFailures, maxReceiveCount: DAILY_RUN_QUEUE.maxReceiveCount },
     });
-    Validations.of(this.deadLetters).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the daily schedule.',
-    });
+    // SendMessageBatch is authorized as sqs:SendMessage; nothing else is called.
+    props.campaigns.addToRolePolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [dailyRuns.queueArn] }),
+    );
+    props.campaigns.addEnvironment('DAILY_RUN_QUEUE_URL', dailyRuns.queueUrl);
+    props.campaigns.addEventSource(
+      new SqsEventSource(dailyRuns, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: DAILY_RUN_QUEUE.maxConcurrency,
+      }),
+    );
     const target = new LambdaInvoke(props.campaigns, {
       input: ScheduleTargetInput.fromObject({}),
       retryAttempts: 3,

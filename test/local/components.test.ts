@@ -76,6 +76,7 @@ describe('local HTTP API', () => {
       ses: runtime.urls.ses,
       stepFunctions: runtime.urls.stepFunctions,
       shopify: runtime.urls.shopify,
+      sqs: runtime.urls.sqs,
       api: runtime.urls.api,
     });
   });

@@ -27,6 +27,7 @@ describe('restart', () => {
       dynamodb: Number(new URL(first.urls.dynamodb).port),
       ses: Number(new URL(first.urls.ses).port),
       stepFunctions: Number(new URL(first.urls.stepFunctions).port),
+      sqs: Number(new URL(first.urls.sqs).port),
       // The handlers' SDK clients live on in this process: same endpoints.
       handlerSide: {
         dynamodb: Number(new URL(first.urls.handlerSide.dynamodb).port),

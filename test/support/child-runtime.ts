@@ -41,6 +41,7 @@ export async function startChildRuntime(options: {
     '--ses-port=0',
     '--sfn-port=0',
     '--shopify-port=0',
+    '--sqs-port=0',
     `--reconcile-every=${options.reconcileEverySeconds ?? 300}`,
     ...(options.startAt ? [`--start-at=${options.startAt}`] : []),
   ];

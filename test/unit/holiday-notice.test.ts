@@ -152,6 +152,11 @@ describe('the calendar data the functions ship', () => {
   it('is what the installed chinese-days says (run `npm run china-calendar` after upgrading it)', () => {
     expect(chinaCalendarData).toEqual(chinaCalendarFromPackage());
   });
+
+  it('knows the law-only holidays of every year a date the API accepts can fall in', () => {
+    for (const year of [1970, 2003, 2027, 2060, 2099])
+      expect(statutoryHolidays(year).size).toBeGreaterThanOrEqual(13);
+  });
 });
 
 describe('the days off the law alone gives (a year without a notice yet)', () => {

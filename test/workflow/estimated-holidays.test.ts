@@ -35,7 +35,7 @@ describe('a feedback deadline that depends on an unpublished holiday arrangement
     expect(created.body).toMatchObject({ dueAt: '2027-01-05T16:00:00.000Z', dueConfirmed: false });
 
     // The daily run tells the operators (a log line Observability alarms on) what is missing.
-    expect(await invokeFunction('campaigns', {})).toMatchObject({
+    expect(await invokeFunction('campaigns', { tenantId: runtime.demo.tenantId })).toMatchObject({
       feedbackDeadlinesConfirmed: 0,
       holidayArrangementsMissing: [2027],
     });
@@ -62,7 +62,7 @@ describe('a feedback deadline that depends on an unpublished holiday arrangement
     await runtime.advance(1);
     expect(recipients(await escalations())).toEqual(['team-lead@demo.example']);
 
-    expect(await invokeFunction('campaigns', {})).toMatchObject({
+    expect(await invokeFunction('campaigns', { tenantId: runtime.demo.tenantId })).toMatchObject({
       feedbackDeadlinesConfirmed: 0,
       holidayArrangementsMissing: [],
     });

@@ -1,5 +1,6 @@
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
 import type { ServiceFlow } from '../../domain/service-flow.ts';
+import { CJK_FONTS } from '../documents/printable.ts';
 import { escapeHtml } from '../emails/layout.ts';
 
 /**
@@ -16,9 +17,6 @@ export async function renderDot(dot: string): Promise<string> {
   // For inlining into HTML: the XML prolog and doctype go, the rest is the SVG element.
   return svg.slice(svg.indexOf('<svg'));
 }
-
-/** Fonts that carry Chinese first, so a printed chart shows the characters, not boxes. */
-export const CJK_FONTS = 'Noto Sans CJK SC, WenQuanYi Micro Hei, PingFang SC, Microsoft YaHei, sans-serif';
 
 /**
  * Graphviz measures text with Latin font metrics and would make boxes too narrow for Chinese:

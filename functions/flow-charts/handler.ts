@@ -1,0 +1,85 @@
+import type { Context } from 'aws-lambda';
+import { serviceFlow } from '../../domain/service-flow.ts';
+import type { Language } from '../../domain/service-request.ts';
+import { workflowCatalog } from '../../workflows/catalog.ts';
+import { workflowDot } from '../../workflows/flow-chart.ts';
+import { type AttachmentContext, contractVersionOf, headerOf } from '../documents/attachments.ts';
+import { printablePage } from '../documents/printable.ts';
+import { escapeHtml } from '../emails/layout.ts';
+import { type RouteContext, serveRoutes } from '../http/router.ts';
+import { tenantOf } from '../shared/caller.ts';
+import { type HttpEvent, type HttpResult, html } from '../shared/http.ts';
+import { accessibleSvg, renderDot, serviceFlowDot } from './flow-chart-svg.ts';
+
+/**
+ * The charts drawn with Graphviz: the contract's service flow chart (attachment 11.2, with the
+ * contract version's figures) and, for operators, the deployed state machines. A function of
+ * their own, because Graphviz's WebAssembly is 800 KB: the other documents, and every other
+ * function, stay small and start fast.
+ */
+/** The chart of the contract version asked for, in the language asked for (Chinese by default). */
+async function drawnFlow({ caller, query }: AttachmentContext) {
+  const tenant = await tenantOf(caller);
+  const contract = await contractVersionOf(tenant, query);
+  const language: Language = query.lang ?? 'zh-CN';
+  const flow = serviceFlow({
+    sla: contract?.terms.sla ?? tenant.defaultTerms,
+    ladder: tenant.escalationLadder,
+    language,
+  });
+  return { tenant, contract, language, flow, svg: await renderDot(serviceFlowDot(flow)) };
+}
+
+async function serviceFlowChart(context: AttachmentContext): Promise<HttpResult> {
+  const { tenant, contract, language, flow, svg } = await drawnFlow(context);
+  const zh = language === 'zh-CN';
+  const steps = flow.boxes
+    .map(
+      (box) =>
+        `<li><strong>${escapeHtml(box.heading)}</strong>${box.lines.map((line) => `<br>${escapeHtml(line)}`).join('')} <small>〔${escapeHtml(box.clause)}〕</small></li>`,
+    )
+    .join('');
+  return html(
+    200,
+    printablePage({
+      language,
+      title: flow.title,
+      header: headerOf(tenant, contract),
+      translationNote: flow.translationNote,
+      body: `<figure>${accessibleSvg(svg, flow.title, 'service-flow')}</figure><section><h2>${zh ? '流程说明' : 'The steps'}</h2><ol>${steps}</ol></section>`,
+    }),
+  );
+}
+
+/** For operators: each deployed state machine drawn from its definition (not its source). */
+async function workflowDiagrams({ caller }: RouteContext): Promise<HttpResult> {
+  const tenant = await tenantOf(caller);
+  const sections = await Promise.all(
+    Object.entries(workflowCatalog).map(async ([key, workflow]) => {
+      const title = workflow.definition.Comment ?? workflow.stateMachineName;
+      const svg = await renderDot(workflowDot(workflow.definition));
+      return `<section><h2>${escapeHtml(workflow.stateMachineName)}</h2><p>${escapeHtml(title)}</p><figure>${accessibleSvg(svg, title, `workflow-${key}`)}</figure></section>`;
+    }),
+  );
+  return html(
+    200,
+    printablePage({
+      language: 'en',
+      title: 'Deployed state machines',
+      header: { merchant: tenant.name, note: 'For operators: not a contract document' },
+      body: sections.join(''),
+    }),
+  );
+}
+
+const served = serveRoutes('flowCharts', {
+  getServiceFlowChart: serviceFlowChart,
+  getServiceFlowChartSvg: async (context: AttachmentContext) => ({
+    statusCode: 200,
+    headers: { 'content-type': 'image/svg+xml; charset=utf-8' },
+    body: (await drawnFlow(context)).svg,
+  }),
+  getWorkflowDiagrams: workflowDiagrams,
+});
+
+export const handler = (event: HttpEvent, context: Context) => served(event, context);
