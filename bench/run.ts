@@ -124,13 +124,17 @@ async function intakeAndLifecycle(runtime: TestRuntime) {
  * fit in one invocation (its timeout is 900 s). Runs against the runtime already started:
  * the adapters and invokeFunction are bound to it.
  */
-async function dailyRun() {
+async function dailyRun(runtime: TestRuntime) {
   const tenants = 300;
   await pool(tenants, 16, async (i) =>
     createTenant({ tenantId: `bench-${i}`, createdAt: new Date().toISOString(), ...demoSettings }),
   );
+  // The schedule's invocation queues one message per tenant; the queue then runs each tenant in
+  // its own invocation (local/sqs.ts delivers them as the event source mapping would, at once).
   let started = performance.now();
-  const idle = (await invokeFunction('campaigns', {})) as { tenants: number };
+  const { tenantsQueued } = (await invokeFunction('campaigns', {})) as { tenantsQueued: number };
+  const queueMs = performance.now() - started;
+  await runtime.settled();
   const idleMs = performance.now() - started;
 
   const customers = 200;
@@ -158,13 +162,21 @@ async function dailyRun() {
   started = performance.now();
   const reconciled = (await invokeFunction('reconciler', {})) as { checked: number };
   const reconcilerMs = performance.now() - started;
-  console.log('\nDaily run (campaigns), one invocation on the local runtime');
+  console.log(
+    '\nDaily run (campaigns) on the local runtime: queued by one invocation, one invocation per tenant',
+  );
   console.table([
     {
-      run: `${idle.tenants} tenants, nothing due`,
+      run: `${tenantsQueued} tenants queued by the schedule's invocation`,
+      total: ms(queueMs),
+      each: `${(queueMs / tenantsQueued).toFixed(2)} ms per tenant`,
+      'fits in 900 s': `${Math.floor((900_000 / queueMs) * tenantsQueued)} tenants`,
+    },
+    {
+      run: `${tenantsQueued} tenants run from the queue, nothing due`,
       total: ms(idleMs),
-      each: `${(idleMs / idle.tenants).toFixed(1)} ms per tenant`,
-      'fits in 900 s': `${Math.floor((900_000 / idleMs) * idle.tenants)} tenants`,
+      each: `${(idleMs / tenantsQueued).toFixed(1)} ms per tenant (with the queueing)`,
+      'fits in 900 s': 'each tenant has its own 900 s',
     },
     {
       run: `1 tenant, ${busy.surveysSent} periodic surveys due`,
@@ -176,10 +188,10 @@ async function dailyRun() {
   console.log('\nReconciler, one invocation on the local runtime (every 5 minutes on AWS)');
   console.table([
     {
-      run: `${idle.tenants + 1} tenants, ${reconciled.checked} watches overdue`,
+      run: `${tenantsQueued + 1} tenants, ${reconciled.checked} watches overdue`,
       total: ms(reconcilerMs),
-      each: `${(reconcilerMs / (idle.tenants + 1)).toFixed(1)} ms per tenant`,
-      'fits in its 300 s': `${Math.floor((300_000 / reconcilerMs) * (idle.tenants + 1))} tenants`,
+      each: `${(reconcilerMs / (tenantsQueued + 1)).toFixed(1)} ms per tenant`,
+      'fits in its 300 s': `${Math.floor((300_000 / reconcilerMs) * (tenantsQueued + 1))} tenants`,
     },
   ]);
 }
@@ -473,7 +485,7 @@ if (process.argv[2] === 'bundles') {
 }
 const runtime = await startTestRuntime();
 const transitions = await intakeAndLifecycle(runtime);
-await dailyRun();
+await dailyRun(runtime);
 await reportOverTwoYears(runtime);
 await runtime.dispose();
 domainComputations();

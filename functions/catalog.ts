@@ -46,6 +46,15 @@ const readWrite: readonly TableAction[] = [
   'dynamodb:Query',
 ];
 
+/** What a function that only reads the table may do (documents, charts). */
+const readsTheTable = {
+  table: ['dynamodb:GetItem', 'dynamodb:Query'],
+  sendsEmail: false,
+  startsWorkflows: [],
+  taskResponses: [],
+  signsLinks: false,
+} as const;
+
 export const functionCatalog = {
   authorizer: {
     entry: 'functions/authorizer/handler.ts',
@@ -135,26 +144,14 @@ export const functionCatalog = {
     description:
       'Documents from the live configuration: OpenAPI, the survey form (11.2), service records; unknown routes',
     timeoutSeconds: 10,
-    uses: {
-      table: ['dynamodb:GetItem', 'dynamodb:Query'],
-      sendsEmail: false,
-      startsWorkflows: [],
-      taskResponses: [],
-      signsLinks: false,
-    },
+    uses: readsTheTable,
   },
   flowCharts: {
     entry: 'functions/flow-charts/handler.ts',
     description: 'Charts drawn with Graphviz: the service flow chart (11.2) and the deployed state machines',
     // Graphviz's WebAssembly compiles at a cold start (about 0.1 s), then draws in milliseconds.
     timeoutSeconds: 10,
-    uses: {
-      table: ['dynamodb:GetItem', 'dynamodb:Query'],
-      sendsEmail: false,
-      startsWorkflows: [],
-      taskResponses: [],
-      signsLinks: false,
-    },
+    uses: readsTheTable,
   },
   feedbackApi: {
     entry: 'functions/feedback-api/handler.ts',
@@ -199,13 +196,7 @@ export const functionCatalog = {
     entry: 'functions/reports-api/handler.ts',
     description: 'Satisfaction reports: CSAT, NPS, response rate, feedback timeliness (clause 7.2.2)',
     timeoutSeconds: 30,
-    uses: {
-      table: ['dynamodb:GetItem', 'dynamodb:Query'],
-      sendsEmail: false,
-      startsWorkflows: [],
-      taskResponses: [],
-      signsLinks: false,
-    },
+    uses: readsTheTable,
   },
   campaigns: {
     entry: 'functions/campaigns/handler.ts',

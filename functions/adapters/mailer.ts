@@ -114,20 +114,20 @@ export async function sendOnce(
       logger.warn(alarmedLogMessages.emailSendInDoubt.message, { tenantId, idempotencyKey, attempt });
   }
 
-  // Addresses that bounced for good or complained are not emailed again (functions/email-events).
-  const suppressed = await suppressionsOf(tenantId, message.to);
-  const to = message.to.filter(
-    (address) => !suppressed.some((s) => s.address.toLowerCase() === address.toLowerCase()),
-  );
-  if (to.length === 0) {
-    const detail = `suppressed: ${suppressed.map((s) => `${s.address} (${s.reason} ${s.at.slice(0, 10)})`).join(', ')}`;
-    await settleClaim(key, attempt, { state: 'rejected', detail });
-    logger.warn('Email not sent: every recipient is suppressed', { tenantId, idempotencyKey, detail });
-    return { sent: false, reason: 'rejected', detail };
-  }
-
   let messageId: string;
+  const subject = subjectOfKey(idempotencyKey);
   try {
+    // Addresses that bounced for good or complained are not emailed again (functions/email-events).
+    const suppressed = await suppressionsOf(tenantId, message.to);
+    const to = message.to.filter(
+      (address) => !suppressed.some((s) => s.address.toLowerCase() === address.toLowerCase()),
+    );
+    if (to.length === 0) {
+      const detail = `suppressed: ${suppressed.map((s) => `${s.address} (${s.reason} ${s.at.slice(0, 10)})`).join(', ')}`;
+      await settleClaim(key, attempt, { state: 'rejected', detail });
+      logger.warn('Email not sent: every recipient is suppressed', { tenantId, idempotencyKey, detail });
+      return { sent: false, reason: 'rejected', detail };
+    }
     const result = await ses.send(
       new SendEmailCommand({
         FromEmailAddress: message.from ?? config().MAIL_FROM,
@@ -146,9 +146,7 @@ export async function sendOnce(
         // Published with SES's bounce and complaint events: whose email, about what.
         EmailTags: [
           { Name: 'tenant', Value: tenantId },
-          ...(subjectOfKey(idempotencyKey)
-            ? [{ Name: 'subject', Value: subjectOfKey(idempotencyKey)! }]
-            : []),
+          ...(subject ? [{ Name: 'subject', Value: subject }] : []),
         ],
       }),
     );
@@ -166,7 +164,8 @@ export async function sendOnce(
       });
       return { sent: false, reason: 'rejected', detail };
     }
-    // Released so that a retry sends at once; if even this fails, the lease lets a later one send.
+    // SES (or the suppression lookup) failed: released so that a retry sends at once; if even
+    // this fails, the lease lets a later one send.
     await settleClaim(key, attempt, { state: 'released' }).catch(() => undefined);
     throw error;
   }

@@ -87,31 +87,24 @@ async function recordOnSubject(
     actor: 'ses',
     details: { address: suppression.address, reason: suppression.reason, detail: suppression.detail },
   };
-  // Once per subject and address: a redelivered event changes nothing.
-  const once = { expect: { 'customerEmailUndeliverable.address': undefined } };
-  let notify: { to: string[]; reference: string; customerName: string; phone?: string } | undefined;
-  if (subjectId.startsWith('sr_')) {
-    const request = await getRequest(tenant.tenantId, subjectId);
-    if (!request || request.customer?.email.toLowerCase() !== suppression.address) return;
-    await recordStep(tenant.tenantId, subjectId, { fields: undeliverable, event, ...once });
-    notify = {
-      to: staffOf(tenant, request.assigneeId, false),
-      reference: subjectId,
-      customerName: request.customer.name,
-      phone: request.customer.phone,
-    };
-  } else if (subjectId.startsWith('fb_')) {
-    const feedback = await getFeedbackCase(tenant.tenantId, subjectId);
-    if (!feedback || feedback.customer.email.toLowerCase() !== suppression.address) return;
-    await recordFeedbackStep(tenant.tenantId, subjectId, { fields: undeliverable, event, ...once });
-    notify = {
-      to: staffOf(tenant, feedback.assigneeId, true),
-      reference: subjectId,
-      customerName: feedback.customer.name,
-      phone: feedback.customer.phone,
-    };
-  }
-  if (!notify || notify.to.length === 0) return;
+  const isRequest = subjectId.startsWith('sr_');
+  if (!isRequest && !subjectId.startsWith('fb_')) return;
+  const subject = isRequest
+    ? await getRequest(tenant.tenantId, subjectId)
+    : await getFeedbackCase(tenant.tenantId, subjectId);
+  const customer = subject?.customer;
+  if (!subject || !customer || customer.email.toLowerCase() !== suppression.address) return;
+  // Once per subject and address: a redelivered event changes nothing (the email below is keyed too).
+  const step = { fields: undeliverable, event, expect: { 'customerEmailUndeliverable.address': undefined } };
+  if (isRequest) await recordStep(tenant.tenantId, subjectId, step);
+  else await recordFeedbackStep(tenant.tenantId, subjectId, step);
+  const notify = {
+    to: staffOf(tenant, subject.assigneeId, !isRequest),
+    reference: subjectId,
+    customerName: customer.name,
+    phone: customer.phone,
+  };
+  if (notify.to.length === 0) return;
   await sendOnce(
     tenant.tenantId,
     `undeliverable:${subjectId}:${suppression.address}`,

@@ -82,18 +82,17 @@ export const documentLanguageQuery = z.strictObject({ lang: z.optional(z.enum(['
  * A contract attachment: of which contract version (`?contractId&version`; the version in force,
  * else the latest, without `version`; the default terms without `contractId`), in which language.
  */
-const attachmentFields = z.extend(documentLanguageQuery, {
-  contractId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/))),
-  version: z.optional(z.string().check(z.regex(/^[1-9][0-9]{0,5}$/))),
-});
-const versionOfAContract = {
-  check: (q: { contractId?: string; version?: string }) =>
-    q.version === undefined || q.contractId !== undefined,
-  message: { message: 'a version is of a contract: give contractId too', path: ['version'] },
-};
 export const attachmentQuery = z
-  .strictObject(attachmentFields.shape)
-  .check(z.refine(versionOfAContract.check, versionOfAContract.message));
+  .extend(documentLanguageQuery, {
+    contractId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/))),
+    version: z.optional(z.string().check(z.regex(/^[1-9][0-9]{0,5}$/))),
+  })
+  .check(
+    z.refine((q) => q.version === undefined || q.contractId !== undefined, {
+      message: 'a version is of a contract: give contractId too',
+      path: ['version'],
+    }),
+  );
 
 /** A document that takes no query: a parameter it does not know is a mistake worth saying. */
 export const noQuery = z.strictObject({});
