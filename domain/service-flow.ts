@@ -6,7 +6,7 @@ import { kindName, type Language, requestKinds } from './service-request.ts';
  * The service flow chart the contract attaches (11.2), at the contract's level and in its words:
  * what happens to a customer's request, with the contract version's own figures (an amendment
  * that changes "2 hours" changes the chart). Chinese is the official text (14.2); the English is
- * a translation. Drawn by functions/flow-charts/flow-chart-svg.ts.
+ * a translation. Drawn by functions/flow-charts/service-flow-svg.ts.
  */
 export interface FlowBox {
   id: string;

@@ -148,8 +148,7 @@ export const functionCatalog = {
   },
   flowCharts: {
     entry: 'functions/flow-charts/handler.ts',
-    description: 'Charts drawn with Graphviz: the service flow chart (11.2) and the deployed state machines',
-    // Graphviz's WebAssembly compiles at a cold start (about 0.1 s), then draws in milliseconds.
+    description: 'Charts: the service flow chart (11.2) and the deployed state machines',
     timeoutSeconds: 10,
     uses: readsTheTable,
   },

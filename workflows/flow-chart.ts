@@ -1,9 +1,12 @@
 import type { State, StateMachineDefinition } from './asl.ts';
+import { workflowCatalog } from './catalog.ts';
 
 /**
  * The technical diagram of a deployed state machine, for operators: every state a box, every
- * transition an arrow (choices and caught errors labelled), as Graphviz DOT, drawn to SVG by
- * functions/flow-charts/flow-chart-svg.ts. (The customer's chart is domain/service-flow.ts.)
+ * transition an arrow (choices and caught errors labelled), as Graphviz DOT. Drawn to SVG at build
+ * time (`npm run workflow-diagrams` writes workflows/diagrams-data.ts), because the definitions
+ * are fixed when we build and Graphviz is 800 KB of WebAssembly no function should load.
+ * (The customer's chart is domain/service-flow.ts.)
  */
 export function workflowDot(definition: StateMachineDefinition): string {
   const ids = new Map(Object.keys(definition.States).map((name, i) => [name, `s${i}`]));
@@ -45,4 +48,16 @@ export function workflowDot(definition: StateMachineDefinition): string {
   }
   lines.push('  finish [shape=doublecircle, label="end", width=0.5];', '}');
   return lines.join('\n');
+}
+
+/** Every workflow of the catalog drawn by Graphviz (dot), as SVG elements for inlining in HTML. */
+export async function drawWorkflowDiagrams(): Promise<Record<keyof typeof workflowCatalog, string>> {
+  // Only build tools and tests import Graphviz (a devDependency): no function bundles it.
+  const { Graphviz } = await import('@hpcc-js/wasm-graphviz');
+  const graphviz = await Graphviz.load();
+  const drawn = Object.entries(workflowCatalog).map(([key, { definition }]) => {
+    const svg = graphviz.dot(workflowDot(definition));
+    return [key, svg.slice(svg.indexOf('<svg'))];
+  });
+  return Object.fromEntries(drawn) as Record<keyof typeof workflowCatalog, string>;
 }

@@ -17,7 +17,7 @@ import { printablePage } from './printable.ts';
 /**
  * Documents made from the live configuration: the OpenAPI document (from the route table), the
  * satisfaction survey form (attachment 11.2) and a request's service record as printable pages.
- * The charts Graphviz draws are served by functions/flow-charts.
+ * The charts are served by functions/flow-charts.
  */
 let document: ReturnType<typeof openApiDocument> | undefined;
 

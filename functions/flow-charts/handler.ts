@@ -2,20 +2,19 @@ import type { Context } from 'aws-lambda';
 import { serviceFlow } from '../../domain/service-flow.ts';
 import type { Language } from '../../domain/service-request.ts';
 import { workflowCatalog } from '../../workflows/catalog.ts';
-import { workflowDot } from '../../workflows/flow-chart.ts';
+import { workflowDiagram } from '../../workflows/diagrams-data.ts';
 import { type AttachmentContext, contractVersionOf, headerOf } from '../documents/attachments.ts';
 import { printablePage } from '../documents/printable.ts';
 import { escapeHtml } from '../emails/layout.ts';
 import { type RouteContext, serveRoutes } from '../http/router.ts';
 import { tenantOf } from '../shared/caller.ts';
 import { type HttpEvent, type HttpResult, html } from '../shared/http.ts';
-import { accessibleSvg, renderDot, serviceFlowDot } from './flow-chart-svg.ts';
+import { accessibleSvg, serviceFlowSvg } from './service-flow-svg.ts';
 
 /**
- * The charts drawn with Graphviz: the contract's service flow chart (attachment 11.2, with the
- * contract version's figures) and, for operators, the deployed state machines. A function of
- * their own, because Graphviz's WebAssembly is 800 KB: the other documents, and every other
- * function, stay small and start fast.
+ * The charts: the contract's service flow chart (attachment 11.2, with the contract version's
+ * figures, laid out by ./service-flow-svg.ts) and, for operators, the deployed state machines
+ * (drawn by Graphviz when we build: workflows/diagrams-data.ts).
  */
 /** The chart of the contract version asked for, in the language asked for (Chinese by default). */
 async function drawnFlow({ caller, query }: AttachmentContext) {
@@ -27,7 +26,7 @@ async function drawnFlow({ caller, query }: AttachmentContext) {
     ladder: tenant.escalationLadder,
     language,
   });
-  return { tenant, contract, language, flow, svg: await renderDot(serviceFlowDot(flow)) };
+  return { tenant, contract, language, flow, svg: serviceFlowSvg(flow) };
 }
 
 async function serviceFlowChart(context: AttachmentContext): Promise<HttpResult> {
@@ -52,15 +51,14 @@ async function serviceFlowChart(context: AttachmentContext): Promise<HttpResult>
 }
 
 /** For operators: each deployed state machine drawn from its definition (not its source). */
-async function workflowDiagrams({ caller }: RouteContext): Promise<HttpResult> {
+async function deployedWorkflows({ caller }: RouteContext): Promise<HttpResult> {
   const tenant = await tenantOf(caller);
-  const sections = await Promise.all(
-    Object.entries(workflowCatalog).map(async ([key, workflow]) => {
-      const title = workflow.definition.Comment ?? workflow.stateMachineName;
-      const svg = await renderDot(workflowDot(workflow.definition));
-      return `<section><h2>${escapeHtml(workflow.stateMachineName)}</h2><p>${escapeHtml(title)}</p><figure>${accessibleSvg(svg, title, `workflow-${key}`)}</figure></section>`;
-    }),
-  );
+  const sections = (Object.keys(workflowCatalog) as (keyof typeof workflowCatalog)[]).map((key) => {
+    const workflow = workflowCatalog[key];
+    const title = workflow.definition.Comment ?? workflow.stateMachineName;
+    const svg = workflowDiagram(key);
+    return `<section><h2>${escapeHtml(workflow.stateMachineName)}</h2><p>${escapeHtml(title)}</p><figure>${accessibleSvg(svg, title, `workflow-${key}`)}</figure></section>`;
+  });
   return html(
     200,
     printablePage({
@@ -79,7 +77,7 @@ const served = serveRoutes('flowCharts', {
     headers: { 'content-type': 'image/svg+xml; charset=utf-8' },
     body: (await drawnFlow(context)).svg,
   }),
-  getWorkflowDiagrams: workflowDiagrams,
+  getWorkflowDiagrams: deployedWorkflows,
 });
 
 export const handler = (event: HttpEvent, context: Context) => served(event, context);
