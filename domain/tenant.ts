@@ -1,4 +1,5 @@
 import { slaTermsSchema } from './contract.ts';
+import { emailSettingsSchema } from './email-sender.ts';
 import { escalationLadderSchema } from './escalation-ladder.ts';
 import { languageSchema, requestKindSchema } from './service-request.ts';
 import { calendarSettingsSchema } from './working-calendar.ts';
@@ -83,6 +84,8 @@ export const tenantSettingsSchema = z.object({
   staff: z._default(z.array(staffMemberSchema), []),
   requiredSkills: z._default(z.partialRecord(requestKindSchema, z.string().check(z.minLength(1))), {}),
   storefronts: z._default(storefrontsSchema, {}),
+  /** The sender's name and Reply-To of every email (its own domain: PUT /v1/settings/sending-domain). */
+  email: z._default(emailSettingsSchema, {}),
   /**
    * 3.1c: periodic follow-up visits to every customer served, every this many days after their
    * last completed service or visit (each visit ends with the satisfaction survey, 7.1.1).

@@ -27,6 +27,8 @@ export interface FunctionSpec {
     signsLinks: boolean;
     /** Seals or opens storefront secrets (reads the storefront-secrets key from SSM on AWS). */
     storefrontSecrets?: true;
+    /** Adds, checks and removes tenants' own SES sending domains. */
+    managesSendingDomains?: true;
   };
 }
 
@@ -130,13 +132,20 @@ export const functionCatalog = {
     description: 'Tenant administration: API keys, settings, contracts with two-party confirmation',
     timeoutSeconds: 10,
     uses: {
-      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      table: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:Query',
+      ],
       sendsEmail: false,
       startsWorkflows: [],
       taskResponses: [],
       signsLinks: false,
       // Storefront secrets are sealed as they are saved.
       storefrontSecrets: true,
+      managesSendingDomains: true,
     },
   },
   documents: {

@@ -21,6 +21,7 @@ import {
   requestView,
   revokedApiKeyView,
   satisfactionReportView,
+  sendingDomainView,
   settingsView,
 } from './http/views.ts';
 import {
@@ -44,6 +45,7 @@ import {
   createApiKeySchema,
   createContractSchema,
   proposeVersionSchema,
+  sendingDomainSchema,
   settingsPatchSchema,
   terminateContractSchema,
 } from './tenant-api/schemas.ts';
@@ -451,6 +453,46 @@ const table: readonly RouteSpec[] = [
       ...conflict,
       412: error('If-Match names a version that is no longer current: read them again'),
     },
+  },
+  {
+    operationId: 'getSendingDomain',
+    method: 'GET',
+    path: '/v1/settings/sending-domain',
+    function: 'tenantApi',
+    tag: 'Administration',
+    summary:
+      'The tenant’s own sending domain: its DNS records and whether SES has verified them (asked again)',
+    auth: 'apiKey',
+    roles: admins,
+    responses: { 200: { description: 'The domain', json: sendingDomainView }, ...apiKeyErrors, ...notFound },
+  },
+  {
+    operationId: 'setSendingDomain',
+    method: 'PUT',
+    path: '/v1/settings/sending-domain',
+    function: 'tenantApi',
+    tag: 'Administration',
+    summary:
+      'Send from the tenant’s own domain: publish the CNAME records returned; mail goes from it once SES has verified them',
+    auth: 'apiKey',
+    roles: admins,
+    body: sendingDomainSchema,
+    responses: {
+      200: { description: 'The domain, pending until its DNS records are found', json: sendingDomainView },
+      ...apiKeyErrors,
+      409: error('The tenant sends from another domain (remove it first), or another tenant added this one'),
+    },
+  },
+  {
+    operationId: 'removeSendingDomain',
+    method: 'DELETE',
+    path: '/v1/settings/sending-domain',
+    function: 'tenantApi',
+    tag: 'Administration',
+    summary: 'Send from the service’s domain again (with the tenant’s name and Reply-To)',
+    auth: 'apiKey',
+    roles: admins,
+    responses: { 204: { description: 'Removed' }, ...apiKeyErrors, ...notFound },
   },
   {
     operationId: 'getCalendar',

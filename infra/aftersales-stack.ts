@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -55,7 +55,8 @@ export class AfterSalesStack extends Stack {
       });
       services[name].bindTable(data.table, data.key, spec.uses.table);
       if (spec.uses.sendsEmail)
-        services[name].allowSendingEmail(mail.identityArn(), mail.configurationSetArn());
+        services[name].allowSendingEmail(mail.anyIdentityArn(), mail.configurationSetArn());
+      if ('managesSendingDomains' in spec.uses) mail.allowManagingTenantDomains(services[name].fn);
       const parameters = [
         ...(spec.uses.signsLinks ? [linkSecretName] : []),
         ...('storefrontSecrets' in spec.uses ? [storefrontKeyName] : []),
@@ -185,6 +186,8 @@ export class AfterSalesStack extends Stack {
   ): void {
     const acknowledge = (scope: Construct, finding: string, reason: string) =>
       Validations.of(scope).acknowledge({ id: `AwsSolutions::AwsSolutions-${finding}`, reason });
+    // cdk-nag names the region as the template has it: a token, or the one `cdk synth` was given.
+    const region = Token.isUnresolved(this.region) ? '<AWS::Region>' : this.region;
     for (const service of Object.values(services)) {
       acknowledge(
         service,
@@ -202,10 +205,18 @@ export class AfterSalesStack extends Stack {
         'Queries on the GSIs of our own table.',
       );
     }
+    for (const [name, spec] of Object.entries(functionCatalog)) {
+      if (!spec.uses.sendsEmail && !('managesSendingDomains' in spec.uses)) continue;
+      acknowledge(
+        services[name as FunctionName],
+        `IAM5[Resource::arn:<AWS::Partition>:ses:${region}:<AWS::AccountId>:identity/*]`,
+        'Tenants send from their own SES-verified domains: identities are added at run time by the tenant API.',
+      );
+    }
     for (const workflow of Object.keys(workflowCatalog) as (keyof typeof workflowCatalog)[]) {
       acknowledge(
         services.reconciler,
-        `IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${Workflows.stateMachineName(this, workflow)}:*]`,
+        `IAM5[Resource::arn:<AWS::Partition>:states:${region}:<AWS::AccountId>:execution:${Workflows.stateMachineName(this, workflow)}:*]`,
         'DescribeExecution on the executions of our own state machine: one per request, named at run time.',
       );
     }

@@ -67,6 +67,7 @@ export const demoSettings: TenantSettings = {
   ],
   requiredSkills: {},
   storefronts: {},
+  email: { replyTo: 'service-desk@demo.example' },
   calendar: { weekendDays: [0, 6], chinaPublicHolidays: true, closures: [], extraWorkingDays: [] },
 };
 

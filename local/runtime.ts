@@ -81,6 +81,8 @@ export interface LocalRuntime {
 }
 
 export const TABLE_NAME = 'aftersales';
+/** Our own sending address locally: its domain is a verified SES identity from the start. */
+export const MAIL_FROM = 'service@demo.example';
 
 const realSetTimeout = realTimers.setTimeout as (callback: () => void, ms: number) => unknown;
 
@@ -146,7 +148,12 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   let health: { status: 'starting' | 'ok'; components?: Record<string, string> } = { status: 'starting' };
 
   const dynamodb = await startDynamoDb({ port: ports.dynamodb, path: join(dataDir, 'dynamodb') });
-  const ses = await startSes({ port: ports.ses, mailboxPath: join(dataDir, 'mailbox.jsonl') });
+  const ses = await startSes({
+    port: ports.ses,
+    mailboxPath: join(dataDir, 'mailbox.jsonl'),
+    identitiesPath: join(dataDir, 'ses-identities.json'),
+    ourDomain: MAIL_FROM.split('@')[1]!,
+  });
 
   const stepFunctions = new LocalStepFunctions(
     (arn, payload) => invokeFunction(functionNameFromArn(arn), payload),
@@ -275,6 +282,13 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       );
       return { status: 202, body: { delivered: true } };
     }
+    // A tenant's sending domain: as if its owner published the DKIM records and SES found them.
+    const dkim = /^\/_local\/ses\/identities\/([^/]+)\/dkim-records-published$/.exec(path);
+    if (dkim && method === 'POST') {
+      if (!ses.publishDkimRecords(decodeURIComponent(dkim[1]!)))
+        return localError(404, 'NotFound', 'No SES identity names this domain');
+      return { status: 200, body: { verified: true } };
+    }
     // The local Shopify's data, for demos and tests: add an order (with its returns), change a token.
     if (path === '/_local/shopify/orders' && method === 'POST') {
       const parsed = parseBody(body);
@@ -311,7 +325,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     AWS_ENDPOINT_URL_SQS: dailyRunQueue.endpoint,
     DAILY_RUN_QUEUE_URL: dailyRunQueue.queueUrl,
     TABLE_NAME: tableName,
-    MAIL_FROM: 'service@demo.example',
+    MAIL_FROM,
     PUBLIC_BASE_URL: api.url,
     LINK_SIGNING_SECRET: persistentSecret(join(dataDir, 'link-signing-secret')),
     STOREFRONT_SECRETS_KEY: persistentSecret(join(dataDir, 'storefront-secrets-key')),

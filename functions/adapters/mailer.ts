@@ -3,6 +3,7 @@ import { alarmedLogMessages } from '../shared/alarmed-logs.ts';
 import { logger } from '../shared/logger.ts';
 import { now } from './clock.ts';
 import { config } from './config.ts';
+import { senderOf } from './sending-domains.ts';
 import { suppressionsOf } from './suppressions.ts';
 import { getItem, keys, putNew, updateIf } from './table.ts';
 
@@ -23,8 +24,6 @@ export interface EmailMessage {
   subject: string;
   html: string;
   text: string;
-  from?: string;
-  replyTo?: string[];
 }
 
 export type SendOutcome =
@@ -118,7 +117,10 @@ export async function sendOnce(
   const subject = subjectOfKey(idempotencyKey);
   try {
     // Addresses that bounced for good or complained are not emailed again (functions/email-events).
-    const suppressed = await suppressionsOf(tenantId, message.to);
+    const [suppressed, sender] = await Promise.all([
+      suppressionsOf(tenantId, message.to),
+      senderOf(tenantId),
+    ]);
     const to = message.to.filter(
       (address) => !suppressed.some((s) => s.address.toLowerCase() === address.toLowerCase()),
     );
@@ -130,8 +132,9 @@ export async function sendOnce(
     }
     const result = await ses.send(
       new SendEmailCommand({
-        FromEmailAddress: message.from ?? config().MAIL_FROM,
-        ReplyToAddresses: message.replyTo,
+        // The tenant's name, from its own domain once verified, else ours with its Reply-To.
+        FromEmailAddress: sender.from,
+        ReplyToAddresses: sender.replyTo,
         Destination: { ToAddresses: to },
         ConfigurationSetName: config().MAIL_CONFIGURATION_SET,
         Content: {

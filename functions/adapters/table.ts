@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -42,6 +43,8 @@ export function withoutKeys<T>(item: T & Partial<Record<(typeof KEY_ATTRIBUTES)[
 export const keys = {
   tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'PROFILE' }),
   apiKey: (tenantId: string, keyId: string) => ({ pk: `TENANT#${tenantId}`, sk: `APIKEY#${keyId}` }),
+  /** The tenant's own sending domain (functions/adapters/sending-domains.ts). */
+  sendingDomain: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'SENDING-DOMAIN' }),
   request: (tenantId: string, requestId: string) => ({
     pk: `TENANT#${tenantId}#REQUEST#${requestId}`,
     sk: 'REQUEST',
@@ -104,6 +107,11 @@ export async function scanKeys(pk: string, prefix: string): Promise<{ pk: string
     start = page.LastEvaluatedKey;
   } while (start);
   return found;
+}
+
+/** Deletes one item (nothing if it is not there). */
+export async function deleteItem(key: { pk: string; sk: string }): Promise<void> {
+  await documentClient.send(new DeleteCommand({ TableName: config().TABLE_NAME, Key: key }));
 }
 
 /** Deletes items by key, 25 to a batch, retrying what DynamoDB leaves unprocessed. */

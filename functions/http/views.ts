@@ -263,6 +263,17 @@ export const newApiKeyView = z.object({
 export const apiKeyListView = page(apiKeyView);
 export const revokedApiKeyView = z.object({ keyId: z.string(), revoked: z.literal(true) });
 
+/** The tenant's own sending domain and the DNS records that verify it. */
+export const sendingDomainView = z.object({
+  domain: z.string(),
+  status: z.enum(['pending', 'verified', 'failed']),
+  dnsRecords: z.array(z.object({ type: z.literal('CNAME'), name: z.string(), value: z.string() })),
+  requestedAt: instant,
+  verifiedAt: z.optional(instant),
+  /** The From of the tenant's emails now. */
+  sendsAs: z.string(),
+});
+
 /** Settings as shown: storefront secrets never, only whether each storefront is configured. */
 export const settingsView = z.extend(
   z.omit(tenantSettingsSchema, { storefronts: true, escalationLadder: true, defaultTerms: true }),

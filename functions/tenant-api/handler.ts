@@ -1,16 +1,24 @@
 import type { ContractVersion } from '../../domain/contract.ts';
 import { inForceFrom, versionInForce } from '../../domain/contract.ts';
+import { emailSender, type SendingDomain } from '../../domain/email-sender.ts';
 import { patchSettings, type TenantSettings } from '../../domain/tenant.ts';
 import { calendarDays } from '../../domain/working-calendar.ts';
 import { apiKeysPage, revokeApiKey } from '../adapters/api-key-store.ts';
 import { mintApiKey } from '../adapters/api-keys.ts';
 import { now } from '../adapters/clock.ts';
+import { config } from '../adapters/config.ts';
 import {
   confirmContractVersion,
   contractVersions,
   insertContractVersion,
   terminateContractVersion,
 } from '../adapters/contracts.ts';
+import {
+  addSendingDomain,
+  getSendingDomain,
+  refreshSendingDomain,
+  removeSendingDomain,
+} from '../adapters/sending-domains.ts';
 import { sealStorefrontSecrets } from '../adapters/storefront-secrets.ts';
 import {
   calendarOf,
@@ -31,12 +39,42 @@ import type {
   createApiKeySchema,
   createContractSchema,
   proposeVersionSchema,
+  sendingDomainSchema,
   settingsPatchSchema,
   terminateContractSchema,
 } from './schemas.ts';
 
 /** Tenant administration: API keys, settings (ladder, calendar, storefronts), contracts. */
 type Context<Body = undefined, Query = undefined, Headers = undefined> = RouteContext<Body, Query, Headers>;
+
+// --- Sending domain -------------------------------------------------------------------------
+
+async function sendingDomainShown(tenant: StoredTenant, domain: SendingDomain): Promise<HttpResult> {
+  const sender = emailSender({
+    tenantName: tenant.name,
+    email: tenant.email,
+    sendingDomain: domain,
+    defaultFrom: config().MAIL_FROM,
+  });
+  return json(200, { ...domain, sendsAs: sender.from });
+}
+
+async function getDomain({ caller }: Context): Promise<HttpResult> {
+  const tenant = await tenantOf(caller);
+  const current = await getSendingDomain(caller.tenantId);
+  if (!current) throw new NotFoundError('sending domain');
+  return sendingDomainShown(tenant, await refreshSendingDomain(caller.tenantId, current));
+}
+
+async function setDomain({ caller, body }: Context<Input<typeof sendingDomainSchema>>): Promise<HttpResult> {
+  const tenant = await tenantOf(caller);
+  return sendingDomainShown(tenant, await addSendingDomain(caller.tenantId, body.domain));
+}
+
+async function removeDomain({ caller }: Context): Promise<HttpResult> {
+  if (!(await removeSendingDomain(caller.tenantId))) throw new NotFoundError('sending domain');
+  return { statusCode: 204, headers: {}, body: '' };
+}
 
 // --- API keys -------------------------------------------------------------------------------
 
@@ -287,6 +325,9 @@ export const handler = serveRoutes('tenantApi', {
   revokeApiKey: revokeKey,
   getSettings,
   changeSettings: putSettings,
+  getSendingDomain: getDomain,
+  setSendingDomain: setDomain,
+  removeSendingDomain: removeDomain,
   getCalendar,
   createContract,
   getContract,

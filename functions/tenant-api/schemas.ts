@@ -1,4 +1,5 @@
 import { contractTermsSchema } from '../../domain/contract.ts';
+import { sendingDomainSchema as domainNameSchema } from '../../domain/email-sender.ts';
 import { storefrontsSchema, tenantSettingsSchema } from '../../domain/tenant.ts';
 import * as z from '../../domain/zod.ts';
 
@@ -57,6 +58,12 @@ export const settingsPatchSchema = z.strictObject({
       workingHours: z.optional(z.nullable(shape.calendar.def.innerType.shape.workingHours.def.innerType)),
     }),
   ),
+  email: z.optional(
+    z.strictObject({
+      fromName: z.optional(z.nullable(shape.email.def.innerType.shape.fromName.def.innerType)),
+      replyTo: z.optional(z.nullable(shape.email.def.innerType.shape.replyTo.def.innerType)),
+    }),
+  ),
   storefronts: z.optional(
     z.strictObject({
       shopify: storefrontPatch(storefrontsSchema.shape.shopify.def.innerType, {
@@ -73,6 +80,9 @@ export const settingsPatchSchema = z.strictObject({
   createdAt: z.optional(z.string()),
   settingsVersion: z.optional(z.int()),
 });
+
+/** PUT /v1/settings/sending-domain. */
+export const sendingDomainSchema = z.strictObject({ domain: domainNameSchema });
 
 export const createContractSchema = z.strictObject({
   contractId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/)),

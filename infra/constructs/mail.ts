@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import {
   ConfigurationSet,
   ConfigurationSetEventDestination,
@@ -57,6 +58,37 @@ export class Mail extends Construct {
       resource: 'identity',
       resourceName: this.identity.emailIdentityName,
     });
+  }
+
+  /** Every SES identity of the account and region: ours and the tenants' own domains. */
+  anyIdentityArn(): string {
+    return Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: '*' });
+  }
+
+  /**
+   * The tenant API adds, checks and removes tenants' sending domains (tagged with the tenant) and
+   * puts them in our configuration set; it can never delete our own identity.
+   */
+  allowManagingTenantDomains(fn: IFunction): void {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:CreateEmailIdentity', 'ses:TagResource'],
+        resources: [this.anyIdentityArn(), this.configurationSetArn()],
+      }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:GetEmailIdentity', 'ses:DeleteEmailIdentity'],
+        resources: [this.anyIdentityArn()],
+      }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.DENY,
+        actions: ['ses:DeleteEmailIdentity'],
+        resources: [this.identityArn()],
+      }),
+    );
   }
 
   configurationSetArn(): string {

@@ -85,7 +85,10 @@ export class ServiceFunction extends Construct {
     );
   }
 
-  /** SES SendEmail from the verified identity through the configuration set, nothing else. */
+  /**
+   * SES SendEmail from our identity or a tenant's own verified domain (which identities exist is
+   * decided by the tenant API and SES's DNS check), through the configuration set, nothing else.
+   */
   allowSendingEmail(identityArn: string, configurationSetArn: string): void {
     this.fn.addToRolePolicy(
       new PolicyStatement({

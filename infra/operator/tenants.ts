@@ -51,6 +51,8 @@ export function settingsOfNewTenant(input: NewTenant): TenantSettings {
     ],
     requiredSkills: {},
     storefronts: {},
+    // Customers' replies reach the admin until the tenant names its own service mailbox.
+    email: { replyTo: input.adminEmail },
     calendar: { weekendDays: [0, 6], chinaPublicHolidays: true, closures: [], extraWorkingDays: [] },
   };
 }

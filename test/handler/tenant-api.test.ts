@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mailbox } from '../../domain/email-sender.ts';
 import { storefrontSecret } from '../../functions/adapters/storefront-secrets.ts';
 import { getTenant } from '../../functions/adapters/tenants.ts';
 import { routes } from '../../functions/routes.ts';
-import { contractTerms, repairRequest } from '../support/lifecycle.ts';
-import { createOtherTenant, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+import { contractTerms, emailsAbout, repairRequest } from '../support/lifecycle.ts';
+import { createOtherTenant, send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 let runtime: TestRuntime;
 let otherTenantKey: string;
@@ -306,5 +307,109 @@ describe('OpenAPI', () => {
     const create = document.body.paths['/v1/requests'].post.requestBody.content['application/json'].schema;
     expect(create.required).toEqual(expect.arrayContaining(['kind', 'customer', 'description']));
     expect(create.properties.kind.enum).toContain('follow_up_visit');
+  });
+});
+
+describe('who the tenant’s emails come from', () => {
+  /** The first email a new request causes (its staff are told of it at once). */
+  const requestFrom = async (email: string) => {
+    const created = await runtime.api(
+      'POST',
+      '/v1/requests',
+      repairRequest({ customer: { name: 'Wang Fang', email } }),
+    );
+    expect(created.status).toBe(201);
+    const { requestId } = created.body;
+    expect((await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`)).status).toBe(200);
+    const [confirmation] = emailsAbout(await runtime.mailbox(), requestId).filter((e) =>
+      e.destination.to.includes(email),
+    );
+    expect(confirmation, `the confirmation of ${requestId}`).toBeDefined();
+    return confirmation!;
+  };
+  /** Senders are read at most once a minute per function instance. */
+  const aMinuteLater = () => runtime.advance(61);
+
+  it('carries the tenant’s name and Reply-To, from our domain until the tenant’s own is verified', async () => {
+    const named = await runtime.api('PUT', '/v1/settings', {
+      email: { fromName: '德莫电子售后服务', replyTo: 'aftersales@demo-shop.example' },
+    });
+    expect(named.status).toBe(200);
+    expect(named.body.email).toEqual({
+      fromName: '德莫电子售后服务',
+      replyTo: 'aftersales@demo-shop.example',
+    });
+    await aMinuteLater();
+    const before = await requestFrom('wang.fang.1@customer.example');
+    // A Chinese name as an RFC 2047 encoded word, as SES requires.
+    const encoded = `=?UTF-8?B?${Buffer.from('德莫电子售后服务').toString('base64')}?=`;
+    expect(before.from).toBe(`${encoded} <service@demo.example>`);
+    expect(before.replyTo).toEqual(['aftersales@demo-shop.example']);
+
+    expect((await runtime.api('PUT', '/v1/settings/sending-domain', { domain: 'https://x' })).status).toBe(
+      422,
+    );
+    const added = await runtime.api('PUT', '/v1/settings/sending-domain', {
+      domain: 'Mail.Demo-Shop.example',
+    });
+    expect(added.status).toBe(200);
+    expect(added.body).toMatchObject({ domain: 'mail.demo-shop.example', status: 'pending' });
+    expect(added.body.sendsAs).toBe(`${encoded} <service@demo.example>`);
+    expect(added.body.dnsRecords).toHaveLength(3);
+    for (const record of added.body.dnsRecords)
+      expect(record).toMatchObject({
+        type: 'CNAME',
+        name: expect.stringMatching(/^[0-9a-f]{32}\._domainkey\.mail\.demo-shop\.example$/),
+        value: expect.stringMatching(/^[0-9a-f]{32}\.dkim\.amazonses\.com$/),
+      });
+    // Pending: still from ours.
+    await aMinuteLater();
+    expect((await requestFrom('wang.fang.2@customer.example')).from).toContain('<service@demo.example>');
+
+    // Another tenant cannot take a domain already added, nor our own.
+    for (const domain of ['mail.demo-shop.example', 'demo.example'])
+      expect(
+        (await runtime.api('PUT', '/v1/settings/sending-domain', { domain }, { apiKey: otherTenantKey }))
+          .status,
+      ).toBe(409);
+    // One domain at a time.
+    expect(
+      (await runtime.api('PUT', '/v1/settings/sending-domain', { domain: 'other.example' })).status,
+    ).toBe(409);
+
+    // The tenant publishes its DKIM records; SES finds them.
+    await send(`${runtime.urls.api}/_local/ses/identities/mail.demo-shop.example/dkim-records-published`, {
+      method: 'POST',
+      headers: {},
+    });
+    const verified = await runtime.api('GET', '/v1/settings/sending-domain');
+    expect(verified.body).toMatchObject({
+      status: 'verified',
+      sendsAs: `${encoded} <service@mail.demo-shop.example>`,
+    });
+    await aMinuteLater();
+    const after = await requestFrom('wang.fang.3@customer.example');
+    expect(after.from).toBe(`${encoded} <service@mail.demo-shop.example>`);
+    expect(after.replyTo).toEqual(['aftersales@demo-shop.example']);
+
+    // Removed: from ours again, the SES identity deleted (another tenant may add the domain now).
+    expect((await runtime.api('DELETE', '/v1/settings/sending-domain')).status).toBe(204);
+    expect((await runtime.api('GET', '/v1/settings/sending-domain')).status).toBe(404);
+    const taken = await runtime.api(
+      'PUT',
+      '/v1/settings/sending-domain',
+      { domain: 'mail.demo-shop.example' },
+      { apiKey: otherTenantKey },
+    );
+    expect(taken.status).toBe(200);
+    await aMinuteLater();
+    expect((await requestFrom('wang.fang.4@customer.example')).from).toContain('<service@demo.example>');
+  });
+
+  it('quotes an ASCII name, so the comma of “Co., Ltd.” does not split the address', () => {
+    expect(mailbox('Demo Electronics Co., Ltd.', 'service@demo.example')).toBe(
+      '"Demo Electronics Co., Ltd." <service@demo.example>',
+    );
+    expect(mailbox('A "quoted" \\ name', 'a@b.example')).toBe('"A \\"quoted\\" \\\\ name" <a@b.example>');
   });
 });

@@ -12,6 +12,7 @@ import { ResponseChecker } from './openapi.ts';
 export interface SentEmail {
   messageId: string;
   from: string;
+  replyTo: string[];
   destination: { to: string[] };
   subject: string;
   body: { html?: string; text?: string };

@@ -1,0 +1,120 @@
+import {
+  AlreadyExistsException,
+  CreateEmailIdentityCommand,
+  DeleteEmailIdentityCommand,
+  GetEmailIdentityCommand,
+  NotFoundException,
+  SESv2Client,
+} from '@aws-sdk/client-sesv2';
+import { dkimRecords, type EmailSender, emailSender, type SendingDomain } from '../../domain/email-sender.ts';
+import { ConflictError } from '../shared/errors.ts';
+import { now } from './clock.ts';
+import { config } from './config.ts';
+import { deleteItem, getItem, keys, putItem, withoutKeys } from './table.ts';
+import { getTenant } from './tenants.ts';
+
+/**
+ * A tenant's own sending domain: an SES domain identity (Easy DKIM) in our account, created when
+ * the tenant asks and used by the mailer once SES has verified it. SES holds one identity per
+ * domain in an account, so a domain another tenant added is refused (409), and a tenant can only
+ * ever send from a domain whose DNS it controls.
+ */
+const ses = new SESv2Client({ maxAttempts: 3, requestHandler: { requestTimeout: 10_000 } });
+
+export async function getSendingDomain(tenantId: string): Promise<SendingDomain | undefined> {
+  const item = await getItem<SendingDomain & { pk: string; sk: string }>(keys.sendingDomain(tenantId));
+  return item ? withoutKeys<SendingDomain>(item) : undefined;
+}
+
+/** Creates the SES identity and records it as pending, with the DNS records to publish. */
+export async function addSendingDomain(tenantId: string, domain: string): Promise<SendingDomain> {
+  const current = await getSendingDomain(tenantId);
+  if (current?.domain === domain) return refreshSendingDomain(tenantId, current);
+  if (current)
+    throw new ConflictError(`The tenant already sends from ${current.domain}: remove it first (DELETE)`);
+  try {
+    const created = await ses.send(
+      new CreateEmailIdentityCommand({
+        EmailIdentity: domain,
+        // Its bounces and complaints go where ours do (functions/email-events).
+        ConfigurationSetName: config().MAIL_CONFIGURATION_SET,
+        Tags: [{ Key: 'tenant', Value: tenantId }],
+      }),
+    );
+    const added: SendingDomain = {
+      domain,
+      status: created.VerifiedForSendingStatus ? 'verified' : 'pending',
+      dnsRecords: dkimRecords(domain, created.DkimAttributes?.Tokens ?? []),
+      requestedAt: now().toISOString(),
+    };
+    await putItem({ ...keys.sendingDomain(tenantId), ...added });
+    return added;
+  } catch (error) {
+    if (error instanceof AlreadyExistsException || (error as Error).name === 'AlreadyExistsException')
+      throw new ConflictError(`${domain} is is already added by another tenant: ask the operator`);
+    throw error;
+  }
+}
+
+/** Asks SES how far verification has come and records it. */
+export async function refreshSendingDomain(tenantId: string, current: SendingDomain): Promise<SendingDomain> {
+  let identity: {
+    VerifiedForSendingStatus?: boolean;
+    DkimAttributes?: { Status?: string; Tokens?: string[] };
+  };
+  try {
+    identity = await ses.send(new GetEmailIdentityCommand({ EmailIdentity: current.domain }));
+  } catch (error) {
+    if (!(error instanceof NotFoundException) && (error as Error).name !== 'NotFoundException') throw error;
+    identity = { VerifiedForSendingStatus: false, DkimAttributes: { Status: 'FAILED' } };
+  }
+  const status: SendingDomain['status'] = identity.VerifiedForSendingStatus
+    ? 'verified'
+    : identity.DkimAttributes?.Status === 'FAILED'
+      ? 'failed'
+      : 'pending';
+  const tokens = identity.DkimAttributes?.Tokens;
+  const refreshed: SendingDomain = {
+    ...current,
+    status,
+    ...(tokens && tokens.length > 0 ? { dnsRecords: dkimRecords(current.domain, tokens) } : {}),
+    ...(status === 'verified' ? { verifiedAt: current.verifiedAt ?? now().toISOString() } : {}),
+  };
+  if (status !== 'verified') delete refreshed.verifiedAt;
+  if (JSON.stringify(refreshed) !== JSON.stringify(current))
+    await putItem({ ...keys.sendingDomain(tenantId), ...refreshed });
+  return refreshed;
+}
+
+/** Mail goes from our domain again; the SES identity is deleted. */
+export async function removeSendingDomain(tenantId: string): Promise<boolean> {
+  const current = await getSendingDomain(tenantId);
+  if (!current) return false;
+  await ses.send(new DeleteEmailIdentityCommand({ EmailIdentity: current.domain })).catch((error) => {
+    if ((error as Error).name !== 'NotFoundException') throw error;
+  });
+  await deleteItem(keys.sendingDomain(tenantId));
+  return true;
+}
+
+/**
+ * The sender of a tenant's emails, read at most once a minute per tenant by each function
+ * instance: a change of name, Reply-To or domain reaches every email within a minute.
+ */
+const SENDER_CACHE_MS = 60_000;
+const senders = new Map<string, { sender: EmailSender; until: number }>();
+
+export async function senderOf(tenantId: string): Promise<EmailSender> {
+  const at = now().getTime();
+  const cached = senders.get(tenantId);
+  if (cached && cached.until > at) return cached.sender;
+  const [tenant, sendingDomain] = await Promise.all([getTenant(tenantId), getSendingDomain(tenantId)]);
+  const sender = emailSender({
+    tenantName: tenant?.name ?? '',
+    email: tenant?.email,
+    sendingDomain,
+    defaultFrom: config().MAIL_FROM,
+  });
+  senders.set(tenantId, { sender, until: at + SENDER_CACHE_MS });
+  return sender;
+}
