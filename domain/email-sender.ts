@@ -55,7 +55,6 @@ export const dkimRecords = (domain: string, tokens: readonly string[]): DnsRecor
 export function mailbox(displayName: string, address: string): string {
   const name = displayName.replace(/[\r\n]+/g, ' ').trim();
   if (!name) return address;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: printable ASCII is what may be quoted.
   if (/^[\x20-\x7e]*$/.test(name)) return `"${name.replace(/(["\\])/g, '\\$1')}" <${address}>`;
   return `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?= <${address}>`;
 }
