@@ -29,6 +29,8 @@ export interface FunctionSpec {
     storefrontSecrets?: true;
     /** Adds, checks and removes tenants' own SES sending domains. */
     managesSendingDomains?: true;
+    /** Checks the secret header CloudFront adds (reads it from Secrets Manager through SSM on AWS). */
+    checksOrigin?: true;
   };
 }
 
@@ -60,7 +62,7 @@ const readsTheTable = {
 export const functionCatalog = {
   authorizer: {
     entry: 'functions/authorizer/handler.ts',
-    description: 'HTTP API Lambda authorizer: tenant API keys (Bearer)',
+    description: 'HTTP API Lambda authorizer: tenant API keys (Bearer), through CloudFront',
     timeoutSeconds: 5,
     uses: {
       table: ['dynamodb:GetItem'],
@@ -68,6 +70,20 @@ export const functionCatalog = {
       startsWorkflows: [],
       taskResponses: [],
       signsLinks: false,
+      checksOrigin: true,
+    },
+  },
+  originAuthorizer: {
+    entry: 'functions/origin-authorizer/handler.ts',
+    description: 'HTTP API Lambda authorizer of the routes without a key: came through CloudFront',
+    timeoutSeconds: 5,
+    uses: {
+      table: [],
+      sendsEmail: false,
+      startsWorkflows: [],
+      taskResponses: [],
+      signsLinks: false,
+      checksOrigin: true,
     },
   },
   requestsApi: {

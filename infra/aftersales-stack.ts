@@ -10,6 +10,7 @@ import { workflowCatalog } from '../workflows/catalog.ts';
 import { Api } from './constructs/api.ts';
 import { Data } from './constructs/data.ts';
 import { deadLetterQueue } from './constructs/dead-letters.ts';
+import { Edge } from './constructs/edge.ts';
 import { Mail } from './constructs/mail.ts';
 import { Observability } from './constructs/observability.ts';
 import { Schedules } from './constructs/schedules.ts';
@@ -20,6 +21,10 @@ export interface AfterSalesStackProps extends StackProps {
   stage: 'dev' | 'prod';
   /** Domain emails are sent from; its SES identity is created here. */
   mailDomain: string;
+  /** The CloudFront web ACL of the edge stack (us-east-1): rate limits in front of the API. */
+  webAclArn: string;
+  /** The API and the links in emails under the merchant's own domain (ACM certificate in us-east-1). */
+  customDomain?: { domainName: string; certificateArn: string };
 }
 
 /** The whole product on AWS: one stack per stage, built from the same catalogs the local runtime uses. */
@@ -110,6 +115,24 @@ export class AfterSalesStack extends Stack {
     }
 
     const api = new Api(this, 'Api', { functions });
+    // Everyone reaches the API through CloudFront and WAF; the authorizers refuse the rest.
+    const edge = new Edge(this, 'Edge', {
+      httpApi: api.httpApi,
+      webAclArn: props.webAclArn,
+      customDomain: props.customDomain,
+    });
+    for (const [name, spec] of Object.entries(functionCatalog)) {
+      if (!('checksOrigin' in spec.uses)) continue;
+      const fn = services[name as FunctionName].fn;
+      const reference = `/aws/reference/secretsmanager/${edge.originSecret.secretName}`;
+      fn.addEnvironment('ORIGIN_VERIFY_SECRET_PARAMETER', reference);
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameterArn(reference)] }),
+      );
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [edge.originSecret.secretArn] }),
+      );
+    }
     // SES's bounces and complaints, read at last: the address suppressed, the request told.
     const emailEventFailures = deadLetterQueue(this, 'EmailEventDeadLetters', 'the SES event subscription');
     mail.deliveryProblems.addSubscription(
@@ -121,7 +144,7 @@ export class AfterSalesStack extends Stack {
       stateMachineArns: Object.values(workflows.stateMachines).map((machine) => machine.stateMachineArn),
     });
     for (const service of Object.values(services))
-      service.fn.addEnvironment('PUBLIC_BASE_URL', api.httpApi.apiEndpoint);
+      service.fn.addEnvironment('PUBLIC_BASE_URL', edge.publicUrl);
 
     const alarmKey = new Key(this, 'AlarmTopicKey', {
       enableKeyRotation: true,
@@ -164,7 +187,7 @@ export class AfterSalesStack extends Stack {
       ) as Record<FunctionName, ServiceFunction['logGroup']>,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: api.httpApi.apiEndpoint });
+    new CfnOutput(this, 'ApiUrl', { value: edge.publicUrl });
     new CfnOutput(this, 'TableName', { value: data.table.tableName });
     // What the operator's command (npm run tenant) reads to reach this stage.
     new CfnOutput(this, 'ServiceRequestStateMachineArn', {

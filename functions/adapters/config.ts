@@ -23,6 +23,11 @@ const environmentSchema = z.object({
    * stand-in, local/shopify.ts). Unset on AWS.
    */
   SHOPIFY_ADMIN_ORIGIN: z.optional(z.url()),
+  /**
+   * AWS only: the SSM path of the secret CloudFront sends as `x-origin-verify` (a Secrets Manager
+   * secret through `/aws/reference/secretsmanager/…`); the authorizers refuse requests without it.
+   */
+  ORIGIN_VERIFY_SECRET_PARAMETER: z.optional(z.string()),
   /** The queue of the daily run's per-tenant messages (functions/campaigns). */
   DAILY_RUN_QUEUE_URL: z.optional(z.url()),
   SERVICE_REQUEST_STATE_MACHINE_ARN: z._default(z.string(), ''),

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import * as z from '../../domain/zod.ts';
 import { config } from './config.ts';
+import { secretParameter } from './parameters.ts';
 
 /** What a signed link lets its holder do, without logging in (escalation emails, surveys). */
 const linkClaimsSchema = z.object({
@@ -14,28 +14,15 @@ const linkClaimsSchema = z.object({
 });
 export type LinkClaims = z.infer<typeof linkClaimsSchema>;
 
-const ssm = new SSMClient({});
-let secret: Promise<string> | undefined;
-
 /** The HMAC key: from the environment locally, from SSM Parameter Store on AWS (once per cold start). */
-function signingSecret(): Promise<string> {
-  secret ??= (async () => {
-    const { LINK_SIGNING_SECRET, LINK_SIGNING_SECRET_PARAMETER } = config();
-    if (LINK_SIGNING_SECRET) return LINK_SIGNING_SECRET;
-    if (!LINK_SIGNING_SECRET_PARAMETER)
-      throw new Error('Set LINK_SIGNING_SECRET or LINK_SIGNING_SECRET_PARAMETER');
-    const result = await ssm.send(
-      new GetParameterCommand({ Name: LINK_SIGNING_SECRET_PARAMETER, WithDecryption: true }),
-    );
-    const value = result.Parameter?.Value;
-    if (!value || value.length < 16)
-      throw new Error(`SSM parameter ${LINK_SIGNING_SECRET_PARAMETER} is missing or too short`);
-    return value;
-  })().catch((error: unknown) => {
-    secret = undefined;
-    throw error;
-  });
-  return secret;
+async function signingSecret(): Promise<string> {
+  const { LINK_SIGNING_SECRET, LINK_SIGNING_SECRET_PARAMETER } = config();
+  if (LINK_SIGNING_SECRET) return LINK_SIGNING_SECRET;
+  if (!LINK_SIGNING_SECRET_PARAMETER)
+    throw new Error('Set LINK_SIGNING_SECRET or LINK_SIGNING_SECRET_PARAMETER');
+  const value = await secretParameter(LINK_SIGNING_SECRET_PARAMETER);
+  if (value.length < 16) throw new Error(`SSM parameter ${LINK_SIGNING_SECRET_PARAMETER} is too short`);
+  return value;
 }
 
 async function sign(payload: string): Promise<string> {

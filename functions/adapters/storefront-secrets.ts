@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Storefronts } from '../../domain/tenant.ts';
 import { config } from './config.ts';
+import { secretParameter } from './parameters.ts';
 
 /**
  * Storefront secrets (webhook secrets, the Shopify Admin API token) are sealed before they are
@@ -15,29 +15,16 @@ const PREFIX = 'sealed:v1:';
 
 export const isSealed = (value: string) => value.startsWith(PREFIX);
 
-const ssm = new SSMClient({});
-let masterKey: Promise<Buffer> | undefined;
-
-function storefrontSecretsKey(): Promise<Buffer> {
-  masterKey ??= (async () => {
-    const { STOREFRONT_SECRETS_KEY, STOREFRONT_SECRETS_KEY_PARAMETER } = config();
-    let value = STOREFRONT_SECRETS_KEY;
-    if (!value) {
-      if (!STOREFRONT_SECRETS_KEY_PARAMETER)
-        throw new Error('Set STOREFRONT_SECRETS_KEY or STOREFRONT_SECRETS_KEY_PARAMETER');
-      const result = await ssm.send(
-        new GetParameterCommand({ Name: STOREFRONT_SECRETS_KEY_PARAMETER, WithDecryption: true }),
-      );
-      value = result.Parameter?.Value;
-    }
-    if (!value || value.length < 32)
-      throw new Error('The storefront-secrets key is missing or shorter than 32');
-    return Buffer.from(value, 'utf8');
-  })().catch((error: unknown) => {
-    masterKey = undefined;
-    throw error;
-  });
-  return masterKey;
+async function storefrontSecretsKey(): Promise<Buffer> {
+  const { STOREFRONT_SECRETS_KEY, STOREFRONT_SECRETS_KEY_PARAMETER } = config();
+  let value = STOREFRONT_SECRETS_KEY;
+  if (!value) {
+    if (!STOREFRONT_SECRETS_KEY_PARAMETER)
+      throw new Error('Set STOREFRONT_SECRETS_KEY or STOREFRONT_SECRETS_KEY_PARAMETER');
+    value = await secretParameter(STOREFRONT_SECRETS_KEY_PARAMETER);
+  }
+  if (value.length < 32) throw new Error('The storefront-secrets key is shorter than 32');
+  return Buffer.from(value, 'utf8');
 }
 
 const associatedData = (tenantId: string, field: string) => Buffer.from(`${tenantId}|${field}`, 'utf8');

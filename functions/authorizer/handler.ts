@@ -5,6 +5,7 @@ import type {
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
 import { parseApiKey, secretMatches } from '../adapters/api-keys.ts';
+import { cameThroughEdge } from '../adapters/edge-origin.ts';
 import { getApiKey, getTenant } from '../adapters/tenants.ts';
 import { logger } from '../shared/logger.ts';
 
@@ -12,8 +13,12 @@ type Decision = APIGatewaySimpleAuthorizerWithContextResult<Record<string, strin
 
 const deny: Decision = { isAuthorized: false, context: {} };
 
-/** HTTP API Lambda authorizer (simple responses): `Authorization: Bearer <api key>`. */
+/**
+ * HTTP API Lambda authorizer (simple responses): `Authorization: Bearer <api key>`, on a request
+ * that came through our CloudFront (WAF's limits apply to it).
+ */
 async function authorize(event: APIGatewayRequestAuthorizerEventV2): Promise<Decision> {
+  if (!(await cameThroughEdge(event.headers))) return deny;
   const header = event.headers?.authorization ?? event.identitySource?.[0] ?? '';
   const parsed = parseApiKey(header.replace(/^Bearer\s+/i, '').trim());
   if (!parsed) return deny;

@@ -8,11 +8,15 @@ import { matchRoute, routeKey, routes } from '../../functions/routes.ts';
 import { buildApp } from '../../infra/bin/app.ts';
 
 let template: Template;
+let edgeTemplate: Template;
+let edgeRegion: string;
 let resources: Record<string, { Type: string; Properties: any }>;
 
 beforeAll(() => {
-  const { app, stack } = buildApp({ stage: 'prod', mailDomain: 'service.example.com' });
+  const { app, stack, edge } = buildApp({ stage: 'prod', mailDomain: 'service.example.com' });
   template = Template.fromStack(stack);
+  edgeTemplate = Template.fromStack(edge);
+  edgeRegion = edge.region;
   resources = template.toJSON().Resources;
   // cdk-nag runs as a validation plugin: an unacknowledged finding makes synthesis throw.
   expect(() => app.synth()).not.toThrow();
@@ -149,17 +153,31 @@ describe('api', () => {
     }
   });
 
-  it('puts the API key authorizer on every staff route, and throttles and logs the stage', () => {
-    for (const [, route] of ofType('AWS::ApiGatewayV2::Route')) {
-      const spec = routes.find((r) => routeKey(r) === route.Properties.RouteKey);
-      expect(route.Properties.AuthorizationType).toBe(spec?.auth === 'apiKey' ? 'CUSTOM' : 'NONE');
-    }
-    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+  it('puts the API key authorizer on every staff route, the origin check on every other, and throttles and logs the stage', () => {
+    const authorizers = ofType('AWS::ApiGatewayV2::Authorizer');
+    const [apiKeyId, apiKey] = authorizers.find(([id]) => id.includes('ApiKeyAuthorizer'))!;
+    const [originId, origin] = authorizers.find(([id]) => id.includes('OriginAuthorizer'))!;
+    // A request without the header CloudFront adds gets 401 before any function runs.
+    expect(apiKey.Properties).toMatchObject({
       AuthorizerType: 'REQUEST',
       EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization', '$request.header.x-origin-verify'],
       // A revoked key stops working within a minute.
       AuthorizerResultTtlInSeconds: 30,
     });
+    expect(origin.Properties).toMatchObject({
+      IdentitySource: ['$request.header.x-origin-verify'],
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    const routeResources = ofType('AWS::ApiGatewayV2::Route');
+    expect(routeResources.length).toBe(routes.length + 1);
+    for (const [, route] of routeResources) {
+      const spec = routes.find((r) => routeKey(r) === route.Properties.RouteKey);
+      expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe('CUSTOM');
+      expect(route.Properties.AuthorizerId, route.Properties.RouteKey).toEqual({
+        Ref: spec?.auth === 'apiKey' ? apiKeyId : originId,
+      });
+    }
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
       DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
@@ -252,6 +270,104 @@ describe('alarms that reach someone', () => {
     expect(thresholdOf(functionCatalog.campaigns.description)).toBe(1);
     expect(thresholdOf(functionCatalog.reconciler.description)).toBe(1);
     expect(thresholdOf(functionCatalog.requestsApi.description)).toBe(5);
+  });
+});
+
+describe('one tenant cannot starve the others: CloudFront and WAF in front of the API', () => {
+  it('keeps the web ACL in us-east-1, with rate limits per API key, per tenant webhook path and per IP', () => {
+    const [[, acl]] = Object.entries(edgeTemplate.toJSON().Resources as Record<string, any>).filter(
+      ([, r]) => r.Type === 'AWS::WAFv2::WebACL',
+    ) as [string, any][];
+    expect(acl.Properties.Scope).toBe('CLOUDFRONT');
+    expect(edgeRegion).toBe('us-east-1');
+    const rules = Object.fromEntries(acl.Properties.Rules.map((rule: any) => [rule.Name, rule])) as Record<
+      string,
+      any
+    >;
+    const rate = (name: string) => rules[name].Statement.RateBasedStatement;
+    expect(rate('PerApiKey')).toMatchObject({
+      AggregateKeyType: 'CUSTOM_KEYS',
+      CustomKeys: [{ Header: { Name: 'authorization' } }],
+      EvaluationWindowSec: 60,
+    });
+    expect(rate('PerTenantWebhooks')).toMatchObject({
+      AggregateKeyType: 'CUSTOM_KEYS',
+      CustomKeys: [{ UriPath: expect.anything() }],
+    });
+    expect(rate('PerTenantWebhooks').ScopeDownStatement.ByteMatchStatement).toMatchObject({
+      PositionalConstraint: 'STARTS_WITH',
+      SearchString: '/v1/webhooks/',
+    });
+    expect(rate('PublicPagesPerIp').AggregateKeyType).toBe('IP');
+    expect(
+      rate('PublicPagesPerIp').ScopeDownStatement.OrStatement.Statements.map(
+        (s: any) => s.ByteMatchStatement.SearchString,
+      ),
+    ).toEqual(['/s/', '/a/']);
+    expect(rate('PerIp').AggregateKeyType).toBe('IP');
+    // Over the limit: 429 in our error shape, with Retry-After.
+    for (const name of ['PerApiKey', 'PerTenantWebhooks', 'PublicPagesPerIp', 'PerIp'])
+      expect(rules[name].Action.Block.CustomResponse).toMatchObject({
+        ResponseCode: 429,
+        ResponseHeaders: [{ Name: 'retry-after', Value: '60' }],
+      });
+    const body = Object.values(acl.Properties.CustomResponseBodies as Record<string, any>)[0];
+    expect(JSON.parse(body.Content)).toMatchObject({ error: { code: 'TooManyRequests' } });
+  });
+
+  it('sends every request through CloudFront with that ACL, uncached, and the secret header from Secrets Manager', () => {
+    const [[, distribution]] = ofType('AWS::CloudFront::Distribution');
+    const config = distribution.Properties.DistributionConfig;
+    expect(JSON.stringify(config.WebACLId)).toContain('ApiWebAcl');
+    const [origin] = config.Origins;
+    expect(origin.CustomOriginConfig).toMatchObject({
+      OriginProtocolPolicy: 'https-only',
+      OriginSSLProtocols: ['TLSv1.2'],
+    });
+    const [header] = origin.OriginCustomHeaders;
+    expect(header.HeaderName).toBe('x-origin-verify');
+    // A dynamic reference resolved at deploy: the secret is never in the template.
+    expect(JSON.stringify(header.HeaderValue)).toContain('{{resolve:secretsmanager:');
+    expect(config.DefaultCacheBehavior).toMatchObject({
+      // Managed policies: CachingDisabled, AllViewerExceptHostHeader.
+      CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+      OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+      ViewerProtocolPolicy: 'redirect-to-https',
+    });
+    // Links in emails point at CloudFront, and every authorizer knows where to read the secret.
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      const environment = fn.Properties.Environment?.Variables ?? {};
+      expect(JSON.stringify(environment.PUBLIC_BASE_URL)).toContain('DomainName');
+      const spec = Object.values(functionCatalog).find((s) => s.description === fn.Properties.Description);
+      if (spec && 'checksOrigin' in spec.uses)
+        expect(JSON.stringify(environment.ORIGIN_VERIFY_SECRET_PARAMETER)).toContain(
+          '/aws/reference/secretsmanager/',
+        );
+    }
+  });
+
+  it('serves the API and the links in emails under the merchant’s own domain when given one', () => {
+    const { stack } = buildApp({
+      stage: 'dev',
+      apiDomain: 'service.acme.example',
+      apiCertificateArn:
+        'arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-1111-2222-3333-444455556666',
+    });
+    const custom = Template.fromStack(stack);
+    custom.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: ['service.acme.example'],
+        ViewerCertificate: Match.objectLike({
+          MinimumProtocolVersion: 'TLSv1.2_2021',
+          SslSupportMethod: 'sni-only',
+        }),
+      }),
+    });
+    const urls = Object.values(custom.toJSON().Resources as Record<string, any>)
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map((r) => r.Properties.Environment.Variables.PUBLIC_BASE_URL);
+    expect(new Set(urls)).toEqual(new Set(['https://service.acme.example']));
+    expect(() => buildApp({ stage: 'dev', apiDomain: 'service.acme.example' })).toThrow(/go together/);
   });
 });
 
@@ -388,6 +504,8 @@ describe('least privilege', () => {
           }
         }
       }
+      // The origin secret is read through SSM's Secrets Manager reference: both are needed.
+      if ('checksOrigin' in functionCatalog[name].uses) called.add('secretsmanager:GetSecretValue');
       expect([...granted].sort(), name).toEqual([...called].sort());
     }
   });

@@ -1,0 +1,121 @@
+import { Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
+  OriginSslPolicy,
+  PriceClass,
+  ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+import { ORIGIN_VERIFY_HEADER } from '../../functions/adapters/edge-origin.ts';
+
+export interface EdgeProps {
+  httpApi: HttpApi;
+  /** The web ACL of the edge stack (us-east-1). */
+  webAclArn: string;
+  /** A custom domain for the API and the links in emails, with its ACM certificate in us-east-1. */
+  customDomain?: { domainName: string; certificateArn: string };
+}
+
+/**
+ * CloudFront in front of the HTTP API: WAF's rate limits apply to every request, the API's own
+ * endpoint answers only requests that came through here (a secret header, checked by the
+ * authorizers), and the public URL can be the merchant's own domain. Nothing is cached: every
+ * answer is per caller.
+ */
+export class Edge extends Construct {
+  readonly distribution: Distribution;
+  /** Holds the value of the origin-verify header (generated at deploy, never in the template). */
+  readonly originSecret: Secret;
+  /** Where customers, storefronts and staff reach the API (and what links in emails start with). */
+  readonly publicUrl: string;
+
+  constructor(scope: Construct, id: string, props: EdgeProps) {
+    super(scope, id);
+    this.originSecret = new Secret(this, 'OriginVerify', {
+      description: 'The header CloudFront sends the API with every request: requests without it are refused',
+      generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+    });
+    Validations.of(this.originSecret).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason:
+        'Rotating it needs CloudFront and the authorizers to change together: replace the secret and redeploy (README).',
+    });
+    const region = Stack.of(this).region;
+    const apiDomain = Fn.select(2, Fn.split('/', props.httpApi.apiEndpoint));
+    const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'Security headers on every answer (pages, JSON, CSV)',
+      securityHeadersBehavior: {
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(365),
+          includeSubdomains: true,
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+      },
+    });
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: `After-sales API (${region})`,
+      webAclId: props.webAclArn,
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      // Customers and shops are in mainland China and anywhere else: every edge location.
+      priceClass: PriceClass.PRICE_CLASS_ALL,
+      ...(props.customDomain
+        ? {
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+            domainNames: [props.customDomain.domainName],
+            certificate: Certificate.fromCertificateArn(
+              this,
+              'Certificate',
+              props.customDomain.certificateArn,
+            ),
+          }
+        : {}),
+      defaultBehavior: {
+        origin: new HttpOrigin(apiDomain, {
+          protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+          originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+          customHeaders: { [ORIGIN_VERIFY_HEADER]: this.originSecret.secretValue.unsafeUnwrap() },
+          readTimeout: Duration.seconds(30),
+        }),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: AllowedMethods.ALLOW_ALL,
+        cachePolicy: CachePolicy.CACHING_DISABLED,
+        // Everything the viewer sent (Authorization included) except Host, which API Gateway
+        // needs to be its own domain.
+        originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        responseHeadersPolicy: securityHeaders,
+      },
+    });
+    this.publicUrl = props.customDomain
+      ? `https://${props.customDomain.domainName}`
+      : `https://${this.distribution.distributionDomainName}`;
+    const acknowledge = (id: string, reason: string) =>
+      Validations.of(this.distribution).acknowledge({ id: `AwsSolutions::AwsSolutions-${id}`, reason });
+    acknowledge('CFR1', 'No geo restriction: a merchant’s customers and storefronts may be anywhere.');
+    acknowledge(
+      'CFR3',
+      'Every request that passes reaches the API stage’s access log; WAF samples what it blocks.',
+    );
+    if (!props.customDomain)
+      acknowledge(
+        'CFR4',
+        'The default *.cloudfront.net certificate allows only what CloudFront sets; a custom domain gets TLS 1.2 (2021).',
+      );
+  }
+}
