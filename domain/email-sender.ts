@@ -18,7 +18,7 @@ export const sendingDomainSchema = z.string().check(
   z.trim(),
   z.toLowerCase(),
   z.maxLength(253),
-  z.regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+  z.regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
     message: 'a domain name the tenant controls, e.g. mail.example.com',
   }),
 );

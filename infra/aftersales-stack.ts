@@ -130,7 +130,10 @@ export class AfterSalesStack extends Stack {
         new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameterArn(reference)] }),
       );
       fn.addToRolePolicy(
-        new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [edge.originSecret.secretArn] }),
+        new PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [edge.originSecret.secretArn],
+        }),
       );
     }
     // SES's bounces and complaints, read at last: the address suppressed, the request told.

@@ -1,10 +1,11 @@
 import * as z from '../../domain/zod.ts';
-import { type ResponseSpec, type RouteSpec, routes } from '../routes.ts';
+import { type ResponseSpec, routeDocOf } from '../route-docs.ts';
+import { type RouteSpec, routes } from '../routes.ts';
 
 /**
- * The OpenAPI 3.1 document of the HTTP API, made from the route table (functions/routes.ts):
- * every operation with its id, tag, summary, security, parameters, body, and each response with
- * its schema, from the same zod schemas the handlers parse with and answer by.
+ * The OpenAPI 3.1 document of the HTTP API, made from the route table (functions/routes.ts)
+ * and its documentation (functions/route-docs.ts): every operation with its id, tag, summary,
+ * security, parameters, body, and each response with its schema, from the same zod schemas the handlers parse with and answer by.
  */
 type JsonSchema = Record<string, unknown>;
 
@@ -73,8 +74,9 @@ function operationOf(route: RouteSpec): JsonSchema {
     ...(route.query ? parametersOf(route.query, 'query') : []),
     ...(route.headers ? parametersOf(route.headers, 'header') : []),
   ];
+  const doc = routeDocOf(route);
   const responses = Object.fromEntries(
-    Object.entries(route.responses).map(([status, spec]) => [status, responseOf(spec)]),
+    Object.entries(doc.responses).map(([status, spec]) => [status, responseOf(spec)]),
   );
   // The report also answers as a CSV download.
   if (route.operationId === 'satisfactionReport')
@@ -83,8 +85,8 @@ function operationOf(route: RouteSpec): JsonSchema {
     };
   return {
     operationId: route.operationId,
-    tags: [route.tag],
-    summary: route.summary,
+    tags: [doc.tag],
+    summary: doc.summary,
     description:
       route.auth === 'apiKey' ? `Roles: ${route.roles?.join(', ')}.` : authDescriptions[route.auth],
     security: securityOf(route),
@@ -143,7 +145,7 @@ export function openApiDocument(serverUrl: string) {
       contact: { name: 'After-sales service maintainers' },
     },
     servers: [{ url: serverUrl }],
-    tags: [...new Set(routes.map((route) => route.tag))].map((name) => ({
+    tags: [...new Set(routes.map((route) => routeDocOf(route).tag))].map((name) => ({
       name,
       description: tagDescriptions[name] ?? name,
     })),

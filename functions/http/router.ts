@@ -82,7 +82,8 @@ const pageNotFound = () =>
     '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>链接无效 / Link not valid</title></head><body><main><h1>链接无效 / Link not valid</h1><p>此链接无效。 / This link is not valid.</p></main></body></html>',
   );
 
-const servesPages = (route: RouteSpec) => route.responses[404]?.media === 'text/html';
+/** The pages emails link to answer their errors as pages too. */
+const servesPages = (route: RouteSpec) => route.auth === 'signedLink';
 
 function formFields(event: HttpEvent): Record<string, string> {
   if (!event.body) return {};

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailbox } from '../../domain/email-sender.ts';
 import { storefrontSecret } from '../../functions/adapters/storefront-secrets.ts';
 import { getTenant } from '../../functions/adapters/tenants.ts';
+import { routeDocs } from '../../functions/route-docs.ts';
 import { routes } from '../../functions/routes.ts';
 import { contractTerms, emailsAbout, repairRequest } from '../support/lifecycle.ts';
 import { createOtherTenant, send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
@@ -304,6 +305,8 @@ describe('OpenAPI', () => {
       ([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
     );
     expect(documented.sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+    // The prose and response schemas live apart from the route table: one entry per operation.
+    expect(Object.keys(routeDocs).sort()).toEqual(routes.map((r) => r.operationId).sort());
     const create = document.body.paths['/v1/requests'].post.requestBody.content['application/json'].schema;
     expect(create.required).toEqual(expect.arrayContaining(['kind', 'customer', 'description']));
     expect(create.properties.kind.enum).toContain('follow_up_visit');

@@ -275,9 +275,9 @@ describe('alarms that reach someone', () => {
 
 describe('one tenant cannot starve the others: CloudFront and WAF in front of the API', () => {
   it('keeps the web ACL in us-east-1, with rate limits per API key, per tenant webhook path and per IP', () => {
-    const [[, acl]] = Object.entries(edgeTemplate.toJSON().Resources as Record<string, any>).filter(
-      ([, r]) => r.Type === 'AWS::WAFv2::WebACL',
-    ) as [string, any][];
+    const acl = Object.values(edgeTemplate.toJSON().Resources as Record<string, any>).find(
+      (r) => r.Type === 'AWS::WAFv2::WebACL',
+    );
     expect(acl.Properties.Scope).toBe('CLOUDFRONT');
     expect(edgeRegion).toBe('us-east-1');
     const rules = Object.fromEntries(acl.Properties.Rules.map((rule: any) => [rule.Name, rule])) as Record<
@@ -316,7 +316,7 @@ describe('one tenant cannot starve the others: CloudFront and WAF in front of th
   });
 
   it('sends every request through CloudFront with that ACL, uncached, and the secret header from Secrets Manager', () => {
-    const [[, distribution]] = ofType('AWS::CloudFront::Distribution');
+    const [, distribution] = ofType('AWS::CloudFront::Distribution')[0]!;
     const config = distribution.Properties.DistributionConfig;
     expect(JSON.stringify(config.WebACLId)).toContain('ApiWebAcl');
     const [origin] = config.Origins;

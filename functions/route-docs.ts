@@ -1,0 +1,394 @@
+import * as z from '../domain/zod.ts';
+import {
+  apiKeyListView,
+  calendarView,
+  contractView,
+  deliveryView,
+  errorView,
+  feedbackListView,
+  feedbackView,
+  gatewayErrorView,
+  newApiKeyView,
+  openApiView,
+  periodicSurveyListView,
+  periodicSurveyView,
+  requestListView,
+  requestView,
+  revokedApiKeyView,
+  satisfactionReportView,
+  sendingDomainView,
+  settingsView,
+} from './http/views.ts';
+import type { RouteSpec } from './routes.ts';
+
+/**
+ * What each operation of functions/routes.ts answers, for people: its tag, summary and
+ * responses (with their schemas), keyed by operationId. Only the OpenAPI document
+ * (functions/documents) and the tests read it, so no other function carries its prose and
+ * schemas; a test fails when a route has no entry here or an entry names no route.
+ */
+export interface ResponseSpec {
+  description: string;
+  /** JSON bodies: what the body is. */
+  json?: z.ZodMiniType;
+  /** Other media: `text/html` pages, `text/csv` downloads, `image/svg+xml` drawings. */
+  media?: 'text/html' | 'text/csv' | 'image/svg+xml';
+  headers?: Record<string, string>;
+}
+
+export interface RouteDoc {
+  tag: string;
+  summary: string;
+  responses: Record<number, ResponseSpec>;
+}
+
+const error = (description: string): ResponseSpec => ({ description, json: errorView });
+const html = (description: string): ResponseSpec => ({ description, media: 'text/html' });
+
+/** Answers every API-key route can give besides its own: the authorizer's, and ours for bad input. */
+const apiKeyErrors: Record<number, ResponseSpec> = {
+  400: error('Malformed JSON, or a header or cursor that cannot be read'),
+  401: { description: 'No API key (API Gateway answers this itself)', json: gatewayErrorView },
+  403: {
+    description:
+      'A key the authorizer refuses (API Gateway’s {"message"}), or a role not allowed here (our error shape)',
+    json: z.union([gatewayErrorView, errorView]),
+  },
+  413: error('The body is larger than the API accepts'),
+  422: error('Invalid fields: `fields` says which and why'),
+};
+const notFound = { 404: error('Not found (also: another tenant’s, or an id that cannot exist)') };
+const conflict = { 409: error('Not allowed in the current status: the message says why') };
+
+/** What a staff action on a request answers. */
+const requestActionResponses: Record<number, ResponseSpec> = {
+  200: { description: 'The request as it is now', json: requestView },
+  ...apiKeyErrors,
+  ...notFound,
+  ...conflict,
+};
+
+/** What a storefront's delivery is answered. */
+const webhookResponses: Record<number, ResponseSpec> = {
+  200: {
+    description: 'Already received (the same request), or not after-sales work (ignored)',
+    json: deliveryView,
+  },
+  201: { description: 'A service request was opened', json: deliveryView },
+  400: error('Malformed JSON, or no delivery id'),
+  401: error('The delivery could not be authenticated (no hint which part failed)'),
+  413: error('Larger than a storefront sends'),
+  422: error('The delivery cannot be a service request: `fields` says why'),
+};
+
+export const routeDocs: Record<string, RouteDoc> = {
+  createRequest: {
+    tag: 'Service requests',
+    summary: 'Enter a service request (staff: phone call, counter visit); Idempotency-Key makes a retry safe',
+    responses: {
+      201: { description: 'The request, stored and watched', json: requestView },
+      ...apiKeyErrors,
+    },
+  },
+  listRequests: {
+    tag: 'Service requests',
+    summary: 'Requests by status (open ones by default), oldest first; closed and cancelled newest first',
+    responses: { 200: { description: 'A page of requests', json: requestListView }, ...apiKeyErrors },
+  },
+  getRequest: {
+    tag: 'Service requests',
+    summary: 'A request with its timeline, deadlines, breaches and warranty',
+    responses: { 200: { description: 'The request', json: requestView }, ...apiKeyErrors, ...notFound },
+  },
+  acknowledgeRequest: {
+    tag: 'Service requests',
+    summary: 'Respond and confirm the need; the customer is told (6.1.2)',
+    responses: requestActionResponses,
+  },
+  dispatchRequest: {
+    tag: 'Service requests',
+    summary: 'Dispatch a qualified technician on-site or remotely (6.1.3, 6.2.1a)',
+    responses: requestActionResponses,
+  },
+  completeRequest: {
+    tag: 'Service requests',
+    summary: 'Complete and issue the immutable service record (6.1.4)',
+    responses: requestActionResponses,
+  },
+  cancelRequest: {
+    tag: 'Service requests',
+    summary: 'Cancel the request',
+    responses: requestActionResponses,
+  },
+  enterRequestCustomer: {
+    tag: 'Service requests',
+    summary: 'Enter or correct the customer’s details (a storefront’s lookup still pending ends here)',
+    responses: requestActionResponses,
+  },
+  answerRequestSurvey: {
+    tag: 'Service requests',
+    summary: 'A phone interview: staff enter the customer’s survey answers (7.1.2)',
+    responses: requestActionResponses,
+  },
+  receiveShopifyDelivery: {
+    tag: 'Storefronts',
+    summary:
+      'Shopify returns/request, returns/decline, returns/cancel, returns/close (X-Shopify-Hmac-Sha256, X-Shopify-Topic, X-Shopify-Shop-Domain, X-Shopify-Event-Id); one request per return',
+    responses: webhookResponses,
+  },
+  receiveWoocommerceDelivery: {
+    tag: 'Storefronts',
+    summary:
+      'WooCommerce order.updated (X-WC-Webhook-Signature); one request per order entering an after-sales status; the unsigned ping (webhook_id=N) is answered 200',
+    responses: webhookResponses,
+  },
+  receiveGenericDelivery: {
+    tag: 'Storefronts',
+    summary:
+      'Any storefront or form: Idempotency-Key, and X-Signature: t=<unix>,v2=<hex HMAC-SHA256 of "<t>.<Idempotency-Key>.<body>"> (v1, over "<t>.<body>", still accepted)',
+    responses: webhookResponses,
+  },
+  createFeedback: {
+    tag: 'Feedback',
+    summary: 'Enter feedback to handle within the working-day deadline (7.2.1)',
+    responses: { 201: { description: 'The feedback case', json: feedbackView }, ...apiKeyErrors },
+  },
+  listFeedback: {
+    tag: 'Feedback',
+    summary: 'Feedback cases in a status (open by default), soonest due first: the worklist',
+    responses: { 200: { description: 'A page of cases', json: feedbackListView }, ...apiKeyErrors },
+  },
+  getFeedback: {
+    tag: 'Feedback',
+    summary: 'A feedback case with its deadline, timeline and breaches',
+    responses: { 200: { description: 'The case', json: feedbackView }, ...apiKeyErrors, ...notFound },
+  },
+  resolveFeedback: {
+    tag: 'Feedback',
+    summary: 'Resolve: the result is emailed to the customer (7.2.1, 7.2.2)',
+    responses: {
+      200: { description: 'The case, resolved', json: feedbackView },
+      ...apiKeyErrors,
+      ...notFound,
+      ...conflict,
+    },
+  },
+  listPeriodicSurveys: {
+    tag: 'Surveys',
+    summary: 'Periodic surveys sent in a range of days (7.1.1); answered=false lists whom to phone',
+    responses: { 200: { description: 'A page of surveys', json: periodicSurveyListView }, ...apiKeyErrors },
+  },
+  answerPeriodicSurvey: {
+    tag: 'Surveys',
+    summary: 'A phone interview: a periodic survey answered for the customer (7.1.2)',
+    responses: {
+      200: { description: 'The survey, answered', json: periodicSurveyView },
+      ...apiKeyErrors,
+      ...notFound,
+      ...conflict,
+    },
+  },
+  satisfactionReport: {
+    tag: 'Reports',
+    summary:
+      'Satisfaction over time and per kind, response rate, feedback on time or late, what feedback changed',
+    responses: {
+      200: {
+        description: 'The report (format=json), or the same rows as a CSV download (format=csv: text/csv)',
+        json: satisfactionReportView,
+      },
+      ...apiKeyErrors,
+    },
+  },
+  createApiKey: {
+    tag: 'Administration',
+    summary: 'Create an API key (its secret is shown this once)',
+    responses: { 201: { description: 'The key, with its secret', json: newApiKeyView }, ...apiKeyErrors },
+  },
+  listApiKeys: {
+    tag: 'Administration',
+    summary: 'API keys (never their secrets)',
+    responses: { 200: { description: 'A page of keys', json: apiKeyListView }, ...apiKeyErrors },
+  },
+  revokeApiKey: {
+    tag: 'Administration',
+    summary: 'Revoke an API key',
+    responses: { 200: { description: 'Revoked', json: revokedApiKeyView }, ...apiKeyErrors, ...notFound },
+  },
+  getSettings: {
+    tag: 'Administration',
+    summary: 'Tenant settings (storefront secrets are write-only); the ETag is their version',
+    responses: {
+      200: { description: 'The settings', json: settingsView, headers: { ETag: 'The settings’ version' } },
+      ...apiKeyErrors,
+    },
+  },
+  changeSettings: {
+    tag: 'Administration',
+    summary:
+      'Change tenant settings: a JSON merge patch (what is left out is kept, null clears); If-Match with a GET’s ETag',
+    responses: {
+      200: {
+        description: 'The settings now',
+        json: settingsView,
+        headers: { ETag: 'The settings’ new version' },
+      },
+      412: error('If-Match names a version that is no longer current: read them again'),
+      ...apiKeyErrors,
+      ...conflict,
+    },
+  },
+  getSendingDomain: {
+    tag: 'Administration',
+    summary:
+      'The tenant’s own sending domain: its DNS records and whether SES has verified them (asked again)',
+    responses: { 200: { description: 'The domain', json: sendingDomainView }, ...apiKeyErrors, ...notFound },
+  },
+  setSendingDomain: {
+    tag: 'Administration',
+    summary:
+      'Send from the tenant’s own domain: publish the CNAME records returned; mail goes from it once SES has verified them',
+    responses: {
+      200: { description: 'The domain, pending until its DNS records are found', json: sendingDomainView },
+      409: error('The tenant sends from another domain (remove it first), or another tenant added this one'),
+      ...apiKeyErrors,
+    },
+  },
+  removeSendingDomain: {
+    tag: 'Administration',
+    summary: 'Send from the service’s domain again (with the tenant’s name and Reply-To)',
+    responses: { 204: { description: 'Removed' }, ...apiKeyErrors, ...notFound },
+  },
+  getCalendar: {
+    tag: 'Administration',
+    summary: 'The working calendar day by day: working or not, why, and whether it is an estimate',
+    responses: { 200: { description: 'The days', json: calendarView }, ...apiKeyErrors },
+  },
+  createContract: {
+    tag: 'Contracts',
+    summary: 'Record a contract (version 1, awaiting both confirmations)',
+    responses: { 201: { description: 'The contract', json: contractView }, ...apiKeyErrors, ...conflict },
+  },
+  getContract: {
+    tag: 'Contracts',
+    summary: 'A contract with its versions and the one in force',
+    responses: { 200: { description: 'The contract', json: contractView }, ...apiKeyErrors, ...notFound },
+  },
+  proposeContractVersion: {
+    tag: 'Contracts',
+    summary: 'Propose an amendment (11.1)',
+    responses: {
+      201: { description: 'The contract with the new version', json: contractView },
+      ...apiKeyErrors,
+      ...notFound,
+      ...conflict,
+    },
+  },
+  confirmContractVersion: {
+    tag: 'Contracts',
+    summary: 'One party confirms a version in writing',
+    responses: {
+      200: { description: 'The contract', json: contractView },
+      ...apiKeyErrors,
+      ...notFound,
+      ...conflict,
+    },
+  },
+  terminateContract: {
+    tag: 'Contracts',
+    summary: 'Terminate by mutual agreement or for breach (9.2)',
+    responses: {
+      200: { description: 'The contract', json: contractView },
+      ...apiKeyErrors,
+      ...notFound,
+      ...conflict,
+    },
+  },
+  getOpenApiDocument: {
+    tag: 'Documents',
+    summary: 'This document',
+    responses: {
+      200: { description: 'OpenAPI 3.1', json: openApiView },
+      422: error('An unknown query parameter'),
+    },
+  },
+  getSurveyForm: {
+    tag: 'Documents',
+    summary: 'The satisfaction survey form as the contract attaches it (11.2): printable, Chinese first',
+    responses: { 200: html('The printable form'), ...apiKeyErrors, ...notFound },
+  },
+  getServiceFlowChart: {
+    tag: 'Documents',
+    summary: 'The service flow chart (11.2), drawn with the contract version’s figures, printable',
+    responses: { 200: html('The printable page'), ...apiKeyErrors, ...notFound },
+  },
+  getServiceFlowChartSvg: {
+    tag: 'Documents',
+    summary: 'The same chart as an SVG image alone (for an email, a document)',
+    responses: { 200: { description: 'The chart', media: 'image/svg+xml' }, ...apiKeyErrors, ...notFound },
+  },
+  getWorkflowDiagrams: {
+    tag: 'Documents',
+    summary: 'For operators: the deployed state machines, drawn from their definitions',
+    responses: { 200: html('The diagrams'), ...apiKeyErrors },
+  },
+  getServiceRecordDocument: {
+    tag: 'Documents',
+    summary: 'The service record of a completed request (6.1.4), printable for signature',
+    responses: { 200: html('The printable record'), ...apiKeyErrors, ...notFound },
+  },
+  showSurvey: {
+    tag: 'Pages from emails',
+    summary: 'The customer’s survey page (signed link from the service-record email)',
+    responses: {
+      200: html('The form'),
+      404: html('A link that is not valid'),
+      409: html('Already answered'),
+      410: html('The invitation has expired'),
+    },
+  },
+  answerSurvey: {
+    tag: 'Pages from emails',
+    summary: 'Submit the survey, once per invitation',
+    responses: {
+      200: html('Thank you'),
+      404: html('A link that is not valid'),
+      409: html('Already answered'),
+      410: html('The invitation has expired'),
+      422: html('The form again, with what is missing marked'),
+      503: html('Not saved for now: submit again (it will not be counted twice)'),
+    },
+  },
+  showAction: {
+    tag: 'Pages from emails',
+    summary: 'A signed action link from an escalation email: shows what it will do',
+    responses: {
+      200: html('What the link does, and a button'),
+      404: html('Not valid'),
+      410: html('Done with'),
+    },
+  },
+  doAction: {
+    tag: 'Pages from emails',
+    summary: 'A signed action link: acknowledge or take over without logging in',
+    responses: {
+      200: html('Done'),
+      403: html('Not on the staff list'),
+      404: html('Not valid'),
+      409: html('Already done, or taken over by someone else'),
+      410: html('Done with'),
+    },
+  },
+};
+
+/** A path with a malformed percent-encoding is refused before any route: 400, on every route with parameters. */
+const malformedPath = error('The path has a malformed percent-encoding');
+
+/** The documentation of a route, with the 400 every route with path parameters can answer. */
+export function routeDocOf(route: Pick<RouteSpec, 'operationId' | 'params'>): RouteDoc {
+  const doc = routeDocs[route.operationId];
+  if (!doc) throw new Error(`No documentation for ${route.operationId} (functions/route-docs.ts)`);
+  return route.params && !doc.responses[400]
+    ? { ...doc, responses: { ...doc.responses, 400: malformedPath } }
+    : doc;
+}
