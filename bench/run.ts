@@ -19,11 +19,11 @@ import {
 } from '../domain/working-calendar.ts';
 import { mintApiKey } from '../functions/adapters/api-keys.ts';
 import { scheduleCustomer } from '../functions/adapters/customers.ts';
-import { putItem } from '../functions/adapters/table.ts';
+import { capacityConsumed, putItem } from '../functions/adapters/table.ts';
 import { createApiKey, createTenant } from '../functions/adapters/tenants.ts';
 import { type FunctionName, functionCatalog } from '../functions/catalog.ts';
 import { demoSettings } from '../local/demo-tenant.ts';
-import { invokeFunction } from '../local/lambda.ts';
+import { invocationStats, invokeFunction } from '../local/lambda.ts';
 import { completionReport, executionHistory, repairRequest } from '../test/support/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../test/support/runtime.ts';
 
@@ -76,6 +76,17 @@ async function intakeAndLifecycle(runtime: TestRuntime) {
   console.table(intake);
 
   const lifecycles = 50;
+  // What the lifecycles consume, measured: DynamoDB's reported capacity, Lambda invocations and
+  // their time, the log bytes our functions write, the emails sent.
+  const capacityBefore = capacityConsumed();
+  const invocationsBefore = invocationStats();
+  const mailBefore = (await runtime.mailbox()).length;
+  let logBytes = 0;
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    logBytes += Buffer.byteLength(chunk);
+    return write(chunk, ...rest);
+  }) as typeof process.stdout.write;
   const started = performance.now();
   const ids = await pool(lifecycles, 8, async () => {
     const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest())).body;
@@ -94,14 +105,42 @@ async function intakeAndLifecycle(runtime: TestRuntime) {
     return requestId as string;
   });
   const seconds = (performance.now() - started) / 1000;
-  const transitions = await Promise.all(
-    ids
-      .slice(0, 5)
-      .map(
-        async (id) =>
-          (await executionHistory(runtime, id)).events.filter((e) => e.type?.endsWith('StateEntered')).length,
-      ),
+  await runtime.settled();
+  process.stdout.write = write;
+  const capacityAfter = capacityConsumed();
+  const invocationsAfter = invocationStats();
+  const histories = await Promise.all(ids.slice(0, 5).map((id) => executionHistory(runtime, id)));
+  const transitions = histories.map((h) => h.events.filter((e) => e.type?.endsWith('StateEntered')).length);
+  const per = (n: number) => n / lifecycles;
+  let invocations = 0;
+  let milliseconds = 0;
+  for (const [name, after] of invocationsAfter) {
+    const before = invocationsBefore.get(name) ?? { count: 0, milliseconds: 0 };
+    invocations += after.count - before.count;
+    milliseconds += after.milliseconds - before.milliseconds;
+  }
+  const indexWrites = Object.fromEntries(
+    Object.entries(capacityAfter.indexWriteUnits).map(([index, units]) => [
+      index,
+      per(units - (capacityBefore.indexWriteUnits[index] ?? 0)),
+    ]),
   );
+  const measured: LifecycleConsumption = {
+    transitions: Math.max(...transitions),
+    lambdaInvocations: per(invocations),
+    lambdaMilliseconds: per(milliseconds),
+    tableWriteUnits: per(capacityAfter.tableWriteUnits - capacityBefore.tableWriteUnits),
+    indexWriteUnits: indexWrites,
+    readUnits: per(capacityAfter.readUnits - capacityBefore.readUnits),
+    emails: per((await runtime.mailbox()).length - mailBefore),
+    apiCalls: 5,
+    // Our functions' log lines, the state machine's (level ALL: each history event), and one
+    // API access-log line per call.
+    logBytes:
+      per(logBytes) +
+      histories.reduce((sum, h) => sum + Buffer.byteLength(JSON.stringify(h.events)), 0) / histories.length +
+      5 * 220,
+  };
   const memory = process.memoryUsage();
   console.log(
     '\nLifecycle: receive → acknowledge → dispatch → complete → record + survey emailed → answered → closed (8 concurrent)',
@@ -115,7 +154,7 @@ async function intakeAndLifecycle(runtime: TestRuntime) {
       'heap used after': `${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`,
     },
   ]);
-  return Math.max(...transitions);
+  return measured;
 }
 
 /**
@@ -363,40 +402,54 @@ async function bundles() {
   console.table(rows);
 }
 
-/** us-east-1 list prices (2026): Step Functions Standard, Lambda arm64, DynamoDB on-demand, SES, HTTP API. */
-function costModel(transitions: number) {
-  const perThousand = (n: number) => n * 1000;
-  // Counted from the code path of the measured lifecycle (see workflows/service-request/README.md):
-  // 7 workflow steps (resume, 4 task-token registrations, deliver, close; the acknowledgement tells
-  // the customer itself) + 5 API calls (create, acknowledge, dispatch, complete, survey); the
-  // authorizer's answers are cached 5 minutes.
-  const lambdaInvocations = 7 + 5;
-  const lambdaGbSeconds = lambdaInvocations * 0.5 * 0.08; // 512 MB, ~80 ms each
-  // Request insert, 4 token writes, 5 state changes, 2 steps marked once, 2 emails × (claim + mark),
-  // the customer's follow-up date: 18; each ≤ 1 KB item is one write unit. Plus the byDue index
-  // (the lifecycle's watch): written at insert and with each of the 4 waits, removed at close: 6.
-  const writes = 18 + 6;
-  const reads = 20;
-  const emails = 2; // the confirmation, and the record with the survey invitation
-  const apiCalls = 5;
+interface LifecycleConsumption {
+  transitions: number;
+  lambdaInvocations: number;
+  lambdaMilliseconds: number;
+  tableWriteUnits: number;
+  indexWriteUnits: Record<string, number>;
+  readUnits: number;
+  emails: number;
+  apiCalls: number;
+  logBytes: number;
+}
+
+/**
+ * us-east-1 list prices (2026) applied to what one on-time lifecycle was measured to consume:
+ * Step Functions Standard, Lambda arm64 (512 MB), DynamoDB on-demand (write units as DynamoDB
+ * reports them, indexes included), SES, the HTTP API, CloudWatch Logs ingestion. CloudFront and
+ * WAF add about $1.60 per million requests (0.5 of them per API call here: not a lifecycle cost).
+ */
+function costModel(measured: LifecycleConsumption) {
+  const indexWrites = Object.values(measured.indexWriteUnits).reduce((sum, units) => sum + units, 0);
   const rows = [
-    { item: 'Step Functions transitions', quantity: transitions, unitUsd: 0.000025 },
-    { item: 'Lambda requests', quantity: lambdaInvocations, unitUsd: 0.0000002 },
-    { item: 'Lambda GB-seconds (arm64)', quantity: lambdaGbSeconds, unitUsd: 0.0000133334 },
-    { item: 'DynamoDB write units', quantity: writes, unitUsd: 0.000000625 },
-    { item: 'DynamoDB read units', quantity: reads, unitUsd: 0.000000125 },
-    { item: 'SES emails', quantity: emails, unitUsd: 0.0001 },
-    { item: 'HTTP API requests', quantity: apiCalls, unitUsd: 0.000001 },
-  ].map((r) => ({ ...r, usdPer1000Requests: perThousand(r.quantity * r.unitUsd) }));
-  const total = rows.reduce((sum, r) => sum + r.usdPer1000Requests, 0);
+    { item: 'Step Functions transitions', quantity: measured.transitions, unitUsd: 0.000025 },
+    { item: 'Lambda requests', quantity: measured.lambdaInvocations, unitUsd: 0.0000002 },
+    {
+      item: 'Lambda GB-seconds (arm64, 512 MB)',
+      quantity: (measured.lambdaMilliseconds / 1000) * 0.5,
+      unitUsd: 0.0000133334,
+    },
+    { item: 'DynamoDB write units: table', quantity: measured.tableWriteUnits, unitUsd: 0.000000625 },
+    ...Object.entries(measured.indexWriteUnits).map(([index, units]) => ({
+      item: `DynamoDB write units: ${index} index`,
+      quantity: units,
+      unitUsd: 0.000000625,
+    })),
+    { item: 'DynamoDB read units', quantity: measured.readUnits, unitUsd: 0.000000125 },
+    { item: 'SES emails', quantity: measured.emails, unitUsd: 0.0001 },
+    { item: 'HTTP API requests', quantity: measured.apiCalls, unitUsd: 0.000001 },
+    { item: 'CloudWatch Logs ingested (GB)', quantity: measured.logBytes / 1e9, unitUsd: 0.5 },
+  ].map((r) => ({ ...r, usdPer1000: r.quantity * r.unitUsd * 1000 }));
+  const total = rows.reduce((sum, r) => sum + r.usdPer1000, 0);
   console.log(
-    '\nCost per 1,000 on-time requests on AWS (list prices; transitions measured above, the rest counted from the code path)',
+    `\nCost per 1,000 on-time requests on AWS, from what one lifecycle consumed (measured; ${(measured.tableWriteUnits + indexWrites).toFixed(1)} write units in all)`,
   );
   console.table([
     ...rows.map((r) => ({
       item: r.item,
-      'per request': r.quantity.toFixed(2),
-      'USD per 1,000': r.usdPer1000Requests.toFixed(4),
+      'per request': r.quantity < 0.01 ? r.quantity.toExponential(2) : r.quantity.toFixed(2),
+      'USD per 1,000': r.usdPer1000.toFixed(4),
     })),
     { item: 'total', 'per request': '', 'USD per 1,000': total.toFixed(4) },
   ]);
@@ -484,11 +537,17 @@ if (process.argv[2] === 'bundles') {
   process.exit(0);
 }
 const runtime = await startTestRuntime();
-const transitions = await intakeAndLifecycle(runtime);
+const consumption = await intakeAndLifecycle(runtime);
+// `npm run bench -- lifecycle`: intake, the lifecycle and the cost model only.
+if (process.argv[2] === 'lifecycle') {
+  await runtime.dispose();
+  costModel(consumption);
+  process.exit(0);
+}
 await dailyRun(runtime);
 await reportOverTwoYears(runtime);
 await runtime.dispose();
 domainComputations();
 await bundles();
-costModel(transitions);
+costModel(consumption);
 process.exit(0);

@@ -16,6 +16,7 @@ import {
 import { timers as realTimers } from '@sinonjs/fake-timers';
 import { keyAttributeNames, tableDefinition } from '../functions/adapters/table-definition.ts';
 import { stampResponsesWithClockDate } from './activity.ts';
+import { countIndexWritesInDynalite } from './dynamodb-capacity.ts';
 
 const require = createRequire(import.meta.url);
 const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
@@ -27,6 +28,7 @@ export interface LocalDynamoDb {
 
 /** dynalite on loopback; with `path` the data lives in LevelDB on disk and survives restarts. */
 export async function startDynamoDb(options: { port: number; path?: string }): Promise<LocalDynamoDb> {
+  countIndexWritesInDynalite();
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   stampResponsesWithClockDate(server);
   await new Promise<void>((resolve, reject) => {
@@ -56,7 +58,10 @@ function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: index.projection },
+      Projection: {
+        ProjectionType: index.projection,
+        ...('nonKeyAttributes' in index ? { NonKeyAttributes: [...index.nonKeyAttributes] } : {}),
+      },
     })),
   };
 }
@@ -68,8 +73,17 @@ function createTableInput(tableName: string): CreateTableCommandInput {
  */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const existing = await describe(client, tableName);
-  const wanted = tableDefinition.globalSecondaryIndexes.map((i) => i.indexName).sort();
-  const has = (existing?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? '').sort();
+  // An index is its name and its projection: a change to either rebuilds the table.
+  const signature = (name: string, type: string, attributes: readonly string[] = []) =>
+    `${name}:${type}:${[...attributes].sort().join(',')}`;
+  const wanted = tableDefinition.globalSecondaryIndexes
+    .map((i) => signature(i.indexName, i.projection, 'nonKeyAttributes' in i ? i.nonKeyAttributes : []))
+    .sort();
+  const has = (existing?.GlobalSecondaryIndexes ?? [])
+    .map((i) =>
+      signature(i.IndexName ?? '', i.Projection?.ProjectionType ?? '', i.Projection?.NonKeyAttributes),
+    )
+    .sort();
   if (existing && JSON.stringify(has) !== JSON.stringify(wanted)) {
     const items = await scanAll(client, tableName);
     await client.send(new DeleteTableCommand({ TableName: tableName }));
@@ -77,7 +91,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     await create(client, tableName);
     for (const item of items) await client.send(new PutItemCommand({ TableName: tableName, Item: item }));
     console.log(
-      `[dynamodb] rebuilt ${tableName} with indexes ${wanted.join(', ')} (${items.length} items kept)`,
+      `[dynamodb] rebuilt ${tableName} with indexes ${tableDefinition.globalSecondaryIndexes.map((i) => i.indexName).join(', ')} (${items.length} items kept)`,
     );
   } else if (!existing) {
     await create(client, tableName);

@@ -51,9 +51,23 @@ export class LambdaFunctionError extends Error {}
 export async function invokeFunction(name: FunctionName, event: unknown): Promise<unknown> {
   const handler = await load(name);
   const payload = JSON.parse(JSON.stringify(event ?? null));
-  const result = await handler(payload, lambdaContext(name));
-  return result === undefined ? null : JSON.parse(JSON.stringify(result));
+  const started = performance.now();
+  try {
+    const result = await handler(payload, lambdaContext(name));
+    return result === undefined ? null : JSON.parse(JSON.stringify(result));
+  } finally {
+    const stats = invocations.get(name) ?? { count: 0, milliseconds: 0 };
+    invocations.set(name, {
+      count: stats.count + 1,
+      milliseconds: stats.milliseconds + performance.now() - started,
+    });
+  }
 }
+
+/** Invocations per function and their wall-clock time in this process (for the bench's cost model). */
+const invocations = new Map<FunctionName, { count: number; milliseconds: number }>();
+export const invocationStats = (): Map<FunctionName, { count: number; milliseconds: number }> =>
+  new Map([...invocations].map(([name, stats]) => [name, { ...stats }]));
 
 export function functionNameFromArn(arn: string): FunctionName {
   const name = arn.split(':function:')[1]?.split(':')[0];

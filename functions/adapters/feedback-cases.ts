@@ -146,6 +146,7 @@ export async function feedbackFactsBetween(
 /** Open cases received in [from, to) whose due date is still the law's estimate (see feedbackDue). */
 export const openFeedbackCasesWithEstimatedDue = (tenantId: string, from: string, to: string) =>
   feedbackCasesReceived(tenantId, from, to, {
+    fields: ['feedbackId', 'receivedAt', 'workingDays', 'dueAt', 'status', 'dueConfirmed'],
     filter: {
       expression: '#status = :open AND dueConfirmed = :false',
       names: { '#status': 'status' },

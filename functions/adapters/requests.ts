@@ -25,6 +25,7 @@ import {
   query,
   queryAll,
   type StepUpdate,
+  updateIf,
   withoutKeys,
 } from './table.ts';
 
@@ -274,6 +275,58 @@ export async function recordStep(
     step,
   );
   return updated ? stripKeys(updated) : undefined;
+}
+
+/**
+ * How long a closed or cancelled request stays in the by-status index, and so in
+ * `GET /v1/requests?status=closed|cancelled`: after that it leaves the index (it is sparse), so the
+ * index holds the open work and the recent past, not every request ever. The request itself
+ * stays, read by its id, in reports and in exports.
+ */
+export const CLOSED_LISTED_DAYS = 90;
+
+/**
+ * Takes closed and cancelled requests that ended before `endedBefore` out of the by-status
+ * index, at most `limit` of them (the daily run takes the rest on later days); how many it took.
+ * Conditional on the status, so a retried run takes nothing twice.
+ */
+export async function unlistEndedRequests(
+  tenantId: string,
+  endedBefore: string,
+  limit: number,
+): Promise<number> {
+  let unlisted = 0;
+  for (const [status, endedAt] of [
+    ['closed', 'closedAt'],
+    ['cancelled', 'cancelledAt'],
+  ] as const) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      // Received before the cutoff (the sort key starts with receivedAt): what ended before it is among them.
+      const page = await query<{ pk: string; sk: string }>({
+        IndexName: 'byStatus',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :cutoff',
+        FilterExpression: '#ended < :cutoff',
+        ExpressionAttributeNames: { '#ended': endedAt },
+        ExpressionAttributeValues: { ':pk': keys.requestsByStatus(tenantId, status), ':cutoff': endedBefore },
+        ProjectionExpression: 'pk, sk',
+        Limit: 100,
+        ExclusiveStartKey: start,
+      });
+      for (const item of page.items) {
+        if (unlisted >= limit) return unlisted;
+        const removed = await updateIf(item, {
+          UpdateExpression: 'REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: '#status = :status',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': status },
+        });
+        if (removed) unlisted += 1;
+      }
+      start = page.cursor;
+    } while (start && unlisted < limit);
+  }
+  return unlisted;
 }
 
 /** Every event of a request, oldest first, however many were moved out of its item. */

@@ -27,6 +27,52 @@ const documentClient = DynamoDBDocumentClient.from(
   },
 );
 
+/**
+ * What this process has consumed, as DynamoDB reports it (every call asks for
+ * ReturnConsumedCapacity INDEXES): read units, and write units of the table and of each index.
+ * The bench's cost model reads it; a conditional write that fails still costs a write unit.
+ */
+export interface CapacityConsumed {
+  readUnits: number;
+  tableWriteUnits: number;
+  indexWriteUnits: Record<string, number>;
+}
+const consumed: CapacityConsumed = { readUnits: 0, tableWriteUnits: 0, indexWriteUnits: {} };
+
+export const capacityConsumed = (): CapacityConsumed => structuredClone(consumed);
+
+type Capacity = {
+  CapacityUnits?: number;
+  Table?: { CapacityUnits?: number };
+  GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+};
+const READS = /^(Get|BatchGet|Query|Scan)/;
+
+documentClient.middlewareStack.add(
+  (next, context) => async (args) => {
+    const reading = READS.test(context.commandName ?? '');
+    (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'INDEXES';
+    try {
+      const result = await next(args);
+      const reported = (result.output as { ConsumedCapacity?: Capacity | Capacity[] }).ConsumedCapacity;
+      for (const capacity of [reported ?? []].flat()) {
+        if (reading) consumed.readUnits += capacity.CapacityUnits ?? 0;
+        else {
+          consumed.tableWriteUnits += capacity.Table?.CapacityUnits ?? capacity.CapacityUnits ?? 0;
+          for (const [index, units] of Object.entries(capacity.GlobalSecondaryIndexes ?? {}))
+            consumed.indexWriteUnits[index] =
+              (consumed.indexWriteUnits[index] ?? 0) + (units.CapacityUnits ?? 0);
+        }
+      }
+      return result;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') consumed.tableWriteUnits += 1;
+      throw error;
+    }
+  },
+  { step: 'initialize', name: 'meterConsumedCapacity' },
+);
+
 export type Item = Record<string, unknown>;
 
 /** The table's key and index attributes: never part of what an adapter hands out. */

@@ -14,6 +14,7 @@ import {
   type PeriodicSurvey,
   periodicSurveysBetween,
 } from '../adapters/periodic-surveys.ts';
+import { CLOSED_LISTED_DAYS, unlistEndedRequests } from '../adapters/requests.ts';
 import { signLink } from '../adapters/signed-links.ts';
 import { getTenant, listTenantIds, type StoredTenant } from '../adapters/tenants.ts';
 import { periodicSurveyEmail } from '../emails/survey-emails.ts';
@@ -25,12 +26,17 @@ import { periodicAnswerConsequences } from '../shared/survey-answers.ts';
 
 const eventSchema = z.looseObject({ tenantId: z.optional(z.string()) });
 
+/** At most this many ended requests leave the index per tenant and run; the rest on later days. */
+const UNLISTED_PER_RUN = 2000;
+
 type Outcome = {
   tenants: number;
   visitsOpened: number;
   surveysSent: number;
   remindersSent: number;
   feedbackDeadlinesConfirmed: number;
+  /** Closed and cancelled requests that left the by-status index (CLOSED_LISTED_DAYS). */
+  requestsUnlisted: number;
   /** Items that failed (logged and alarmed on); each is due again on the next run. */
   failures: number;
   /** Years ahead whose official holiday arrangement is not shipped yet (see arrangementsMissing). */
@@ -159,6 +165,7 @@ async function runTenant(tenantId: string, at: Date): Promise<Outcome> {
     surveysSent: 0,
     remindersSent: 0,
     feedbackDeadlinesConfirmed: 0,
+    requestsUnlisted: 0,
     failures: 0,
   };
   const tenant = await getTenant(tenantId);
@@ -167,6 +174,8 @@ async function runTenant(tenantId: string, at: Date): Promise<Outcome> {
   await openFollowUpVisits(tenant, at, outcome);
   await sendPeriodicSurveys(tenant, at, outcome);
   outcome.feedbackDeadlinesConfirmed += await confirmEstimatedFeedbackDeadlines(tenant, at);
+  const listedSince = new Date(at.getTime() - CLOSED_LISTED_DAYS * 86_400_000).toISOString();
+  outcome.requestsUnlisted = await unlistEndedRequests(tenantId, listedSince, UNLISTED_PER_RUN);
   const missing = tenant.calendar.chinaPublicHolidays ? arrangementsMissing(at) : [];
   if (missing.length > 0) {
     // Observability turns this line into an alarm: the operators have a notice to ship.

@@ -44,6 +44,7 @@ export class Data extends Construct {
         partitionKey: key(index.partitionKey),
         sortKey: key(index.sortKey),
         projectionType: ProjectionType[index.projection],
+        ...('nonKeyAttributes' in index ? { nonKeyAttributes: [...index.nonKeyAttributes] } : {}),
       });
     }
   }
