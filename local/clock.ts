@@ -167,6 +167,11 @@ interface ChainedTimer {
 function installLongTimers(): () => void {
   const base = { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout };
   const chainedSetTimeout = (callback: (...args: unknown[]) => void, delay?: number, ...args: unknown[]) => {
+    // As Node does, a fraction of a millisecond is 1 ms. fake-timers would fire a 0.3 ms timer
+    // without moving the clock, and the SDK's adaptive rate limiter, waiting for a fraction of a
+    // token, then loops on such timers forever. (0 stays 0: "as soon as possible", which the
+    // runtime's pump serves without moving time.)
+    if (typeof delay === 'number' && delay > 0 && delay < 1) return base.setTimeout(callback, 1, ...args);
     if (!(typeof delay === 'number' && delay > MAX_TIMER_MS))
       return base.setTimeout(callback, delay, ...args);
     const due = Date.now() + delay;
