@@ -61,6 +61,10 @@ export const contractTermsSchema = z.strictObject({
   ),
   sla: slaTermsSchema,
   liquidatedDamagesRatePercent: percent,
+  /** 10.1.1: every breached promise a claim, or at most one per calendar month (domain/damages.ts). */
+  damagesCounting: z._default(z.enum(['per_breach', 'per_month']), 'per_breach'),
+  /** 10.1.1: at most this % of the total is claimable over the whole contract (none: no cap). */
+  damagesCapPercent: z.optional(percent),
   lateFeeRatePercent: percent,
   confidentialityYears: z.int().check(z.minimum(0), z.maximum(50)),
   language: z._default(z.enum(['zh-CN', 'en']), 'zh-CN'),

@@ -18,6 +18,7 @@ import {
   satisfactionReportView,
   sendingDomainView,
   settingsView,
+  statementView,
 } from './http/views.ts';
 import type { RouteSpec } from './routes.ts';
 
@@ -34,6 +35,8 @@ export interface ResponseSpec {
   /** Other media: `text/html` pages, `text/csv` downloads, `image/svg+xml` drawings. */
   media?: 'text/html' | 'text/csv' | 'image/svg+xml';
   headers?: Record<string, string>;
+  /** A JSON answer also given as a CSV download (`format=csv`). */
+  alsoCsv?: true;
 }
 
 export interface RouteDoc {
@@ -196,8 +199,23 @@ export const routeDocs: Record<string, RouteDoc> = {
       200: {
         description: 'The report (format=json), or the same rows as a CSV download (format=csv: text/csv)',
         json: satisfactionReportView,
+        alsoCsv: true,
       },
       ...apiKeyErrors,
+    },
+  },
+  contractStatement: {
+    tag: 'Reports',
+    summary:
+      'What the customer may claim (10.1.1): every breach with its evidence and the damages, by the version in force at receipt; format=csv for a spreadsheet',
+    responses: {
+      200: {
+        description: 'The statement (final once its period is over by a day: it never changes after), or CSV',
+        json: statementView,
+        alsoCsv: true,
+      },
+      ...apiKeyErrors,
+      ...notFound,
     },
   },
   createApiKey: {

@@ -19,6 +19,7 @@ import {
   periodicSurveyListQuery,
   requestListQuery,
   satisfactionReportQuery,
+  statementQuery,
 } from './shared/api-schemas.ts';
 import {
   confirmVersionSchema,
@@ -223,6 +224,16 @@ const table: readonly RouteSpec[] = [
     auth: 'apiKey',
     roles: managers,
     query: satisfactionReportQuery,
+  },
+  {
+    operationId: 'contractStatement',
+    method: 'GET',
+    path: '/v1/contracts/{contractId}/statement',
+    function: 'reportsApi',
+    auth: 'apiKey',
+    roles: managers,
+    params: { contractId },
+    query: statementQuery,
   },
 
   // --- administration -------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import type { Breach } from '../../domain/breach.ts';
-import { keys, putNew, query, updateIf } from './table.ts';
+import { keys, putNew, query, queryAll, updateIf } from './table.ts';
 
 /** Records a missed deadline once: a retried escalation step never counts it twice. */
 export async function recordBreach(tenantId: string, breach: Breach): Promise<boolean> {
@@ -25,6 +25,22 @@ export async function recordBreachMet(tenantId: string, breach: Breach & { metAt
       ':metAt': breach.metAt,
     },
   });
+}
+
+/** Every breach filed under a contract with a deadline before `before`, for its statement (10.1.1). */
+export async function breachesOfContract(
+  tenantId: string,
+  contractId: string,
+  before: string,
+): Promise<Breach[]> {
+  const { pk } = keys.breach(tenantId, contractId, '', 'response');
+  const items = await queryAll<Breach & { pk: string; sk: string }>({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    FilterExpression: 'deadline < :before',
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': 'BREACH#', ':before': before },
+    ConsistentRead: true,
+  });
+  return items.map(({ pk: _pk, sk: _sk, ...breach }) => breach);
 }
 
 export async function breachesOfRequest(

@@ -50,7 +50,10 @@ function responseOf(spec: ResponseSpec): JsonSchema {
     return {
       description: spec.description,
       ...headers,
-      content: { 'application/json': { schema: asJsonSchema(spec.json, 'output') } },
+      content: {
+        'application/json': { schema: asJsonSchema(spec.json, 'output') },
+        ...(spec.alsoCsv ? { 'text/csv': { schema: { type: 'string' } } } : {}),
+      },
     };
   if (spec.media)
     return {
@@ -78,11 +81,6 @@ function operationOf(route: RouteSpec): JsonSchema {
   const responses = Object.fromEntries(
     Object.entries(doc.responses).map(([status, spec]) => [status, responseOf(spec)]),
   );
-  // The report also answers as a CSV download.
-  if (route.operationId === 'satisfactionReport')
-    (responses['200'] as { content: Record<string, unknown> }).content['text/csv'] = {
-      schema: { type: 'string' },
-    };
   return {
     operationId: route.operationId,
     tags: [doc.tag],

@@ -263,6 +263,34 @@ export const newApiKeyView = z.object({
 export const apiKeyListView = page(apiKeyView);
 export const revokedApiKeyView = z.object({ keyId: z.string(), revoked: z.literal(true) });
 
+/** A contract's damages statement (10.1.1): functions/reports-api/statement.ts. */
+export const statementView = z.object({
+  contractId: z.string(),
+  contractNumber: z.string(),
+  from: isoDate,
+  to: isoDate,
+  timeZone: z.string(),
+  final: z.boolean(),
+  currency: z.string(),
+  counting: z.enum(['per_breach', 'per_month']),
+  lines: z.array(
+    z.object({
+      subjectId: z.string(),
+      promise: z.enum(['response', 'completion', 'feedback']),
+      deadline: instant,
+      metAt: z.optional(instant),
+      minutesLate: z.int(),
+      contractVersion: z.int(),
+      ratePercent: z.number(),
+      /** In the contract's currency, as a decimal string (exact). */
+      damages: z.string(),
+      note: z.optional(z.enum(['counted_in_month', 'capped'])),
+    }),
+  ),
+  damagesTotal: z.string(),
+  claimedBefore: z.string(),
+});
+
 /** The tenant's own sending domain and the DNS records that verify it. */
 export const sendingDomainView = z.object({
   domain: z.string(),

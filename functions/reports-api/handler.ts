@@ -5,10 +5,11 @@ import { periodicSurveysBetween } from '../adapters/periodic-surveys.ts';
 import { requestSurveysBetween } from '../adapters/requests.ts';
 import { getTenant } from '../adapters/tenants.ts';
 import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
-import type { satisfactionReportQuery } from '../shared/api-schemas.ts';
+import type { satisfactionReportQuery, statementQuery } from '../shared/api-schemas.ts';
 import { instantsOfDays } from '../shared/day-range.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { type HttpResult, json } from '../shared/http.ts';
+import { contractStatement, statementCsv } from './statement.ts';
 
 /** `GET /v1/reports/satisfaction?from&to[&format=csv]` (7.2.2), for managers and admins. */
 async function report({
@@ -47,4 +48,30 @@ async function report({
   return json(200, { from: query.from, to: query.to, timeZone: tenant.timeZone, rows, changes });
 }
 
-export const handler = serveRoutes('reportsApi', { satisfactionReport: report });
+/** `GET /v1/contracts/{id}/statement?from&to[&format=csv]` (10.1.1), for managers and admins. */
+async function statement({
+  params,
+  query,
+  caller,
+}: RouteContext<undefined, Input<typeof statementQuery>>): Promise<HttpResult> {
+  const tenant = await getTenant(caller.tenantId);
+  if (!tenant) throw new NotFoundError('tenant');
+  const period = { ...instantsOfDays(tenant.timeZone, query.from, query.to), timeZone: tenant.timeZone };
+  const found = await contractStatement(caller.tenantId, params.contractId!, period, now());
+  if (!found) throw new NotFoundError(`contract ${params.contractId}`);
+  if (query.format === 'csv')
+    return {
+      statusCode: 200,
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="statement-${found.contractNumber}-${query.from}-${query.to}.csv"`,
+      },
+      body: statementCsv(found),
+    };
+  return json(200, { ...found, from: query.from, to: query.to, timeZone: tenant.timeZone });
+}
+
+export const handler = serveRoutes('reportsApi', {
+  satisfactionReport: report,
+  contractStatement: statement,
+});

@@ -102,5 +102,10 @@ export const satisfactionReportQuery = dayRangeQuery(731, {
   format: z._default(z.enum(['json', 'csv']), 'json'),
 });
 
+/** `GET /v1/contracts/{id}/statement`: at most the days of a year of the contract. */
+export const statementQuery = dayRangeQuery(366, {
+  format: z._default(z.enum(['json', 'csv']), 'json'),
+});
+
 /** `GET /v1/calendar`: at most a year of days. */
 export const calendarQuery = dayRangeQuery(366, {});

@@ -15,6 +15,7 @@ const terms = {
   currency: 'CNY',
   sla: defaultSlaTerms,
   liquidatedDamagesRatePercent: 5,
+  damagesCounting: 'per_breach' as const,
   lateFeeRatePercent: 0.05,
   confidentialityYears: 3,
   language: 'zh-CN' as const,

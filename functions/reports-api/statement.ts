@@ -1,0 +1,124 @@
+import { type ContractVersion, inForceFrom, versionInForce } from '../../domain/contract.ts';
+import { type BreachEvidence, type DamagesStatement, damagesStatement } from '../../domain/damages.ts';
+import { breachesOfContract } from '../adapters/breaches.ts';
+import { contractVersions } from '../adapters/contracts.ts';
+import { getFeedbackCase } from '../adapters/feedback-cases.ts';
+import { getRequest } from '../adapters/requests.ts';
+
+/**
+ * A statement is final one day after its period ends: breaches are recorded when their deadline
+ * passes (the escalation step, or the reconciler within minutes), so by then none can be added.
+ */
+const SETTLES_AFTER_MS = 86_400_000;
+
+/**
+ * The version each breach is judged by: a request keeps the version in force when it was
+ * received (its applied terms); a feedback case is judged by the version in force at its receipt.
+ */
+async function evidenceOf(
+  tenantId: string,
+  breach: Awaited<ReturnType<typeof breachesOfContract>>[number],
+  versions: readonly ContractVersion[],
+): Promise<BreachEvidence> {
+  let contractVersion: number | undefined;
+  if (breach.promise === 'feedback') {
+    const feedback = await getFeedbackCase(tenantId, breach.requestId);
+    if (feedback) contractVersion = versionInForce(versions, new Date(feedback.receivedAt))?.version;
+  } else {
+    contractVersion = (await getRequest(tenantId, breach.requestId))?.terms.contractVersion;
+  }
+  return {
+    subjectId: breach.requestId,
+    promise: breach.promise,
+    deadline: breach.deadline,
+    ...(breach.metAt ? { metAt: breach.metAt } : {}),
+    contractVersion: contractVersion ?? 0,
+  };
+}
+
+export interface ContractStatement extends DamagesStatement {
+  contractId: string;
+  contractNumber: string;
+  /** The period is over and settled: these numbers will not change. */
+  final: boolean;
+}
+
+/** The damages statement of a contract for [from, to); undefined when no version was ever in force. */
+export async function contractStatement(
+  tenantId: string,
+  contractId: string,
+  period: { from: string; to: string; timeZone: string },
+  asOf: Date,
+): Promise<ContractStatement | undefined> {
+  const versions = await contractVersions(tenantId, contractId);
+  const inForce = versions.filter((v) => inForceFrom(v) !== undefined);
+  if (inForce.length === 0) return undefined;
+  const latest =
+    versionInForce(inForce, new Date(Math.min(Date.parse(period.to) - 1, asOf.getTime()))) ??
+    inForce.reduce((a, b) => (a.version > b.version ? a : b));
+  const breaches = await breachesOfContract(tenantId, contractId, period.to);
+  const evidence: BreachEvidence[] = [];
+  // A few at a time: a busy contract has many breached requests to read.
+  for (let i = 0; i < breaches.length; i += 25)
+    evidence.push(
+      ...(await Promise.all(breaches.slice(i, i + 25).map((b) => evidenceOf(tenantId, b, inForce)))),
+    );
+  const statement = damagesStatement({
+    breaches: evidence,
+    versions: new Map(inForce.map((v) => [v.version, v.terms])),
+    fallbackVersion: latest.version,
+    ...period,
+  });
+  return {
+    contractId,
+    contractNumber: latest.terms.contractNumber,
+    final: asOf.getTime() >= Date.parse(period.to) + SETTLES_AFTER_MS,
+    ...statement,
+  };
+}
+
+const csvField = (value: unknown) => {
+  const text = value === undefined ? '' : String(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/** The statement's lines as CSV (a spreadsheet's columns), its totals last. */
+export function statementCsv(statement: ContractStatement): string {
+  const header = [
+    'subject',
+    'promise',
+    'deadline',
+    'met_at',
+    'minutes_late',
+    'contract_version',
+    'rate_percent',
+    'damages',
+    'currency',
+    'note',
+  ];
+  const rows = statement.lines.map((line) => [
+    line.subjectId,
+    line.promise,
+    line.deadline,
+    line.metAt,
+    line.minutesLate,
+    line.contractVersion,
+    line.ratePercent,
+    line.damages,
+    statement.currency,
+    line.note,
+  ]);
+  rows.push([
+    'total',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    statement.damagesTotal,
+    statement.currency,
+    statement.final ? 'final' : 'provisional',
+  ]);
+  return `${[header, ...rows].map((row) => row.map(csvField).join(',')).join('\n')}\n`;
+}

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contractTerms, repairRequest } from '../support/lifecycle.ts';
+import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+
+/**
+ * Clause 10.1.1 from outside: breaches the lifecycle recorded become a statement of what the
+ * customer may claim, priced by the version in force when each request came in, and a closed
+ * month's statement stays as it was whatever happens later. Time starts Mon 2 March 2026, 09:00
+ * in Shanghai; the contract's total is 500,000.00 CNY.
+ */
+let runtime: TestRuntime;
+beforeAll(async () => {
+  runtime = await startTestRuntime({ startAt: new Date('2026-03-02T01:00:00.000Z') });
+});
+afterAll(async () => {
+  await runtime.dispose();
+});
+
+const HOUR = 3600;
+const confirm = async (version: number) => {
+  for (const party of ['provider', 'customer'])
+    expect(
+      (
+        await runtime.api('POST', `/v1/contracts/gwh/versions/${version}/confirm`, {
+          party,
+          ...(party === 'customer' ? { evidence: `signed copy, version ${version}` } : {}),
+        })
+      ).status,
+    ).toBe(200);
+};
+const lateRequest = async () => {
+  const created = await runtime.api('POST', '/v1/requests', repairRequest({ contractId: 'gwh' }));
+  expect(created.status).toBe(201);
+  await runtime.advance(2 * HOUR + 60); // the 2-hour response promise is missed by a minute
+  return created.body.requestId as string;
+};
+const statement = (query: string) => runtime.api('GET', `/v1/contracts/gwh/statement?${query}`);
+
+describe('the damages statement of a contract (10.1.1)', () => {
+  it('prices each breach by the version in force at receipt, with its evidence, and never changes once the month is over', async () => {
+    const created = await runtime.api('POST', '/v1/contracts', {
+      contractId: 'gwh',
+      terms: { ...contractTerms(2), liquidatedDamagesRatePercent: 0.5 },
+    });
+    expect(created.status).toBe(201);
+    await confirm(1);
+
+    const first = await lateRequest();
+    expect((await runtime.api('POST', `/v1/requests/${first}/acknowledge`)).status).toBe(200);
+    // An amendment raises the rate to 0.8 %; requests received from now on are judged by it.
+    await runtime.api('POST', '/v1/contracts/gwh/versions', {
+      terms: { ...contractTerms(2), liquidatedDamagesRatePercent: 0.8 },
+    });
+    await confirm(2);
+    const second = await lateRequest();
+
+    // Into April: the March statement is settled a day after the month ends.
+    await runtime.advance((Date.parse('2026-04-02T00:00:00.000Z') - Date.now()) / 1000);
+    const march = await statement('from=2026-03-01&to=2026-03-31');
+    expect(march.status).toBe(200);
+    expect(march.body).toMatchObject({
+      contractNumber: 'HT-2026-018',
+      currency: 'CNY',
+      counting: 'per_breach',
+      final: true,
+      // Each request missed its response and, never completed, its 72-hour completion:
+      // 2 × 500,000.00 × 0.5 % + 2 × 500,000.00 × 0.8 %.
+      damagesTotal: '13000.00',
+    });
+    expect(
+      march.body.lines.map((l: Record<string, unknown>) => [
+        l.subjectId,
+        l.promise,
+        l.contractVersion,
+        l.damages,
+      ]),
+    ).toEqual([
+      [first, 'response', 1, '2500.00'],
+      [second, 'response', 2, '4000.00'],
+      [first, 'completion', 1, '2500.00'],
+      [second, 'completion', 2, '4000.00'],
+    ]);
+    const [kept, open] = march.body.lines;
+    expect(kept.metAt).toBeDefined();
+    expect(kept.minutesLate).toBeGreaterThanOrEqual(1);
+    expect(open.metAt).toBeUndefined();
+
+    // April: the second request is acknowledged at last, and a new breach happens.
+    expect((await runtime.api('POST', `/v1/requests/${second}/acknowledge`)).status).toBe(200);
+    await lateRequest();
+    expect((await statement('from=2026-03-01&to=2026-03-31')).body).toEqual(march.body);
+    const april = (await statement('from=2026-04-01&to=2026-04-30')).body;
+    expect(april).toMatchObject({ final: false, damagesTotal: '4000.00', claimedBefore: '13000.00' });
+
+    const csv = await send(
+      `${runtime.urls.api}/v1/contracts/gwh/statement?from=2026-03-01&to=2026-03-31&format=csv`,
+      {
+        method: 'GET',
+        headers: { authorization: `Bearer ${runtime.demo.apiKey}` },
+      },
+    );
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const rows = csv.text.trim().split('\n');
+    expect(rows[0]).toBe(
+      'subject,promise,deadline,met_at,minutes_late,contract_version,rate_percent,damages,currency,note',
+    );
+    expect(rows).toHaveLength(1 + 4 + 1);
+    expect(rows.at(-1)).toBe('total,,,,,,,13000.00,CNY,final');
+  });
+
+  it('answers 404 for a contract never in force, and 422 for a period it cannot be', async () => {
+    expect(
+      (await runtime.api('GET', '/v1/contracts/nope/statement?from=2026-03-01&to=2026-03-31')).status,
+    ).toBe(404);
+    expect((await statement('from=2026-03-31&to=2026-03-01')).status).toBe(422);
+  });
+});
