@@ -66,6 +66,8 @@ export const contractTermsSchema = z.strictObject({
   /** 10.1.1: at most this % of the total is claimable over the whole contract (none: no cap). */
   damagesCapPercent: z.optional(percent),
   lateFeeRatePercent: percent,
+  /** 10.1.2: the late fee once per late payment, or for each day it stays unpaid (domain/late-fees.ts). */
+  lateFeeCounting: z._default(z.enum(['per_payment', 'per_day']), 'per_payment'),
   confidentialityYears: z.int().check(z.minimum(0), z.maximum(50)),
   language: z._default(z.enum(['zh-CN', 'en']), 'zh-CN'),
 });

@@ -10,6 +10,8 @@ import {
   gatewayErrorView,
   newApiKeyView,
   openApiView,
+  paymentScheduleView,
+  paymentView,
   periodicSurveyListView,
   periodicSurveyView,
   requestListView,
@@ -202,6 +204,26 @@ export const routeDocs: Record<string, RouteDoc> = {
         alsoCsv: true,
       },
       ...apiKeyErrors,
+    },
+  },
+  setPaymentSchedule: {
+    tag: 'Contracts',
+    summary: 'The contract’s payment schedule (10.1.2): its installments, replaced whole',
+    responses: {
+      200: { description: 'The schedule as stored', json: paymentScheduleView },
+      ...apiKeyErrors,
+      ...notFound,
+    },
+  },
+  recordPayment: {
+    tag: 'Contracts',
+    summary: 'A payment received from the customer; the same reference recorded again changes nothing',
+    responses: {
+      201: { description: 'Recorded', json: paymentView },
+      200: { description: 'Already recorded, as it was', json: paymentView },
+      ...apiKeyErrors,
+      ...notFound,
+      409: error('Another payment was recorded under this reference'),
     },
   },
   contractStatement: {

@@ -1,4 +1,5 @@
 import { newFeedbackSchema, resolutionSchema } from '../domain/feedback-case.ts';
+import { paymentSchema } from '../domain/late-fees.ts';
 import { completionReportSchema } from '../domain/service-record.ts';
 import { customerSchema, newServiceRequestSchema } from '../domain/service-request.ts';
 import { surveyAnswerSchema, surveyFormSchema } from '../domain/survey.ts';
@@ -25,6 +26,7 @@ import {
   confirmVersionSchema,
   createApiKeySchema,
   createContractSchema,
+  paymentScheduleSchema,
   proposeVersionSchema,
   sendingDomainSchema,
   settingsPatchSchema,
@@ -355,6 +357,26 @@ const table: readonly RouteSpec[] = [
     roles: admins,
     params: { contractId, version },
     body: confirmVersionSchema,
+  },
+  {
+    operationId: 'setPaymentSchedule',
+    method: 'PUT',
+    path: '/v1/contracts/{contractId}/payment-schedule',
+    function: 'tenantApi',
+    auth: 'apiKey',
+    roles: admins,
+    params: { contractId },
+    body: paymentScheduleSchema,
+  },
+  {
+    operationId: 'recordPayment',
+    method: 'POST',
+    path: '/v1/contracts/{contractId}/payments',
+    function: 'tenantApi',
+    auth: 'apiKey',
+    roles: managers,
+    params: { contractId },
+    body: paymentSchema,
   },
   {
     operationId: 'terminateContract',

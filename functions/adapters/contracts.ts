@@ -1,5 +1,6 @@
 import type { ContractVersion } from '../../domain/contract.ts';
-import { keys, putNew, query, updateIf } from './table.ts';
+import type { Installment, Payment } from '../../domain/late-fees.ts';
+import { getItem, keys, putItem, putNew, query, queryAll, updateIf } from './table.ts';
 
 /** All versions of one contract of a tenant (items `CONTRACT#<id>#V#<nnnn>` in the tenant partition). */
 export async function contractVersions(tenantId: string, contractId: string): Promise<ContractVersion[]> {
@@ -53,4 +54,71 @@ export async function terminateContractVersion(
     ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(terminatedAt)',
     ExpressionAttributeValues: { ':at': termination.at, ':termination': termination },
   });
+}
+
+// --- payments (10.1.2) -------------------------------------------------------------------------
+
+const scheduleKey = (tenantId: string, contractId: string) => ({
+  pk: keys.tenant(tenantId).pk,
+  sk: `SCHEDULE#${contractId}`,
+});
+const paymentKey = (tenantId: string, contractId: string, reference: string) => ({
+  pk: `TENANT#${tenantId}#CONTRACT#${contractId}`,
+  sk: `PAYMENT#${reference}`,
+});
+
+/** The contract's payment schedule, replaced whole (an amendment of the payment terms). */
+export async function savePaymentSchedule(
+  tenantId: string,
+  contractId: string,
+  installments: readonly Installment[],
+  at: string,
+): Promise<void> {
+  await putItem({ ...scheduleKey(tenantId, contractId), tenantId, contractId, installments, updatedAt: at });
+}
+
+export async function paymentScheduleOf(tenantId: string, contractId: string): Promise<Installment[]> {
+  const item = await getItem<{ installments: Installment[] }>(scheduleKey(tenantId, contractId));
+  return item?.installments ?? [];
+}
+
+/** Every contract of the tenant that has a payment schedule (the daily run's reminders). */
+export async function paymentSchedules(
+  tenantId: string,
+): Promise<{ contractId: string; installments: Installment[] }[]> {
+  const items = await queryAll<{ contractId: string; installments: Installment[] }>({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': keys.tenant(tenantId).pk, ':prefix': 'SCHEDULE#' },
+  });
+  return items.map(({ contractId, installments }) => ({ contractId, installments }));
+}
+
+/**
+ * Records a payment received, once per reference: the same payment recorded again is answered
+ * as it was; another payment under a reference already used is refused (undefined).
+ */
+export async function recordPayment(
+  tenantId: string,
+  contractId: string,
+  payment: Payment,
+  at: string,
+): Promise<{ payment: Payment; created: boolean } | undefined> {
+  const key = paymentKey(tenantId, contractId, payment.reference);
+  if (await putNew({ ...key, ...payment, recordedAt: at })) return { payment, created: true };
+  const stored = await getItem<Payment>(key);
+  if (stored && stored.paidOn === payment.paidOn && stored.amount === payment.amount)
+    return {
+      payment: { paidOn: stored.paidOn, amount: stored.amount, reference: stored.reference },
+      created: false,
+    };
+  return undefined;
+}
+
+export async function paymentsOf(tenantId: string, contractId: string): Promise<Payment[]> {
+  const items = await queryAll<Payment>({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': paymentKey(tenantId, contractId, '').pk, ':prefix': 'PAYMENT#' },
+    ConsistentRead: true,
+  });
+  return items.map(({ paidOn, amount, reference }) => ({ paidOn, amount, reference }));
 }

@@ -263,6 +263,17 @@ export const newApiKeyView = z.object({
 export const apiKeyListView = page(apiKeyView);
 export const revokedApiKeyView = z.object({ keyId: z.string(), revoked: z.literal(true) });
 
+const installmentView = z.object({
+  dueDate: isoDate,
+  amount: z.string(),
+  label: z.optional(z.string()),
+});
+export const paymentScheduleView = z.object({
+  contractId: z.string(),
+  installments: z.array(installmentView),
+});
+export const paymentView = z.object({ paidOn: isoDate, amount: z.string(), reference: z.string() });
+
 /** A contract's damages statement (10.1.1): functions/reports-api/statement.ts. */
 export const statementView = z.object({
   contractId: z.string(),
@@ -289,6 +300,24 @@ export const statementView = z.object({
   ),
   damagesTotal: z.string(),
   claimedBefore: z.string(),
+  /** 10.1.2: every installment due by the period's end, as it stood then, and its late fee. */
+  payments: z.object({
+    counting: z.enum(['per_payment', 'per_day']),
+    lateFeeRatePercent: z.number(),
+    installments: z.array(
+      z.object({
+        dueDate: isoDate,
+        label: z.optional(z.string()),
+        amount: z.string(),
+        paid: z.string(),
+        outstanding: z.string(),
+        paidInFullOn: z.optional(isoDate),
+        daysLate: z.int(),
+        lateFee: z.string(),
+      }),
+    ),
+    totals: z.object({ due: z.string(), paid: z.string(), overdue: z.string(), lateFees: z.string() }),
+  }),
 });
 
 /** The tenant's own sending domain and the DNS records that verify it. */

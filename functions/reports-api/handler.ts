@@ -56,7 +56,11 @@ async function statement({
 }: RouteContext<undefined, Input<typeof statementQuery>>): Promise<HttpResult> {
   const tenant = await getTenant(caller.tenantId);
   if (!tenant) throw new NotFoundError('tenant');
-  const period = { ...instantsOfDays(tenant.timeZone, query.from, query.to), timeZone: tenant.timeZone };
+  const period = {
+    ...instantsOfDays(tenant.timeZone, query.from, query.to),
+    timeZone: tenant.timeZone,
+    lastDay: query.to,
+  };
   const found = await contractStatement(caller.tenantId, params.contractId!, period, now());
   if (!found) throw new NotFoundError(`contract ${params.contractId}`);
   if (query.format === 'csv')

@@ -1,7 +1,8 @@
 import { type ContractVersion, inForceFrom, versionInForce } from '../../domain/contract.ts';
 import { type BreachEvidence, type DamagesStatement, damagesStatement } from '../../domain/damages.ts';
+import { type LateFeeCounting, type PaymentsStatement, paymentsStatement } from '../../domain/late-fees.ts';
 import { breachesOfContract } from '../adapters/breaches.ts';
-import { contractVersions } from '../adapters/contracts.ts';
+import { contractVersions, paymentScheduleOf, paymentsOf } from '../adapters/contracts.ts';
 import { getFeedbackCase } from '../adapters/feedback-cases.ts';
 import { getRequest } from '../adapters/requests.ts';
 
@@ -39,6 +40,7 @@ async function evidenceOf(
 export interface ContractStatement extends DamagesStatement {
   contractId: string;
   contractNumber: string;
+  payments: PaymentsStatement & { counting: LateFeeCounting; lateFeeRatePercent: number };
   /** The period is over and settled: these numbers will not change. */
   final: boolean;
 }
@@ -47,7 +49,7 @@ export interface ContractStatement extends DamagesStatement {
 export async function contractStatement(
   tenantId: string,
   contractId: string,
-  period: { from: string; to: string; timeZone: string },
+  period: { from: string; to: string; timeZone: string; lastDay: string },
   asOf: Date,
 ): Promise<ContractStatement | undefined> {
   const versions = await contractVersions(tenantId, contractId);
@@ -67,13 +69,29 @@ export async function contractStatement(
     breaches: evidence,
     versions: new Map(inForce.map((v) => [v.version, v.terms])),
     fallbackVersion: latest.version,
-    ...period,
+    from: period.from,
+    to: period.to,
+    timeZone: period.timeZone,
+  });
+  const [installments, payments] = await Promise.all([
+    paymentScheduleOf(tenantId, contractId),
+    paymentsOf(tenantId, contractId),
+  ]);
+  const { lateFeeRatePercent, lateFeeCounting, currency } = latest.terms;
+  const paid = paymentsStatement({
+    installments,
+    payments,
+    currency,
+    lateFeeRatePercent,
+    counting: lateFeeCounting,
+    through: period.lastDay,
   });
   return {
     contractId,
     contractNumber: latest.terms.contractNumber,
     final: asOf.getTime() >= Date.parse(period.to) + SETTLES_AFTER_MS,
     ...statement,
+    payments: { counting: lateFeeCounting, lateFeeRatePercent, ...paid },
   };
 }
 
@@ -120,5 +138,34 @@ export function statementCsv(statement: ContractStatement): string {
     statement.currency,
     statement.final ? 'final' : 'provisional',
   ]);
-  return `${[header, ...rows].map((row) => row.map(csvField).join(',')).join('\n')}\n`;
+  const i = statement.payments.installments;
+  const totals = statement.payments.totals;
+  const payments = [
+    [
+      'due_date',
+      'label',
+      'amount',
+      'paid',
+      'outstanding',
+      'paid_in_full_on',
+      'days_late',
+      'late_fee',
+      'currency',
+    ],
+    ...i.map((l) => [
+      l.dueDate,
+      l.label,
+      l.amount,
+      l.paid,
+      l.outstanding,
+      l.paidInFullOn,
+      l.daysLate,
+      l.lateFee,
+      statement.currency,
+    ]),
+    ['total', '', totals.due, totals.paid, totals.overdue, '', '', totals.lateFees, statement.currency],
+  ];
+  // Two tables, a blank line between: the breaches and their damages, then the payments.
+  const table = (lines: unknown[][]) => lines.map((row) => row.map(csvField).join(',')).join('\n');
+  return `${table([header, ...rows])}\n\n${table(payments)}\n`;
 }

@@ -1,6 +1,8 @@
 import type { ContractVersion } from '../../domain/contract.ts';
 import { inForceFrom, versionInForce } from '../../domain/contract.ts';
 import { emailSender, type SendingDomain } from '../../domain/email-sender.ts';
+import type { paymentSchema } from '../../domain/late-fees.ts';
+import { money } from '../../domain/money.ts';
 import { patchSettings, type TenantSettings } from '../../domain/tenant.ts';
 import { calendarDays } from '../../domain/working-calendar.ts';
 import { apiKeysPage, revokeApiKey } from '../adapters/api-key-store.ts';
@@ -11,6 +13,8 @@ import {
   confirmContractVersion,
   contractVersions,
   insertContractVersion,
+  recordPayment,
+  savePaymentSchedule,
   terminateContractVersion,
 } from '../adapters/contracts.ts';
 import {
@@ -38,6 +42,7 @@ import type {
   confirmVersionSchema,
   createApiKeySchema,
   createContractSchema,
+  paymentScheduleSchema,
   proposeVersionSchema,
   sendingDomainSchema,
   settingsPatchSchema,
@@ -301,6 +306,48 @@ async function confirmVersion(context: Context<Input<typeof confirmVersionSchema
   );
 }
 
+/** 10.1.2: the installments the customer pays, replaced whole. */
+async function setSchedule(context: Context<Input<typeof paymentScheduleSchema>>): Promise<HttpResult> {
+  const versions = await versionsOf(context);
+  const currency = versions.at(-1)!.terms.currency;
+  const fields: Record<string, string[]> = {};
+  context.body.installments.forEach((installment, i) => {
+    try {
+      money(installment.amount, currency);
+    } catch (error) {
+      fields[`installments.${i}.amount`] = [(error as Error).message];
+    }
+  });
+  if (Object.keys(fields).length > 0) throw new ValidationError('Invalid installments', fields);
+  const contractId = versions[0]!.contractId;
+  await savePaymentSchedule(
+    context.caller.tenantId,
+    contractId,
+    context.body.installments,
+    now().toISOString(),
+  );
+  return json(200, { contractId, installments: context.body.installments });
+}
+
+/** 10.1.2: a payment received; recorded once per reference. */
+async function paymentReceived(context: Context<Input<typeof paymentSchema>>): Promise<HttpResult> {
+  const versions = await versionsOf(context);
+  try {
+    money(context.body.amount, versions.at(-1)!.terms.currency);
+  } catch (error) {
+    throw new ValidationError('Invalid payment', { amount: [(error as Error).message] });
+  }
+  const recorded = await recordPayment(
+    context.caller.tenantId,
+    versions[0]!.contractId,
+    context.body,
+    now().toISOString(),
+  );
+  if (!recorded)
+    throw new ConflictError(`Another payment was recorded under reference ${context.body.reference}`);
+  return json(recorded.created ? 201 : 200, recorded.payment);
+}
+
 /** 9.2: a terminated contract accepts no new requests. */
 async function terminate(context: Context<Input<typeof terminateContractSchema>>): Promise<HttpResult> {
   const { body: input, caller } = context;
@@ -334,4 +381,6 @@ export const handler = serveRoutes('tenantApi', {
   proposeContractVersion: proposeVersion,
   confirmContractVersion: confirmVersion,
   terminateContract: terminate,
+  setPaymentSchedule: setSchedule,
+  recordPayment: paymentReceived,
 });

@@ -1,5 +1,6 @@
 import { contractTermsSchema } from '../../domain/contract.ts';
 import { sendingDomainSchema as domainNameSchema } from '../../domain/email-sender.ts';
+import { installmentSchema } from '../../domain/late-fees.ts';
 import { storefrontsSchema, tenantSettingsSchema } from '../../domain/tenant.ts';
 import * as z from '../../domain/zod.ts';
 
@@ -79,6 +80,11 @@ export const settingsPatchSchema = z.strictObject({
   tenantId: z.optional(z.string()),
   createdAt: z.optional(z.string()),
   settingsVersion: z.optional(z.int()),
+});
+
+/** PUT /v1/contracts/{id}/payment-schedule: the installments, replaced whole. */
+export const paymentScheduleSchema = z.strictObject({
+  installments: z.array(installmentSchema).check(z.maxLength(240)),
 });
 
 /** PUT /v1/settings/sending-domain. */

@@ -44,6 +44,30 @@ describe('the damages statement of a contract (10.1.1)', () => {
     });
     expect(created.status).toBe(201);
     await confirm(1);
+    // 10.1.2: half the total due on 10 March, paid three days late (0.05 % per late payment).
+    const schedule = await runtime.api('PUT', '/v1/contracts/gwh/payment-schedule', {
+      installments: [
+        { dueDate: '2026-03-10', amount: '250000.00', label: '首期款' },
+        { dueDate: '2026-09-10', amount: '250000.00', label: '尾款' },
+      ],
+    });
+    expect(schedule.status).toBe(200);
+    const payment = { paidOn: '2026-03-13', amount: '250000.00', reference: 'BANK-0313-001' };
+    expect((await runtime.api('POST', '/v1/contracts/gwh/payments', payment)).status).toBe(201);
+    // Recorded again (a retry, a double click): the same payment, once.
+    expect((await runtime.api('POST', '/v1/contracts/gwh/payments', payment)).status).toBe(200);
+    expect(
+      (await runtime.api('POST', '/v1/contracts/gwh/payments', { ...payment, amount: '1.00' })).status,
+    ).toBe(409);
+    expect(
+      (
+        await runtime.api('POST', '/v1/contracts/gwh/payments', {
+          ...payment,
+          reference: 'X',
+          amount: '1.001',
+        })
+      ).status,
+    ).toBe(422);
 
     const first = await lateRequest();
     expect((await runtime.api('POST', `/v1/requests/${first}/acknowledge`)).status).toBe(200);
@@ -80,6 +104,20 @@ describe('the damages statement of a contract (10.1.1)', () => {
       [first, 'completion', 1, '2500.00'],
       [second, 'completion', 2, '4000.00'],
     ]);
+    expect(march.body.payments).toMatchObject({
+      counting: 'per_payment',
+      installments: [
+        {
+          dueDate: '2026-03-10',
+          label: '首期款',
+          paid: '250000.00',
+          paidInFullOn: '2026-03-13',
+          daysLate: 3,
+          lateFee: '125.00',
+        },
+      ],
+      totals: { due: '250000.00', paid: '250000.00', overdue: '0.00', lateFees: '125.00' },
+    });
     const [kept, open] = march.body.lines;
     expect(kept.metAt).toBeDefined();
     expect(kept.minutesLate).toBeGreaterThanOrEqual(1);
@@ -100,12 +138,20 @@ describe('the damages statement of a contract (10.1.1)', () => {
       },
     );
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    const rows = csv.text.trim().split('\n');
-    expect(rows[0]).toBe(
+    const [breaches, payments] = csv.text
+      .trim()
+      .split('\n\n')
+      .map((table) => table.split('\n'));
+    expect(breaches![0]).toBe(
       'subject,promise,deadline,met_at,minutes_late,contract_version,rate_percent,damages,currency,note',
     );
-    expect(rows).toHaveLength(1 + 4 + 1);
-    expect(rows.at(-1)).toBe('total,,,,,,,13000.00,CNY,final');
+    expect(breaches).toHaveLength(1 + 4 + 1);
+    expect(breaches!.at(-1)).toBe('total,,,,,,,13000.00,CNY,final');
+    expect(payments).toEqual([
+      'due_date,label,amount,paid,outstanding,paid_in_full_on,days_late,late_fee,currency',
+      '2026-03-10,首期款,250000.00,250000.00,0.00,2026-03-13,3,125.00,CNY',
+      'total,,250000.00,250000.00,0.00,,,125.00,CNY',
+    ]);
   });
 
   it('answers 404 for a contract never in force, and 422 for a period it cannot be', async () => {

@@ -16,6 +16,7 @@ const terms = {
   sla: defaultSlaTerms,
   liquidatedDamagesRatePercent: 5,
   damagesCounting: 'per_breach' as const,
+  lateFeeCounting: 'per_payment' as const,
   lateFeeRatePercent: 0.05,
   confidentialityYears: 3,
   language: 'zh-CN' as const,
