@@ -356,7 +356,11 @@ function importTimes(dir: string, name: string, bundle: string, bare: string) {
   ours();
   theirs();
   const pairs = Array.from({ length: IMPORT_RUNS }, () => [ours(), theirs()] as const);
-  const median = (values: number[]) => quantile([...values].sort((a, b) => a - b), 0.5);
+  const median = (values: number[]) =>
+    quantile(
+      [...values].sort((a, b) => a - b),
+      0.5,
+    );
   return {
     bundle: median(pairs.map(([b]) => b)),
     bare: median(pairs.map(([, b]) => b)),

@@ -81,7 +81,9 @@ export function paymentsStatement(input: {
   for (const payment of payments) {
     let left = amount(payment.amount).minor;
     for (let i = 0; i < installments.length && left > 0n; i++) {
-      const taken = left < remaining[i]! ? left : remaining[i]!;
+      // bigint: no Math.min.
+      let taken = remaining[i]!;
+      if (left < taken) taken = left;
       if (taken === 0n) continue;
       remaining[i]! -= taken;
       left -= taken;
@@ -133,4 +135,31 @@ export function paymentsStatement(input: {
       lateFees: total((l) => l.lateFee),
     },
   };
+}
+
+/** Working days before a due date that the customer is reminded of it (10.1.2). */
+export const PAYMENT_REMINDER_WORKING_DAYS = 3;
+
+/**
+ * Which reminder of an installment is due on `today` (the tenant's local date): `upcoming` from
+ * the working day that is PAYMENT_REMINDER_WORKING_DAYS working days before its due date (in the
+ * tenant's calendar) until the due date, `overdue` from the first working day after it. A daily
+ * run that missed a day still sends it (each is sent once, by its idempotency key).
+ */
+export function paymentReminderDue(
+  isWorking: (isoDate: string) => boolean,
+  dueDate: string,
+  today: string,
+): 'upcoming' | 'overdue' | undefined {
+  if (today > dueDate) {
+    let firstAfter = addDays(dueDate, 1);
+    for (let i = 0; i < 60 && !isWorking(firstAfter); i++) firstAfter = addDays(firstAfter, 1);
+    return today >= firstAfter ? 'overdue' : undefined;
+  }
+  let remindOn = dueDate;
+  for (let found = 0, i = 0; found < PAYMENT_REMINDER_WORKING_DAYS && i < 60; i++) {
+    remindOn = addDays(remindOn, -1);
+    if (isWorking(remindOn)) found += 1;
+  }
+  return today >= remindOn ? 'upcoming' : undefined;
 }

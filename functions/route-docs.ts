@@ -37,8 +37,8 @@ export interface ResponseSpec {
   /** Other media: `text/html` pages, `text/csv` downloads, `image/svg+xml` drawings. */
   media?: 'text/html' | 'text/csv' | 'image/svg+xml';
   headers?: Record<string, string>;
-  /** A JSON answer also given as a CSV download (`format=csv`). */
-  alsoCsv?: true;
+  /** A JSON answer also given in these media (`format=csv`, `format=html`). */
+  alsoAs?: readonly ('text/csv' | 'text/html')[];
 }
 
 export interface RouteDoc {
@@ -201,7 +201,7 @@ export const routeDocs: Record<string, RouteDoc> = {
       200: {
         description: 'The report (format=json), or the same rows as a CSV download (format=csv: text/csv)',
         json: satisfactionReportView,
-        alsoCsv: true,
+        alsoAs: ['text/csv'],
       },
       ...apiKeyErrors,
     },
@@ -229,12 +229,12 @@ export const routeDocs: Record<string, RouteDoc> = {
   contractStatement: {
     tag: 'Reports',
     summary:
-      'What the customer may claim (10.1.1): every breach with its evidence and the damages, by the version in force at receipt; format=csv for a spreadsheet',
+      'What the customer may claim (10.1.1, 10.1.2): every breach with its evidence and the damages, by the version in force at receipt, and payments with their late fees; format=csv for a spreadsheet, format=html to print (Chinese, 14.2)',
     responses: {
       200: {
         description: 'The statement (final once its period is over by a day: it never changes after), or CSV',
         json: statementView,
-        alsoCsv: true,
+        alsoAs: ['text/csv', 'text/html'],
       },
       ...apiKeyErrors,
       ...notFound,

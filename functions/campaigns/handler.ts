@@ -1,9 +1,14 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { arrangementsMissing } from '../../domain/china-holidays.ts';
+import { versionInForce } from '../../domain/contract.ts';
+import { paymentReminderDue, paymentsStatement } from '../../domain/late-fees.ts';
+import { money } from '../../domain/money.ts';
 import { SURVEY_EXPIRES_AFTER_SECONDS, SURVEY_REMINDER_AFTER_SECONDS } from '../../domain/survey.ts';
+import { isWorkingDay, localDate } from '../../domain/working-calendar.ts';
 import * as z from '../../domain/zod.ts';
 import { now } from '../adapters/clock.ts';
+import { contractVersions, paymentSchedules, paymentsOf } from '../adapters/contracts.ts';
 import { customersDue, scheduleCustomer } from '../adapters/customers.ts';
 import { queueDailyRuns } from '../adapters/daily-run-queue.ts';
 import { sendOnce } from '../adapters/mailer.ts';
@@ -16,7 +21,8 @@ import {
 } from '../adapters/periodic-surveys.ts';
 import { CLOSED_LISTED_DAYS, unlistEndedRequests } from '../adapters/requests.ts';
 import { signLink } from '../adapters/signed-links.ts';
-import { getTenant, listTenantIds, type StoredTenant } from '../adapters/tenants.ts';
+import { calendarOf, getTenant, listTenantIds, type StoredTenant } from '../adapters/tenants.ts';
+import { paymentReminderEmail } from '../emails/payment-emails.ts';
 import { periodicSurveyEmail } from '../emails/survey-emails.ts';
 import { alarmedLogMessages } from '../shared/alarmed-logs.ts';
 import { confirmEstimatedFeedbackDeadlines } from '../shared/feedback-intake.ts';
@@ -35,6 +41,8 @@ type Outcome = {
   surveysSent: number;
   remindersSent: number;
   feedbackDeadlinesConfirmed: number;
+  /** Payments reminded before they fall due, or told overdue (10.1.2). */
+  paymentRemindersSent: number;
   /** Closed and cancelled requests that left the by-status index (CLOSED_LISTED_DAYS). */
   requestsUnlisted: number;
   /** Items that failed (logged and alarmed on); each is due again on the next run. */
@@ -157,6 +165,54 @@ async function sendPeriodicSurveys(tenant: StoredTenant, at: Date, outcome: Outc
   }
 }
 
+/**
+ * 10.1.2: each installment not yet paid in full is reminded of PAYMENT_REMINDER_WORKING_DAYS
+ * working days before it falls due, and its lateness told on the first working day after, once
+ * each, to the customer's contact on the contract in force (when that is an email address).
+ */
+async function remindPayments(tenant: StoredTenant, at: Date, outcome: Outcome): Promise<void> {
+  const calendar = calendarOf(tenant);
+  const today = localDate(tenant.timeZone, at);
+  for (const { contractId, installments } of await paymentSchedules(tenant.tenantId)) {
+    const item = { tenantId: tenant.tenantId, item: 'payment reminders', contractId };
+    await isolated(outcome, item, async () => {
+      const contract = versionInForce(await contractVersions(tenant.tenantId, contractId), at);
+      const to = contract?.terms.customer.contact;
+      if (!contract || !to || !z.email().safeParse(to).success) return;
+      const { terms } = contract;
+      const received = (await paymentsOf(tenant.tenantId, contractId)).filter((p) => p.paidOn <= today);
+      const asOf = (through: string) =>
+        paymentsStatement({
+          installments,
+          payments: received,
+          currency: terms.currency,
+          lateFeeRatePercent: terms.lateFeeRatePercent,
+          counting: terms.lateFeeCounting,
+          through,
+        }).installments;
+      // Due by today: as it stands today (its late fee so far); due later: what is still unpaid of it.
+      const horizon = [today, ...installments.map((i) => i.dueDate)].sort().at(-1)!;
+      const open = [...asOf(today), ...asOf(horizon).filter((i) => i.dueDate > today)].filter(
+        (i) => money(i.outstanding, terms.currency).minor > 0n,
+      );
+      for (const installment of open) {
+        const reminder = paymentReminderDue(
+          (date) => isWorkingDay(calendar, date),
+          installment.dueDate,
+          today,
+        );
+        if (!reminder) continue;
+        const sent = await sendOnce(
+          tenant.tenantId,
+          `payment-${reminder}:${contractId}:${installment.dueDate}`,
+          paymentReminderEmail(to, reminder, terms, installment),
+        );
+        if (sent.sent) outcome.paymentRemindersSent += 1;
+      }
+    });
+  }
+}
+
 /** One tenant's share of the daily run; what went wrong with single items is in `failures`. */
 async function runTenant(tenantId: string, at: Date): Promise<Outcome> {
   const outcome: Outcome = {
@@ -166,6 +222,7 @@ async function runTenant(tenantId: string, at: Date): Promise<Outcome> {
     remindersSent: 0,
     feedbackDeadlinesConfirmed: 0,
     requestsUnlisted: 0,
+    paymentRemindersSent: 0,
     failures: 0,
   };
   const tenant = await getTenant(tenantId);
@@ -174,6 +231,7 @@ async function runTenant(tenantId: string, at: Date): Promise<Outcome> {
   await openFollowUpVisits(tenant, at, outcome);
   await sendPeriodicSurveys(tenant, at, outcome);
   outcome.feedbackDeadlinesConfirmed += await confirmEstimatedFeedbackDeadlines(tenant, at);
+  await remindPayments(tenant, at, outcome);
   const listedSince = new Date(at.getTime() - CLOSED_LISTED_DAYS * 86_400_000).toISOString();
   outcome.requestsUnlisted = await unlistEndedRequests(tenantId, listedSince, UNLISTED_PER_RUN);
   const missing = tenant.calendar.chinaPublicHolidays ? arrangementsMissing(at) : [];

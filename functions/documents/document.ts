@@ -52,7 +52,7 @@ function responseOf(spec: ResponseSpec): JsonSchema {
       ...headers,
       content: {
         'application/json': { schema: asJsonSchema(spec.json, 'output') },
-        ...(spec.alsoCsv ? { 'text/csv': { schema: { type: 'string' } } } : {}),
+        ...Object.fromEntries((spec.alsoAs ?? []).map((media) => [media, { schema: { type: 'string' } }])),
       },
     };
   if (spec.media)
@@ -126,6 +126,9 @@ const tagDescriptions: Record<string, string> = {
 };
 
 /** The OpenAPI 3.1 document of every route in functions/routes.ts. */
+/** The server URL the stored document is built with; replaced by the stage's when served. */
+export const OPENAPI_SERVER_PLACEHOLDER = 'https://api.example.com';
+
 export function openApiDocument(serverUrl: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {

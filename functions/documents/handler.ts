@@ -11,7 +11,7 @@ import { NotFoundError } from '../shared/errors.ts';
 import { type HttpEvent, type HttpResult, html, json } from '../shared/http.ts';
 import { printableSurveyForm } from '../survey-page/page.ts';
 import { type AttachmentContext, contractVersionOf, headerOf } from './attachments.ts';
-import { openApiDocument } from './document.ts';
+import { servedOpenApiDocument } from './openapi-data.ts';
 import { printablePage } from './printable.ts';
 
 /**
@@ -19,7 +19,7 @@ import { printablePage } from './printable.ts';
  * satisfaction survey form (attachment 11.2) and a request's service record as printable pages.
  * The charts are served by functions/flow-charts.
  */
-let document: ReturnType<typeof openApiDocument> | undefined;
+let document: Record<string, unknown> | undefined;
 
 async function surveyForm({ caller, query }: AttachmentContext): Promise<HttpResult> {
   const tenant = await tenantOf(caller);
@@ -101,7 +101,7 @@ async function serviceRecord({
 
 const served = serveRoutes('documents', {
   getOpenApiDocument: async () => {
-    document ??= openApiDocument(config().PUBLIC_BASE_URL);
+    document ??= servedOpenApiDocument(config().PUBLIC_BASE_URL);
     return json(200, document);
   },
   getSurveyForm: surveyForm,

@@ -278,6 +278,9 @@ export const paymentView = z.object({ paidOn: isoDate, amount: z.string(), refer
 export const statementView = z.object({
   contractId: z.string(),
   contractNumber: z.string(),
+  contractVersion: z.int(),
+  provider: z.string(),
+  customer: z.string(),
   from: isoDate,
   to: isoDate,
   timeZone: z.string(),

@@ -8,8 +8,8 @@ import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
 import type { satisfactionReportQuery, statementQuery } from '../shared/api-schemas.ts';
 import { instantsOfDays } from '../shared/day-range.ts';
 import { NotFoundError } from '../shared/errors.ts';
-import { type HttpResult, json } from '../shared/http.ts';
-import { contractStatement, statementCsv } from './statement.ts';
+import { type HttpResult, html, json } from '../shared/http.ts';
+import { contractStatement, statementCsv, statementPage } from './statement.ts';
 
 /** `GET /v1/reports/satisfaction?from&to[&format=csv]` (7.2.2), for managers and admins. */
 async function report({
@@ -63,6 +63,8 @@ async function statement({
   };
   const found = await contractStatement(caller.tenantId, params.contractId!, period, now());
   if (!found) throw new NotFoundError(`contract ${params.contractId}`);
+  if (query.format === 'html')
+    return html(200, statementPage(found, { ...period, from: query.from, to: query.to }));
   if (query.format === 'csv')
     return {
       statusCode: 200,

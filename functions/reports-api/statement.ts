@@ -5,6 +5,8 @@ import { breachesOfContract } from '../adapters/breaches.ts';
 import { contractVersions, paymentScheduleOf, paymentsOf } from '../adapters/contracts.ts';
 import { getFeedbackCase } from '../adapters/feedback-cases.ts';
 import { getRequest } from '../adapters/requests.ts';
+import { printablePage } from '../documents/printable.ts';
+import { escapeHtml, formatInstant } from '../emails/layout.ts';
 
 /**
  * A statement is final one day after its period ends: breaches are recorded when their deadline
@@ -40,6 +42,10 @@ async function evidenceOf(
 export interface ContractStatement extends DamagesStatement {
   contractId: string;
   contractNumber: string;
+  /** The version in force at the period's end (its number and parties head the printed page). */
+  contractVersion: number;
+  provider: string;
+  customer: string;
   payments: PaymentsStatement & { counting: LateFeeCounting; lateFeeRatePercent: number };
   /** The period is over and settled: these numbers will not change. */
   final: boolean;
@@ -89,6 +95,9 @@ export async function contractStatement(
   return {
     contractId,
     contractNumber: latest.terms.contractNumber,
+    contractVersion: latest.version,
+    provider: latest.terms.provider.companyName,
+    customer: latest.terms.customer.companyName,
     final: asOf.getTime() >= Date.parse(period.to) + SETTLES_AFTER_MS,
     ...statement,
     payments: { counting: lateFeeCounting, lateFeeRatePercent, ...paid },
@@ -168,4 +177,54 @@ export function statementCsv(statement: ContractStatement): string {
   // Two tables, a blank line between: the breaches and their damages, then the payments.
   const table = (lines: unknown[][]) => lines.map((row) => row.map(csvField).join(',')).join('\n');
   return `${table([header, ...rows])}\n\n${table(payments)}\n`;
+}
+
+const PROMISES_ZH = { response: '响应', completion: '完成服务', feedback: '反馈处理' } as const;
+const NOTES_ZH = { counted_in_month: '已计入当月违约金', capped: '已达违约金上限' } as const;
+
+/**
+ * The statement as a printable page in Chinese, the contract's official language (14.2): the
+ * breaches with their evidence and damages, the payments with their late fees, and places for
+ * both parties to sign.
+ */
+export function statementPage(
+  statement: ContractStatement,
+  period: { from: string; to: string; timeZone: string },
+): string {
+  const cell = (value: unknown) => `<td>${escapeHtml(value ?? '—')}</td>`;
+  const at = (instant?: string) => (instant ? formatInstant(instant, period.timeZone, 'zh-CN') : undefined);
+  const breaches = statement.lines
+    .map(
+      (l) =>
+        `<tr>${[l.subjectId, PROMISES_ZH[l.promise], at(l.deadline), at(l.metAt) ?? '期末仍未履行', l.minutesLate, `第 ${l.contractVersion} 版`, `${l.ratePercent}%`, l.damages, l.note ? NOTES_ZH[l.note] : undefined].map(cell).join('')}</tr>`,
+    )
+    .join('');
+  const installments = statement.payments.installments
+    .map(
+      (i) =>
+        `<tr>${[i.dueDate, i.label, i.amount, i.paid, i.outstanding, i.paidInFullOn, i.daysLate, i.lateFee].map(cell).join('')}</tr>`,
+    )
+    .join('');
+  const head = (names: string[]) =>
+    `<thead><tr>${names.map((n) => `<th scope="col">${n}</th>`).join('')}</tr></thead>`;
+  const totals = statement.payments.totals;
+  const currency = escapeHtml(statement.currency);
+  return printablePage({
+    language: 'zh-CN',
+    title: '违约金及滞纳金结算单',
+    header: {
+      merchant: statement.provider,
+      contract: { number: statement.contractNumber, version: statement.contractVersion },
+    },
+    body: [
+      `<p>客户：${escapeHtml(statement.customer)}　结算期间：${escapeHtml(period.from)} 至 ${escapeHtml(period.to)}（${escapeHtml(period.timeZone)}）　${statement.final ? '已结算，金额不再变动' : '期间未结束，金额可能变动'}</p>`,
+      `<section><h2>违约记录（第 10.1.1 条，${statement.counting === 'per_month' ? '每月计一次' : '每次违约计一次'}）</h2>`,
+      `<table>${head(['服务单号', '承诺', '期限', '履行时间', '逾期（分钟）', '适用版本', '违约金比例', `违约金（${currency}）`, '说明'])}<tbody>${breaches || '<tr><td colspan="9">本期无违约记录</td></tr>'}</tbody></table>`,
+      `<p>本期违约金合计：<strong>${escapeHtml(statement.damagesTotal)} ${currency}</strong>（此前已计：${escapeHtml(statement.claimedBefore)} ${currency}）</p></section>`,
+      `<section><h2>付款及滞纳金（第 10.1.2 条，比例 ${statement.payments.lateFeeRatePercent}%${statement.payments.counting === 'per_day' ? '／日' : '／次'}）</h2>`,
+      `<table>${head(['到期日', '款项', '应付', '已付', '未付', '付清日', '逾期天数', `滞纳金（${currency}）`])}<tbody>${installments || '<tr><td colspan="8">期末前无到期款项</td></tr>'}</tbody></table>`,
+      `<p>应付合计 ${escapeHtml(totals.due)}，已付 ${escapeHtml(totals.paid)}，逾期未付 ${escapeHtml(totals.overdue)}，滞纳金合计 <strong>${escapeHtml(totals.lateFees)} ${currency}</strong></p></section>`,
+      '<div class="signatures"><p>服务提供方（盖章）</p><p>客户（盖章）</p></div>',
+    ].join(''),
+  });
 }

@@ -104,7 +104,7 @@ export const satisfactionReportQuery = dayRangeQuery(731, {
 
 /** `GET /v1/contracts/{id}/statement`: at most the days of a year of the contract. */
 export const statementQuery = dayRangeQuery(366, {
-  format: z._default(z.enum(['json', 'csv']), 'json'),
+  format: z._default(z.enum(['json', 'csv', 'html']), 'json'),
 });
 
 /** `GET /v1/calendar`: at most a year of days. */

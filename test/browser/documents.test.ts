@@ -160,6 +160,17 @@ describe('the other documents share the printable layout', () => {
     expect(text).toContain('客户签字');
   });
 
+  it('the damages and late-fee statement (10.1), in Chinese, with places for both parties to sign', async () => {
+    await openPrinted(
+      '/v1/contracts/gwh-2026/statement?from=2026-03-01&to=2026-03-31&format=html',
+      'statement.zh',
+    );
+    expect(await page.locator('h1').textContent()).toBe('违约金及滞纳金结算单');
+    expect(await page.locator('header').textContent()).toContain('合同编号：HT-2026-018');
+    expect(await page.locator('main').textContent()).toContain('本期违约金合计');
+    expect(await page.locator('.signatures p').count()).toBe(2);
+  });
+
   it('and operators see the deployed state machines drawn, not as source text', async () => {
     await openPrinted('/v1/attachments/workflow-diagrams', 'workflow-diagrams');
     expect(await page.locator('figure svg').count()).toBe(2);

@@ -130,6 +130,16 @@ describe('the damages statement of a contract (10.1.1)', () => {
     const april = (await statement('from=2026-04-01&to=2026-04-30')).body;
     expect(april).toMatchObject({ final: false, damagesTotal: '4000.00', claimedBefore: '13000.00' });
 
+    const printed = await send(
+      `${runtime.urls.api}/v1/contracts/gwh/statement?from=2026-03-01&to=2026-03-31&format=html`,
+      { method: 'GET', headers: { authorization: `Bearer ${runtime.demo.apiKey}` } },
+    );
+    expect(printed.headers['content-type']).toMatch(/^text\/html/);
+    expect(printed.text).toContain('<html lang="zh-CN"');
+    expect(printed.text).toContain('本期违约金合计：<strong>13000.00 CNY</strong>');
+    expect(printed.text).toContain('滞纳金合计 <strong>125.00 CNY</strong>');
+    expect(printed.text).toContain('已结算，金额不再变动');
+
     const csv = await send(
       `${runtime.urls.api}/v1/contracts/gwh/statement?from=2026-03-01&to=2026-03-31&format=csv`,
       {
@@ -152,6 +162,38 @@ describe('the damages statement of a contract (10.1.1)', () => {
       '2026-03-10,首期款,250000.00,250000.00,0.00,2026-03-13,3,125.00,CNY',
       'total,,250000.00,250000.00,0.00,,,125.00,CNY',
     ]);
+  });
+
+  it('reminds the customer three working days before a payment falls due, and once it is late', async () => {
+    const toCustomer = async (dueDate = '2026-09-10') =>
+      (await runtime.mailbox())
+        .filter((e) => e.destination.to.includes('procurement@gwh.example') && e.subject.includes(dueDate))
+        .map((e) => e.subject);
+    // The first half, due 10 March, was paid on the 13th: reminded before, and told it was late.
+    expect(await toCustomer('2026-03-10')).toEqual([
+      '【合同 HT-2026-018】付款提醒：250000.00 CNY 将于 2026-03-10 到期',
+      '【合同 HT-2026-018】付款逾期：250000.00 CNY 已于 2026-03-10 到期',
+    ]);
+    const advanceTo = (instant: string) => runtime.advance((Date.parse(instant) - Date.now()) / 1000);
+    // The second half is due Thu 10 September; Mon 7, Tue 8 and Wed 9 are the working days before.
+    await advanceTo('2026-09-06T12:00:00.000Z');
+    expect(await toCustomer()).toEqual([]);
+    await advanceTo('2026-09-07T12:00:00.000Z');
+    expect(await toCustomer()).toEqual(['【合同 HT-2026-018】付款提醒：250000.00 CNY 将于 2026-09-10 到期']);
+    // Overdue from Friday 11th, once, with the fee so far; then paid, nothing more.
+    await advanceTo('2026-09-12T12:00:00.000Z');
+    const subjects = await toCustomer();
+    expect(subjects).toHaveLength(2);
+    expect(subjects[1]).toBe('【合同 HT-2026-018】付款逾期：250000.00 CNY 已于 2026-09-10 到期');
+    const overdue = (await runtime.mailbox()).find((e) => e.subject === subjects[1])!;
+    expect(overdue.body.text).toContain('截至今日滞纳金: 125.00 CNY');
+    await runtime.api('POST', '/v1/contracts/gwh/payments', {
+      paidOn: '2026-09-14',
+      amount: '250000.00',
+      reference: 'BANK-0914-007',
+    });
+    await advanceTo('2026-09-20T12:00:00.000Z');
+    expect(await toCustomer()).toHaveLength(2);
   });
 
   it('answers 404 for a contract never in force, and 422 for a period it cannot be', async () => {

@@ -74,7 +74,11 @@ const bodies: Record<string, unknown> = {
   resolve: { result: 'x' },
   confirm: { party: 'provider' },
   terminate: { ground: 'breach' },
+  'payment-schedule': { installments: [{ dueDate: '2026-04-01', amount: '1.00' }] },
+  payments: { paidOn: '2026-03-01', amount: '1.00', reference: 'intruder' },
 };
+/** Valid queries where a route needs one: the lookup, not the query, must refuse. */
+const queries: Record<string, string> = { statement: '?from=2026-03-01&to=2026-03-31' };
 
 describe('tenant isolation', () => {
   const objectRoutes = routes.filter((r) => r.auth === 'apiKey' && /\{\w+\}/.test(r.path));
@@ -94,7 +98,7 @@ describe('tenant isolation', () => {
       const action = path.split('/').at(-1)!;
       const response = await runtime.api(
         route.method,
-        path,
+        path + (queries[action] ?? ''),
         route.method === 'POST' || route.method === 'PUT' ? (bodies[action] ?? {}) : undefined,
         { apiKey: intruderKey },
       );

@@ -171,3 +171,18 @@ describe('the printable survey form', () => {
     }
   });
 });
+
+describe('the OpenAPI document, built when we build', () => {
+  it('is the one the route table and its documentation make (npm run openapi)', async () => {
+    const { OPENAPI_SERVER_PLACEHOLDER, openApiDocument } = await import(
+      '../../functions/documents/document.ts'
+    );
+    const { servedOpenApiDocument } = await import('../../functions/documents/openapi-data.ts');
+    expect(servedOpenApiDocument(OPENAPI_SERVER_PLACEHOLDER)).toEqual(
+      JSON.parse(JSON.stringify(openApiDocument(OPENAPI_SERVER_PLACEHOLDER))),
+    );
+    expect(servedOpenApiDocument('https://service.acme.example').servers).toEqual([
+      { url: 'https://service.acme.example' },
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { paymentsStatement } from '../../domain/late-fees.ts';
+import { paymentReminderDue, paymentsStatement } from '../../domain/late-fees.ts';
 
 const installments = [
   { dueDate: '2026-03-10', amount: '100000.00', label: 'first half' },
@@ -74,5 +74,32 @@ describe('late fees (10.1.2)', () => {
       // 50,000.00 still due on 10 June: 20 days late by the 30th at 0.05 %: 20 × 25.00.
       ['50000.00', '50000.00', 20, '500.00'],
     ]);
+  });
+});
+
+describe('payment reminders (10.1.2), on the tenant’s working days', () => {
+  // Mon–Fri working; 1–5 October 2026 a holiday week, Sat 10 October a make-up working day.
+  const isWorking = (date: string) => {
+    if (date >= '2026-10-01' && date <= '2026-10-08') return false;
+    if (date === '2026-10-10') return true;
+    const day = new Date(`${date}T00:00:00Z`).getUTCDay();
+    return day !== 0 && day !== 6;
+  };
+
+  it('reminds three working days before the due date, and the first working day after it', () => {
+    // Due Wed 18 March: Fri 13, Mon 16, Tue 17 are the three working days before.
+    expect(paymentReminderDue(isWorking, '2026-03-18', '2026-03-12')).toBeUndefined();
+    expect(paymentReminderDue(isWorking, '2026-03-18', '2026-03-13')).toBe('upcoming');
+    expect(paymentReminderDue(isWorking, '2026-03-18', '2026-03-18')).toBe('upcoming');
+    expect(paymentReminderDue(isWorking, '2026-03-18', '2026-03-19')).toBe('overdue');
+    // Due Fri 20 March: Saturday and Sunday pass first; overdue from Monday 23.
+    expect(paymentReminderDue(isWorking, '2026-03-20', '2026-03-21')).toBeUndefined();
+    expect(paymentReminderDue(isWorking, '2026-03-20', '2026-03-23')).toBe('overdue');
+  });
+
+  it('counts holidays and make-up days as the calendar does', () => {
+    // Due Mon 12 October: the working days before are Sat 10 (make-up), Fri 9, and Wed 30 September.
+    expect(paymentReminderDue(isWorking, '2026-10-12', '2026-09-29')).toBeUndefined();
+    expect(paymentReminderDue(isWorking, '2026-10-12', '2026-09-30')).toBe('upcoming');
   });
 });
