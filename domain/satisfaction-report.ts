@@ -1,3 +1,4 @@
+import { csvTable } from './csv.ts';
 import type { SurveyAnswer } from './survey.ts';
 import { localDate } from './working-calendar.ts';
 
@@ -119,12 +120,8 @@ export function satisfactionReport(
   return { rows, changes };
 }
 
-/** The rows as CSV (RFC 4180: fields with commas, quotes or line breaks are quoted). */
+/** The rows as CSV, a column per field. */
 export function reportCsv(rows: ReportRow[]): string {
   const columns = Object.keys(rows[0] ?? row('', '', [], [], new Date(0))) as (keyof ReportRow)[];
-  const field = (value: unknown) => {
-    const text = value === null || value === undefined ? '' : String(value);
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return `${[columns.join(','), ...rows.map((r) => columns.map((c) => field(r[c])).join(','))].join('\r\n')}\r\n`;
+  return csvTable([columns, ...rows.map((r) => columns.map((c) => r[c]))]);
 }

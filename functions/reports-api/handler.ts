@@ -8,7 +8,7 @@ import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
 import type { satisfactionReportQuery, statementQuery } from '../shared/api-schemas.ts';
 import { instantsOfDays } from '../shared/day-range.ts';
 import { NotFoundError } from '../shared/errors.ts';
-import { type HttpResult, html, json } from '../shared/http.ts';
+import { csvDownload, type HttpResult, html, json } from '../shared/http.ts';
 import { contractStatement, statementCsv, statementPage } from './statement.ts';
 
 /** `GET /v1/reports/satisfaction?from&to[&format=csv]` (7.2.2), for managers and admins. */
@@ -35,16 +35,8 @@ async function report({
     tenant.timeZone,
     now(),
   );
-  if (query.format === 'csv') {
-    return {
-      statusCode: 200,
-      headers: {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="satisfaction-${query.from}-${query.to}.csv"`,
-      },
-      body: reportCsv(rows),
-    };
-  }
+  if (query.format === 'csv')
+    return csvDownload(`satisfaction-${query.from}-${query.to}.csv`, reportCsv(rows));
   return json(200, { from: query.from, to: query.to, timeZone: tenant.timeZone, rows, changes });
 }
 
@@ -66,14 +58,10 @@ async function statement({
   if (query.format === 'html')
     return html(200, statementPage(found, { ...period, from: query.from, to: query.to }));
   if (query.format === 'csv')
-    return {
-      statusCode: 200,
-      headers: {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="statement-${found.contractNumber}-${query.from}-${query.to}.csv"`,
-      },
-      body: statementCsv(found),
-    };
+    return csvDownload(
+      `statement-${found.contractNumber}-${query.from}-${query.to}.csv`,
+      statementCsv(found),
+    );
   return json(200, { ...found, from: query.from, to: query.to, timeZone: tenant.timeZone });
 }
 

@@ -1,4 +1,5 @@
 import { type ContractVersion, inForceFrom, versionInForce } from '../../domain/contract.ts';
+import { csvTable } from '../../domain/csv.ts';
 import { type BreachEvidence, type DamagesStatement, damagesStatement } from '../../domain/damages.ts';
 import { type LateFeeCounting, type PaymentsStatement, paymentsStatement } from '../../domain/late-fees.ts';
 import { breachesOfContract } from '../adapters/breaches.ts';
@@ -104,11 +105,6 @@ export async function contractStatement(
   };
 }
 
-const csvField = (value: unknown) => {
-  const text = value === undefined ? '' : String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
 /** The statement's lines as CSV (a spreadsheet's columns), its totals last. */
 export function statementCsv(statement: ContractStatement): string {
   const header = [
@@ -175,8 +171,7 @@ export function statementCsv(statement: ContractStatement): string {
     ['total', '', totals.due, totals.paid, totals.overdue, '', '', totals.lateFees, statement.currency],
   ];
   // Two tables, a blank line between: the breaches and their damages, then the payments.
-  const table = (lines: unknown[][]) => lines.map((row) => row.map(csvField).join(',')).join('\n');
-  return `${table([header, ...rows])}\n\n${table(payments)}\n`;
+  return `${csvTable([header, ...rows])}\r\n${csvTable(payments)}`;
 }
 
 const PROMISES_ZH = { response: '响应', completion: '完成服务', feedback: '反馈处理' } as const;

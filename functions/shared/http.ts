@@ -18,6 +18,18 @@ export function json(statusCode: number, body: unknown): HttpResult {
   };
 }
 
+/** A CSV file to download (200), named `filename`. */
+export function csvDownload(filename: string, body: string): HttpResult {
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${filename}"`,
+    },
+    body,
+  };
+}
+
 export function html(statusCode: number, body: string): HttpResult {
   return {
     statusCode,

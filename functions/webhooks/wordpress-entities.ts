@@ -21,6 +21,40 @@ function codePoints(): Map<string, number> {
   return table;
 }
 
+/**
+ * HTML reads a numeric reference to 0x80–0x9F as the Windows-1252 character it was meant to be
+ * (`&#130;` is ‚, not a control character), as browsers and full decoders do.
+ */
+const WINDOWS_1252: Record<number, number> = {
+  128: 0x20ac,
+  130: 0x201a,
+  131: 0x192,
+  132: 0x201e,
+  133: 0x2026,
+  134: 0x2020,
+  135: 0x2021,
+  136: 0x2c6,
+  137: 0x2030,
+  138: 0x160,
+  139: 0x2039,
+  140: 0x152,
+  142: 0x17d,
+  145: 0x2018,
+  146: 0x2019,
+  147: 0x201c,
+  148: 0x201d,
+  149: 0x2022,
+  150: 0x2013,
+  151: 0x2014,
+  152: 0x2dc,
+  153: 0x2122,
+  154: 0x161,
+  155: 0x203a,
+  156: 0x153,
+  158: 0x17e,
+  159: 0x178,
+};
+
 const isScalar = (cp: number) => cp > 0 && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff);
 
 /** One left-to-right pass, so `&amp;ndash;` stays the literal text `&ndash;` as WordPress meant. */
@@ -28,7 +62,8 @@ export function decodeWordPressEntities(text: string): string {
   return text.replace(
     /&(?:#(\d{1,7})|#[xX]([0-9A-Fa-f]{1,6})|([A-Za-z][A-Za-z0-9]{1,9}));/g,
     (whole, dec, hex, name) => {
-      const cp = dec ? Number(dec) : hex ? Number.parseInt(hex, 16) : codePoints().get(name);
+      const number = dec ? Number(dec) : hex ? Number.parseInt(hex, 16) : undefined;
+      const cp = number !== undefined ? (WINDOWS_1252[number] ?? number) : codePoints().get(name);
       return cp !== undefined && isScalar(cp) ? String.fromCodePoint(cp) : whole;
     },
   );

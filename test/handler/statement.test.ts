@@ -148,10 +148,11 @@ describe('the damages statement of a contract (10.1.1)', () => {
       },
     );
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    // Two RFC 4180 tables (CRLF), a blank line between.
     const [breaches, payments] = csv.text
-      .trim()
-      .split('\n\n')
-      .map((table) => table.split('\n'));
+      .trimEnd()
+      .split('\r\n\r\n')
+      .map((table) => table.split('\r\n'));
     expect(breaches![0]).toBe(
       'subject,promise,deadline,met_at,minutes_late,contract_version,rate_percent,damages,currency,note',
     );

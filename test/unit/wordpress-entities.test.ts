@@ -39,6 +39,8 @@ describe('the character references WooCommerce sends', () => {
       'Ship Your Idea – Color: Black',
     );
     expect(decodeWordPressEntities('&amp;ndash; is literal')).toBe('&ndash; is literal');
+    // A numeric reference in 0x80–0x9F means its Windows-1252 character.
+    expect(decodeWordPressEntities('&#130;&#x96;&#150;&#129;')).toBe('‚––\u0081');
     expect(decodeWordPressEntities('R&D &unknownname; &#0; &#xD800;')).toBe(
       'R&D &unknownname; &#0; &#xD800;',
     );
