@@ -117,6 +117,7 @@ export class AfterSalesStack extends Stack {
     const api = new Api(this, 'Api', { functions });
     // Everyone reaches the API through CloudFront and WAF; the authorizers refuse the rest.
     const edge = new Edge(this, 'Edge', {
+      stage: props.stage,
       httpApi: api.httpApi,
       webAclArn: props.webAclArn,
       customDomain: props.customDomain,
@@ -124,7 +125,7 @@ export class AfterSalesStack extends Stack {
     for (const [name, spec] of Object.entries(functionCatalog)) {
       if (!('checksOrigin' in spec.uses)) continue;
       const fn = services[name as FunctionName].fn;
-      const reference = `/aws/reference/secretsmanager/${edge.originSecret.secretName}`;
+      const reference = `/aws/reference/secretsmanager/${edge.originSecretName}`;
       fn.addEnvironment('ORIGIN_VERIFY_SECRET_PARAMETER', reference);
       fn.addToRolePolicy(
         new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameterArn(reference)] }),

@@ -23,6 +23,7 @@ import { Construct } from 'constructs';
 import { ORIGIN_VERIFY_HEADER } from '../../functions/adapters/edge-origin.ts';
 
 export interface EdgeProps {
+  stage: string;
   httpApi: HttpApi;
   /** The web ACL of the edge stack (us-east-1). */
   webAclArn: string;
@@ -40,12 +41,16 @@ export class Edge extends Construct {
   readonly distribution: Distribution;
   /** Holds the value of the origin-verify header (generated at deploy, never in the template). */
   readonly originSecret: Secret;
+  /** Its name: functions read it through SSM as `/aws/reference/secretsmanager/<name>`. */
+  readonly originSecretName: string;
   /** Where customers, storefronts and staff reach the API (and what links in emails start with). */
   readonly publicUrl: string;
 
   constructor(scope: Construct, id: string, props: EdgeProps) {
     super(scope, id);
+    this.originSecretName = `aftersales/${props.stage}/origin-verify`;
     this.originSecret = new Secret(this, 'OriginVerify', {
+      secretName: this.originSecretName,
       description: 'The header CloudFront sends the API with every request: requests without it are refused',
       generateSecretString: { excludePunctuation: true, passwordLength: 48 },
     });

@@ -347,8 +347,8 @@ describe('one tenant cannot starve the others: CloudFront and WAF in front of th
       expect(JSON.stringify(environment.PUBLIC_BASE_URL)).toContain('DomainName');
       const spec = Object.values(functionCatalog).find((s) => s.description === fn.Properties.Description);
       if (spec && 'checksOrigin' in spec.uses)
-        expect(JSON.stringify(environment.ORIGIN_VERIFY_SECRET_PARAMETER)).toContain(
-          '/aws/reference/secretsmanager/',
+        expect(environment.ORIGIN_VERIFY_SECRET_PARAMETER).toBe(
+          '/aws/reference/secretsmanager/aftersales/prod/origin-verify',
         );
     }
   });
