@@ -51,8 +51,12 @@ const readWrite: readonly TableAction[] = [
 ];
 
 /** What a function that only reads the table may do (documents, charts). */
-const readsTheTable = {
-  table: ['dynamodb:GetItem', 'dynamodb:Query'],
+/**
+ * Reads the table, and writes only the access trail: every function serving HTTP routes records
+ * answers that show a customer's personal data (functions/http/router.ts, clause 12).
+ */
+const readsAndRecordsAccess = {
+  table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
   sendsEmail: false,
   startsWorkflows: [],
   taskResponses: [],
@@ -169,13 +173,13 @@ export const functionCatalog = {
     description:
       'Documents from the live configuration: OpenAPI, the survey form (11.2), service records; unknown routes',
     timeoutSeconds: 10,
-    uses: readsTheTable,
+    uses: readsAndRecordsAccess,
   },
   flowCharts: {
     entry: 'functions/flow-charts/handler.ts',
     description: 'Charts: the service flow chart (11.2) and the deployed state machines',
     timeoutSeconds: 10,
-    uses: readsTheTable,
+    uses: readsAndRecordsAccess,
   },
   feedbackApi: {
     entry: 'functions/feedback-api/handler.ts',
@@ -220,7 +224,7 @@ export const functionCatalog = {
     entry: 'functions/reports-api/handler.ts',
     description: 'Satisfaction reports: CSAT, NPS, response rate, feedback timeliness (clause 7.2.2)',
     timeoutSeconds: 30,
-    uses: readsTheTable,
+    uses: readsAndRecordsAccess,
   },
   campaigns: {
     entry: 'functions/campaigns/handler.ts',

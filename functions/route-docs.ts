@@ -1,5 +1,6 @@
 import * as z from '../domain/zod.ts';
 import {
+  accessTrailView,
   apiKeyListView,
   calendarView,
   contractView,
@@ -254,6 +255,15 @@ export const routeDocs: Record<string, RouteDoc> = {
     tag: 'Administration',
     summary: 'Revoke an API key',
     responses: { 200: { description: 'Revoked', json: revokedApiKeyView }, ...apiKeyErrors, ...notFound },
+  },
+  listAccessTrail: {
+    tag: 'Administration',
+    summary:
+      'Who was shown customers’ personal data (12): every such answer to staff, a UTC day at a time; ids only, no personal data',
+    responses: {
+      200: { description: 'A page of the day’s entries, oldest first', json: accessTrailView },
+      ...apiKeyErrors,
+    },
   },
   getSettings: {
     tag: 'Administration',

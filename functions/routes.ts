@@ -6,6 +6,7 @@ import { surveyAnswerSchema, surveyFormSchema } from '../domain/survey.ts';
 import * as z from '../domain/zod.ts';
 import type { FunctionName } from './catalog.ts';
 import {
+  accessTrailQuery,
   apiKeyListQuery,
   attachmentQuery,
   calendarQuery,
@@ -73,6 +74,8 @@ export interface RouteSpec {
   /** The body: JSON unless `form` (HTML forms post `application/x-www-form-urlencoded`). */
   body?: z.ZodMiniType;
   bodyType?: 'json' | 'form';
+  /** Its answer shows staff a customer's personal data: each one is recorded (functions/adapters/access-trail.ts). */
+  personalData?: true;
 }
 
 // Path parameters: ids as the product mints them, bounded so a DynamoDB key can hold them.
@@ -85,8 +88,10 @@ const version = z.string().check(z.regex(/^[1-9][0-9]{0,5}$/));
 const tenantId = z.string().check(z.regex(/^[a-z0-9-]{3,40}$/));
 const token = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,2000}\.[A-Za-z0-9_-]{43}$/));
 
+/** A staff action on a request: it answers the request as it now is, its customer included. */
 const requestRoute = (operationId: string, action: string, extra: Partial<RouteSpec> = {}): RouteSpec => ({
   operationId,
+  personalData: true,
   method: 'POST',
   path: `/v1/requests/{requestId}/${action}`,
   function: 'requestsApi',
@@ -120,6 +125,7 @@ const table: readonly RouteSpec[] = [
   },
   {
     operationId: 'listRequests',
+    personalData: true,
     method: 'GET',
     path: '/v1/requests',
     function: 'requestsApi',
@@ -129,6 +135,7 @@ const table: readonly RouteSpec[] = [
   },
   {
     operationId: 'getRequest',
+    personalData: true,
     method: 'GET',
     path: '/v1/requests/{requestId}',
     function: 'requestsApi',
@@ -169,6 +176,7 @@ const table: readonly RouteSpec[] = [
   },
   {
     operationId: 'listFeedback',
+    personalData: true,
     method: 'GET',
     path: '/v1/feedback',
     function: 'feedbackApi',
@@ -178,6 +186,7 @@ const table: readonly RouteSpec[] = [
   },
   {
     operationId: 'getFeedback',
+    personalData: true,
     method: 'GET',
     path: '/v1/feedback/{feedbackId}',
     function: 'feedbackApi',
@@ -187,6 +196,7 @@ const table: readonly RouteSpec[] = [
   },
   {
     operationId: 'resolveFeedback',
+    personalData: true,
     method: 'POST',
     path: '/v1/feedback/{feedbackId}/resolve',
     function: 'feedbackApi',
@@ -199,6 +209,7 @@ const table: readonly RouteSpec[] = [
   // --- periodic surveys (7.1) --------------------------------------------------------------
   {
     operationId: 'listPeriodicSurveys',
+    personalData: true,
     method: 'GET',
     path: '/v1/surveys',
     function: 'feedbackApi',
@@ -208,6 +219,7 @@ const table: readonly RouteSpec[] = [
   },
   {
     operationId: 'answerPeriodicSurvey',
+    personalData: true,
     method: 'POST',
     path: '/v1/surveys/{surveyId}/answer',
     function: 'feedbackApi',
@@ -265,6 +277,15 @@ const table: readonly RouteSpec[] = [
     auth: 'apiKey',
     roles: admins,
     params: { keyId },
+  },
+  {
+    operationId: 'listAccessTrail',
+    method: 'GET',
+    path: '/v1/access-trail',
+    function: 'tenantApi',
+    auth: 'apiKey',
+    roles: admins,
+    query: accessTrailQuery,
   },
   {
     operationId: 'getSettings',
@@ -436,6 +457,7 @@ const table: readonly RouteSpec[] = [
   },
   {
     operationId: 'getServiceRecordDocument',
+    personalData: true,
     method: 'GET',
     path: '/v1/requests/{requestId}/service-record',
     function: 'documents',

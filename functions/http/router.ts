@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type * as z from '../../domain/zod.ts';
+import { recordAccess, subjectsShown } from '../adapters/access-trail.ts';
 import type { FunctionName } from '../catalog.ts';
 import { matchRoute, type RouteSpec, routeOf, routes } from '../routes.ts';
 import { noQuery } from '../shared/api-schemas.ts';
@@ -156,7 +157,20 @@ export function serveRoutes(fn: FunctionName, operations: Record<string, Operati
             : undefined,
         form: route.bodyType === 'form' ? formFields(event) : {},
       };
-      return operations[route.operationId]!(context);
+      const result = await operations[route.operationId]!(context);
+      // Clause 12: an answer that shows a customer's personal data is on the access trail before
+      // it leaves (if the trail cannot be written, nothing is shown).
+      if (route.personalData && (result.statusCode ?? 200) < 300) {
+        const json = String(result.headers?.['content-type'] ?? '').startsWith('application/json');
+        const body = json && result.body ? JSON.parse(result.body) : undefined;
+        await recordAccess(caller.tenantId, {
+          actor: caller.staffId ?? `key:${caller.keyId}`,
+          role: caller.role,
+          operation: route.operationId,
+          subjects: subjectsShown(body, params),
+        });
+      }
+      return result;
     });
 }
 

@@ -323,6 +323,19 @@ export const statementView = z.object({
   }),
 });
 
+export const accessTrailView = z.object({
+  items: z.array(
+    z.object({
+      at: instant,
+      actor: z.string(),
+      role: z.string(),
+      operation: z.string(),
+      subjects: z.array(z.string()),
+    }),
+  ),
+  nextCursor: z.optional(z.string()),
+});
+
 /** The tenant's own sending domain and the DNS records that verify it. */
 export const sendingDomainView = z.object({
   domain: z.string(),

@@ -1,3 +1,4 @@
+import { isoDateSchema } from '../../domain/calendar-date.ts';
 import { requestStatuses } from '../../domain/service-request.ts';
 import * as z from '../../domain/zod.ts';
 import { dayRangeQuery } from './day-range.ts';
@@ -61,6 +62,9 @@ export const feedbackListQuery = z.strictObject({
 
 /** `GET /v1/api-keys`. */
 export const apiKeyListQuery = z.strictObject({ limit, cursor });
+
+/** `GET /v1/access-trail`: one UTC day of the trail, a page at a time. */
+export const accessTrailQuery = z.strictObject({ date: isoDateSchema, limit, cursor });
 
 /** `GET /v1/surveys`: periodic surveys sent in at most a year of days; `answered=false` is whom to phone. */
 export const periodicSurveyListQuery = dayRangeQuery(366, {

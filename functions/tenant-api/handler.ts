@@ -5,6 +5,7 @@ import type { paymentSchema } from '../../domain/late-fees.ts';
 import { money } from '../../domain/money.ts';
 import { patchSettings, type TenantSettings } from '../../domain/tenant.ts';
 import { calendarDays } from '../../domain/working-calendar.ts';
+import { accessTrailPage } from '../adapters/access-trail.ts';
 import { apiKeysPage, revokeApiKey } from '../adapters/api-key-store.ts';
 import { mintApiKey } from '../adapters/api-keys.ts';
 import { now } from '../adapters/clock.ts';
@@ -34,7 +35,12 @@ import {
 import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
 import { shown } from '../http/show.ts';
 import { apiKeyView } from '../http/views.ts';
-import type { apiKeyListQuery, calendarQuery, ifMatchHeaders } from '../shared/api-schemas.ts';
+import type {
+  accessTrailQuery,
+  apiKeyListQuery,
+  calendarQuery,
+  ifMatchHeaders,
+} from '../shared/api-schemas.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { type HttpResult, json } from '../shared/http.ts';
@@ -51,6 +57,18 @@ import type {
 
 /** Tenant administration: API keys, settings (ladder, calendar, storefronts), contracts. */
 type Context<Body = undefined, Query = undefined, Headers = undefined> = RouteContext<Body, Query, Headers>;
+
+// --- Access trail (12) -------------------------------------------------------------------------
+
+async function listAccess({
+  caller,
+  query,
+}: Context<undefined, Input<typeof accessTrailQuery>>): Promise<HttpResult> {
+  return json(
+    200,
+    await accessTrailPage(caller.tenantId, query.date, { limit: query.limit, cursor: query.cursor }),
+  );
+}
 
 // --- Sending domain -------------------------------------------------------------------------
 
@@ -372,6 +390,7 @@ export const handler = serveRoutes('tenantApi', {
   revokeApiKey: revokeKey,
   getSettings,
   changeSettings: putSettings,
+  listAccessTrail: listAccess,
   getSendingDomain: getDomain,
   setSendingDomain: setDomain,
   removeSendingDomain: removeDomain,
