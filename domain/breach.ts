@@ -4,6 +4,8 @@ export interface Breach {
   /** The service request, or the feedback case for a `feedback` breach. */
   requestId: string;
   contractId: string;
+  /** The contract version the subject is judged by (requests keep it from their receipt). */
+  contractVersion?: number;
   deadline: string;
   /** When the promise was finally kept (acknowledged, completed); absent while still open. */
   metAt?: string;

@@ -12,17 +12,19 @@ export async function recordBreach(tenantId: string, breach: Breach): Promise<bo
  * update either way, so it is counted once however often it is retried.
  */
 export async function recordBreachMet(tenantId: string, breach: Breach & { metAt: string }): Promise<void> {
+  const version = breach.contractVersion !== undefined;
   await updateIf(keys.breach(tenantId, breach.contractId, breach.requestId, breach.promise), {
     UpdateExpression:
       'SET promise = if_not_exists(promise, :promise), requestId = if_not_exists(requestId, :requestId), ' +
       'contractId = if_not_exists(contractId, :contractId), deadline = if_not_exists(deadline, :deadline), ' +
-      'metAt = if_not_exists(metAt, :metAt)',
+      `metAt = if_not_exists(metAt, :metAt)${version ? ', contractVersion = if_not_exists(contractVersion, :version)' : ''}`,
     ExpressionAttributeValues: {
       ':promise': breach.promise,
       ':requestId': breach.requestId,
       ':contractId': breach.contractId,
       ':deadline': breach.deadline,
       ':metAt': breach.metAt,
+      ...(version ? { ':version': breach.contractVersion } : {}),
     },
   });
 }

@@ -44,6 +44,8 @@ const breachView = z.object({
   promise: z.enum(['response', 'completion', 'feedback']),
   requestId: z.string(),
   contractId: z.string(),
+  /** The contract version the request is judged by (breaches recorded before 10.1.1's statement have none). */
+  contractVersion: z.optional(z.int()),
   deadline: instant,
   metAt: z.optional(instant),
   minutesLate: z.int(),

@@ -24,11 +24,12 @@ async function evidenceOf(
   breach: Awaited<ReturnType<typeof breachesOfContract>>[number],
   versions: readonly ContractVersion[],
 ): Promise<BreachEvidence> {
-  let contractVersion: number | undefined;
-  if (breach.promise === 'feedback') {
+  // Recorded with the breach since 10.1.1's statement; read from the subject for older breaches.
+  let contractVersion = breach.contractVersion;
+  if (contractVersion === undefined && breach.promise === 'feedback') {
     const feedback = await getFeedbackCase(tenantId, breach.requestId);
     if (feedback) contractVersion = versionInForce(versions, new Date(feedback.receivedAt))?.version;
-  } else {
+  } else if (contractVersion === undefined) {
     contractVersion = (await getRequest(tenantId, breach.requestId))?.terms.contractVersion;
   }
   return {

@@ -145,6 +145,7 @@ const steps = {
       tenantId: request.tenantId,
       subjectId: request.requestId,
       contractId: request.terms.contractId,
+      contractVersion: request.terms.contractVersion,
       assigneeId: request.assigneeId,
       customer: request.customer,
       customerWords: request.description,
@@ -189,7 +190,12 @@ const steps = {
       serviceRecordEmail(request, voice, tenant.timeZone, surveyLink),
     );
     await promiseKept(
-      { tenantId: request.tenantId, subjectId: request.requestId, contractId: request.terms.contractId },
+      {
+        tenantId: request.tenantId,
+        subjectId: request.requestId,
+        contractId: request.terms.contractId,
+        contractVersion: request.terms.contractVersion,
+      },
       'completion',
       completionDeadline(new Date(request.receivedAt), request.terms),
       request.completedAt!,

@@ -36,7 +36,12 @@ export async function confirmNeedWithCustomer(
     confirmationEmail(request, customerVoice(request, tenant)),
   );
   await promiseKept(
-    { tenantId: request.tenantId, subjectId: request.requestId, contractId: request.terms.contractId },
+    {
+      tenantId: request.tenantId,
+      subjectId: request.requestId,
+      contractId: request.terms.contractId,
+      contractVersion: request.terms.contractVersion,
+    },
     'response',
     responseDeadline(new Date(request.receivedAt), request.terms),
     request.acknowledgedAt!,

@@ -20,6 +20,8 @@ export interface EscalationSubject {
   /** The request or feedback case id; its breaches are filed under it. */
   subjectId: string;
   contractId: string;
+  /** A request's contract version, stored with its breaches for the statement (10.1.1). */
+  contractVersion?: number;
   assigneeId?: string;
   /** Undefined while a storefront's customer details are still being looked up. */
   customer?: Customer;
@@ -107,6 +109,7 @@ async function takeStep<T>(
       promise: watched.promise,
       requestId: subject.subjectId,
       contractId: subject.contractId,
+      ...(subject.contractVersion !== undefined ? { contractVersion: subject.contractVersion } : {}),
       deadline: watched.deadline.toISOString(),
     });
   }
@@ -156,7 +159,7 @@ async function takeStep<T>(
  * then (and recorded, if no escalation step had yet); on time leaves no trace in the ledger.
  */
 export async function promiseKept(
-  subject: Pick<EscalationSubject, 'tenantId' | 'subjectId' | 'contractId'>,
+  subject: Pick<EscalationSubject, 'tenantId' | 'subjectId' | 'contractId' | 'contractVersion'>,
   promise: WatchedDeadline['promise'],
   deadline: Date,
   keptAt: string,
@@ -166,6 +169,7 @@ export async function promiseKept(
     promise,
     requestId: subject.subjectId,
     contractId: subject.contractId,
+    ...(subject.contractVersion !== undefined ? { contractVersion: subject.contractVersion } : {}),
     deadline: deadline.toISOString(),
     metAt: keptAt,
   });

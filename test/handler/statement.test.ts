@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { breachesOfContract } from '../../functions/adapters/breaches.ts';
 import { contractTerms, repairRequest } from '../support/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
@@ -118,6 +119,17 @@ describe('the damages statement of a contract (10.1.1)', () => {
       ],
       totals: { due: '250000.00', paid: '250000.00', overdue: '0.00', lateFees: '125.00' },
     });
+    // Each breach carries the version its request was received under: the statement needs no
+    // request to price it.
+    const ledger = await breachesOfContract(runtime.demo.tenantId, 'gwh', '2026-04-01T00:00:00.000Z');
+    expect(
+      ledger.map((b) => [b.requestId === first ? 'first' : 'second', b.promise, b.contractVersion]).sort(),
+    ).toEqual([
+      ['first', 'completion', 1],
+      ['first', 'response', 1],
+      ['second', 'completion', 2],
+      ['second', 'response', 2],
+    ]);
     const [kept, open] = march.body.lines;
     expect(kept.metAt).toBeDefined();
     expect(kept.minutesLate).toBeGreaterThanOrEqual(1);
