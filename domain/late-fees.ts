@@ -1,5 +1,5 @@
-import { addDays } from './calendar-date.ts';
-import { formatMoney, type Money, money, rateParts } from './money.ts';
+import { addDays, isoDateSchema } from './calendar-date.ts';
+import { formatMoney, type Money, money, percentOf } from './money.ts';
 import * as z from './zod.ts';
 
 /**
@@ -13,10 +13,9 @@ export type LateFeeCounting = 'per_payment' | 'per_day';
 const decimalAmount = z
   .string()
   .check(z.regex(/^\d{1,13}(\.\d{1,4})?$/, { message: 'a decimal amount, e.g. "12500.00"' }));
-const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'a date, YYYY-MM-DD' }));
 
 export const installmentSchema = z.strictObject({
-  dueDate: isoDate,
+  dueDate: isoDateSchema,
   amount: decimalAmount,
   label: z.optional(z.string().check(z.trim(), z.maxLength(120))),
 });
@@ -24,7 +23,7 @@ export type Installment = z.infer<typeof installmentSchema>;
 
 export const paymentSchema = z.strictObject({
   /** The day the money arrived. */
-  paidOn: isoDate,
+  paidOn: isoDateSchema,
   amount: decimalAmount,
   /** The bank's or the ledger's reference: recording the same one twice records it once. */
   reference: z.string().check(z.trim(), z.minLength(1), z.maxLength(120)),
@@ -48,9 +47,6 @@ export interface PaymentsStatement {
   totals: { due: string; paid: string; overdue: string; lateFees: string };
 }
 
-const RATE_SCALE = 1_000_000n;
-const roundHalfUp = (numerator: bigint, denominator: bigint) =>
-  (numerator * 2n + denominator) / (2n * denominator);
 const daysBetween = (from: string, to: string) =>
   Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
 
@@ -68,7 +64,6 @@ export function paymentsStatement(input: {
 }): PaymentsStatement {
   const { currency, through } = input;
   const amount = (text: string): Money => money(text, currency);
-  const rate = rateParts(input.lateFeeRatePercent);
   const installments = [...input.installments]
     .filter((i) => i.dueDate <= through)
     .sort((a, b) => a.dueDate.localeCompare(b.dueDate));
@@ -99,7 +94,8 @@ export function paymentsStatement(input: {
     const lastDay = paidInFullOn ?? through;
     const daysLate = lastDay >= firstLateDay ? daysBetween(firstLateDay, lastDay) + 1 : 0;
     let fee = 0n;
-    if (daysLate > 0 && input.counting === 'per_payment') fee = roundHalfUp(due * rate, RATE_SCALE);
+    if (daysLate > 0 && input.counting === 'per_payment')
+      fee = percentOf({ currency, minor: due }, input.lateFeeRatePercent).minor;
     if (daysLate > 0 && input.counting === 'per_day') {
       // Σ over late days of what was still outstanding that day (paid that day: still late).
       const payouts = settlements[i]!;
@@ -111,7 +107,8 @@ export function paymentsStatement(input: {
         owed -= payouts.filter((p) => p.on === day).reduce((s, p) => s + p.minor, 0n);
         day = addDays(day, 1);
       }
-      fee = roundHalfUp(sumOwed * rate, RATE_SCALE);
+      // Σ outstanding × rate, rounded once.
+      fee = percentOf({ currency, minor: sumOwed }, input.lateFeeRatePercent).minor;
     }
     return {
       dueDate: installment.dueDate,

@@ -42,7 +42,7 @@ export function formatMoney({ currency, minor }: Money): string {
  * fraction: parts per million of percent.
  */
 const RATE_SCALE = 1_000_000n; // 100 % × 10^4 decimals
-export function rateParts(percent: number): bigint {
+function rateParts(percent: number): bigint {
   const text = percent.toFixed(4);
   return BigInt(text.replace('.', ''));
 }
