@@ -59,6 +59,7 @@ function identityService(path: string, ourDomain: string) {
   };
   const shown = (identity: LocalIdentity) => ({
     IdentityType: 'DOMAIN',
+    Tags: identity.tenant ? [{ Key: 'tenant', Value: identity.tenant }] : [],
     VerifiedForSendingStatus: identity.verified,
     VerificationStatus: identity.verified ? 'SUCCESS' : 'PENDING',
     DkimAttributes: {
@@ -80,10 +81,12 @@ function identityService(path: string, ourDomain: string) {
           raw += chunk;
         });
         req.on('end', () => {
-          const input = JSON.parse(raw || '{}') as {
-            EmailIdentity?: string;
-            Tags?: { Key: string; Value: string }[];
-          };
+          let input: { EmailIdentity?: string; Tags?: { Key: string; Value: string }[] };
+          try {
+            input = JSON.parse(raw || '{}');
+          } catch {
+            return send(res, 400, 'The request body is not valid JSON', 'BadRequestException');
+          }
           const domain = String(input.EmailIdentity ?? '').toLowerCase();
           if (!domain) return send(res, 400, 'EmailIdentity is required', 'BadRequestException');
           if (identities[domain])

@@ -50,9 +50,20 @@ export async function addSendingDomain(tenantId: string, domain: string): Promis
     await putItem({ ...keys.sendingDomain(tenantId), ...added });
     return added;
   } catch (error) {
-    if (error instanceof AlreadyExistsException || (error as Error).name === 'AlreadyExistsException')
-      throw new ConflictError(`${domain} is is already added by another tenant: ask the operator`);
-    throw error;
+    if (!(error instanceof AlreadyExistsException) && (error as Error).name !== 'AlreadyExistsException')
+      throw error;
+    // Ours from an earlier attempt that created the identity and failed to record it: record it now.
+    const existing = await ses.send(new GetEmailIdentityCommand({ EmailIdentity: domain }));
+    if (!existing.Tags?.some((tag) => tag.Key === 'tenant' && tag.Value === tenantId))
+      throw new ConflictError(`${domain} is already added by another tenant: ask the operator`);
+    const adopted: SendingDomain = {
+      domain,
+      status: 'pending',
+      dnsRecords: dkimRecords(domain, existing.DkimAttributes?.Tokens ?? []),
+      requestedAt: now().toISOString(),
+    };
+    await putItem({ ...keys.sendingDomain(tenantId), ...adopted });
+    return refreshSendingDomain(tenantId, adopted);
   }
 }
 

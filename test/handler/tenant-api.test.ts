@@ -1,3 +1,4 @@
+import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailbox } from '../../domain/email-sender.ts';
 import { storefrontSecret } from '../../functions/adapters/storefront-secrets.ts';
@@ -407,6 +408,31 @@ describe('who the tenant’s emails come from', () => {
     expect(taken.status).toBe(200);
     await aMinuteLater();
     expect((await requestFrom('wang.fang.4@customer.example')).from).toContain('<service@demo.example>');
+  });
+
+  it('takes back its own domain when an earlier attempt created the identity but did not record it', async () => {
+    // As if PUT had created the SES identity and then failed to store the tenant's record.
+    const ses = new SESv2Client({});
+    await ses.send(
+      new CreateEmailIdentityCommand({
+        EmailIdentity: 'recover.demo-shop.example',
+        Tags: [{ Key: 'tenant', Value: runtime.demo.tenantId }],
+      }),
+    );
+    const other = await runtime.api(
+      'PUT',
+      '/v1/settings/sending-domain',
+      { domain: 'recover.demo-shop.example' },
+      { apiKey: otherTenantKey },
+    );
+    expect(other.status).toBe(409);
+    await runtime.api('DELETE', '/v1/settings/sending-domain');
+    const retried = await runtime.api('PUT', '/v1/settings/sending-domain', {
+      domain: 'recover.demo-shop.example',
+    });
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ domain: 'recover.demo-shop.example', status: 'pending' });
+    expect(retried.body.dnsRecords).toHaveLength(3);
   });
 
   it('quotes an ASCII name, so the comma of “Co., Ltd.” does not split the address', () => {
