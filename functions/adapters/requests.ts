@@ -296,6 +296,9 @@ export async function unlistEndedRequests(
   limit: number,
 ): Promise<number> {
   let unlisted = 0;
+  // Requests received long ago but ended recently are read and passed over: at most this many
+  // pages a run, so a tenant with many of them costs a bounded run (the rest wait a day).
+  let pagesLeft = Math.ceil(limit / 100) * 4;
   for (const [status, endedAt] of [
     ['closed', 'closedAt'],
     ['cancelled', 'cancelledAt'],
@@ -324,7 +327,7 @@ export async function unlistEndedRequests(
         if (removed) unlisted += 1;
       }
       start = page.cursor;
-    } while (start && unlisted < limit);
+    } while (start && unlisted < limit && --pagesLeft > 0);
   }
   return unlisted;
 }
