@@ -5,7 +5,7 @@ import { recordAccess, subjectsShown } from '../adapters/access-trail.ts';
 import type { FunctionName } from '../catalog.ts';
 import { matchRoute, type RouteSpec, routeOf, routes } from '../routes.ts';
 import { noQuery } from '../shared/api-schemas.ts';
-import { tenantOf } from '../shared/caller.ts';
+import { actorOf, tenantOf } from '../shared/caller.ts';
 import { DomainError, NotFoundError } from '../shared/errors.ts';
 import {
   type Caller,
@@ -164,7 +164,7 @@ export function serveRoutes(fn: FunctionName, operations: Record<string, Operati
         const json = String(result.headers?.['content-type'] ?? '').startsWith('application/json');
         const body = json && result.body ? JSON.parse(result.body) : undefined;
         await recordAccess(caller.tenantId, {
-          actor: caller.staffId ?? `key:${caller.keyId}`,
+          actor: actorOf(caller),
           role: caller.role,
           operation: route.operationId,
           subjects: subjectsShown(body, params),

@@ -3,9 +3,9 @@ import { now } from '../adapters/clock.ts';
 import { feedbackFactsBetween } from '../adapters/feedback-cases.ts';
 import { periodicSurveysBetween } from '../adapters/periodic-surveys.ts';
 import { requestSurveysBetween } from '../adapters/requests.ts';
-import { getTenant } from '../adapters/tenants.ts';
 import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
 import type { satisfactionReportQuery, statementQuery } from '../shared/api-schemas.ts';
+import { tenantOf } from '../shared/caller.ts';
 import { instantsOfDays } from '../shared/day-range.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { csvDownload, type HttpResult, html, json } from '../shared/http.ts';
@@ -16,8 +16,7 @@ async function report({
   query,
   caller,
 }: RouteContext<undefined, Input<typeof satisfactionReportQuery>>): Promise<HttpResult> {
-  const tenant = await getTenant(caller.tenantId);
-  if (!tenant) throw new NotFoundError('tenant');
+  const tenant = await tenantOf(caller);
   const { from, to } = instantsOfDays(tenant.timeZone, query.from, query.to);
 
   const [requestSurveys, periodic, feedback] = await Promise.all([
@@ -46,8 +45,7 @@ async function statement({
   query,
   caller,
 }: RouteContext<undefined, Input<typeof statementQuery>>): Promise<HttpResult> {
-  const tenant = await getTenant(caller.tenantId);
-  if (!tenant) throw new NotFoundError('tenant');
+  const tenant = await tenantOf(caller);
   const period = {
     ...instantsOfDays(tenant.timeZone, query.from, query.to),
     timeZone: tenant.timeZone,
