@@ -98,6 +98,12 @@ export const tenantSettingsSchema = z.object({
    * staff member who is the first escalation level's first recipient.
    */
   feedbackOwnerId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/))),
+  /**
+   * 12.2: a customer's personal data is anonymized this many days after the last promise that
+   * needs it (their warranties, their last feedback case closed): kept for a claim or a complaint
+   * about the service, not for ever. Unset: DEFAULT_RETENTION_DAYS (domain/personal-data.ts).
+   */
+  personalDataRetentionDays: z.optional(z.int().check(z.minimum(1), z.maximum(3650))),
   /** Working days for feedback deadlines (7.2.1), in `timeZone`. */
   calendar: z._default(calendarSettingsSchema, {
     weekendDays: [0, 6],

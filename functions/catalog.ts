@@ -138,18 +138,21 @@ export const functionCatalog = {
     timeoutSeconds: 10,
     uses: {
       // Updates: a declined or cancelled Shopify return cancels its request; WooCommerce orders are tracked.
-      table: readWrite,
-      sendsEmail: false,
+      // Deletes: Shopify's customers/redact erases a customer (their partition, their suppressions).
+      table: [...readWrite, 'dynamodb:DeleteItem'],
+      // Shopify's customers/data_request: the tenant is told an export is ready.
+      sendsEmail: true,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
-      // A cancelled request's waiting lifecycle is ended.
-      taskResponses: ['states:SendTaskFailure'],
+      // A cancelled request's waiting lifecycle is ended; an erased customer's lifecycles too.
+      taskResponses: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
       signsLinks: false,
       storefrontSecrets: true,
     },
   },
   tenantApi: {
     entry: 'functions/tenant-api/handler.ts',
-    description: 'Tenant administration: API keys, settings, contracts with two-party confirmation',
+    description:
+      'Tenant administration: API keys, settings, contracts with two-party confirmation; customers’ personal data: export, erasure (12)',
     timeoutSeconds: 10,
     uses: {
       table: [
@@ -161,7 +164,8 @@ export const functionCatalog = {
       ],
       sendsEmail: false,
       startsWorkflows: [],
-      taskResponses: [],
+      // Erasing a customer (12) ends their running lifecycles.
+      taskResponses: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
       signsLinks: false,
       // Storefront secrets are sealed as they are saved.
       storefrontSecrets: true,
@@ -229,16 +233,23 @@ export const functionCatalog = {
   campaigns: {
     entry: 'functions/campaigns/handler.ts',
     description:
-      'Daily: periodic follow-up visits (3.1c) and satisfaction surveys (7.1.1) that are due; feedback due dates confirmed once a holiday arrangement is published',
+      'Daily: periodic follow-up visits (3.1c) and satisfaction surveys (7.1.1) that are due; feedback due dates confirmed once a holiday arrangement is published; payment reminders (10.1.2); personal and contract data retention (12)',
     // Lambda's maximum, for one tenant's run (the schedule's run only queues the tenants):
     // `npm run bench` measures ~6 ms per idle tenant and ~16 ms per survey locally.
     timeoutSeconds: 900,
     schedule: 'daily',
     uses: {
-      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      // Deletes: retention erases customers and ends contracts' data (clause 12).
+      table: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:Query',
+      ],
       sendsEmail: true,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
-      taskResponses: ['states:SendTaskSuccess'],
+      taskResponses: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
       signsLinks: true,
     },
   },

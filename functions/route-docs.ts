@@ -4,7 +4,11 @@ import {
   apiKeyListView,
   calendarView,
   contractView,
+  customerDataView,
+  dataRequestListView,
+  dataRequestView,
   deliveryView,
+  erasureView,
   errorView,
   feedbackListView,
   feedbackView,
@@ -15,6 +19,7 @@ import {
   paymentView,
   periodicSurveyListView,
   periodicSurveyView,
+  privacyDeliveryView,
   requestListView,
   requestView,
   revokedApiKeyView,
@@ -139,8 +144,15 @@ export const routeDocs: Record<string, RouteDoc> = {
   receiveShopifyDelivery: {
     tag: 'Storefronts',
     summary:
-      'Shopify returns/request, returns/decline, returns/cancel, returns/close (X-Shopify-Hmac-Sha256, X-Shopify-Topic, X-Shopify-Shop-Domain, X-Shopify-Event-Id); one request per return',
-    responses: webhookResponses,
+      'Shopify returns/request, returns/decline, returns/cancel, returns/close (X-Shopify-Hmac-Sha256, X-Shopify-Topic, X-Shopify-Shop-Domain, X-Shopify-Event-Id); one request per return. The mandatory privacy topics (12): customers/data_request makes the export, customers/redact erases the customer, shop/redact erases the shop’s customers on the next daily run',
+    responses: {
+      ...webhookResponses,
+      200: {
+        description:
+          'Already received (the same request), not after-sales work (ignored), or a privacy topic’s outcome',
+        json: z.union([deliveryView, privacyDeliveryView]),
+      },
+    },
   },
   receiveWoocommerceDelivery: {
     tag: 'Storefronts',
@@ -263,6 +275,38 @@ export const routeDocs: Record<string, RouteDoc> = {
     responses: {
       200: { description: 'A page of the day’s entries, oldest first', json: accessTrailView },
       ...apiKeyErrors,
+    },
+  },
+  exportCustomerData: {
+    tag: 'Personal data',
+    summary:
+      'Everything held about one customer (12, a data subject’s access request): requests, feedback cases, surveys with their timelines, schedules, suppressions; on the access trail',
+    responses: { 200: { description: 'The export', json: customerDataView }, ...apiKeyErrors },
+  },
+  eraseCustomerData: {
+    tag: 'Personal data',
+    summary:
+      'Erase a customer (12): their requests, cases and surveys keep facts and times (breaches and statements stay true) but lose the person; running lifecycles end; on the access trail',
+    responses: {
+      200: { description: 'What was anonymized (nothing, if nothing was held)', json: erasureView },
+      ...apiKeyErrors,
+    },
+  },
+  listDataRequests: {
+    tag: 'Personal data',
+    summary: 'Data requests storefronts forwarded (Shopify customers/data_request), kept 60 days',
+    responses: {
+      200: { description: 'A page of data requests', json: dataRequestListView },
+      ...apiKeyErrors,
+    },
+  },
+  getDataRequest: {
+    tag: 'Personal data',
+    summary: 'A data request with the export made when it came, to hand over; on the access trail',
+    responses: {
+      200: { description: 'The request and its export', json: dataRequestView },
+      ...apiKeyErrors,
+      ...notFound,
     },
   },
   getSettings: {

@@ -11,13 +11,16 @@ import {
   attachmentQuery,
   calendarQuery,
   cancelSchema,
+  customerDataSchema,
   dispatchSchema,
   documentLanguageQuery,
+  erasureSchema,
   feedbackListQuery,
   idempotencyHeaders,
   ifMatchHeaders,
   languageQuery,
   noQuery,
+  pageQuery,
   periodicSurveyListQuery,
   requestListQuery,
   satisfactionReportQuery,
@@ -86,6 +89,7 @@ const keyId = z.string().check(z.regex(/^[0-9a-f]{12}$/));
 const contractId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/));
 const version = z.string().check(z.regex(/^[1-9][0-9]{0,5}$/));
 const tenantId = z.string().check(z.regex(/^[a-z0-9-]{3,40}$/));
+const dataRequestId = z.string().check(z.regex(/^[a-z]+-[0-9A-Za-z_-]{1,80}$/));
 const token = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,2000}\.[A-Za-z0-9_-]{43}$/));
 
 /** A staff action on a request: it answers the request as it now is, its customer included. */
@@ -286,6 +290,43 @@ const table: readonly RouteSpec[] = [
     auth: 'apiKey',
     roles: admins,
     query: accessTrailQuery,
+  },
+  // --- customers' personal data (12) ---------------------------------------------------------
+  {
+    operationId: 'exportCustomerData',
+    method: 'POST',
+    path: '/v1/customer-data/export',
+    function: 'tenantApi',
+    auth: 'apiKey',
+    roles: managers,
+    body: customerDataSchema,
+  },
+  {
+    operationId: 'eraseCustomerData',
+    method: 'POST',
+    path: '/v1/customer-data/erase',
+    function: 'tenantApi',
+    auth: 'apiKey',
+    roles: admins,
+    body: erasureSchema,
+  },
+  {
+    operationId: 'listDataRequests',
+    method: 'GET',
+    path: '/v1/customer-data/requests',
+    function: 'tenantApi',
+    auth: 'apiKey',
+    roles: managers,
+    query: pageQuery,
+  },
+  {
+    operationId: 'getDataRequest',
+    method: 'GET',
+    path: '/v1/customer-data/requests/{dataRequestId}',
+    function: 'tenantApi',
+    auth: 'apiKey',
+    roles: managers,
+    params: { dataRequestId },
   },
   {
     operationId: 'getSettings',

@@ -1,6 +1,6 @@
 import type { ContractVersion } from '../../domain/contract.ts';
 import type { Installment, Payment } from '../../domain/late-fees.ts';
-import { getItem, keys, putItem, putNew, query, queryAll, updateIf } from './table.ts';
+import { deleteItem, getItem, keys, putItem, putNew, query, queryAll, updateIf } from './table.ts';
 
 /** All versions of one contract of a tenant (items `CONTRACT#<id>#V#<nnnn>` in the tenant partition). */
 export async function contractVersions(tenantId: string, contractId: string): Promise<ContractVersion[]> {
@@ -121,4 +121,41 @@ export async function paymentsOf(tenantId: string, contractId: string): Promise<
     ConsistentRead: true,
   });
   return items.map(({ paidOn, amount, reference }) => ({ paidOn, amount, reference }));
+}
+
+// --- retention (12.1) --------------------------------------------------------------------------
+
+/** Every contract of the tenant with all its versions (contracts are few: a tenant's customers under contract). */
+export async function contractsOfTenant(tenantId: string): Promise<Map<string, ContractVersion[]>> {
+  const items = await queryAll<ContractVersion & { pk: string; sk: string }>({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': keys.tenant(tenantId).pk, ':prefix': 'CONTRACT#' },
+  });
+  const contracts = new Map<string, ContractVersion[]>();
+  for (const { pk: _pk, sk: _sk, ...version } of items)
+    contracts.set(version.contractId, [...(contracts.get(version.contractId) ?? []), version]);
+  return contracts;
+}
+
+/**
+ * Deletes a contract's data: its breaches and payments first, its schedule, then its versions
+ * (last, so a retry after a failure still finds the contract and deletes the rest).
+ */
+export async function deleteContractData(
+  tenantId: string,
+  contract: readonly ContractVersion[],
+): Promise<number> {
+  const contractId = contract[0]!.contractId;
+  const ledger = await queryAll<{ pk: string; sk: string }>({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': paymentKey(tenantId, contractId, '').pk },
+    ProjectionExpression: 'pk, sk',
+  });
+  const itemKeys = [
+    ...ledger,
+    scheduleKey(tenantId, contractId),
+    ...contract.map((v) => contractVersionKey(tenantId, contractId, v.version)),
+  ];
+  for (const key of itemKeys) await deleteItem(key);
+  return itemKeys.length;
 }

@@ -1,4 +1,5 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { isErasedAddress } from '../../domain/personal-data.ts';
 import { alarmedLogMessages } from '../shared/alarmed-logs.ts';
 import { logger } from '../shared/logger.ts';
 import { now } from './clock.ts';
@@ -80,8 +81,8 @@ export async function sendOnce(
     state: 'sending',
     attempt,
     leaseUntil,
-    to: message.to,
-    subject: message.subject,
+    // How many, not who: the record of an email names no customer (clause 12); the subject's id is in its key.
+    recipients: message.to.length,
     claimedAt: at.toISOString(),
     expiresAt: Math.floor(at.getTime() / 1000) + CLAIM_RETENTION_SECONDS,
   });
@@ -121,11 +122,16 @@ export async function sendOnce(
       suppressionsOf(tenantId, message.to),
       senderOf(tenantId),
     ]);
+    // An erased customer's address is in `.invalid` (domain/personal-data.ts): it receives nothing.
     const to = message.to.filter(
-      (address) => !suppressed.some((s) => s.address.toLowerCase() === address.toLowerCase()),
+      (address) =>
+        !isErasedAddress(address) &&
+        !suppressed.some((s) => s.address.toLowerCase() === address.toLowerCase()),
     );
     if (to.length === 0) {
-      const detail = `suppressed: ${suppressed.map((s) => `${s.address} (${s.reason} ${s.at.slice(0, 10)})`).join(', ')}`;
+      const reasons = suppressed.map((s) => `${s.address} (${s.reason} ${s.at.slice(0, 10)})`);
+      if (message.to.some(isErasedAddress)) reasons.push('the customer was erased');
+      const detail = `suppressed: ${reasons.join(', ')}`;
       await settleClaim(key, attempt, { state: 'rejected', detail });
       logger.warn('Email not sent: every recipient is suppressed', { tenantId, idempotencyKey, detail });
       return { sent: false, reason: 'rejected', detail };

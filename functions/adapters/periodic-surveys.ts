@@ -23,7 +23,7 @@ export interface PeriodicSurvey {
 /** Periodic survey ids start with `ps_`; a request's survey is named by its request (`sr_…`). */
 export const isPeriodicSurveyId = (id: string) => id.startsWith('ps_');
 
-const key = (tenantId: string, surveyId: string) => ({
+export const periodicSurveyKey = (tenantId: string, surveyId: string) => ({
   pk: `TENANT#${tenantId}#SURVEY#${surveyId}`,
   sk: 'SURVEY',
 });
@@ -33,7 +33,7 @@ const strip = (item: PeriodicSurvey & Record<string, unknown>): PeriodicSurvey =
 
 export async function insertPeriodicSurvey(survey: PeriodicSurvey): Promise<boolean> {
   return putNew({
-    ...key(survey.tenantId, survey.surveyId),
+    ...periodicSurveyKey(survey.tenantId, survey.surveyId),
     gsi2pk: indexKey(survey.tenantId),
     gsi2sk: `${survey.invitedAt}#${survey.surveyId}`,
     ...survey,
@@ -44,7 +44,7 @@ export async function getPeriodicSurvey(
   tenantId: string,
   surveyId: string,
 ): Promise<PeriodicSurvey | undefined> {
-  const item = await getItem<PeriodicSurvey & Record<string, unknown>>(key(tenantId, surveyId));
+  const item = await getItem<PeriodicSurvey & Record<string, unknown>>(periodicSurveyKey(tenantId, surveyId));
   return item ? strip(item) : undefined;
 }
 
@@ -56,10 +56,13 @@ export async function answerPeriodicSurvey(
   via: { channel: 'web' | 'phone'; by: string },
   at: Date,
 ) {
-  const updated = await applyStep<PeriodicSurvey & Record<string, unknown>>(key(tenantId, surveyId), {
-    fields: { answer, answeredAt: at.toISOString(), answeredVia: via.channel, answeredBy: via.by },
-    extraCondition: 'attribute_not_exists(answeredAt)',
-  });
+  const updated = await applyStep<PeriodicSurvey & Record<string, unknown>>(
+    periodicSurveyKey(tenantId, surveyId),
+    {
+      fields: { answer, answeredAt: at.toISOString(), answeredVia: via.channel, answeredBy: via.by },
+      extraCondition: 'attribute_not_exists(answeredAt)',
+    },
+  );
   return updated ? strip(updated) : undefined;
 }
 
@@ -68,7 +71,7 @@ export async function markPeriodicSurveyEmailRejected(
   surveyId: string,
   detail: string,
 ): Promise<void> {
-  await applyStep(key(tenantId, surveyId), { fields: { emailRejected: detail } });
+  await applyStep(periodicSurveyKey(tenantId, surveyId), { fields: { emailRejected: detail } });
 }
 
 export async function markPeriodicSurveyReminded(
@@ -76,7 +79,7 @@ export async function markPeriodicSurveyReminded(
   surveyId: string,
   at: Date,
 ): Promise<boolean> {
-  const updated = await applyStep(key(tenantId, surveyId), {
+  const updated = await applyStep(periodicSurveyKey(tenantId, surveyId), {
     fields: { remindedAt: at.toISOString() },
     extraCondition: 'attribute_not_exists(remindedAt) AND attribute_not_exists(answeredAt)',
   });

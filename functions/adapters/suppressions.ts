@@ -1,4 +1,4 @@
-import { getItem, keys, putNew } from './table.ts';
+import { deleteItem, getItem, keys, putNew } from './table.ts';
 
 /**
  * Addresses a tenant no longer emails: SES bounced a message to them for good, or the recipient
@@ -24,4 +24,9 @@ export async function suppressionsOf(tenantId: string, addresses: readonly strin
     addresses.map((address) => getItem<Suppression>(keys.suppressedAddress(tenantId, address), false)),
   );
   return found.filter((s): s is Suppression => s !== undefined);
+}
+
+/** Forgets addresses (a customer erased, clause 12): their suppressions name them. */
+export async function deleteSuppressions(tenantId: string, addresses: readonly string[]): Promise<void> {
+  for (const address of addresses) await deleteItem(keys.suppressedAddress(tenantId, address));
 }

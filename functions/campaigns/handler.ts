@@ -9,6 +9,7 @@ import { isWorkingDay, localDate } from '../../domain/working-calendar.ts';
 import * as z from '../../domain/zod.ts';
 import { now } from '../adapters/clock.ts';
 import { contractVersions, paymentSchedules, paymentsOf } from '../adapters/contracts.ts';
+import { heldSubjectOf, recordCustomerSubject } from '../adapters/customer-data.ts';
 import { customersDue, scheduleCustomer } from '../adapters/customers.ts';
 import { queueDailyRuns } from '../adapters/daily-run-queue.ts';
 import { sendOnce } from '../adapters/mailer.ts';
@@ -28,9 +29,17 @@ import { alarmedLogMessages } from '../shared/alarmed-logs.ts';
 import { confirmEstimatedFeedbackDeadlines } from '../shared/feedback-intake.ts';
 import { derivedId, openServiceRequest, requestIdForDelivery } from '../shared/intake.ts';
 import { logger } from '../shared/logger.ts';
+import {
+  anonymizeExpiredCustomers,
+  continueShopRedaction,
+  deleteExpiredContracts,
+} from '../shared/retention.ts';
 import { periodicAnswerConsequences } from '../shared/survey-answers.ts';
 
 const eventSchema = z.looseObject({ tenantId: z.optional(z.string()) });
+
+/** At most this many customers are looked at per tenant and run for retention and for a shop's redaction. */
+const RETENTION_PER_RUN = 500;
 
 /** At most this many ended requests leave the index per tenant and run; the rest on later days. */
 const UNLISTED_PER_RUN = 2000;
@@ -45,6 +54,12 @@ type Outcome = {
   paymentRemindersSent: number;
   /** Closed and cancelled requests that left the by-status index (CLOSED_LISTED_DAYS). */
   requestsUnlisted: number;
+  /** 12.2: customers anonymized, their details needed by no promise for the retention period. */
+  customersAnonymized: number;
+  /** 12.1: contracts whose data was deleted, their confidentiality term after their end over. */
+  contractsDeleted: number;
+  /** Shopify's shop/redact: customers of the shop erased. */
+  shopCustomersErased: number;
   /** Items that failed (logged and alarmed on); each is due again on the next run. */
   failures: number;
   /** Years ahead whose official holiday arrangement is not shipped yet (see arrangementsMissing). */
@@ -130,6 +145,12 @@ async function sendPeriodicSurveys(tenant: StoredTenant, at: Date, outcome: Outc
     };
     const item = { tenantId: tenant.tenantId, item: 'periodic survey', surveyId: survey.surveyId };
     await isolated(outcome, item, async () => {
+      await recordCustomerSubject(
+        tenant.tenantId,
+        survey.customer.email,
+        survey.surveyId,
+        heldSubjectOf(survey.surveyId, survey),
+      );
       await insertPeriodicSurvey(survey);
       const sent = await sendOnce(
         tenant.tenantId,
@@ -213,6 +234,20 @@ async function remindPayments(tenant: StoredTenant, at: Date, outcome: Outcome):
   }
 }
 
+/** Clause 12: personal data and contract data kept no longer than the contract says (functions/shared/retention.ts). */
+async function keepPersonalDataNoLonger(tenant: StoredTenant, at: Date, outcome: Outcome): Promise<void> {
+  const item = { tenantId: tenant.tenantId };
+  await isolated(outcome, { ...item, item: 'personal data retention' }, async () => {
+    outcome.customersAnonymized = (await anonymizeExpiredCustomers(tenant, at, RETENTION_PER_RUN)).anonymized;
+  });
+  await isolated(outcome, { ...item, item: 'contract retention' }, async () => {
+    outcome.contractsDeleted = await deleteExpiredContracts(tenant, at);
+  });
+  await isolated(outcome, { ...item, item: 'shop redaction' }, async () => {
+    outcome.shopCustomersErased = await continueShopRedaction(tenant, at, RETENTION_PER_RUN);
+  });
+}
+
 /** One tenant's share of the daily run; what went wrong with single items is in `failures`. */
 async function runTenant(tenantId: string, at: Date): Promise<Outcome> {
   const outcome: Outcome = {
@@ -223,6 +258,9 @@ async function runTenant(tenantId: string, at: Date): Promise<Outcome> {
     feedbackDeadlinesConfirmed: 0,
     requestsUnlisted: 0,
     paymentRemindersSent: 0,
+    customersAnonymized: 0,
+    contractsDeleted: 0,
+    shopCustomersErased: 0,
     failures: 0,
   };
   const tenant = await getTenant(tenantId);
@@ -234,6 +272,7 @@ async function runTenant(tenantId: string, at: Date): Promise<Outcome> {
   await remindPayments(tenant, at, outcome);
   const listedSince = new Date(at.getTime() - CLOSED_LISTED_DAYS * 86_400_000).toISOString();
   outcome.requestsUnlisted = await unlistEndedRequests(tenantId, listedSince, UNLISTED_PER_RUN);
+  await keepPersonalDataNoLonger(tenant, at, outcome);
   const missing = tenant.calendar.chinaPublicHolidays ? arrangementsMissing(at) : [];
   if (missing.length > 0) {
     // Observability turns this line into an alarm: the operators have a notice to ship.

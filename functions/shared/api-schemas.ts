@@ -63,6 +63,9 @@ export const feedbackListQuery = z.strictObject({
 /** `GET /v1/api-keys`. */
 export const apiKeyListQuery = z.strictObject({ limit, cursor });
 
+/** A page of a list with nothing to filter by. */
+export const pageQuery = z.strictObject({ limit, cursor });
+
 /** `GET /v1/access-trail`: one UTC day of the trail, a page at a time. */
 export const accessTrailQuery = z.strictObject({ date: isoDateSchema, limit, cursor });
 
@@ -113,3 +116,14 @@ export const statementQuery = dayRangeQuery(366, {
 
 /** `GET /v1/calendar`: at most a year of days. */
 export const calendarQuery = dayRangeQuery(366, {});
+
+/** Clause 12: the customer whose data is exported, by the address they gave. */
+export const customerDataSchema = z.strictObject({
+  email: z.string().check(z.trim(), z.email(), z.maxLength(254)),
+});
+
+/** Clause 12: a customer to erase, and why (recorded on their items' timelines, then anonymized too). */
+export const erasureSchema = z.strictObject({
+  email: z.string().check(z.trim(), z.email(), z.maxLength(254)),
+  reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
+});

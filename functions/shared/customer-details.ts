@@ -1,4 +1,5 @@
 import type { Customer } from '../../domain/service-request.ts';
+import { heldSubjectOf, recordCustomerSubject } from '../adapters/customer-data.ts';
 import { recordStep, type StoredRequest } from '../adapters/requests.ts';
 
 /** What a request learns of its customer, from the storefront or from staff. */
@@ -21,6 +22,13 @@ export async function storeCustomerDetails(
   event: { at: Date; type: string; actor: string; details?: Record<string, unknown> },
   options: { onlyWhilePending: boolean },
 ): Promise<StoredRequest | undefined> {
+  const subject = { ...request, ...details };
+  await recordCustomerSubject(
+    request.tenantId,
+    details.customer.email,
+    request.requestId,
+    heldSubjectOf(request.requestId, subject),
+  );
   const fields = Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined));
   return recordStep(request.tenantId, request.requestId, {
     fields,

@@ -6,6 +6,7 @@ import {
   feedbackRoute,
   type NewFeedback,
 } from '../../domain/feedback-case.ts';
+import { heldSubjectOf, recordCustomerSubject } from '../adapters/customer-data.ts';
 import {
   getFeedbackCase,
   insertFeedbackCase,
@@ -59,6 +60,12 @@ export async function openFeedbackCase(
       { at: receivedAt, type: 'received', actor: options.actor, details: { category: input.category } },
     ],
   };
+  await recordCustomerSubject(
+    tenant.tenantId,
+    feedback.customer.email,
+    feedback.feedbackId,
+    heldSubjectOf(feedback.feedbackId, feedback),
+  );
   const created = await insertFeedbackCase(feedback);
   const stored = created ? feedback : await getFeedbackCase(tenant.tenantId, feedback.feedbackId);
   if (!stored) throw new Error(`feedback case ${feedback.feedbackId} vanished after a conflicting insert`);

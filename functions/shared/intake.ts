@@ -4,6 +4,7 @@ import type { CustomerLookup } from '../../domain/customer-lookup.ts';
 import type { Customer, NewServiceRequest } from '../../domain/service-request.ts';
 import { feedbackOwner } from '../../domain/tenant.ts';
 import { contractVersions } from '../adapters/contracts.ts';
+import { heldSubjectOf, recordCustomerSubject } from '../adapters/customer-data.ts';
 import { getRequest, insertRequest, newRequestId, type StoredRequest } from '../adapters/requests.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { ValidationError } from './errors.ts';
@@ -113,6 +114,14 @@ export async function openServiceRequest(
       },
     ],
   };
+  // Clause 12: noted under the customer first, so nothing about them exists that an erasure cannot find.
+  if (request.customer)
+    await recordCustomerSubject(
+      tenant.tenantId,
+      request.customer.email,
+      request.requestId,
+      heldSubjectOf(request.requestId, request),
+    );
   const created = await insertRequest(request);
   const stored = created ? request : await getRequest(tenant.tenantId, request.requestId);
   if (!stored) throw new Error(`request ${request.requestId} vanished after a conflicting insert`);

@@ -9,6 +9,7 @@ import { zodFields } from '../shared/http.ts';
 import { derivedId, openServiceRequest } from '../shared/intake.ts';
 import { intakeOfReturnRequest, returnEventSchema } from '../shared/shopify-returns.ts';
 import { answered, type Delivery, ignored, parseJson, unauthorized } from './delivery.ts';
+import { receiveShopifyPrivacy, SHOPIFY_PRIVACY_TOPICS } from './shopify-privacy.ts';
 import { verifyShopify } from './signatures.ts';
 
 /**
@@ -22,7 +23,8 @@ const requestIdOfReturn = (tenantId: string, returnId: string) =>
  * A Shopify delivery: verified (HMAC of the body with the app's secret, from the connected shop),
  * then by topic: `returns/request` opens the request at once (the 2-hour clock runs from receipt)
  * and its lifecycle reads the customer from the Admin API; `returns/decline` and `returns/cancel`
- * cancel it; `returns/close` is noted. Anything else is acknowledged and ignored.
+ * cancel it; `returns/close` is noted; the privacy topics export or erase (shopify-privacy.ts).
+ * Anything else is acknowledged and ignored.
  */
 export async function receiveShopify(tenant: StoredTenant, delivery: Delivery): Promise<HttpResult> {
   const shop = tenant.storefronts.shopify;
@@ -39,6 +41,8 @@ export async function receiveShopify(tenant: StoredTenant, delivery: Delivery): 
   };
   const payload = parseJson(delivery.raw);
   const at = now();
+  if (SHOPIFY_PRIVACY_TOPICS.includes(topic))
+    return receiveShopifyPrivacy(tenant, topic, shop.shopDomain, payload, at);
 
   if (topic === 'returns/request') {
     const mapped = intakeOfReturnRequest(payload, shop, tenant.language, at);

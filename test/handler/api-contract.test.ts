@@ -37,6 +37,7 @@ const placeholders: Record<string, string> = {
   keyId: '000000000000',
   contractId: 'no-such-contract',
   version: '1',
+  dataRequestId: 'shopify-0',
   tenantId: 'no-such-tenant',
   token: 'not.valid',
 };

@@ -5,13 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderLikeTheSample } from '../../local/shopify-demo-shop.ts';
 import {
   anotherReturn,
+  customersDataRequestSample,
+  customersRedactSample,
   returnsCancelSample,
   returnsCloseSample,
   returnsDeclineSample,
   returnsRequestSample,
+  shopRedactSample,
 } from '../fixtures/storefronts/shopify.ts';
 import { executionNamesOf } from '../support/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+import { everyItem, itemsMentioning } from '../support/table.ts';
 
 /**
  * Shopify as it really delivers: the published `returns/request` sample (ids only), signed as
@@ -302,5 +306,93 @@ describe('Shopify returns', () => {
     expect(Object.keys(notAReturn.body.error.fields)).toEqual(
       expect.arrayContaining(['id', 'admin_graphql_api_id', 'order']),
     );
+  });
+});
+
+describe('Shopify privacy webhooks (clause 12)', () => {
+  const emailOf = (n: number) => `customer.${n}@customer.example`;
+  /** A return of the demo shop's customer `n`, its details looked up from the shop. */
+  async function returnOf(n: number) {
+    shopHasReturn(n, { firstName: 'Mei', lastName: `Sun${n}` });
+    const { body } = await deliver(anotherReturn(n));
+    await runtime.advance(60);
+    const request = await requestOf(body.requestId);
+    expect(request.customer.email).toBe(emailOf(n));
+    return body.requestId as string;
+  }
+  const about = (n: number, sample: Record<string, unknown>) => ({
+    ...sample,
+    shop_domain: runtime.demo.shopDomain,
+    ...('customer' in sample
+      ? { customer: { ...(sample.customer as object), email: emailOf(n), phone: '+8613911112222' } }
+      : {}),
+  });
+
+  it('customers/data_request: the export is made for the merchant, who is told by email (naming no customer)', async () => {
+    const requestId = await returnOf(301);
+    const answered = await deliver(about(301, customersDataRequestSample), 'customers/data_request');
+    expect(answered).toMatchObject({ status: 200, body: { dataRequestId: 'shopify-9999', subjects: 1 } });
+    // Redelivered: the same request, kept once.
+    expect((await deliver(about(301, customersDataRequestSample), 'customers/data_request')).status).toBe(
+      200,
+    );
+
+    const told = (await runtime.mailbox()).filter((m) => m.subject.includes('shopify-9999'));
+    expect(told).toHaveLength(1);
+    expect(told[0]!.destination.to).toEqual(['team-lead@demo.example']);
+    expect(JSON.stringify(told[0]!.body)).not.toContain(emailOf(301));
+
+    const listed = await runtime.api('GET', '/v1/customer-data/requests');
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({
+        dataRequestId: 'shopify-9999',
+        source: 'shopify',
+        email: emailOf(301),
+        subjects: 1,
+      }),
+    ]);
+    const kept = await runtime.api('GET', '/v1/customer-data/requests/shopify-9999');
+    expect(kept.status).toBe(200);
+    expect(kept.body.export.requests.map((r: { requestId: string }) => r.requestId)).toEqual([requestId]);
+    expect(kept.body.export.requests[0].customer.email).toBe(emailOf(301));
+    expect((await runtime.api('GET', '/v1/customer-data/requests/shopify-1')).status).toBe(404);
+  });
+
+  it('customers/redact erases the customer; a bad signature or another shop erases nothing', async () => {
+    const requestId = await returnOf(302);
+    const payload = about(302, customersRedactSample);
+    const forged = await deliver(payload, 'customers/redact', { 'x-shopify-hmac-sha256': 'AAAA' });
+    expect(forged.status).toBe(401);
+    const elsewhere = await deliver({ ...payload, shop_domain: 'another.myshopify.com' }, 'customers/redact');
+    expect(elsewhere.status).toBe(422);
+    expect(itemsMentioning(await everyItem(runtime), [emailOf(302)]).length).toBeGreaterThan(0);
+
+    const redacted = await deliver(payload, 'customers/redact');
+    expect(redacted).toMatchObject({ status: 200, body: { erased: 1 } });
+    expect(itemsMentioning(await everyItem(runtime), [emailOf(302), 'Sun302', '+8613911112222'])).toEqual([]);
+    const request = await requestOf(requestId);
+    expect(request.customer.name).toBe('[erased]');
+    expect(request.kind).toBe('return');
+    // The data request of customer 301 is untouched by another's erasure.
+    expect((await runtime.api('GET', '/v1/customer-data/requests/shopify-9999')).status).toBe(200);
+  });
+
+  it('shop/redact: the next daily run erases every customer who came from the shop, and no one else', async () => {
+    const fromShop = await returnOf(303);
+    const byPhone = await runtime.api('POST', '/v1/requests', {
+      kind: 'consultation',
+      customer: { name: 'Qian Bo', email: 'qian.bo@customer.example' },
+      description: 'How do I pair the speaker?',
+      channel: 'phone',
+    });
+    expect(byPhone.status).toBe(201);
+    const scheduled = await deliver(about(303, shopRedactSample), 'shop/redact');
+    expect(scheduled).toMatchObject({ status: 200, body: { redaction: 'scheduled' } });
+    expect((await requestOf(fromShop)).customer.email).toBe(emailOf(303));
+
+    await runtime.advance(86_400);
+    expect((await requestOf(fromShop)).customer.name).toBe('[erased]');
+    expect(itemsMentioning(await everyItem(runtime), [emailOf(301), emailOf(303)])).toEqual([]);
+    expect((await requestOf(byPhone.body.requestId)).customer.email).toBe('qian.bo@customer.example');
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSlaTerms } from '../../domain/contract.ts';
+import { recordDataRequest } from '../../functions/adapters/customer-data.ts';
 import { getPeriodicSurvey, insertPeriodicSurvey } from '../../functions/adapters/periodic-surveys.ts';
 import { routes } from '../../functions/routes.ts';
 import { completedRequest } from '../support/lifecycle.ts';
@@ -54,6 +55,18 @@ beforeAll(async () => {
   objects.contractId = 'c-isolation';
   await runtime.api('POST', '/v1/contracts', { contractId: objects.contractId, terms });
   objects.version = '1';
+  objects.dataRequestId = 'shopify-isolation';
+  await recordDataRequest(
+    'demo',
+    {
+      dataRequestId: objects.dataRequestId,
+      source: 'shopify',
+      receivedAt: invitedAt.toISOString(),
+      email: 'b@customer.example',
+      subjects: 0,
+    },
+    invitedAt,
+  );
 });
 afterAll(async () => {
   await runtime.dispose();

@@ -1,0 +1,286 @@
+import { earliestNeededUntil, type HeldSubject } from '../../domain/personal-data.ts';
+import type { Customer } from '../../domain/service-request.ts';
+import { periodicSurveyKey } from './periodic-surveys.ts';
+import {
+  deleteItem,
+  getItem,
+  keys,
+  putIf,
+  putItem,
+  putNew,
+  query,
+  queryAll,
+  queryPage,
+  updateIf,
+} from './table.ts';
+
+/**
+ * Clause 12: where everything held about one customer is found. A customer's partition
+ * (`TENANT#t#CUSTOMER#<email>`) holds, besides their campaign schedules (customers.ts):
+ *
+ * - `SUBJECT#<id>`: one entry per request, feedback case or periodic survey that names them,
+ *   written before the subject itself, so nothing about them can exist without its entry (an
+ *   entry whose subject never got written points at nothing, and is passed over);
+ * - `CUSTOMER`: until when a promise needs their details, indexed by that time (byTime
+ *   `TENANT#t#CUSTOMERS`), which is how the daily run finds whose data has been kept long enough.
+ *
+ * Export, erasure, retention and Shopify's privacy webhooks all start here.
+ */
+
+const customerPk = (tenantId: string, email: string) => keys.customer(tenantId, email).pk;
+const retentionIndexKey = (tenantId: string) => `TENANT#${tenantId}#CUSTOMERS`;
+
+/**
+ * Notes, before the subject is written, that `subjectId` names this customer and how long their
+ * details are needed at least (never moved back). Idempotent: a retried intake writes the same.
+ */
+export async function recordCustomerSubject(
+  tenantId: string,
+  email: string,
+  subjectId: string,
+  subject: HeldSubject,
+): Promise<void> {
+  await putItem({ pk: customerPk(tenantId, email), sk: `SUBJECT#${subjectId}`, subjectId });
+  // As if it ended at once: the daily run reads how it stands before it anonymizes anything.
+  const until = earliestNeededUntil(subject);
+  await setNeededUntil(tenantId, email, until, 'attribute_not_exists(neededUntil) OR neededUntil < :until');
+}
+
+/** Moves a customer's need to what their subjects say now (the daily run's check before it anonymizes). */
+export const postponeCustomerReview = (tenantId: string, email: string, neededUntil: string) =>
+  setNeededUntil(tenantId, email, neededUntil, 'attribute_exists(pk)');
+
+async function setNeededUntil(tenantId: string, email: string, until: string, condition: string) {
+  await updateIf(
+    { pk: customerPk(tenantId, email), sk: 'CUSTOMER' },
+    {
+      UpdateExpression: 'SET neededUntil = :until, gsi2pk = :index, gsi2sk = :sort',
+      ConditionExpression: condition,
+      ExpressionAttributeValues: {
+        ':until': until,
+        ':index': retentionIndexKey(tenantId),
+        ':sort': `${until}#${email.toLowerCase()}`,
+      },
+    },
+  );
+}
+
+/** The ids of every subject noted for a customer. */
+export async function customerSubjectIds(tenantId: string, email: string): Promise<string[]> {
+  const items = await queryAll<{ subjectId: string }>({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': customerPk(tenantId, email), ':prefix': 'SUBJECT#' },
+    ConsistentRead: true,
+  });
+  return items.map((item) => item.subjectId);
+}
+
+/** Everything else in a customer's partition (their campaign schedules, their retention record). */
+export async function customerRecords(tenantId: string, email: string) {
+  return queryAll<Record<string, unknown> & { pk: string; sk: string }>({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': customerPk(tenantId, email) },
+    ConsistentRead: true,
+  });
+}
+
+/** Deletes a customer's partition, last of an erasure: until then, a retry finds what is left. */
+export async function deleteCustomerRecords(tenantId: string, email: string): Promise<void> {
+  for (const item of await customerRecords(tenantId, email)) await deleteItem({ pk: item.pk, sk: item.sk });
+}
+
+/** A page of the tenant's customers whose details were needed until before `before`, earliest first. */
+export async function customersNeededUntilBefore(
+  tenantId: string,
+  before: string,
+  options: { limit: number; after?: Record<string, unknown> },
+): Promise<{ customers: { email: string; neededUntil: string }[]; after?: Record<string, unknown> }> {
+  const page = await query<{ gsi2sk: string }>({
+    IndexName: 'byTime',
+    KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
+    ExpressionAttributeValues: { ':pk': retentionIndexKey(tenantId), ':before': before },
+    Limit: options.limit,
+    ExclusiveStartKey: options.after,
+  });
+  return {
+    customers: page.items.map(({ gsi2sk }) => {
+      const cut = gsi2sk.indexOf('#');
+      return { neededUntil: gsi2sk.slice(0, cut), email: gsi2sk.slice(cut + 1) };
+    }),
+    after: page.cursor,
+  };
+}
+
+/** The partition holding a request, a feedback case or a periodic survey (its item and timeline pages). */
+export function subjectPartition(tenantId: string, subjectId: string): string {
+  if (subjectId.startsWith('sr_')) return keys.request(tenantId, subjectId).pk;
+  if (subjectId.startsWith('fb_')) return keys.feedbackCase(tenantId, subjectId).pk;
+  if (subjectId.startsWith('ps_')) return periodicSurveyKey(tenantId, subjectId).pk;
+  throw new Error(`not a subject id: ${subjectId}`);
+}
+
+export type StoredItem = Record<string, unknown> & { pk: string; sk: string };
+
+/** What retention reads of a request, a feedback case or a periodic survey. */
+export interface SubjectFields {
+  customer?: Customer;
+  status?: string;
+  channel?: string;
+  receivedAt?: string;
+  closedAt?: string;
+  cancelledAt?: string;
+  deliveryDate?: string;
+  terms?: { warrantyMonths: number };
+  invitedAt?: string;
+  expiresAt?: string;
+}
+export type SubjectItem = StoredItem & SubjectFields;
+
+/** What retention needs to know of a stored request, feedback case or periodic survey. */
+export function heldSubjectOf(subjectId: string, item: SubjectFields): HeldSubject {
+  if (subjectId.startsWith('sr_'))
+    return {
+      type: 'request',
+      status: String(item.status),
+      receivedAt: String(item.receivedAt),
+      endedAt: item.closedAt ?? item.cancelledAt,
+      deliveryDate: item.deliveryDate,
+      warrantyMonths: item.terms?.warrantyMonths ?? 0,
+    };
+  if (subjectId.startsWith('fb_'))
+    return {
+      type: 'feedback',
+      status: String(item.status),
+      receivedAt: String(item.receivedAt),
+      closedAt: item.closedAt,
+    };
+  return { type: 'survey', invitedAt: String(item.invitedAt), expiresAt: String(item.expiresAt) };
+}
+
+/** Every item of a subject's partition, as stored. */
+export const subjectItems = (tenantId: string, subjectId: string) =>
+  queryAll<StoredItem>({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': subjectPartition(tenantId, subjectId) },
+    ConsistentRead: true,
+  });
+
+/**
+ * Writes an anonymized item over the one it was made from, if that one has not changed since
+ * (its status and the length of its timeline: every step changes one or the other); false if it has.
+ */
+export async function replaceItem(anonymized: StoredItem, read: StoredItem): Promise<boolean> {
+  const conditions = ['attribute_exists(pk)'];
+  const values: Record<string, unknown> = {};
+  if (Array.isArray(read.timeline)) {
+    conditions.push('size(timeline) = :events');
+    values[':events'] = read.timeline.length;
+  }
+  if (typeof read.status === 'string') {
+    conditions.push('#status = :status');
+    values[':status'] = read.status;
+  }
+  return putIf(anonymized, {
+    expression: conditions.join(' AND '),
+    names: typeof read.status === 'string' ? { '#status': 'status' } : undefined,
+    values: Object.keys(values).length > 0 ? values : undefined,
+  });
+}
+
+/** A page of all the tenant's customers (those with anything held), in the retention index's order. */
+export const allCustomers = (tenantId: string, options: { limit: number; after?: Record<string, unknown> }) =>
+  customersNeededUntilBefore(tenantId, '\uffff', options);
+
+/** Shopify asked for a shop's customers to be erased (`shop/redact`); where the daily run got to. */
+export interface ShopRedaction {
+  shopDomain: string;
+  requestedAt: string;
+  after?: Record<string, unknown>;
+}
+
+const shopRedactionKey = (tenantId: string) => ({ pk: keys.tenant(tenantId).pk, sk: 'SHOP-REDACTION' });
+
+export const shopRedactionOf = (tenantId: string) => getItem<ShopRedaction>(shopRedactionKey(tenantId));
+
+/** Records the redaction to do, or where it got to; undefined: it is done. */
+export async function setShopRedaction(
+  tenantId: string,
+  redaction: ShopRedaction | undefined,
+): Promise<void> {
+  if (redaction) await putItem({ ...shopRedactionKey(tenantId), ...redaction });
+  else await deleteItem(shopRedactionKey(tenantId));
+}
+
+// --- data requests (a storefront asked for a customer's data) --------------------------------
+
+/** A data request and the export made for it when it came, kept for the merchant to hand over. */
+export interface DataRequest {
+  dataRequestId: string;
+  source: string;
+  receivedAt: string;
+  email: string;
+  subjects: number;
+  /** The export, gzipped JSON; absent when even that was too large for an item (made again when read). */
+  export?: Uint8Array;
+}
+
+/** Shopify gives the merchant 30 days to answer a data request; kept a while longer. */
+const DATA_REQUEST_RETENTION_SECONDS = 60 * 86_400;
+/** An item is at most 400 KB: what is larger is made again when read. */
+const MAX_STORED_EXPORT_BYTES = 350_000;
+
+const dataRequestsPk = (tenantId: string) => `TENANT#${tenantId}#DATA-REQUESTS`;
+
+/** Records a data request once (a redelivery keeps the first); false if it was recorded already. */
+export async function recordDataRequest(tenantId: string, request: DataRequest, at: Date): Promise<boolean> {
+  const fits = (request.export?.byteLength ?? 0) <= MAX_STORED_EXPORT_BYTES;
+  return putNew({
+    pk: dataRequestsPk(tenantId),
+    sk: request.dataRequestId,
+    ...request,
+    email: request.email.toLowerCase(),
+    export: fits ? request.export : undefined,
+    expiresAt: Math.floor(at.getTime() / 1000) + DATA_REQUEST_RETENTION_SECONDS,
+  });
+}
+
+export async function getDataRequest(
+  tenantId: string,
+  dataRequestId: string,
+): Promise<DataRequest | undefined> {
+  const item = await getItem<DataRequest>({ pk: dataRequestsPk(tenantId), sk: dataRequestId });
+  return item;
+}
+
+export async function dataRequestsPage(
+  tenantId: string,
+  page: { limit: number; cursor?: string },
+): Promise<{ items: Omit<DataRequest, 'export'>[]; nextCursor?: string }> {
+  const pk = dataRequestsPk(tenantId);
+  const { items, nextCursor } = await queryPage<DataRequest>(
+    {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: 'dataRequestId, #source, receivedAt, email, subjects',
+      ExpressionAttributeNames: { '#source': 'source' },
+    },
+    { ...page, partition: { attribute: 'pk', value: pk } },
+  );
+  return { items, nextCursor };
+}
+
+/** Records a shop's redaction to do, once: a redelivered `shop/redact` does not start it over. */
+export const startShopRedaction = (tenantId: string, redaction: ShopRedaction) =>
+  putNew({ ...shopRedactionKey(tenantId), ...redaction });
+
+/** Deletes the data requests about an address (its customer erased: the kept export goes too). */
+export async function deleteDataRequestsOf(tenantId: string, email: string): Promise<void> {
+  const pk = dataRequestsPk(tenantId);
+  const items = await queryAll<{ pk: string; sk: string }>({
+    KeyConditionExpression: 'pk = :pk',
+    FilterExpression: 'email = :email',
+    ExpressionAttributeValues: { ':pk': pk, ':email': email.toLowerCase() },
+    ProjectionExpression: 'pk, sk',
+  });
+  for (const item of items) await deleteItem(item);
+}

@@ -1,0 +1,313 @@
+import { randomBytes } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import {
+  ERASED,
+  erasedCustomer,
+  type Identifiers,
+  identifiersOf,
+  scrub,
+} from '../../domain/personal-data.ts';
+import { recordAccess } from '../adapters/access-trail.ts';
+import { contractsOfTenant } from '../adapters/contracts.ts';
+import {
+  customerRecords,
+  customerSubjectIds,
+  type DataRequest,
+  deleteCustomerRecords,
+  deleteDataRequestsOf,
+  recordDataRequest,
+  replaceItem,
+  type StoredItem,
+  type SubjectItem,
+  subjectItems,
+} from '../adapters/customer-data.ts';
+import { recordFeedbackStep } from '../adapters/feedback-cases.ts';
+import { sendOnce } from '../adapters/mailer.ts';
+import { type StoredRequest, transitionRequest } from '../adapters/requests.ts';
+import { deleteSuppressions, suppressionsOf } from '../adapters/suppressions.ts';
+import { withoutKeys } from '../adapters/table.ts';
+import type { StoredTenant } from '../adapters/tenants.ts';
+import { resumeWaitingWorkflow } from '../adapters/workflows.ts';
+import { dataRequestEmail } from '../emails/privacy-emails.ts';
+import { cancelServiceRequest } from './cancel-request.ts';
+import { routeOfFeedback } from './feedback-intake.ts';
+import { wakeLifecycle } from './lifecycle-route.ts';
+
+/**
+ * Clause 12: everything held about one customer, exported or erased, found through their
+ * partition (functions/adapters/customer-data.ts). Who did it is on the access trail.
+ */
+
+/** Who asks: staff through the API, a storefront's privacy webhook, or the daily run's retention. */
+export interface PrivacyActor {
+  actor: string;
+  role: string;
+}
+
+/** A customer's subjects as stored, each with its items; only those that still name this address. */
+export async function subjectsOf(tenantId: string, email: string) {
+  const address = email.toLowerCase();
+  const found: { subjectId: string; main: SubjectItem; items: StoredItem[] }[] = [];
+  for (const subjectId of await customerSubjectIds(tenantId, email)) {
+    const items = await subjectItems(tenantId, subjectId);
+    const main = items.find((item) => !item.sk.startsWith('TIMELINE#')) as SubjectItem | undefined;
+    // Passed over: a subject never written, or one whose customer was changed or erased since.
+    if (main?.customer?.email.toLowerCase() === address) found.push({ subjectId, main, items });
+  }
+  return found;
+}
+
+// --- export ------------------------------------------------------------------------------------
+
+/** A subject as exported: the item without table keys, its timeline whole (archived pages first). */
+function exported(main: SubjectItem, items: StoredItem[]) {
+  const pages = items
+    .filter((item) => item.sk.startsWith('TIMELINE#'))
+    .sort((a, b) => a.sk.localeCompare(b.sk))
+    .flatMap((page) => page.events as unknown[]);
+  const {
+    timeline,
+    timelineArchived: _archived,
+    callbackToken: _token,
+    ...rest
+  } = withoutKeys(main) as Record<string, unknown>;
+  return Array.isArray(timeline) ? { ...rest, timeline: [...pages, ...timeline] } : rest;
+}
+
+/**
+ * A data subject's access request: every item held about the customer, as JSON. The contracts
+ * where the address is the customer's contact are listed too (they are kept under 12.1).
+ */
+export async function exportCustomerData(tenant: StoredTenant, email: string, by: PrivacyActor, at: Date) {
+  const subjects = await subjectsOf(tenant.tenantId, email);
+  const of = (prefix: string) =>
+    subjects.filter((s) => s.subjectId.startsWith(prefix)).map((s) => exported(s.main, s.items));
+  const records = await customerRecords(tenant.tenantId, email);
+  const address = email.toLowerCase();
+  const contracts = [...(await contractsOfTenant(tenant.tenantId)).values()]
+    .flat()
+    .filter((v) => v.terms.customer.contact.toLowerCase().includes(address))
+    .map((v) => ({ contractId: v.contractId, version: v.version, customerParty: v.terms.customer }));
+  await recordAccess(tenant.tenantId, {
+    ...by,
+    operation: 'exportCustomerData',
+    subjects: subjects.map((s) => s.subjectId),
+  });
+  return {
+    exportedAt: at.toISOString(),
+    tenant: { tenantId: tenant.tenantId, name: tenant.name },
+    email,
+    requests: of('sr_'),
+    feedbackCases: of('fb_'),
+    periodicSurveys: of('ps_'),
+    campaigns: records
+      .filter((r) => r.sk.startsWith('SCHEDULE#'))
+      .map((r) => withoutKeys(r) as Record<string, unknown>),
+    suppressions: await suppressionsOf(tenant.tenantId, [email]),
+    contracts,
+  };
+}
+
+export type CustomerDataExport = Awaited<ReturnType<typeof exportCustomerData>>;
+
+/**
+ * A storefront's data request (Shopify `customers/data_request`): the export is made now, kept
+ * for the merchant to hand over, and the tenant's first escalation level is told (the email
+ * names the request, not the customer). Once per request: a redelivery changes nothing.
+ */
+export async function answerDataRequest(
+  tenant: StoredTenant,
+  request: { source: string; dataRequestId: string; email: string },
+  by: PrivacyActor,
+  at: Date,
+): Promise<DataRequest> {
+  const data = await exportCustomerData(tenant, request.email, by, at);
+  const subjects = data.requests.length + data.feedbackCases.length + data.periodicSurveys.length;
+  const stored: DataRequest = {
+    ...request,
+    receivedAt: at.toISOString(),
+    subjects,
+    export: gzipSync(JSON.stringify(data)),
+  };
+  await recordDataRequest(tenant.tenantId, stored, at);
+  const to = tenant.escalationLadder.levels[0]?.recipients ?? [];
+  if (to.length > 0)
+    await sendOnce(
+      tenant.tenantId,
+      `data-request:${request.dataRequestId}`,
+      dataRequestEmail(to, { language: tenant.language, ...stored }),
+    );
+  return stored;
+}
+
+/** The export kept for a data request, or made again if it was too large to keep. */
+export async function exportOfDataRequest(
+  tenant: StoredTenant,
+  request: DataRequest,
+  by: PrivacyActor,
+  at: Date,
+): Promise<CustomerDataExport> {
+  if (!request.export) return exportCustomerData(tenant, request.email, by, at);
+  const data = JSON.parse(gunzipSync(request.export).toString('utf8')) as CustomerDataExport;
+  const subjects = [
+    ...data.requests.map((r) => String(r.requestId)),
+    ...data.feedbackCases.map((f) => String(f.feedbackId)),
+    ...data.periodicSurveys.map((p) => String(p.surveyId)),
+  ];
+  await recordAccess(tenant.tenantId, { ...by, operation: 'readDataRequest', subjects });
+  return data;
+}
+
+// --- erasure -----------------------------------------------------------------------------------
+
+/** Attributes that name no person (keys, ids, states): never scrubbed. */
+const STRUCTURAL = new Set([
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
+  'tenantId',
+  'requestId',
+  'feedbackId',
+  'surveyId',
+  'contractId',
+  'of',
+  'status',
+  'kind',
+  'channel',
+  'category',
+]);
+
+/** What the customer wrote in their own words, or what only points at them: gone whole. */
+function withoutTheirWords(item: StoredItem, reference: string, at: Date): StoredItem {
+  const copy: Record<string, unknown> = { ...item };
+  if (!copy.customer) return item;
+  copy.customer = erasedCustomer(reference);
+  copy.customerErasedAt = at.toISOString();
+  if (typeof copy.description === 'string') copy.description = ERASED;
+  if (typeof copy.content === 'string') copy.content = ERASED;
+  for (const field of ['orderReference', 'intakeDigest', 'customerLookup', 'callbackToken'])
+    delete copy[field];
+  const answer = ((copy.survey as { answer?: Record<string, unknown> } | undefined)?.answer ?? copy.answer) as
+    | Record<string, unknown>
+    | undefined;
+  if (answer)
+    for (const opinion of ['serviceOpinion', 'goodsOpinion'])
+      if (typeof answer[opinion] === 'string') answer[opinion] = ERASED;
+  return copy as StoredItem;
+}
+
+/** Anonymizes every item of one subject, reading again if a step changed it meanwhile. */
+async function anonymizeSubject(
+  tenantId: string,
+  subjectId: string,
+  identifiers: Identifiers,
+  reference: string,
+  at: Date,
+): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let changedMeanwhile = false;
+    for (const item of await subjectItems(tenantId, subjectId)) {
+      const anonymized = scrub(
+        withoutTheirWords(structuredClone(item), reference, at),
+        identifiers,
+        STRUCTURAL,
+      );
+      if (JSON.stringify(anonymized) === JSON.stringify(item)) continue;
+      if (!(await replaceItem(anonymized, item))) changedMeanwhile = true;
+    }
+    if (!changedMeanwhile) return;
+  }
+  throw new Error(`subject ${subjectId} kept changing while it was anonymized: retry the erasure`);
+}
+
+/**
+ * Ends a subject's running lifecycle, cleanly: an open request is cancelled, one waiting for its
+ * survey is closed, a feedback case not closed is closed; each workflow is woken to end.
+ * Breaches already recorded stay (the statement stays true); none is recorded afterwards.
+ */
+async function endLifecycle(
+  tenant: StoredTenant,
+  subjectId: string,
+  main: SubjectItem,
+  why: string,
+  at: Date,
+) {
+  const event = { at: at.toISOString(), actor: 'system', details: { reason: why } };
+  if (subjectId.startsWith('sr_')) {
+    const request = withoutKeys(main) as unknown as StoredRequest;
+    if (['received', 'acknowledged', 'dispatched'].includes(request.status)) {
+      await cancelServiceRequest(request, { reason: why, actor: 'system', at });
+      return true;
+    }
+    if (request.status === 'completed') {
+      const closed = await transitionRequest(request, {
+        from: ['completed'],
+        to: 'closed',
+        fields: { closedAt: at.toISOString() },
+        event: { ...event, type: 'closed' },
+      });
+      if (closed) await wakeLifecycle(closed, tenant, at);
+      return closed !== undefined;
+    }
+    return false;
+  }
+  if (subjectId.startsWith('fb_') && main.status !== 'closed') {
+    const closed = await recordFeedbackStep(tenant.tenantId, subjectId, {
+      requireStatus: ['open', 'resolved'],
+      fields: { status: 'closed', closedAt: at.toISOString() },
+      event: { ...event, type: 'closed' },
+    });
+    if (closed) await resumeWaitingWorkflow(closed.callbackToken, routeOfFeedback(closed, tenant, at));
+    return closed !== undefined;
+  }
+  return false;
+}
+
+export interface ErasureOutcome {
+  /** The requests, feedback cases and periodic surveys anonymized. */
+  subjects: string[];
+  /** Of those, the ones whose lifecycle was still running and was ended. */
+  lifecyclesEnded: string[];
+}
+
+/**
+ * Erases a customer: every request, feedback case and periodic survey that names them keeps its
+ * facts and times but loses the person (their details, their own words, any mention of their
+ * name, email or phone); their running lifecycles end; their campaign schedules, suppressions and
+ * partition are deleted. Idempotent: a retry finds only what is left; a second erasure finds nothing.
+ */
+export async function eraseCustomer(
+  tenant: StoredTenant,
+  who: { email: string; names?: string[]; phones?: string[] },
+  by: PrivacyActor & { reason: string },
+  at: Date,
+): Promise<ErasureOutcome> {
+  const { tenantId } = tenant;
+  const subjects = await subjectsOf(tenantId, who.email);
+  const identifiers = identifiersOf(
+    subjects.map((s) => s.main.customer ?? {}),
+    { emails: [who.email], names: who.names, phones: who.phones },
+  );
+  const reference = randomBytes(6).toString('hex');
+  const lifecyclesEnded: string[] = [];
+  for (const { subjectId, main } of subjects) {
+    if (await endLifecycle(tenant, subjectId, main, by.reason, at)) lifecyclesEnded.push(subjectId);
+    await anonymizeSubject(tenantId, subjectId, identifiers, reference, at);
+  }
+  await deleteSuppressions(tenantId, identifiers.emails);
+  for (const email of identifiers.emails) await deleteDataRequestsOf(tenantId, email);
+  await deleteCustomerRecords(tenantId, who.email);
+  const erased = subjects.map((s) => s.subjectId);
+  await recordAccess(tenantId, {
+    actor: by.actor,
+    role: by.role,
+    operation: 'eraseCustomer',
+    subjects: erased,
+  });
+  return { subjects: erased, lifecyclesEnded };
+}
