@@ -273,6 +273,28 @@ export async function dataRequestsPage(
 export const startShopRedaction = (tenantId: string, redaction: ShopRedaction) =>
   putNew({ ...shopRedactionKey(tenantId), ...redaction });
 
+/** Data requests the tenant has not been told of yet (the daily run tells them). */
+export async function dataRequestsNotNotified(tenantId: string): Promise<DataRequest[]> {
+  return queryAll<DataRequest>({
+    KeyConditionExpression: 'pk = :pk',
+    FilterExpression: 'attribute_not_exists(notifiedAt)',
+    ExpressionAttributeValues: { ':pk': dataRequestsPk(tenantId) },
+    ProjectionExpression: 'dataRequestId, #source, receivedAt, subjects',
+    ExpressionAttributeNames: { '#source': 'source' },
+  });
+}
+
+export async function markDataRequestNotified(tenantId: string, dataRequestId: string, at: Date) {
+  await updateIf(
+    { pk: dataRequestsPk(tenantId), sk: dataRequestId },
+    {
+      UpdateExpression: 'SET notifiedAt = :at',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':at': at.toISOString() },
+    },
+  );
+}
+
 /** Deletes the data requests about an address (its customer erased: the kept export goes too). */
 export async function deleteDataRequestsOf(tenantId: string, email: string): Promise<void> {
   const pk = dataRequestsPk(tenantId);

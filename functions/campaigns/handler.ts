@@ -33,6 +33,7 @@ import {
   anonymizeExpiredCustomers,
   continueShopRedaction,
   deleteExpiredContracts,
+  notifyDataRequests,
 } from '../shared/retention.ts';
 import { periodicAnswerConsequences } from '../shared/survey-answers.ts';
 
@@ -60,6 +61,8 @@ type Outcome = {
   contractsDeleted: number;
   /** Shopify's shop/redact: customers of the shop erased. */
   shopCustomersErased: number;
+  /** Storefronts' data requests the tenant was told of (the export is ready). */
+  dataRequestsNotified: number;
   /** Items that failed (logged and alarmed on); each is due again on the next run. */
   failures: number;
   /** Years ahead whose official holiday arrangement is not shipped yet (see arrangementsMissing). */
@@ -246,6 +249,9 @@ async function keepPersonalDataNoLonger(tenant: StoredTenant, at: Date, outcome:
   await isolated(outcome, { ...item, item: 'shop redaction' }, async () => {
     outcome.shopCustomersErased = await continueShopRedaction(tenant, at, RETENTION_PER_RUN);
   });
+  await isolated(outcome, { ...item, item: 'data requests' }, async () => {
+    outcome.dataRequestsNotified = await notifyDataRequests(tenant, at);
+  });
 }
 
 /** One tenant's share of the daily run; what went wrong with single items is in `failures`. */
@@ -261,6 +267,7 @@ async function runTenant(tenantId: string, at: Date): Promise<Outcome> {
     customersAnonymized: 0,
     contractsDeleted: 0,
     shopCustomersErased: 0,
+    dataRequestsNotified: 0,
     failures: 0,
   };
   const tenant = await getTenant(tenantId);

@@ -22,13 +22,11 @@ import {
   subjectItems,
 } from '../adapters/customer-data.ts';
 import { recordFeedbackStep } from '../adapters/feedback-cases.ts';
-import { sendOnce } from '../adapters/mailer.ts';
 import { type StoredRequest, transitionRequest } from '../adapters/requests.ts';
 import { deleteSuppressions, suppressionsOf } from '../adapters/suppressions.ts';
 import { withoutKeys } from '../adapters/table.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { resumeWaitingWorkflow } from '../adapters/workflows.ts';
-import { dataRequestEmail } from '../emails/privacy-emails.ts';
 import { cancelServiceRequest } from './cancel-request.ts';
 import { routeOfFeedback } from './feedback-intake.ts';
 import { wakeLifecycle } from './lifecycle-route.ts';
@@ -111,9 +109,9 @@ export async function exportCustomerData(tenant: StoredTenant, email: string, by
 export type CustomerDataExport = Awaited<ReturnType<typeof exportCustomerData>>;
 
 /**
- * A storefront's data request (Shopify `customers/data_request`): the export is made now, kept
- * for the merchant to hand over, and the tenant's first escalation level is told (the email
- * names the request, not the customer). Once per request: a redelivery changes nothing.
+ * A storefront's data request (Shopify `customers/data_request`): the export is made now and
+ * kept for the merchant to hand over; the daily run tells the tenant (functions/shared/retention.ts).
+ * Once per request: a redelivery changes nothing.
  */
 export async function answerDataRequest(
   tenant: StoredTenant,
@@ -130,13 +128,6 @@ export async function answerDataRequest(
     export: gzipSync(JSON.stringify(data)),
   };
   await recordDataRequest(tenant.tenantId, stored, at);
-  const to = tenant.escalationLadder.levels[0]?.recipients ?? [];
-  if (to.length > 0)
-    await sendOnce(
-      tenant.tenantId,
-      `data-request:${request.dataRequestId}`,
-      dataRequestEmail(to, { language: tenant.language, ...stored }),
-    );
   return stored;
 }
 

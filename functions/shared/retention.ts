@@ -8,12 +8,16 @@ import { contractsOfTenant, deleteContractData } from '../adapters/contracts.ts'
 import {
   allCustomers,
   customersNeededUntilBefore,
+  dataRequestsNotNotified,
   heldSubjectOf,
+  markDataRequestNotified,
   postponeCustomerReview,
   setShopRedaction,
   shopRedactionOf,
 } from '../adapters/customer-data.ts';
+import { sendOnce } from '../adapters/mailer.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
+import { dataRequestEmail } from '../emails/privacy-emails.ts';
 import { eraseCustomer, subjectsOf } from './customer-data.ts';
 
 /**
@@ -94,4 +98,24 @@ export async function continueShopRedaction(tenant: StoredTenant, at: Date, limi
   }
   await setShopRedaction(tenant.tenantId, page.after ? { ...redaction, after: page.after } : undefined);
   return erased;
+}
+
+/**
+ * Tells the tenant's first escalation level of each storefront data request not told yet: the
+ * export is ready to hand over (the email names the request, not the customer). Once each.
+ */
+export async function notifyDataRequests(tenant: StoredTenant, at: Date): Promise<number> {
+  const to = tenant.escalationLadder.levels[0]?.recipients ?? [];
+  let told = 0;
+  for (const request of await dataRequestsNotNotified(tenant.tenantId)) {
+    if (to.length > 0)
+      await sendOnce(
+        tenant.tenantId,
+        `data-request:${request.dataRequestId}`,
+        dataRequestEmail(to, { language: tenant.language, ...request }),
+      );
+    await markDataRequestNotified(tenant.tenantId, request.dataRequestId, at);
+    told += 1;
+  }
+  return told;
 }

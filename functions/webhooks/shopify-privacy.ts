@@ -12,7 +12,7 @@ import { ignored } from './delivery.ts';
  *
  * - `customers/data_request`: `{ shop_id, shop_domain, orders_requested: [id…],
  *   customer: { id, email, phone }, data_request: { id } }`: the customer's data is exported
- *   for the merchant to hand over (functions/shared/customer-data.ts answerDataRequest);
+ *   for the merchant to hand over, and the tenant told by the daily run (answerDataRequest);
  * - `customers/redact`: `{ shop_id, shop_domain, customer: { id, email, phone }, orders_to_redact }`:
  *   the customer is erased;
  * - `shop/redact` (48 hours after the shop uninstalled the app): `{ shop_id, shop_domain }`:

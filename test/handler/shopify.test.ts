@@ -328,7 +328,7 @@ describe('Shopify privacy webhooks (clause 12)', () => {
       : {}),
   });
 
-  it('customers/data_request: the export is made for the merchant, who is told by email (naming no customer)', async () => {
+  it('customers/data_request: the export is made for the merchant, who is told by the daily run’s email (naming no customer)', async () => {
     const requestId = await returnOf(301);
     const answered = await deliver(about(301, customersDataRequestSample), 'customers/data_request');
     expect(answered).toMatchObject({ status: 200, body: { dataRequestId: 'shopify-9999', subjects: 1 } });
@@ -337,6 +337,10 @@ describe('Shopify privacy webhooks (clause 12)', () => {
       200,
     );
 
+    // The daily run tells the tenant's first escalation level, once.
+    expect((await runtime.mailbox()).filter((m) => m.subject.includes('shopify-9999'))).toEqual([]);
+    await runtime.advance(86_400);
+    await runtime.advance(86_400);
     const told = (await runtime.mailbox()).filter((m) => m.subject.includes('shopify-9999'));
     expect(told).toHaveLength(1);
     expect(told[0]!.destination.to).toEqual(['team-lead@demo.example']);
