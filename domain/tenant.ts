@@ -6,13 +6,17 @@ import { calendarSettingsSchema } from './working-calendar.ts';
 import * as z from './zod.ts';
 
 /** A provider's staff member: agents, technicians and managers (REQUIREMENTS "Parties"). */
-const staffMemberSchema = z.object({
+export const staffMemberSchema = z.object({
   staffId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/)),
   name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
   email: z.string().check(z.trim(), z.email()),
-  roles: z.array(z.enum(['agent', 'technician', 'manager'])).check(z.minLength(1)),
+  roles: z.array(z.enum(['agent', 'technician', 'manager', 'admin'])).check(z.minLength(1)),
   /** 6.2.1a: what this person is qualified for (see domain/skills.ts). */
   skills: z._default(z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(60))), []),
+  /** The console's language for them (the tenant's when unset). */
+  language: z.optional(languageSchema),
+  /** Disabled by an admin: they can no longer sign in, and a token they still hold is refused. */
+  disabledAt: z.optional(z.iso.datetime({ offset: true })),
 });
 export type StaffMember = z.infer<typeof staffMemberSchema>;
 

@@ -31,6 +31,8 @@ export interface FunctionSpec {
     managesSendingDomains?: true;
     /** Checks the secret header CloudFront adds (reads it from Secrets Manager through SSM on AWS). */
     checksOrigin?: true;
+    /** Creates, disables and enables staff sign-ins in the staff user pool (#15). */
+    managesStaffLogins?: true;
   };
 }
 
@@ -50,6 +52,9 @@ const readWrite: readonly TableAction[] = [
   'dynamodb:Query',
 ];
 
+/** Also deletes: what is removed for good (API keys, sending domains, erased customers, ended contracts). */
+const readWriteDelete: readonly TableAction[] = [...readWrite, 'dynamodb:DeleteItem'];
+
 /** What a function that only reads the table may do (documents, charts). */
 /**
  * Reads the table, and writes only the access trail: every function serving HTTP routes records
@@ -66,7 +71,8 @@ const readsAndRecordsAccess = {
 export const functionCatalog = {
   authorizer: {
     entry: 'functions/authorizer/handler.ts',
-    description: 'HTTP API Lambda authorizer: tenant API keys (Bearer), through CloudFront',
+    description:
+      'HTTP API Lambda authorizer: tenant API keys or staff ID tokens (Bearer), through CloudFront',
     timeoutSeconds: 5,
     uses: {
       table: ['dynamodb:GetItem'],
@@ -139,9 +145,8 @@ export const functionCatalog = {
     uses: {
       // Updates: a declined or cancelled Shopify return cancels its request; WooCommerce orders are tracked.
       // Deletes: Shopify's customers/redact erases a customer (their partition, their suppressions).
-      table: [...readWrite, 'dynamodb:DeleteItem'],
-      // Shopify's customers/data_request: the tenant is told an export is ready.
-      sendsEmail: true,
+      table: readWriteDelete,
+      sendsEmail: false,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
       // A cancelled request's waiting lifecycle is ended; an erased customer's lifecycles too.
       taskResponses: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
@@ -151,25 +156,34 @@ export const functionCatalog = {
   },
   tenantApi: {
     entry: 'functions/tenant-api/handler.ts',
-    description:
-      'Tenant administration: API keys, settings, contracts with two-party confirmation; customers’ personal data: export, erasure (12)',
+    description: 'Tenant administration: API keys, settings, contracts with two-party confirmation',
     timeoutSeconds: 10,
     uses: {
-      table: [
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:Query',
-      ],
+      table: readWriteDelete,
       sendsEmail: false,
       startsWorkflows: [],
-      // Erasing a customer (12) ends their running lifecycles.
-      taskResponses: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+      taskResponses: [],
       signsLinks: false,
       // Storefront secrets are sealed as they are saved.
       storefrontSecrets: true,
       managesSendingDomains: true,
+    },
+  },
+  peopleApi: {
+    entry: 'functions/people-api/handler.ts',
+    description:
+      'Staff sign-ins: invite, disable, enable (#15); customers’ personal data: export, erasure, storefronts’ data requests (12)',
+    timeoutSeconds: 30,
+    uses: {
+      // Deletes: an erasure deletes the customer's partition, suppressions and kept exports.
+      table: readWriteDelete,
+      // Staff invitations.
+      sendsEmail: true,
+      startsWorkflows: [],
+      // Erasing a customer ends their running lifecycles.
+      taskResponses: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+      signsLinks: false,
+      managesStaffLogins: true,
     },
   },
   documents: {
@@ -240,13 +254,7 @@ export const functionCatalog = {
     schedule: 'daily',
     uses: {
       // Deletes: retention erases customers and ends contracts' data (clause 12).
-      table: [
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:Query',
-      ],
+      table: readWriteDelete,
       sendsEmail: true,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
       taskResponses: ['states:SendTaskSuccess', 'states:SendTaskFailure'],

@@ -1,14 +1,18 @@
 import * as z from '../domain/zod.ts';
 import {
+  customerDataView,
+  dataRequestListView,
+  dataRequestView,
+  erasureView,
+  privacyDeliveryView,
+  staffMemberView,
+} from './http/people-views.ts';
+import {
   accessTrailView,
   apiKeyListView,
   calendarView,
   contractView,
-  customerDataView,
-  dataRequestListView,
-  dataRequestView,
   deliveryView,
-  erasureView,
   errorView,
   feedbackListView,
   feedbackView,
@@ -19,7 +23,6 @@ import {
   paymentView,
   periodicSurveyListView,
   periodicSurveyView,
-  privacyDeliveryView,
   requestListView,
   requestView,
   revokedApiKeyView,
@@ -276,6 +279,41 @@ export const routeDocs: Record<string, RouteDoc> = {
       200: { description: 'A page of the day’s entries, oldest first', json: accessTrailView },
       ...apiKeyErrors,
     },
+  },
+  inviteStaff: {
+    tag: 'Administration',
+    summary:
+      'Add a staff member and email them an invitation: they sign in with a temporary password and choose their own',
+    responses: {
+      201: { description: 'On the staff list, invited', json: staffMemberView },
+      ...apiKeyErrors,
+      409: error('A staff member with this id or email exists already'),
+    },
+  },
+  reinviteStaff: {
+    tag: 'Administration',
+    summary: 'Send the invitation again, with a new temporary password',
+    responses: {
+      200: { description: 'Invited again', json: staffMemberView },
+      ...apiKeyErrors,
+      ...notFound,
+      409: error('The staff member is disabled'),
+    },
+  },
+  disableStaff: {
+    tag: 'Administration',
+    summary: 'Disable a staff member: they cannot sign in, and a token they hold is refused at once',
+    responses: {
+      200: { description: 'Disabled', json: staffMemberView },
+      ...apiKeyErrors,
+      ...notFound,
+      409: error('You cannot disable yourself'),
+    },
+  },
+  enableStaff: {
+    tag: 'Administration',
+    summary: 'Let a disabled staff member sign in again',
+    responses: { 200: { description: 'Enabled', json: staffMemberView }, ...apiKeyErrors, ...notFound },
   },
   exportCustomerData: {
     tag: 'Personal data',

@@ -24,6 +24,7 @@ import {
   periodicSurveyListQuery,
   requestListQuery,
   satisfactionReportQuery,
+  staffInvitationSchema,
   statementQuery,
 } from './shared/api-schemas.ts';
 import {
@@ -89,6 +90,7 @@ const keyId = z.string().check(z.regex(/^[0-9a-f]{12}$/));
 const contractId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/));
 const version = z.string().check(z.regex(/^[1-9][0-9]{0,5}$/));
 const tenantId = z.string().check(z.regex(/^[a-z0-9-]{3,40}$/));
+const staffId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/));
 const dataRequestId = z.string().check(z.regex(/^[a-z]+-[0-9A-Za-z_-]{1,80}$/));
 const token = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,2000}\.[A-Za-z0-9_-]{43}$/));
 
@@ -291,12 +293,33 @@ const table: readonly RouteSpec[] = [
     roles: admins,
     query: accessTrailQuery,
   },
+  // --- staff (#15) ------------------------------------------------------------------------------
+  {
+    operationId: 'inviteStaff',
+    method: 'POST',
+    path: '/v1/staff',
+    function: 'peopleApi',
+    auth: 'apiKey',
+    roles: admins,
+    body: staffInvitationSchema,
+  },
+  ...(['invitation', 'disable', 'enable'] as const).map(
+    (action): RouteSpec => ({
+      operationId: { invitation: 'reinviteStaff', disable: 'disableStaff', enable: 'enableStaff' }[action],
+      method: 'POST',
+      path: `/v1/staff/{staffId}/${action}`,
+      function: 'peopleApi',
+      auth: 'apiKey',
+      roles: admins,
+      params: { staffId },
+    }),
+  ),
   // --- customers' personal data (12) ---------------------------------------------------------
   {
     operationId: 'exportCustomerData',
     method: 'POST',
     path: '/v1/customer-data/export',
-    function: 'tenantApi',
+    function: 'peopleApi',
     auth: 'apiKey',
     roles: managers,
     body: customerDataSchema,
@@ -305,7 +328,7 @@ const table: readonly RouteSpec[] = [
     operationId: 'eraseCustomerData',
     method: 'POST',
     path: '/v1/customer-data/erase',
-    function: 'tenantApi',
+    function: 'peopleApi',
     auth: 'apiKey',
     roles: admins,
     body: erasureSchema,
@@ -314,7 +337,7 @@ const table: readonly RouteSpec[] = [
     operationId: 'listDataRequests',
     method: 'GET',
     path: '/v1/customer-data/requests',
-    function: 'tenantApi',
+    function: 'peopleApi',
     auth: 'apiKey',
     roles: managers,
     query: pageQuery,
@@ -323,7 +346,7 @@ const table: readonly RouteSpec[] = [
     operationId: 'getDataRequest',
     method: 'GET',
     path: '/v1/customer-data/requests/{dataRequestId}',
-    function: 'tenantApi',
+    function: 'peopleApi',
     auth: 'apiKey',
     roles: managers,
     params: { dataRequestId },

@@ -15,6 +15,7 @@ import { Mail } from './constructs/mail.ts';
 import { Observability } from './constructs/observability.ts';
 import { Schedules } from './constructs/schedules.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
+import { StaffPool } from './constructs/staff-pool.ts';
 import { Workflows } from './constructs/workflows.ts';
 
 export interface AfterSalesStackProps extends StackProps {
@@ -34,6 +35,7 @@ export class AfterSalesStack extends Stack {
     const production = props.stage === 'prod';
     const data = new Data(this, 'Data', { production });
     const mail = new Mail(this, 'Mail', { domain: props.mailDomain });
+    const staffPool = new StaffPool(this, 'StaffPool', { production });
 
     // The link-signing secret lives in SSM Parameter Store as a SecureString created by the
     // operator (README: rotating secrets); functions read it by name at cold start.
@@ -114,6 +116,12 @@ export class AfterSalesStack extends Stack {
       }
     }
 
+    for (const [name, spec] of Object.entries(functionCatalog))
+      if ('managesStaffLogins' in spec.uses) staffPool.allowManagingLogins(services[name as FunctionName].fn);
+    // Staff signed in as themselves: the authorizer checks their pool's ID tokens.
+    services.authorizer.fn.addEnvironment('STAFF_TOKEN_ISSUER', staffPool.issuer);
+    services.authorizer.fn.addEnvironment('STAFF_POOL_CLIENT_ID', staffPool.consoleClient.userPoolClientId);
+
     const api = new Api(this, 'Api', { functions });
     // Everyone reaches the API through CloudFront and WAF; the authorizers refuse the rest.
     const edge = new Edge(this, 'Edge', {
@@ -193,6 +201,8 @@ export class AfterSalesStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: edge.publicUrl });
     new CfnOutput(this, 'TableName', { value: data.table.tableName });
+    new CfnOutput(this, 'StaffUserPoolId', { value: staffPool.userPool.userPoolId });
+    new CfnOutput(this, 'StaffConsoleClientId', { value: staffPool.consoleClient.userPoolClientId });
     // What the operator's command (npm run tenant) reads to reach this stage.
     new CfnOutput(this, 'ServiceRequestStateMachineArn', {
       value: workflows.stateMachines.serviceRequest.stateMachineArn,

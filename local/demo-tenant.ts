@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { defaultSlaTerms } from '../domain/contract.ts';
 import type { TenantSettings } from '../domain/tenant.ts';
 import { mintApiKey } from '../functions/adapters/api-keys.ts';
+import { createStaffLogin } from '../functions/adapters/staff-directory.ts';
 import { sealStorefrontSecrets } from '../functions/adapters/storefront-secrets.ts';
 import { createApiKey, createTenant, getTenant, saveTenantSettings } from '../functions/adapters/tenants.ts';
 import { DEMO_SHOP_DOMAIN } from './shopify-demo-shop.ts';
@@ -14,6 +16,42 @@ export interface DemoTenant {
   /** The demo shop's Admin API token (the local Shopify stand-in accepts it). */
   shopifyAdminToken: string;
   shopDomain: string;
+  /** Where staff sign in (the Cognito stand-in) and the console's app client, for scripts. */
+  staffSignIn: { endpoint: string; userPoolId: string; clientId: string };
+  /** One sign-in per kind of staff member, made on the first start. */
+  staffLogins: { staffId: string; name: string; role: string; email: string; password: string }[];
+}
+
+/** The demo staff who get a sign-in: an agent, a technician, a manager and an admin. */
+const DEMO_LOGINS = ['agent-li', 'tech-wang', 'lead-chen', 'admin-sun'];
+
+/** A password Cognito's default policy takes: upper and lower case, digits and a symbol. */
+const demoPassword = () => `Demo-${randomBytes(6).toString('base64url')}-9a`;
+
+/** Gives the demo staff their sign-ins (once: a later start keeps them and their passwords). */
+async function demoStaffLogins(
+  known: DemoTenant['staffLogins'] | undefined,
+): Promise<DemoTenant['staffLogins']> {
+  const logins: DemoTenant['staffLogins'] = [];
+  for (const staffId of DEMO_LOGINS) {
+    const staff = demoSettings.staff.find((s) => s.staffId === staffId)!;
+    const login = known?.find((l) => l.staffId === staffId);
+    if (login) {
+      // Made on an earlier start: the stand-in keeps its users with the rest of the data.
+      logins.push(login);
+      continue;
+    }
+    const made = {
+      staffId,
+      name: staff.name,
+      role: staff.roles[0]!,
+      email: staff.email,
+      password: demoPassword(),
+    };
+    await createStaffLogin('demo', staff, { permanent: made.password });
+    logins.push(made);
+  }
+  return logins;
 }
 
 export const demoSettings: TenantSettings = {
@@ -64,6 +102,13 @@ export const demoSettings: TenantSettings = {
       roles: ['manager'],
       skills: [],
     },
+    {
+      staffId: 'admin-sun',
+      name: 'Sun Li',
+      email: 'admin@demo.example',
+      roles: ['admin'],
+      skills: [],
+    },
   ],
   requiredSkills: {},
   storefronts: {},
@@ -99,21 +144,27 @@ export async function ensureDemoTenant(
   secretsFrom: () => DemoTenant['webhookSecrets'],
   shopifyAdminToken: string,
   at: Date,
+  staffSignIn: DemoTenant['staffSignIn'],
 ): Promise<DemoTenant> {
   const stored = existsSync(path) ? await getTenant('demo', { consistent: true }) : undefined;
   if (stored) {
-    const demo = {
-      ...(JSON.parse(readFileSync(path, 'utf8')) as DemoTenant),
-      shopifyAdminToken,
-      shopDomain: DEMO_SHOP_DOMAIN,
-    };
-    if (stored.storefronts.shopify?.shopDomain !== DEMO_SHOP_DOMAIN) {
-      const { tenantId: _id, createdAt: _at, settingsVersion: _v, ...settings } = stored;
+    const previous = JSON.parse(readFileSync(path, 'utf8')) as DemoTenant;
+    const { tenantId: _id, createdAt: _at, settingsVersion: _v, ...settings } = stored;
+    // A demo tenant made by an older version: its Shopify connection, its admin on staff.
+    const missingStaff = demoSettings.staff.filter((s) => !stored.staff.some((t) => t.staffId === s.staffId));
+    if (stored.storefronts.shopify?.shopDomain !== DEMO_SHOP_DOMAIN || missingStaff.length > 0)
       await saveTenantSettings(stored, {
         ...settings,
-        storefronts: await demoStorefronts(demo.webhookSecrets, shopifyAdminToken),
+        staff: [...stored.staff, ...missingStaff],
+        storefronts: await demoStorefronts(previous.webhookSecrets, shopifyAdminToken),
       });
-    }
+    const demo: DemoTenant = {
+      ...previous,
+      shopifyAdminToken,
+      shopDomain: DEMO_SHOP_DOMAIN,
+      staffSignIn,
+      staffLogins: await demoStaffLogins(previous.staffLogins),
+    };
     writeFileSync(path, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
     return demo;
   }
@@ -133,6 +184,8 @@ export async function ensureDemoTenant(
     webhookSecrets,
     shopifyAdminToken,
     shopDomain: DEMO_SHOP_DOMAIN,
+    staffSignIn,
+    staffLogins: await demoStaffLogins(undefined),
   };
   writeFileSync(path, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
   return demo;

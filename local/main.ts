@@ -18,6 +18,7 @@ const { values } = parseArgs({
     'sfn-port': { type: 'string', default: '8083' },
     'shopify-port': { type: 'string', default: '8090' },
     'sqs-port': { type: 'string', default: '8091' },
+    'cognito-port': { type: 'string', default: '9229' },
     /** Virtual clock only, on the first start: where time begins (ISO 8601). */
     'start-at': { type: 'string' },
     /** How often the lifecycle reconciler runs, in seconds of the runtime's clock (AWS: 300). */
@@ -69,6 +70,7 @@ const runtime = await startLocalRuntime({
     stepFunctions: port('sfn-port'),
     shopify: port('shopify-port'),
     sqs: port('sqs-port'),
+    cognito: port('cognito-port'),
   },
 });
 
@@ -81,6 +83,7 @@ After-sales service system: running locally
   Step Functions    ${urls.stepFunctions}   (AWS_ENDPOINT_URL_SFN)
   Shopify Admin API ${urls.shopify}   (stand-in: shop ${demo.shopDomain}, token ${demo.shopifyAdminToken})
   Daily-run queue   ${urls.sqs}   (SQS stand-in: one tenant a run)
+  Staff sign-in     ${urls.cognito}   (Cognito stand-in: pool ${demo.staffSignIn.userPoolId}, app client ${demo.staffSignIn.clientId})
   Clock             ${runtime.clock.mode}${timeScale > 1 ? ` ×${timeScale}` : ''}, now ${runtime.clock.now().toISOString()}${
     runtime.clock.mode === 'virtual'
       ? `\n                    POST ${urls.api}/_local/clock/advance {"seconds": 7200}`
@@ -89,6 +92,8 @@ After-sales service system: running locally
 
 Demo tenant "${demo.tenantId}" (also in ${values['data-dir']}/demo-tenant.json)
   API key           ${demo.apiKey}
+  Staff sign-ins    ${demo.staffLogins.map((l) => `${l.role.padEnd(10)} ${l.name.padEnd(10)} ${l.email}  password ${l.password}`).join('\n                    ')}
+                    (an ID token from the pool is a Bearer token for the API: see README, "Staff sign-in")
   Managers          ${demo.managers.join(', ')}
   Webhook secrets   shopify ${demo.webhookSecrets.shopify}
                     woocommerce ${demo.webhookSecrets.woocommerce}

@@ -17,6 +17,7 @@ import { startSes } from './ses.ts';
 import { demoOrderSchema, type LocalShopify, startShopify } from './shopify.ts';
 import { DEMO_SHOP_DOMAIN, demoShop } from './shopify-demo-shop.ts';
 import { type SqsRecord, startLocalQueue } from './sqs.ts';
+import { ensureStaffPool } from './staff-pool.ts';
 import { LocalStepFunctions } from './stepfunctions/engine.ts';
 import { startStepFunctionsServer } from './stepfunctions/http.ts';
 
@@ -32,6 +33,8 @@ export interface RuntimeOptions {
     shopify?: number;
     /** The daily run's queue (local/sqs.ts); a restart in one process passes the previous port. */
     sqs?: number;
+    /** The Cognito stand-in (local/cognito.ts): staff sign-in. */
+    cognito?: number;
     /**
      * The fault proxies the handlers call through (free ports by default). A runtime restarted
      * in the same process passes the previous ones: handlers' SDK clients keep their endpoint.
@@ -61,6 +64,8 @@ export interface LocalRuntime {
     shopify: string;
     /** The daily run's queue (local/sqs.ts). */
     sqs: string;
+    /** The Cognito stand-in: staff sign in here (local/cognito.ts). */
+    cognito: string;
     /** Where the handlers reach the components: through the fault proxies. */
     handlerSide: { dynamodb: string; ses: string; stepFunctions: string; shopify: string };
   };
@@ -125,6 +130,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     stepFunctions: 8083,
     shopify: 8090,
     sqs: 8091,
+    cognito: 9229,
     ...options.ports,
   };
 
@@ -170,6 +176,13 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     ...DAILY_RUN_QUEUE,
     consume: (event) => invokeFunction('campaigns', event),
   });
+
+  // Staff sign-in: cognito-local, its pool made on the first start (infra/constructs/staff-pool.ts on AWS).
+  // It depends on the AWS SDK v2, whose end-of-support notice would only be noise here.
+  process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
+  const { startLocalCognito } = await import('./cognito.ts');
+  const cognito = await startLocalCognito({ dataDir, port: ports.cognito });
+  const staffPool = await ensureStaffPool(cognito.url, join(dataDir, 'staff-pool.json'));
 
   // Handlers reach each component through a proxy that can inject faults (local/faults.ts).
   const faults = new FaultRegistry();
@@ -331,6 +344,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     STOREFRONT_SECRETS_KEY: persistentSecret(join(dataDir, 'storefront-secrets-key')),
     // Shopify Admin API calls go to the local stand-in, through its fault proxy.
     SHOPIFY_ADMIN_ORIGIN: handlerEndpoints.shopify,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
+    STAFF_USER_POOL_ID: staffPool.userPoolId,
+    STAFF_POOL_CLIENT_ID: staffPool.clientId,
+    STAFF_TOKEN_ISSUER: `${cognito.url}/${staffPool.userPoolId}`,
     ...Object.fromEntries(
       Object.entries(workflowCatalog).map(([key, w]) => [
         w.arnVariable,
@@ -349,6 +366,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     }),
     shopifyAdminToken,
     clock.now(),
+    { endpoint: cognito.url, ...staffPool },
   );
   health = {
     status: 'ok',
@@ -358,6 +376,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       stepFunctions: sfnServer.endpoint,
       shopify: shopify.endpoint,
       sqs: dailyRunQueue.endpoint,
+      cognito: cognito.url,
       api: api.url,
     },
   };
@@ -410,6 +429,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       ses: ses.endpoint,
       stepFunctions: sfnServer.endpoint,
       shopify: shopify.endpoint,
+      cognito: cognito.url,
       handlerSide: handlerEndpoints,
     },
     shopify,
@@ -441,6 +461,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       await ses.close();
       await shopify.close();
       await dailyRunQueue.close();
+      await cognito.close();
       await dynamodb.close();
       clock.uninstall();
     },

@@ -338,47 +338,6 @@ export const accessTrailView = z.object({
   nextCursor: z.optional(z.string()),
 });
 
-/**
- * Clause 12: everything held about one customer. Each request, feedback case and periodic
- * survey is the item as stored (less the table's keys), its timeline whole.
- */
-export const customerDataView = z.object({
-  exportedAt: instant,
-  tenant: z.object({ tenantId: z.string(), name: z.string() }),
-  email: z.string(),
-  requests: z.array(z.looseObject({ requestId: z.string() })),
-  feedbackCases: z.array(z.looseObject({ feedbackId: z.string() })),
-  periodicSurveys: z.array(z.looseObject({ surveyId: z.string() })),
-  /** Their follow-up visit and periodic survey schedules (3.1c, 7.1.1). */
-  campaigns: z.array(z.looseObject({})),
-  /** Their address bounced for good or complained: it is not emailed. */
-  suppressions: z.array(z.looseObject({ address: z.string() })),
-  /** Contracts naming the address as the customer's contact (kept under 12.1, not erased). */
-  contracts: z.array(z.looseObject({ contractId: z.string(), version: z.int() })),
-});
-
-/** What an erasure did. */
-export const erasureView = z.object({
-  /** The requests, feedback cases and periodic surveys anonymized (none: nothing was held). */
-  subjects: z.array(z.string()),
-  /** Of those, the ones whose lifecycle was running and was ended. */
-  lifecyclesEnded: z.array(z.string()),
-});
-
-/** A storefront's data request (Shopify customers/data_request) and the export made for it. */
-export const dataRequestSummaryView = z.object({
-  dataRequestId: z.string(),
-  source: z.string(),
-  receivedAt: instant,
-  email: z.string(),
-  subjects: z.int(),
-});
-export const dataRequestListView = z.object({
-  items: z.array(dataRequestSummaryView),
-  nextCursor: z.optional(z.string()),
-});
-export const dataRequestView = z.object({ ...dataRequestSummaryView.shape, export: customerDataView });
-
 /** The tenant's own sending domain and the DNS records that verify it. */
 export const sendingDomainView = z.object({
   domain: z.string(),
@@ -464,14 +423,6 @@ export const contractView = z.object({
 /** A storefront delivery's outcome: the request it made (201) or found (200), or why it was ignored. */
 export const deliveryView = z.union([
   z.object({ requestId: z.string(), status: z.enum(requestStatuses), duplicate: z.boolean() }),
-  z.object({ ignored: z.literal(true), reason: z.string() }),
-]);
-
-/** A Shopify privacy webhook's outcome (clause 12): the export made, the customer erased, the shop's redaction scheduled. */
-export const privacyDeliveryView = z.union([
-  z.object({ dataRequestId: z.string(), subjects: z.int() }),
-  z.object({ erased: z.int() }),
-  z.object({ redaction: z.literal('scheduled'), by: z.string() }),
   z.object({ ignored: z.literal(true), reason: z.string() }),
 ]);
 

@@ -1,5 +1,6 @@
 import { isoDateSchema } from '../../domain/calendar-date.ts';
 import { requestStatuses } from '../../domain/service-request.ts';
+import { staffMemberSchema } from '../../domain/tenant.ts';
 import * as z from '../../domain/zod.ts';
 import { dayRangeQuery } from './day-range.ts';
 
@@ -126,4 +127,14 @@ export const customerDataSchema = z.strictObject({
 export const erasureSchema = z.strictObject({
   email: z.string().check(z.trim(), z.email(), z.maxLength(254)),
   reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
+});
+
+/** A new staff member an admin invites (#15): who they are, what they do, what they are qualified for. */
+export const staffInvitationSchema = z.strictObject({
+  staffId: staffMemberSchema.shape.staffId,
+  name: staffMemberSchema.shape.name,
+  email: staffMemberSchema.shape.email,
+  roles: staffMemberSchema.shape.roles,
+  skills: z.optional(staffMemberSchema.shape.skills.def.innerType),
+  language: staffMemberSchema.shape.language,
 });

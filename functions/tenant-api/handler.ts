@@ -18,7 +18,6 @@ import {
   savePaymentSchedule,
   terminateContractVersion,
 } from '../adapters/contracts.ts';
-import { dataRequestsPage, getDataRequest } from '../adapters/customer-data.ts';
 import {
   addSendingDomain,
   getSendingDomain,
@@ -35,18 +34,14 @@ import {
 } from '../adapters/tenants.ts';
 import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
 import { shown } from '../http/show.ts';
-import { apiKeyView, dataRequestSummaryView } from '../http/views.ts';
+import { apiKeyView } from '../http/views.ts';
 import type {
   accessTrailQuery,
   apiKeyListQuery,
   calendarQuery,
-  customerDataSchema,
-  erasureSchema,
   ifMatchHeaders,
-  pageQuery,
 } from '../shared/api-schemas.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
-import { eraseCustomer, exportCustomerData, exportOfDataRequest } from '../shared/customer-data.ts';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { type HttpResult, json } from '../shared/http.ts';
 import type {
@@ -73,49 +68,6 @@ async function listAccess({
     200,
     await accessTrailPage(caller.tenantId, query.date, { limit: query.limit, cursor: query.cursor }),
   );
-}
-
-// --- Customers' personal data (12) -------------------------------------------------------------
-
-const privacyActor = (caller: Context['caller']) => ({ actor: actorOf(caller), role: caller.role });
-
-async function exportCustomer({
-  body,
-  caller,
-}: Context<Input<typeof customerDataSchema>>): Promise<HttpResult> {
-  const data = await exportCustomerData(await tenantOf(caller), body.email, privacyActor(caller), now());
-  return json(200, data);
-}
-
-async function eraseCustomerData({
-  body,
-  caller,
-}: Context<Input<typeof erasureSchema>>): Promise<HttpResult> {
-  const outcome = await eraseCustomer(
-    await tenantOf(caller),
-    { email: body.email },
-    { ...privacyActor(caller), reason: body.reason },
-    now(),
-  );
-  return json(200, outcome);
-}
-
-async function listDataRequests({
-  caller,
-  query,
-}: Context<undefined, Input<typeof pageQuery>>): Promise<HttpResult> {
-  const page = await dataRequestsPage(caller.tenantId, { limit: query.limit, cursor: query.cursor });
-  return json(200, {
-    items: page.items.map((r) => shown(dataRequestSummaryView, r)),
-    nextCursor: page.nextCursor,
-  });
-}
-
-async function getOneDataRequest({ caller, params }: Context): Promise<HttpResult> {
-  const request = await getDataRequest(caller.tenantId, params.dataRequestId!);
-  if (!request) throw new NotFoundError(`data request ${params.dataRequestId}`);
-  const data = await exportOfDataRequest(await tenantOf(caller), request, privacyActor(caller), now());
-  return json(200, { ...shown(dataRequestSummaryView, request), export: data });
 }
 
 // --- Sending domain -------------------------------------------------------------------------
@@ -439,10 +391,6 @@ export const handler = serveRoutes('tenantApi', {
   getSettings,
   changeSettings: putSettings,
   listAccessTrail: listAccess,
-  exportCustomerData: exportCustomer,
-  eraseCustomerData,
-  listDataRequests,
-  getDataRequest: getOneDataRequest,
   getSendingDomain: getDomain,
   setSendingDomain: setDomain,
   removeSendingDomain: removeDomain,

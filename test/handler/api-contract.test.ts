@@ -38,6 +38,7 @@ const placeholders: Record<string, string> = {
   contractId: 'no-such-contract',
   version: '1',
   dataRequestId: 'shopify-0',
+  staffId: 'nobody',
   tenantId: 'no-such-tenant',
   token: 'not.valid',
 };

@@ -56,6 +56,14 @@ beforeAll(async () => {
   await runtime.api('POST', '/v1/contracts', { contractId: objects.contractId, terms });
   objects.version = '1';
   objects.dataRequestId = 'shopify-isolation';
+  // A staff member only the demo tenant has (the intruder's tenant copies the demo's staff).
+  objects.staffId = 'demo-only';
+  await runtime.api('POST', '/v1/staff', {
+    staffId: objects.staffId,
+    name: 'Only Here',
+    email: 'only.here@demo.example',
+    roles: ['agent'],
+  });
   await recordDataRequest(
     'demo',
     {

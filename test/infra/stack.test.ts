@@ -192,6 +192,35 @@ describe('api', () => {
   });
 });
 
+describe('staff sign-in', () => {
+  it('is one user pool staff cannot sign up to, tenant and staff id immutable, threat protection on, and the authorizer checks its tokens', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      UsernameAttributes: ['email'],
+      UserPoolTier: 'PLUS',
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true }) },
+      Schema: Match.arrayWith([
+        Match.objectLike({ Name: 'tenant', Mutable: false }),
+        Match.objectLike({ Name: 'staff', Mutable: false }),
+      ]),
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_SRP_AUTH']),
+      GenerateSecret: false,
+      PreventUserExistenceErrors: 'ENABLED',
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('authorizer: tenant API keys or staff ID tokens'),
+      Environment: {
+        Variables: Match.objectLike({
+          STAFF_TOKEN_ISSUER: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+          STAFF_POOL_CLIENT_ID: Match.anyValue(),
+        }),
+      },
+    });
+  });
+});
+
 describe('schedules', () => {
   it('runs the campaigns function daily through EventBridge Scheduler', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
@@ -453,6 +482,10 @@ const commandActions: Record<string, string | string[]> = {
   DeleteCommand: 'dynamodb:DeleteItem',
   QueryCommand: 'dynamodb:Query',
   SendEmailCommand: 'ses:SendEmail',
+  AdminCreateUserCommand: 'cognito-idp:AdminCreateUser',
+  AdminSetUserPasswordCommand: 'cognito-idp:AdminSetUserPassword',
+  AdminDisableUserCommand: 'cognito-idp:AdminDisableUser',
+  AdminEnableUserCommand: 'cognito-idp:AdminEnableUser',
   // Tags given at creation need TagResource too (SES's dependent action).
   CreateEmailIdentityCommand: ['ses:CreateEmailIdentity', 'ses:TagResource'],
   GetEmailIdentityCommand: 'ses:GetEmailIdentity',

@@ -77,6 +77,7 @@ describe('local HTTP API', () => {
       stepFunctions: runtime.urls.stepFunctions,
       shopify: runtime.urls.shopify,
       sqs: runtime.urls.sqs,
+      cognito: runtime.urls.cognito,
       api: runtime.urls.api,
     });
   });

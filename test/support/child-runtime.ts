@@ -42,6 +42,7 @@ export async function startChildRuntime(options: {
     '--sfn-port=0',
     '--shopify-port=0',
     '--sqs-port=0',
+    '--cognito-port=0',
     `--reconcile-every=${options.reconcileEverySeconds ?? 300}`,
     ...(options.startAt ? [`--start-at=${options.startAt}`] : []),
   ];

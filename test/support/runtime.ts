@@ -60,7 +60,16 @@ export async function startTestRuntime(options: Partial<RuntimeOptions> = {}): P
     reconcileEverySeconds: 86_400,
     ...options,
     dataDir,
-    ports: { http: 0, dynamodb: 0, ses: 0, stepFunctions: 0, shopify: 0, sqs: 0, ...options.ports },
+    ports: {
+      http: 0,
+      dynamodb: 0,
+      ses: 0,
+      stepFunctions: 0,
+      shopify: 0,
+      sqs: 0,
+      cognito: 0,
+      ...options.ports,
+    },
   });
   await checkResponsesOf(runtime.urls.api);
   return Object.assign(runtime, {

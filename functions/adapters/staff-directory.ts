@@ -1,0 +1,90 @@
+import {
+  AdminCreateUserCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  UsernameExistsException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { StaffMember } from '../../domain/tenant.ts';
+
+/**
+ * Staff sign-ins: one Cognito user pool for every tenant, a user per staff member, named by
+ * their email, carrying their tenant and staff id (functions/adapters/staff-tokens.ts reads
+ * them back from the ID token). The pool is made by CDK on AWS and by the local runtime locally.
+ */
+const cognito = new CognitoIdentityProviderClient({
+  maxAttempts: 3,
+  requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 },
+});
+
+const poolId = () => {
+  const id = process.env.STAFF_USER_POOL_ID;
+  if (!id) throw new Error('STAFF_USER_POOL_ID is not set: staff sign-in is not configured');
+  return id;
+};
+
+/**
+ * Gives a staff member a sign-in: with a temporary password (an invitation: they choose their
+ * own at first sign-in) or a permanent one (the local demo). False if they had one already.
+ */
+export async function createStaffLogin(
+  tenantId: string,
+  staff: Pick<StaffMember, 'staffId' | 'email'>,
+  password: { temporary: string } | { permanent: string },
+): Promise<boolean> {
+  try {
+    await cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId: poolId(),
+        Username: staff.email,
+        // Our own email invites them (the tenant's sender, in the tenant's language), not Cognito's.
+        MessageAction: 'SUPPRESS',
+        TemporaryPassword: 'temporary' in password ? password.temporary : undefined,
+        UserAttributes: [
+          { Name: 'email', Value: staff.email },
+          { Name: 'email_verified', Value: 'true' },
+          { Name: 'custom:tenant', Value: tenantId },
+          { Name: 'custom:staff', Value: staff.staffId },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (error instanceof UsernameExistsException || (error as Error).name === 'UsernameExistsException')
+      return false;
+    throw error;
+  }
+  if ('permanent' in password)
+    await cognito.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: poolId(),
+        Username: staff.email,
+        Password: password.permanent,
+        Permanent: true,
+      }),
+    );
+  return true;
+}
+
+/** A new temporary password (an invitation sent again): they choose their own at the next sign-in. */
+export async function resetTemporaryPassword(email: string, temporary: string): Promise<void> {
+  await cognito.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: poolId(),
+      Username: email,
+      Password: temporary,
+      Permanent: false,
+    }),
+  );
+}
+
+/** Stops (or lets again) a staff member sign in; a token they hold is refused by the authorizer. */
+export async function setStaffLoginEnabled(email: string, enabled: boolean): Promise<void> {
+  const user = { UserPoolId: poolId(), Username: email };
+  try {
+    await cognito.send(enabled ? new AdminEnableUserCommand(user) : new AdminDisableUserCommand(user));
+  } catch (error) {
+    // A member on the list who was never invited has no sign-in: nothing to stop or allow.
+    if ((error as Error).name !== 'UserNotFoundException') throw error;
+  }
+}

@@ -1,0 +1,72 @@
+import { now } from '../adapters/clock.ts';
+import { dataRequestsPage, getDataRequest } from '../adapters/customer-data.ts';
+import { dataRequestSummaryView } from '../http/people-views.ts';
+import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
+import { shown } from '../http/show.ts';
+import type { customerDataSchema, erasureSchema, pageQuery } from '../shared/api-schemas.ts';
+import { actorOf, tenantOf } from '../shared/caller.ts';
+import { eraseCustomer, exportCustomerData, exportOfDataRequest } from '../shared/customer-data.ts';
+import { NotFoundError } from '../shared/errors.ts';
+import { type HttpResult, json } from '../shared/http.ts';
+import { disableStaff, enableStaff, inviteStaff, reinviteStaff } from './staff.ts';
+
+/**
+ * The people a tenant deals with: its staff's sign-ins (#15) and its customers' personal data
+ * (clause 12: export, erasure, storefronts' data requests). Apart from the tenant API: what it
+ * needs (the mailer, the erasure) would take that function past its size budget.
+ */
+type Context<Body = undefined, Query = undefined> = RouteContext<Body, Query>;
+
+// --- Customers' personal data (12) -------------------------------------------------------------
+
+const privacyActor = (caller: Context['caller']) => ({ actor: actorOf(caller), role: caller.role });
+
+async function exportCustomer({
+  body,
+  caller,
+}: Context<Input<typeof customerDataSchema>>): Promise<HttpResult> {
+  const data = await exportCustomerData(await tenantOf(caller), body.email, privacyActor(caller), now());
+  return json(200, data);
+}
+
+async function eraseCustomerData({
+  body,
+  caller,
+}: Context<Input<typeof erasureSchema>>): Promise<HttpResult> {
+  const outcome = await eraseCustomer(
+    await tenantOf(caller),
+    { email: body.email },
+    { ...privacyActor(caller), reason: body.reason },
+    now(),
+  );
+  return json(200, outcome);
+}
+
+async function listDataRequests({
+  caller,
+  query,
+}: Context<undefined, Input<typeof pageQuery>>): Promise<HttpResult> {
+  const page = await dataRequestsPage(caller.tenantId, { limit: query.limit, cursor: query.cursor });
+  return json(200, {
+    items: page.items.map((r) => shown(dataRequestSummaryView, r)),
+    nextCursor: page.nextCursor,
+  });
+}
+
+async function getOneDataRequest({ caller, params }: Context): Promise<HttpResult> {
+  const request = await getDataRequest(caller.tenantId, params.dataRequestId!);
+  if (!request) throw new NotFoundError(`data request ${params.dataRequestId}`);
+  const data = await exportOfDataRequest(await tenantOf(caller), request, privacyActor(caller), now());
+  return json(200, { ...shown(dataRequestSummaryView, request), export: data });
+}
+
+export const handler = serveRoutes('peopleApi', {
+  inviteStaff,
+  reinviteStaff,
+  disableStaff,
+  enableStaff,
+  exportCustomerData: exportCustomer,
+  eraseCustomerData,
+  listDataRequests,
+  getDataRequest: getOneDataRequest,
+});

@@ -1,0 +1,89 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import {
+  AccountRecovery,
+  FeaturePlan,
+  Mfa,
+  StandardThreatProtectionMode,
+  StringAttribute,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Function as IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+
+/**
+ * Staff sign-in (#15): one Cognito user pool for every tenant's staff, a user per staff member
+ * named by their email, carrying their tenant and staff id as immutable attributes (their role
+ * stays in the tenant's settings, read at every call). The local runtime makes the same pool in
+ * its Cognito stand-in (local/staff-pool.ts). Staff are invited by their tenant's admin, never
+ * sign themselves up.
+ */
+export class StaffPool extends Construct {
+  readonly userPool: UserPool;
+  readonly consoleClient: UserPoolClient;
+
+  constructor(scope: Construct, id: string, props: { production: boolean }) {
+    super(scope, id);
+    this.userPool = new UserPool(this, 'Pool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      customAttributes: {
+        tenant: new StringAttribute({ mutable: false, minLen: 3, maxLen: 40 }),
+        staff: new StringAttribute({ mutable: false, minLen: 1, maxLen: 80 }),
+      },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(7),
+      },
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      // Threat protection (compromised credentials, risky sign-ins) for the people who see customers' data.
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: props.production,
+      removalPolicy: props.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-COG2',
+      reason:
+        'MFA is offered (TOTP), not yet required: the console enrols it at first sign-in once it handles the MFA_SETUP challenge; then this becomes REQUIRED.',
+    });
+    // The console signs in with SRP (no password leaves the browser); scripts may use the password flow.
+    this.consoleClient = this.userPool.addClient('Console', {
+      authFlows: { userSrp: true, userPassword: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+    });
+  }
+
+  /** What the tenant API does to staff sign-ins (functions/adapters/staff-directory.ts), on this pool only. */
+  allowManagingLogins(fn: IFunction): void {
+    fn.addEnvironment('STAFF_USER_POOL_ID', this.userPool.userPoolId);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: [
+          'cognito-idp:AdminCreateUser',
+          'cognito-idp:AdminSetUserPassword',
+          'cognito-idp:AdminDisableUser',
+          'cognito-idp:AdminEnableUser',
+        ],
+        resources: [this.userPool.userPoolArn],
+      }),
+    );
+  }
+
+  /** The issuer of its tokens, as the authorizer checks it. */
+  get issuer(): string {
+    return `https://cognito-idp.${this.userPool.stack.region}.amazonaws.com/${this.userPool.userPoolId}`;
+  }
+}

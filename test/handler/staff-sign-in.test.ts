@@ -1,0 +1,192 @@
+import { createSign, generateKeyPairSync } from 'node:crypto';
+import {
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repairRequest } from '../support/lifecycle.ts';
+import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+
+/**
+ * Staff sign in as themselves (#15): the demo's agent, technician, manager and admin sign in to
+ * the Cognito stand-in as the console will (USER_PASSWORD_AUTH), and their ID token is their
+ * Bearer token for the API, with their role from the tenant's settings at every call.
+ */
+let runtime: TestRuntime;
+beforeAll(async () => {
+  runtime = await startTestRuntime();
+});
+afterAll(async () => {
+  await runtime.dispose();
+});
+
+const cognito = () =>
+  new CognitoIdentityProviderClient({
+    endpoint: runtime.urls.cognito,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+
+async function signIn(staffId: string, password?: string): Promise<string> {
+  const login = runtime.demo.staffLogins.find((l) => l.staffId === staffId)!;
+  const signedIn = await cognito().send(
+    new InitiateAuthCommand({
+      ClientId: runtime.demo.staffSignIn.clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: login.email, PASSWORD: password ?? login.password },
+    }),
+  );
+  return signedIn.AuthenticationResult!.IdToken!;
+}
+
+const as = (token: string) => ({ apiKey: token });
+
+describe('staff sign-in', () => {
+  it('gives each demo staff member a sign-in whose token the API takes, with the role their settings give', async () => {
+    expect(runtime.demo.staffLogins.map((l) => l.role).sort()).toEqual([
+      'admin',
+      'agent',
+      'manager',
+      'technician',
+    ]);
+    const [agent, technician, manager, admin] = await Promise.all(
+      ['agent-li', 'tech-wang', 'lead-chen', 'admin-sun'].map((id) => signIn(id)),
+    );
+    // Agents and technicians work requests; managers also read settings and reports; admins change them.
+    for (const token of [agent!, technician!, manager!, admin!])
+      expect((await runtime.api('GET', '/v1/requests', undefined, as(token))).status).toBe(200);
+    expect((await runtime.api('GET', '/v1/settings', undefined, as(agent!))).status).toBe(403);
+    expect((await runtime.api('GET', '/v1/settings', undefined, as(technician!))).status).toBe(403);
+    expect((await runtime.api('GET', '/v1/settings', undefined, as(manager!))).status).toBe(200);
+    expect(
+      (await runtime.api('PUT', '/v1/settings', { name: 'Demo Electronics' }, as(manager!))).status,
+    ).toBe(403);
+    expect((await runtime.api('PUT', '/v1/settings', { name: 'Demo Electronics' }, as(admin!))).status).toBe(
+      200,
+    );
+  });
+
+  it('records what a signed-in person did under their own staff id', async () => {
+    const token = await signIn('agent-li');
+    const created = await runtime.api('POST', '/v1/requests', repairRequest(), as(token));
+    expect(created.status).toBe(201);
+    const acknowledged = await runtime.api(
+      'POST',
+      `/v1/requests/${created.body.requestId}/acknowledge`,
+      undefined,
+      as(token),
+    );
+    expect(acknowledged.status).toBe(200);
+    expect(acknowledged.body.acknowledgedBy).toBe('agent-li');
+    const byType = Object.fromEntries(
+      acknowledged.body.timeline.map((e: { type: string; actor: string }) => [e.type, e.actor]),
+    );
+    expect(byType).toMatchObject({ received: 'agent-li', acknowledged: 'agent-li' });
+  });
+
+  it('refuses a wrong password, a tampered token, a token of another issuer, and a disabled member’s token', async () => {
+    await expect(signIn('agent-li', 'Not-the-password-1')).rejects.toThrow();
+    const token = await signIn('tech-wang');
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    // Another tenant's name in a token we did not sign.
+    const forgedPayload = Buffer.from(JSON.stringify({ ...claims, 'custom:tenant': 'other' })).toString(
+      'base64url',
+    );
+    expect(
+      (await runtime.api('GET', '/v1/requests', undefined, as(`${header}.${forgedPayload}.${signature}`)))
+        .status,
+    ).toBe(403);
+    // Signed, but by a key that is not the pool's.
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const signer = createSign('RSA-SHA256').update(`${header}.${payload}`);
+    const foreign = `${header}.${payload}.${signer.sign(privateKey).toString('base64url')}`;
+    expect((await runtime.api('GET', '/v1/requests', undefined, as(foreign))).status).toBe(403);
+
+    // The admin disables the technician: the token they still hold is refused at once.
+    expect((await runtime.api('GET', '/v1/requests', undefined, as(token))).status).toBe(200);
+    const settings = (await runtime.api('GET', '/v1/settings')).body;
+    const staff = settings.staff.map((s: { staffId: string }) =>
+      s.staffId === 'tech-wang' ? { ...s, disabledAt: runtime.clock.now().toISOString() } : s,
+    );
+    expect((await runtime.api('PUT', '/v1/settings', { staff })).status).toBe(200);
+    expect((await runtime.api('GET', '/v1/requests', undefined, as(token))).status).toBe(403);
+  });
+});
+
+describe('staff administration', () => {
+  const newcomer = {
+    staffId: 'agent-qian',
+    name: 'Qian Hui',
+    email: 'qian.hui@demo.example',
+    roles: ['agent'],
+  };
+
+  it('invites a new member by email; they choose their password at the first sign-in and work at once', async () => {
+    const invited = await runtime.api('POST', '/v1/staff', newcomer);
+    expect(invited.status).toBe(201);
+    expect(invited.body).toMatchObject({ ...newcomer, skills: [] });
+    expect((await runtime.api('POST', '/v1/staff', newcomer)).status).toBe(409);
+
+    const invitation = (await runtime.mailbox()).filter((m) => m.destination.to.includes(newcomer.email));
+    expect(invitation).toHaveLength(1);
+    expect(invitation[0]!.body.text).toContain('/console/');
+    const temporary = /(?:临时密码|Temporary password)\W+(\S+)/.exec(invitation[0]!.body.text ?? '')![1]!;
+
+    const first = await cognito().send(
+      new InitiateAuthCommand({
+        ClientId: runtime.demo.staffSignIn.clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: newcomer.email, PASSWORD: temporary },
+      }),
+    );
+    expect(first.ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
+    const chosen = await cognito().send(
+      new RespondToAuthChallengeCommand({
+        ClientId: runtime.demo.staffSignIn.clientId,
+        ChallengeName: 'NEW_PASSWORD_REQUIRED',
+        Session: first.Session,
+        ChallengeResponses: { USERNAME: newcomer.email, NEW_PASSWORD: 'Their-own-Passw0rd' },
+      }),
+    );
+    const token = chosen.AuthenticationResult!.IdToken!;
+    expect((await runtime.api('GET', '/v1/requests', undefined, as(token))).status).toBe(200);
+    expect((await runtime.api('POST', '/v1/staff', { ...newcomer, staffId: 'x' }, as(token))).status).toBe(
+      403,
+    );
+
+    // Invited again (a lost email): a new temporary password, in a second email.
+    expect((await runtime.api('POST', `/v1/staff/${newcomer.staffId}/invitation`)).status).toBe(200);
+    expect((await runtime.mailbox()).filter((m) => m.destination.to.includes(newcomer.email))).toHaveLength(
+      2,
+    );
+  });
+
+  it('disables a member (their token is refused, their sign-in disabled) and enables them again', async () => {
+    const token = await signIn('lead-chen');
+    const disabled = await runtime.api('POST', '/v1/staff/lead-chen/disable');
+    expect(disabled.status).toBe(200);
+    expect(disabled.body.disabledAt).toBeDefined();
+    expect((await runtime.api('GET', '/v1/requests', undefined, as(token))).status).toBe(403);
+    // Their sign-in is disabled in the pool (Cognito then refuses it; cognito-local does not check).
+    const enabled = async () =>
+      (
+        await cognito().send(
+          new AdminGetUserCommand({
+            UserPoolId: runtime.demo.staffSignIn.userPoolId,
+            Username: 'team-lead@demo.example',
+          }),
+        )
+      ).Enabled;
+    expect(await enabled()).toBe(false);
+
+    expect((await runtime.api('POST', '/v1/staff/lead-chen/enable')).status).toBe(200);
+    expect(await enabled()).toBe(true);
+    expect((await runtime.api('GET', '/v1/requests', undefined, as(await signIn('lead-chen')))).status).toBe(
+      200,
+    );
+    expect((await runtime.api('POST', '/v1/staff/nobody/disable')).status).toBe(404);
+  });
+});
