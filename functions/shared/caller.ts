@@ -9,8 +9,8 @@ export const actorOf = (caller: Caller): string => caller.staffId ?? `apikey:${c
 const tenants = new WeakMap<Caller, Promise<StoredTenant>>();
 
 /**
- * The caller's own tenant (an API key never reaches another). A suspended tenant's keys stop
- * here at once, whatever the authorizer's cache still says.
+ * The caller's own tenant (an API key never reaches another). A suspended tenant's keys, and a
+ * disabled staff member's sign-in, stop here at once, whatever the authorizer's cache still says.
  */
 export function tenantOf(caller: Caller): Promise<StoredTenant> {
   let tenant = tenants.get(caller);
@@ -19,6 +19,11 @@ export function tenantOf(caller: Caller): Promise<StoredTenant> {
       if (!found) throw new NotFoundError('tenant');
       if (found.suspendedAt)
         throw new DomainError(403, 'TenantSuspended', 'This tenant is suspended: ask the operator');
+      // A staff member signed in as themselves (no key): disabled or removed stops them here at
+      // once, whatever the authorizer's cache (30 s on AWS) still says.
+      const member = caller.keyId === '' ? found.staff.find((s) => s.staffId === caller.staffId) : undefined;
+      if (caller.keyId === '' && (!member || member.disabledAt))
+        throw new DomainError(403, 'StaffDisabled', 'This staff member is disabled or no longer on staff');
       return found;
     });
     tenants.set(caller, tenant);
