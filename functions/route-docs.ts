@@ -1,13 +1,5 @@
 import * as z from '../domain/zod.ts';
 import {
-  customerDataView,
-  dataRequestListView,
-  dataRequestView,
-  erasureView,
-  privacyDeliveryView,
-  staffMemberView,
-} from './http/people-views.ts';
-import {
   accessTrailView,
   apiKeyListView,
   calendarView,
@@ -22,7 +14,6 @@ import {
   paymentScheduleView,
   paymentView,
   periodicSurveyListView,
-  periodicSurveyView,
   requestListView,
   requestView,
   revokedApiKeyView,
@@ -30,7 +21,16 @@ import {
   sendingDomainView,
   settingsView,
   statementView,
-} from './http/views.ts';
+} from './http/doc-views.ts';
+import {
+  customerDataView,
+  dataRequestListView,
+  dataRequestView,
+  erasureView,
+  privacyDeliveryView,
+  staffMemberView,
+} from './http/people-views.ts';
+import { periodicSurveyView } from './http/views.ts';
 import type { RouteSpec } from './routes.ts';
 
 /**

@@ -1,36 +1,15 @@
-import { contractTermsSchema, slaTermsSchema } from '../../domain/contract.ts';
-import { escalationLadderSchema } from '../../domain/escalation-ladder.ts';
 import { customerSchema, requestKinds, requestStatuses } from '../../domain/service-request.ts';
-import { tenantSettingsSchema } from '../../domain/tenant.ts';
 import * as z from '../../domain/zod.ts';
 
 /**
- * What the API answers, as zod schemas: the route table (functions/routes.ts) gives each
- * success response one of these, the OpenAPI document shows them, and the test suite checks
- * every response it receives against that document.
+ * What the API answers, as zod schemas: the route docs (functions/route-docs.ts) give each
+ * response one of these, the OpenAPI document shows them, and the test suite checks every
+ * response it receives against that document. Here the views handlers use to shape answers;
+ * the ones only the document describes are in doc-views.ts, people-views.ts.
  */
 
-const instant = z.iso.datetime({ offset: true });
-const isoDate = z.iso.date();
-
-/** The one error shape of the API. */
-export const errorView = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    fields: z.optional(z.record(z.string(), z.array(z.string()))),
-  }),
-});
-
-/** What API Gateway's authorizer answers itself (no key: 401; a key it refuses: 403). */
-export const gatewayErrorView = z.object({ message: z.string() });
-
-const timelineEvent = z.object({
-  at: instant,
-  type: z.string(),
-  actor: z.string(),
-  details: z.optional(z.record(z.string(), z.unknown())),
-});
+export const instant = z.iso.datetime({ offset: true });
+export const isoDate = z.iso.date();
 
 const surveyAnswerView = z.object({
   serviceScore: z.int(),
@@ -38,18 +17,6 @@ const surveyAnswerView = z.object({
   recommendScore: z.int(),
   serviceOpinion: z.optional(z.string()),
   goodsOpinion: z.optional(z.string()),
-});
-
-const breachView = z.object({
-  promise: z.enum(['response', 'completion', 'feedback']),
-  requestId: z.string(),
-  contractId: z.string(),
-  /** The contract version the request is judged by (breaches recorded before 10.1.1's statement have none). */
-  contractVersion: z.optional(z.int()),
-  deadline: instant,
-  metAt: z.optional(instant),
-  minutesLate: z.int(),
-  open: z.boolean(),
 });
 
 /** The customer's address no longer takes email: staff reach them another way. */
@@ -141,24 +108,6 @@ export const requestSummaryView = z.object({
   ),
 });
 
-/** A request with everything about it: timeline, deadlines, warranty and breaches. */
-export const requestView = z.extend(requestSummaryView, {
-  timeline: z.array(timelineEvent),
-  deadlines: z.object({ response: instant, completion: instant }),
-  warranty: z.object({
-    applies: z.boolean(),
-    coveredUntil: z.optional(isoDate),
-    inWarranty: z.optional(z.boolean()),
-  }),
-  breaches: z.array(breachView),
-});
-
-/** A page of a list: `nextCursor` is absent on the last page. */
-const page = <T extends z.ZodMiniType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.optional(z.string()) });
-
-export const requestListView = page(requestSummaryView);
-
 export const feedbackSummaryView = z.object({
   tenantId: z.string(),
   feedbackId: z.string(),
@@ -188,13 +137,6 @@ export const feedbackSummaryView = z.object({
   closedAt: z.optional(instant),
 });
 
-export const feedbackView = z.extend(feedbackSummaryView, {
-  timeline: z.array(timelineEvent),
-  breaches: z.array(breachView),
-});
-
-export const feedbackListView = page(feedbackSummaryView);
-
 export const periodicSurveyView = z.object({
   tenantId: z.string(),
   surveyId: z.string(),
@@ -211,41 +153,7 @@ export const periodicSurveyView = z.object({
   emailRejected: z.optional(z.string()),
 });
 
-export const periodicSurveyListView = page(periodicSurveyView);
-
-const nullableNumber = z.nullable(z.number());
-export const satisfactionReportView = z.object({
-  from: isoDate,
-  to: isoDate,
-  timeZone: z.string(),
-  rows: z.array(
-    z.object({
-      period: z.string(),
-      kind: z.string(),
-      surveysSent: z.int(),
-      answered: z.int(),
-      responseRate: nullableNumber,
-      csatService: nullableNumber,
-      csatGoods: nullableNumber,
-      satisfiedPercent: nullableNumber,
-      nps: nullableNumber,
-      feedbackOpened: z.int(),
-      feedbackOnTime: z.int(),
-      feedbackLate: z.int(),
-      feedbackOverdue: z.int(),
-    }),
-  ),
-  changes: z.array(
-    z.object({
-      feedbackId: z.string(),
-      kind: z.optional(z.string()),
-      resolvedAt: instant,
-      changes: z.string(),
-    }),
-  ),
-});
-
-const apiKeyRole = z.enum(['agent', 'manager', 'admin']);
+export const apiKeyRole = z.enum(['agent', 'manager', 'admin']);
 export const apiKeyView = z.object({
   tenantId: z.string(),
   keyId: z.string(),
@@ -254,177 +162,3 @@ export const apiKeyView = z.object({
   createdAt: instant,
   revokedAt: z.optional(instant),
 });
-/** The one answer that shows a key's secret. */
-export const newApiKeyView = z.object({
-  apiKey: z.string(),
-  keyId: z.string(),
-  role: apiKeyRole,
-  staffId: z.optional(z.string()),
-  createdAt: instant,
-});
-export const apiKeyListView = page(apiKeyView);
-export const revokedApiKeyView = z.object({ keyId: z.string(), revoked: z.literal(true) });
-
-const installmentView = z.object({
-  dueDate: isoDate,
-  amount: z.string(),
-  label: z.optional(z.string()),
-});
-export const paymentScheduleView = z.object({
-  contractId: z.string(),
-  installments: z.array(installmentView),
-});
-export const paymentView = z.object({ paidOn: isoDate, amount: z.string(), reference: z.string() });
-
-/** A contract's damages statement (10.1.1): functions/reports-api/statement.ts. */
-export const statementView = z.object({
-  contractId: z.string(),
-  contractNumber: z.string(),
-  contractVersion: z.int(),
-  provider: z.string(),
-  customer: z.string(),
-  from: isoDate,
-  to: isoDate,
-  timeZone: z.string(),
-  final: z.boolean(),
-  currency: z.string(),
-  counting: z.enum(['per_breach', 'per_month']),
-  lines: z.array(
-    z.object({
-      subjectId: z.string(),
-      promise: z.enum(['response', 'completion', 'feedback']),
-      deadline: instant,
-      metAt: z.optional(instant),
-      minutesLate: z.int(),
-      contractVersion: z.int(),
-      ratePercent: z.number(),
-      /** In the contract's currency, as a decimal string (exact). */
-      damages: z.string(),
-      note: z.optional(z.enum(['counted_in_month', 'capped'])),
-    }),
-  ),
-  damagesTotal: z.string(),
-  claimedBefore: z.string(),
-  /** 10.1.2: every installment due by the period's end, as it stood then, and its late fee. */
-  payments: z.object({
-    counting: z.enum(['per_payment', 'per_day']),
-    lateFeeRatePercent: z.number(),
-    installments: z.array(
-      z.object({
-        dueDate: isoDate,
-        label: z.optional(z.string()),
-        amount: z.string(),
-        paid: z.string(),
-        outstanding: z.string(),
-        paidInFullOn: z.optional(isoDate),
-        daysLate: z.int(),
-        lateFee: z.string(),
-      }),
-    ),
-    totals: z.object({ due: z.string(), paid: z.string(), overdue: z.string(), lateFees: z.string() }),
-  }),
-});
-
-export const accessTrailView = z.object({
-  items: z.array(
-    z.object({
-      at: instant,
-      actor: z.string(),
-      role: z.string(),
-      operation: z.string(),
-      subjects: z.array(z.string()),
-    }),
-  ),
-  nextCursor: z.optional(z.string()),
-});
-
-/** The tenant's own sending domain and the DNS records that verify it. */
-export const sendingDomainView = z.object({
-  domain: z.string(),
-  status: z.enum(['pending', 'verified', 'failed']),
-  dnsRecords: z.array(z.object({ type: z.literal('CNAME'), name: z.string(), value: z.string() })),
-  requestedAt: instant,
-  verifiedAt: z.optional(instant),
-  /** The From of the tenant's emails now. */
-  sendsAs: z.string(),
-});
-
-/** Settings as shown: storefront secrets never, only whether each storefront is configured. */
-export const settingsView = z.extend(
-  z.omit(tenantSettingsSchema, { storefronts: true, escalationLadder: true, defaultTerms: true }),
-  {
-    tenantId: z.string(),
-    createdAt: instant,
-    settingsVersion: z.optional(z.int()),
-    escalationLadder: escalationLadderSchema,
-    defaultTerms: slaTermsSchema,
-    storefronts: z.object({
-      shopify: z.object({
-        configured: z.boolean(),
-        shopDomain: z.optional(z.string()),
-        returnKind: z.optional(z.enum(requestKinds)),
-      }),
-      woocommerce: z.object({
-        configured: z.boolean(),
-        statuses: z.optional(z.record(z.string(), z.string())),
-      }),
-      generic: z.object({ configured: z.boolean() }),
-    }),
-  },
-);
-
-export const calendarView = z.object({
-  timeZone: z.string(),
-  days: z.array(
-    z.object({
-      date: isoDate,
-      working: z.boolean(),
-      kind: z.enum([
-        'extra_working_day',
-        'closure',
-        'make_up_working_day',
-        'public_holiday',
-        'weekend',
-        'working_day',
-      ]),
-      estimated: z.boolean(),
-    }),
-  ),
-});
-
-const confirmation = z.object({ at: instant, by: z.string(), evidence: z.optional(z.string()) });
-export const contractView = z.object({
-  contractId: z.string(),
-  inForceVersion: z.nullable(z.int()),
-  terminated: z.boolean(),
-  versions: z.array(
-    z.object({
-      contractId: z.string(),
-      version: z.int(),
-      terms: contractTermsSchema,
-      providerConfirmedAt: z.optional(instant),
-      customerConfirmedAt: z.optional(instant),
-      providerConfirmation: z.optional(confirmation),
-      customerConfirmation: z.optional(confirmation),
-      terminatedAt: z.optional(instant),
-      termination: z.optional(
-        z.object({
-          at: instant,
-          ground: z.enum(['mutual_agreement', 'breach']),
-          note: z.optional(z.string()),
-        }),
-      ),
-      inForceFrom: z.nullable(instant),
-      status: z.enum(['terminated', 'in_force', 'awaiting_confirmation', 'superseded', 'confirmed']),
-    }),
-  ),
-});
-
-/** A storefront delivery's outcome: the request it made (201) or found (200), or why it was ignored. */
-export const deliveryView = z.union([
-  z.object({ requestId: z.string(), status: z.enum(requestStatuses), duplicate: z.boolean() }),
-  z.object({ ignored: z.literal(true), reason: z.string() }),
-]);
-
-/** The OpenAPI document itself: an object, described by the specification, not again here. */
-export const openApiView = z.record(z.string(), z.unknown());

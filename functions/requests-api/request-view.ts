@@ -4,8 +4,9 @@ import { warrantyStatus } from '../../domain/warranty.ts';
 import { localDate } from '../../domain/working-calendar.ts';
 import type * as z from '../../domain/zod.ts';
 import type { StoredRequest } from '../adapters/requests.ts';
+import type { requestView as requestViewSchema } from '../http/doc-views.ts';
 import { shown } from '../http/show.ts';
-import { requestSummaryView, type requestView as requestViewSchema } from '../http/views.ts';
+import { requestSummaryView } from '../http/views.ts';
 
 /** A request as lists show it: what the view declares, nothing the table keeps for itself. */
 export const requestSummary = (request: StoredRequest) => shown(requestSummaryView, request);
