@@ -173,9 +173,4 @@ export function scrub<T>(value: T, identifiers: Identifiers, keep: ReadonlySet<s
   return walk(value) as T;
 }
 
-/** Whether any string of a value still holds one of the identifiers. */
-export function mentions(value: unknown, identifiers: Identifiers, keep?: ReadonlySet<string>): boolean {
-  return JSON.stringify(scrub(value, identifiers, keep)) !== JSON.stringify(value);
-}
-
 const latest = (a: string, b: string) => (Date.parse(a) >= Date.parse(b) ? a : b);

@@ -248,8 +248,7 @@ export async function getDataRequest(
   tenantId: string,
   dataRequestId: string,
 ): Promise<DataRequest | undefined> {
-  const item = await getItem<DataRequest>({ pk: dataRequestsPk(tenantId), sk: dataRequestId });
-  return item;
+  return getItem<DataRequest>({ pk: dataRequestsPk(tenantId), sk: dataRequestId });
 }
 
 export async function dataRequestsPage(

@@ -25,14 +25,15 @@ const poolId = () => {
 };
 
 /**
- * Gives a staff member a sign-in: with a temporary password (an invitation: they choose their
- * own at first sign-in) or a permanent one (the local demo). False if they had one already.
+ * Gives a staff member a sign-in with this password: temporary (an invitation: they choose their
+ * own at the next sign-in) or permanent (the local demo). False if they had one already.
  */
 export async function createStaffLogin(
   tenantId: string,
   staff: Pick<StaffMember, 'staffId' | 'email'>,
   password: { temporary: string } | { permanent: string },
 ): Promise<boolean> {
+  let created = true;
   try {
     await cognito.send(
       new AdminCreateUserCommand({
@@ -50,32 +51,23 @@ export async function createStaffLogin(
       }),
     );
   } catch (error) {
-    if (error instanceof UsernameExistsException || (error as Error).name === 'UsernameExistsException')
-      return false;
-    throw error;
+    if (!(error instanceof UsernameExistsException) && (error as Error).name !== 'UsernameExistsException')
+      throw error;
+    created = false;
   }
-  if ('permanent' in password)
+  // A permanent password is set in a second call; a temporary one only on creation. A member who
+  // had a sign-in (an invitation sent again, a start that failed between the two calls) gets the
+  // password given now either way.
+  if ('permanent' in password || !created)
     await cognito.send(
       new AdminSetUserPasswordCommand({
         UserPoolId: poolId(),
         Username: staff.email,
-        Password: password.permanent,
-        Permanent: true,
+        Password: 'permanent' in password ? password.permanent : password.temporary,
+        Permanent: 'permanent' in password,
       }),
     );
-  return true;
-}
-
-/** A new temporary password (an invitation sent again): they choose their own at the next sign-in. */
-export async function resetTemporaryPassword(email: string, temporary: string): Promise<void> {
-  await cognito.send(
-    new AdminSetUserPasswordCommand({
-      UserPoolId: poolId(),
-      Username: email,
-      Password: temporary,
-      Permanent: false,
-    }),
-  );
+  return created;
 }
 
 /** Stops (or lets again) a staff member sign in; a token they hold is refused by the authorizer. */

@@ -3,11 +3,7 @@ import type { StaffMember, TenantSettings } from '../../domain/tenant.ts';
 import { now } from '../adapters/clock.ts';
 import { config } from '../adapters/config.ts';
 import { sendOnce } from '../adapters/mailer.ts';
-import {
-  createStaffLogin,
-  resetTemporaryPassword,
-  setStaffLoginEnabled,
-} from '../adapters/staff-directory.ts';
+import { createStaffLogin, setStaffLoginEnabled } from '../adapters/staff-directory.ts';
 import { getTenant, type StoredTenant, saveTenantSettings } from '../adapters/tenants.ts';
 import { staffInvitationEmail } from '../emails/staff-emails.ts';
 import type { Input, RouteContext } from '../http/router.ts';
@@ -47,8 +43,7 @@ async function changeStaff(
 /** Gives the member a sign-in (or a new temporary password) and emails it, in the tenant's language. */
 async function sendInvitation(tenant: StoredTenant, member: StaffMember): Promise<void> {
   const password = temporaryPassword();
-  if (!(await createStaffLogin(tenant.tenantId, member, { temporary: password })))
-    await resetTemporaryPassword(member.email, password);
+  await createStaffLogin(tenant.tenantId, member, { temporary: password });
   await sendOnce(
     tenant.tenantId,
     // Each invitation its own email (each a new password, the last one valid); a retried send of one, once.

@@ -42,10 +42,17 @@ export interface PrivacyActor {
   role: string;
 }
 
+/** A request, feedback case or periodic survey of a customer: its item and its timeline pages, as stored. */
+export interface CustomerSubject {
+  subjectId: string;
+  main: SubjectItem;
+  items: StoredItem[];
+}
+
 /** A customer's subjects as stored, each with its items; only those that still name this address. */
-export async function subjectsOf(tenantId: string, email: string) {
+export async function subjectsOf(tenantId: string, email: string): Promise<CustomerSubject[]> {
   const address = email.toLowerCase();
-  const found: { subjectId: string; main: SubjectItem; items: StoredItem[] }[] = [];
+  const found: CustomerSubject[] = [];
   for (const subjectId of await customerSubjectIds(tenantId, email)) {
     const items = await subjectItems(tenantId, subjectId);
     const main = items.find((item) => !item.sk.startsWith('TIMELINE#')) as SubjectItem | undefined;
@@ -271,15 +278,17 @@ export interface ErasureOutcome {
  * facts and times but loses the person (their details, their own words, any mention of their
  * name, email or phone); their running lifecycles end; their campaign schedules, suppressions and
  * partition are deleted. Idempotent: a retry finds only what is left; a second erasure finds nothing.
+ * `subjects`: what the caller has just read with subjectsOf, not read again.
  */
 export async function eraseCustomer(
   tenant: StoredTenant,
   who: { email: string; names?: string[]; phones?: string[] },
   by: PrivacyActor & { reason: string },
   at: Date,
+  subjects?: CustomerSubject[],
 ): Promise<ErasureOutcome> {
   const { tenantId } = tenant;
-  const subjects = await subjectsOf(tenantId, who.email);
+  subjects ??= await subjectsOf(tenantId, who.email);
   const identifiers = identifiersOf(
     subjects.map((s) => s.main.customer ?? {}),
     { emails: [who.email], names: who.names, phones: who.phones },

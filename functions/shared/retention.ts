@@ -54,6 +54,7 @@ export async function anonymizeExpiredCustomers(
       { email },
       { actor: 'retention', role: 'system', reason: `retention: ${days} days after the last promise` },
       at,
+      subjects,
     );
     outcome.anonymized += 1;
   }
@@ -93,6 +94,7 @@ export async function continueShopRedaction(tenant: StoredTenant, at: Date, limi
       { email },
       { actor: 'webhook:shopify', role: 'storefront', reason: `shop/redact from ${redaction.shopDomain}` },
       at,
+      subjects,
     );
     erased += 1;
   }
