@@ -40,10 +40,13 @@ export async function recordCustomerSubject(
   subjectId: string,
   subject: HeldSubject,
 ): Promise<void> {
-  await putItem({ pk: customerPk(tenantId, email), sk: `SUBJECT#${subjectId}`, subjectId });
   // As if it ended at once: the daily run reads how it stands before it anonymizes anything.
   const until = earliestNeededUntil(subject);
-  await setNeededUntil(tenantId, email, until, 'attribute_not_exists(neededUntil) OR neededUntil < :until');
+  // Two items, neither depending on the other: written at once (intake's latency).
+  await Promise.all([
+    putItem({ pk: customerPk(tenantId, email), sk: `SUBJECT#${subjectId}`, subjectId }),
+    setNeededUntil(tenantId, email, until, 'attribute_not_exists(neededUntil) OR neededUntil < :until'),
+  ]);
 }
 
 /** Moves a customer's need to what their subjects say now (the daily run's check before it anonymizes). */
