@@ -27,6 +27,7 @@ import {
   dataRequestListView,
   dataRequestView,
   erasureView,
+  meView,
   privacyDeliveryView,
   staffMemberView,
 } from './http/people-views.ts';
@@ -117,6 +118,11 @@ export const routeDocs: Record<string, RouteDoc> = {
   acknowledgeRequest: {
     tag: 'Service requests',
     summary: 'Respond and confirm the need; the customer is told (6.1.2)',
+    responses: requestActionResponses,
+  },
+  takeOverRequest: {
+    tag: 'Service requests',
+    summary: 'Make an open request the caller’s own (a signed-in staff member): escalations follow them',
     responses: requestActionResponses,
   },
   dispatchRequest: {
@@ -279,6 +285,11 @@ export const routeDocs: Record<string, RouteDoc> = {
       200: { description: 'A page of the day’s entries, oldest first', json: accessTrailView },
       ...apiKeyErrors,
     },
+  },
+  getMe: {
+    tag: 'Administration',
+    summary: 'Who is calling: role, language, the tenant’s time zone, and colleagues’ names and skills',
+    responses: { 200: { description: 'The caller and their tenant', json: meView }, ...apiKeyErrors },
   },
   inviteStaff: {
     tag: 'Administration',

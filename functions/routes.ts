@@ -157,6 +157,7 @@ const table: readonly RouteSpec[] = [
     body: completionReportSchema,
   }),
   requestRoute('cancelRequest', 'cancel', { body: cancelSchema }),
+  requestRoute('takeOverRequest', 'take-over'),
   {
     ...requestRoute('enterRequestCustomer', 'customer', { body: customerSchema }),
     method: 'PUT',
@@ -294,6 +295,15 @@ const table: readonly RouteSpec[] = [
     query: accessTrailQuery,
   },
   // --- staff (#15) ------------------------------------------------------------------------------
+  {
+    operationId: 'getMe',
+    method: 'GET',
+    path: '/v1/me',
+    function: 'peopleApi',
+    auth: 'apiKey',
+    roles: anyStaff,
+    query: noQuery,
+  },
   {
     operationId: 'inviteStaff',
     method: 'POST',

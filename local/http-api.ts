@@ -106,7 +106,14 @@ export interface LocalHttpApi {
   close(): Promise<void>;
 }
 
-export async function startHttpApi(port: number, localRoute: LocalRoute): Promise<LocalHttpApi> {
+/** Files served beside the API (the staff console): true when it answered. */
+export type StaticFiles = (path: string, response: ServerResponse) => boolean;
+
+export async function startHttpApi(
+  port: number,
+  localRoute: LocalRoute,
+  staticFiles?: StaticFiles,
+): Promise<LocalHttpApi> {
   const serveFunctionRoute = async (
     request: IncomingMessage,
     response: ServerResponse,
@@ -149,6 +156,7 @@ export async function startHttpApi(port: number, localRoute: LocalRoute): Promis
       try {
         const url = new URL(request.url ?? '/', 'http://127.0.0.1');
         const method = request.method ?? 'GET';
+        if ((method === 'GET' || method === 'HEAD') && staticFiles?.(url.pathname, response)) return;
         const body = await readBody(request);
         if (body === undefined) return send(response, 413, { message: 'Request Entity Too Large' });
         // Local routes are not tracked: advancing the clock waits for tracked work to finish.

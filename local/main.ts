@@ -77,6 +77,7 @@ const runtime = await startLocalRuntime({
 const { urls, demo } = runtime;
 console.log(`
 After-sales service system: running locally
+  Staff console     ${urls.console}   (sign in as one of the staff below)
   HTTP API          ${urls.api}   (GET /health)
   Mailbox (SES)     ${urls.ses}   (every email the system sends)
   DynamoDB          ${urls.dynamodb}   (dynalite, data in ${values['data-dir']}/)

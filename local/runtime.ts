@@ -8,6 +8,7 @@ import { substitute } from '../workflows/asl.ts';
 import { LIFECYCLE_ENDED_STATUSES, workflowCatalog } from '../workflows/catalog.ts';
 import { settled, tracked, workInFlight } from './activity.ts';
 import { type ClockMode, createClock, type LocalClock } from './clock.ts';
+import { ensureConsoleBuilt, serveConsole } from './console.ts';
 import { type DemoTenant, ensureDemoTenant } from './demo-tenant.ts';
 import { ensureTable, startDynamoDb } from './dynamodb.ts';
 import { FaultRegistry, faultSchema } from './faults.ts';
@@ -66,6 +67,8 @@ export interface LocalRuntime {
     sqs: string;
     /** The Cognito stand-in: staff sign in here (local/cognito.ts). */
     cognito: string;
+    /** The staff console (web/), beside the API as CloudFront serves it on AWS. */
+    console: string;
     /** Where the handlers reach the components: through the fault proxies. */
     handlerSide: { dynamodb: string; ses: string; stepFunctions: string; shopify: string };
   };
@@ -123,6 +126,8 @@ function persistentSecret(path: string): string {
 export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalRuntime> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
+  // Before the virtual clock takes the timers: Vite's build runs on the real ones.
+  await ensureConsoleBuilt();
   const ports = {
     http: 3000,
     dynamodb: 8000,
@@ -323,7 +328,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     }
     return undefined;
   };
-  const api = await startHttpApi(ports.http, localRoutes);
+  const consoleConfig = { cognitoEndpoint: `${cognito.url}/`, clientId: staffPool.clientId };
+  const api = await startHttpApi(ports.http, localRoutes, (path, response) =>
+    serveConsole(path, response, consoleConfig),
+  );
 
   const tableName = TABLE_NAME;
   Object.assign(process.env, {
@@ -430,6 +438,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       stepFunctions: sfnServer.endpoint,
       shopify: shopify.endpoint,
       cognito: cognito.url,
+      console: `${api.url}/console/`,
       handlerSide: handlerEndpoints,
     },
     shopify,

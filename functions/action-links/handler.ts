@@ -1,6 +1,6 @@
 import { now } from '../adapters/clock.ts';
 import { getFeedbackCase, recordFeedbackStep, type StoredFeedbackCase } from '../adapters/feedback-cases.ts';
-import { getRequest, recordStep, type StoredRequest, transitionRequest } from '../adapters/requests.ts';
+import { getRequest, type StoredRequest, transitionRequest } from '../adapters/requests.ts';
 import { type LinkClaims, verifyLinkToken } from '../adapters/signed-links.ts';
 import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
 import { escapeHtml } from '../emails/layout.ts';
@@ -8,6 +8,7 @@ import { type RouteContext, serveRoutes } from '../http/router.ts';
 import { confirmNeedAtOnce } from '../shared/confirm-need.ts';
 import { type HttpResult, html } from '../shared/http.ts';
 import { wakeLifecycle } from '../shared/lifecycle-route.ts';
+import { takeOverRequest } from '../shared/take-over.ts';
 
 /**
  * The "email-driven" part: a manager acts from an escalation email without logging in (a
@@ -149,35 +150,23 @@ async function actOnRequest(
   const at = now().toISOString();
   const actor = staff?.staffId ?? `email:${claims.actor}`;
   let updated: StoredRequest = request;
-  if (claims.action === 'takeOver' && staff && request.assigneeId !== staff.staffId) {
-    // Conditional on the assignee this page read: of two managers clicking at once, one wins.
-    const taken = await recordStep(request.tenantId, request.requestId, {
-      requireStatus: OPEN_REQUEST_STATUSES,
-      expect: { assigneeId: request.assigneeId },
-      fields: { assigneeId: staff.staffId },
-      event: { at, type: 'taken_over', actor, details: { via: 'email link', from: request.assigneeId } },
-    });
-    if (!taken) {
-      const current = (await getRequest(request.tenantId, request.requestId)) ?? request;
-      if (!(OPEN_REQUEST_STATUSES as readonly string[]).includes(current.status))
-        return page(
-          409,
-          tenant.language,
-          t.nothingToTakeOver[0],
-          t.nothingToTakeOver[1](t.statuses[current.status]),
-        );
-      if (current.assigneeId !== staff.staffId)
-        return page(
-          409,
-          tenant.language,
-          t.alreadyTakenOver[0],
-          t.alreadyTakenOver[1](request.requestId, staffName(tenant, current.assigneeId, t.someone)),
-        );
-      updated = current;
-    } else {
-      updated = taken;
-      if (updated.status !== 'received') await wakeLifecycle(updated, tenant, now());
-    }
+  if (claims.action === 'takeOver' && staff) {
+    const takeOver = await takeOverRequest(request, tenant, staff.staffId, 'email link', now());
+    if (takeOver.outcome === 'not-open')
+      return page(
+        409,
+        tenant.language,
+        t.nothingToTakeOver[0],
+        t.nothingToTakeOver[1](t.statuses[takeOver.request.status]),
+      );
+    if (takeOver.outcome === 'taken-by-other')
+      return page(
+        409,
+        tenant.language,
+        t.alreadyTakenOver[0],
+        t.alreadyTakenOver[1](request.requestId, staffName(tenant, takeOver.request.assigneeId, t.someone)),
+      );
+    updated = takeOver.request;
   }
   if (updated.status === 'received') {
     const acknowledged = await transitionRequest(updated, {

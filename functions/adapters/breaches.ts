@@ -58,3 +58,16 @@ export async function breachesOfRequest(
   });
   return items.map(({ pk: _pk, sk: _sk, ...breach }) => breach);
 }
+
+/** The breaches with a deadline in [from, to) under any of `contractIds` (the promise report). */
+export async function breachesBetween(
+  tenantId: string,
+  contractIds: Iterable<string>,
+  from: string,
+  to: string,
+): Promise<Breach[]> {
+  const perContract = await Promise.all(
+    [...new Set(contractIds)].map((contractId) => breachesOfContract(tenantId, contractId, to)),
+  );
+  return perContract.flat().filter((breach) => breach.deadline >= from);
+}

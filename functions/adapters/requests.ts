@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { AppliedTerms } from '../../domain/contract.ts';
 import type { CustomerLookup } from '../../domain/customer-lookup.ts';
 import type { SurveyTimes } from '../../domain/lifecycle.ts';
+import type { RequestFact } from '../../domain/promise-report.ts';
 import type { ServiceRecord } from '../../domain/service-record.ts';
-import type {
-  Channel,
-  Customer,
-  Language,
-  RequestKind,
-  RequestStatus,
+import {
+  type Channel,
+  type Customer,
+  type Language,
+  type RequestKind,
+  type RequestStatus,
+  requestStatuses,
 } from '../../domain/service-request.ts';
 import type { SurveyAnswer } from '../../domain/survey.ts';
 import { START_GRACE_SECONDS, WATCH_ENTRY_FIELDS, watchEntry } from './lifecycle-watch.ts';
@@ -363,4 +365,33 @@ export async function requestSurveysBetween(
   return items.flatMap(({ kind, survey }) =>
     survey && survey.invitedAt < to ? [{ kind, invitedAt: survey.invitedAt, answer: survey.answer }] : [],
   );
+}
+
+/**
+ * What the promise report (domain/promise-report.ts) needs of each request received in
+ * [from, to): read from the by-status index, whose sort key starts with receivedAt. A closed or
+ * cancelled request leaves that index CLOSED_LISTED_DAYS after it ended, so months further back
+ * count the requests still listed.
+ */
+export async function requestFactsBetween(
+  tenantId: string,
+  from: string,
+  to: string,
+): Promise<RequestFact[]> {
+  const pages = await Promise.all(
+    requestStatuses.map((status) =>
+      queryAll<RequestFact>({
+        IndexName: 'byStatus',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+        ProjectionExpression: '#status, receivedAt, terms, acknowledgedAt, completedAt',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':pk': keys.requestsByStatus(tenantId, status),
+          ':from': from,
+          ':to': to,
+        },
+      }),
+    ),
+  );
+  return pages.flat().filter((fact) => fact.receivedAt < to);
 }

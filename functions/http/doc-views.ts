@@ -53,7 +53,6 @@ const breachView = z.object({
 /** A request with everything about it: timeline, deadlines, warranty and breaches. */
 export const requestView = z.extend(requestSummaryView, {
   timeline: z.array(timelineEvent),
-  deadlines: z.object({ response: instant, completion: instant }),
   warranty: z.object({
     applies: z.boolean(),
     coveredUntil: z.optional(isoDate),
@@ -97,6 +96,24 @@ export const satisfactionReportView = z.object({
       feedbackOnTime: z.int(),
       feedbackLate: z.int(),
       feedbackOverdue: z.int(),
+    }),
+  ),
+  /** Promises kept, month by month (domain/promise-report.ts): on-time rates and breaches recorded. */
+  promises: z.array(
+    z.object({
+      period: z.string(),
+      requestsReceived: z.int(),
+      responseOnTime: z.int(),
+      responseLate: z.int(),
+      responseOverdue: z.int(),
+      responseOnTimePercent: nullableNumber,
+      completionOnTime: z.int(),
+      completionLate: z.int(),
+      completionOverdue: z.int(),
+      completionOnTimePercent: nullableNumber,
+      responseBreaches: z.int(),
+      completionBreaches: z.int(),
+      feedbackBreaches: z.int(),
     }),
   ),
   changes: z.array(

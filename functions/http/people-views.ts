@@ -36,6 +36,33 @@ export const staffMemberView = z.object({
   disabledAt: z.optional(instant),
 });
 
+/**
+ * Who is calling and the tenant they work for (the console's session): their role, language and
+ * time zone, and the names and skills of their colleagues (timelines name people by staff id;
+ * dispatch picks a qualified technician).
+ */
+export const meView = z.object({
+  tenantId: z.string(),
+  tenantName: z.string(),
+  timeZone: z.string(),
+  role: z.enum(['agent', 'manager', 'admin']),
+  /** Absent for an API key that names nobody. */
+  staffId: z.optional(z.string()),
+  name: z.optional(z.string()),
+  language: z.enum(['zh-CN', 'en']),
+  colleagues: z.array(
+    z.object({
+      staffId: z.string(),
+      name: z.string(),
+      roles: z.array(z.enum(['agent', 'technician', 'manager', 'admin'])),
+      skills: z.array(z.string()),
+      disabled: z.boolean(),
+    }),
+  ),
+  /** 6.2.1a: the skill each kind of request needs, the tenant's or the default (a technician without it cannot be dispatched). */
+  requiredSkills: z.record(z.string(), z.string()),
+});
+
 /** What an erasure did. */
 export const erasureView = z.object({
   /** The requests, feedback cases and periodic surveys anonymized (none: nothing was held). */

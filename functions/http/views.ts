@@ -62,6 +62,8 @@ export const requestSummaryView = z.object({
     feedbackWorkingDays: z.int(),
   }),
   assigneeId: z.optional(z.string()),
+  /** When the response (5.1.1) and the completion are due: what a worklist orders by. */
+  deadlines: z.object({ response: instant, completion: instant }),
   receivedAt: instant,
   acknowledgedAt: z.optional(instant),
   acknowledgedBy: z.optional(z.string()),

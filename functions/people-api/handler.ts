@@ -1,3 +1,5 @@
+import { requestKinds } from '../../domain/service-request.ts';
+import { requiredSkill } from '../../domain/skills.ts';
 import { now } from '../adapters/clock.ts';
 import { dataRequestsPage, getDataRequest } from '../adapters/customer-data.ts';
 import { dataRequestSummaryView } from '../http/people-views.ts';
@@ -16,6 +18,32 @@ import { disableStaff, enableStaff, inviteStaff, reinviteStaff } from './staff.t
  * needs (the mailer, the erasure) would take that function past its size budget.
  */
 type Context<Body = undefined, Query = undefined> = RouteContext<Body, Query>;
+
+// --- Staff (#15) -------------------------------------------------------------------------------
+
+async function getMe({ caller }: Context): Promise<HttpResult> {
+  const tenant = await tenantOf(caller);
+  const me = caller.staffId ? tenant.staff.find((s) => s.staffId === caller.staffId) : undefined;
+  return json(200, {
+    tenantId: tenant.tenantId,
+    tenantName: tenant.name,
+    timeZone: tenant.timeZone,
+    role: caller.role,
+    staffId: caller.staffId,
+    name: me?.name,
+    language: me?.language ?? tenant.language,
+    colleagues: tenant.staff.map((s) => ({
+      staffId: s.staffId,
+      name: s.name,
+      roles: s.roles,
+      skills: s.skills,
+      disabled: s.disabledAt !== undefined,
+    })),
+    requiredSkills: Object.fromEntries(
+      requestKinds.map((kind) => [kind, requiredSkill(kind, tenant.requiredSkills)]),
+    ),
+  });
+}
 
 // --- Customers' personal data (12) -------------------------------------------------------------
 
@@ -61,6 +89,7 @@ async function getOneDataRequest({ caller, params }: Context): Promise<HttpResul
 }
 
 export const handler = serveRoutes('peopleApi', {
+  getMe,
   inviteStaff,
   reinviteStaff,
   disableStaff,

@@ -1,8 +1,12 @@
+import { DEFAULT_CONTRACT_ID } from '../../domain/contract.ts';
+import { promiseReport } from '../../domain/promise-report.ts';
 import { reportCsv, satisfactionReport } from '../../domain/satisfaction-report.ts';
+import { breachesBetween } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
+import { contractsOfTenant } from '../adapters/contracts.ts';
 import { feedbackFactsBetween } from '../adapters/feedback-cases.ts';
 import { periodicSurveysBetween } from '../adapters/periodic-surveys.ts';
-import { requestSurveysBetween } from '../adapters/requests.ts';
+import { requestFactsBetween, requestSurveysBetween } from '../adapters/requests.ts';
 import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
 import type { satisfactionReportQuery, statementQuery } from '../shared/api-schemas.ts';
 import { tenantOf } from '../shared/caller.ts';
@@ -36,7 +40,19 @@ async function report({
   );
   if (query.format === 'csv')
     return csvDownload(`satisfaction-${query.from}-${query.to}.csv`, reportCsv(rows));
-  return json(200, { from: query.from, to: query.to, timeZone: tenant.timeZone, rows, changes });
+  // The promises (5.1.1, 7.2.1), for JSON only: the CSV keeps its one table.
+  const [requests, contracts] = await Promise.all([
+    requestFactsBetween(caller.tenantId, from, to),
+    contractsOfTenant(caller.tenantId),
+  ]);
+  const breaches = await breachesBetween(
+    caller.tenantId,
+    [DEFAULT_CONTRACT_ID, ...contracts.keys()],
+    from,
+    to,
+  );
+  const promises = promiseReport(requests, breaches, tenant.timeZone, now());
+  return json(200, { from: query.from, to: query.to, timeZone: tenant.timeZone, rows, promises, changes });
 }
 
 /** `GET /v1/contracts/{id}/statement?from&to[&format=csv]` (10.1.1), for managers and admins. */

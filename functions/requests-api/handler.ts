@@ -34,6 +34,7 @@ import { type Caller, type HttpResult, json } from '../shared/http.ts';
 import { derivedId, digestOf, openComplaintCase, openServiceRequest } from '../shared/intake.ts';
 import { wakeLifecycle } from '../shared/lifecycle-route.ts';
 import { recordSurveyAnswer } from '../shared/survey-answers.ts';
+import { takeOverRequest } from '../shared/take-over.ts';
 import { requestSummary, requestView } from './request-view.ts';
 
 type Context<Body = undefined, Query = undefined, Headers = undefined> = RouteContext<Body, Query, Headers>;
@@ -118,6 +119,24 @@ async function acknowledge(context: Context): Promise<HttpResult> {
   const confirmed = await confirmNeedAtOnce(updated, tenant, now());
   await wakeLifecycle(confirmed, tenant, now());
   return json(200, await view(confirmed, tenant));
+}
+
+/** The caller makes the request theirs (the console's "take over"; escalation emails have a link for it). */
+async function takeOver(context: Context): Promise<HttpResult> {
+  const { caller } = context;
+  if (!caller.staffId)
+    throw new DomainError(
+      403,
+      'NotStaff',
+      'Only a staff member can take a request over: this key names nobody',
+    );
+  const [request, tenant] = await Promise.all([requestOf(context), tenantOf(caller)]);
+  const taken = await takeOverRequest(request, tenant, caller.staffId, 'console', now());
+  if (taken.outcome === 'not-open')
+    throw new ConflictError(`The request is ${taken.request.status}: nothing to take over`);
+  if (taken.outcome === 'taken-by-other')
+    throw new ConflictError(`${taken.request.assigneeId} took the request over first`);
+  return json(200, await view(taken.request, tenant));
 }
 
 /** 6.1.3 and 6.2.1a: on-site or remote, by a technician who holds the skill the kind needs. */
@@ -294,6 +313,7 @@ export const handler = serveRoutes('requestsApi', {
   dispatchRequest: dispatch,
   completeRequest: complete,
   cancelRequest: cancel,
+  takeOverRequest: takeOver,
   enterRequestCustomer: enterCustomer,
   answerRequestSurvey: phoneSurvey,
 });

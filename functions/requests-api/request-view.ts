@@ -9,7 +9,16 @@ import { shown } from '../http/show.ts';
 import { requestSummaryView } from '../http/views.ts';
 
 /** A request as lists show it: what the view declares, nothing the table keeps for itself. */
-export const requestSummary = (request: StoredRequest) => shown(requestSummaryView, request);
+export function requestSummary(request: StoredRequest) {
+  const receivedAt = new Date(request.receivedAt);
+  return shown(requestSummaryView, {
+    ...request,
+    deadlines: {
+      response: responseDeadline(receivedAt, request.terms).toISOString(),
+      completion: completionDeadline(receivedAt, request.terms).toISOString(),
+    },
+  });
+}
 
 /** What the API shows of a request: never the task token, always deadlines, breaches and warranty. */
 export function requestView(
@@ -23,10 +32,6 @@ export function requestView(
   return {
     ...requestSummary(request),
     timeline,
-    deadlines: {
-      response: responseDeadline(receivedAt, request.terms).toISOString(),
-      completion: completionDeadline(receivedAt, request.terms).toISOString(),
-    },
     warranty: warrantyStatus(
       request.kind,
       request.deliveryDate,

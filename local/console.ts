@@ -1,0 +1,131 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve } from 'node:path';
+import { timers as realTimers } from '@sinonjs/fake-timers';
+
+/**
+ * The staff console (web/) as the local runtime serves it, at /console/: built by Vite when its
+ * sources are newer than the last build (the first `npm start`, or after an edit), then served as
+ * CloudFront serves it on AWS: files by path, every other path under /console/ answered with
+ * index.html (the app's own routes), the same security headers, and `config.json` telling the app
+ * where to sign in (infra/constructs/console-site.ts writes the same file at deploy).
+ */
+const webDir = resolve(import.meta.dirname, '../web');
+export const consoleDist = join(webDir, 'dist');
+
+function newestSourceMs(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(
+    stat.mtimeMs,
+    ...readdirSync(path)
+      .filter((name) => name !== 'dist' && name !== '.build-lock')
+      .map((name) => newestSourceMs(join(path, name))),
+  );
+}
+
+const built = () => {
+  const index = join(consoleDist, 'index.html');
+  return existsSync(index) && statSync(index).mtimeMs >= newestSourceMs(webDir);
+};
+
+/**
+ * Builds web/ into web/dist unless the build is newer than every source. Runtimes starting side by
+ * side (test files) build once: the others wait on a lock directory (left by a crash: taken after 2 min).
+ */
+export async function ensureConsoleBuilt(): Promise<void> {
+  if (built()) return;
+  const lock = join(webDir, '.build-lock');
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (built()) return;
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 120_000)
+        rmSync(lock, { force: true, recursive: true });
+      await new Promise((done) => realTimers.setTimeout(done, 200));
+    }
+  }
+  try {
+    if (built()) return;
+    const { build } = await import('vite');
+    await build({ configFile: join(webDir, 'vite.config.ts'), logLevel: 'error' });
+  } finally {
+    rmSync(lock, { force: true, recursive: true });
+  }
+}
+
+export interface ConsoleConfig {
+  cognitoEndpoint: string;
+  clientId: string;
+}
+
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+/** What CloudFront's response headers policy sends with the console (infra/constructs/console-site.ts). */
+export const consoleSecurityHeaders = (cognitoOrigin: string) => ({
+  'content-security-policy': [
+    "default-src 'self'",
+    `connect-src 'self' ${cognitoOrigin}`,
+    "img-src 'self' data:",
+    // ECharts' SVG renderer writes style attributes.
+    "style-src 'self' 'unsafe-inline'",
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+  ].join('; '),
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+});
+
+/** Answers a request under /console (true), or leaves it to the API (false). */
+export function serveConsole(path: string, response: ServerResponse, config: ConsoleConfig): boolean {
+  if (path !== '/console' && !path.startsWith('/console/')) return false;
+  const headers = consoleSecurityHeaders(new URL(config.cognitoEndpoint).origin);
+  if (path === '/console') {
+    response.writeHead(301, { location: '/console/' });
+    response.end();
+    return true;
+  }
+  if (path === '/console/config.json') {
+    response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache', ...headers });
+    response.end(JSON.stringify(config));
+    return true;
+  }
+  let relative: string;
+  try {
+    relative = normalize(decodeURIComponent(path.slice('/console/'.length)));
+  } catch {
+    response.writeHead(400, { 'content-type': 'text/plain' });
+    response.end('Malformed path');
+    return true;
+  }
+  const file = join(consoleDist, relative);
+  const isAsset =
+    file.startsWith(consoleDist) && relative !== '.' && existsSync(file) && statSync(file).isFile();
+  if (!isAsset && relative.startsWith('assets')) {
+    response.writeHead(404, { 'content-type': 'text/plain' });
+    response.end('Not found');
+    return true;
+  }
+  const served = isAsset ? file : join(consoleDist, 'index.html');
+  response.writeHead(200, {
+    'content-type': types[extname(served)] ?? 'application/octet-stream',
+    // Hashed assets never change; index.html must be read again to find new ones.
+    'cache-control': relative.startsWith('assets') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    ...headers,
+  });
+  response.end(readFileSync(served));
+  return true;
+}

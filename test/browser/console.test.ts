@@ -1,0 +1,258 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DemoTenant } from '../../local/demo-tenant.ts';
+import { type ChildRuntime, startChildRuntime } from '../support/child-runtime.ts';
+import { repairRequest } from '../support/lifecycle.ts';
+import { CHROMIUM } from './ensure-chromium.ts';
+
+/**
+ * The staff console (#15) in Chromium, as a tenant's people use it: against the local runtime on a
+ * virtual clock (in its own process, so the browser's timers stay real), signed in through the
+ * Cognito stand-in as each demo role. Each page's screenshot is saved under test-artifacts/console/.
+ */
+const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts/console');
+let dataDir: string;
+let runtime: ChildRuntime;
+let demo: DemoTenant;
+let browser: Browser;
+let breachedId: string;
+let onTimeId: string;
+
+const consoleUrl = (path = '') => `${runtime.urls.api}/console/${path}`;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'aftersales-console-'));
+  runtime = await startChildRuntime({ dataDir, startAt: '2026-03-02T01:00:00.000Z' });
+  demo = JSON.parse(readFileSync(join(dataDir, 'demo-tenant.json'), 'utf8')) as DemoTenant;
+  // One request misses its 2-hour response; one is acknowledged on time; one waits, not yet due.
+  breachedId = (await runtime.api('POST', '/v1/requests', repairRequest({ orderReference: '#1001' }))).body
+    .requestId;
+  await runtime.advance(3 * 3600);
+  onTimeId = (await runtime.api('POST', '/v1/requests', repairRequest({ orderReference: '#1002' }))).body
+    .requestId;
+  expect((await runtime.api('POST', `/v1/requests/${onTimeId}/acknowledge`)).status).toBe(200);
+  await runtime.api('POST', '/v1/requests', repairRequest({ orderReference: '#1003' }));
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-sync',
+    ],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  runtime?.process.kill('SIGTERM');
+  await runtime?.exited;
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** What axe-core finds against WCAG 2.1 A and AA on the page as shown. */
+async function wcagViolations(page: Page): Promise<{ rule: string; where: string[] }[]> {
+  await page.evaluate(axeSource);
+  const result = (await page.evaluate(`axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  })`)) as { violations: { id: string; nodes: { target: string[] }[] }[] };
+  return result.violations.map((v) => ({ rule: v.id, where: v.nodes.map((n) => n.target.join(' ')) }));
+}
+
+async function shoot(page: Page, name: string) {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** A fresh browser session signed in as a demo staff member, on the worklist. */
+async function signedInAs(staffId: string): Promise<Page> {
+  const login = demo.staffLogins.find((l) => l.staffId === staffId)!;
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  await page.goto(consoleUrl());
+  await page.getByLabel(/Email/).fill(login.email);
+  await page.getByLabel(/^密码/).fill(login.password);
+  await page.getByRole('button', { name: /Sign in/ }).click();
+  await page.getByRole('heading', { level: 1, name: /未结请求/ }).waitFor();
+  return page;
+}
+
+const navLinks = async (page: Page) =>
+  (await page.getByRole('navigation').getByRole('link').allTextContents()).map((t) => t.trim());
+
+describe('staff console', () => {
+  it('signs each role in, and shows each only what its role may do', async () => {
+    const signInPage = await browser.newPage();
+    await signInPage.goto(consoleUrl());
+    expect(await wcagViolations(signInPage)).toEqual([]);
+    await shoot(signInPage, 'sign-in');
+    // A wrong password is refused in place, by Cognito's own words.
+    await signInPage.getByLabel(/Email/).fill('li.na@demo.example');
+    await signInPage.getByLabel(/^密码/).fill('not-the-password');
+    await signInPage.getByRole('button', { name: /Sign in/ }).click();
+    await expect(signInPage.getByRole('alert').textContent()).resolves.toMatch(
+      /NotAuthorized|InvalidPassword/,
+    );
+    await signInPage.close();
+
+    const expected: Record<string, string[]> = {
+      'agent-li': ['工作台', '意见反馈', '工作日历'],
+      'tech-wang': ['工作台', '意见反馈', '工作日历'],
+      'lead-chen': ['工作台', '意见反馈', '工作日历', '报表'],
+      'admin-sun': ['工作台', '意见反馈', '工作日历', '报表', '设置'],
+    };
+    for (const [staffId, links] of Object.entries(expected)) {
+      const page = await signedInAs(staffId);
+      expect(await navLinks(page)).toEqual(links);
+      const login = demo.staffLogins.find((l) => l.staffId === staffId)!;
+      await expect(page.locator('.who').textContent()).resolves.toContain(login.name);
+      await page.close();
+    }
+    // An agent who types the settings address gets no settings, and the API refuses them too.
+    const agent = await signedInAs('agent-li');
+    await agent.goto(consoleUrl('settings'));
+    await expect(agent.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('未找到');
+    expect(await agent.getByText('升级链').count()).toBe(0);
+    const status = await agent.evaluate(async () => {
+      const token = JSON.parse(sessionStorage.getItem('aftersales.session')!).idToken;
+      return (await fetch('/v1/settings', { headers: { authorization: `Bearer ${token}` } })).status;
+    });
+    expect(status).toBe(403);
+    await agent.close();
+  });
+
+  it('puts the breached request first with its countdown, and acknowledging it from its page changes the timeline', async () => {
+    const page = await signedInAs('lead-chen');
+    const rows = page.locator('table.worklist tbody tr');
+    await rows.first().waitFor();
+    await expect(rows.count()).resolves.toBe(3);
+    const first = rows.first();
+    expect(await first.getAttribute('data-request-id')).toBe(breachedId);
+    await expect(first.locator('.countdown').textContent()).resolves.toMatch(/^已超时 1 h 0\d m$/);
+    await expect(first.locator('.badge.breach').textContent()).resolves.toBe('响应超时');
+    // The one not yet answered counts down to its 2-hour response (the virtual clock stands still);
+    // the acknowledged one, to its completion.
+    await expect(rows.nth(1).locator('.countdown').textContent()).resolves.toMatch(
+      /^剩余 (2 h 00 m|1 h 59 m)$/,
+    );
+    expect(await rows.nth(2).getAttribute('data-request-id')).toBe(onTimeId);
+    await expect(rows.nth(2).locator('.countdown').textContent()).resolves.toMatch(/^剩余 2 d 2\d h$/);
+    // Filters and search narrow it.
+    await page.getByLabel('搜索客户、邮箱、订单或请求编号').fill('#1002');
+    await expect(rows.count()).resolves.toBe(1);
+    await page.getByLabel('搜索客户、邮箱、订单或请求编号').fill('');
+    await page.getByLabel('状态').selectOption('acknowledged');
+    expect(await rows.first().getAttribute('data-request-id')).toBe(onTimeId);
+    await page.getByLabel('状态').selectOption('');
+    expect(await wcagViolations(page)).toEqual([]);
+    await shoot(page, 'worklist');
+
+    await first.getByRole('link', { name: breachedId }).click();
+    await page.getByRole('heading', { level: 2, name: '处理记录' }).waitFor();
+    const timeline = page.locator('ol.timeline li');
+    const before = await timeline.count();
+    await expect(page.locator('.breaches').textContent()).resolves.toContain('响应');
+    expect(await wcagViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: '确认响应' }).click();
+    await page.locator('ol.timeline li[data-event="acknowledged"]').waitFor();
+    expect(await timeline.count()).toBeGreaterThan(before);
+    await expect(page.locator('ol.timeline li[data-event="acknowledged"]').textContent()).resolves.toContain(
+      'Chen Jing',
+    );
+    // Taking it over makes it the manager's own (escalations follow her).
+    await page.getByRole('button', { name: '由我接手' }).click();
+    await page.locator('ol.timeline li[data-event="taken_over"]').waitFor();
+    expect(await wcagViolations(page)).toEqual([]);
+    await shoot(page, 'request');
+
+    const stored = (await runtime.api('GET', `/v1/requests/${breachedId}`)).body;
+    expect(stored).toMatchObject({
+      status: 'acknowledged',
+      acknowledgedBy: 'lead-chen',
+      assigneeId: 'lead-chen',
+    });
+    await page.close();
+  });
+
+  it('shows the API’s refusal where the action was taken', async () => {
+    const page = await signedInAs('agent-li');
+    await page.goto(consoleUrl(`requests/${onTimeId}`));
+    // Only technicians qualified for a repair are offered for dispatch.
+    const dispatch = page.getByRole('form', { name: '派工' });
+    await dispatch.waitFor();
+    expect(await dispatch.getByLabel('技术人员').locator('option').allTextContents()).toEqual([
+      '—',
+      expect.stringContaining('Wang Wei'),
+    ]);
+    // Completing before any dispatch: the API's rule, in its words, on the page.
+    const complete = page.getByRole('form', { name: '填写服务记录并完成' });
+    await complete.getByLabel('服务内容').fill('更换排水泵');
+    await complete.getByLabel('开始时间').fill('2026-03-02T12:00');
+    await complete.getByLabel('结束时间').fill('2026-03-02T11:00');
+    await complete.getByRole('button').click();
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/^4\d\d /);
+    await page.close();
+  });
+
+  it('draws the reports from the service’s own figures, and every page passes WCAG 2.1 AA', async () => {
+    const page = await signedInAs('admin-sun');
+    await page.goto(consoleUrl('reports'));
+    await page.locator('.chart-canvas svg').first().waitFor();
+    const report = (await runtime.api('GET', '/v1/reports/satisfaction?from=2025-04-01&to=2026-03-02')).body;
+    const march = report.promises.find((p: { period: string }) => p.period === '2026-03');
+    // Two answered (one late, one on time), one not yet due; one response breach, recorded by the lifecycle.
+    expect(march).toMatchObject({
+      responseOnTime: 1,
+      responseLate: 1,
+      responseOnTimePercent: 50,
+      responseBreaches: 1,
+    });
+    const chartData = async (title: string) => {
+      const canvas = page.locator('figure.chart', { hasText: title }).locator('.chart-canvas');
+      return {
+        periods: JSON.parse((await canvas.getAttribute('data-periods'))!),
+        series: JSON.parse((await canvas.getAttribute('data-series'))!),
+      };
+    };
+    const response = '响应';
+    const breaches = await chartData('每月违约');
+    expect(breaches.periods).toContain('2026-03');
+    expect(breaches.series[response][breaches.periods.indexOf('2026-03')]).toBe(1);
+    const onTime = await chartData('按时率');
+    expect(onTime.series[response][onTime.periods.indexOf('2026-03')]).toBe(50);
+    expect(await page.locator('.chart-canvas svg').count()).toBe(4);
+    expect(await wcagViolations(page)).toEqual([]);
+    await shoot(page, 'reports');
+
+    for (const [path, name] of [
+      ['feedback', 'feedback'],
+      ['calendar', 'calendar'],
+      ['settings', 'settings'],
+    ] as const) {
+      await page.goto(consoleUrl(path));
+      await page.locator('main h1').waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(await wcagViolations(page), path).toEqual([]);
+      await shoot(page, name);
+    }
+    // The calendar counts the month as deadlines do: March 2026 has no holiday, its weekends rest.
+    await page.goto(consoleUrl('calendar'));
+    await page.locator('[data-date="2026-03-07"]').waitFor();
+    expect(await page.locator('[data-date="2026-03-07"]').getAttribute('data-kind')).toBe('weekend');
+    expect(await page.locator('[data-date="2026-03-09"]').getAttribute('data-kind')).toBe('working_day');
+
+    // English on request, the tenant's time zone kept.
+    await page.getByLabel(/语言|Language/).selectOption('en');
+    await expect(page.getByRole('navigation').getByRole('link').first().textContent()).resolves.toBe(
+      'Worklist',
+    );
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await wcagViolations(page)).toEqual([]);
+    await page.close();
+  });
+});

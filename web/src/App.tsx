@@ -1,0 +1,144 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { api, whenSignedOut } from './api.ts';
+import { type Language, texts, type Words, WordsContext, wordsFor } from './i18n.ts';
+import { CalendarPage } from './pages/CalendarPage.tsx';
+import { FeedbackPage } from './pages/FeedbackPage.tsx';
+import { RequestPage } from './pages/RequestPage.tsx';
+import { SignInPage } from './pages/SignInPage.tsx';
+import { WorklistPage } from './pages/WorklistPage.tsx';
+import { linkProps, useLocation } from './router.ts';
+import { signedIn, signOut } from './session.ts';
+import type { Me } from './types.ts';
+import { ErrorNote, Loading } from './ui.tsx';
+
+// Charts (ECharts) and the admin's settings load with their pages, not with the first one.
+const ReportsPage = lazy(() => import('./pages/ReportsPage.tsx'));
+const SettingsPage = lazy(() => import('./pages/SettingsPage.tsx'));
+
+const LANGUAGE_KEY = 'aftersales.language';
+
+export function App() {
+  const [session, setSession] = useState(() => signedIn() !== undefined);
+  const [expired, setExpired] = useState(false);
+  const queryClient = useQueryClient();
+  useEffect(
+    () =>
+      whenSignedOut(() => {
+        queryClient.clear();
+        setExpired(true);
+        setSession(false);
+      }),
+    [queryClient],
+  );
+  if (!session)
+    return (
+      <SignInPage
+        expired={expired}
+        onSignedIn={() => {
+          setExpired(false);
+          setSession(true);
+        }}
+      />
+    );
+  return (
+    <Console
+      onSignOut={() => {
+        signOut();
+        queryClient.clear();
+        setSession(false);
+      }}
+    />
+  );
+}
+
+function Console({ onSignOut }: { onSignOut(): void }) {
+  const me = useQuery({ queryKey: ['me'], queryFn: () => api<Me>('GET', '/v1/me'), staleTime: 60_000 });
+  const [chosen, setChosen] = useState(() => localStorage.getItem(LANGUAGE_KEY) as Language | null);
+  const language: Language = chosen ?? me.data?.language ?? 'zh-CN';
+  const words = useMemo(
+    () => wordsFor(language, me.data?.timeZone ?? 'Asia/Shanghai'),
+    [language, me.data?.timeZone],
+  );
+  useEffect(() => {
+    document.documentElement.lang = language;
+  }, [language]);
+  const path = useLocation();
+  if (me.isPending) return <Loading what={texts[language].loading} />;
+  if (me.isError)
+    return (
+      <main>
+        <ErrorNote error={me.error} />
+      </main>
+    );
+  const who = me.data;
+  const managing = who.role === 'manager' || who.role === 'admin';
+  const nav = [
+    ['/', words.t.worklist],
+    ['/feedback', words.t.feedback],
+    ['/calendar', words.t.calendar],
+    ...(managing ? [['/reports', words.t.reports]] : []),
+    ...(who.role === 'admin' ? [['/settings', words.t.settings]] : []),
+  ] as [string, string][];
+  const current = nav.find(([href]) =>
+    href === '/' ? path === '/' || path.startsWith('/requests') : path.startsWith(href),
+  );
+  return (
+    <WordsContext.Provider value={words}>
+      <header className="top">
+        <span className="brand">
+          {words.t.appName} · {who.tenantName}
+        </span>
+        <nav aria-label={words.t.appName}>
+          {nav.map(([href, label]) => (
+            <a key={href} {...linkProps(href)} aria-current={current?.[0] === href ? 'page' : undefined}>
+              {label}
+            </a>
+          ))}
+        </nav>
+        <span className="who">
+          {who.name ?? who.staffId ?? who.role} ({words.word(who.role)})
+        </span>
+        <label className="language">
+          <span className="visually-hidden">{words.t.language}</span>
+          <select
+            value={language}
+            onChange={(event) => {
+              localStorage.setItem(LANGUAGE_KEY, event.target.value);
+              setChosen(event.target.value as Language);
+            }}
+          >
+            <option value="zh-CN">中文</option>
+            <option value="en">English</option>
+          </select>
+        </label>
+        <button type="button" onClick={onSignOut}>
+          {words.t.signOut}
+        </button>
+      </header>
+      <main>
+        <Suspense fallback={<Loading />}>
+          <Page path={path} me={who} words={words} />
+        </Suspense>
+      </main>
+    </WordsContext.Provider>
+  );
+}
+
+function Page({ path, me, words }: { path: string; me: Me; words: Words }) {
+  const request = /^\/requests\/(sr_[a-z0-9]+)$/.exec(path);
+  if (request) return <RequestPage requestId={request[1]!} me={me} />;
+  if (path === '/' || path === '') return <WorklistPage me={me} />;
+  if (path === '/feedback') return <FeedbackPage me={me} />;
+  if (path === '/calendar') return <CalendarPage />;
+  if (path === '/reports' && me.role !== 'agent') return <ReportsPage />;
+  if (path === '/settings' && me.role === 'admin') return <SettingsPage me={me} />;
+  return (
+    <section>
+      <h1>{words.t.notFound}</h1>
+      <p>
+        <a {...linkProps('/')}>{words.t.worklist}</a>
+      </p>
+    </section>
+  );
+}

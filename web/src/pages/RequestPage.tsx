@@ -1,0 +1,321 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { api } from '../api.ts';
+import { useWords } from '../i18n.ts';
+import { linkProps } from '../router.ts';
+import type { Me, ServiceRequest } from '../types.ts';
+import { Badge, Countdown, ErrorNote, Field, Loading } from '../ui.tsx';
+import { nameOf } from './WorklistPage.tsx';
+
+const OPEN = ['received', 'acknowledged', 'dispatched'];
+
+/** Who did something, as a timeline shows it: a colleague by name, a key or an address as it is. */
+export function actorName(me: Me, actor: string, word: (value: string) => string): string {
+  if (actor.startsWith('apikey:')) return `API key ${actor.slice(7)}`;
+  if (actor.startsWith('email:')) return actor.slice(6);
+  if (actor === 'system') return word('system');
+  return nameOf(me, actor);
+}
+
+/** A local date-time input's value (the browser's zone) as an instant. */
+const instantOf = (local: string) => new Date(local).toISOString();
+
+export function RequestPage({ requestId, me }: { requestId: string; me: Me }) {
+  const { t, word, dateTime } = useWords();
+  const request = useQuery({
+    queryKey: ['request', requestId],
+    queryFn: () => api<ServiceRequest>('GET', `/v1/requests/${requestId}`),
+    refetchInterval: 30_000,
+  });
+  if (request.isPending) return <Loading />;
+  if (request.isError) return <ErrorNote error={request.error} />;
+  const r = request.data;
+  const open = OPEN.includes(r.status);
+  return (
+    <article className="request">
+      <p>
+        <a {...linkProps('/')}>← {t.worklist}</a>
+      </p>
+      <h1>
+        {word(r.kind)} · {r.requestId} <Badge tone="info">{word(r.status)}</Badge>
+      </h1>
+      <div className="columns">
+        <section aria-labelledby="about">
+          <h2 id="about">{t.customer}</h2>
+          <dl>
+            <dt>{t.customer}</dt>
+            <dd>
+              {r.customer
+                ? `${r.customer.name} <${r.customer.email}>${r.customer.phone ? ` · ${r.customer.phone}` : ''}`
+                : '—'}
+            </dd>
+            <dt>{t.order}</dt>
+            <dd>{r.orderReference ?? '—'}</dd>
+            <dt>{t.product}</dt>
+            <dd>{r.productReference ?? '—'}</dd>
+            <dt>{t.channel}</dt>
+            <dd>{word(r.channel)}</dd>
+            <dt>{t.assignee}</dt>
+            <dd>{nameOf(me, r.assigneeId ?? r.dispatch?.technicianId) || '—'}</dd>
+            <dt>{t.description}</dt>
+            <dd className="prose">{r.description}</dd>
+          </dl>
+        </section>
+        <section aria-labelledby="deadlines">
+          <h2 id="deadlines">{t.deadlines}</h2>
+          <dl>
+            <dt>{t.response}</dt>
+            <dd>
+              {dateTime(r.deadlines.response)} ·{' '}
+              {r.status !== 'cancelled' && (
+                <Countdown
+                  deadline={Date.parse(r.deadlines.response)}
+                  metAt={r.acknowledgedAt ? Date.parse(r.acknowledgedAt) : undefined}
+                />
+              )}
+            </dd>
+            <dt>{t.completion}</dt>
+            <dd>
+              {dateTime(r.deadlines.completion)} ·{' '}
+              {r.status !== 'cancelled' && (
+                <Countdown
+                  deadline={Date.parse(r.deadlines.completion)}
+                  metAt={r.completedAt ? Date.parse(r.completedAt) : undefined}
+                />
+              )}
+            </dd>
+          </dl>
+          {r.breaches.length > 0 && (
+            <ul className="breaches">
+              {r.breaches.map((b) => (
+                <li key={b.promise}>
+                  <Badge tone="breach">{t.breached}</Badge> {t[b.promise]}: {b.minutesLate} {t.minutesLate} (
+                  {b.open ? t.open : `${t.met} ${dateTime(b.metAt!)}`})
+                </li>
+              ))}
+            </ul>
+          )}
+          <h2>{t.warranty}</h2>
+          <p>
+            {!r.warranty.applies
+              ? t.warrantyNotApplicable
+              : r.warranty.inWarranty
+                ? `${t.inWarranty} (${t.coveredUntil} ${r.warranty.coveredUntil})`
+                : r.warranty.coveredUntil
+                  ? `${t.outOfWarranty} (${t.coveredUntil} ${r.warranty.coveredUntil})`
+                  : '—'}
+          </p>
+        </section>
+      </div>
+      {open && <Actions request={r} me={me} />}
+      {r.serviceRecord && (
+        <section aria-labelledby="record">
+          <h2 id="record">
+            {t.serviceRecord} {r.serviceRecord.recordNumber}
+          </h2>
+          <dl>
+            <dt>{t.workDone}</dt>
+            <dd className="prose">{r.serviceRecord.workDone}</dd>
+            <dt>{t.technician}</dt>
+            <dd>{r.serviceRecord.staff.map((s) => s.name).join(', ')}</dd>
+            <dt>{t.restored}</dt>
+            <dd>{r.serviceRecord.restoredToNormalUse ? t.yes : t.no}</dd>
+          </dl>
+        </section>
+      )}
+      {r.survey && (
+        <section aria-labelledby="survey">
+          <h2 id="survey">{t.survey}</h2>
+          {r.survey.answer ? (
+            <dl>
+              <dt>{t.serviceScore}</dt>
+              <dd>{r.survey.answer.serviceScore} / 5</dd>
+              <dt>{t.goodsScore}</dt>
+              <dd>{r.survey.answer.goodsScore} / 5</dd>
+              <dt>{t.recommendScore}</dt>
+              <dd>{r.survey.answer.recommendScore} / 10</dd>
+              {r.survey.answer.serviceOpinion && (
+                <>
+                  <dt>{t.serviceScore}</dt>
+                  <dd className="prose">{r.survey.answer.serviceOpinion}</dd>
+                </>
+              )}
+            </dl>
+          ) : (
+            <p>{t.surveyNotAnswered}</p>
+          )}
+        </section>
+      )}
+      <section aria-labelledby="timeline">
+        <h2 id="timeline">{t.timeline}</h2>
+        <ol className="timeline">
+          {r.timeline.map((event, index) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a timeline only grows at its end
+            <li key={index} data-event={event.type}>
+              <time dateTime={event.at}>{dateTime(event.at)}</time> <strong>{word(event.type)}</strong> ·{' '}
+              {actorName(me, event.actor, word)}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </article>
+  );
+}
+
+/** The actions the API has for an open request; the API's rules decide, and its refusals show here. */
+function Actions({ request, me }: { request: ServiceRequest; me: Me }) {
+  const { t, word } = useWords();
+  const queryClient = useQueryClient();
+  const act = useMutation({
+    mutationFn: ({ action, body }: { action: string; body?: unknown }) =>
+      api<ServiceRequest>('POST', `/v1/requests/${request.requestId}/${action}`, body),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(['request', request.requestId], (old: ServiceRequest | undefined) =>
+        old ? { ...old, ...updated } : updated,
+      );
+      void queryClient.invalidateQueries({ queryKey: ['request', request.requestId] });
+      void queryClient.invalidateQueries({ queryKey: ['requests'] });
+    },
+  });
+  const needs = me.requiredSkills[request.kind];
+  const technicians = me.colleagues.filter(
+    (c) => c.roles.includes('technician') && !c.disabled && (!needs || c.skills.includes(needs)),
+  );
+  const [dispatch, setDispatch] = useState({ technicianId: '', mode: 'on_site', scheduledFor: '' });
+  const [record, setRecord] = useState({ workDone: '', startedAt: '', endedAt: '', restored: true });
+  const [reason, setReason] = useState('');
+  const submit = (action: string, body?: unknown) => (event?: FormEvent) => {
+    event?.preventDefault();
+    act.mutate({ action, body });
+  };
+  const form = (title: string, action: string, body: () => unknown, children: ReactNode) => (
+    <form onSubmit={(e) => submit(action, body())(e)} aria-label={title}>
+      <h3>{title}</h3>
+      {children}
+      <button type="submit" disabled={act.isPending}>
+        {title}
+      </button>
+    </form>
+  );
+  return (
+    <section aria-labelledby="actions" className="actions">
+      <h2 id="actions">{t.actions}</h2>
+      <ErrorNote error={act.error} />
+      <div className="buttons">
+        {request.status === 'received' && (
+          <button type="button" onClick={submit('acknowledge')} disabled={act.isPending}>
+            {t.acknowledge}
+          </button>
+        )}
+        {me.staffId && request.assigneeId !== me.staffId && (
+          <button type="button" onClick={submit('take-over')} disabled={act.isPending}>
+            {t.takeOver}
+          </button>
+        )}
+      </div>
+      {request.status !== 'received' &&
+        form(
+          t.dispatch,
+          'dispatch',
+          () => ({
+            technicianId: dispatch.technicianId,
+            mode: dispatch.mode,
+            ...(dispatch.scheduledFor ? { scheduledFor: instantOf(dispatch.scheduledFor) } : {}),
+          }),
+          <>
+            {needs && (
+              <p className="muted">
+                {t.needsSkill}: {needs}
+              </p>
+            )}
+            {technicians.length === 0 && <p>{t.noQualifiedTechnician}</p>}
+            <Field label={t.technician}>
+              <select
+                required
+                value={dispatch.technicianId}
+                onChange={(e) => setDispatch({ ...dispatch, technicianId: e.target.value })}
+              >
+                <option value="">—</option>
+                {technicians.map((c) => (
+                  <option key={c.staffId} value={c.staffId}>
+                    {c.name} ({c.skills.join(', ')})
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label={t.mode}>
+              <select
+                value={dispatch.mode}
+                onChange={(e) => setDispatch({ ...dispatch, mode: e.target.value })}
+              >
+                <option value="on_site">{t.onSite}</option>
+                <option value="remote">{t.remote}</option>
+              </select>
+            </Field>
+            <Field label={t.scheduledFor}>
+              <input
+                type="datetime-local"
+                value={dispatch.scheduledFor}
+                onChange={(e) => setDispatch({ ...dispatch, scheduledFor: e.target.value })}
+              />
+            </Field>
+          </>,
+        )}
+      {request.status !== 'received' &&
+        form(
+          t.complete,
+          'complete',
+          () => ({
+            workDone: record.workDone,
+            startedAt: record.startedAt && instantOf(record.startedAt),
+            endedAt: record.endedAt && instantOf(record.endedAt),
+            restoredToNormalUse: record.restored,
+          }),
+          <>
+            <Field label={t.workDone}>
+              <textarea
+                required
+                value={record.workDone}
+                onChange={(e) => setRecord({ ...record, workDone: e.target.value })}
+              />
+            </Field>
+            <Field label={t.startedAt}>
+              <input
+                type="datetime-local"
+                required
+                value={record.startedAt}
+                onChange={(e) => setRecord({ ...record, startedAt: e.target.value })}
+              />
+            </Field>
+            <Field label={t.endedAt}>
+              <input
+                type="datetime-local"
+                required
+                value={record.endedAt}
+                onChange={(e) => setRecord({ ...record, endedAt: e.target.value })}
+              />
+            </Field>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={record.restored}
+                onChange={(e) => setRecord({ ...record, restored: e.target.checked })}
+              />{' '}
+              {t.restored}
+            </label>
+          </>,
+        )}
+      {form(
+        t.cancel,
+        'cancel',
+        () => ({ reason }),
+        <Field label={t.reason}>
+          <input required value={reason} onChange={(e) => setReason(e.target.value)} />
+        </Field>,
+      )}
+      <p className="muted">
+        {t.status}: {word(request.status)}
+      </p>
+    </section>
+  );
+}

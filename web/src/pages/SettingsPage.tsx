@@ -1,0 +1,450 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type ReactNode, useState } from 'react';
+import { api } from '../api.ts';
+import { useWords } from '../i18n.ts';
+import type { ApiKeys, Contract, Me, Settings } from '../types.ts';
+import { Badge, ErrorNote, Field, Loading } from '../ui.tsx';
+
+/** The admin's settings: each section saves on its own, and the API's refusal shows in it. */
+export default function SettingsPage({ me }: { me: Me }) {
+  const { t } = useWords();
+  const settings = useQuery({ queryKey: ['settings'], queryFn: () => api<Settings>('GET', '/v1/settings') });
+  if (settings.isPending) return <Loading />;
+  if (settings.isError) return <ErrorNote error={settings.error} />;
+  return (
+    <section className="settings">
+      <h1>{t.settings}</h1>
+      <Ladder settings={settings.data} />
+      <Terms settings={settings.data} />
+      <Storefronts settings={settings.data} />
+      <Staff settings={settings.data} me={me} />
+      <Keys />
+      <Contracts />
+    </section>
+  );
+}
+
+/** Saves a merge patch of the settings, conditional on the version shown (two admins: one wins). */
+function useSettingsPatch(settings: Settings) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (patch: object) =>
+      api<Settings>(
+        'PUT',
+        '/v1/settings',
+        patch,
+        settings.settingsVersion === undefined ? {} : { 'if-match': `"${settings.settingsVersion}"` },
+      ),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(['settings'], saved);
+      void queryClient.invalidateQueries({ queryKey: ['me'] });
+    },
+  });
+}
+
+function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={id} className="card">
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+function Saved({ done }: { done: boolean }) {
+  const { t } = useWords();
+  return done ? <span role="status">{t.saved}</span> : null;
+}
+
+function Ladder({ settings }: { settings: Settings }) {
+  const { t } = useWords();
+  const save = useSettingsPatch(settings);
+  const [levels, setLevels] = useState(() =>
+    settings.escalationLadder.levels.map((l) => ({ ...l, recipients: l.recipients.join(', ') })),
+  );
+  const change = (index: number, field: string, value: string) =>
+    setLevels(levels.map((l, i) => (i === index ? { ...l, [field]: value } : l)));
+  return (
+    <Section id="ladder" title={t.escalationLadder}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate({
+            escalationLadder: {
+              levels: levels.map((l) => ({
+                name: l.name,
+                recipients: l.recipients
+                  .split(',')
+                  .map((r) => r.trim())
+                  .filter(Boolean),
+                delayMinutes: Number(l.delayMinutes),
+              })),
+            },
+          });
+        }}
+      >
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t.level}</th>
+              <th scope="col">{t.recipients}</th>
+              <th scope="col">{t.after}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {levels.map((level, index) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: levels are positions on the ladder
+              <tr key={index}>
+                <td>
+                  <input
+                    aria-label={`${t.level} ${index + 1}`}
+                    value={level.name}
+                    onChange={(e) => change(index, 'name', e.target.value)}
+                  />
+                </td>
+                <td>
+                  <input
+                    aria-label={`${t.recipients} ${index + 1}`}
+                    value={level.recipients}
+                    onChange={(e) => change(index, 'recipients', e.target.value)}
+                  />
+                </td>
+                <td>
+                  <input
+                    aria-label={`${t.after} ${index + 1}`}
+                    type="number"
+                    min={0}
+                    value={level.delayMinutes}
+                    onChange={(e) => change(index, 'delayMinutes', e.target.value)}
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <ErrorNote error={save.error} />
+        <button type="submit" disabled={save.isPending}>
+          {t.save}
+        </button>{' '}
+        <Saved done={save.isSuccess} />
+      </form>
+    </Section>
+  );
+}
+
+function Terms({ settings }: { settings: Settings }) {
+  const { t, word } = useWords();
+  const save = useSettingsPatch(settings);
+  const terms = settings.defaultTerms;
+  return (
+    <Section id="terms" title={t.defaultTerms}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          const data = new FormData(e.currentTarget);
+          save.mutate({
+            defaultTerms: {
+              responseHours: Number(data.get('responseHours')),
+              feedbackWorkingDays: Number(data.get('feedbackWorkingDays')),
+              warrantyMonths: Number(data.get('warrantyMonths')),
+            },
+          });
+        }}
+      >
+        <Field label={`${t.response} (${t.hours})`}>
+          <input name="responseHours" type="number" step="any" defaultValue={terms.responseHours} />
+        </Field>
+        <Field label={`${t.feedback} (${t.workingDays})`}>
+          <input name="feedbackWorkingDays" type="number" defaultValue={terms.feedbackWorkingDays} />
+        </Field>
+        <Field label={`${t.warranty} (${t.months})`}>
+          <input name="warrantyMonths" type="number" defaultValue={terms.warrantyMonths} />
+        </Field>
+        <p className="muted">
+          {t.completion}:{' '}
+          {Object.entries(terms.completionHours)
+            .map(([kind, hours]) => `${word(kind)} ${hours} ${t.hours}`)
+            .join(' · ')}
+        </p>
+        <ErrorNote error={save.error} />
+        <button type="submit" disabled={save.isPending}>
+          {t.save}
+        </button>{' '}
+        <Saved done={save.isSuccess} />
+      </form>
+    </Section>
+  );
+}
+
+function Storefronts({ settings }: { settings: Settings }) {
+  const { t } = useWords();
+  const { shopify, woocommerce, generic } = settings.storefronts;
+  const state = (on: boolean) => <Badge tone={on ? 'ok' : 'info'}>{on ? t.connected : t.notConnected}</Badge>;
+  return (
+    <Section id="storefronts" title={t.storefronts}>
+      <ul>
+        <li>
+          Shopify {shopify.shopDomain ?? ''} {state(shopify.configured)}
+        </li>
+        <li>WooCommerce {state(woocommerce.configured)}</li>
+        <li>Webhook (JSON) {state(generic.configured)}</li>
+      </ul>
+    </Section>
+  );
+}
+
+function Staff({ settings, me }: { settings: Settings; me: Me }) {
+  const { t, word } = useWords();
+  const queryClient = useQueryClient();
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: ['settings'] });
+    void queryClient.invalidateQueries({ queryKey: ['me'] });
+  };
+  const act = useMutation({
+    mutationFn: ({ path, body }: { path: string; body?: unknown }) => api('POST', path, body),
+    onSuccess: refresh,
+  });
+  return (
+    <Section id="staff" title={t.staff}>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t.name}</th>
+            <th scope="col">{t.email}</th>
+            <th scope="col">{t.roles}</th>
+            <th scope="col">{t.skills}</th>
+            <th scope="col">{t.actions}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {settings.staff.map((s) => (
+            <tr key={s.staffId}>
+              <td>
+                {s.name} <span className="muted">{s.staffId}</span>
+              </td>
+              <td>{s.email}</td>
+              <td>{s.roles.map(word).join(', ')}</td>
+              <td>{s.skills.join(', ')}</td>
+              <td>
+                {s.disabledAt ? (
+                  <>
+                    <Badge tone="info">{t.disabled}</Badge>{' '}
+                    <button
+                      type="button"
+                      onClick={() => act.mutate({ path: `/v1/staff/${s.staffId}/enable` })}
+                    >
+                      {t.enable}
+                    </button>
+                  </>
+                ) : (
+                  s.staffId !== me.staffId && (
+                    <button
+                      type="button"
+                      onClick={() => act.mutate({ path: `/v1/staff/${s.staffId}/disable` })}
+                    >
+                      {t.disable}
+                    </button>
+                  )
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form
+        aria-label={t.invite}
+        className="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const data = new FormData(e.currentTarget);
+          const list = (name: string) =>
+            String(data.get(name) ?? '')
+              .split(',')
+              .map((v) => v.trim())
+              .filter(Boolean);
+          act.mutate({
+            path: '/v1/staff',
+            body: {
+              staffId: String(data.get('staffId')),
+              name: String(data.get('name')),
+              email: String(data.get('email')),
+              roles: [String(data.get('role'))],
+              skills: list('skills'),
+            },
+          });
+        }}
+      >
+        <Field label="ID">
+          <input name="staffId" required />
+        </Field>
+        <Field label={t.name}>
+          <input name="name" required />
+        </Field>
+        <Field label={t.email}>
+          <input name="email" type="email" required />
+        </Field>
+        <Field label={t.role}>
+          <select name="role">
+            {['agent', 'technician', 'manager', 'admin'].map((r) => (
+              <option key={r} value={r}>
+                {word(r)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t.skills}>
+          <input name="skills" />
+        </Field>
+        <button type="submit" disabled={act.isPending}>
+          {t.invite}
+        </button>
+      </form>
+      <ErrorNote error={act.error} />
+    </Section>
+  );
+}
+
+function Keys() {
+  const { t, word, dateTime } = useWords();
+  const queryClient = useQueryClient();
+  const keys = useQuery({
+    queryKey: ['api-keys'],
+    queryFn: () => api<ApiKeys>('GET', '/v1/api-keys?limit=200'),
+  });
+  const [created, setCreated] = useState<string>();
+  const act = useMutation({
+    mutationFn: ({ method, path, body }: { method: string; path: string; body?: unknown }) =>
+      api<{ apiKey?: string }>(method, path, body),
+    onSuccess: (answer) => {
+      if (answer.apiKey) setCreated(answer.apiKey);
+      void queryClient.invalidateQueries({ queryKey: ['api-keys'] });
+    },
+  });
+  return (
+    <Section id="keys" title={t.apiKeys}>
+      {keys.isPending ? (
+        <Loading />
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">ID</th>
+              <th scope="col">{t.role}</th>
+              <th scope="col">{t.created}</th>
+              <th scope="col">{t.actions}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {keys.data?.items.map((k) => (
+              <tr key={k.keyId}>
+                <td>
+                  <code>{k.keyId}</code>
+                  {k.staffId ? ` · ${k.staffId}` : ''}
+                </td>
+                <td>{word(k.role)}</td>
+                <td>{dateTime(k.createdAt)}</td>
+                <td>
+                  {k.revokedAt ? (
+                    <Badge tone="info">{t.disabled}</Badge>
+                  ) : (
+                    <button
+                      type="button"
+                      onClick={() => act.mutate({ method: 'DELETE', path: `/v1/api-keys/${k.keyId}` })}
+                    >
+                      {t.revoke}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <form
+        className="filters"
+        aria-label={t.newKey}
+        onSubmit={(e) => {
+          e.preventDefault();
+          const data = new FormData(e.currentTarget);
+          act.mutate({
+            method: 'POST',
+            path: '/v1/api-keys',
+            body: { role: data.get('role'), label: data.get('label') },
+          });
+        }}
+      >
+        <Field label={t.role}>
+          <select name="role">
+            {['agent', 'manager', 'admin'].map((r) => (
+              <option key={r} value={r}>
+                {word(r)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t.label}>
+          <input name="label" maxLength={120} />
+        </Field>
+        <button type="submit">{t.newKey}</button>
+      </form>
+      {created && (
+        <p role="status">
+          {t.keyShownOnce} <code>{created}</code>
+        </p>
+      )}
+      <ErrorNote error={act.error ?? keys.error} />
+    </Section>
+  );
+}
+
+function Contracts() {
+  const { t, dateTime, word } = useWords();
+  const [contractId, setContractId] = useState('');
+  const contract = useQuery({
+    queryKey: ['contract', contractId],
+    queryFn: () => api<Contract>('GET', `/v1/contracts/${encodeURIComponent(contractId)}`),
+    enabled: contractId !== '',
+  });
+  return (
+    <Section id="contracts" title={t.contracts}>
+      <form
+        className="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setContractId(String(new FormData(e.currentTarget).get('contractId')));
+        }}
+      >
+        <Field label={t.requestIdOrContract}>
+          <input name="contractId" pattern="[A-Za-z0-9_\-]{1,80}" required />
+        </Field>
+        <button type="submit">{t.find}</button>
+      </form>
+      <ErrorNote error={contract.error} />
+      {contract.data && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t.version}</th>
+              <th scope="col">{t.status}</th>
+              <th scope="col">{t.confirmations}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {contract.data.versions.map((v) => (
+              <tr key={v.version}>
+                <td>{v.version}</td>
+                <td>{word(v.status)}</td>
+                <td>
+                  {[v.providerConfirmation, v.customerConfirmation]
+                    .filter((c) => c !== undefined)
+                    .map((c) => `${c.by} ${dateTime(c.at)}`)
+                    .join(' · ') || '—'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Section>
+  );
+}
