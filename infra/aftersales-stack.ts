@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { type FunctionName, functionCatalog } from '../functions/catalog.ts';
 import { workflowCatalog } from '../workflows/catalog.ts';
 import { Api } from './constructs/api.ts';
+import { ConsoleSite } from './constructs/console-site.ts';
 import { Data } from './constructs/data.ts';
 import { deadLetterQueue } from './constructs/dead-letters.ts';
 import { Edge } from './constructs/edge.ts';
@@ -129,6 +130,11 @@ export class AfterSalesStack extends Stack {
       httpApi: api.httpApi,
       webAclArn: props.webAclArn,
       customDomain: props.customDomain,
+    });
+    new ConsoleSite(this, 'Console', {
+      distribution: edge.distribution,
+      userPoolClientId: staffPool.consoleClient.userPoolClientId,
+      production,
     });
     for (const [name, spec] of Object.entries(functionCatalog)) {
       if (!('checksOrigin' in spec.uses)) continue;

@@ -1,60 +1,15 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
-import { timers as realTimers } from '@sinonjs/fake-timers';
+import { extname, join, normalize } from 'node:path';
+import { consoleDist } from '../web/build.ts';
 
 /**
- * The staff console (web/) as the local runtime serves it, at /console/: built by Vite when its
- * sources are newer than the last build (the first `npm start`, or after an edit), then served as
- * CloudFront serves it on AWS: files by path, every other path under /console/ answered with
- * index.html (the app's own routes), the same security headers, and `config.json` telling the app
- * where to sign in (infra/constructs/console-site.ts writes the same file at deploy).
+ * The staff console (web/) as the local runtime serves it, at /console/ (built by web/build.ts
+ * when its sources changed), as CloudFront serves it on AWS: files by path, every other path under
+ * /console/ answered with index.html (the app's own routes), the same security headers, and
+ * `config.json` telling the app where to sign in (infra/constructs/console-site.ts writes the same
+ * file at deploy).
  */
-const webDir = resolve(import.meta.dirname, '../web');
-export const consoleDist = join(webDir, 'dist');
-
-function newestSourceMs(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(
-    stat.mtimeMs,
-    ...readdirSync(path)
-      .filter((name) => name !== 'dist' && name !== '.build-lock')
-      .map((name) => newestSourceMs(join(path, name))),
-  );
-}
-
-const built = () => {
-  const index = join(consoleDist, 'index.html');
-  return existsSync(index) && statSync(index).mtimeMs >= newestSourceMs(webDir);
-};
-
-/**
- * Builds web/ into web/dist unless the build is newer than every source. Runtimes starting side by
- * side (test files) build once: the others wait on a lock directory (left by a crash: taken after 2 min).
- */
-export async function ensureConsoleBuilt(): Promise<void> {
-  if (built()) return;
-  const lock = join(webDir, '.build-lock');
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (built()) return;
-      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 120_000)
-        rmSync(lock, { force: true, recursive: true });
-      await new Promise((done) => realTimers.setTimeout(done, 200));
-    }
-  }
-  try {
-    if (built()) return;
-    const { build } = await import('vite');
-    await build({ configFile: join(webDir, 'vite.config.ts'), logLevel: 'error' });
-  } finally {
-    rmSync(lock, { force: true, recursive: true });
-  }
-}
 
 export interface ConsoleConfig {
   cognitoEndpoint: string;

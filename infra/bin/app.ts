@@ -1,5 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ensureConsoleBuilt } from '../../web/build.ts';
 import { AfterSalesStack } from '../aftersales-stack.ts';
 import { EdgeStack } from '../edge-stack.ts';
 
@@ -49,5 +50,7 @@ export function buildApp(context: Record<string, string> = {}): {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  // The console's build is an asset of the stack (infra/constructs/console-site.ts).
+  await ensureConsoleBuilt();
   buildApp().app.synth();
 }

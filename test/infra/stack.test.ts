@@ -36,6 +36,9 @@ it('synthesizes for a concrete region too, as `cdk synth` with the deploying cre
 });
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+/** Ours, not aws-cdk-lib's own (the console's deployment, a dev bucket's clean-up). */
+const isCatalogFunction = (fn: { Properties: any }) =>
+  Object.values(functionCatalog).some((spec) => spec.description === fn.Properties.Description);
 
 describe('data', () => {
   it('is one table with the local runtime’s keys and indexes, TTL, PITR, a customer key, and deletion protection in prod', () => {
@@ -371,7 +374,8 @@ describe('one tenant cannot starve the others: CloudFront and WAF in front of th
       ViewerProtocolPolicy: 'redirect-to-https',
     });
     // Links in emails point at CloudFront, and every authorizer knows where to read the secret.
-    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+    const catalogFunctions = ofType('AWS::Lambda::Function').filter(([, r]) => isCatalogFunction(r));
+    for (const [, fn] of catalogFunctions) {
       const environment = fn.Properties.Environment?.Variables ?? {};
       expect(JSON.stringify(environment.PUBLIC_BASE_URL)).toContain('DomainName');
       const spec = Object.values(functionCatalog).find((s) => s.description === fn.Properties.Description);
@@ -400,10 +404,76 @@ describe('one tenant cannot starve the others: CloudFront and WAF in front of th
       }),
     });
     const urls = Object.values(custom.toJSON().Resources as Record<string, any>)
-      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .filter((r) => r.Type === 'AWS::Lambda::Function' && isCatalogFunction(r))
       .map((r) => r.Properties.Environment.Variables.PUBLIC_BASE_URL);
     expect(new Set(urls)).toEqual(new Set(['https://service.acme.example']));
     expect(() => buildApp({ stage: 'dev', apiDomain: 'service.acme.example' })).toThrow(/go together/);
+  });
+});
+
+describe('staff console', () => {
+  it('serves the console from a private bucket through the API’s own distribution, with its config written at deploy', () => {
+    const [bucketId, bucket] = ofType('AWS::S3::Bucket').find(([id]) => id.startsWith('ConsoleBucket'))!;
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    // Only CloudFront reads it, and only for this distribution (origin access control).
+    const [, policy] = ofType('AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === bucketId)!;
+    const read = policy.Properties.PolicyDocument.Statement.find(
+      (s: any) => s.Principal?.Service === 'cloudfront.amazonaws.com',
+    );
+    expect(read.Action).toBe('s3:GetObject');
+    expect(JSON.stringify(read.Condition)).toContain('AWS:SourceArn');
+
+    const [, distribution] = ofType('AWS::CloudFront::Distribution')[0]!;
+    const behaviors = distribution.Properties.DistributionConfig.CacheBehaviors;
+    expect(behaviors.map((b: any) => b.PathPattern).sort()).toEqual(['/console', '/console/*']);
+    for (const behavior of behaviors) {
+      expect(behavior).toMatchObject({
+        ViewerProtocolPolicy: 'redirect-to-https',
+        AllowedMethods: ['GET', 'HEAD'],
+      });
+      expect(behavior.FunctionAssociations[0].EventType).toBe('viewer-request');
+    }
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: {
+            ContentSecurityPolicy: Match.stringLikeRegexp("connect-src 'self' https://cognito-idp\\."),
+            Override: true,
+          },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+        }),
+      }),
+    });
+    // The build and config.json (the user pool's console client) land under console/.
+    const [, deployment] = ofType('Custom::CDKBucketDeployment')[0]!;
+    expect(deployment.Properties).toMatchObject({
+      DestinationBucketKeyPrefix: 'console/',
+      DistributionPaths: ['/console/index.html', '/console/config.json'],
+      Prune: true,
+    });
+    expect(JSON.stringify(deployment.Properties.SourceMarkers)).toContain('StaffPoolConsole');
+  });
+
+  it('answers the app’s own paths with index.html and leaves its files alone (the CloudFront Function, run)', () => {
+    const [, edgeFunction] = ofType('AWS::CloudFront::Function')[0]!;
+    const handler = new Function(`${edgeFunction.Properties.FunctionCode}; return handler;`)() as (event: {
+      request: { uri: string };
+    }) => { uri?: string; statusCode?: number; headers?: Record<string, { value: string }> };
+    const uriOf = (uri: string) => handler({ request: { uri } }).uri;
+    expect(uriOf('/console/')).toBe('/console/index.html');
+    expect(uriOf('/console/requests/sr_abc123')).toBe('/console/index.html');
+    expect(uriOf('/console/settings')).toBe('/console/index.html');
+    expect(uriOf('/console/assets/index-D4W4YDqH.js')).toBe('/console/assets/index-D4W4YDqH.js');
+    expect(uriOf('/console/config.json')).toBe('/console/config.json');
+    expect(handler({ request: { uri: '/console' } })).toMatchObject({
+      statusCode: 301,
+      headers: { location: { value: '/console/' } },
+    });
   });
 });
 
@@ -551,8 +621,9 @@ describe('least privilege', () => {
   });
 
   it('grants nothing on every resource except what AWS cannot scope: X-Ray, and log delivery for state machines', () => {
+    // cloudfront:*Invalidation: aws-cdk-lib's BucketDeployment (the console) grants it on every distribution.
     const unscopable =
-      /^(xray:|logs:(Create|Get|Update|Delete|List)LogDeliver|logs:(PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$)/;
+      /^(xray:|logs:(Create|Get|Update|Delete|List)LogDeliver|logs:(PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$|cloudfront:(Create|Get)Invalidation$)/;
     for (const [, policy] of ofType('AWS::IAM::Policy')) {
       for (const statement of policy.Properties.PolicyDocument.Statement) {
         if ([statement.Resource].flat().includes('*')) {
