@@ -14,13 +14,53 @@ import * as z from './zod.ts';
  * is told as soon as the deadline has passed (delay 0), level 2 after its delay, and so on up
  * to the top, which is then reminded every working morning until someone acts.
  */
+const STAFF_ID = /^[A-Za-z0-9_-]{1,80}$/;
+const isEmailAddress = (value: string) => z.email().safeParse(value).success;
+
+/**
+ * The addresses a ladder level's recipients stand for: an address as written, a staff member by
+ * their address now (a disabled or removed one is skipped: the level's others still hear).
+ */
+export function recipientAddresses(
+  recipients: readonly string[],
+  staff: readonly { staffId: string; email: string; disabledAt?: string }[],
+): string[] {
+  return recipients.flatMap((recipient) => {
+    if (recipient.includes('@')) return [recipient];
+    const member = staff.find((s) => s.staffId === recipient && !s.disabledAt);
+    return member ? [member.email] : [];
+  });
+}
+
+/** Recipients naming no one on the staff list (settings refuse them: field errors by path). */
+export function unknownLadderStaff(
+  ladder: { levels: readonly { recipients: readonly string[] }[] },
+  staff: readonly { staffId: string }[],
+): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const [i, level] of ladder.levels.entries())
+    for (const [j, recipient] of level.recipients.entries())
+      if (!recipient.includes('@') && !staff.some((s) => s.staffId === recipient))
+        fields[`escalationLadder.levels.${i}.recipients.${j}`] = [`no staff member has the id ${recipient}`];
+  return fields;
+}
+
 export const escalationLadderSchema = z.strictObject({
   levels: z
     .array(
       z.strictObject({
         name: z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
+        /** Each an email address, or a staff member by staff id (their address, kept current). */
         recipients: z
-          .array(z.string().check(z.trim(), z.email(), z.maxLength(254)))
+          .array(
+            z.string().check(
+              z.trim(),
+              z.maxLength(254),
+              z.refine((value) => isEmailAddress(value) || STAFF_ID.test(value), {
+                message: 'an email address or a staff id',
+              }),
+            ),
+          )
           .check(z.minLength(1), z.maxLength(20)),
         delayMinutes: z
           .number()

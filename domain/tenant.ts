@@ -1,6 +1,6 @@
 import { slaTermsSchema } from './contract.ts';
 import { emailSettingsSchema } from './email-sender.ts';
-import { escalationLadderSchema } from './escalation-ladder.ts';
+import { escalationLadderSchema, unknownLadderStaff } from './escalation-ladder.ts';
 import { languageSchema, requestKindSchema } from './service-request.ts';
 import { calendarSettingsSchema } from './working-calendar.ts';
 import * as z from './zod.ts';
@@ -129,7 +129,9 @@ export function feedbackOwner(
   if (settings.feedbackOwnerId && settings.staff.some((s) => s.staffId === settings.feedbackOwnerId))
     return settings.feedbackOwnerId;
   const firstRecipient = settings.escalationLadder.levels[0]?.recipients[0]?.toLowerCase();
-  return settings.staff.find((s) => s.email.toLowerCase() === firstRecipient)?.staffId;
+  return settings.staff.find(
+    (s) => s.email.toLowerCase() === firstRecipient || s.staffId.toLowerCase() === firstRecipient,
+  )?.staffId;
 }
 
 /** Shown by GET /v1/settings, not settings themselves: ignored when sent back. */
@@ -190,7 +192,11 @@ export function patchSettings(
   if (Object.keys(fields).length > 0) return { ok: false, fields };
   if (isPlainObject(change.storefronts)) change.storefronts = storefrontChanges(current, change.storefronts);
   const parsed = tenantSettingsSchema.safeParse(mergePatch(current, change));
-  if (parsed.success) return { ok: true, settings: parsed.data };
+  if (parsed.success) {
+    const unknownStaff = unknownLadderStaff(parsed.data.escalationLadder, parsed.data.staff);
+    if (Object.keys(unknownStaff).length > 0) return { ok: false, fields: unknownStaff };
+    return { ok: true, settings: parsed.data };
+  }
   for (const issue of parsed.error.issues) {
     const path = issue.path.join('.') || '(body)';
     fields[path] = [...(Object.hasOwn(fields, path) ? fields[path]! : []), issue.message];

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { defaultSlaTerms } from '../domain/contract.ts';
+import { recipientAddresses } from '../domain/escalation-ladder.ts';
 import type { TenantSettings } from '../domain/tenant.ts';
 import { mintApiKey } from '../functions/adapters/api-keys.ts';
 import { createStaffLogin } from '../functions/adapters/staff-directory.ts';
@@ -60,7 +61,8 @@ export const demoSettings: TenantSettings = {
   timeZone: 'Asia/Shanghai',
   escalationLadder: {
     levels: [
-      { name: 'Team lead', recipients: ['team-lead@demo.example'], delayMinutes: 0 },
+      // A level names staff (by id: their address as the staff list has it) or any address.
+      { name: 'Team lead', recipients: ['lead-chen'], delayMinutes: 0 },
       { name: 'Head of service', recipients: ['head-of-service@demo.example'], delayMinutes: 120 },
     ],
     approachingWarningFraction: 0.75,
@@ -180,7 +182,9 @@ export async function ensureDemoTenant(
   const demo: DemoTenant = {
     tenantId: 'demo',
     apiKey,
-    managers: demoSettings.escalationLadder.levels.flatMap((level) => level.recipients),
+    managers: demoSettings.escalationLadder.levels.flatMap((level) =>
+      recipientAddresses(level.recipients, demoSettings.staff),
+    ),
     webhookSecrets,
     shopifyAdminToken,
     shopDomain: DEMO_SHOP_DOMAIN,

@@ -1,7 +1,7 @@
 import { now } from '../adapters/clock.ts';
 import { getFeedbackCase, recordFeedbackStep, type StoredFeedbackCase } from '../adapters/feedback-cases.ts';
 import { getRequest, type StoredRequest, transitionRequest } from '../adapters/requests.ts';
-import { type LinkClaims, verifyLinkToken } from '../adapters/signed-links.ts';
+import { consoleLinkOf, type LinkClaims, verifyLinkToken } from '../adapters/signed-links.ts';
 import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
 import { escapeHtml } from '../emails/layout.ts';
 import { type RouteContext, serveRoutes } from '../http/router.ts';
@@ -253,9 +253,18 @@ async function handle({ event, params }: RouteContext): Promise<HttpResult> {
   // A week-old link still works while there is something to do (a reminder may be days later).
   if (check.expired && !stillOpen(subject)) return invalidLink(410);
   if (subject.kind === 'feedback' && check.claims.action !== 'takeOver') return invalidLink(404);
-  return event.requestContext.http.method === 'POST'
-    ? act(check.claims, subject, tenant)
-    : show(check.claims, subject, tenant.language);
+  const answer =
+    event.requestContext.http.method === 'POST'
+      ? await act(check.claims, subject, tenant)
+      : show(check.claims, subject, tenant.language);
+  return withConsoleLink(answer, subject.id, tenant.language);
+}
+
+/** Every page about a subject ends with a link to it in the staff console (#15). */
+function withConsoleLink(answer: HttpResult, subjectId: string, language: Language): HttpResult {
+  const label = language === 'zh-CN' ? '在控制台中查看' : 'Open in the console';
+  const link = `<p><a href="${escapeHtml(consoleLinkOf(subjectId))}">${label}</a></p>`;
+  return { ...answer, body: String(answer.body).replace('</main>', `${link}</main>`) };
 }
 
 export const handler = serveRoutes('actionLinks', { showAction: handle, doAction: handle });

@@ -68,3 +68,12 @@ export async function verifyLinkToken(
   if (expired && !options.honourExpired) return { ok: false, reason: 'expired' };
   return { ok: true, claims, expired };
 }
+
+/**
+ * Where staff see a subject in the console (#15): a request's own page, a feedback case in the
+ * feedback worklist. Signing in is the console's business: nothing is signed into this link.
+ */
+export function consoleLinkOf(subjectId: string): string {
+  const base = `${config().PUBLIC_BASE_URL}/console`;
+  return subjectId.startsWith('fb_') ? `${base}/feedback` : `${base}/requests/${subjectId}`;
+}

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
+import { recipientAddresses } from '../../domain/escalation-ladder.ts';
 import { feedbackOwner } from '../../domain/tenant.ts';
 import * as z from '../../domain/zod.ts';
 import { now } from '../adapters/clock.ts';
@@ -71,7 +72,9 @@ function suppressionsIn(event: SesEvent): Suppression[] {
 function staffOf(tenant: StoredTenant, assigneeId: string | undefined, feedback: boolean): string[] {
   const id = assigneeId ?? (feedback ? feedbackOwner(tenant) : undefined);
   const assignee = tenant.staff.find((s) => s.staffId === id);
-  return assignee ? [assignee.email] : (tenant.escalationLadder.levels[0]?.recipients ?? []);
+  return assignee
+    ? [assignee.email]
+    : recipientAddresses(tenant.escalationLadder.levels[0]?.recipients ?? [], tenant.staff);
 }
 
 async function recordOnSubject(

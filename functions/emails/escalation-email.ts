@@ -19,7 +19,7 @@ export interface EscalationEmailInput {
   customer?: Customer;
   customerWords: string;
   now: Date;
-  actions: { acknowledge?: string; takeOver?: string };
+  actions: { acknowledge?: string; takeOver?: string; console?: string };
   language: Language;
   /** The tenant's: the deadline is shown in it. */
   timeZone: string;
@@ -49,6 +49,9 @@ export function escalationEmail(input: EscalationEmailInput, to: string[]) {
       : []),
     ...(input.actions.takeOver
       ? [{ label: zh ? '由我接手' : 'Take over', url: input.actions.takeOver }]
+      : []),
+    ...(input.actions.console
+      ? [{ label: zh ? '在控制台中查看' : 'Open in the console', url: input.actions.console }]
       : []),
   ];
   return renderEmail(to, {

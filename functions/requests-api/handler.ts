@@ -124,13 +124,13 @@ async function acknowledge(context: Context): Promise<HttpResult> {
 /** The caller makes the request theirs (the console's "take over"; escalation emails have a link for it). */
 async function takeOver(context: Context): Promise<HttpResult> {
   const { caller } = context;
+  const [request, tenant] = await Promise.all([requestOf(context), tenantOf(caller)]);
   if (!caller.staffId)
     throw new DomainError(
       403,
       'NotStaff',
       'Only a staff member can take a request over: this key names nobody',
     );
-  const [request, tenant] = await Promise.all([requestOf(context), tenantOf(caller)]);
   const taken = await takeOverRequest(request, tenant, caller.staffId, 'console', now());
   if (taken.outcome === 'not-open')
     throw new ConflictError(`The request is ${taken.request.status}: nothing to take over`);

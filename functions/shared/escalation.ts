@@ -4,13 +4,14 @@ import {
   type EscalationPolicy,
   type EscalationStep,
   keysTakenWith,
+  recipientAddresses,
   type WatchedDeadline,
 } from '../../domain/escalation-ladder.ts';
 import type { Customer } from '../../domain/service-request.ts';
 import { recordBreach, recordBreachMet } from '../adapters/breaches.ts';
 import { sendOnce } from '../adapters/mailer.ts';
 import type { TimelineEvent } from '../adapters/requests.ts';
-import { signLink } from '../adapters/signed-links.ts';
+import { consoleLinkOf, signLink } from '../adapters/signed-links.ts';
 import { policyOf, type StoredTenant } from '../adapters/tenants.ts';
 import { escalationEmail } from '../emails/escalation-email.ts';
 
@@ -44,7 +45,9 @@ const ACTION_LINK_SECONDS = 7 * 24 * 3600;
 /** The subject's offers as links signed in the recipient's name. */
 async function actionLinks(subject: EscalationSubject, recipient: string, at: Date) {
   const expiresAt = Math.floor(at.getTime() / 1000) + ACTION_LINK_SECONDS;
-  const links: { acknowledge?: string; takeOver?: string } = {};
+  const links: { acknowledge?: string; takeOver?: string; console: string } = {
+    console: consoleLinkOf(subject.subjectId),
+  };
   for (const action of subject.offers)
     links[action] = await signLink({
       tenantId: subject.tenantId,
@@ -121,7 +124,7 @@ async function takeStep<T>(
       ? assignee
         ? [assignee.email]
         : []
-      : policy.ladder.levels[step.level - 1]!.recipients;
+      : recipientAddresses(policy.ladder.levels[step.level - 1]!.recipients, tenant.staff);
   const rejected: string[] = [];
   for (const recipient of recipients) {
     const email = escalationEmail(

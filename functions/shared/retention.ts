@@ -1,3 +1,4 @@
+import { recipientAddresses } from '../../domain/escalation-ladder.ts';
 import {
   anonymizeAt,
   contractKeptUntil,
@@ -107,7 +108,7 @@ export async function continueShopRedaction(tenant: StoredTenant, at: Date, limi
  * export is ready to hand over (the email names the request, not the customer). Once each.
  */
 export async function notifyDataRequests(tenant: StoredTenant, at: Date): Promise<number> {
-  const to = tenant.escalationLadder.levels[0]?.recipients ?? [];
+  const to = recipientAddresses(tenant.escalationLadder.levels[0]?.recipients ?? [], tenant.staff);
   let told = 0;
   for (const request of await dataRequestsNotNotified(tenant.tenantId)) {
     if (to.length > 0)

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoTenant } from '../../local/demo-tenant.ts';
@@ -254,5 +255,45 @@ describe('staff console', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(await wcagViolations(page)).toEqual([]);
     await page.close();
+  });
+
+  it('lets an admin invite a colleague from Settings, who sets their own password at the first sign-in', async () => {
+    const admin = await signedInAs('admin-sun');
+    await admin.goto(consoleUrl('settings'));
+    const invite = admin.getByRole('form', { name: '邀请' });
+    await invite.getByLabel('ID').fill('agent-qian');
+    await invite.getByLabel('姓名').fill('Qian Hui');
+    await invite.getByLabel('电子邮箱').fill('qian.hui@demo.example');
+    await invite.getByLabel('技能').fill('consultation, returns');
+    await invite.getByRole('button', { name: '邀请' }).click();
+    await admin.getByRole('cell', { name: /Qian Hui/ }).waitFor();
+    await admin.close();
+
+    const invitation = (await runtime.mailbox()).find((m) =>
+      m.destination.to.includes('qian.hui@demo.example'),
+    );
+    expect(invitation?.body.text).toContain(consoleUrl());
+    const temporary = /(?:临时密码|Temporary password)\W+(\S+)/.exec(invitation!.body.text ?? '')![1]!;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(consoleUrl());
+    await page.getByLabel(/Email/).fill('qian.hui@demo.example');
+    await page.getByLabel(/^密码/).fill(temporary);
+    await page.getByRole('button', { name: /Sign in/ }).click();
+    await page.getByLabel(/^新密码/).fill('Their-own-Passw0rd');
+    expect(await wcagViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: /Set password/ }).click();
+    await page.getByRole('heading', { level: 1, name: /未结请求/ }).waitFor();
+    await expect(page.locator('.who').textContent()).resolves.toContain('Qian Hui');
+    await page.close();
+  });
+
+  it('keeps the first page’s JavaScript within 200 KB gzipped (the charts load with the reports page)', () => {
+    const dist = join(import.meta.dirname, '../../web/dist');
+    const index = readFileSync(join(dist, 'index.html'), 'utf8');
+    const scripts = [...index.matchAll(/src="\/console\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+    expect(scripts.length).toBeGreaterThan(0);
+    const gzipped = scripts.reduce((sum, file) => sum + gzipSync(readFileSync(join(dist, file))).length, 0);
+    expect(gzipped).toBeLessThanOrEqual(200 * 1024);
+    expect(scripts.join()).not.toMatch(/Reports/);
   });
 });

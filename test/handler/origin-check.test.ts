@@ -68,7 +68,7 @@ describe('the origin check of the routes without an API key', () => {
     const { handler } = await import('../../functions/authorizer/handler.ts');
     // TABLE_NAME names no table: had the key been looked up, DynamoDB would have failed the call.
     const decision = await handler(
-      event({ authorization: 'Bearer ak_demo_0123456789ab_' + '0'.repeat(64) }),
+      event({ authorization: `Bearer ak_demo_0123456789ab_${'0'.repeat(64)}` }),
       {} as Context,
     );
     expect(decision).toEqual({ isAuthorized: false, context: {} });

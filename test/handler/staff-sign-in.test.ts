@@ -192,3 +192,83 @@ describe('staff administration', () => {
     expect((await runtime.api('POST', '/v1/staff/nobody/disable')).status).toBe(404);
   });
 });
+
+describe('what the console reads and does as a signed-in person', () => {
+  it('tells who is calling: role, name, language, the tenant’s time zone, and colleagues with their skills', async () => {
+    const me = await runtime.api('GET', '/v1/me', undefined, as(await signIn('agent-li')));
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({
+      tenantId: 'demo',
+      role: 'agent',
+      staffId: 'agent-li',
+      name: 'Li Na',
+      timeZone: 'Asia/Shanghai',
+      // The skill each kind needs: the default where the tenant set none (6.2.1a).
+      requiredSkills: { repair: 'repair', return: 'returns' },
+    });
+    expect(me.body.colleagues.find((c: { staffId: string }) => c.staffId === 'tech-wang')).toMatchObject({
+      name: 'Wang Wei',
+      roles: ['technician'],
+      skills: ['repair', 'replacement', 'technical_support'],
+    });
+    // Colleagues' addresses are not shown to everyone.
+    expect(JSON.stringify(me.body.colleagues)).not.toContain('@');
+  });
+
+  it('takes a request over for the signed-in person, and refuses a key that names nobody or an ended request', async () => {
+    const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest())).body;
+    const manager = await signIn('lead-chen');
+    const taken = await runtime.api('POST', `/v1/requests/${requestId}/take-over`, undefined, as(manager));
+    expect(taken.status).toBe(200);
+    expect(taken.body.assigneeId).toBe('lead-chen');
+    expect(taken.body.timeline.at(-1)).toMatchObject({
+      type: 'taken_over',
+      actor: 'lead-chen',
+      details: { via: 'console' },
+    });
+    // An agent takes it on from the manager: the timeline says from whom.
+    const agent = await runtime.api(
+      'POST',
+      `/v1/requests/${requestId}/take-over`,
+      undefined,
+      as(await signIn('agent-li')),
+    );
+    expect(agent.body.assigneeId).toBe('agent-li');
+    expect(agent.body.timeline.at(-1).details).toEqual({ via: 'console', from: 'lead-chen' });
+
+    const key = await runtime.api('POST', '/v1/api-keys', { role: 'agent' });
+    const keyTake = await runtime.api('POST', `/v1/requests/${requestId}/take-over`, undefined, {
+      apiKey: key.body.apiKey,
+    });
+    expect(keyTake.status).toBe(403);
+    expect(keyTake.body.error.code).toBe('NotStaff');
+
+    await runtime.api('POST', `/v1/requests/${requestId}/cancel`, { reason: 'Customer withdrew' });
+    const ended = await runtime.api('POST', `/v1/requests/${requestId}/take-over`, undefined, as(manager));
+    expect(ended.status).toBe(409);
+    expect(ended.body.error.message).toContain('cancelled');
+  });
+
+  it('lets a ladder level name staff by id, and refuses an id on no staff list', async () => {
+    const ladder = (recipients: string[]) => ({
+      escalationLadder: {
+        levels: [
+          { name: 'Team lead', recipients, delayMinutes: 0 },
+          { name: 'Head of service', recipients: ['head-of-service@demo.example'], delayMinutes: 120 },
+        ],
+      },
+    });
+    const refused = await runtime.api('PUT', '/v1/settings', ladder(['lead-chen', 'nobody-here']));
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.fields).toEqual({
+      'escalationLadder.levels.0.recipients.1': ['no staff member has the id nobody-here'],
+    });
+    const notAnAddress = await runtime.api('PUT', '/v1/settings', ladder(['not an address']));
+    expect(notAnAddress.body.error.fields['escalationLadder.levels.0.recipients.0']).toEqual([
+      'an email address or a staff id',
+    ]);
+    const saved = await runtime.api('PUT', '/v1/settings', ladder(['lead-chen', 'boss@demo.example']));
+    expect(saved.status).toBe(200);
+    expect(saved.body.escalationLadder.levels[0].recipients).toEqual(['lead-chen', 'boss@demo.example']);
+  });
+});

@@ -260,6 +260,9 @@ describe('service-request lifecycle', () => {
     const escalation = (await mailAbout(requestId))[0]!;
     const link = linkIn(escalation, { action: '确认响应' });
     expect(link).toBeDefined();
+    // The email also opens the request in the staff console (#15), as does every action page.
+    const consoleLink = `${runtime.urls.api}/console/requests/${requestId}`;
+    expect(escalation.body.text).toContain(`在控制台中查看: ${consoleLink}`);
 
     // The page speaks the tenant's language, like the email; a GET (a mail scanner's prefetch) changes nothing.
     const page = await send(link!, { method: 'GET', headers: {} });
@@ -273,6 +276,7 @@ describe('service-request lifecycle', () => {
     const acted = await send(link!, { method: 'POST', headers: {} });
     expect(acted.status).toBe(200);
     expect(acted.text).toContain(`服务请求 ${requestId} 已确认响应`);
+    expect(acted.text).toContain(`<a href="${consoleLink}">在控制台中查看</a>`);
     const again = await send(link!, { method: 'POST', headers: {} });
     expect(again.status).toBe(409);
     expect(again.text).toContain('已由 lead-chen 确认响应');
