@@ -1,13 +1,14 @@
 /**
  * `npm run bench`: prints tables of what the local runtime measures on this machine —
  * intake throughput, lifecycle throughput, bundle size and init time per function, the
- * working calendar's computations, and a cost model per 1,000 requests on AWS built from the
+ * working calendar's computations, the staff console's JavaScript, and a cost model per 1,000 requests on AWS built from the
  * measured transition and call counts.
  * Numbers, not assertions: nothing here fails a build.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { parseHolidayNotice } from '../domain/holiday-notice.ts';
 import { satisfactionReport } from '../domain/satisfaction-report.ts';
@@ -26,6 +27,7 @@ import { demoSettings } from '../local/demo-tenant.ts';
 import { invocationStats, invokeFunction } from '../local/lambda.ts';
 import { completionReport, executionHistory, repairRequest } from '../test/support/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../test/support/runtime.ts';
+import { consoleDist, ensureConsoleBuilt } from '../web/build.ts';
 
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
@@ -550,9 +552,40 @@ function domainComputations() {
   console.table(rows);
 }
 
-// `npm run bench -- bundles` prints only the functions' table (seconds, not minutes).
+/**
+ * The staff console's JavaScript as a browser downloads it (#15: the first page ≤ 200 KB gzipped):
+ * what index.html loads at once, and each chunk loaded later with its page.
+ */
+async function consoleBundle() {
+  await ensureConsoleBuilt();
+  const index = readFileSync(join(consoleDist, 'index.html'), 'utf8');
+  const initial = new Set(
+    [...index.matchAll(/(?:src|href)="\/console\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!),
+  );
+  const assets = readdirSync(join(consoleDist, 'assets')).map((name) => `assets/${name}`);
+  const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+  const rows = assets
+    .map((asset) => {
+      const bytes = readFileSync(join(consoleDist, asset));
+      return {
+        file: asset,
+        loaded: initial.has(asset) ? 'first page' : 'with its page',
+        bytes: bytes.length,
+        gzipped: gzipSync(bytes, { level: 9 }).length,
+      };
+    })
+    .sort((a, b) => a.loaded.localeCompare(b.loaded) || b.gzipped - a.gzipped);
+  const firstJs = rows
+    .filter((r) => r.loaded === 'first page' && r.file.endsWith('.js'))
+    .reduce((sum, r) => sum + r.gzipped, 0);
+  console.log(`\nStaff console (web/dist): first page's JavaScript ${kib(firstJs)} gzipped (budget 200 KiB)`);
+  console.table(rows.map((r) => ({ ...r, bytes: kib(r.bytes), gzipped: kib(r.gzipped) })));
+}
+
+// `npm run bench -- bundles` prints only the functions' and the console's tables (seconds, not minutes).
 if (process.argv[2] === 'bundles') {
   await bundles();
+  await consoleBundle();
   process.exit(0);
 }
 const runtime = await startTestRuntime();
@@ -568,5 +601,6 @@ await reportOverTwoYears(runtime);
 await runtime.dispose();
 domainComputations();
 await bundles();
+await consoleBundle();
 costModel(consumption);
 process.exit(0);
