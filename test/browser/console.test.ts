@@ -267,6 +267,18 @@ describe('staff console', () => {
     await invite.getByLabel('技能').fill('consultation, returns');
     await invite.getByRole('button', { name: '邀请' }).click();
     await admin.getByRole('cell', { name: /Qian Hui/ }).waitFor();
+    // Her skills, changed in place: the API keeps what the page saved.
+    const skills = admin.getByLabel('技能: Qian Hui');
+    expect(await skills.inputValue()).toBe('consultation, returns');
+    await skills.fill('consultation, returns, repair');
+    await admin.locator('form.inline', { has: skills }).getByRole('button', { name: '保存' }).click();
+    await admin.locator('form.inline', { has: skills }).getByRole('button').waitFor({ state: 'detached' });
+    const staff = (await runtime.api('GET', '/v1/settings')).body.staff;
+    expect(staff.find((s: { staffId: string }) => s.staffId === 'agent-qian').skills).toEqual([
+      'consultation',
+      'returns',
+      'repair',
+    ]);
     await admin.close();
 
     const invitation = (await runtime.mailbox()).find((m) =>

@@ -45,14 +45,17 @@ export async function api<T>(
   });
   const date = response.headers.get('date');
   if (date) clockOffsetMs = new Date(date).getTime() - Date.now();
-  if (response.status === 401) {
+  const text = await response.text();
+  const parsed = text ? JSON.parse(text) : undefined;
+  // The gateway's own refusal ({"message"}, not our {"error"}): no token, or one the authorizer
+  // no longer takes (expired after its hour, or its person disabled). A fresh one, or sign in again.
+  const refusedByGateway = (response.status === 401 || response.status === 403) && !parsed?.error;
+  if (refusedByGateway) {
     if (!retried && (await refresh())) return api<T>(method, path, body, headers, true);
     signOut();
     onSignedOut();
-    throw new ApiError(401, 'SignedOut', 'Signed out');
+    throw new ApiError(response.status, 'SignedOut', 'Signed out');
   }
-  const text = await response.text();
-  const parsed = text ? JSON.parse(text) : undefined;
   if (!response.ok) {
     const error = (parsed?.error ?? {}) as {
       code?: string;

@@ -138,6 +138,10 @@ const en = {
   requestIdOrContract: 'Contract id',
   find: 'Show',
   label: 'Label',
+  remove: 'Remove',
+  addLevel: 'Add a level',
+  recipientsHint:
+    'Recipients: staff ids (their address as the staff list has it) or email addresses, comma-separated.',
   onTime: 'On time',
   late: 'Late',
 } as const;
@@ -279,6 +283,9 @@ const zh: Texts = {
   requestIdOrContract: '合同编号',
   find: '查看',
   label: '备注',
+  remove: '删除',
+  addLevel: '添加级别',
+  recipientsHint: '接收人：员工编号（使用员工名单中的邮箱）或邮箱地址，以逗号分隔。',
   onTime: '按时',
   late: '超时',
 };

@@ -89,6 +89,7 @@ function Ladder({ settings }: { settings: Settings }) {
               <th scope="col">{t.level}</th>
               <th scope="col">{t.recipients}</th>
               <th scope="col">{t.after}</th>
+              <th scope="col">{t.actions}</th>
             </tr>
           </thead>
           <tbody>
@@ -118,10 +119,31 @@ function Ladder({ settings }: { settings: Settings }) {
                     onChange={(e) => change(index, 'delayMinutes', e.target.value)}
                   />
                 </td>
+                <td>
+                  <button
+                    type="button"
+                    disabled={levels.length === 1}
+                    onClick={() => setLevels(levels.filter((_, i) => i !== index))}
+                  >
+                    {t.remove}
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
+        <p className="muted">{t.recipientsHint}</p>
+        <button
+          type="button"
+          onClick={() =>
+            setLevels([
+              ...levels,
+              { name: '', recipients: '', delayMinutes: (levels.at(-1)?.delayMinutes ?? 0) + 120 },
+            ])
+          }
+        >
+          {t.addLevel}
+        </button>{' '}
         <ErrorNote error={save.error} />
         <button type="submit" disabled={save.isPending}>
           {t.save}
@@ -224,7 +246,9 @@ function Staff({ settings, me }: { settings: Settings; me: Me }) {
               </td>
               <td>{s.email}</td>
               <td>{s.roles.map(word).join(', ')}</td>
-              <td>{s.skills.join(', ')}</td>
+              <td>
+                <SkillsEditor settings={settings} staffId={s.staffId} />
+              </td>
               <td>
                 {s.disabledAt ? (
                   <>
@@ -301,6 +325,42 @@ function Staff({ settings, me }: { settings: Settings; me: Me }) {
       </form>
       <ErrorNote error={act.error} />
     </Section>
+  );
+}
+
+/** A member's skills (6.2.1a), changed in place: the staff list is saved whole, as the API takes it. */
+function SkillsEditor({ settings, staffId }: { settings: Settings; staffId: string }) {
+  const { t } = useWords();
+  const save = useSettingsPatch(settings);
+  const member = settings.staff.find((s) => s.staffId === staffId)!;
+  const [skills, setSkills] = useState(member.skills.join(', '));
+  const changed = skills !== member.skills.join(', ');
+  return (
+    <form
+      className="inline"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const list = skills
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean);
+        save.mutate({
+          staff: settings.staff.map((s) => (s.staffId === staffId ? { ...s, skills: list } : s)),
+        });
+      }}
+    >
+      <input
+        aria-label={`${t.skills}: ${member.name}`}
+        value={skills}
+        onChange={(e) => setSkills(e.target.value)}
+      />
+      {changed && (
+        <button type="submit" disabled={save.isPending}>
+          {t.save}
+        </button>
+      )}
+      <ErrorNote error={save.error} />
+    </form>
   );
 }
 
