@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import { kindNames } from '../../domain/kind-names.ts';
 
 /** The console's two languages (clause 14.2: Chinese is the contract's official language). */
 export type Language = 'zh-CN' | 'en';
@@ -294,27 +295,21 @@ export const texts: Record<Language, Texts> = { en, 'zh-CN': zh };
 
 /** Words the API uses as values (statuses, kinds, channels, events), shown in the reader's language. */
 const valueWords: Record<Language, Record<string, string>> = {
-  en: {},
+  en: { ...kindNames.en },
   'zh-CN': {
+    ...kindNames['zh-CN'],
     received: '已受理',
     acknowledged: '已响应',
     dispatched: '已派工',
     completed: '已完成',
     closed: '已关闭',
     cancelled: '已取消',
-    repair: '维修',
-    replacement: '更换',
-    return: '退货',
-    consultation: '使用咨询',
-    technical_support: '技术支持',
-    follow_up_visit: '回访',
     phone: '电话',
     api: 'API',
     web_form: '网页表单',
     shopify: 'Shopify',
     woocommerce: 'WooCommerce',
     generic_webhook: 'Webhook',
-    complaint: '投诉',
     low_score: '低分评价',
     suggestion: '建议',
     opinion: '意见',

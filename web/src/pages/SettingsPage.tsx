@@ -51,9 +51,18 @@ function Section({ id, title, children }: { id: string; title: string; children:
   );
 }
 
-function Saved({ done }: { done: boolean }) {
+/** A section's save: its refusal above the button, "saved" beside it once done. */
+function SaveButton({ save }: { save: { error: unknown; isPending: boolean; isSuccess: boolean } }) {
   const { t } = useWords();
-  return done ? <span role="status">{t.saved}</span> : null;
+  return (
+    <>
+      <ErrorNote error={save.error} />
+      <button type="submit" disabled={save.isPending}>
+        {t.save}
+      </button>{' '}
+      {save.isSuccess && <span role="status">{t.saved}</span>}
+    </>
+  );
 }
 
 function Ladder({ settings }: { settings: Settings }) {
@@ -144,11 +153,7 @@ function Ladder({ settings }: { settings: Settings }) {
         >
           {t.addLevel}
         </button>{' '}
-        <ErrorNote error={save.error} />
-        <button type="submit" disabled={save.isPending}>
-          {t.save}
-        </button>{' '}
-        <Saved done={save.isSuccess} />
+        <SaveButton save={save} />
       </form>
     </Section>
   );
@@ -188,11 +193,7 @@ function Terms({ settings }: { settings: Settings }) {
             .map(([kind, hours]) => `${word(kind)} ${hours} ${t.hours}`)
             .join(' · ')}
         </p>
-        <ErrorNote error={save.error} />
-        <button type="submit" disabled={save.isPending}>
-          {t.save}
-        </button>{' '}
-        <Saved done={save.isSuccess} />
+        <SaveButton save={save} />
       </form>
     </Section>
   );
