@@ -55,7 +55,9 @@ export class StaffPool extends Construct {
       reason:
         'MFA is offered (TOTP), not yet required: the console enrols it at first sign-in once it handles the MFA_SETUP challenge; then this becomes REQUIRED.',
     });
-    // The console signs in with SRP (no password leaves the browser); scripts may use the password flow.
+    // The console signs in with the password flow over TLS (web/src/session.ts): the one flow the
+    // local stand-in (cognito-local) serves, so the flow the tests run is the flow deployed. SRP
+    // stays allowed for SDK clients.
     this.consoleClient = this.userPool.addClient('Console', {
       authFlows: { userSrp: true, userPassword: true },
       generateSecret: false,
