@@ -19,6 +19,7 @@ const { values } = parseArgs({
     'shopify-port': { type: 'string', default: '8090' },
     'sqs-port': { type: 'string', default: '8091' },
     'cognito-port': { type: 'string', default: '9229' },
+    'scheduler-port': { type: 'string', default: '8092' },
     /** Virtual clock only, on the first start: where time begins (ISO 8601). */
     'start-at': { type: 'string' },
     /** How often the lifecycle reconciler runs, in seconds of the runtime's clock (AWS: 300). */
@@ -71,6 +72,7 @@ const runtime = await startLocalRuntime({
     shopify: port('shopify-port'),
     sqs: port('sqs-port'),
     cognito: port('cognito-port'),
+    scheduler: port('scheduler-port'),
   },
 });
 
@@ -84,6 +86,7 @@ After-sales service system: running locally
   Step Functions    ${urls.stepFunctions}   (AWS_ENDPOINT_URL_SFN)
   Shopify Admin API ${urls.shopify}   (stand-in: shop ${demo.shopDomain}, token ${demo.shopifyAdminToken})
   Daily-run queue   ${urls.sqs}   (SQS stand-in: one tenant a run)
+  Scheduler         ${urls.scheduler}   (EventBridge Scheduler stand-in: one-time schedules)
   Staff sign-in     ${urls.cognito}   (Cognito stand-in: pool ${demo.staffSignIn.userPoolId}, app client ${demo.staffSignIn.clientId})
   Clock             ${runtime.clock.mode}${timeScale > 1 ? ` ×${timeScale}` : ''}, now ${runtime.clock.now().toISOString()}${
     runtime.clock.mode === 'virtual'

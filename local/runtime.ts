@@ -15,6 +15,7 @@ import { ensureTable, startDynamoDb } from './dynamodb.ts';
 import { FaultRegistry, faultSchema } from './faults.ts';
 import { type LocalRoute, startHttpApi } from './http-api.ts';
 import { functionNameFromArn, invokeFunction, localFunctionArn } from './lambda.ts';
+import { type LocalScheduler, startLocalScheduler } from './scheduler.ts';
 import { startSes } from './ses.ts';
 import { demoOrderSchema, type LocalShopify, startShopify } from './shopify.ts';
 import { DEMO_SHOP_DOMAIN, demoShop } from './shopify-demo-shop.ts';
@@ -26,7 +27,7 @@ import { startStepFunctionsServer } from './stepfunctions/http.ts';
 export interface RuntimeOptions {
   /** Where data lives (dynalite's LevelDB, executions, the virtual clock, the demo tenant). */
   dataDir: string;
-  /** 0 picks a free port (tests); npm start uses 3000, 8000, 8005, 8083, 8090, 8091. */
+  /** 0 picks a free port (tests); npm start uses 3000, 8000, 8005, 8083, 8090, 8091, 8092, 9229. */
   ports?: {
     http?: number;
     dynamodb?: number;
@@ -37,6 +38,8 @@ export interface RuntimeOptions {
     sqs?: number;
     /** The Cognito stand-in (local/cognito.ts): staff sign-in. */
     cognito?: number;
+    /** The EventBridge Scheduler stand-in (local/scheduler.ts): one-time schedules, fired on the clock. */
+    scheduler?: number;
     /**
      * The fault proxies the handlers call through (free ports by default). A runtime restarted
      * in the same process passes the previous ones: handlers' SDK clients keep their endpoint.
@@ -70,6 +73,8 @@ export interface LocalRuntime {
     cognito: string;
     /** The staff console (web/), beside the API as CloudFront serves it on AWS. */
     console: string;
+    /** EventBridge Scheduler's one-time schedules (local/scheduler.ts). */
+    scheduler: string;
     /** Where the handlers reach the components: through the fault proxies. */
     handlerSide: { dynamodb: string; ses: string; stepFunctions: string; shopify: string };
   };
@@ -77,6 +82,8 @@ export interface LocalRuntime {
   dailyRunDeadLetters(): readonly SqsRecord[];
   /** The demo shop and any other the tests add orders to. */
   shopify: LocalShopify;
+  /** EventBridge Scheduler's stand-in: its live schedules, fired count and dead letters. */
+  scheduler: LocalScheduler;
   clock: LocalClock;
   demo: DemoTenant;
   tableName: string;
@@ -137,6 +144,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     shopify: 8090,
     sqs: 8091,
     cognito: 9229,
+    scheduler: 8092,
     ...options.ports,
   };
 
@@ -398,6 +406,13 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   };
   stepFunctions.resumeRunningExecutions();
 
+  // One-time schedules (EventBridge Scheduler on AWS), fired on the runtime's clock into Step Functions.
+  const scheduler = await startLocalScheduler({
+    port: ports.scheduler,
+    file: join(dataDir, 'schedules.json'),
+    startExecution: (request) => stepFunctions.startExecution(request),
+  });
+
   // The daily schedule (EventBridge Scheduler on AWS), on the runtime's clock: virtual time
   // moving past midnight UTC runs it, like real time does.
   let campaignTimer: ReturnType<typeof setTimeout> | undefined;
@@ -431,6 +446,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
 
   return {
     dailyRunDeadLetters: () => dailyRunQueue.deadLetters,
+    scheduler,
     urls: {
       api: api.url,
       sqs: dailyRunQueue.endpoint,
@@ -440,6 +456,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       shopify: shopify.endpoint,
       cognito: cognito.url,
       console: `${api.url}/console/`,
+      scheduler: scheduler.endpoint,
       handlerSide: handlerEndpoints,
     },
     shopify,
@@ -464,6 +481,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       ]);
       if (!quiet) console.error(`[runtime] stopping with ${workInFlight()} calls still in flight`);
       await api.close();
+      await scheduler.close();
       await stepFunctions.stop();
       await sfnServer.close();
       if (clock.mode === 'virtual') writeJsonAtomically(clockFile, { now: clock.now().toISOString() });

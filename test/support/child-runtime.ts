@@ -43,6 +43,7 @@ export async function startChildRuntime(options: {
     '--shopify-port=0',
     '--sqs-port=0',
     '--cognito-port=0',
+    '--scheduler-port=0',
     `--reconcile-every=${options.reconcileEverySeconds ?? 300}`,
     ...(options.startAt ? [`--start-at=${options.startAt}`] : []),
   ];

@@ -68,6 +68,7 @@ export async function startTestRuntime(options: Partial<RuntimeOptions> = {}): P
       shopify: 0,
       sqs: 0,
       cognito: 0,
+      scheduler: 0,
       ...options.ports,
     },
   });

@@ -1,0 +1,303 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tracked } from './activity.ts';
+
+/**
+ * EventBridge Scheduler's one-time schedules, as much as the code uses (#17: a lifecycle parks a
+ * long wait as a schedule): CreateSchedule, GetSchedule, DeleteSchedule and ListSchedules over the
+ * REST-JSON protocol the AWS SDK speaks, each `at(…)` schedule fired on the runtime's clock (the
+ * virtual one included: timers are the global ones it owns). No emulator on npm fires targets,
+ * so this one does, to the universal target `aws-sdk:sfn:startExecution` only (its Input is the
+ * StartExecution request). A target that fails is tried again per the retry policy, then its
+ * event goes to the dead letters; `ActionAfterCompletion: DELETE` removes the schedule once fired.
+ * Schedules are kept in a file in the data directory: a restart fires what came due meanwhile.
+ */
+export const START_EXECUTION_TARGET = 'arn:aws:scheduler:::aws-sdk:sfn:startExecution';
+
+export interface StoredSchedule {
+  Name: string;
+  GroupName: string;
+  Arn: string;
+  ScheduleExpression: string;
+  ScheduleExpressionTimezone?: string;
+  State: 'ENABLED' | 'DISABLED';
+  ActionAfterCompletion: 'NONE' | 'DELETE';
+  FlexibleTimeWindow: { Mode: 'OFF' | 'FLEXIBLE'; MaximumWindowInMinutes?: number };
+  Target: {
+    Arn: string;
+    RoleArn: string;
+    Input?: string;
+    RetryPolicy?: { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number };
+    DeadLetterConfig?: { Arn?: string };
+  };
+  CreationDate: number;
+  LastModificationDate: number;
+  /** Fired already (kept only with ActionAfterCompletion NONE, as a one-time schedule stays). */
+  firedAt?: number;
+}
+
+export interface SchedulerDeadLetter {
+  schedule: string;
+  deadLetterArn?: string;
+  error: string;
+  at: string;
+}
+
+export type StartExecution = (request: { stateMachineArn: string; name?: string; input?: string }) => unknown;
+
+export interface LocalScheduler {
+  endpoint: string;
+  /** Live schedules (not yet fired, or kept after firing), oldest first. */
+  schedules(): StoredSchedule[];
+  /** How many fired, and targets that failed every try. */
+  fired(): number;
+  deadLetters(): readonly SchedulerDeadLetter[];
+  close(): Promise<void>;
+}
+
+/** `at(2026-03-02T03:00:00)` is a local date-time in the schedule's time zone (UTC unless given). */
+export function dueTimeOf(
+  schedule: Pick<StoredSchedule, 'ScheduleExpression' | 'ScheduleExpressionTimezone'>,
+) {
+  const at = /^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$/.exec(schedule.ScheduleExpression)?.[1];
+  if (!at) return undefined;
+  const zone = schedule.ScheduleExpressionTimezone ?? 'UTC';
+  const asUtc = Date.parse(`${at}Z`);
+  if (zone === 'UTC') return asUtc;
+  // The zone's offset at that moment, as Intl gives it (one correction is enough off a DST edge).
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(asUtc);
+  const part = (type: string) => parts.find((p) => p.type === type)!.value;
+  const shown = Date.parse(
+    `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}:${part('second')}Z`,
+  );
+  return asUtc - (shown - asUtc);
+}
+
+class SchedulerError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const NAME = /^[0-9a-zA-Z-_.]{1,64}$/;
+const RETRY_SECONDS = 60;
+
+export async function startLocalScheduler(options: {
+  port: number;
+  /** Where schedules are kept between runs. */
+  file: string;
+  startExecution: StartExecution;
+}): Promise<LocalScheduler> {
+  const live = new Map<string, StoredSchedule>();
+  const deadLetters: SchedulerDeadLetter[] = [];
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  let firedCount = 0;
+  const keyOf = (group: string, name: string) => `${group}/${name}`;
+
+  const save = () => {
+    const temporary = `${options.file}.tmp`;
+    writeFileSync(temporary, JSON.stringify({ schedules: [...live.values()], deadLetters }));
+    renameSync(temporary, options.file);
+  };
+
+  const fire = async (key: string, attempt: number) => {
+    const schedule = live.get(key);
+    if (schedule?.State !== 'ENABLED') return;
+    try {
+      if (schedule.Target.Arn !== START_EXECUTION_TARGET)
+        throw new Error(`target ${schedule.Target.Arn} is not served locally`);
+      const request = JSON.parse(schedule.Target.Input ?? '{}') as {
+        StateMachineArn: string;
+        Name?: string;
+        Input?: string;
+      };
+      await options.startExecution({
+        stateMachineArn: request.StateMachineArn,
+        name: request.Name,
+        input: request.Input,
+      });
+      firedCount += 1;
+    } catch (error) {
+      const retries = schedule.Target.RetryPolicy?.MaximumRetryAttempts ?? 185;
+      if (attempt < retries) {
+        arm(key, Date.now() + RETRY_SECONDS * 1000 * 2 ** Math.min(attempt, 6), attempt + 1);
+        return;
+      }
+      deadLetters.push({
+        schedule: key,
+        deadLetterArn: schedule.Target.DeadLetterConfig?.Arn,
+        error: error instanceof Error ? error.message : String(error),
+        at: new Date().toISOString(),
+      });
+    }
+    if (schedule.ActionAfterCompletion === 'DELETE') live.delete(key);
+    else schedule.firedAt = Date.now();
+    save();
+  };
+
+  const arm = (key: string, dueMs: number, attempt = 0) => {
+    clearTimeout(timers.get(key));
+    const timer = setTimeout(
+      () => {
+        timers.delete(key);
+        void tracked(() => fire(key, attempt)).catch((error: unknown) => console.error('[scheduler]', error));
+      },
+      Math.max(0, dueMs - Date.now()),
+    );
+    (timer as { unref?: () => void }).unref?.();
+    timers.set(key, timer);
+  };
+
+  // What was kept: armed again; what came due while stopped fires at once.
+  if (existsSync(options.file)) {
+    const kept = JSON.parse(readFileSync(options.file, 'utf8')) as {
+      schedules: StoredSchedule[];
+      deadLetters: SchedulerDeadLetter[];
+    };
+    deadLetters.push(...kept.deadLetters);
+    for (const schedule of kept.schedules) {
+      const key = keyOf(schedule.GroupName, schedule.Name);
+      live.set(key, schedule);
+      const due = dueTimeOf(schedule);
+      if (due !== undefined && schedule.firedAt === undefined) arm(key, due);
+    }
+  }
+
+  const create = (name: string, body: Partial<StoredSchedule>): object => {
+    const group = String(body.GroupName ?? 'default');
+    const key = keyOf(group, name);
+    if (live.has(key)) throw new SchedulerError(409, 'ConflictException', `Schedule ${name} already exists.`);
+    const schedule: StoredSchedule = {
+      Name: name,
+      GroupName: group,
+      Arn: `arn:aws:scheduler:us-east-1:000000000000:schedule/${group}/${name}`,
+      ScheduleExpression: String(body.ScheduleExpression ?? ''),
+      ScheduleExpressionTimezone: body.ScheduleExpressionTimezone,
+      State: body.State === 'DISABLED' ? 'DISABLED' : 'ENABLED',
+      ActionAfterCompletion: body.ActionAfterCompletion === 'DELETE' ? 'DELETE' : 'NONE',
+      FlexibleTimeWindow: body.FlexibleTimeWindow!,
+      Target: body.Target!,
+      CreationDate: Date.now() / 1000,
+      LastModificationDate: Date.now() / 1000,
+    };
+    const due = dueTimeOf(schedule);
+    if (due === undefined || Number.isNaN(due))
+      throw new SchedulerError(
+        400,
+        'ValidationException',
+        'Only one-time at(yyyy-mm-ddThh:mm:ss) schedules are served locally',
+      );
+    if (!schedule.Target?.Arn || !schedule.Target.RoleArn)
+      throw new SchedulerError(400, 'ValidationException', 'Target.Arn and Target.RoleArn are required');
+    if (!schedule.FlexibleTimeWindow?.Mode)
+      throw new SchedulerError(400, 'ValidationException', 'FlexibleTimeWindow is required');
+    live.set(key, schedule);
+    save();
+    if (schedule.State === 'ENABLED') arm(key, due);
+    return { ScheduleArn: schedule.Arn };
+  };
+
+  const found = (group: string, name: string) => {
+    const schedule = live.get(keyOf(group, name));
+    if (!schedule)
+      throw new SchedulerError(404, 'ResourceNotFoundException', `Schedule ${name} does not exist.`);
+    return schedule;
+  };
+
+  const route = (method: string, url: URL, body: Partial<StoredSchedule>): object => {
+    const name = /^\/schedules\/([^/]+)$/.exec(url.pathname)?.[1];
+    const group = url.searchParams.get('groupName') ?? 'default';
+    if (name !== undefined) {
+      const decoded = decodeURIComponent(name);
+      if (!NAME.test(decoded))
+        throw new SchedulerError(400, 'ValidationException', `Invalid name ${decoded}`);
+      if (method === 'POST') return create(decoded, body);
+      if (method === 'GET') {
+        const { firedAt: _fired, ...schedule } = found(group, decoded);
+        return schedule;
+      }
+      if (method === 'DELETE') {
+        found(group, decoded);
+        live.delete(keyOf(group, decoded));
+        clearTimeout(timers.get(keyOf(group, decoded)));
+        timers.delete(keyOf(group, decoded));
+        save();
+        return {};
+      }
+    }
+    if (url.pathname === '/schedules' && method === 'GET') {
+      const prefix = url.searchParams.get('NamePrefix') ?? '';
+      const inGroup = url.searchParams.get('ScheduleGroup');
+      const max = Number(url.searchParams.get('MaxResults') ?? 100);
+      const start = Number(url.searchParams.get('NextToken') ?? 0);
+      const all = [...live.values()].filter(
+        (s) => s.Name.startsWith(prefix) && (inGroup === null || s.GroupName === inGroup),
+      );
+      const page = all.slice(start, start + max);
+      return {
+        Schedules: page.map((s) => ({
+          Arn: s.Arn,
+          Name: s.Name,
+          GroupName: s.GroupName,
+          State: s.State,
+          CreationDate: s.CreationDate,
+          LastModificationDate: s.LastModificationDate,
+          Target: { Arn: s.Target.Arn },
+        })),
+        ...(start + max < all.length ? { NextToken: String(start + max) } : {}),
+      };
+    }
+    throw new SchedulerError(404, 'ResourceNotFoundException', `${method} ${url.pathname} is not served`);
+  };
+
+  const answer = (response: ServerResponse, status: number, body: object, type?: string) => {
+    response.writeHead(status, {
+      'content-type': 'application/json',
+      ...(type ? { 'x-amzn-errortype': type } : {}),
+    });
+    response.end(JSON.stringify(type ? { Message: (body as { message: string }).message } : body));
+  };
+
+  const server = createServer((request: IncomingMessage, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      try {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const body = text ? (JSON.parse(text) as Partial<StoredSchedule>) : {};
+        answer(response, 200, route(request.method ?? 'GET', new URL(request.url ?? '/', 'http://x'), body));
+      } catch (error) {
+        if (error instanceof SchedulerError) answer(response, error.status, error, error.type);
+        else answer(response, 400, { message: String(error) }, 'ValidationException');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    endpoint,
+    schedules: () => [...live.values()],
+    fired: () => firedCount,
+    deadLetters: () => deadLetters,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const timer of timers.values()) clearTimeout(timer);
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
