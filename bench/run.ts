@@ -28,6 +28,7 @@ import { invocationStats, invokeFunction } from '../local/lambda.ts';
 import { completionReport, executionHistory, repairRequest } from '../test/support/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../test/support/runtime.ts';
 import { consoleDist, ensureConsoleBuilt } from '../web/build.ts';
+import { simulate } from './simulation.ts';
 
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
@@ -580,6 +581,12 @@ async function consoleBundle() {
     .reduce((sum, r) => sum + r.gzipped, 0);
   console.log(`\nStaff console (web/dist): first page's JavaScript ${kib(firstJs)} gzipped (budget 200 KiB)`);
   console.table(rows.map((r) => ({ ...r, bytes: kib(r.bytes), gzipped: kib(r.gzipped) })));
+}
+
+// `npm run bench -- simulation [lifecycles]`: a month of mixed lifecycles (bench/simulation.ts).
+if (process.argv[2] === 'simulation') {
+  await simulate(Number(process.argv[3] ?? 1000));
+  process.exit(0);
 }
 
 // `npm run bench -- bundles` prints only the functions' and the console's tables (seconds, not minutes).

@@ -171,6 +171,26 @@ export class LocalStepFunctions {
     return record;
   }
 
+  /** How many executions are running now (the simulation's open executions). */
+  runningExecutions(): number {
+    let running = 0;
+    for (const execution of this.executions.values()) if (execution.status === 'RUNNING') running += 1;
+    return running;
+  }
+
+  /** Executions started so far (kept: ended ones included). */
+  executionsStarted(): number {
+    return this.executions.size;
+  }
+
+  /** Every state entered, by every execution so far (Standard bills state transitions). */
+  stateTransitions(): number {
+    let transitions = 0;
+    for (const execution of this.executions.values())
+      for (const event of execution.history) if (event.type.endsWith('StateEntered')) transitions += 1;
+    return transitions;
+  }
+
   /** After (re)registering state machines: run again every execution left RUNNING by a stop. */
   resumeRunningExecutions(): number {
     let resumed = 0;
