@@ -1,4 +1,5 @@
 import type { Breach } from './breach.ts';
+import { csvTable } from './csv.ts';
 import { completionDeadline, responseDeadline } from './deadlines.ts';
 import { localDate } from './working-calendar.ts';
 
@@ -109,4 +110,25 @@ export function promiseReport(
     );
   }
   return [...rows.values()].sort((a, b) => a.period.localeCompare(b.period));
+}
+
+const PROMISE_COLUMNS: readonly (keyof PromiseRow)[] = [
+  'period',
+  'requestsReceived',
+  'responseOnTime',
+  'responseLate',
+  'responseOverdue',
+  'responseOnTimePercent',
+  'completionOnTime',
+  'completionLate',
+  'completionOverdue',
+  'completionOnTimePercent',
+  'responseBreaches',
+  'completionBreaches',
+  'feedbackBreaches',
+];
+
+/** The promise rows as CSV, a column per field (the header even when no month has any). */
+export function promiseCsv(rows: readonly PromiseRow[]): string {
+  return csvTable([PROMISE_COLUMNS, ...rows.map((r) => PROMISE_COLUMNS.map((c) => r[c]))]);
 }

@@ -221,7 +221,8 @@ export const routeDocs: Record<string, RouteDoc> = {
       'Satisfaction over time and per kind, response rate, feedback on time or late, what feedback changed',
     responses: {
       200: {
-        description: 'The report (format=json), or the same rows as a CSV download (format=csv: text/csv)',
+        description:
+          'The report (format=json), or one of its tables as a CSV download (format=csv: text/csv; table=rows or promises)',
         json: satisfactionReportView,
         alsoAs: ['text/csv'],
       },

@@ -108,6 +108,8 @@ export const noQuery = z.strictObject({});
 /** `GET /v1/reports/satisfaction`: two years at most, for it reads every survey and case in them. */
 export const satisfactionReportQuery = dayRangeQuery(731, {
   format: z._default(z.enum(['json', 'csv']), 'json'),
+  /** With format=csv: which rows, the satisfaction ones (`rows`) or the promises by month (`promises`). */
+  table: z._default(z.enum(['rows', 'promises']), 'rows'),
 });
 
 /** `GET /v1/contracts/{id}/statement`: at most the days of a year of the contract. */

@@ -227,6 +227,15 @@ describe('staff console', () => {
     const onTime = await chartData('按时率');
     expect(onTime.series[response][onTime.periods.indexOf('2026-03')]).toBe(50);
     expect(await page.locator('.chart-canvas svg').count()).toBe(4);
+    // The promises' CSV, downloaded as the signed-in admin.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: /下载 CSV: 期限/ }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^promises-\d{4}-\d{2}-\d{2}-2026-03-02\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv).toMatch(/^period,requestsReceived,/);
+    expect(csv).toContain('2026-03,3,1,1,0,50,');
     expect(await wcagViolations(page)).toEqual([]);
     await shoot(page, 'reports');
 

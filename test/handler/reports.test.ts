@@ -79,6 +79,20 @@ describe('satisfaction report', () => {
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.text.split('\r\n')[0]).toMatch(/^period,kind,surveysSent/);
     expect(csv.text).toContain('2026-03,repair,2,2,100');
+
+    // The promises by month, as JSON and as their own CSV: every request here was answered on
+    // time (the helpers acknowledge at once); the late feedback case is a recorded breach.
+    const march = report.body.promises.find((p: { period: string }) => p.period === '2026-03');
+    expect(march.responseOnTimePercent).toBe(100);
+    const promises = await send(
+      `${runtime.urls.api}/v1/reports/satisfaction?from=2026-03-01&to=2026-03-31&format=csv&table=promises`,
+      { method: 'GET', headers: { authorization: `Bearer ${runtime.demo.apiKey}` } },
+    );
+    expect(promises.headers['content-type']).toContain('text/csv');
+    expect(promises.headers['content-disposition']).toContain('promises-2026-03-01-2026-03-31.csv');
+    const [header, row] = promises.text.split('\r\n');
+    expect(header).toMatch(/^period,requestsReceived,responseOnTime,/);
+    expect(row).toMatch(new RegExp(`^2026-03,${march.requestsReceived},${march.responseOnTime},`));
   });
 
   it('refuses agents, and reversed or malformed dates', async () => {

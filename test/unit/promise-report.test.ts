@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recipientAddresses, unknownLadderStaff } from '../../domain/escalation-ladder.ts';
-import { promiseReport, type RequestFact } from '../../domain/promise-report.ts';
+import { promiseCsv, promiseReport, type RequestFact } from '../../domain/promise-report.ts';
 
 const terms = { responseHours: 2, completionHours: 72 };
 const request = (receivedAt: string, more: Partial<RequestFact> = {}): RequestFact => ({
@@ -67,6 +67,16 @@ describe('promise report: how the response and completion promises were kept, mo
 
   it('counts the recorded breaches by promise in the month of their deadline', () => {
     expect(rows[0]).toMatchObject({ responseBreaches: 1, completionBreaches: 1, feedbackBreaches: 1 });
+  });
+
+  it('downloads as CSV, a column per figure, rates empty where nothing was due', () => {
+    const lines = promiseCsv(rows).trim().split(/\r?\n/);
+    expect(lines[0]).toBe(
+      'period,requestsReceived,responseOnTime,responseLate,responseOverdue,responseOnTimePercent,completionOnTime,completionLate,completionOverdue,completionOnTimePercent,responseBreaches,completionBreaches,feedbackBreaches',
+    );
+    expect(lines[1]).toBe('2026-03,4,1,1,1,33.3,1,1,1,33.3,1,1,1');
+    expect(lines[2]).toBe('2026-04,1,0,0,0,,0,0,0,,0,0,0');
+    expect(promiseCsv([]).trim().split(/\r?\n/)).toHaveLength(1);
   });
 });
 

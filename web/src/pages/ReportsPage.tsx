@@ -13,14 +13,14 @@ const isoDay = (timeZone: string, at: number) =>
   );
 
 /** The CSV is behind the API's authentication: fetched with the token, then saved as a file. */
-async function downloadCsv(from: string, to: string) {
-  const response = await fetch(`/v1/reports/satisfaction?from=${from}&to=${to}&format=csv`, {
+async function downloadCsv(from: string, to: string, table: 'rows' | 'promises') {
+  const response = await fetch(`/v1/reports/satisfaction?from=${from}&to=${to}&format=csv&table=${table}`, {
     headers: { authorization: `Bearer ${signedIn()?.idToken ?? ''}` },
   });
   const url = URL.createObjectURL(await response.blob());
   const link = Object.assign(document.createElement('a'), {
     href: url,
-    download: `satisfaction-${from}-${to}.csv`,
+    download: `${table === 'rows' ? 'satisfaction' : 'promises'}-${from}-${to}.csv`,
   });
   link.click();
   URL.revokeObjectURL(url);
@@ -112,8 +112,11 @@ export default function ReportsPage() {
           <input type="date" name="to" defaultValue={range.to} required />
         </Field>
         <button type="submit">{t.find}</button>
-        <button type="button" onClick={() => void downloadCsv(range.from, range.to)}>
-          {t.downloadCsv}
+        <button type="button" onClick={() => void downloadCsv(range.from, range.to, 'rows')}>
+          {t.downloadCsv}: {t.survey}
+        </button>
+        <button type="button" onClick={() => void downloadCsv(range.from, range.to, 'promises')}>
+          {t.downloadCsv}: {t.deadlines}
         </button>
       </form>
       <ErrorNote error={report.error} />
