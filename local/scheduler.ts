@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startOfLocalDay } from '../domain/working-calendar.ts';
 import { tracked } from './activity.ts';
 
 /**
@@ -63,24 +64,11 @@ export function dueTimeOf(
   const at = /^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$/.exec(schedule.ScheduleExpression)?.[1];
   if (!at) return undefined;
   const zone = schedule.ScheduleExpressionTimezone ?? 'UTC';
-  const asUtc = Date.parse(`${at}Z`);
-  if (zone === 'UTC') return asUtc;
-  // The zone's offset at that moment, as Intl gives it (one correction is enough off a DST edge).
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(asUtc);
-  const part = (type: string) => parts.find((p) => p.type === type)!.value;
-  const shown = Date.parse(
-    `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}:${part('second')}Z`,
-  );
-  return asUtc - (shown - asUtc);
+  // The local day's start, then the time of day (a DST change's skipped or repeated hour is off by
+  // it: the code writes its schedules in UTC).
+  const [date, time] = at.split('T') as [string, string];
+  const [hours, minutes, seconds] = time.split(':').map(Number) as [number, number, number];
+  return startOfLocalDay(zone, date).getTime() + ((hours * 60 + minutes) * 60 + seconds) * 1000;
 }
 
 class SchedulerError extends Error {

@@ -4,7 +4,7 @@ import { allPages, api } from '../api.ts';
 import { useWords } from '../i18n.ts';
 import { linkProps } from '../router.ts';
 import type { FeedbackSummary, Me } from '../types.ts';
-import { Badge, Countdown, ErrorNote, Field, Loading } from '../ui.tsx';
+import { Badge, Countdown, ErrorNote, Field, Head, Loading } from '../ui.tsx';
 import { nameOf } from './WorklistPage.tsx';
 
 /** Open feedback (7.2.1), by due date: each is handled within its working days, the result told to the customer. */
@@ -27,16 +27,16 @@ export function FeedbackPage({ me }: { me: Me }) {
         <p>{t.nothingHere}</p>
       ) : (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t.category}</th>
-              <th scope="col">{t.customer}</th>
-              <th scope="col">{t.content}</th>
-              <th scope="col">{t.assignee}</th>
-              <th scope="col">{t.due}</th>
-              {me.role !== 'agent' && <th scope="col">{t.actions}</th>}
-            </tr>
-          </thead>
+          <Head
+            columns={[
+              t.category,
+              t.customer,
+              t.content,
+              t.assignee,
+              t.due,
+              ...(me.role !== 'agent' ? [t.actions] : []),
+            ]}
+          />
           <tbody>
             {sorted.map((f) => (
               <tr key={f.feedbackId} data-feedback-id={f.feedbackId}>

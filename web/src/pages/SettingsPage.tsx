@@ -3,7 +3,7 @@ import { type ReactNode, useState } from 'react';
 import { api } from '../api.ts';
 import { useWords } from '../i18n.ts';
 import type { ApiKeys, Contract, Me, Settings } from '../types.ts';
-import { Badge, ErrorNote, Field, Loading } from '../ui.tsx';
+import { Badge, ErrorNote, Field, Head, Loading } from '../ui.tsx';
 
 /** The admin's settings: each section saves on its own, and the API's refusal shows in it. */
 export default function SettingsPage({ me }: { me: Me }) {
@@ -93,14 +93,7 @@ function Ladder({ settings }: { settings: Settings }) {
         }}
       >
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t.level}</th>
-              <th scope="col">{t.recipients}</th>
-              <th scope="col">{t.after}</th>
-              <th scope="col">{t.actions}</th>
-            </tr>
-          </thead>
+          <Head columns={[t.level, t.recipients, t.after, t.actions]} />
           <tbody>
             {levels.map((level, index) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: levels are positions on the ladder
@@ -230,15 +223,7 @@ function Staff({ settings, me }: { settings: Settings; me: Me }) {
   return (
     <Section id="staff" title={t.staff}>
       <table>
-        <thead>
-          <tr>
-            <th scope="col">{t.name}</th>
-            <th scope="col">{t.email}</th>
-            <th scope="col">{t.roles}</th>
-            <th scope="col">{t.skills}</th>
-            <th scope="col">{t.actions}</th>
-          </tr>
-        </thead>
+        <Head columns={[t.name, t.email, t.roles, t.skills, t.actions]} />
         <tbody>
           {settings.staff.map((s) => (
             <tr key={s.staffId}>
@@ -387,14 +372,7 @@ function Keys() {
         <Loading />
       ) : (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">ID</th>
-              <th scope="col">{t.role}</th>
-              <th scope="col">{t.created}</th>
-              <th scope="col">{t.actions}</th>
-            </tr>
-          </thead>
+          <Head columns={['ID', t.role, t.created, t.actions]} />
           <tbody>
             {keys.data?.items.map((k) => (
               <tr key={k.keyId}>
@@ -483,13 +461,7 @@ function Contracts() {
       <ErrorNote error={contract.error} />
       {contract.data && (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t.version}</th>
-              <th scope="col">{t.status}</th>
-              <th scope="col">{t.confirmations}</th>
-            </tr>
-          </thead>
+          <Head columns={[t.version, t.status, t.confirmations]} />
           <tbody>
             {contract.data.versions.map((v) => (
               <tr key={v.version}>

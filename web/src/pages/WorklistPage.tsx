@@ -6,7 +6,7 @@ import { bySoonestDeadline, missedPromisesOf, nextPromiseOf } from '../promises.
 import { linkProps } from '../router.ts';
 import { useServiceNow } from '../time.ts';
 import type { Me, RequestSummary } from '../types.ts';
-import { Badge, ErrorNote, Field, Loading, RequestCountdown } from '../ui.tsx';
+import { Badge, ErrorNote, Field, Head, Loading, RequestCountdown } from '../ui.tsx';
 
 const OPEN_STATUSES = ['received', 'acknowledged', 'dispatched'] as const;
 
@@ -105,16 +105,7 @@ export function WorklistPage({ me }: { me: Me }) {
         <p>{t.nothingHere}</p>
       ) : (
         <table className="worklist">
-          <thead>
-            <tr>
-              <th scope="col">{t.request}</th>
-              <th scope="col">{t.customer}</th>
-              <th scope="col">{t.order}</th>
-              <th scope="col">{t.status}</th>
-              <th scope="col">{t.assignee}</th>
-              <th scope="col">{t.nextPromise}</th>
-            </tr>
-          </thead>
+          <Head columns={[t.request, t.customer, t.order, t.status, t.assignee, t.nextPromise]} />
           <tbody>
             {shown.map((request) => {
               const next = nextPromiseOf(request);
