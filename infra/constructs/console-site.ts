@@ -1,4 +1,4 @@
-import { type CfnElement, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { type CfnElement, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -7,8 +7,6 @@ import {
   FunctionCode,
   FunctionEventType,
   FunctionRuntime,
-  HeadersFrameOption,
-  HeadersReferrerPolicy,
   ResponseHeadersPolicy,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
@@ -18,6 +16,7 @@ import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { consoleSecurityHeaders } from '../../local/console.ts';
 import { consoleDist } from '../../web/build.ts';
+import { securityHeaderValues } from './edge.ts';
 
 export interface ConsoleSiteProps {
   /** The API's distribution: the console is served beside the API, same origin (no CORS). */
@@ -57,15 +56,8 @@ export class ConsoleSite extends Construct {
     const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'The staff console: CSP (sign-in at Cognito only), no framing, no referrer',
       securityHeadersBehavior: {
+        ...securityHeaderValues,
         contentSecurityPolicy: { contentSecurityPolicy: headers['content-security-policy'], override: true },
-        strictTransportSecurity: {
-          accessControlMaxAge: Duration.days(365),
-          includeSubdomains: true,
-          override: true,
-        },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
       },
     });
     // The app's routes are paths without a file extension: each is index.html, which reads the path.

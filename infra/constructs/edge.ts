@@ -13,6 +13,7 @@ import {
   OriginSslPolicy,
   PriceClass,
   ResponseHeadersPolicy,
+  type ResponseSecurityHeadersBehavior,
   SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
@@ -21,6 +22,18 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
 import { ORIGIN_VERIFY_HEADER } from '../../functions/adapters/edge-origin.ts';
+
+/** What every answer through CloudFront carries: HSTS, nosniff, no framing, no referrer. */
+export const securityHeaderValues = {
+  strictTransportSecurity: {
+    accessControlMaxAge: Duration.days(365),
+    includeSubdomains: true,
+    override: true,
+  },
+  contentTypeOptions: { override: true },
+  frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+  referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+} satisfies ResponseSecurityHeadersBehavior;
 
 export interface EdgeProps {
   stage: string;
@@ -63,16 +76,7 @@ export class Edge extends Construct {
     const apiDomain = Fn.select(2, Fn.split('/', props.httpApi.apiEndpoint));
     const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Security headers on every answer (pages, JSON, CSV)',
-      securityHeadersBehavior: {
-        strictTransportSecurity: {
-          accessControlMaxAge: Duration.days(365),
-          includeSubdomains: true,
-          override: true,
-        },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
-      },
+      securityHeadersBehavior: securityHeaderValues,
     });
     this.distribution = new Distribution(this, 'Distribution', {
       comment: `After-sales API (${region})`,
