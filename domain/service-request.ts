@@ -16,15 +16,14 @@ export type RequestKind = z.infer<typeof requestKindSchema>;
 
 export { kindName } from './kind-names.ts';
 
-export const requestStatuses = [
-  'received',
-  'acknowledged',
-  'dispatched',
-  'completed',
-  'closed',
-  'cancelled',
-] as const;
-export type RequestStatus = (typeof requestStatuses)[number];
+export {
+  canTransition,
+  openRequestStatuses,
+  type RequestStatus,
+  requestStatuses,
+  type StaffAction,
+  statusesAllowing,
+} from './request-status.ts';
 
 /** Clause 6.1.1: the provider's official channels. */
 const channelSchema = z.enum(['phone', 'api', 'web_form', 'shopify', 'woocommerce', 'generic_webhook']);
@@ -58,20 +57,3 @@ export const newServiceRequestSchema = z.strictObject({
   assigneeId: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(80))),
 });
 export type NewServiceRequest = z.infer<typeof newServiceRequestSchema>;
-
-/** Which transitions staff may make from which status (the workflow makes the rest). */
-const allowedFrom: Record<'acknowledge' | 'dispatch' | 'complete' | 'cancel', readonly RequestStatus[]> = {
-  acknowledge: ['received'],
-  dispatch: ['acknowledged', 'dispatched'],
-  complete: ['acknowledged', 'dispatched'],
-  cancel: ['received', 'acknowledged', 'dispatched'],
-};
-export type StaffAction = keyof typeof allowedFrom;
-
-export function canTransition(action: StaffAction, from: RequestStatus): boolean {
-  return allowedFrom[action].includes(from);
-}
-
-export function statusesAllowing(action: StaffAction): readonly RequestStatus[] {
-  return allowedFrom[action];
-}

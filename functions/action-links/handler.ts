@@ -1,3 +1,4 @@
+import { openRequestStatuses } from '../../domain/request-status.ts';
 import { now } from '../adapters/clock.ts';
 import { getFeedbackCase, recordFeedbackStep, type StoredFeedbackCase } from '../adapters/feedback-cases.ts';
 import { getRequest, type StoredRequest, transitionRequest } from '../adapters/requests.ts';
@@ -102,12 +103,10 @@ type Subject =
   | { kind: 'request'; id: string; request: StoredRequest }
   | { kind: 'feedback'; id: string; feedback: StoredFeedbackCase };
 
-const OPEN_REQUEST_STATUSES = ['received', 'acknowledged', 'dispatched'] as const;
-
 /** Whether there is still something to act on: a link is good for as long as this holds. */
 function stillOpen(subject: Subject): boolean {
   return subject.kind === 'request'
-    ? (OPEN_REQUEST_STATUSES as readonly string[]).includes(subject.request.status)
+    ? (openRequestStatuses as readonly string[]).includes(subject.request.status)
     : subject.feedback.status === 'open';
 }
 

@@ -4,6 +4,7 @@ import {
   canTransition,
   type customerSchema,
   type newServiceRequestSchema,
+  openRequestStatuses,
   statusesAllowing,
 } from '../../domain/service-request.ts';
 import { isQualified, requiredSkill } from '../../domain/skills.ts';
@@ -278,7 +279,7 @@ async function list({
   query,
   caller,
 }: Context<undefined, Input<typeof requestListQuery>>): Promise<HttpResult> {
-  const statuses = query.status ? [query.status] : (['received', 'acknowledged', 'dispatched'] as const);
+  const statuses = query.status ? [query.status] : openRequestStatuses;
   const page = await requestsPage(caller.tenantId, statuses, {
     limit: query.limit,
     cursor: query.cursor,

@@ -7,6 +7,7 @@ import {
   identifiersOf,
   scrub,
 } from '../../domain/personal-data.ts';
+import { openRequestStatuses } from '../../domain/request-status.ts';
 import { recordAccess } from '../adapters/access-trail.ts';
 import { contractsOfTenant } from '../adapters/contracts.ts';
 import {
@@ -238,7 +239,7 @@ async function endLifecycle(
   const event = { at: at.toISOString(), actor: 'system', details: { reason: why } };
   if (subjectId.startsWith('sr_')) {
     const request = withoutKeys(main) as unknown as StoredRequest;
-    if (['received', 'acknowledged', 'dispatched'].includes(request.status)) {
+    if ((openRequestStatuses as readonly string[]).includes(request.status)) {
       await cancelServiceRequest(request, { reason: why, actor: 'system', at });
       return true;
     }

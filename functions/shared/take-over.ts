@@ -1,8 +1,7 @@
+import { openRequestStatuses } from '../../domain/request-status.ts';
 import { getRequest, recordStep, type StoredRequest } from '../adapters/requests.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { wakeLifecycle } from './lifecycle-route.ts';
-
-const OPEN_REQUEST_STATUSES = ['received', 'acknowledged', 'dispatched'] as const;
 
 export type TakeOver =
   | { outcome: 'taken'; request: StoredRequest }
@@ -23,11 +22,11 @@ export async function takeOverRequest(
   via: 'email link' | 'console',
   now: Date,
 ): Promise<TakeOver> {
-  if (!(OPEN_REQUEST_STATUSES as readonly string[]).includes(request.status))
+  if (!(openRequestStatuses as readonly string[]).includes(request.status))
     return { outcome: 'not-open', request };
   if (request.assigneeId === staffId) return { outcome: 'already-theirs', request };
   const taken = await recordStep(request.tenantId, request.requestId, {
-    requireStatus: OPEN_REQUEST_STATUSES,
+    requireStatus: openRequestStatuses,
     expect: { assigneeId: request.assigneeId },
     fields: { assigneeId: staffId },
     event: {
@@ -42,7 +41,7 @@ export async function takeOverRequest(
     return { outcome: 'taken', request: taken };
   }
   const current = (await getRequest(request.tenantId, request.requestId)) ?? request;
-  if (!(OPEN_REQUEST_STATUSES as readonly string[]).includes(current.status))
+  if (!(openRequestStatuses as readonly string[]).includes(current.status))
     return { outcome: 'not-open', request: current };
   return current.assigneeId === staffId
     ? { outcome: 'already-theirs', request: current }

@@ -1,3 +1,4 @@
+import { keptLate } from '../../domain/breach.ts';
 import type { RequestSummary } from './types.ts';
 
 /**
@@ -18,15 +19,13 @@ export function nextPromiseOf(request: RequestSummary): NextPromise | undefined 
   return undefined;
 }
 
+/** The promises kept late, or still unkept past their deadline (the domain's own rule: keptLate). */
 export function missedPromisesOf(request: RequestSummary, now: number): ('response' | 'completion')[] {
-  const missed: ('response' | 'completion')[] = [];
-  const acknowledged = request.acknowledgedAt ? Date.parse(request.acknowledgedAt) : now;
-  if (request.status !== 'cancelled' && acknowledged > Date.parse(request.deadlines.response))
-    missed.push('response');
-  const completed = request.completedAt ? Date.parse(request.completedAt) : now;
-  if (request.status !== 'cancelled' && completed > Date.parse(request.deadlines.completion))
-    missed.push('completion');
-  return missed;
+  if (request.status === 'cancelled') return [];
+  const keptAt = { response: request.acknowledgedAt, completion: request.completedAt };
+  return (['response', 'completion'] as const).filter((promise) =>
+    keptLate(new Date(request.deadlines[promise]), new Date(keptAt[promise] ?? now)),
+  );
 }
 
 /** Soonest deadline first: the longest overdue at the top. */

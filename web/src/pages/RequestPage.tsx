@@ -1,13 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
+import { canTransition, openRequestStatuses } from '../../../domain/request-status.ts';
 import { api } from '../api.ts';
 import { useWords } from '../i18n.ts';
 import { linkProps } from '../router.ts';
 import type { Me, ServiceRequest } from '../types.ts';
 import { Badge, Countdown, ErrorNote, Field, Loading } from '../ui.tsx';
 import { nameOf } from './WorklistPage.tsx';
-
-const OPEN = ['received', 'acknowledged', 'dispatched'];
 
 /** Who did something, as a timeline shows it: a colleague by name, a key or an address as it is. */
 export function actorName(me: Me, actor: string, word: (value: string) => string): string {
@@ -30,7 +29,7 @@ export function RequestPage({ requestId, me }: { requestId: string; me: Me }) {
   if (request.isPending) return <Loading />;
   if (request.isError) return <ErrorNote error={request.error} />;
   const r = request.data;
-  const open = OPEN.includes(r.status);
+  const open = (openRequestStatuses as readonly string[]).includes(r.status);
   return (
     <article className="request">
       <p>
@@ -202,7 +201,7 @@ function Actions({ request, me }: { request: ServiceRequest; me: Me }) {
       <h2 id="actions">{t.actions}</h2>
       <ErrorNote error={act.error} />
       <div className="buttons">
-        {request.status === 'received' && (
+        {canTransition('acknowledge', request.status) && (
           <button type="button" onClick={submit('acknowledge')} disabled={act.isPending}>
             {t.acknowledge}
           </button>
@@ -213,7 +212,7 @@ function Actions({ request, me }: { request: ServiceRequest; me: Me }) {
           </button>
         )}
       </div>
-      {request.status !== 'received' &&
+      {canTransition('dispatch', request.status) &&
         form(
           t.dispatch,
           'dispatch',
@@ -261,7 +260,7 @@ function Actions({ request, me }: { request: ServiceRequest; me: Me }) {
             </Field>
           </>,
         )}
-      {request.status !== 'received' &&
+      {canTransition('complete', request.status) &&
         form(
           t.complete,
           'complete',
