@@ -1,4 +1,4 @@
-import type { Breach } from './breach.ts';
+import { type Breach, keptLate } from './breach.ts';
 import { csvTable } from './csv.ts';
 import { completionDeadline, responseDeadline } from './deadlines.ts';
 import { localDate } from './working-calendar.ts';
@@ -33,14 +33,16 @@ export interface PromiseRow {
   feedbackBreaches: number;
 }
 
-type Outcome = 'onTime' | 'late' | 'overdue' | undefined;
+type Outcome = 'OnTime' | 'Late' | 'Overdue' | undefined;
 
 /** A promise's outcome: kept by `metAt` or not, missed while still open, or not due yet (undefined). */
 function outcome(deadline: Date, metAt: string | undefined, cancelled: boolean, now: Date): Outcome {
-  if (metAt) return new Date(metAt) <= deadline ? 'onTime' : 'late';
+  if (metAt) return keptLate(deadline, new Date(metAt)) ? 'Late' : 'OnTime';
   if (cancelled) return undefined;
-  return now > deadline ? 'overdue' : undefined;
+  return keptLate(deadline, now) ? 'Overdue' : undefined;
 }
+
+const PROMISES = ['response', 'completion'] as const;
 
 const percent = (onTime: number, all: number) => (all === 0 ? null : Math.round((1000 * onTime) / all) / 10);
 
@@ -79,36 +81,22 @@ export function promiseReport(
     const receivedAt = new Date(request.receivedAt);
     const cancelled = request.status === 'cancelled';
     row.requestsReceived += 1;
-    const response = outcome(
-      responseDeadline(receivedAt, request.terms),
-      request.acknowledgedAt,
-      cancelled,
-      now,
-    );
-    if (response === 'onTime') row.responseOnTime += 1;
-    if (response === 'late') row.responseLate += 1;
-    if (response === 'overdue') row.responseOverdue += 1;
-    const completion = outcome(
-      completionDeadline(receivedAt, request.terms),
-      request.completedAt,
-      cancelled,
-      now,
-    );
-    if (completion === 'onTime') row.completionOnTime += 1;
-    if (completion === 'late') row.completionLate += 1;
-    if (completion === 'overdue') row.completionOverdue += 1;
+    const kept = {
+      response: [responseDeadline(receivedAt, request.terms), request.acknowledgedAt],
+      completion: [completionDeadline(receivedAt, request.terms), request.completedAt],
+    } as const;
+    for (const promise of PROMISES) {
+      const result = outcome(kept[promise][0], kept[promise][1], cancelled, now);
+      if (result) row[`${promise}${result}`] += 1;
+    }
   }
   for (const breach of breaches) rowOf(breach.deadline)[`${breach.promise}Breaches`] += 1;
-  for (const row of rows.values()) {
-    row.responseOnTimePercent = percent(
-      row.responseOnTime,
-      row.responseOnTime + row.responseLate + row.responseOverdue,
-    );
-    row.completionOnTimePercent = percent(
-      row.completionOnTime,
-      row.completionOnTime + row.completionLate + row.completionOverdue,
-    );
-  }
+  for (const row of rows.values())
+    for (const promise of PROMISES)
+      row[`${promise}OnTimePercent`] = percent(
+        row[`${promise}OnTime`],
+        row[`${promise}OnTime`] + row[`${promise}Late`] + row[`${promise}Overdue`],
+      );
   return [...rows.values()].sort((a, b) => a.period.localeCompare(b.period));
 }
 

@@ -7,6 +7,7 @@ import { contractsOfTenant } from '../adapters/contracts.ts';
 import { feedbackFactsBetween } from '../adapters/feedback-cases.ts';
 import { periodicSurveysBetween } from '../adapters/periodic-surveys.ts';
 import { requestFactsBetween, requestSurveysBetween } from '../adapters/requests.ts';
+import type { StoredTenant } from '../adapters/tenants.ts';
 import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
 import type { satisfactionReportQuery, statementQuery } from '../shared/api-schemas.ts';
 import { tenantOf } from '../shared/caller.ts';
@@ -15,20 +16,14 @@ import { NotFoundError } from '../shared/errors.ts';
 import { csvDownload, type HttpResult, html, json } from '../shared/http.ts';
 import { contractStatement, statementCsv, statementPage } from './statement.ts';
 
-/** `GET /v1/reports/satisfaction?from&to[&format=csv]` (7.2.2), for managers and admins. */
-async function report({
-  query,
-  caller,
-}: RouteContext<undefined, Input<typeof satisfactionReportQuery>>): Promise<HttpResult> {
-  const tenant = await tenantOf(caller);
-  const { from, to } = instantsOfDays(tenant.timeZone, query.from, query.to);
-
+/** Satisfaction (7.2.2): surveys after requests and on the tenant's schedule, and feedback handled. */
+async function satisfactionOf(tenant: StoredTenant, from: string, to: string) {
   const [requestSurveys, periodic, feedback] = await Promise.all([
-    requestSurveysBetween(caller.tenantId, from, to),
-    periodicSurveysBetween(caller.tenantId, from, to),
-    feedbackFactsBetween(caller.tenantId, from, to),
+    requestSurveysBetween(tenant.tenantId, from, to),
+    periodicSurveysBetween(tenant.tenantId, from, to),
+    feedbackFactsBetween(tenant.tenantId, from, to),
   ]);
-  const { rows, changes } = satisfactionReport(
+  return satisfactionReport(
     [
       ...requestSurveys,
       // 7.1.1: surveys sent on the tenant's schedule, not after a request.
@@ -38,22 +33,45 @@ async function report({
     tenant.timeZone,
     now(),
   );
-  if (query.format === 'csv' && query.table === 'rows')
-    return csvDownload(`satisfaction-${query.from}-${query.to}.csv`, reportCsv(rows));
-  // The promises (5.1.1, 7.2.1): on-time rates from the requests, breaches as recorded.
+}
+
+/** The promises (5.1.1, 7.2.1): on-time rates from the requests, breaches as recorded. */
+async function promisesOf(tenant: StoredTenant, from: string, to: string) {
   const [requests, contracts] = await Promise.all([
-    requestFactsBetween(caller.tenantId, from, to),
-    contractsOfTenant(caller.tenantId),
+    requestFactsBetween(tenant.tenantId, from, to),
+    contractsOfTenant(tenant.tenantId),
   ]);
   const breaches = await breachesBetween(
-    caller.tenantId,
+    tenant.tenantId,
     [DEFAULT_CONTRACT_ID, ...contracts.keys()],
     from,
     to,
   );
-  const promises = promiseReport(requests, breaches, tenant.timeZone, now());
+  return promiseReport(requests, breaches, tenant.timeZone, now());
+}
+
+/** `GET /v1/reports/satisfaction?from&to[&format=csv[&table=promises]]` (7.2.2), for managers and admins. */
+async function report({
+  query,
+  caller,
+}: RouteContext<undefined, Input<typeof satisfactionReportQuery>>): Promise<HttpResult> {
+  const tenant = await tenantOf(caller);
+  const { from, to } = instantsOfDays(tenant.timeZone, query.from, query.to);
+  // A CSV is one table: only what it shows is read.
+  if (query.format === 'csv' && query.table === 'rows')
+    return csvDownload(
+      `satisfaction-${query.from}-${query.to}.csv`,
+      reportCsv((await satisfactionOf(tenant, from, to)).rows),
+    );
   if (query.format === 'csv')
-    return csvDownload(`promises-${query.from}-${query.to}.csv`, promiseCsv(promises));
+    return csvDownload(
+      `promises-${query.from}-${query.to}.csv`,
+      promiseCsv(await promisesOf(tenant, from, to)),
+    );
+  const [{ rows, changes }, promises] = await Promise.all([
+    satisfactionOf(tenant, from, to),
+    promisesOf(tenant, from, to),
+  ]);
   return json(200, { from: query.from, to: query.to, timeZone: tenant.timeZone, rows, promises, changes });
 }
 
