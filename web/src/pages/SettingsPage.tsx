@@ -51,6 +51,13 @@ function Section({ id, title, children }: { id: string; title: string; children:
   );
 }
 
+/** A comma-separated list as typed (recipients, skills): its items, trimmed, empty ones dropped. */
+const listOf = (text: string) =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
 /** A section's save: its refusal above the button, "saved" beside it once done. */
 function SaveButton({ save }: { save: { error: unknown; isPending: boolean; isSuccess: boolean } }) {
   const { t } = useWords();
@@ -82,10 +89,7 @@ function Ladder({ settings }: { settings: Settings }) {
             escalationLadder: {
               levels: levels.map((l) => ({
                 name: l.name,
-                recipients: l.recipients
-                  .split(',')
-                  .map((r) => r.trim())
-                  .filter(Boolean),
+                recipients: listOf(l.recipients),
                 delayMinutes: Number(l.delayMinutes),
               })),
             },
@@ -98,29 +102,23 @@ function Ladder({ settings }: { settings: Settings }) {
             {levels.map((level, index) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: levels are positions on the ladder
               <tr key={index}>
-                <td>
-                  <input
-                    aria-label={`${t.level} ${index + 1}`}
-                    value={level.name}
-                    onChange={(e) => change(index, 'name', e.target.value)}
-                  />
-                </td>
-                <td>
-                  <input
-                    aria-label={`${t.recipients} ${index + 1}`}
-                    value={level.recipients}
-                    onChange={(e) => change(index, 'recipients', e.target.value)}
-                  />
-                </td>
-                <td>
-                  <input
-                    aria-label={`${t.after} ${index + 1}`}
-                    type="number"
-                    min={0}
-                    value={level.delayMinutes}
-                    onChange={(e) => change(index, 'delayMinutes', e.target.value)}
-                  />
-                </td>
+                {(
+                  [
+                    ['name', t.level, 'text'],
+                    ['recipients', t.recipients, 'text'],
+                    ['delayMinutes', t.after, 'number'],
+                  ] as const
+                ).map(([field, label, type]) => (
+                  <td key={field}>
+                    <input
+                      aria-label={`${label} ${index + 1}`}
+                      type={type}
+                      min={type === 'number' ? 0 : undefined}
+                      value={level[field]}
+                      onChange={(e) => change(index, field, e.target.value)}
+                    />
+                  </td>
+                ))}
                 <td>
                   <button
                     type="button"
@@ -267,11 +265,6 @@ function Staff({ settings, me }: { settings: Settings; me: Me }) {
         onSubmit={(e) => {
           e.preventDefault();
           const data = new FormData(e.currentTarget);
-          const list = (name: string) =>
-            String(data.get(name) ?? '')
-              .split(',')
-              .map((v) => v.trim())
-              .filter(Boolean);
           act.mutate({
             path: '/v1/staff',
             body: {
@@ -279,7 +272,7 @@ function Staff({ settings, me }: { settings: Settings; me: Me }) {
               name: String(data.get('name')),
               email: String(data.get('email')),
               roles: [String(data.get('role'))],
-              skills: list('skills'),
+              skills: listOf(String(data.get('skills') ?? '')),
             },
           });
         }}
@@ -326,12 +319,8 @@ function SkillsEditor({ settings, staffId }: { settings: Settings; staffId: stri
       className="inline"
       onSubmit={(e) => {
         e.preventDefault();
-        const list = skills
-          .split(',')
-          .map((v) => v.trim())
-          .filter(Boolean);
         save.mutate({
-          staff: settings.staff.map((s) => (s.staffId === staffId ? { ...s, skills: list } : s)),
+          staff: settings.staff.map((s) => (s.staffId === staffId ? { ...s, skills: listOf(skills) } : s)),
         });
       }}
     >

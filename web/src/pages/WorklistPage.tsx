@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
+import { openRequestStatuses } from '../../../domain/request-status.ts';
 import { allPages } from '../api.ts';
 import { useWords } from '../i18n.ts';
 import { bySoonestDeadline, missedPromisesOf, nextPromiseOf } from '../promises.ts';
@@ -7,8 +8,6 @@ import { linkProps } from '../router.ts';
 import { useServiceNow } from '../time.ts';
 import type { Me, RequestSummary } from '../types.ts';
 import { Badge, ErrorNote, Field, Head, Loading, RequestCountdown } from '../ui.tsx';
-
-const OPEN_STATUSES = ['received', 'acknowledged', 'dispatched'] as const;
 
 export const assigneeOf = (request: RequestSummary) => request.assigneeId ?? request.dispatch?.technicianId;
 export const nameOf = (me: Me, staffId: string | undefined) =>
@@ -57,46 +56,25 @@ export function WorklistPage({ me }: { me: Me }) {
         <Field label={t.search}>
           <input type="search" value={filters.search} onChange={set('search')} />
         </Field>
-        <Field label={t.status}>
-          <select value={filters.status} onChange={set('status')}>
-            <option value="">{t.any}</option>
-            {OPEN_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {word(s)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label={t.kind}>
-          <select value={filters.kind} onChange={set('kind')}>
-            <option value="">{t.any}</option>
-            {choices(all.map((r) => r.kind)).map((k) => (
-              <option key={k} value={k}>
-                {word(k)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label={t.assignee}>
-          <select value={filters.assignee} onChange={set('assignee')}>
-            <option value="">{t.any}</option>
-            {choices(all.map(assigneeOf)).map((id) => (
-              <option key={id} value={id}>
-                {nameOf(me, id)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label={t.channel}>
-          <select value={filters.channel} onChange={set('channel')}>
-            <option value="">{t.any}</option>
-            {choices(all.map((r) => r.channel)).map((c) => (
-              <option key={c} value={c}>
-                {word(c)}
-              </option>
-            ))}
-          </select>
-        </Field>
+        {(
+          [
+            ['status', t.status, openRequestStatuses, word],
+            ['kind', t.kind, choices(all.map((r) => r.kind)), word],
+            ['assignee', t.assignee, choices(all.map(assigneeOf)), (id: string) => nameOf(me, id)],
+            ['channel', t.channel, choices(all.map((r) => r.channel)), word],
+          ] as const
+        ).map(([name, label, values, shownAs]) => (
+          <Field key={name} label={label}>
+            <select value={filters[name]} onChange={set(name)}>
+              <option value="">{t.any}</option>
+              {values.map((value) => (
+                <option key={value} value={value}>
+                  {shownAs(value)}
+                </option>
+              ))}
+            </select>
+          </Field>
+        ))}
       </form>
       <ErrorNote error={requests.error} />
       {requests.isPending ? (
