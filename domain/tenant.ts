@@ -17,6 +17,8 @@ export const staffMemberSchema = z.object({
   language: z.optional(languageSchema),
   /** Disabled by an admin: they can no longer sign in, and a token they still hold is refused. */
   disabledAt: z.optional(z.iso.datetime({ offset: true })),
+  /** When their last invitation went out: a member on the list without one was added, not yet invited. */
+  invitedAt: z.optional(z.iso.datetime({ offset: true })),
 });
 export type StaffMember = z.infer<typeof staffMemberSchema>;
 

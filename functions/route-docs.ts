@@ -71,6 +71,7 @@ const apiKeyErrors: Record<number, ResponseSpec> = {
   },
   413: error('The body is larger than the API accepts'),
   422: error('Invalid fields: `fields` says which and why'),
+  503: error('A service it depends on was busy or down: try again (Retry-After)'),
 };
 const notFound = { 404: error('Not found (also: another tenant’s, or an id that cannot exist)') };
 const conflict = { 409: error('Not allowed in the current status: the message says why') };

@@ -34,6 +34,7 @@ export const staffMemberView = z.object({
   skills: z.array(z.string()),
   language: z.optional(z.enum(['zh-CN', 'en'])),
   disabledAt: z.optional(instant),
+  invitedAt: z.optional(instant),
 });
 
 /**

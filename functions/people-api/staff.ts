@@ -40,8 +40,11 @@ async function changeStaff(
   throw new ConflictError('The settings kept changing while this change was applied: try again');
 }
 
-/** Gives the member a sign-in (or a new temporary password) and emails it, in the tenant's language. */
-async function sendInvitation(tenant: StoredTenant, member: StaffMember): Promise<void> {
+/**
+ * Gives the member a sign-in (or a new temporary password), emails it in the tenant's language,
+ * then records that it went out (`invitedAt`): until then a retry of the same invitation goes on.
+ */
+async function sendInvitation(tenant: StoredTenant, member: StaffMember): Promise<StaffMember> {
   const password = temporaryPassword();
   await createStaffLogin(tenant.tenantId, member, { temporary: password });
   await sendOnce(
@@ -56,25 +59,35 @@ async function sendInvitation(tenant: StoredTenant, member: StaffMember): Promis
       temporaryPassword: password,
     }),
   );
+  const invitedAt = now().toISOString();
+  await changeStaff(tenant.tenantId, (staff) =>
+    staff.map((s) => (s.staffId === member.staffId ? { ...s, invitedAt } : s)),
+  );
+  return { ...member, invitedAt };
 }
 
-const memberView = (member: StaffMember) => member;
-
-/** `POST /v1/staff`: a new member on the list, invited by email. */
+/**
+ * `POST /v1/staff`: a new member on the list, invited by email. The list is written first: a
+ * retry after a failure before the invitation went out (same id and email, never invited) goes
+ * on with the member as listed instead of answering 409.
+ */
 export async function inviteStaff({
   body,
   caller,
 }: Context<Input<typeof staffInvitationSchema>>): Promise<HttpResult> {
-  const member: StaffMember = { ...body, skills: body.skills ?? [] };
+  let member: StaffMember = { ...body, skills: body.skills ?? [] };
+  const sameEmail = (s: StaffMember) => s.email.toLowerCase() === member.email.toLowerCase();
   const tenant = await changeStaff(caller.tenantId, (staff) => {
-    if (staff.some((s) => s.staffId === member.staffId))
-      throw new ConflictError(`A staff member ${member.staffId} exists already`);
-    if (staff.some((s) => s.email.toLowerCase() === member.email.toLowerCase()))
-      throw new ConflictError(`A staff member with ${member.email} exists already`);
+    const listed = staff.find((s) => s.staffId === member.staffId);
+    if (listed && sameEmail(listed) && !listed.invitedAt) {
+      member = listed;
+      return staff;
+    }
+    if (listed) throw new ConflictError(`A staff member ${member.staffId} exists already`);
+    if (staff.some(sameEmail)) throw new ConflictError(`A staff member with ${member.email} exists already`);
     return [...staff, member];
   });
-  await sendInvitation(tenant, member);
-  return json(201, memberView(member));
+  return json(201, await sendInvitation(tenant, member));
 }
 
 const memberOf = (tenant: StoredTenant, staffId: string) => {
@@ -89,8 +102,7 @@ export async function reinviteStaff({ params, caller }: Context): Promise<HttpRe
   if (!tenant) throw new NotFoundError(`tenant ${caller.tenantId}`);
   const member = memberOf(tenant, params.staffId!);
   if (member.disabledAt) throw new ConflictError('The staff member is disabled: enable them first');
-  await sendInvitation(tenant, member);
-  return json(200, memberView(member));
+  return json(200, await sendInvitation(tenant, member));
 }
 
 /** `POST /v1/staff/{staffId}/disable` and `/enable`: the list first (the authorizer reads it), then the sign-in. */
@@ -107,7 +119,7 @@ async function setDisabled(caller: Context['caller'], staffId: string, disabled:
   );
   if (!changed) throw new NotFoundError(`staff member ${staffId}`);
   await setStaffLoginEnabled(changed.email, !disabled);
-  return json(200, memberView(changed));
+  return json(200, changed);
 }
 
 export const disableStaff = ({ params, caller }: Context) => setDisabled(caller, params.staffId!, true);

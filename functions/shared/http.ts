@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from '../../domain/zod.ts';
-import { DomainError, ValidationError } from './errors.ts';
+import { DomainError, isTransientAwsError, ValidationError } from './errors.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {
@@ -99,6 +99,18 @@ export function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
       const error = request.error;
       if (error instanceof DomainError) {
         request.response = json(error.status, errorBody(error.code, error.message, error.fields));
+        return;
+      }
+      // A service we depend on was busy or down past the SDK's own retries: a retry may succeed.
+      if (isTransientAwsError(error)) {
+        console.error(
+          JSON.stringify({ level: 'WARN', message: 'dependency unavailable', error: String(error) }),
+        );
+        const busy = json(
+          503,
+          errorBody('ServiceUnavailable', 'A service this depends on is busy or down: try again'),
+        );
+        request.response = { ...busy, headers: { ...busy.headers, 'retry-after': '5' } };
         return;
       }
       console.error(

@@ -6,6 +6,7 @@ import {
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clearFaults, injectFault } from '../faults/support.ts';
 import { repairRequest } from '../support/lifecycle.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
@@ -164,6 +165,39 @@ describe('staff administration', () => {
     expect((await runtime.mailbox()).filter((m) => m.destination.to.includes(newcomer.email))).toHaveLength(
       2,
     );
+  });
+
+  it('goes on with an invitation whose email failed when the admin tries again, instead of answering 409', async () => {
+    const newcomer2 = {
+      staffId: 'agent-zhou',
+      name: 'Zhou Yi',
+      email: 'zhou.yi@demo.example',
+      roles: ['agent'],
+    };
+    // SES answers 503 to every try of the mailer (its SDK retries three times): the call fails
+    // after the member is on the list.
+    await injectFault(runtime.urls.api, {
+      component: 'ses',
+      mode: 'unavailable',
+      requests: 3,
+      match: newcomer2.email,
+    });
+    const failed = await runtime.api('POST', '/v1/staff', newcomer2);
+    expect(failed.status).toBe(503);
+    expect(failed.headers['retry-after']).toBe('5');
+    const listed = (await runtime.api('GET', '/v1/settings')).body.staff.find(
+      (s: { staffId: string }) => s.staffId === newcomer2.staffId,
+    );
+    expect(listed.invitedAt).toBeUndefined();
+    await clearFaults(runtime.urls.api);
+
+    const retried = await runtime.api('POST', '/v1/staff', newcomer2);
+    expect(retried.status).toBe(201);
+    expect(retried.body.invitedAt).toBeDefined();
+    const invitations = (await runtime.mailbox()).filter((m) => m.destination.to.includes(newcomer2.email));
+    expect(invitations).toHaveLength(1);
+    // Once it went out, the same POST is a conflict again.
+    expect((await runtime.api('POST', '/v1/staff', newcomer2)).status).toBe(409);
   });
 
   it('disables a member (their token is refused, their sign-in disabled) and enables them again', async () => {
