@@ -120,9 +120,13 @@ export async function startLocalScheduler(options: {
       });
       firedCount += 1;
     } catch (error) {
-      const retries = schedule.Target.RetryPolicy?.MaximumRetryAttempts ?? 185;
-      if (attempt < retries) {
-        arm(key, Date.now() + RETRY_SECONDS * 1000 * 2 ** Math.min(attempt, 6), attempt + 1);
+      // Tried again until either limit of the policy: attempts, or the event's age.
+      const policy = schedule.Target.RetryPolicy;
+      const retryAt = Date.now() + RETRY_SECONDS * 1000 * 2 ** Math.min(attempt, 6);
+      const oldestRetryAt =
+        (dueTimeOf(schedule) ?? Date.now()) + (policy?.MaximumEventAgeInSeconds ?? 86_400) * 1000;
+      if (attempt < (policy?.MaximumRetryAttempts ?? 185) && retryAt <= oldestRetryAt) {
+        arm(key, retryAt, attempt + 1);
         return;
       }
       deadLetters.push({
