@@ -25,9 +25,10 @@ import { createApiKey, createTenant } from '../functions/adapters/tenants.ts';
 import { type FunctionName, functionCatalog } from '../functions/catalog.ts';
 import { demoSettings } from '../local/demo-tenant.ts';
 import { invocationStats, invokeFunction } from '../local/lambda.ts';
-import { completionReport, executionHistory, repairRequest } from '../test/support/lifecycle.ts';
+import { completionReport, lifecycleHistory, repairRequest } from '../test/support/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../test/support/runtime.ts';
 import { consoleDist, ensureConsoleBuilt } from '../web/build.ts';
+import { type Consumption, printCostModel } from './cost-model.ts';
 import { simulate } from './simulation.ts';
 
 const quantile = (sorted: number[], q: number) =>
@@ -84,6 +85,9 @@ async function intakeAndLifecycle(runtime: TestRuntime) {
   const capacityBefore = capacityConsumed();
   const invocationsBefore = invocationStats();
   const mailBefore = (await runtime.mailbox()).length;
+  const burstsBefore = runtime.stepFunctions.executionsStarted();
+  const burstSecondsBefore = runtime.stepFunctions.executionRealSeconds();
+  const firedBefore = runtime.scheduler.fired();
   let logBytes = 0;
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
@@ -112,8 +116,8 @@ async function intakeAndLifecycle(runtime: TestRuntime) {
   process.stdout.write = write;
   const capacityAfter = capacityConsumed();
   const invocationsAfter = invocationStats();
-  const histories = await Promise.all(ids.slice(0, 5).map((id) => executionHistory(runtime, id)));
-  const transitions = histories.map((h) => h.events.filter((e) => e.type?.endsWith('StateEntered')).length);
+  const histories = await Promise.all(ids.slice(0, 5).map((id) => lifecycleHistory(runtime, id)));
+  const transitions = histories.map((bursts) => bursts.reduce((sum, b) => sum + b.states.length, 0));
   const per = (n: number) => n / lifecycles;
   let invocations = 0;
   let milliseconds = 0;
@@ -128,7 +132,11 @@ async function intakeAndLifecycle(runtime: TestRuntime) {
       per(units - (capacityBefore.indexWriteUnits[index] ?? 0)),
     ]),
   );
-  const measured: LifecycleConsumption = {
+  const bursts = runtime.stepFunctions.executionsStarted() - burstsBefore;
+  const measured: Consumption = {
+    bursts: per(bursts),
+    burstSeconds: (runtime.stepFunctions.executionRealSeconds() - burstSecondsBefore) / bursts,
+    schedulesFired: per(runtime.scheduler.fired() - firedBefore),
     transitions: Math.max(...transitions),
     lambdaInvocations: per(invocations),
     lambdaMilliseconds: per(milliseconds),
@@ -141,7 +149,8 @@ async function intakeAndLifecycle(runtime: TestRuntime) {
     // API access-log line per call.
     logBytes:
       per(logBytes) +
-      histories.reduce((sum, h) => sum + Buffer.byteLength(JSON.stringify(h.events)), 0) / histories.length +
+      histories.reduce((sum, bursts) => sum + bursts.reduce((bytes, b) => bytes + b.logBytes, 0), 0) /
+        histories.length +
       5 * 220,
   };
   const memory = process.memoryUsage();
@@ -152,6 +161,8 @@ async function intakeAndLifecycle(runtime: TestRuntime) {
     {
       lifecycles: String(lifecycles),
       'lifecycles/s': (lifecycles / seconds).toFixed(1),
+      'bursts each': measured.bursts.toFixed(1),
+      'ms per burst': (measured.burstSeconds * 1000).toFixed(0),
       'transitions each': String(Math.max(...transitions)),
       'RSS after': `${(memory.rss / 2 ** 20).toFixed(0)} MiB`,
       'heap used after': `${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`,
@@ -424,59 +435,6 @@ async function bundles() {
   console.table(rows);
 }
 
-interface LifecycleConsumption {
-  transitions: number;
-  lambdaInvocations: number;
-  lambdaMilliseconds: number;
-  tableWriteUnits: number;
-  indexWriteUnits: Record<string, number>;
-  readUnits: number;
-  emails: number;
-  apiCalls: number;
-  logBytes: number;
-}
-
-/**
- * us-east-1 list prices (2026) applied to what one on-time lifecycle was measured to consume:
- * Step Functions Standard, Lambda arm64 (512 MB), DynamoDB on-demand (write units as DynamoDB
- * reports them, indexes included), SES, the HTTP API, CloudWatch Logs ingestion. CloudFront and
- * WAF add about $1.60 per million requests (0.5 of them per API call here: not a lifecycle cost).
- */
-function costModel(measured: LifecycleConsumption) {
-  const indexWrites = Object.values(measured.indexWriteUnits).reduce((sum, units) => sum + units, 0);
-  const rows = [
-    { item: 'Step Functions transitions', quantity: measured.transitions, unitUsd: 0.000025 },
-    { item: 'Lambda requests', quantity: measured.lambdaInvocations, unitUsd: 0.0000002 },
-    {
-      item: 'Lambda GB-seconds (arm64, 512 MB)',
-      quantity: (measured.lambdaMilliseconds / 1000) * 0.5,
-      unitUsd: 0.0000133334,
-    },
-    { item: 'DynamoDB write units: table', quantity: measured.tableWriteUnits, unitUsd: 0.000000625 },
-    ...Object.entries(measured.indexWriteUnits).map(([index, units]) => ({
-      item: `DynamoDB write units: ${index} index`,
-      quantity: units,
-      unitUsd: 0.000000625,
-    })),
-    { item: 'DynamoDB read units', quantity: measured.readUnits, unitUsd: 0.000000125 },
-    { item: 'SES emails', quantity: measured.emails, unitUsd: 0.0001 },
-    { item: 'HTTP API requests', quantity: measured.apiCalls, unitUsd: 0.000001 },
-    { item: 'CloudWatch Logs ingested (GB)', quantity: measured.logBytes / 1e9, unitUsd: 0.5 },
-  ].map((r) => ({ ...r, usdPer1000: r.quantity * r.unitUsd * 1000 }));
-  const total = rows.reduce((sum, r) => sum + r.usdPer1000, 0);
-  console.log(
-    `\nCost per 1,000 on-time requests on AWS, from what one lifecycle consumed (measured; ${(measured.tableWriteUnits + indexWrites).toFixed(1)} write units in all)`,
-  );
-  console.table([
-    ...rows.map((r) => ({
-      item: r.item,
-      'per request': r.quantity < 0.01 ? r.quantity.toExponential(2) : r.quantity.toFixed(2),
-      'USD per 1,000': r.usdPer1000.toFixed(4),
-    })),
-    { item: 'total', 'per request': '', 'USD per 1,000': total.toFixed(4) },
-  ]);
-}
-
 /**
  * The domain's heavier pure computations: the working calendar on instants spread over
  * 2025–2027 (2027 is estimated), and the satisfaction report over a busy tenant's two years.
@@ -597,10 +555,12 @@ if (process.argv[2] === 'bundles') {
 }
 const runtime = await startTestRuntime();
 const consumption = await intakeAndLifecycle(runtime);
+const costTitle =
+  'Cost per 1,000 on-time requests on AWS, from what one lifecycle consumed (measured; CloudFront and WAF add about $1.60 per million API calls, not a lifecycle cost)';
 // `npm run bench -- lifecycle`: intake, the lifecycle and the cost model only.
 if (process.argv[2] === 'lifecycle') {
   await runtime.dispose();
-  costModel(consumption);
+  printCostModel(costTitle, consumption);
   process.exit(0);
 }
 await dailyRun(runtime);
@@ -609,5 +569,5 @@ await runtime.dispose();
 domainComputations();
 await bundles();
 await consoleBundle();
-costModel(consumption);
+printCostModel(costTitle, consumption);
 process.exit(0);

@@ -18,11 +18,10 @@ export interface FunctionSpec {
     /** The DynamoDB actions its code calls, granted on the table and its indexes only. */
     table: readonly TableAction[];
     sendsEmail: boolean;
-    /** Step Functions calls it makes: start executions of these workflows, answer task tokens. */
+    /** Starts bursts of these workflows (StartExecution): intake, a staff or customer change, the reconciler. */
     startsWorkflows: readonly WorkflowName[];
-    /** Reads how executions of these workflows stand (DescribeExecution). */
-    readsExecutions?: readonly WorkflowName[];
-    taskResponses: readonly ('states:SendTaskSuccess' | 'states:SendTaskFailure')[];
+    /** Parks its lifecycle's next wake-up as a one-time schedule (infra/constructs/wake-ups.ts). */
+    parksWakeUps?: true;
     /** Signs or verifies email links (reads the signing secret from SSM on AWS). */
     signsLinks: boolean;
     /** Seals or opens storefront secrets (reads the storefront-secrets key from SSM on AWS). */
@@ -64,7 +63,6 @@ const readsAndRecordsAccess = {
   table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
   sendsEmail: false,
   startsWorkflows: [],
-  taskResponses: [],
   signsLinks: false,
 } as const;
 
@@ -78,7 +76,6 @@ export const functionCatalog = {
       table: ['dynamodb:GetItem'],
       sendsEmail: false,
       startsWorkflows: [],
-      taskResponses: [],
       signsLinks: false,
       checksOrigin: true,
     },
@@ -91,7 +88,6 @@ export const functionCatalog = {
       table: [],
       sendsEmail: false,
       startsWorkflows: [],
-      taskResponses: [],
       signsLinks: false,
       checksOrigin: true,
     },
@@ -105,7 +101,6 @@ export const functionCatalog = {
       // The customer's confirmation goes out with the acknowledgement (6.1.2).
       sendsEmail: true,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
-      taskResponses: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
       signsLinks: false,
     },
   },
@@ -116,8 +111,7 @@ export const functionCatalog = {
     uses: {
       table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       sendsEmail: true,
-      startsWorkflows: [],
-      taskResponses: ['states:SendTaskSuccess'],
+      startsWorkflows: ['serviceRequest'],
       signsLinks: true,
     },
   },
@@ -132,7 +126,7 @@ export const functionCatalog = {
       sendsEmail: true,
       // A survey answer's feedback case is opened before the request closes, if it is not yet.
       startsWorkflows: ['feedbackCase'],
-      taskResponses: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+      parksWakeUps: true,
       signsLinks: true,
       // A Shopify return's customer and items are read with the shop's Admin API token.
       storefrontSecrets: true,
@@ -149,7 +143,6 @@ export const functionCatalog = {
       sendsEmail: false,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
       // A cancelled request's waiting lifecycle is ended; an erased customer's lifecycles too.
-      taskResponses: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
       signsLinks: false,
       storefrontSecrets: true,
     },
@@ -162,7 +155,6 @@ export const functionCatalog = {
       table: readWriteDelete,
       sendsEmail: false,
       startsWorkflows: [],
-      taskResponses: [],
       signsLinks: false,
       // Storefront secrets are sealed as they are saved.
       storefrontSecrets: true,
@@ -179,9 +171,8 @@ export const functionCatalog = {
       table: readWriteDelete,
       // Staff invitations.
       sendsEmail: true,
-      startsWorkflows: [],
+      startsWorkflows: ['serviceRequest', 'feedbackCase'],
       // Erasing a customer ends their running lifecycles.
-      taskResponses: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
       signsLinks: false,
       managesStaffLogins: true,
     },
@@ -208,7 +199,6 @@ export const functionCatalog = {
       table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
       sendsEmail: false,
       startsWorkflows: ['feedbackCase'],
-      taskResponses: ['states:SendTaskSuccess'],
       signsLinks: false,
     },
   },
@@ -222,7 +212,7 @@ export const functionCatalog = {
       table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       sendsEmail: true,
       startsWorkflows: [],
-      taskResponses: ['states:SendTaskSuccess'],
+      parksWakeUps: true,
       signsLinks: true,
     },
   },
@@ -233,8 +223,7 @@ export const functionCatalog = {
     uses: {
       table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       sendsEmail: false,
-      startsWorkflows: ['feedbackCase'],
-      taskResponses: ['states:SendTaskSuccess'],
+      startsWorkflows: ['serviceRequest', 'feedbackCase'],
       signsLinks: true,
     },
   },
@@ -257,7 +246,6 @@ export const functionCatalog = {
       table: readWriteDelete,
       sendsEmail: true,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
-      taskResponses: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
       signsLinks: true,
     },
   },
@@ -270,7 +258,6 @@ export const functionCatalog = {
       table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       sendsEmail: true,
       startsWorkflows: [],
-      taskResponses: [],
       signsLinks: false,
     },
   },
@@ -285,8 +272,6 @@ export const functionCatalog = {
       table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
       sendsEmail: false,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
-      readsExecutions: ['serviceRequest', 'feedbackCase'],
-      taskResponses: [],
       signsLinks: false,
     },
   },

@@ -17,6 +17,7 @@ import { Observability } from './constructs/observability.ts';
 import { Schedules } from './constructs/schedules.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 import { StaffPool } from './constructs/staff-pool.ts';
+import { WakeUps } from './constructs/wake-ups.ts';
 import { Workflows } from './constructs/workflows.ts';
 
 export interface AfterSalesStackProps extends StackProps {
@@ -81,6 +82,11 @@ export class AfterSalesStack extends Stack {
     ) as unknown as Record<FunctionName, IFunction>;
 
     const workflows = new Workflows(this, 'Workflows', { functions });
+    const wakeUps = new WakeUps(this, 'WakeUps', {
+      stateMachineArns: (Object.keys(workflowCatalog) as (keyof typeof workflowCatalog)[]).map((key) =>
+        Workflows.stateMachineArn(this, key),
+      ),
+    });
     for (const [name, spec] of Object.entries(functionCatalog) as [
       FunctionName,
       (typeof functionCatalog)[FunctionName],
@@ -95,26 +101,7 @@ export class AfterSalesStack extends Stack {
         );
         fn.addEnvironment(workflowCatalog[workflow].arnVariable, Workflows.stateMachineArn(this, workflow));
       }
-      const reads: readonly (keyof typeof workflowCatalog)[] =
-        'readsExecutions' in spec.uses ? spec.uses.readsExecutions : [];
-      if (reads.length > 0) {
-        fn.addToRolePolicy(
-          new PolicyStatement({
-            actions: ['states:DescribeExecution'],
-            resources: reads.map((workflow) => Workflows.executionsArn(this, workflow)),
-          }),
-        );
-      }
-      if (spec.uses.taskResponses.length > 0) {
-        fn.addToRolePolicy(
-          new PolicyStatement({
-            actions: [...spec.uses.taskResponses],
-            resources: (Object.keys(workflows.stateMachines) as (keyof typeof workflows.stateMachines)[]).map(
-              (key) => Workflows.stateMachineArn(this, key),
-            ),
-          }),
-        );
-      }
+      if ('parksWakeUps' in spec.uses) wakeUps.allowParking(fn);
     }
 
     for (const [name, spec] of Object.entries(functionCatalog))
@@ -159,7 +146,6 @@ export class AfterSalesStack extends Stack {
     const schedules = new Schedules(this, 'Schedules', {
       campaigns: services.campaigns.fn,
       reconciler: services.reconciler.fn,
-      stateMachineArns: Object.values(workflows.stateMachines).map((machine) => machine.stateMachineArn),
     });
     for (const service of Object.values(services))
       service.fn.addEnvironment('PUBLIC_BASE_URL', edge.publicUrl);
@@ -199,6 +185,7 @@ export class AfterSalesStack extends Stack {
         dailySchedule: schedules.deadLetters,
         dailyRun: schedules.dailyRunFailures,
         emailEvents: emailEventFailures,
+        wakeUps: wakeUps.deadLetters,
       },
       logGroups: Object.fromEntries(
         Object.entries(services).map(([name, service]) => [name, service.logGroup]),
@@ -219,13 +206,14 @@ export class AfterSalesStack extends Stack {
     new CfnOutput(this, 'LinkSigningSecretParameter', { value: linkSecretName });
     new CfnOutput(this, 'StorefrontSecretsKeyParameter', { value: storefrontKeyName });
     new CfnOutput(this, 'OperatorAlarmTopic', { value: alarmTopic.topicArn });
-    this.acknowledgeNagFindings(services, workflows);
+    this.acknowledgeNagFindings(services, workflows, wakeUps);
   }
 
   /** Every cdk-nag finding we accept, with the reason beside it. */
   private acknowledgeNagFindings(
     services: Record<FunctionName, ServiceFunction>,
     workflows: Workflows,
+    wakeUps: WakeUps,
   ): void {
     const acknowledge = (scope: Construct, finding: string, reason: string) =>
       Validations.of(scope).acknowledge({ id: `AwsSolutions::AwsSolutions-${finding}`, reason });
@@ -256,11 +244,11 @@ export class AfterSalesStack extends Stack {
         'Tenants send from their own SES-verified domains: identities are added at run time by the tenant API.',
       );
     }
-    for (const workflow of Object.keys(workflowCatalog) as (keyof typeof workflowCatalog)[]) {
+    for (const service of [services.serviceRequestSteps, services.feedbackCaseSteps]) {
       acknowledge(
-        services.reconciler,
-        `IAM5[Resource::arn:<AWS::Partition>:states:${region}:<AWS::AccountId>:execution:${Workflows.stateMachineName(this, workflow)}:*]`,
-        'DescribeExecution on the executions of our own state machine: one per request, named at run time.',
+        service,
+        `IAM5[Resource::arn:<AWS::Partition>:scheduler:${region}:<AWS::AccountId>:schedule/${wakeUps.group.scheduleGroupName}/*]`,
+        'Creating and deleting the one-time wake-up schedules of our own schedule group, named per request at run time.',
       );
     }
     acknowledge(

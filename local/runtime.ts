@@ -6,7 +6,7 @@ import { timers as realTimers } from '@sinonjs/fake-timers';
 import { DAILY_RUN_QUEUE, type FunctionName } from '../functions/catalog.ts';
 import { ensureConsoleBuilt } from '../web/build.ts';
 import { substitute } from '../workflows/asl.ts';
-import { LIFECYCLE_ENDED_STATUSES, workflowCatalog } from '../workflows/catalog.ts';
+import { workflowCatalog } from '../workflows/catalog.ts';
 import { settled, tracked, workInFlight } from './activity.ts';
 import { type ClockMode, createClock, type LocalClock } from './clock.ts';
 import { serveConsole } from './console.ts';
@@ -221,9 +221,17 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const definition = options.definitions?.[key] ?? JSON.stringify(workflow.definition);
     stateMachineArns[key] = stepFunctions.createStateMachine({
       name: workflow.stateMachineName,
+      type: workflow.type,
       definition: substitute(definition, values),
     }).stateMachineArn;
   }
+  // Lifecycles' wake-ups (EventBridge Scheduler on AWS), fired on the runtime's clock into Step
+  // Functions: started once the state machines exist, as it fires what came due while stopped.
+  const scheduler = await startLocalScheduler({
+    port: ports.scheduler,
+    file: join(dataDir, 'schedules.json'),
+    startExecution: (request) => stepFunctions.startExecution(request),
+  });
 
   const localError = (status: number, code: string, message: string, fields?: Record<string, string[]>) => ({
     status,
@@ -352,6 +360,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     // The SESv2 client ignores AWS_ENDPOINT_URL_SES.
     AWS_ENDPOINT_URL_SESV2: handlerEndpoints.ses,
     AWS_ENDPOINT_URL_SFN: handlerEndpoints.stepFunctions,
+    AWS_ENDPOINT_URL_SCHEDULER: scheduler.endpoint,
     AWS_ENDPOINT_URL_SQS: dailyRunQueue.endpoint,
     DAILY_RUN_QUEUE_URL: dailyRunQueue.queueUrl,
     TABLE_NAME: tableName,
@@ -397,21 +406,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       api: api.url,
     },
   };
-  // As the deployed EventBridge rule: a lifecycle that ends unfinished goes to the reconciler.
-  stepFunctions.onExecutionStatusChange = (change) => {
-    if (!(LIFECYCLE_ENDED_STATUSES as readonly string[]).includes(change.detail.status)) return;
-    void tracked(() => invokeFunction('reconciler', change)).catch((error: unknown) =>
-      console.error('[reconciler]', error),
-    );
-  };
   stepFunctions.resumeRunningExecutions();
-
-  // One-time schedules (EventBridge Scheduler on AWS), fired on the runtime's clock into Step Functions.
-  const scheduler = await startLocalScheduler({
-    port: ports.scheduler,
-    file: join(dataDir, 'schedules.json'),
-    startExecution: (request) => stepFunctions.startExecution(request),
-  });
 
   // The daily schedule (EventBridge Scheduler on AWS), on the runtime's clock: virtual time
   // moving past midnight UTC runs it, like real time does.

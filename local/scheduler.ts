@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { timers as realTimers } from '@sinonjs/fake-timers';
 import { startOfLocalDay } from '../domain/working-calendar.ts';
 import { tracked } from './activity.ts';
 
@@ -53,6 +54,8 @@ export interface LocalScheduler {
   schedules(): StoredSchedule[];
   /** How many fired, and targets that failed every try. */
   fired(): number;
+  /** CreateSchedule and DeleteSchedule calls that succeeded (the simulation's cost model). */
+  calls(): { created: number; deleted: number };
   deadLetters(): readonly SchedulerDeadLetter[];
   close(): Promise<void>;
 }
@@ -81,6 +84,7 @@ class SchedulerError extends Error {
   }
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const NAME = /^[0-9a-zA-Z-_.]{1,64}$/;
 const RETRY_SECONDS = 60;
 
@@ -94,12 +98,21 @@ export async function startLocalScheduler(options: {
   const deadLetters: SchedulerDeadLetter[] = [];
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   let firedCount = 0;
+  const calls = { created: 0, deleted: 0 };
   const keyOf = (group: string, name: string) => `${group}/${name}`;
 
-  const save = () => {
+  // Written at most every 100 ms of real time, and at once on close: one write of every live
+  // schedule per change would make a busy runtime's parking O(n²).
+  let saveTimer: ReturnType<typeof realTimers.setTimeout> | undefined;
+  const writeNow = () => {
+    if (saveTimer) realTimers.clearTimeout(saveTimer);
+    saveTimer = undefined;
     const temporary = `${options.file}.tmp`;
     writeFileSync(temporary, JSON.stringify({ schedules: [...live.values()], deadLetters }));
     renameSync(temporary, options.file);
+  };
+  const save = () => {
+    saveTimer ??= realTimers.setTimeout(writeNow, 100);
   };
 
   const fire = async (key: string, attempt: number) => {
@@ -143,12 +156,15 @@ export async function startLocalScheduler(options: {
 
   const arm = (key: string, dueMs: number, attempt = 0) => {
     clearTimeout(timers.get(key));
+    const wait = Math.max(0, dueMs - Date.now());
     const timer = setTimeout(
       () => {
         timers.delete(key);
+        // Node's timers hold at most 24.8 days: a longer wait is chained.
+        if (wait > MAX_TIMER_MS) return arm(key, dueMs, attempt);
         void tracked(() => fire(key, attempt)).catch((error: unknown) => console.error('[scheduler]', error));
       },
-      Math.max(0, dueMs - Date.now()),
+      Math.min(wait, MAX_TIMER_MS),
     );
     (timer as { unref?: () => void }).unref?.();
     timers.set(key, timer);
@@ -156,10 +172,16 @@ export async function startLocalScheduler(options: {
 
   // What was kept: armed again; what came due while stopped fires at once.
   if (existsSync(options.file)) {
-    const kept = JSON.parse(readFileSync(options.file, 'utf8')) as {
-      schedules: StoredSchedule[];
-      deadLetters: SchedulerDeadLetter[];
-    };
+    let kept: { schedules: StoredSchedule[]; deadLetters: SchedulerDeadLetter[] };
+    try {
+      kept = JSON.parse(readFileSync(options.file, 'utf8'));
+    } catch (error) {
+      // Unreadable (edited by hand, a disk that lied): kept aside, and the lifecycles whose
+      // wake-ups it held are found overdue by the reconciler, which starts their bursts.
+      renameSync(options.file, `${options.file}.unreadable-${Date.now()}`);
+      console.error(`[scheduler] ${options.file} could not be read (${(error as Error).message}); set aside`);
+      kept = { schedules: [], deadLetters: [] };
+    }
     deadLetters.push(...kept.deadLetters);
     for (const schedule of kept.schedules) {
       const key = keyOf(schedule.GroupName, schedule.Name);
@@ -198,6 +220,7 @@ export async function startLocalScheduler(options: {
     if (!schedule.FlexibleTimeWindow?.Mode)
       throw new SchedulerError(400, 'ValidationException', 'FlexibleTimeWindow is required');
     live.set(key, schedule);
+    calls.created += 1;
     save();
     if (schedule.State === 'ENABLED') arm(key, due);
     return { ScheduleArn: schedule.Arn };
@@ -225,6 +248,7 @@ export async function startLocalScheduler(options: {
       if (method === 'DELETE') {
         found(group, decoded);
         live.delete(keyOf(group, decoded));
+        calls.deleted += 1;
         clearTimeout(timers.get(keyOf(group, decoded)));
         timers.delete(keyOf(group, decoded));
         save();
@@ -284,10 +308,12 @@ export async function startLocalScheduler(options: {
     endpoint,
     schedules: () => [...live.values()],
     fired: () => firedCount,
+    calls: () => ({ ...calls }),
     deadLetters: () => deadLetters,
     close: () =>
       new Promise<void>((resolve) => {
         for (const timer of timers.values()) clearTimeout(timer);
+        if (saveTimer) writeNow();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

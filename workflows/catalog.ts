@@ -9,6 +9,8 @@ import { serviceRequestDefinition } from './service-request/definition.ts';
 export const workflowCatalog = {
   serviceRequest: {
     stateMachineName: 'service-request',
+    /** Bursts (workflows/watched-subject.ts): Express, by measurement and price (bench/cost-model.ts). */
+    type: 'EXPRESS',
     /** Where functions that start it find its ARN (functions/adapters/config.ts). */
     arnVariable: 'SERVICE_REQUEST_STATE_MACHINE_ARN',
     definition: serviceRequestDefinition,
@@ -17,6 +19,7 @@ export const workflowCatalog = {
   },
   feedbackCase: {
     stateMachineName: 'feedback-case',
+    type: 'EXPRESS',
     arnVariable: 'FEEDBACK_CASE_STATE_MACHINE_ARN',
     definition: feedbackCaseDefinition,
     functions: { FeedbackCaseStepsFunctionArn: 'feedbackCaseSteps' },
@@ -25,15 +28,9 @@ export const workflowCatalog = {
   string,
   {
     stateMachineName: string;
+    type: 'STANDARD' | 'EXPRESS';
     arnVariable: string;
     definition: StateMachineDefinition;
     functions: Record<string, string>;
   }
 >;
-
-/**
- * The statuses with which a lifecycle's execution ends without having finished its subject: the
- * EventBridge rule (infra/constructs/schedules.ts) and the local runtime send those status
- * changes to the reconciler, which restarts the lifecycle at once.
- */
-export const LIFECYCLE_ENDED_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;

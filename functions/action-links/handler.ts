@@ -8,8 +8,8 @@ import { escapeHtml } from '../emails/layout.ts';
 import { type RouteContext, serveRoutes } from '../http/router.ts';
 import { confirmNeedAtOnce } from '../shared/confirm-need.ts';
 import { type HttpResult, html } from '../shared/http.ts';
-import { wakeLifecycle } from '../shared/lifecycle-route.ts';
 import { takeOverRequest } from '../shared/take-over.ts';
+import { wakeRequest } from '../shared/watched-kinds.ts';
 
 /**
  * The "email-driven" part: a manager acts from an escalation email without logging in (a
@@ -150,7 +150,7 @@ async function actOnRequest(
   const actor = staff?.staffId ?? `email:${claims.actor}`;
   let updated: StoredRequest = request;
   if (claims.action === 'takeOver' && staff) {
-    const takeOver = await takeOverRequest(request, tenant, staff.staffId, 'email link', now());
+    const takeOver = await takeOverRequest(request, staff.staffId, 'email link', now());
     if (takeOver.outcome === 'not-open')
       return page(
         409,
@@ -175,7 +175,7 @@ async function actOnRequest(
       event: { at, type: 'acknowledged', actor, details: { via: 'email link' } },
     });
     if (acknowledged) {
-      await wakeLifecycle(await confirmNeedAtOnce(acknowledged, tenant, now()), tenant, now());
+      await wakeRequest(await confirmNeedAtOnce(acknowledged, tenant, now()));
       return page(200, tenant.language, t.acknowledged[0], t.acknowledged[1](request.requestId));
     }
     updated = (await getRequest(request.tenantId, request.requestId)) ?? updated;

@@ -32,6 +32,12 @@ const environmentSchema = z.object({
   DAILY_RUN_QUEUE_URL: z.optional(z.url()),
   SERVICE_REQUEST_STATE_MACHINE_ARN: z._default(z.string(), ''),
   FEEDBACK_CASE_STATE_MACHINE_ARN: z._default(z.string(), ''),
+  /** Where lifecycles park their next wake-up (functions/adapters/wake-ups.ts). */
+  WAKE_UP_SCHEDULE_GROUP: z._default(z.string(), 'default'),
+  /** The role EventBridge Scheduler assumes to start a burst. */
+  WAKE_UP_ROLE_ARN: z._default(z.string(), 'arn:aws:iam::000000000000:role/local-wake-up'),
+  /** Where a wake-up that could not start its burst goes (SQS queue ARN; the reconciler covers it too). */
+  WAKE_UP_DEAD_LETTER_ARN: z.optional(z.string()),
 });
 
 export type Config = z.infer<typeof environmentSchema>;

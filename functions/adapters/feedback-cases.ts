@@ -1,7 +1,13 @@
 import type { FeedbackState, NewFeedback, Resolution } from '../../domain/feedback-case.ts';
 import type { FeedbackFact } from '../../domain/satisfaction-report.ts';
 import type { RequestKind } from '../../domain/service-request.ts';
-import { START_GRACE_SECONDS, WATCH_ENTRY_FIELDS, watchEntry } from './lifecycle-watch.ts';
+import {
+  type BurstFields,
+  START_GRACE_SECONDS,
+  WATCH_ENTRY_FIELDS,
+  watchEntry,
+  withoutBursts,
+} from './lifecycle-watch.ts';
 import type { TimelineEvent } from './requests.ts';
 import type { Suppression } from './suppressions.ts';
 import {
@@ -16,7 +22,7 @@ import {
   withoutKeys,
 } from './table.ts';
 
-export interface StoredFeedbackCase extends FeedbackState {
+export interface StoredFeedbackCase extends FeedbackState, BurstFields {
   tenantId: string;
   feedbackId: string;
   category: NewFeedback['category'];
@@ -30,9 +36,6 @@ export interface StoredFeedbackCase extends FeedbackState {
   resolution?: Resolution & { resolvedAt: string; resolvedBy: string };
   /** The customer's address bounced for good or complained (functions/email-events). */
   customerEmailUndeliverable?: Suppression;
-  callbackToken?: string;
-  /** Which execution of the lifecycle runs it (see StoredRequest). */
-  lifecycleGeneration?: number;
   timeline: TimelineEvent[];
   /** Events moved out of the item to archive pages (see functions/adapters/table.ts). */
   timelineArchived?: number;
@@ -155,8 +158,14 @@ export const openFeedbackCasesWithEstimatedDue = (tenantId: string, from: string
   });
 
 /** Every event of a case, oldest first (see requestTimeline). */
-export const feedbackTimeline = (feedback: StoredFeedbackCase): Promise<TimelineEvent[]> =>
-  fullTimeline(keys.feedbackCase(feedback.tenantId, feedback.feedbackId), feedback);
+export const feedbackTimeline = async (
+  feedback: StoredFeedbackCase,
+  options: { bursts?: boolean } = {},
+): Promise<TimelineEvent[]> =>
+  withoutBursts(
+    await fullTimeline(keys.feedbackCase(feedback.tenantId, feedback.feedbackId), feedback),
+    options,
+  );
 
 export async function getFeedbackCase(
   tenantId: string,

@@ -1,20 +1,39 @@
 import { keys, query } from './table.ts';
 
 /**
- * The outbox of lifecycles: every open request and feedback case carries, in the sparse byDue
- * index, the time by which its lifecycle must next have shown signs of life (started, or acted
- * on the timer it set). The reconciler (functions/reconciler) looks only at entries past that
- * time, so a lifecycle that never started (Step Functions down at intake, a local crash) or
- * whose execution failed is found and started again; a healthy one never shows up.
+ * The safety net of lifecycles (#17): every open request and feedback case carries, in the sparse
+ * byDue index, the time by which its lifecycle must next have shown signs of life (its first
+ * burst parked, or the burst its wake-up started did). The reconciler (functions/reconciler) looks
+ * only at entries past that time, so a lifecycle whose burst never started (Step Functions down
+ * at intake, a crash), failed, or whose wake-up was lost or dead-lettered gets a burst; a healthy
+ * one never shows up. With it, a wake-up firing a minute late or twice changes nothing.
  */
 
 /** A new subject's lifecycle must have started and set its own timer within this. */
 export const START_GRACE_SECONDS = 2 * 60;
 
-/** Past its timer, a lifecycle has this long to act (a step's retries take several minutes). */
-export const TIMER_GRACE_SECONDS = 15 * 60;
+/**
+ * Past its wake-up, a lifecycle has this long to have acted: Scheduler fires within about a
+ * minute, and a burst is an Express execution, over in 5 minutes at most (retries included).
+ */
+export const TIMER_GRACE_SECONDS = 6 * 60;
 
 export type WatchedKind = 'request' | 'feedback';
+
+/** What the watched-subject mechanism (functions/shared/watched-subject.ts) keeps on every subject. */
+export interface BurstFields {
+  /** Moves on by one with every burst's claim; absent before the first. */
+  burstGeneration?: number;
+  /** The parked wake-up's schedule name, and when it fires. */
+  wakeUp?: string;
+  wakeUpAt?: string;
+  /** Bursts the reconciler started since the subject last parked (its give-up count). */
+  reconcilerStarts?: number;
+}
+
+/** A timeline as staff read it: the bursts' entries left out unless asked for. */
+export const withoutBursts = <E extends { type: string }>(events: E[], options: { bursts?: boolean }): E[] =>
+  options.bursts ? events : events.filter((event) => event.type !== 'burst');
 
 /** The index entry: the tenant's partition, sorted by when to look. */
 export function watchEntry(tenantId: string, kind: WatchedKind, id: string, lookAt: Date) {
@@ -23,15 +42,6 @@ export function watchEntry(tenantId: string, kind: WatchedKind, id: string, look
 
 /** Removed once the subject is closed or cancelled: nothing left to watch. */
 export const WATCH_ENTRY_FIELDS = ['gsi3pk', 'gsi3sk'] as const;
-
-/** The entry after a lifecycle set a timer of `waitSeconds` at `at`. */
-export const watchAfterTimer = (
-  tenantId: string,
-  kind: WatchedKind,
-  id: string,
-  at: Date,
-  waitSeconds: number,
-) => watchEntry(tenantId, kind, id, new Date(at.getTime() + (waitSeconds + TIMER_GRACE_SECONDS) * 1000));
 
 /** Subjects whose lifecycle should have acted by now, oldest first (one page: the run comes again). */
 export async function overdueWatches(

@@ -13,7 +13,13 @@ import {
   requestStatuses,
 } from '../../domain/service-request.ts';
 import type { SurveyAnswer } from '../../domain/survey.ts';
-import { START_GRACE_SECONDS, WATCH_ENTRY_FIELDS, watchEntry } from './lifecycle-watch.ts';
+import {
+  type BurstFields,
+  START_GRACE_SECONDS,
+  WATCH_ENTRY_FIELDS,
+  watchEntry,
+  withoutBursts,
+} from './lifecycle-watch.ts';
 import type { Suppression } from './suppressions.ts';
 import {
   applyStep,
@@ -47,7 +53,7 @@ export interface Dispatch {
 }
 
 /** A service request as stored: one item, its timeline inside it so a change and its event are one write. */
-export interface StoredRequest {
+export interface StoredRequest extends BurstFields {
   tenantId: string;
   requestId: string;
   kind: RequestKind;
@@ -78,9 +84,6 @@ export interface StoredRequest {
   escalationsTaken: string[];
   confirmationSent: boolean;
   serviceRecordDelivered: boolean;
-  callbackToken?: string;
-  /** Which execution of the lifecycle runs it: 0 first, one more each time the reconciler restarts a failed one. */
-  lifecycleGeneration?: number;
   /** sha-256 of what created it, when created with an Idempotency-Key: a reuse for something else is refused. */
   intakeDigest?: string;
   /** Events moved out of the item to archive pages (see functions/adapters/table.ts). */
@@ -334,9 +337,15 @@ export async function unlistEndedRequests(
   return unlisted;
 }
 
-/** Every event of a request, oldest first, however many were moved out of its item. */
-export const requestTimeline = (request: StoredRequest): Promise<TimelineEvent[]> =>
-  fullTimeline(keys.request(request.tenantId, request.requestId), request);
+/**
+ * Every event of a request, oldest first, however many were moved out of its item. The bursts
+ * of its lifecycle are the operator's history (`npm run tenant -- lifecycle-history`), not staff's.
+ */
+export const requestTimeline = async (
+  request: StoredRequest,
+  options: { bursts?: boolean } = {},
+): Promise<TimelineEvent[]> =>
+  withoutBursts(await fullTimeline(keys.request(request.tenantId, request.requestId), request), options);
 
 /** The byTime index partition of a tenant's survey invitations (reports, 7.2.2). */
 export const surveysIndexKey = (tenantId: string) => `TENANT#${tenantId}#SURVEYS`;

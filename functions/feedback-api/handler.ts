@@ -13,7 +13,6 @@ import {
 } from '../adapters/feedback-cases.ts';
 import { getPeriodicSurvey, periodicSurveysPage } from '../adapters/periodic-surveys.ts';
 import { getRequest } from '../adapters/requests.ts';
-import { resumeWaitingWorkflow } from '../adapters/workflows.ts';
 import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
 import { shown } from '../http/show.ts';
 import { feedbackSummaryView, periodicSurveyView } from '../http/views.ts';
@@ -21,9 +20,10 @@ import type { feedbackListQuery, periodicSurveyListQuery } from '../shared/api-s
 import { actorOf, tenantOf } from '../shared/caller.ts';
 import { instantsOfDays } from '../shared/day-range.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
-import { openFeedbackCase, routeOfFeedback } from '../shared/feedback-intake.ts';
+import { openFeedbackCase } from '../shared/feedback-intake.ts';
 import { type HttpResult, json } from '../shared/http.ts';
 import { recordPeriodicSurveyAnswer } from '../shared/survey-answers.ts';
+import { wakeFeedback } from '../shared/watched-kinds.ts';
 
 type Context<Body = undefined, Query = undefined> = RouteContext<Body, Query, undefined>;
 
@@ -89,10 +89,7 @@ async function resolve({
     event: { at, type: 'resolved', actor: actorOf(caller), details: { changes: input.changes } },
   });
   if (!resolved) throw new ConflictError(`The feedback case is already ${existing.status}`);
-  await resumeWaitingWorkflow(
-    resolved.callbackToken,
-    routeOfFeedback(resolved, await tenantOf(caller), now()),
-  );
+  await wakeFeedback(resolved);
   return json(200, await view(resolved));
 }
 

@@ -1,80 +1,66 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { watchedFeedbackDeadline } from '../../domain/feedback-case.ts';
+import { burstTriggers } from '../../domain/watched-subject.ts';
 import * as z from '../../domain/zod.ts';
 import { now } from '../adapters/clock.ts';
 import { getFeedbackCase, recordFeedbackStep, type StoredFeedbackCase } from '../adapters/feedback-cases.ts';
-import { watchAfterTimer } from '../adapters/lifecycle-watch.ts';
 import { sendOnce } from '../adapters/mailer.ts';
-import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
-import { resumeWaitingWorkflow } from '../adapters/workflows.ts';
+import type { StoredTenant } from '../adapters/tenants.ts';
 import { feedbackCategoryName, feedbackPromiseText, feedbackResultEmail } from '../emails/feedback-emails.ts';
 import { customerVoice } from '../shared/confirm-need.ts';
-import { NotFoundError, transientAwsErrors } from '../shared/errors.ts';
+import { transientAwsErrors } from '../shared/errors.ts';
 import { promiseKept, takeDueEscalations } from '../shared/escalation.ts';
-import { type RoutedFeedback, routeOfFeedback } from '../shared/feedback-intake.ts';
 import { logger } from '../shared/logger.ts';
+import { watchedFeedback } from '../shared/watched-kinds.ts';
+import { claim, current, park, SUPERSEDED } from '../shared/watched-subject.ts';
 
-/** The input each Task state of workflows/feedback-case passes. */
+/** The input each Task state of workflows/feedback-case passes (workflows/watched-subject.ts). */
 const stepInputSchema = z.discriminatedUnion('step', [
   z.object({
-    step: z.enum(['resume', 'escalate', 'notifyCustomer', 'close']),
+    step: z.literal('claim'),
     tenantId: z.string(),
     feedbackId: z.string(),
+    trigger: z.enum(burstTriggers),
+    expectGeneration: z.nullable(z.number()),
+    execution: z.string(),
   }),
   z.object({
-    step: z.literal('awaitCallback'),
-    awaiting: z.literal('resolution'),
+    step: z.enum(['escalate', 'notifyCustomer', 'close']),
     tenantId: z.string(),
     feedbackId: z.string(),
+    generation: z.number(),
+  }),
+  z.object({
+    step: z.literal('park'),
+    tenantId: z.string(),
+    feedbackId: z.string(),
+    generation: z.number(),
+    phase: z.string(),
     waitSeconds: z.number().check(z.nonnegative()),
-    taskToken: z.string().check(z.minLength(1)),
   }),
 ]);
 
-async function load(
-  tenantId: string,
-  feedbackId: string,
-): Promise<{ feedback: StoredFeedbackCase; tenant: StoredTenant }> {
-  const [feedback, tenant] = await Promise.all([getFeedbackCase(tenantId, feedbackId), getTenant(tenantId)]);
-  if (!feedback || !tenant) throw new NotFoundError(`feedback case ${tenantId}/${feedbackId}`);
-  return { feedback, tenant };
-}
+type Output = {
+  tenantId: string;
+  feedbackId: string;
+  phase: string;
+  waitSeconds: number;
+  generation: number;
+};
+type Loaded = { subject: StoredFeedbackCase; tenant: StoredTenant };
+
+const routed = (feedback: StoredFeedbackCase, tenant: StoredTenant) =>
+  watchedFeedback.route(feedback, tenant, now());
+
+/** The case again after a write that lost to another attempt's. */
+const reload = async (feedback: StoredFeedbackCase) =>
+  (await getFeedbackCase(feedback.tenantId, feedback.feedbackId)) ?? feedback;
 
 const steps = {
-  async resume({ tenantId, feedbackId }: { tenantId: string; feedbackId: string }) {
-    const { feedback, tenant } = await load(tenantId, feedbackId);
-    return routeOfFeedback(feedback, tenant, now());
-  },
-
-  async awaitCallback({
-    tenantId,
-    feedbackId,
-    waitSeconds,
-    taskToken,
-  }: {
-    tenantId: string;
-    feedbackId: string;
-    waitSeconds: number;
-    taskToken: string;
-  }) {
-    const stored = await recordFeedbackStep(tenantId, feedbackId, {
-      requireStatus: ['open'],
-      fields: {
-        callbackToken: taskToken,
-        ...watchAfterTimer(tenantId, 'feedback', feedbackId, now(), waitSeconds),
-      },
-    });
-    if (!stored) {
-      const { feedback, tenant } = await load(tenantId, feedbackId);
-      await resumeWaitingWorkflow(taskToken, routeOfFeedback(feedback, tenant, now()));
-    }
-    return { tenantId, feedbackId };
-  },
-
-  async escalate({ tenantId, feedbackId }: { tenantId: string; feedbackId: string }) {
-    const { feedback, tenant } = await load(tenantId, feedbackId);
-    if (feedback.status !== 'open') return routeOfFeedback(feedback, tenant, now());
+  async escalate({ subject: feedback, tenant }: Loaded) {
+    const { tenantId, feedbackId } = feedback;
+    if (feedback.status !== 'open') return routed(feedback, tenant);
     const { due, updated } = await takeDueEscalations(
       tenant,
       {
@@ -93,15 +79,13 @@ const steps = {
       now(),
       (keys, event) => recordFeedbackStep(tenantId, feedbackId, { onceEscalation: keys, event }),
     );
-    const current =
-      due > 0 ? (updated ?? (await getFeedbackCase(tenantId, feedbackId)) ?? feedback) : feedback;
-    return routeOfFeedback(current, tenant, now());
+    return routed(due > 0 ? (updated ?? (await reload(feedback))) : feedback, tenant);
   },
 
   /** 7.2.1: the customer is told the result; a feedback breach is met now. */
-  async notifyCustomer({ tenantId, feedbackId }: { tenantId: string; feedbackId: string }) {
-    const { feedback, tenant } = await load(tenantId, feedbackId);
-    if (feedback.resultSent || !feedback.resolution) return { tenantId, feedbackId };
+  async notifyCustomer({ subject: feedback, tenant }: Loaded) {
+    const { tenantId, feedbackId } = feedback;
+    if (feedback.resultSent || !feedback.resolution) return routed(feedback, tenant);
     const outcome = await sendOnce(
       tenantId,
       `feedback-result:${feedbackId}`,
@@ -113,7 +97,7 @@ const steps = {
       new Date(feedback.dueAt),
       feedback.resolution.resolvedAt,
     );
-    await recordFeedbackStep(tenantId, feedbackId, {
+    const updated = await recordFeedbackStep(tenantId, feedbackId, {
       onceFlag: 'resultSent',
       event: {
         at: now().toISOString(),
@@ -125,25 +109,31 @@ const steps = {
         },
       },
     });
-    return { tenantId, feedbackId };
+    return routed(updated ?? (await reload(feedback)), tenant);
   },
 
-  async close({ tenantId, feedbackId }: { tenantId: string; feedbackId: string }) {
-    await recordFeedbackStep(tenantId, feedbackId, {
+  async close({ subject: feedback, tenant }: Loaded) {
+    const closed = await recordFeedbackStep(feedback.tenantId, feedback.feedbackId, {
       requireStatus: ['resolved'],
       fields: { status: 'closed', closedAt: now().toISOString() },
       event: { at: now().toISOString(), type: 'closed', actor: 'system' },
     });
-    return { tenantId, feedbackId };
+    return routed(closed ?? (await reload(feedback)), tenant);
   },
 };
 
-async function runStep(event: unknown): Promise<RoutedFeedback> {
+async function runStep(event: unknown): Promise<Output> {
   const input = stepInputSchema.parse(event);
-  return input.step === 'awaitCallback' ? steps.awaitCallback(input) : steps[input.step](input);
+  const ids = { tenantId: input.tenantId, feedbackId: input.feedbackId };
+  const subject = { tenantId: input.tenantId, id: input.feedbackId };
+  if (input.step === 'claim') return { ...ids, ...(await claim(watchedFeedback, { ...subject, ...input })) };
+  if (input.step === 'park') return { ...ids, ...(await park(watchedFeedback, { ...subject, ...input })) };
+  const loaded = await current(watchedFeedback, { ...subject, generation: input.generation });
+  if (!loaded) return { ...ids, ...SUPERSEDED };
+  return { ...ids, ...(await steps[input.step](loaded)), generation: input.generation };
 }
 
-export const handler = middy<unknown, RoutedFeedback>()
+export const handler = middy<unknown, Output>()
   .use(injectLambdaContext(logger))
   .use(transientAwsErrors())
   .handler(runStep);

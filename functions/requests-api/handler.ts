@@ -33,9 +33,9 @@ import { storeCustomerDetails } from '../shared/customer-details.ts';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { type Caller, type HttpResult, json } from '../shared/http.ts';
 import { derivedId, digestOf, openComplaintCase, openServiceRequest } from '../shared/intake.ts';
-import { wakeLifecycle } from '../shared/lifecycle-route.ts';
 import { recordSurveyAnswer } from '../shared/survey-answers.ts';
 import { takeOverRequest } from '../shared/take-over.ts';
+import { wakeRequest } from '../shared/watched-kinds.ts';
 import { requestSummary, requestView } from './request-view.ts';
 
 type Context<Body = undefined, Query = undefined, Headers = undefined> = RouteContext<Body, Query, Headers>;
@@ -118,7 +118,7 @@ async function acknowledge(context: Context): Promise<HttpResult> {
   const tenant = await tenantOf(caller);
   // The customer is told now (6.1.2), so the answer shows the request as it is afterwards.
   const confirmed = await confirmNeedAtOnce(updated, tenant, now());
-  await wakeLifecycle(confirmed, tenant, now());
+  await wakeRequest(confirmed);
   return json(200, await view(confirmed, tenant));
 }
 
@@ -132,7 +132,7 @@ async function takeOver(context: Context): Promise<HttpResult> {
       'NotStaff',
       'Only a staff member can take a request over: this key names nobody',
     );
-  const taken = await takeOverRequest(request, tenant, caller.staffId, 'console', now());
+  const taken = await takeOverRequest(request, caller.staffId, 'console', now());
   if (taken.outcome === 'not-open')
     throw new ConflictError(`The request is ${taken.request.status}: nothing to take over`);
   if (taken.outcome === 'taken-by-other')
@@ -183,7 +183,7 @@ async function dispatch(context: Context<Input<typeof dispatchSchema>>): Promise
   if (!updated)
     refuseTransition((await getRequest(request.tenantId, request.requestId)) ?? request, 'dispatch');
   // The assignee changed: the workflow re-plans its timers (the approaching-deadline warning).
-  await wakeLifecycle(updated, tenant, now());
+  await wakeRequest(updated);
   return json(200, await view(updated, tenant));
 }
 
@@ -224,7 +224,7 @@ async function complete(context: Context<Input<typeof completionReportSchema>>):
   });
   if (!updated)
     refuseTransition((await getRequest(request.tenantId, request.requestId)) ?? request, 'complete');
-  await wakeLifecycle(updated, tenant, now());
+  await wakeRequest(updated);
   return json(200, await view(updated, tenant));
 }
 
@@ -265,7 +265,7 @@ async function enterCustomer(context: Context<Input<typeof customerSchema>>): Pr
   if (!stored) throw new ConflictError(`Cannot change the customer of a request that is ${request.status}`);
   await openComplaintCase(tenant, stored, actorOf(caller));
   const updated = await confirmNeedAtOnce(stored, tenant, at);
-  await wakeLifecycle(updated, tenant, at);
+  await wakeRequest(updated);
   return json(200, await view(updated, tenant));
 }
 

@@ -20,7 +20,7 @@ export function requestSummary(request: StoredRequest) {
   });
 }
 
-/** What the API shows of a request: never the task token, always deadlines, breaches and warranty. */
+/** What the API shows of a request: never the lifecycle's bookkeeping, always deadlines, breaches and warranty. */
 export function requestView(
   request: StoredRequest,
   breaches: Breach[],

@@ -4,10 +4,10 @@ import { completionDeadline } from '../../domain/deadlines.ts';
 import { type Route, route, watchedDeadlines } from '../../domain/lifecycle.ts';
 import { kindName } from '../../domain/service-request.ts';
 import { SURVEY_EXPIRES_AFTER_SECONDS, SURVEY_REMINDER_AFTER_SECONDS } from '../../domain/survey.ts';
+import { burstTriggers } from '../../domain/watched-subject.ts';
 import * as z from '../../domain/zod.ts';
 import { now } from '../adapters/clock.ts';
 import { recordCustomerServed } from '../adapters/customers.ts';
-import { watchAfterTimer } from '../adapters/lifecycle-watch.ts';
 import { sendOnce } from '../adapters/mailer.ts';
 import {
   customerOf,
@@ -19,8 +19,7 @@ import {
   transitionRequest,
 } from '../adapters/requests.ts';
 import { signLink } from '../adapters/signed-links.ts';
-import { getTenant, policyOf, type StoredTenant } from '../adapters/tenants.ts';
-import { failWaitingWorkflow, resumeWaitingWorkflow } from '../adapters/workflows.ts';
+import { policyOf, type StoredTenant } from '../adapters/tenants.ts';
 import {
   requestPromiseText,
   serviceRecordEmail,
@@ -28,17 +27,26 @@ import {
 } from '../emails/service-request-emails.ts';
 import { confirmNeedWithCustomer, customerVoice } from '../shared/confirm-need.ts';
 import { attemptCustomerLookup } from '../shared/customer-lookup.ts';
-import { NotFoundError, transientAwsErrors } from '../shared/errors.ts';
+import { transientAwsErrors } from '../shared/errors.ts';
 import { type EscalationSubject, promiseKept, takeDueEscalations } from '../shared/escalation.ts';
-import { lifecycleStateOf, routeOf } from '../shared/lifecycle-route.ts';
+import { lifecycleStateOf } from '../shared/lifecycle-route.ts';
 import { logger } from '../shared/logger.ts';
 import { requestAnswerConsequences } from '../shared/survey-answers.ts';
+import { watchedRequests } from '../shared/watched-kinds.ts';
+import { claim, current, park, SUPERSEDED } from '../shared/watched-subject.ts';
 
-/** The input each Task state of workflows/service-request passes (see its Parameters). */
+/** The input each Task state of workflows/service-request passes (workflows/watched-subject.ts). */
 const stepInputSchema = z.discriminatedUnion('step', [
   z.object({
+    step: z.literal('claim'),
+    tenantId: z.string(),
+    requestId: z.string(),
+    trigger: z.enum(burstTriggers),
+    expectGeneration: z.nullable(z.number()),
+    execution: z.string(),
+  }),
+  z.object({
     step: z.enum([
-      'resume',
       'lookUpCustomer',
       'escalate',
       'confirmNeed',
@@ -48,37 +56,35 @@ const stepInputSchema = z.discriminatedUnion('step', [
     ]),
     tenantId: z.string(),
     requestId: z.string(),
+    generation: z.number(),
   }),
   z.object({
-    step: z.literal('awaitCallback'),
-    awaiting: z.enum(['acknowledgement', 'completion', 'survey', 'customerDetails']),
+    step: z.literal('park'),
     tenantId: z.string(),
     requestId: z.string(),
+    generation: z.number(),
+    phase: z.string(),
     waitSeconds: z.number().check(z.nonnegative()),
-    taskToken: z.string().check(z.minLength(1)),
   }),
 ]);
-type StepInput = z.infer<typeof stepInputSchema>;
 
-/** What every step returns: the ids (always) and, where it decides, the next route. */
-type StepOutput = { tenantId: string; requestId: string } & Partial<Route>;
-
-async function load(
-  tenantId: string,
-  requestId: string,
-): Promise<{ request: StoredRequest; tenant: StoredTenant }> {
-  const [request, tenant] = await Promise.all([getRequest(tenantId, requestId), getTenant(tenantId)]);
-  if (!request || !tenant) throw new NotFoundError(`request ${tenantId}/${requestId}`);
-  return { request, tenant };
-}
+/** What every step returns: the ids, the generation of its burst and where the request stands. */
+type StepOutput = {
+  tenantId: string;
+  requestId: string;
+  phase: string;
+  waitSeconds: number;
+  generation: number;
+};
+type Loaded = { subject: StoredRequest; tenant: StoredTenant };
 
 /** The request again after another attempt changed it (the tenant does not change meanwhile). */
 async function reload(request: StoredRequest): Promise<StoredRequest> {
   return (await getRequest(request.tenantId, request.requestId)) ?? request;
 }
 
-function routed(request: StoredRequest, tenant: StoredTenant): StepOutput {
-  return routeOf(request, tenant, now());
+function routed(request: StoredRequest, tenant: StoredTenant): Route {
+  return route(lifecycleStateOf(request), policyOf(tenant), now());
 }
 
 /** The customer's signed link to the survey page, valid until the invitation expires. */
@@ -93,52 +99,15 @@ function surveyLinkFor(request: StoredRequest, expiresAt: string): Promise<strin
 }
 
 const steps = {
-  async resume(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
-    const { request, tenant } = await load(input.tenantId, input.requestId);
-    return routed(request, tenant);
-  },
-
-  /** Stores the task token on the request; if the request already moved on, answers it at once. */
-  async awaitCallback(input: Extract<StepInput, { step: 'awaitCallback' }>): Promise<StepOutput> {
-    const waitingIn = {
-      acknowledgement: ['received'] as const,
-      completion: ['acknowledged', 'dispatched'] as const,
-      survey: ['completed'] as const,
-      customerDetails: ['completed'] as const,
-    }[input.awaiting];
-    const stored = await recordStep(input.tenantId, input.requestId, {
-      requireStatus: waitingIn,
-      fields: {
-        callbackToken: input.taskToken,
-        ...watchAfterTimer(input.tenantId, 'request', input.requestId, now(), input.waitSeconds),
-      },
-      extraCondition: {
-        acknowledgement: undefined,
-        completion: undefined,
-        survey: 'attribute_not_exists(survey.answeredAt)',
-        customerDetails: 'attribute_exists(customerLookup)',
-      }[input.awaiting],
-    });
-    if (!stored) {
-      const { request, tenant } = await load(input.tenantId, input.requestId);
-      if (request.status === 'cancelled')
-        await failWaitingWorkflow(input.taskToken, 'RequestCancelled', 'cancelled by staff');
-      else await resumeWaitingWorkflow(input.taskToken, routed(request, tenant));
-    }
-    return { tenantId: input.tenantId, requestId: input.requestId };
-  },
-
   /** A storefront's customer details, read when due (a failed read schedules the next). */
-  async lookUpCustomer(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
-    const { request, tenant } = await load(input.tenantId, input.requestId);
+  async lookUpCustomer({ subject: request, tenant }: Loaded): Promise<Route> {
     if (route(lifecycleStateOf(request), policyOf(tenant), now()).phase !== 'lookUpCustomer')
       return routed(request, tenant);
     return routed(await attemptCustomerLookup(tenant, request, now()), tenant);
   },
 
   /** Takes every due step of the ladder: each breach once, each email at least once, each step marked once. */
-  async escalate(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
-    const { request, tenant } = await load(input.tenantId, input.requestId);
+  async escalate({ subject: request, tenant }: Loaded): Promise<Route> {
     const watched = watchedDeadlines(lifecycleStateOf(request));
     if (watched.length === 0) return routed(request, tenant);
     const subject: EscalationSubject = {
@@ -163,14 +132,12 @@ const steps = {
   },
 
   /** 6.1.2: the customer hears that the need is confirmed (if whoever acknowledged could not tell them). */
-  async confirmNeed(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
-    const { request, tenant } = await load(input.tenantId, input.requestId);
+  async confirmNeed({ subject: request, tenant }: Loaded): Promise<Route> {
     return routed(await confirmNeedWithCustomer(request, tenant, now()), tenant);
   },
 
   /** 6.1.4: the immutable record goes to the customer; a completion breach is met now. */
-  async deliverServiceRecord(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
-    const { request, tenant } = await load(input.tenantId, input.requestId);
+  async deliverServiceRecord({ subject: request, tenant }: Loaded): Promise<Route> {
     // Without the customer's details the record waits for them (the route says so too).
     if (request.serviceRecordDelivered || !request.serviceRecord || !hasCustomer(request))
       return routed(request, tenant);
@@ -228,8 +195,7 @@ const steps = {
   },
 
   /** 7.1: one reminder if the survey is still unanswered. */
-  async remindSurvey(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
-    const { request, tenant } = await load(input.tenantId, input.requestId);
+  async remindSurvey({ subject: request, tenant }: Loaded): Promise<Route> {
     if (
       route(lifecycleStateOf(request), policyOf(tenant), now()).phase !== 'remindSurvey' ||
       !request.survey ||
@@ -255,24 +221,29 @@ const steps = {
     return routed(updated ?? (await reload(request)), tenant);
   },
 
-  async close(input: { tenantId: string; requestId: string }): Promise<StepOutput> {
-    const { request, tenant } = await load(input.tenantId, input.requestId);
+  async close({ subject: request, tenant }: Loaded): Promise<Route> {
     // The last backstop of a survey answer: its feedback case exists before the request closes.
-    await requestAnswerConsequences(tenant, request, now(), { wake: false });
+    await requestAnswerConsequences(tenant, request, { wake: false });
     const at = now().toISOString();
-    await transitionRequest(request, {
+    const closed = await transitionRequest(request, {
       from: ['completed'],
       to: 'closed',
       fields: { closedAt: at },
       event: { at, type: 'closed', actor: 'system' },
     });
-    return { tenantId: input.tenantId, requestId: input.requestId };
+    return routed(closed ?? (await reload(request)), tenant);
   },
 };
 
 async function runStep(event: unknown): Promise<StepOutput> {
   const input = stepInputSchema.parse(event);
-  return input.step === 'awaitCallback' ? steps.awaitCallback(input) : steps[input.step](input);
+  const ids = { tenantId: input.tenantId, requestId: input.requestId };
+  const subject = { tenantId: input.tenantId, id: input.requestId };
+  if (input.step === 'claim') return { ...ids, ...(await claim(watchedRequests, { ...subject, ...input })) };
+  if (input.step === 'park') return { ...ids, ...(await park(watchedRequests, { ...subject, ...input })) };
+  const loaded = await current(watchedRequests, { ...subject, generation: input.generation });
+  if (!loaded) return { ...ids, ...SUPERSEDED };
+  return { ...ids, ...(await steps[input.step](loaded)), generation: input.generation };
 }
 
 export const handler = middy<unknown, StepOutput>()

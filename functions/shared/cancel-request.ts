@@ -1,6 +1,6 @@
 import { statusesAllowing } from '../../domain/service-request.ts';
 import { type StoredRequest, transitionRequest } from '../adapters/requests.ts';
-import { failWaitingWorkflow } from '../adapters/workflows.ts';
+import { wakeRequest } from './watched-kinds.ts';
 
 /**
  * Cancels an open request (staff, or the storefront where the customer withdrew it) and ends
@@ -22,6 +22,6 @@ export async function cancelServiceRequest(
       details: { reason: cancellation.reason, ...cancellation.details },
     },
   });
-  if (updated) await failWaitingWorkflow(updated.callbackToken, 'RequestCancelled', cancellation.reason);
+  if (updated) await wakeRequest(updated);
   return updated;
 }

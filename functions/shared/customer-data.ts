@@ -27,10 +27,8 @@ import { type StoredRequest, transitionRequest } from '../adapters/requests.ts';
 import { deleteSuppressions, suppressionsOf } from '../adapters/suppressions.ts';
 import { withoutKeys } from '../adapters/table.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
-import { resumeWaitingWorkflow } from '../adapters/workflows.ts';
 import { cancelServiceRequest } from './cancel-request.ts';
-import { routeOfFeedback } from './feedback-intake.ts';
-import { wakeLifecycle } from './lifecycle-route.ts';
+import { wakeFeedback, wakeRequest } from './watched-kinds.ts';
 
 /**
  * Clause 12: everything held about one customer, exported or erased, found through their
@@ -74,10 +72,17 @@ function exported(main: SubjectItem, items: StoredItem[]) {
   const {
     timeline,
     timelineArchived: _archived,
-    callbackToken: _token,
+    burstGeneration: _generation,
+    wakeUp: _wakeUp,
+    wakeUpAt: _wakeUpAt,
+    reconcilerStarts: _starts,
     ...rest
   } = withoutKeys(main) as Record<string, unknown>;
-  return Array.isArray(timeline) ? { ...rest, timeline: [...pages, ...timeline] } : rest;
+  // The lifecycle's own bookkeeping (its bursts) says nothing about the person.
+  const events = [...pages, ...(Array.isArray(timeline) ? timeline : [])].filter(
+    (event) => (event as { type?: string }).type !== 'burst',
+  );
+  return Array.isArray(timeline) ? { ...rest, timeline: events } : rest;
 }
 
 /**
@@ -189,8 +194,7 @@ function withoutTheirWords(item: StoredItem, reference: string, at: Date): Store
   copy.customerErasedAt = at.toISOString();
   if (typeof copy.description === 'string') copy.description = ERASED;
   if (typeof copy.content === 'string') copy.content = ERASED;
-  for (const field of ['orderReference', 'intakeDigest', 'customerLookup', 'callbackToken'])
-    delete copy[field];
+  for (const field of ['orderReference', 'intakeDigest', 'customerLookup']) delete copy[field];
   const answer = ((copy.survey as { answer?: Record<string, unknown> } | undefined)?.answer ?? copy.answer) as
     | Record<string, unknown>
     | undefined;
@@ -250,7 +254,7 @@ async function endLifecycle(
         fields: { closedAt: at.toISOString() },
         event: { ...event, type: 'closed' },
       });
-      if (closed) await wakeLifecycle(closed, tenant, at);
+      if (closed) await wakeRequest(closed);
       return closed !== undefined;
     }
     return false;
@@ -261,7 +265,7 @@ async function endLifecycle(
       fields: { status: 'closed', closedAt: at.toISOString() },
       event: { ...event, type: 'closed' },
     });
-    if (closed) await resumeWaitingWorkflow(closed.callbackToken, routeOfFeedback(closed, tenant, at));
+    if (closed) await wakeFeedback(closed);
     return closed !== undefined;
   }
   return false;

@@ -91,7 +91,7 @@ export function isTransientAwsError(error: unknown): boolean {
 
 /**
  * For workflow steps: throttling and 5xx of AWS services leave the Lambda as `TransientError`,
- * which every Task's Retry matches (workflows/deadline-watch.ts); anything else fails as itself.
+ * which every Task's Retry matches (workflows/watched-subject.ts); anything else fails as itself.
  */
 export function transientAwsErrors(): { onError: (request: { error: unknown }) => void } {
   return {

@@ -1,11 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_CONTRACT_ID } from '../../domain/contract.ts';
-import {
-  type FeedbackPhase,
-  feedbackDue,
-  feedbackRoute,
-  type NewFeedback,
-} from '../../domain/feedback-case.ts';
+import { feedbackDue, type NewFeedback } from '../../domain/feedback-case.ts';
 import { heldSubjectOf, recordCustomerSubject } from '../adapters/customer-data.ts';
 import {
   getFeedbackCase,
@@ -14,9 +9,9 @@ import {
   recordFeedbackStep,
   type StoredFeedbackCase,
 } from '../adapters/feedback-cases.ts';
-import { calendarOf, policyOf, type StoredTenant } from '../adapters/tenants.ts';
-import { resumeWaitingWorkflow } from '../adapters/workflows.ts';
+import { calendarOf, type StoredTenant } from '../adapters/tenants.ts';
 import { startLifecycleOrLeaveToReconciler } from './lifecycle-start.ts';
+import { wakeFeedback } from './watched-kinds.ts';
 
 /**
  * Opens a feedback case: due the contract's feedback working days after receipt on the
@@ -69,32 +64,14 @@ export async function openFeedbackCase(
   const created = await insertFeedbackCase(feedback);
   const stored = created ? feedback : await getFeedbackCase(tenant.tenantId, feedback.feedbackId);
   if (!stored) throw new Error(`feedback case ${feedback.feedbackId} vanished after a conflicting insert`);
-  await startLifecycleOrLeaveToReconciler({
-    workflow: 'feedbackCase',
-    tenantId: stored.tenantId,
-    feedbackId: stored.feedbackId,
-  });
+  // A repeat whose first burst already ran starts none (it would only lose its claim).
+  if (created || stored.burstGeneration === undefined)
+    await startLifecycleOrLeaveToReconciler({
+      workflow: 'feedbackCase',
+      tenantId: stored.tenantId,
+      feedbackId: stored.feedbackId,
+    });
   return { feedback: stored, created };
-}
-
-/** What the feedback workflow's "Route by phase" reads. */
-export type RoutedFeedback = {
-  tenantId: string;
-  feedbackId: string;
-  phase?: FeedbackPhase;
-  waitSeconds?: number;
-};
-
-export function routeOfFeedback(
-  feedback: StoredFeedbackCase,
-  tenant: StoredTenant,
-  at: Date,
-): RoutedFeedback {
-  return {
-    tenantId: feedback.tenantId,
-    feedbackId: feedback.feedbackId,
-    ...feedbackRoute(feedback, policyOf(tenant), at),
-  };
 }
 
 /**
@@ -127,7 +104,7 @@ export async function confirmEstimatedFeedbackDeadlines(tenant: StoredTenant, at
     });
     if (!updated) continue;
     confirmed += 1;
-    await resumeWaitingWorkflow(updated.callbackToken, routeOfFeedback(updated, tenant, at));
+    await wakeFeedback(updated);
   }
   return confirmed;
 }

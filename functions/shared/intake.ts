@@ -125,11 +125,13 @@ export async function openServiceRequest(
   const created = await insertRequest(request);
   const stored = created ? request : await getRequest(tenant.tenantId, request.requestId);
   if (!stored) throw new Error(`request ${request.requestId} vanished after a conflicting insert`);
-  await startLifecycleOrLeaveToReconciler({
-    workflow: 'serviceRequest',
-    tenantId: stored.tenantId,
-    requestId: stored.requestId,
-  });
+  // A repeat whose first burst already ran starts none (it would only lose its claim).
+  if (created || stored.burstGeneration === undefined)
+    await startLifecycleOrLeaveToReconciler({
+      workflow: 'serviceRequest',
+      tenantId: stored.tenantId,
+      requestId: stored.requestId,
+    });
   await openComplaintCase(tenant, stored, options.actor);
   return { request: stored, created };
 }

@@ -1,7 +1,8 @@
+import { type FeedbackPhase, feedbackRoute } from '../../domain/feedback-case.ts';
 import { type LifecycleState, type Route, route } from '../../domain/lifecycle.ts';
+import type { StoredFeedbackCase } from '../adapters/feedback-cases.ts';
 import type { StoredRequest } from '../adapters/requests.ts';
 import { policyOf, type StoredTenant } from '../adapters/tenants.ts';
-import { resumeWaitingWorkflow } from '../adapters/workflows.ts';
 
 export function lifecycleStateOf(request: StoredRequest): LifecycleState {
   return {
@@ -29,10 +30,21 @@ export function routeOf(request: StoredRequest, tenant: StoredTenant, now: Date)
   };
 }
 
-/**
- * After staff changed a request: answers the workflow's waiting task with the request's new
- * route, so it goes straight to the next phase (or re-plans its timers) without re-reading.
- */
-export async function wakeLifecycle(request: StoredRequest, tenant: StoredTenant, now: Date): Promise<void> {
-  await resumeWaitingWorkflow(request.callbackToken, routeOf(request, tenant, now));
+export type RoutedFeedback = {
+  tenantId: string;
+  feedbackId: string;
+  phase?: FeedbackPhase;
+  waitSeconds?: number;
+};
+
+export function routeOfFeedback(
+  feedback: StoredFeedbackCase,
+  tenant: StoredTenant,
+  at: Date,
+): RoutedFeedback {
+  return {
+    tenantId: feedback.tenantId,
+    feedbackId: feedback.feedbackId,
+    ...feedbackRoute(feedback, policyOf(tenant), at),
+  };
 }

@@ -10,7 +10,7 @@ import {
 import { customerOf, getRequest, recordStep, type StoredRequest } from '../adapters/requests.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { openFeedbackCase } from './feedback-intake.ts';
-import { wakeLifecycle } from './lifecycle-route.ts';
+import { wakeRequest } from './watched-kinds.ts';
 
 export type AnswerOutcome = 'recorded' | 'already-answered' | 'expired' | 'not-invited';
 
@@ -31,7 +31,7 @@ export async function recordSurveyAnswer(
 ): Promise<AnswerOutcome> {
   if (!request.survey) return 'not-invited';
   if (request.survey.answeredAt) {
-    await requestAnswerConsequences(tenant, request, at);
+    await requestAnswerConsequences(tenant, request);
     return 'already-answered';
   }
   if (via.channel === 'web' && at >= new Date(request.survey.expiresAt)) return 'expired';
@@ -47,10 +47,10 @@ export async function recordSurveyAnswer(
   });
   if (!updated) {
     const current = await getRequest(request.tenantId, request.requestId);
-    if (current) await requestAnswerConsequences(tenant, current, at);
+    if (current) await requestAnswerConsequences(tenant, current);
     return 'already-answered';
   }
-  await requestAnswerConsequences(tenant, updated, at);
+  await requestAnswerConsequences(tenant, updated);
   return 'recorded';
 }
 
@@ -61,7 +61,6 @@ export async function recordSurveyAnswer(
 export async function requestAnswerConsequences(
   tenant: StoredTenant,
   request: StoredRequest,
-  at: Date,
   options: { wake?: boolean } = {},
 ): Promise<void> {
   const survey = request.survey;
@@ -80,7 +79,7 @@ export async function requestAnswerConsequences(
       requestKind: request.kind,
     },
   );
-  if (options.wake !== false) await wakeLifecycle(request, tenant, at);
+  if (options.wake !== false) await wakeRequest(request, 'customer');
 }
 
 /** The same for a periodic survey (7.1.1): no lifecycle to wake, feedback opened the same way. */

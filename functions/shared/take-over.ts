@@ -1,7 +1,6 @@
 import { openRequestStatuses } from '../../domain/request-status.ts';
 import { getRequest, recordStep, type StoredRequest } from '../adapters/requests.ts';
-import type { StoredTenant } from '../adapters/tenants.ts';
-import { wakeLifecycle } from './lifecycle-route.ts';
+import { wakeRequest } from './watched-kinds.ts';
 
 export type TakeOver =
   | { outcome: 'taken'; request: StoredRequest }
@@ -17,7 +16,6 @@ export type TakeOver =
  */
 export async function takeOverRequest(
   request: StoredRequest,
-  tenant: StoredTenant,
   staffId: string,
   via: 'email link' | 'console',
   now: Date,
@@ -37,7 +35,7 @@ export async function takeOverRequest(
     },
   });
   if (taken) {
-    if (taken.status !== 'received') await wakeLifecycle(taken, tenant, now);
+    if (taken.status !== 'received') await wakeRequest(taken);
     return { outcome: 'taken', request: taken };
   }
   const current = (await getRequest(request.tenantId, request.requestId)) ?? request;

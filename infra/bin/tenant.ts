@@ -11,6 +11,7 @@ import { workflowCatalog } from '../../workflows/catalog.ts';
  *   npm run tenant -- resume  --stage dev --id acme
  *   npm run tenant -- delete  --stage dev --id acme --confirm acme   (when the retention rules allow)
  *   npm run tenant -- restart-lifecycle --stage dev --id acme --request sr_…   (or --feedback fb_…)
+ *   npm run tenant -- lifecycle-history --stage dev --id acme --request sr_…   (every burst, the next wake-up)
  *
  * `--stage` reads the deployed stack's outputs (CloudFormation) and uses the operator's own AWS
  * credentials; `--local` works on the local runtime (`npm start`) instead.
@@ -42,7 +43,7 @@ function fail(message: string): never {
 const command = positionals[0];
 if (!command)
   fail(
-    'Usage: npm run tenant -- create|list|suspend|resume|delete|restart-lifecycle (--stage dev | --local) …',
+    'Usage: npm run tenant -- create|list|suspend|resume|delete|restart-lifecycle|lifecycle-history (--stage dev | --local) …',
   );
 
 /** Where the adapters find the table and the state machines: the environment they read (functions/adapters/config.ts). */
@@ -80,6 +81,9 @@ if (values.local) {
 // The adapters read the environment when first used: imported only now.
 const operator = await import('../operator/tenants.ts');
 const id = () => values.id ?? fail('Give --id <tenant id>');
+const subjectKind = () =>
+  values.request ? 'request' : values.feedback ? 'feedback' : fail('Give --request <id> or --feedback <id>');
+const subjectId = () => (values.request ?? values.feedback)!;
 
 switch (command) {
   case 'create': {
@@ -116,16 +120,24 @@ switch (command) {
     break;
   }
   case 'restart-lifecycle': {
-    const kind = values.request
-      ? 'request'
-      : values.feedback
-        ? 'feedback'
-        : fail('Give --request <id> or --feedback <id>');
-    const outcome = await operator.restartLifecycle(id(), kind, (values.request ?? values.feedback)!);
+    const outcome = await operator.restartLifecycle(id(), subjectKind(), subjectId());
     console.log(
-      outcome.running > 0
-        ? 'Its lifecycle is running: nothing to restart.'
+      outcome.parked > 0
+        ? 'Its lifecycle is parked until its next wake-up: nothing to restart.'
         : `Restarted: ${outcome.restarted + outcome.started} lifecycle(s).`,
+    );
+    break;
+  }
+  case 'lifecycle-history': {
+    const history = await operator.lifecycleHistory(id(), subjectKind(), subjectId());
+    for (const event of history.timeline) {
+      const details = event.details ? ` ${JSON.stringify(event.details)}` : '';
+      console.log(`${event.at}\t${event.type}\t${event.actor}${details}`);
+    }
+    console.log(
+      `${history.status}, generation ${history.generation}; next wake-up: ${
+        history.nextWakeUp ? `${history.nextWakeUp.at} (${history.nextWakeUp.schedule})` : 'none'
+      }${history.reconcilerStarts ? `; ${history.reconcilerStarts} start(s) by the reconciler since it last parked` : ''}`,
     );
     break;
   }

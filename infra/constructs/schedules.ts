@@ -1,6 +1,4 @@
 import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Rule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunctionResource } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -9,14 +7,11 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DAILY_RUN_QUEUE } from '../../functions/catalog.ts';
-import { LIFECYCLE_ENDED_STATUSES } from '../../workflows/catalog.ts';
 import { deadLetterQueue } from './dead-letters.ts';
 
 export interface SchedulesProps {
   campaigns: LambdaFunctionResource;
   reconciler: LambdaFunctionResource;
-  /** The lifecycles' state machines: an execution of theirs that ends unfinished goes to the reconciler. */
-  stateMachineArns: string[];
 }
 
 /**
@@ -69,7 +64,8 @@ export class Schedules extends Construct {
       target,
     });
     new Schedule(this, 'LifecycleReconciler', {
-      description: 'Starts or restarts lifecycles that should have acted and are not running',
+      description:
+        'Starts a burst for every lifecycle past its due time (a lost or late wake-up, a failed burst)',
       schedule: ScheduleExpression.rate(Duration.minutes(5)),
       // A missed run is made up by the next one five minutes later: no retries, no dead letters.
       target: new LambdaInvoke(props.reconciler, {
@@ -77,23 +73,6 @@ export class Schedules extends Construct {
         retryAttempts: 0,
         maxEventAge: Duration.minutes(5),
       }),
-    });
-    // An execution that fails, times out or is stopped: the reconciler restarts it at once and
-    // the subject's timeline says why (the 5-minute pass would find it too, later).
-    new Rule(this, 'LifecycleEnded', {
-      description: 'A lifecycle ended without finishing its request or case: restart it now',
-      eventPattern: {
-        source: ['aws.states'],
-        detailType: ['Step Functions Execution Status Change'],
-        detail: { status: [...LIFECYCLE_ENDED_STATUSES], stateMachineArn: props.stateMachineArns },
-      },
-      targets: [
-        new LambdaFunction(props.reconciler, {
-          retryAttempts: 8,
-          maxEventAge: Duration.hours(2),
-          deadLetterQueue: this.deadLetters,
-        }),
-      ],
     });
     // The scheduler's role (created by CDK at the stack root) may invoke versions of these functions.
     const stack = Stack.of(this);

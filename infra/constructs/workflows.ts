@@ -28,10 +28,11 @@ export class Workflows extends Construct {
         ([placeholder, name]) => [placeholder, props.functions[name as FunctionName]] as const,
       );
       const machine = new StateMachine(this, workflow.stateMachineName, {
-        // A name derived from the stack (not hard-coded): the task Lambda's role must name this
-        // machine in its SendTask* policy, and a name breaks the function ⇄ machine reference cycle.
+        // A name derived from the stack (not hard-coded): functions that start bursts and the
+        // wake-up role name it, which breaks the function ⇄ machine reference cycle.
         stateMachineName: Workflows.stateMachineName(this, key),
-        stateMachineType: StateMachineType.STANDARD,
+        // Bursts of a few seconds (workflows/watched-subject.ts): Express, by price (README, bench/cost-model.ts).
+        stateMachineType: workflow.type === 'EXPRESS' ? StateMachineType.EXPRESS : StateMachineType.STANDARD,
         definitionBody: DefinitionBody.fromString(JSON.stringify(workflow.definition)),
         definitionSubstitutions: Object.fromEntries(
           functions.map(([placeholder, fn]) => [placeholder, fn.functionArn]),
@@ -61,16 +62,6 @@ export class Workflows extends Construct {
 
   static stateMachineName(scope: Construct, key: keyof typeof workflowCatalog): string {
     return `${Stack.of(scope).stackName}-${workflowCatalog[key].stateMachineName}`;
-  }
-
-  /** Every execution of a machine (what DescribeExecution is granted on). */
-  static executionsArn(scope: Construct, key: keyof typeof workflowCatalog): string {
-    return Stack.of(scope).formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: `${Workflows.stateMachineName(scope, key)}:*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
   }
 
   /** The ARN by name, for policies that must not reference the machine itself. */

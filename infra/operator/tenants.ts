@@ -3,6 +3,8 @@ import type { TenantSettings } from '../../domain/tenant.ts';
 import { mintApiKey } from '../../functions/adapters/api-keys.ts';
 import { now } from '../../functions/adapters/clock.ts';
 import { contractVersions } from '../../functions/adapters/contracts.ts';
+import { feedbackTimeline, getFeedbackCase } from '../../functions/adapters/feedback-cases.ts';
+import { getRequest, requestTimeline } from '../../functions/adapters/requests.ts';
 import { deleteItems, keys, query, scanKeys } from '../../functions/adapters/table.ts';
 import {
   createApiKey,
@@ -145,7 +147,28 @@ export async function deleteTenant(tenantId: string): Promise<{ deletedItems: nu
   return { deletedItems: found.length };
 }
 
-/** Restarts a request's or feedback case's lifecycle now, unless it is running (the reconciler does it). */
+/**
+ * A request's or feedback case's whole lifecycle: every event with its bursts (trigger,
+ * generation, execution), where it stands, and its next wake-up.
+ */
+export async function lifecycleHistory(tenantId: string, kind: 'request' | 'feedback', id: string) {
+  const request = kind === 'request' ? await getRequest(tenantId, id) : undefined;
+  const feedback = kind === 'feedback' ? await getFeedbackCase(tenantId, id) : undefined;
+  const subject = request ?? feedback;
+  if (!subject) throw new Error(`No ${kind} ${id} in tenant ${tenantId}`);
+  const timeline = request
+    ? await requestTimeline(request, { bursts: true })
+    : await feedbackTimeline(feedback!, { bursts: true });
+  return {
+    status: subject.status,
+    generation: subject.burstGeneration ?? 0,
+    nextWakeUp: subject.wakeUpAt ? { at: subject.wakeUpAt, schedule: subject.wakeUp } : undefined,
+    reconcilerStarts: subject.reconcilerStarts ?? 0,
+    timeline,
+  };
+}
+
+/** Starts a burst of a request's or feedback case's lifecycle now, unless it is parked and on time. */
 export async function restartLifecycle(tenantId: string, kind: 'request' | 'feedback', id: string) {
   return reconciler({ tenantId, restart: { kind, id } }, {} as never);
 }

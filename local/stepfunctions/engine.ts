@@ -25,6 +25,9 @@ import {
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
 
+/** Ended Express executions kept readable locally (see forgetOldExpressExecutions). */
+const ENDED_EXPRESS_KEPT = 5_000;
+
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
 /** The EventBridge event of an execution's status change, as AWS documents it (the fields we use). */
@@ -71,9 +74,12 @@ export interface ExecutionRecord {
   history: HistoryEvent[];
 }
 
+export type StateMachineType = 'STANDARD' | 'EXPRESS';
+
 interface StateMachineRecord {
   stateMachineArn: string;
   name: string;
+  type: StateMachineType;
   definition: string;
   roleArn: string;
   creationDate: number;
@@ -117,6 +123,13 @@ export class LocalStepFunctions {
   private readonly finishedTokens = new Set<string>();
   private stopping = false;
   private persistTimer: NodeJS.Timeout | undefined;
+  private started = 0;
+  private transitions = 0;
+  /** Real (not virtual) time executions took, ended ones: what Express bills by. */
+  private realSeconds = 0;
+  /** What Express executions logging at level ALL would write to CloudWatch Logs (their histories). */
+  private expressHistoryBytes = 0;
+  private readonly realStarts = new Map<string, number>();
   /**
    * Called as an execution ends, with the event Step Functions sends EventBridge ("Step Functions
    * Execution Status Change"): the local runtime routes it as the deployed rule does. Not while
@@ -145,7 +158,12 @@ export class LocalStepFunctions {
     }
   }
 
-  createStateMachine(input: { name: string; definition: string; roleArn?: string }): StateMachineRecord {
+  createStateMachine(input: {
+    name: string;
+    definition: string;
+    roleArn?: string;
+    type?: StateMachineType;
+  }): StateMachineRecord {
     const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${input.name}`;
     let definition: StateMachineDefinition;
     // Validate now, as AWS does on CreateStateMachine.
@@ -158,6 +176,7 @@ export class LocalStepFunctions {
     const record: StateMachineRecord = {
       stateMachineArn,
       name: input.name,
+      type: input.type ?? 'STANDARD',
       definition: input.definition,
       roleArn: input.roleArn ?? `arn:aws:iam::${LOCAL_ACCOUNT}:role/local`,
       creationDate: Date.now(),
@@ -178,17 +197,24 @@ export class LocalStepFunctions {
     return running;
   }
 
-  /** Executions started so far (kept: ended ones included). */
+  /** Executions started so far (Express bills each one). */
   executionsStarted(): number {
-    return this.executions.size;
+    return this.started;
+  }
+
+  /** Real seconds the executions that ended took, in all (Express bills duration). */
+  executionRealSeconds(): number {
+    return this.realSeconds;
+  }
+
+  /** Bytes of the histories of the Express executions that ended (their CloudWatch Logs at level ALL). */
+  expressLogBytes(): number {
+    return this.expressHistoryBytes;
   }
 
   /** Every state entered, by every execution so far (Standard bills state transitions). */
   stateTransitions(): number {
-    let transitions = 0;
-    for (const execution of this.executions.values())
-      for (const event of execution.history) if (event.type.endsWith('StateEntered')) transitions += 1;
-    return transitions;
+    return this.transitions;
   }
 
   /** After (re)registering state machines: run again every execution left RUNNING by a stop. */
@@ -215,7 +241,11 @@ export class LocalStepFunctions {
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(name))
       throw new StepFunctionsError('InvalidName', `Invalid Name: '${name}'`);
     const executionInput = input.input ?? '{}';
-    const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${machine.name}:${name}`;
+    // Express names are not unique (StartExecution is idempotent for Standard only): AWS adds an id.
+    const executionArn =
+      machine.type === 'EXPRESS'
+        ? `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:express:${machine.name}:${name}:${randomBytes(8).toString('hex')}`
+        : `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${machine.name}:${name}`;
     const existing = this.executions.get(executionArn);
     if (existing) {
       // AWS: the same name and input while RUNNING is idempotent; anything else is a conflict.
@@ -233,7 +263,9 @@ export class LocalStepFunctions {
       history: [],
     };
     this.executions.set(executionArn, execution);
-    this.persist();
+    this.started += 1;
+    this.realStarts.set(executionArn, performance.now());
+    if (machine.type !== 'EXPRESS') this.persist();
     this.run(execution);
     return execution;
   }
@@ -252,8 +284,10 @@ export class LocalStepFunctions {
         `State machine does not exist: ${stateMachineArn}`,
       );
     }
+    // Newest first, as AWS lists them; started in the same millisecond, the later start first.
     return [...this.executions.values()]
       .filter((e) => e.stateMachineArn === stateMachineArn && (!statusFilter || e.status === statusFilter))
+      .reverse()
       .sort((a, b) => b.startDate - a.startDate);
   }
 
@@ -403,6 +437,7 @@ export class LocalStepFunctions {
     const details: Record<string, unknown> = {};
     let type: string = event.type;
     if (event.state) {
+      if (event.type === 'StateEntered') this.transitions += 1;
       type = event.type.replace(/^State/, `${event.state.type}State`);
       details.name = event.state.name;
       if (event.type === 'StateEntered') details.input = JSON.stringify(event.state.input);
@@ -449,6 +484,9 @@ export class LocalStepFunctions {
   ): void {
     execution.status = status;
     execution.stopDate = Date.now();
+    const realStart = this.realStarts.get(execution.executionArn);
+    if (realStart !== undefined) this.realSeconds += (performance.now() - realStart) / 1000;
+    this.realStarts.delete(execution.executionArn);
     Object.assign(execution, outcome);
     const type = {
       SUCCEEDED: 'ExecutionSucceeded',
@@ -457,7 +495,13 @@ export class LocalStepFunctions {
       ABORTED: 'ExecutionAborted',
     }[status];
     this.appendHistory(execution, type, outcome);
-    if (!this.stopping)
+    const express = this.stateMachines.get(execution.stateMachineArn)?.type === 'EXPRESS';
+    if (express) {
+      this.expressHistoryBytes += Buffer.byteLength(JSON.stringify(execution.history));
+      this.forgetOldExpressExecutions(execution);
+    }
+    // Step Functions sends EventBridge status changes for Standard executions only.
+    if (!this.stopping && !express)
       this.onExecutionStatusChange?.({
         version: '0',
         id: randomBytes(16).toString('hex'),
@@ -485,7 +529,18 @@ export class LocalStepFunctions {
         if (callback.expiry) clearTimeout(callback.expiry);
       }
     }
-    this.persist();
+    if (!express) this.persist();
+  }
+
+  /**
+   * AWS keeps no Express execution (its history goes to CloudWatch Logs): locally the most recent
+   * ended ones stay readable, for tests and `aws stepfunctions` at the console, and older ones go,
+   * so a month of bursts does not fill memory.
+   */
+  private readonly endedExpress: string[] = [];
+  private forgetOldExpressExecutions(ended: ExecutionRecord): void {
+    this.endedExpress.push(ended.executionArn);
+    while (this.endedExpress.length > ENDED_EXPRESS_KEPT) this.executions.delete(this.endedExpress.shift()!);
   }
 
   /**
@@ -504,10 +559,11 @@ export class LocalStepFunctions {
     if (this.persistTimer) realTimers.clearTimeout(this.persistTimer);
     this.persistTimer = undefined;
     mkdirSync(dirname(this.persistPath), { recursive: true });
-    const executions = [...this.executions.values()].map(({ history: _history, ...execution }) => ({
-      ...execution,
-      history: [],
-    }));
+    // Express executions are not kept (nor resumed after a restart): the reconciler starts
+    // another burst for a subject whose burst was cut short, as on AWS.
+    const executions = [...this.executions.values()]
+      .filter((execution) => this.stateMachines.get(execution.stateMachineArn)?.type !== 'EXPRESS')
+      .map(({ history: _history, ...execution }) => ({ ...execution, history: [] }));
     // Written aside, then renamed over: a crash mid-write never leaves a truncated file.
     const partial = `${this.persistPath}.partial`;
     writeFileSync(partial, JSON.stringify({ executions }));

@@ -40,6 +40,7 @@ function operations(engine: LocalStepFunctions): Record<string, Operation> {
         name: str(body, 'name'),
         definition: str(body, 'definition'),
         roleArn: body.roleArn as string | undefined,
+        type: body.type === 'EXPRESS' ? 'EXPRESS' : 'STANDARD',
       });
       return { stateMachineArn: machine.stateMachineArn, creationDate: seconds(machine.creationDate) };
     },

@@ -6,13 +6,7 @@ import { signGeneric } from '../../functions/webhooks/signatures.ts';
 import { type ChildRuntime, startChildRuntime } from '../support/child-runtime.ts';
 import { repairRequest } from '../support/lifecycle.ts';
 import { send } from '../support/runtime.ts';
-import {
-  hasRunningLifecycle,
-  injectFault,
-  levelOneEscalations,
-  report,
-  runningExecutionNames,
-} from './support.ts';
+import { hasLiveLifecycle, injectFault, levelOneEscalations, liveLifecycles, report } from './support.ts';
 
 /**
  * The runtime itself killed mid-work (`kill -9`, as a crash or an OOM kill would) and started
@@ -46,16 +40,19 @@ async function crash(runtime: ChildRuntime): Promise<void> {
   current = undefined;
 }
 
-/** The Step Functions endpoint and state machine ARN of a child runtime (from its banner and naming). */
-function stepFunctionsOf(runtime: ChildRuntime) {
-  const url = /Step Functions\s+(http:\/\/\S+)/.exec(runtime.output())![1]!;
-  return { url, arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:service-request' };
+/** The Step Functions and Scheduler endpoints and the state machine ARN of a child runtime (banner, naming). */
+function lifecyclesOf(runtime: ChildRuntime) {
+  const endpoint = (name: string) => new RegExp(`${name}\\s+(http:\\/\\/\\S+)`).exec(runtime.output())![1]!;
+  return {
+    urls: { stepFunctions: endpoint('Step Functions'), scheduler: endpoint('Scheduler') },
+    arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:service-request',
+  };
 }
 
 async function checkRequests(runtime: ChildRuntime, requestIds: string[]) {
   const mail = await runtime.mailbox();
-  const { url, arn } = stepFunctionsOf(runtime);
-  const running = await runningExecutionNames(url, arn);
+  const { urls, arn } = lifecyclesOf(runtime);
+  const running = await liveLifecycles(urls, arn);
   let lost = 0;
   let duplicates = 0;
   let breachesWrong = 0;
@@ -67,7 +64,7 @@ async function checkRequests(runtime: ChildRuntime, requestIds: string[]) {
     const request = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
     if (request.breaches?.filter((b: { promise: string }) => b.promise === 'response').length !== 1)
       breachesWrong += 1;
-    if (!hasRunningLifecycle(running, 'demo', requestId)) unwatched += 1;
+    if (!hasLiveLifecycle(running, requestId)) unwatched += 1;
   }
   return { lost, duplicates, breachesWrong, unwatched };
 }
@@ -149,9 +146,9 @@ describe('kill -9', () => {
 
     runtime = await start();
     await runtime.advance(10 * 60);
-    const { url, arn } = stepFunctionsOf(runtime);
-    let running = await runningExecutionNames(url, arn);
-    const acceptedButUnwatched = accepted.filter((id) => !hasRunningLifecycle(running, 'demo', id));
+    const { urls, arn } = lifecyclesOf(runtime);
+    let running = await liveLifecycles(urls, arn);
+    const acceptedButUnwatched = accepted.filter((id) => !hasLiveLifecycle(running, id));
 
     // The storefront delivers again what was not answered (as Shopify and WooCommerce do): every
     // delivery ends as exactly one request, each with a running lifecycle.
@@ -159,9 +156,9 @@ describe('kill -9', () => {
     signedAt = new Date((JSON.parse(clock.text) as { now: string }).now);
     const redelivered = await Promise.all(Array.from({ length: 50 }, (_, i) => deliver(i)));
     await runtime.advance(60);
-    running = await runningExecutionNames(url, arn);
+    running = await liveLifecycles(urls, arn);
     const requestIds = new Set(redelivered.map((a) => a.requestId));
-    const unwatched = [...requestIds].filter((id) => !id || !hasRunningLifecycle(running, 'demo', id));
+    const unwatched = [...requestIds].filter((id) => !id || !hasLiveLifecycle(running, id));
     report({
       fault: 'kill -9 during a burst of 50 webhooks',
       survived:
@@ -209,7 +206,7 @@ describe('kill -9', () => {
     expect(timeline.filter((t: string) => t === 'escalated')).toHaveLength(1);
   });
 
-  it('with its executions file cut short: it starts, says it is healthy, and every open request is watched again', async () => {
+  it('with its wake-ups file cut short: it starts, says it is healthy, and every open request is watched again', async () => {
     fresh();
     let runtime = await start();
     const requestIds: string[] = [];
@@ -217,7 +214,7 @@ describe('kill -9', () => {
       requestIds.push((await runtime.api('POST', '/v1/requests', repairRequest())).body.requestId);
     await runtime.advance(60);
     await crash(runtime);
-    const file = join(dataDir, 'stepfunctions', 'executions.json');
+    const file = join(dataDir, 'schedules.json');
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.slice(0, Math.floor(text.length / 2)));
 
@@ -227,12 +224,12 @@ describe('kill -9', () => {
     await runtime.advance(2 * HOUR + 15 * 60);
     const result = await checkRequests(runtime, requestIds);
     report({
-      fault: 'executions file cut in half',
+      fault: 'wake-ups file cut in half',
       survived: result.lost === 0 && result.unwatched === 0 && result.breachesWrong === 0,
       emailsDue: requestIds.length,
       emailsLost: result.lost,
       duplicates: result.duplicates,
-      notes: 'set aside; the reconciler started every open lifecycle again',
+      notes: 'set aside; the reconciler started a burst for every overdue lifecycle',
     });
     expect(result).toEqual({ lost: 0, duplicates: 0, breachesWrong: 0, unwatched: 0 });
   });

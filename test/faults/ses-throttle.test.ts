@@ -3,11 +3,11 @@ import { repairRequest } from '../support/lifecycle.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import {
   clearFaults,
-  hasRunningLifecycle,
+  hasLiveLifecycle,
   injectFault,
   levelOneEscalations,
+  liveLifecycles,
   report,
-  runningExecutionNames,
 } from './support.ts';
 
 /**
@@ -35,11 +35,8 @@ describe('SES throttling, sustained', () => {
     await clearFaults(runtime.urls.api);
     const copies = levelOneEscalations(await runtime.mailbox(), requestId);
     const request = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
-    const running = await runningExecutionNames(
-      runtime.urls.stepFunctions,
-      runtime.stateMachineArns.serviceRequest,
-    );
-    const lifecycleRunning = hasRunningLifecycle(running, 'demo', requestId);
+    const running = await liveLifecycles(runtime.urls, runtime.stateMachineArns.serviceRequest);
+    const lifecycleRunning = hasLiveLifecycle(running, requestId);
     report({
       fault: 'ses throttle, sustained 5 minutes',
       survived: copies === 1 && request.breaches.length === 1 && lifecycleRunning,

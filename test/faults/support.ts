@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { SentEmail } from '../support/runtime.ts';
 import { send } from '../support/runtime.ts';
@@ -19,27 +20,33 @@ export async function clearFaults(apiUrl: string): Promise<void> {
   await send(`${apiUrl}/_local/faults`, { method: 'DELETE', headers: {} });
 }
 
-/** The names of the executions of a state machine that are running now. */
-export async function runningExecutionNames(
-  stepFunctionsUrl: string,
+/**
+ * What keeps lifecycles alive now: the names of the bursts running and of the wake-ups parked
+ * (EventBridge Scheduler's one-time schedules), both named after their subject.
+ */
+export async function liveLifecycles(
+  urls: { stepFunctions: string; scheduler: string },
   stateMachineArn: string,
 ): Promise<Set<string>> {
-  const sfn = new SFNClient({
-    endpoint: stepFunctionsUrl,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const sfn = new SFNClient({ endpoint: urls.stepFunctions, region: 'us-east-1', credentials });
   const { executions } = await sfn.send(
     new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING' }),
   );
-  return new Set((executions ?? []).map((e) => e.name!));
+  const scheduler = new SchedulerClient({ endpoint: urls.scheduler, region: 'us-east-1', credentials });
+  const names = new Set((executions ?? []).map((e) => e.name!));
+  let NextToken: string | undefined;
+  do {
+    const page = await scheduler.send(new ListSchedulesCommand({ NextToken }));
+    for (const schedule of page.Schedules ?? []) names.add(schedule.Name!);
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return names;
 }
 
-/** Whether an execution of a request's lifecycle (any generation) is running. */
-export const hasRunningLifecycle = (running: Set<string>, tenantId: string, subjectId: string) =>
-  [...running].some(
-    (name) => name === `${tenantId}--${subjectId}` || name.startsWith(`${tenantId}--${subjectId}--g`),
-  );
+/** Whether a subject's lifecycle is alive: a burst of it running, or its next wake-up parked. */
+export const hasLiveLifecycle = (live: Set<string>, subjectId: string) =>
+  [...live].some((name) => name.startsWith(`${subjectId}--`) || name.startsWith(`${subjectId}.`));
 
 /** Level-1 escalation emails about a subject, and how many copies of each arrived. */
 export function levelOneEscalations(mail: SentEmail[], subjectId: string): number {

@@ -121,9 +121,11 @@ describe('a customer’s personal data (12)', () => {
     const text = JSON.stringify(exported.body).toLowerCase();
     expect(text).not.toContain(zhangSan.email);
     expect(text).not.toContain(other);
-    // Nothing of the table's own: keys, task tokens.
+    // Nothing of the table's own: keys, the lifecycle's bookkeeping.
     expect(text).not.toContain('"pk"');
-    expect(text).not.toContain('callbacktoken');
+    expect(text).not.toContain('burstgeneration');
+    expect(text).not.toContain('wakeup');
+    expect(text).not.toContain('"burst"');
 
     const trail = await runtime.api(
       'GET',

@@ -84,9 +84,9 @@ describe('functions', () => {
 });
 
 describe('workflows', () => {
-  it('deploys the service-request state machine as Standard, logging all events, traced', () => {
+  it('deploys the service-request state machine as Express (short bursts), logging all events, traced', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      StateMachineType: 'STANDARD',
+      StateMachineType: 'EXPRESS',
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
       DefinitionSubstitutions: { ServiceRequestStepsFunctionArn: Match.anyValue() },
@@ -110,10 +110,12 @@ describe('workflows', () => {
           }
         >;
       };
-      expect(definition.TimeoutSeconds).toBe(365 * 86_400);
+      // An Express execution may not run longer than 5 minutes: a burst says so itself.
+      expect(definition.TimeoutSeconds).toBe(300);
       for (const [name, state] of Object.entries(definition.States)) {
         if (state.Type !== 'Task') continue;
-        if (state.TimeoutSecondsPath) continue; // a callback wait: its timeout is the escalation
+        // Nothing waits inside Step Functions any more: no task token, no wait longer than a burst.
+        expect(state.Resource, name).not.toContain('waitForTaskToken');
         expect(state.TimeoutSeconds, name).toBeGreaterThan(
           functionCatalog.serviceRequestSteps.timeoutSeconds,
         );
@@ -126,19 +128,36 @@ describe('workflows', () => {
     }
   });
 
-  it('sends every lifecycle that ends unfinished (failed, timed out, stopped) to the reconciler at once', () => {
-    const [reconcilerId] = ofType('AWS::Lambda::Function').find(
-      ([, fn]) => fn.Properties.Description === functionCatalog.reconciler.description,
-    )!;
-    const rules = ofType('AWS::Events::Rule').filter(
-      ([, r]) => r.Properties.EventPattern?.['detail-type']?.[0] === 'Step Functions Execution Status Change',
+  it('parks wake-ups in their own schedule group: Scheduler may only start bursts, and dead-letters what it cannot', () => {
+    const groups = ofType('AWS::Scheduler::ScheduleGroup');
+    expect(groups).toHaveLength(1);
+    const roles = ofType('AWS::IAM::Role').filter(([, role]) =>
+      JSON.stringify(role.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'),
     );
-    expect(rules).toHaveLength(1);
-    const rule = rules[0]![1].Properties;
-    expect(rule.EventPattern.detail.status).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED']);
-    expect(rule.EventPattern.detail.stateMachineArn).toHaveLength(2);
-    expect(JSON.stringify(rule.Targets[0].Arn)).toContain(reconcilerId);
-    expect(rule.Targets[0].DeadLetterConfig).toBeDefined();
+    const wakeUpRole = roles.find(([id]) => id.startsWith('WakeUpsSchedulerRole'));
+    expect(wakeUpRole).toBeDefined();
+    const actions = ofType('AWS::IAM::Policy')
+      .filter(([, policy]) => policy.Properties.Roles.some((r: { Ref: string }) => r.Ref === wakeUpRole![0]))
+      .flatMap(([, policy]) =>
+        policy.Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) =>
+          [st.Action].flat(),
+        ),
+      );
+    expect(actions.sort()).toEqual([
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+      'states:StartExecution',
+    ]);
+    // The functions that park are told where: the group, the role to pass, the dead-letter queue.
+    const steps = ofType('AWS::Lambda::Function').filter(([, fn]) =>
+      String(fn.Properties.Description).startsWith('Task steps of the'),
+    );
+    expect(steps).toHaveLength(2);
+    for (const [, fn] of steps)
+      expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(
+        expect.arrayContaining(['WAKE_UP_SCHEDULE_GROUP', 'WAKE_UP_ROLE_ARN', 'WAKE_UP_DEAD_LETTER_ARN']),
+      );
   });
 
   it('keeps concurrency for the workflow steps, whatever the API’s load', () => {
@@ -562,9 +581,9 @@ const commandActions: Record<string, string | string[]> = {
   DeleteEmailIdentityCommand: 'ses:DeleteEmailIdentity',
   StartExecutionCommand: 'states:StartExecution',
   DescribeExecutionCommand: 'states:DescribeExecution',
-  SendTaskSuccessCommand: 'states:SendTaskSuccess',
-  SendTaskFailureCommand: 'states:SendTaskFailure',
-  SendTaskHeartbeatCommand: 'states:SendTaskHeartbeat',
+  // Creating a schedule hands it the role it runs as: PassRole comes with it.
+  CreateScheduleCommand: ['scheduler:CreateSchedule', 'iam:PassRole'],
+  DeleteScheduleCommand: 'scheduler:DeleteSchedule',
   GetParameterCommand: 'ssm:GetParameter',
 };
 

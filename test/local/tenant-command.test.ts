@@ -1,12 +1,16 @@
 import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { promisify } from 'node:util';
-import { DescribeExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, scanKeys } from '../../functions/adapters/table.ts';
-import { executionName } from '../../functions/adapters/workflows.ts';
-import { deleteTenant, restartLifecycle, suspendTenant } from '../../infra/operator/tenants.ts';
-import { contractTerms, repairRequest, stepFunctionsOf } from '../support/lifecycle.ts';
+import {
+  deleteTenant,
+  lifecycleHistory,
+  restartLifecycle,
+  suspendTenant,
+} from '../../infra/operator/tenants.ts';
+import { clearFaults, injectFault } from '../faults/support.ts';
+import { contractTerms, emailsAbout, recipients, repairRequest } from '../support/lifecycle.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**
@@ -154,46 +158,52 @@ describe('npm run tenant', () => {
   });
 });
 
-describe('a lifecycle that ends before its request', () => {
-  it('is restarted at once (the execution status change), up to five generations; then an operator restarts it', async () => {
+describe('a lifecycle whose bursts keep failing', () => {
+  it('is started again by the reconciler up to five times, then given up; an operator restarts it and reads its history', {
+    timeout: 60_000,
+  }, async () => {
     const created = await runtime.api('POST', '/v1/requests', repairRequest());
     const { requestId } = created.body;
-    const sfn = stepFunctionsOf(runtime);
-    const arnOf = (generation: number) =>
-      `${runtime.stateMachineArns.serviceRequest.replace(':stateMachine:', ':execution:')}:${executionName({ workflow: 'serviceRequest', tenantId: 'demo', requestId }, generation)}`;
-    const statusOf = async (generation: number) =>
-      (await sfn.send(new DescribeExecutionCommand({ executionArn: arnOf(generation) }))).status;
     const timeline = async () =>
-      (await runtime.api('GET', `/v1/requests/${requestId}`)).body.timeline as {
+      (await lifecycleHistory('demo', 'request', requestId)).timeline as {
         type: string;
         details?: Record<string, unknown>;
       }[];
-
-    // Stopped (as an operator's mistake, a failure or a timeout would end it): the next one runs
-    // without waiting for the reconciler's 5-minute pass, and the timeline says why.
-    for (let generation = 0; generation < 4; generation++) {
-      await sfn.send(
-        new StopExecutionCommand({ executionArn: arnOf(generation), error: 'Test', cause: 'stopped' }),
-      );
-      await runtime.settled();
-      expect(await statusOf(generation + 1)).toBe('RUNNING');
-    }
+    // Every burst's claim is refused (as a broken deploy or a lost permission would): the wake-up
+    // at the response deadline starts one that fails, and nothing parks the request again.
+    await injectFault(runtime.urls.api, { component: 'dynamodb', mode: 'reject', match: '{"S":"burst"}' });
+    const DAY = 86_400;
+    // The test runtime's reconciler passes once a day: each finds the request overdue and starts a burst.
+    for (let pass = 1; pass <= 5; pass++) await runtime.advance(DAY);
     const restarts = (await timeline()).filter((e) => e.type === 'lifecycle_restarted');
     expect(restarts.map((e) => e.details)).toEqual(
-      [1, 2, 3, 4].map((generation) => expect.objectContaining({ generation, previous: 'ABORTED' })),
+      [1, 2, 3, 4, 5].map((attempt) => expect.objectContaining({ attempt, generation: 1 })),
     );
+    // The sixth pass gives up (alarmed) and says so, once; the passes after say nothing new.
+    await runtime.advance(DAY);
+    await runtime.advance(DAY);
+    expect((await timeline()).filter((e) => e.type === 'lifecycle_abandoned')).toHaveLength(1);
+    expect((await timeline()).filter((e) => e.type === 'lifecycle_restarted')).toHaveLength(5);
+    expect(emailsAbout(await runtime.mailbox(), requestId)).toEqual([]);
 
-    // The fifth end: given up (alarmed) and said so, not restarted again and again.
-    await sfn.send(new StopExecutionCommand({ executionArn: arnOf(4), error: 'Test', cause: 'stopped' }));
-    await runtime.settled();
-    expect((await timeline()).at(-1)).toMatchObject({ type: 'lifecycle_abandoned' });
-    await expect(statusOf(5)).rejects.toThrow();
-
-    // The operator's command restarts it all the same, once the cause is fixed.
+    // Once the cause is fixed, the operator's restart runs a burst at once: the missed steps of
+    // the ladder go out, and the request is parked until its next one.
+    await clearFaults(runtime.urls.api);
     expect(await restartLifecycle('demo', 'request', requestId)).toMatchObject({ restarted: 1 });
     await runtime.settled();
-    expect(await statusOf(5)).toBe('RUNNING');
-    // Running: nothing to restart.
-    expect(await restartLifecycle('demo', 'request', requestId)).toMatchObject({ running: 1, restarted: 0 });
+    expect(recipients(emailsAbout(await runtime.mailbox(), requestId))).toContain('team-lead@demo.example');
+    expect(await restartLifecycle('demo', 'request', requestId)).toMatchObject({ parked: 1, restarted: 0 });
+
+    // The operator's view: every burst with its trigger and generation, and the next wake-up.
+    const history = await tenantCommand('lifecycle-history', '--id', 'demo', '--request', requestId);
+    expect(history).toMatch(
+      new RegExp(`\tburst\tsystem {"trigger":"intake","generation":1,"execution":"${requestId}--intake-g0-`),
+    );
+    expect(history).toMatch(/\tburst\tsystem \{"trigger":"operator","generation":2,/);
+    expect(history).toMatch(/\tlifecycle_abandoned\tsystem /);
+    const parked = (await lifecycleHistory('demo', 'request', requestId)).nextWakeUp!;
+    expect(history.trim().split('\n').at(-1)).toBe(
+      `received, generation 2; next wake-up: ${parked.at} (${parked.schedule})`,
+    );
   });
 });

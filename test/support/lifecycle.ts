@@ -1,6 +1,5 @@
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { defaultSlaTerms } from '../../domain/contract.ts';
-import { executionName } from '../../functions/adapters/workflows.ts';
 import type { SentEmail, TestRuntime } from './runtime.ts';
 
 export const repairRequest = (overrides: Record<string, unknown> = {}) => ({
@@ -39,20 +38,50 @@ export const stepFunctionsOf = (runtime: Pick<TestRuntime, 'urls'>) =>
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
 
-/** The names of a workflow's executions that belong to a request (every generation). */
-export async function executionNamesOf(runtime: TestRuntime, requestId: string): Promise<string[]> {
+/**
+ * The bursts of a subject's lifecycle the local engine still holds (Express executions, named
+ * after the subject: functions/adapters/workflows.ts), oldest first.
+ */
+export async function burstsOf(
+  runtime: TestRuntime,
+  subjectId: string,
+  workflow: 'serviceRequest' | 'feedbackCase' = 'serviceRequest',
+) {
   const { executions } = await stepFunctionsOf(runtime).send(
-    new ListExecutionsCommand({ stateMachineArn: runtime.stateMachineArns.serviceRequest }),
+    new ListExecutionsCommand({ stateMachineArn: runtime.stateMachineArns[workflow] }),
   );
-  return (executions ?? []).flatMap((e) => (e.name?.startsWith(`demo--${requestId}`) ? [e.name] : []));
+  return (executions ?? []).filter((e) => e.name?.startsWith(`${subjectId}--`)).reverse();
 }
 
-export async function executionHistory(runtime: TestRuntime, requestId: string) {
+/** The states a subject's bursts entered, in order, with each burst's name and status. */
+export async function lifecycleHistory(
+  runtime: TestRuntime,
+  subjectId: string,
+  workflow: 'serviceRequest' | 'feedbackCase' = 'serviceRequest',
+) {
   const sfn = stepFunctionsOf(runtime);
-  const executionArn = `${runtime.stateMachineArns.serviceRequest.replace(':stateMachine:', ':execution:')}:${executionName({ workflow: 'serviceRequest', tenantId: 'demo', requestId })}`;
-  const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
-  return { executionArn, events: events ?? [], sfn };
+  const bursts = [];
+  for (const burst of await burstsOf(runtime, subjectId, workflow)) {
+    const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: burst.executionArn }));
+    bursts.push({
+      name: burst.name!,
+      status: burst.status,
+      states: (events ?? []).flatMap((e) =>
+        e.type?.endsWith('StateEntered') ? [e.stateEnteredEventDetails!.name!] : [],
+      ),
+      /** What an Express workflow logging at level ALL writes to CloudWatch Logs for it, about. */
+      logBytes: Buffer.byteLength(JSON.stringify(events ?? [])),
+    });
+  }
+  return bursts;
 }
+
+/** Every state transition of a subject's lifecycle, over all its bursts. */
+export const lifecycleTransitions = async (
+  runtime: TestRuntime,
+  subjectId: string,
+  workflow: 'serviceRequest' | 'feedbackCase' = 'serviceRequest',
+) => (await lifecycleHistory(runtime, subjectId, workflow)).reduce((sum, b) => sum + b.states.length, 0);
 
 export const completionReport = (start: Date, end: Date) => ({
   workDone: 'Replaced the fan bearing and cleaned the filter',

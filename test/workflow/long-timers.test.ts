@@ -1,9 +1,7 @@
-import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestKinds } from '../../domain/service-request.ts';
-import { executionName } from '../../functions/adapters/workflows.ts';
 import { demoSettings } from '../../local/demo-tenant.ts';
-import { emailsAbout, recipients, repairRequest } from '../support/lifecycle.ts';
+import { emailsAbout, lifecycleTransitions, recipients, repairRequest } from '../support/lifecycle.ts';
 import { createOtherTenant, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**
@@ -37,20 +35,8 @@ afterAll(async () => {
   await runtime.dispose();
 });
 
-async function transitions(workflow: 'serviceRequest' | 'feedbackCase', id: string): Promise<number> {
-  const sfn = new SFNClient({
-    endpoint: runtime.urls.stepFunctions,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const name =
-    workflow === 'serviceRequest'
-      ? executionName({ workflow, tenantId: 'slow-shop', requestId: id })
-      : executionName({ workflow, tenantId: 'slow-shop', feedbackId: id });
-  const executionArn = `${runtime.stateMachineArns[workflow].replace(':stateMachine:', ':execution:')}:${name}`;
-  const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
-  return (events ?? []).filter((e) => e.type?.endsWith('StateEntered')).length;
-}
+const transitions = (workflow: 'serviceRequest' | 'feedbackCase', id: string) =>
+  lifecycleTransitions(runtime, id, workflow);
 
 describe('deadlines longer than a timer can hold', () => {
   it('escalates a 720-hour response the second it passes, and the 30-day level 30 days later, without looping', async () => {
@@ -58,7 +44,7 @@ describe('deadlines longer than a timer can hold', () => {
     expect(created.status).toBe(201);
     const { requestId } = created.body;
     await runtime.advance(1);
-    // Resume, route, wait: nothing fired early.
+    // Claim, route, park: nothing fired early.
     expect(await transitions('serviceRequest', requestId)).toBe(3);
 
     await runtime.advance(720 * 3600 - 1);
@@ -71,7 +57,7 @@ describe('deadlines longer than a timer can hold', () => {
       'lead@slow.example',
       'director@slow.example',
     ]);
-    // 60 days: a look again each week at most (3 transitions each), one escalation step each.
+    // 60 days: a wake-up each week at most (3 transitions each), one escalation step each.
     expect(await transitions('serviceRequest', requestId)).toBeLessThan(60);
   });
 

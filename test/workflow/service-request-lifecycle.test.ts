@@ -1,4 +1,4 @@
-import { DescribeExecutionCommand, SendTaskSuccessCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRequest } from '../../functions/adapters/requests.ts';
 import { signLink } from '../../functions/adapters/signed-links.ts';
@@ -6,10 +6,11 @@ import {
   completedRequest,
   completionReport,
   emailsAbout,
-  executionHistory,
+  lifecycleHistory,
   linkIn,
   recipients,
   repairRequest,
+  stepFunctionsOf,
 } from '../support/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
@@ -114,12 +115,41 @@ describe('service-request lifecycle', () => {
     expect(record.body.text).toContain('5 个工作日内处理并告知结果');
     expect(record.body.text).toMatch(/填写满意度调查: http:\/\/127\.0\.0\.1:\d+\/s\//);
 
-    const { events, sfn, executionArn } = await executionHistory(runtime, requestId);
-    expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('SUCCEEDED');
-    // 12: see workflows/service-request/README.md (the dispatch costs 2, the survey wait 2; the
-    // confirmation went out with the acknowledgement, so the workflow had nothing to do for it).
-    const transitions = events.filter((e) => e.type?.endsWith('StateEntered')).length;
-    expect(transitions).toBe(12);
+    // One short burst per trigger (workflows/service-request/README.md): intake, acknowledge,
+    // dispatch, complete (the record goes out), the answer (the request closes); each parks or ends.
+    // The confirmation went out with the acknowledgement, so no burst had anything to do for it.
+    const bursts = await lifecycleHistory(runtime, requestId);
+    expect(bursts.map((b) => [b.name.split('--')[1]!.split('-')[0], b.status, b.states])).toEqual([
+      ['intake', 'SUCCEEDED', ['Claim the request', 'Route by phase', 'Park until the next wake-up']],
+      ['staff', 'SUCCEEDED', ['Claim the request', 'Route by phase', 'Park until the next wake-up']],
+      ['staff', 'SUCCEEDED', ['Claim the request', 'Route by phase', 'Park until the next wake-up']],
+      [
+        'staff',
+        'SUCCEEDED',
+        [
+          'Claim the request',
+          'Route by phase',
+          'Deliver service record',
+          'Route by phase',
+          'Park until the next wake-up',
+        ],
+      ],
+      [
+        'customer',
+        'SUCCEEDED',
+        [
+          'Claim the request',
+          'Route by phase',
+          'Close request',
+          'Route by phase',
+          'Park until the next wake-up',
+        ],
+      ],
+    ]);
+    // Ended: no wake-up left behind.
+    expect(runtime.scheduler.schedules().filter((schedule) => schedule.Name.startsWith(requestId))).toEqual(
+      [],
+    );
   });
 
   it('escalates to level 1 the second the 2 hours have passed, to level 2 two hours later, and stops when acknowledged', async () => {
@@ -202,28 +232,40 @@ describe('service-request lifecycle', () => {
     expect(request.breaches).toMatchObject([{ promise: 'completion', open: false, minutesLate: 60 }]);
   });
 
-  it('ignores duplicate callbacks: a second acknowledge is a conflict and a replayed task token changes nothing', async () => {
+  it('ignores duplicate triggers: a second acknowledge is a conflict and a replayed wake-up changes nothing', async () => {
     const { requestId } = await createRequest();
-    const { sfn } = await executionHistory(runtime, requestId);
-    expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.callbackToken).toBeUndefined();
-    // The acknowledgement wait's real token, as the table holds it (the API never shows it).
-    const acknowledgementToken = (await getRequest('demo', requestId))!.callbackToken!;
-    expect(acknowledgementToken).toBeTruthy();
+    // Parked until the response deadline: the wake-up the intake burst scheduled.
+    const parked = (await getRequest('demo', requestId))!;
+    expect(parked.wakeUpAt).toBe(
+      new Date(Date.parse(parked.receivedAt) + 2 * HOUR * 1000 + 1000).toISOString(),
+    );
+    const wakeUp = runtime.scheduler.schedules().find((schedule) => schedule.Name === parked.wakeUp)!;
+    expect(wakeUp.ScheduleExpression).toBe(`at(${parked.wakeUpAt!.slice(0, 19)})`);
 
     expect((await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`)).status).toBe(200);
     const second = await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
     expect(second.status).toBe(409);
     expect(second.body.error.code).toBe('Conflict');
+    await runtime.settled();
+    // The acknowledgement's burst parked anew and deleted the old wake-up...
+    expect(runtime.scheduler.schedules().some((schedule) => schedule.Name === parked.wakeUp)).toBe(false);
 
-    // Replaying the acknowledgement's token once that wait ended is refused by Step Functions.
-    const { events } = await executionHistory(runtime, requestId);
-    expect(events.some((e) => e.stateEnteredEventDetails?.name === 'Await completion')).toBe(true);
-    const replay = { tenantId: 'demo', requestId, phase: 'confirmNeed', waitSeconds: 0 };
-    await expect(
-      sfn.send(
-        new SendTaskSuccessCommand({ taskToken: acknowledgementToken, output: JSON.stringify(replay) }),
-      ),
-    ).rejects.toBeInstanceOf(TaskTimedOut);
+    // ...and that wake-up firing anyway (late, or twice) loses its claim and does nothing.
+    const replay = JSON.parse(wakeUp.Target.Input!) as {
+      StateMachineArn: string;
+      Name: string;
+      Input: string;
+    };
+    await stepFunctionsOf(runtime).send(
+      new StartExecutionCommand({
+        stateMachineArn: replay.StateMachineArn,
+        name: replay.Name,
+        input: replay.Input,
+      }),
+    );
+    await runtime.settled();
+    const replayed = (await lifecycleHistory(runtime, requestId)).filter((b) => b.name === replay.Name);
+    expect(replayed.map((b) => b.states)).toEqual([['Claim the request', 'Route by phase', 'Superseded']]);
     expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.status).toBe('acknowledged');
 
     await runtime.advance(60);
@@ -351,9 +393,14 @@ describe('service-request lifecycle', () => {
     expect(cancelled.status).toBe(200);
     await runtime.advance(5 * HOUR);
     expect(await mailAbout(requestId)).toEqual([]);
-    const { events, sfn, executionArn } = await executionHistory(runtime, requestId);
-    expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('SUCCEEDED');
-    expect(events.some((e) => e.stateEnteredEventDetails?.name === 'Request cancelled')).toBe(true);
+    // The cancellation's burst ended the lifecycle: its wake-up deleted, nothing parked.
+    const last = (await lifecycleHistory(runtime, requestId)).at(-1)!;
+    expect(last.name).toMatch(new RegExp(`^${requestId}--staff-`));
+    expect(last.states.at(-1)).toBe('Park until the next wake-up');
+    expect((await getRequest('demo', requestId))!.wakeUp).toBeUndefined();
+    expect(runtime.scheduler.schedules().filter((schedule) => schedule.Name.startsWith(requestId))).toEqual(
+      [],
+    );
   });
 
   it('reminds once about an unanswered survey after 3 days and closes the request when it expires after 14', async () => {

@@ -1,0 +1,105 @@
+/**
+ * What a lifecycle costs on AWS, from what it was measured to consume on the local runtime:
+ * us-east-1 list prices (2026). The bursts are priced both as Express (what we deploy) and as
+ * Standard (what they would cost otherwise), which is the measurement the choice rests on
+ * (workflows/watched-subject.ts, README "Internet scale").
+ */
+
+/** Consumption per lifecycle (means over the lifecycles measured). */
+export interface Consumption {
+  /** Executions started: each a burst (Express bills per request). */
+  bursts: number;
+  /** Mean real seconds per burst (Express bills duration, in 100 ms steps, at 64 MB). */
+  burstSeconds: number;
+  /** States entered over all bursts (what Standard would bill). */
+  transitions: number;
+  /** Wake-ups fired (EventBridge Scheduler bills invocations; creating and deleting is not billed). */
+  schedulesFired: number;
+  lambdaInvocations: number;
+  lambdaMilliseconds: number;
+  tableWriteUnits: number;
+  indexWriteUnits: Record<string, number>;
+  readUnits: number;
+  emails: number;
+  apiCalls: number;
+  /** Our functions' log lines, the state machines' (level ALL), API access logs. */
+  logBytes: number;
+}
+
+const EXPRESS_REQUEST_USD = 0.000001;
+const EXPRESS_GB_SECOND_USD = 0.00001667;
+const EXPRESS_MEMORY_GB = 0.0625;
+const STANDARD_TRANSITION_USD = 0.000025;
+
+/** One Express burst's duration as billed: rounded up to 100 ms. */
+const billedSeconds = (seconds: number) => Math.ceil(seconds * 10) / 10;
+
+export interface CostRow {
+  item: string;
+  quantity: number;
+  unitUsd: number;
+  usdPer1000: number;
+}
+
+export function costRows(c: Consumption): CostRow[] {
+  return [
+    { item: 'Step Functions Express requests (bursts)', quantity: c.bursts, unitUsd: EXPRESS_REQUEST_USD },
+    {
+      item: 'Step Functions Express GB-seconds (64 MB)',
+      quantity: c.bursts * billedSeconds(c.burstSeconds) * EXPRESS_MEMORY_GB,
+      unitUsd: EXPRESS_GB_SECOND_USD,
+    },
+    { item: 'EventBridge Scheduler invocations', quantity: c.schedulesFired, unitUsd: 0.000001 },
+    { item: 'Lambda requests', quantity: c.lambdaInvocations, unitUsd: 0.0000002 },
+    {
+      item: 'Lambda GB-seconds (arm64, 512 MB)',
+      quantity: (c.lambdaMilliseconds / 1000) * 0.5,
+      unitUsd: 0.0000133334,
+    },
+    { item: 'DynamoDB write units: table', quantity: c.tableWriteUnits, unitUsd: 0.000000625 },
+    ...Object.entries(c.indexWriteUnits).map(([index, units]) => ({
+      item: `DynamoDB write units: ${index} index`,
+      quantity: units,
+      unitUsd: 0.000000625,
+    })),
+    { item: 'DynamoDB read units', quantity: c.readUnits, unitUsd: 0.000000125 },
+    { item: 'HTTP API requests', quantity: c.apiCalls, unitUsd: 0.000001 },
+    { item: 'CloudWatch Logs ingested (GB)', quantity: c.logBytes / 1e9, unitUsd: 0.5 },
+    { item: 'SES emails (the contract requires them)', quantity: c.emails, unitUsd: 0.0001 },
+  ].map((row) => ({ ...row, usdPer1000: row.quantity * row.unitUsd * 1000 }));
+}
+
+/** Per 1,000 lifecycles: everything, everything but the required emails, and the bursts as Standard. */
+export function costTotals(c: Consumption) {
+  const rows = costRows(c);
+  const total = rows.reduce((sum, row) => sum + row.usdPer1000, 0);
+  const emails = rows.find((row) => row.item.startsWith('SES'))!.usdPer1000;
+  const express = rows
+    .filter((row) => row.item.startsWith('Step Functions'))
+    .reduce((s, r) => s + r.usdPer1000, 0);
+  const standard = c.transitions * STANDARD_TRANSITION_USD * 1000;
+  return { rows, total, withoutEmails: total - emails, express, standard };
+}
+
+export function printCostModel(title: string, c: Consumption): void {
+  const { rows, total, withoutEmails, express, standard } = costTotals(c);
+  console.log(`\n${title}`);
+  console.table([
+    ...rows.map((row) => ({
+      item: row.item,
+      'per lifecycle': row.quantity < 0.01 ? row.quantity.toExponential(2) : row.quantity.toFixed(2),
+      'USD per 1,000': row.usdPer1000.toFixed(4),
+    })),
+    { item: 'total', 'per lifecycle': '', 'USD per 1,000': total.toFixed(4) },
+    {
+      item: 'total without the required emails (goal ≤ 0.10)',
+      'per lifecycle': '',
+      'USD per 1,000': withoutEmails.toFixed(4),
+    },
+    {
+      item: `the same bursts as Standard (${c.transitions.toFixed(1)} transitions) instead of Express`,
+      'per lifecycle': '',
+      'USD per 1,000': `${standard.toFixed(4)} (vs ${express.toFixed(4)})`,
+    },
+  ]);
+}
