@@ -1,8 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { watchedFeedbackDeadline } from '../../domain/feedback-case.ts';
-import { burstTriggers } from '../../domain/watched-subject.ts';
-import * as z from '../../domain/zod.ts';
 import { now } from '../adapters/clock.ts';
 import { getFeedbackCase, recordFeedbackStep, type StoredFeedbackCase } from '../adapters/feedback-cases.ts';
 import { sendOnce } from '../adapters/mailer.ts';
@@ -13,41 +11,8 @@ import { transientAwsErrors } from '../shared/errors.ts';
 import { promiseKept, takeDueEscalations } from '../shared/escalation.ts';
 import { logger } from '../shared/logger.ts';
 import { watchedFeedback } from '../shared/watched-kinds.ts';
-import { claim, current, park, SUPERSEDED } from '../shared/watched-subject.ts';
+import { burstSteps } from '../shared/watched-subject.ts';
 
-/** The input each Task state of workflows/feedback-case passes (workflows/watched-subject.ts). */
-const stepInputSchema = z.discriminatedUnion('step', [
-  z.object({
-    step: z.literal('claim'),
-    tenantId: z.string(),
-    feedbackId: z.string(),
-    trigger: z.enum(burstTriggers),
-    expectGeneration: z.nullable(z.number()),
-    execution: z.string(),
-  }),
-  z.object({
-    step: z.enum(['escalate', 'notifyCustomer', 'close']),
-    tenantId: z.string(),
-    feedbackId: z.string(),
-    generation: z.number(),
-  }),
-  z.object({
-    step: z.literal('park'),
-    tenantId: z.string(),
-    feedbackId: z.string(),
-    generation: z.number(),
-    phase: z.string(),
-    waitSeconds: z.number().check(z.nonnegative()),
-  }),
-]);
-
-type Output = {
-  tenantId: string;
-  feedbackId: string;
-  phase: string;
-  waitSeconds: number;
-  generation: number;
-};
 type Loaded = { subject: StoredFeedbackCase; tenant: StoredTenant };
 
 const routed = (feedback: StoredFeedbackCase, tenant: StoredTenant) =>
@@ -122,18 +87,7 @@ const steps = {
   },
 };
 
-async function runStep(event: unknown): Promise<Output> {
-  const input = stepInputSchema.parse(event);
-  const ids = { tenantId: input.tenantId, feedbackId: input.feedbackId };
-  const subject = { tenantId: input.tenantId, id: input.feedbackId };
-  if (input.step === 'claim') return { ...ids, ...(await claim(watchedFeedback, { ...subject, ...input })) };
-  if (input.step === 'park') return { ...ids, ...(await park(watchedFeedback, { ...subject, ...input })) };
-  const loaded = await current(watchedFeedback, { ...subject, generation: input.generation });
-  if (!loaded) return { ...ids, ...SUPERSEDED };
-  return { ...ids, ...(await steps[input.step](loaded)), generation: input.generation };
-}
+/** Claim and park are the mechanism's (functions/shared/watched-subject.ts); the steps above, a case's own. */
+const runStep = burstSteps(watchedFeedback, 'feedbackId', steps);
 
-export const handler = middy<unknown, Output>()
-  .use(injectLambdaContext(logger))
-  .use(transientAwsErrors())
-  .handler(runStep);
+export const handler = middy().use(injectLambdaContext(logger)).use(transientAwsErrors()).handler(runStep);

@@ -4,8 +4,6 @@ import { completionDeadline } from '../../domain/deadlines.ts';
 import { type Route, route, watchedDeadlines } from '../../domain/lifecycle.ts';
 import { kindName } from '../../domain/service-request.ts';
 import { SURVEY_EXPIRES_AFTER_SECONDS, SURVEY_REMINDER_AFTER_SECONDS } from '../../domain/survey.ts';
-import { burstTriggers } from '../../domain/watched-subject.ts';
-import * as z from '../../domain/zod.ts';
 import { now } from '../adapters/clock.ts';
 import { recordCustomerServed } from '../adapters/customers.ts';
 import { sendOnce } from '../adapters/mailer.ts';
@@ -33,49 +31,8 @@ import { lifecycleStateOf } from '../shared/lifecycle-route.ts';
 import { logger } from '../shared/logger.ts';
 import { requestAnswerConsequences } from '../shared/survey-answers.ts';
 import { watchedRequests } from '../shared/watched-kinds.ts';
-import { claim, current, park, SUPERSEDED } from '../shared/watched-subject.ts';
+import { burstSteps } from '../shared/watched-subject.ts';
 
-/** The input each Task state of workflows/service-request passes (workflows/watched-subject.ts). */
-const stepInputSchema = z.discriminatedUnion('step', [
-  z.object({
-    step: z.literal('claim'),
-    tenantId: z.string(),
-    requestId: z.string(),
-    trigger: z.enum(burstTriggers),
-    expectGeneration: z.nullable(z.number()),
-    execution: z.string(),
-  }),
-  z.object({
-    step: z.enum([
-      'lookUpCustomer',
-      'escalate',
-      'confirmNeed',
-      'deliverServiceRecord',
-      'remindSurvey',
-      'close',
-    ]),
-    tenantId: z.string(),
-    requestId: z.string(),
-    generation: z.number(),
-  }),
-  z.object({
-    step: z.literal('park'),
-    tenantId: z.string(),
-    requestId: z.string(),
-    generation: z.number(),
-    phase: z.string(),
-    waitSeconds: z.number().check(z.nonnegative()),
-  }),
-]);
-
-/** What every step returns: the ids, the generation of its burst and where the request stands. */
-type StepOutput = {
-  tenantId: string;
-  requestId: string;
-  phase: string;
-  waitSeconds: number;
-  generation: number;
-};
 type Loaded = { subject: StoredRequest; tenant: StoredTenant };
 
 /** The request again after another attempt changed it (the tenant does not change meanwhile). */
@@ -235,18 +192,7 @@ const steps = {
   },
 };
 
-async function runStep(event: unknown): Promise<StepOutput> {
-  const input = stepInputSchema.parse(event);
-  const ids = { tenantId: input.tenantId, requestId: input.requestId };
-  const subject = { tenantId: input.tenantId, id: input.requestId };
-  if (input.step === 'claim') return { ...ids, ...(await claim(watchedRequests, { ...subject, ...input })) };
-  if (input.step === 'park') return { ...ids, ...(await park(watchedRequests, { ...subject, ...input })) };
-  const loaded = await current(watchedRequests, { ...subject, generation: input.generation });
-  if (!loaded) return { ...ids, ...SUPERSEDED };
-  return { ...ids, ...(await steps[input.step](loaded)), generation: input.generation };
-}
+/** Claim and park are the mechanism's (functions/shared/watched-subject.ts); the steps above, a request's own. */
+const runStep = burstSteps(watchedRequests, 'requestId', steps);
 
-export const handler = middy<unknown, StepOutput>()
-  .use(injectLambdaContext(logger))
-  .use(transientAwsErrors())
-  .handler(runStep);
+export const handler = middy().use(injectLambdaContext(logger)).use(transientAwsErrors()).handler(runStep);

@@ -1,4 +1,5 @@
-import { type BurstTrigger, mayClaim, wakeUpAt } from '../../domain/watched-subject.ts';
+import { type BurstTrigger, burstTriggers, mayClaim, wakeUpAt } from '../../domain/watched-subject.ts';
+import * as z from '../../domain/zod.ts';
 import { now } from '../adapters/clock.ts';
 import {
   type BurstFields,
@@ -167,4 +168,49 @@ export async function wake<S extends BurstFields>(
       .write(tenantId, id, { fields: watchEntry(tenantId, kind.kind, id, now()) })
       .catch(() => undefined);
   }
+}
+
+type Loaded<S> = { subject: S; tenant: StoredTenant };
+
+/** The inputs the Task states of workflows/watched-subject.ts pass, the subject's id as `id`. */
+const ids = { tenantId: z.string(), id: z.string() };
+const claimInput = z.object({
+  ...ids,
+  trigger: z.enum(burstTriggers),
+  expectGeneration: z.nullable(z.number()),
+  execution: z.string(),
+});
+const parkInput = z.object({
+  ...ids,
+  generation: z.number(),
+  phase: z.string(),
+  waitSeconds: z.number().check(z.nonnegative()),
+});
+
+/**
+ * A subject kind's step function: claim and park are the mechanism's; every other step is the
+ * kind's own action, run only while its burst still holds the subject. Answers what the
+ * workflow's "Route by phase" reads: the ids, the burst's generation and the route.
+ */
+export function burstSteps<S extends BurstFields, A extends string>(
+  kind: WatchedSubjectKind<S>,
+  idField: 'requestId' | 'feedbackId',
+  actions: Record<A, (loaded: Loaded<S>) => Promise<{ phase: string; waitSeconds: number }>>,
+) {
+  const actionInput = z.object({
+    ...ids,
+    step: z.enum(Object.keys(actions) as [A, ...A[]]),
+    generation: z.number(),
+  });
+  return async (event: unknown): Promise<Record<string, unknown> & Routed> => {
+    const raw = (event ?? {}) as Record<string, unknown>;
+    const given = { ...raw, id: raw[idField] };
+    const answer = (routed: Routed) => ({ tenantId: raw.tenantId, [idField]: raw[idField], ...routed });
+    if (raw.step === 'claim') return answer(await claim(kind, claimInput.parse(given)));
+    if (raw.step === 'park') return answer(await park(kind, parkInput.parse(given)));
+    const input = actionInput.parse(given);
+    const loaded = await current(kind, input);
+    if (!loaded) return answer(SUPERSEDED);
+    return answer({ ...(await actions[input.step](loaded)), generation: input.generation });
+  };
 }
