@@ -4,7 +4,16 @@
  */
 
 /** What started a burst: said on the subject's timeline with the burst's generation and execution. */
-export const burstTriggers = ['intake', 'staff', 'customer', 'timer', 'reconciler', 'operator'] as const;
+export const burstTriggers = [
+  'intake',
+  'staff',
+  'customer',
+  'storefront',
+  'dailyRun',
+  'timer',
+  'reconciler',
+  'operator',
+] as const;
 export type BurstTrigger = (typeof burstTriggers)[number];
 
 /**

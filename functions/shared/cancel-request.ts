@@ -22,6 +22,7 @@ export async function cancelServiceRequest(
       details: { reason: cancellation.reason, ...cancellation.details },
     },
   });
-  if (updated) await wakeRequest(updated);
+  // A storefront's withdrawal is said as such on the lifecycle's history; the rest are staff's.
+  if (updated) await wakeRequest(updated, cancellation.actor.startsWith('webhook:') ? 'storefront' : 'staff');
   return updated;
 }

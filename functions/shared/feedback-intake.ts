@@ -104,7 +104,7 @@ export async function confirmEstimatedFeedbackDeadlines(tenant: StoredTenant, at
     });
     if (!updated) continue;
     confirmed += 1;
-    await wakeFeedback(updated);
+    await wakeFeedback(updated, 'dailyRun');
   }
   return confirmed;
 }
