@@ -274,8 +274,8 @@ export async function simulate(lifecycles: number): Promise<void> {
   const scale = 100_000_000 / perMonth;
   const statsRow = (name: string, stats: Stats) => ({
     measure: name,
-    peak: stats.peak.toFixed(1),
-    mean: stats.mean.toFixed(1),
+    peak: String(Number(stats.peak.toPrecision(3))),
+    mean: String(Number(stats.mean.toPrecision(3))),
     'peak at 100M/month': Math.round(stats.peak * scale).toLocaleString('en'),
     'mean at 100M/month': Math.round(stats.mean * scale).toLocaleString('en'),
   });

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { timers as realTimers } from '@sinonjs/fake-timers';
 import { startOfLocalDay } from '../domain/working-calendar.ts';
+import { START_EXECUTION_TARGET } from '../functions/adapters/wake-ups.ts';
 import { tracked } from './activity.ts';
 
 /**
@@ -15,7 +16,6 @@ import { tracked } from './activity.ts';
  * event goes to the dead letters; `ActionAfterCompletion: DELETE` removes the schedule once fired.
  * Schedules are kept in a file in the data directory: a restart fires what came due meanwhile.
  */
-export const START_EXECUTION_TARGET = 'arn:aws:scheduler:::aws-sdk:sfn:startExecution';
 
 export interface StoredSchedule {
   Name: string;

@@ -19,7 +19,8 @@ const scheduler = new SchedulerClient({
   requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 },
 });
 
-const START_EXECUTION_TARGET = 'arn:aws:scheduler:::aws-sdk:sfn:startExecution';
+/** EventBridge Scheduler's universal target for Step Functions' StartExecution. */
+export const START_EXECUTION_TARGET = 'arn:aws:scheduler:::aws-sdk:sfn:startExecution';
 
 /** How long Scheduler tries a failing start before dead-lettering it. */
 const RETRY_FOR_SECONDS = 3600;

@@ -11,7 +11,7 @@ export type Lifecycle =
   | { workflow: 'serviceRequest'; tenantId: string; requestId: string }
   | { workflow: 'feedbackCase'; tenantId: string; feedbackId: string };
 
-export const subjectIdOf = (lifecycle: Lifecycle) =>
+const subjectIdOf = (lifecycle: Lifecycle) =>
   lifecycle.workflow === 'serviceRequest' ? lifecycle.requestId : lifecycle.feedbackId;
 
 /** What a burst's execution is started with: a StartExecution request (ours, or a wake-up's target). */

@@ -6,12 +6,12 @@ import { getFeedbackCase, recordFeedbackStep, type StoredFeedbackCase } from '..
 import { sendOnce } from '../adapters/mailer.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { feedbackCategoryName, feedbackPromiseText, feedbackResultEmail } from '../emails/feedback-emails.ts';
+import { burstSteps } from '../shared/burst-steps.ts';
 import { customerVoice } from '../shared/confirm-need.ts';
 import { transientAwsErrors } from '../shared/errors.ts';
 import { promiseKept, takeDueEscalations } from '../shared/escalation.ts';
 import { logger } from '../shared/logger.ts';
 import { watchedFeedback } from '../shared/watched-kinds.ts';
-import { burstSteps } from '../shared/watched-subject.ts';
 
 type Loaded = { subject: StoredFeedbackCase; tenant: StoredTenant };
 

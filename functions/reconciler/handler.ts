@@ -15,7 +15,7 @@ import { startBurst } from '../adapters/workflows.ts';
 import { alarmedLogMessages } from '../shared/alarmed-logs.ts';
 import { logger } from '../shared/logger.ts';
 import { watchedKinds } from '../shared/watched-kinds.ts';
-import type { WatchedSubjectKind } from '../shared/watched-subject.ts';
+import { generationOf, stillAt, type WatchedSubjectKind } from '../shared/watched-subject.ts';
 
 /**
  * The schedule sends `{}`; an operator (`npm run tenant -- restart-lifecycle`) names one subject:
@@ -64,14 +64,15 @@ async function reconcile(
   if (!found) return;
   const { subject, tenant } = found;
   const at = now();
-  const generation = subject.burstGeneration ?? 0;
-  const expect = { burstGeneration: generation === 0 ? undefined : generation };
+  const generation = generationOf(subject);
+  const starts = subject.reconcilerStarts ?? 0;
+  // Still where this run read it: no burst claimed it, and no other run moved it on.
+  const expect = { ...stillAt(generation), reconcilerStarts: starts === 0 ? undefined : starts };
   // Ended and cleaned up (a burst parked it as ended): nothing left to watch.
   if (subjectKind.route(subject, tenant, at).phase === 'end' && !subject.wakeUp) {
     await subjectKind.write(tenantId, id, { expect, remove: WATCH_ENTRY_FIELDS });
     return;
   }
-  const starts = subject.reconcilerStarts ?? 0;
   if (options.byOperator && !starts && subject.wakeUpAt && Date.parse(subject.wakeUpAt) > at.getTime()) {
     outcome.parked += 1;
     return;

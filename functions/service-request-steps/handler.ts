@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { completionDeadline } from '../../domain/deadlines.ts';
-import { type Route, route, watchedDeadlines } from '../../domain/lifecycle.ts';
+import { type Route, watchedDeadlines } from '../../domain/lifecycle.ts';
 import { kindName } from '../../domain/service-request.ts';
 import { SURVEY_EXPIRES_AFTER_SECONDS, SURVEY_REMINDER_AFTER_SECONDS } from '../../domain/survey.ts';
 import { now } from '../adapters/clock.ts';
@@ -17,21 +17,21 @@ import {
   transitionRequest,
 } from '../adapters/requests.ts';
 import { signLink } from '../adapters/signed-links.ts';
-import { policyOf, type StoredTenant } from '../adapters/tenants.ts';
+import type { StoredTenant } from '../adapters/tenants.ts';
 import {
   requestPromiseText,
   serviceRecordEmail,
   surveyReminderEmail,
 } from '../emails/service-request-emails.ts';
+import { burstSteps } from '../shared/burst-steps.ts';
 import { confirmNeedWithCustomer, customerVoice } from '../shared/confirm-need.ts';
 import { attemptCustomerLookup } from '../shared/customer-lookup.ts';
 import { transientAwsErrors } from '../shared/errors.ts';
 import { type EscalationSubject, promiseKept, takeDueEscalations } from '../shared/escalation.ts';
-import { lifecycleStateOf } from '../shared/lifecycle-route.ts';
+import { lifecycleStateOf, requestRoute } from '../shared/lifecycle-route.ts';
 import { logger } from '../shared/logger.ts';
 import { requestAnswerConsequences } from '../shared/survey-answers.ts';
 import { watchedRequests } from '../shared/watched-kinds.ts';
-import { burstSteps } from '../shared/watched-subject.ts';
 
 type Loaded = { subject: StoredRequest; tenant: StoredTenant };
 
@@ -40,9 +40,7 @@ async function reload(request: StoredRequest): Promise<StoredRequest> {
   return (await getRequest(request.tenantId, request.requestId)) ?? request;
 }
 
-function routed(request: StoredRequest, tenant: StoredTenant): Route {
-  return route(lifecycleStateOf(request), policyOf(tenant), now());
-}
+const routed = (request: StoredRequest, tenant: StoredTenant): Route => requestRoute(request, tenant, now());
 
 /** The customer's signed link to the survey page, valid until the invitation expires. */
 function surveyLinkFor(request: StoredRequest, expiresAt: string): Promise<string> {
@@ -58,8 +56,7 @@ function surveyLinkFor(request: StoredRequest, expiresAt: string): Promise<strin
 const steps = {
   /** A storefront's customer details, read when due (a failed read schedules the next). */
   async lookUpCustomer({ subject: request, tenant }: Loaded): Promise<Route> {
-    if (route(lifecycleStateOf(request), policyOf(tenant), now()).phase !== 'lookUpCustomer')
-      return routed(request, tenant);
+    if (routed(request, tenant).phase !== 'lookUpCustomer') return routed(request, tenant);
     return routed(await attemptCustomerLookup(tenant, request, now()), tenant);
   },
 
@@ -153,11 +150,7 @@ const steps = {
 
   /** 7.1: one reminder if the survey is still unanswered. */
   async remindSurvey({ subject: request, tenant }: Loaded): Promise<Route> {
-    if (
-      route(lifecycleStateOf(request), policyOf(tenant), now()).phase !== 'remindSurvey' ||
-      !request.survey ||
-      !hasCustomer(request)
-    ) {
+    if (routed(request, tenant).phase !== 'remindSurvey' || !request.survey || !hasCustomer(request)) {
       return routed(request, tenant);
     }
     const surveyLink = await surveyLinkFor(request, request.survey.expiresAt);

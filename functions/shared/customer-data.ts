@@ -23,6 +23,7 @@ import {
   subjectItems,
 } from '../adapters/customer-data.ts';
 import { recordFeedbackStep } from '../adapters/feedback-cases.ts';
+import { withoutBursts } from '../adapters/lifecycle-watch.ts';
 import { type StoredRequest, transitionRequest } from '../adapters/requests.ts';
 import { deleteSuppressions, suppressionsOf } from '../adapters/suppressions.ts';
 import { withoutKeys } from '../adapters/table.ts';
@@ -79,10 +80,9 @@ function exported(main: SubjectItem, items: StoredItem[]) {
     ...rest
   } = withoutKeys(main) as Record<string, unknown>;
   // The lifecycle's own bookkeeping (its bursts) says nothing about the person.
-  const events = [...pages, ...(Array.isArray(timeline) ? timeline : [])].filter(
-    (event) => (event as { type?: string }).type !== 'burst',
-  );
-  return Array.isArray(timeline) ? { ...rest, timeline: events } : rest;
+  return Array.isArray(timeline)
+    ? { ...rest, timeline: withoutBursts([...pages, ...timeline] as { type: string }[], {}) as unknown[] }
+    : rest;
 }
 
 /**

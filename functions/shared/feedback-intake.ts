@@ -10,7 +10,6 @@ import {
   type StoredFeedbackCase,
 } from '../adapters/feedback-cases.ts';
 import { calendarOf, type StoredTenant } from '../adapters/tenants.ts';
-import { startLifecycleOrLeaveToReconciler } from './lifecycle-start.ts';
 import { wakeFeedback } from './watched-kinds.ts';
 
 /**
@@ -65,12 +64,7 @@ export async function openFeedbackCase(
   const stored = created ? feedback : await getFeedbackCase(tenant.tenantId, feedback.feedbackId);
   if (!stored) throw new Error(`feedback case ${feedback.feedbackId} vanished after a conflicting insert`);
   // A repeat whose first burst already ran starts none (it would only lose its claim).
-  if (created || stored.burstGeneration === undefined)
-    await startLifecycleOrLeaveToReconciler({
-      workflow: 'feedbackCase',
-      tenantId: stored.tenantId,
-      feedbackId: stored.feedbackId,
-    });
+  if (created || stored.burstGeneration === undefined) await wakeFeedback(stored, 'intake', 0);
   return { feedback: stored, created };
 }
 

@@ -9,7 +9,7 @@ import { getRequest, insertRequest, newRequestId, type StoredRequest } from '../
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { ValidationError } from './errors.ts';
 import { openFeedbackCase } from './feedback-intake.ts';
-import { startLifecycleOrLeaveToReconciler } from './lifecycle-start.ts';
+import { wakeRequest } from './watched-kinds.ts';
 
 /** The feedback case a complaint request opens is named after it. */
 const feedbackIdOfComplaint = (requestId: string) => `fb_${requestId.slice(3)}`;
@@ -126,12 +126,7 @@ export async function openServiceRequest(
   const stored = created ? request : await getRequest(tenant.tenantId, request.requestId);
   if (!stored) throw new Error(`request ${request.requestId} vanished after a conflicting insert`);
   // A repeat whose first burst already ran starts none (it would only lose its claim).
-  if (created || stored.burstGeneration === undefined)
-    await startLifecycleOrLeaveToReconciler({
-      workflow: 'serviceRequest',
-      tenantId: stored.tenantId,
-      requestId: stored.requestId,
-    });
+  if (created || stored.burstGeneration === undefined) await wakeRequest(stored, 'intake', 0);
   await openComplaintCase(tenant, stored, options.actor);
   return { request: stored, created };
 }

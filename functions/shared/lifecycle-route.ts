@@ -1,6 +1,4 @@
-import { type FeedbackPhase, feedbackRoute } from '../../domain/feedback-case.ts';
 import { type LifecycleState, type Route, route } from '../../domain/lifecycle.ts';
-import type { StoredFeedbackCase } from '../adapters/feedback-cases.ts';
 import type { StoredRequest } from '../adapters/requests.ts';
 import { policyOf, type StoredTenant } from '../adapters/tenants.ts';
 
@@ -19,32 +17,6 @@ export function lifecycleStateOf(request: StoredRequest): LifecycleState {
   };
 }
 
-/** What the workflow's "Route by phase" reads: the ids and where the request stands now. */
-export type RoutedRequest = { tenantId: string; requestId: string } & Route;
-
-export function routeOf(request: StoredRequest, tenant: StoredTenant, now: Date): RoutedRequest {
-  return {
-    tenantId: request.tenantId,
-    requestId: request.requestId,
-    ...route(lifecycleStateOf(request), policyOf(tenant), now),
-  };
-}
-
-export type RoutedFeedback = {
-  tenantId: string;
-  feedbackId: string;
-  phase?: FeedbackPhase;
-  waitSeconds?: number;
-};
-
-export function routeOfFeedback(
-  feedback: StoredFeedbackCase,
-  tenant: StoredTenant,
-  at: Date,
-): RoutedFeedback {
-  return {
-    tenantId: feedback.tenantId,
-    feedbackId: feedback.feedbackId,
-    ...feedbackRoute(feedback, policyOf(tenant), at),
-  };
-}
+/** Where a request's lifecycle stands at `at` (domain/lifecycle.ts `route`, from what is stored). */
+export const requestRoute = (request: StoredRequest, tenant: StoredTenant, at: Date): Route =>
+  route(lifecycleStateOf(request), policyOf(tenant), at);

@@ -1,50 +1,60 @@
+import { feedbackRoute } from '../../domain/feedback-case.ts';
 import type { BurstTrigger } from '../../domain/watched-subject.ts';
 import { getFeedbackCase, recordFeedbackStep, type StoredFeedbackCase } from '../adapters/feedback-cases.ts';
-import type { WatchedKind } from '../adapters/lifecycle-watch.ts';
+import type { BurstFields, WatchedKind } from '../adapters/lifecycle-watch.ts';
 import { getRequest, recordStep, type StoredRequest } from '../adapters/requests.ts';
-import { getTenant } from '../adapters/tenants.ts';
-import { routeOf, routeOfFeedback } from './lifecycle-route.ts';
+import { getTenant, policyOf } from '../adapters/tenants.ts';
+import { requestRoute } from './lifecycle-route.ts';
 import { type WatchedSubjectKind, wake } from './watched-subject.ts';
 
 /** The two kinds of watched subject, as the mechanism (./watched-subject.ts) sees them. */
 
-export const watchedRequests: WatchedSubjectKind<StoredRequest> = {
+/** A kind from how its subject is read; reading it with its tenant is the same for every kind. */
+function watchedKind<S extends BurstFields>(
+  spec: Omit<WatchedSubjectKind<S>, 'load'>,
+): WatchedSubjectKind<S> {
+  return {
+    ...spec,
+    async load(tenantId, id) {
+      const [subject, tenant] = await Promise.all([spec.get(tenantId, id), getTenant(tenantId)]);
+      return subject && tenant ? { subject, tenant } : undefined;
+    },
+  };
+}
+
+export const watchedRequests = watchedKind<StoredRequest>({
   kind: 'request',
   lifecycleOf: (tenantId, requestId) => ({ workflow: 'serviceRequest', tenantId, requestId }),
-  async load(tenantId, requestId) {
-    const [subject, tenant] = await Promise.all([getRequest(tenantId, requestId), getTenant(tenantId)]);
-    return subject && tenant ? { subject, tenant } : undefined;
-  },
-  route: (request, tenant, at) => routeOf(request, tenant, at),
-  write: (tenantId, requestId, update) => recordStep(tenantId, requestId, update),
-};
+  get: getRequest,
+  route: requestRoute,
+  write: recordStep,
+});
 
-export const watchedFeedback: WatchedSubjectKind<StoredFeedbackCase> = {
+export const watchedFeedback = watchedKind<StoredFeedbackCase>({
   kind: 'feedback',
   lifecycleOf: (tenantId, feedbackId) => ({ workflow: 'feedbackCase', tenantId, feedbackId }),
-  async load(tenantId, feedbackId) {
-    const [subject, tenant] = await Promise.all([getFeedbackCase(tenantId, feedbackId), getTenant(tenantId)]);
-    return subject && tenant ? { subject, tenant } : undefined;
-  },
-  route(feedback, tenant, at) {
-    const { phase, waitSeconds } = routeOfFeedback(feedback, tenant, at);
-    return { phase: phase ?? 'end', waitSeconds: waitSeconds ?? 0 };
-  },
-  write: (tenantId, feedbackId, update) => recordFeedbackStep(tenantId, feedbackId, update),
-};
+  get: getFeedbackCase,
+  route: (feedback, tenant, at) => feedbackRoute(feedback, policyOf(tenant), at),
+  write: recordFeedbackStep,
+});
 
 export const watchedKinds = { request: watchedRequests, feedback: watchedFeedback } satisfies Record<
   WatchedKind,
   WatchedSubjectKind<StoredRequest> | WatchedSubjectKind<StoredFeedbackCase>
 >;
 
-/** A request staff or its customer changed: a burst acts on it now (./watched-subject.ts `wake`). */
+/**
+ * A burst acts on a request now (./watched-subject.ts `wake`): staff's change by default; intake
+ * expects generation 0.
+ */
 export const wakeRequest = (
   request: { tenantId: string; requestId: string },
   trigger: BurstTrigger = 'staff',
-) => wake(watchedRequests, request.tenantId, request.requestId, trigger);
+  expectGeneration: number | null = null,
+) => wake(watchedRequests, request.tenantId, request.requestId, trigger, expectGeneration);
 
 export const wakeFeedback = (
   feedback: { tenantId: string; feedbackId: string },
   trigger: BurstTrigger = 'staff',
-) => wake(watchedFeedback, feedback.tenantId, feedback.feedbackId, trigger);
+  expectGeneration: number | null = null,
+) => wake(watchedFeedback, feedback.tenantId, feedback.feedbackId, trigger, expectGeneration);

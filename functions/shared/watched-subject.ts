@@ -1,29 +1,25 @@
-import { type BurstTrigger, burstTriggers, mayClaim, wakeUpAt } from '../../domain/watched-subject.ts';
-import * as z from '../../domain/zod.ts';
+import { type BurstTrigger, mayClaim } from '../../domain/watched-subject.ts';
 import { now } from '../adapters/clock.ts';
-import {
-  type BurstFields,
-  TIMER_GRACE_SECONDS,
-  WATCH_ENTRY_FIELDS,
-  type WatchedKind,
-  watchEntry,
-} from '../adapters/lifecycle-watch.ts';
+import { type BurstFields, type WatchedKind, watchEntry } from '../adapters/lifecycle-watch.ts';
 import type { StepUpdate } from '../adapters/table.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
-import { cancelWakeUp, scheduleWakeUp, wakeUpName } from '../adapters/wake-ups.ts';
-import { burstRequest, type Lifecycle, startBurst } from '../adapters/workflows.ts';
+import { type Lifecycle, startBurst } from '../adapters/workflows.ts';
 import { NotFoundError } from './errors.ts';
 import { logger } from './logger.ts';
 
 /**
- * The watched-subject mechanism (#17, workflows/watched-subject.ts), written once: claim, the
- * superseded check, park, and starting a burst. A subject kind (a service request, a feedback
- * case) gives it this small interface; its phases, steps and wording stay its own.
+ * The watched-subject mechanism (#17, workflows/watched-subject.ts), written once: starting a
+ * burst, the claim and the superseded check (parking, and the step runner that uses them all,
+ * are in ./burst-steps.ts: only the step functions create and delete wake-ups). A subject kind
+ * (a service request, a feedback case) gives it this small interface; its phases, steps and
+ * wording stay its own.
  */
 
 export interface WatchedSubjectKind<S extends BurstFields> {
   kind: WatchedKind;
   lifecycleOf(tenantId: string, id: string): Lifecycle;
+  /** The subject alone (park needs no tenant), and with its tenant (routing does). */
+  get(tenantId: string, id: string): Promise<S | undefined>;
   load(tenantId: string, id: string): Promise<{ subject: S; tenant: StoredTenant } | undefined>;
   route(subject: S, tenant: StoredTenant, at: Date): { phase: string; waitSeconds: number };
   /** One conditional write of the subject (functions/adapters/table.ts `applyStep`). */
@@ -38,10 +34,12 @@ export type Routed = { phase: string; waitSeconds: number; generation: number };
 
 export const SUPERSEDED = { phase: 'superseded', waitSeconds: 0, generation: -1 } as const;
 
-const generationOf = (subject: BurstFields) => subject.burstGeneration ?? 0;
+export const generationOf = (subject: BurstFields) => subject.burstGeneration ?? 0;
 
 /** The write's condition that the generation is still `generation` (absent = 0). */
-const stillAt = (generation: number) => ({ burstGeneration: generation === 0 ? undefined : generation });
+export const stillAt = (generation: number) => ({
+  burstGeneration: generation === 0 ? undefined : generation,
+});
 
 async function loaded<S extends BurstFields>(kind: WatchedSubjectKind<S>, tenantId: string, id: string) {
   const found = await kind.load(tenantId, id);
@@ -99,118 +97,24 @@ export async function current<S extends BurstFields>(
 }
 
 /**
- * A burst's last step. Waiting: the next wake-up is created, recorded with the watch entry (a
- * conditional write: still this burst's generation), and only then the one it replaces deleted,
- * so a crash between leaves two wake-ups (the stale one loses its claim), never none. Nothing
- * left to wait for: the wake-up and the watch entry go.
- */
-export async function park<S extends BurstFields>(
-  kind: WatchedSubjectKind<S>,
-  input: { tenantId: string; id: string; generation: number; phase: string; waitSeconds: number },
-): Promise<Routed> {
-  const found = await current(kind, input);
-  if (!found) return SUPERSEDED;
-  const { subject } = found;
-  // The wake-up this one replaces, if it is still to come: one whose time has passed has fired
-  // (Scheduler deletes it then) or is being retried into a claim that will lose.
-  const previous =
-    subject.wakeUp && subject.wakeUpAt && Date.parse(subject.wakeUpAt) > now().getTime()
-      ? subject.wakeUp
-      : undefined;
-  if (input.phase === 'end') {
-    const ended = await kind.write(input.tenantId, input.id, {
-      expect: stillAt(input.generation),
-      remove: ['wakeUp', 'wakeUpAt', 'reconcilerStarts', ...WATCH_ENTRY_FIELDS],
-    });
-    if (ended) await cancelWakeUp(previous);
-    return { phase: 'end', waitSeconds: 0, generation: input.generation };
-  }
-  const at = wakeUpAt(now(), input.waitSeconds);
-  const name = wakeUpName(input.tenantId, input.id, input.generation);
-  await scheduleWakeUp(
-    name,
-    at,
-    burstRequest(kind.lifecycleOf(input.tenantId, input.id), 'timer', input.generation),
-  );
-  const parked = await kind.write(input.tenantId, input.id, {
-    expect: stillAt(input.generation),
-    fields: {
-      wakeUp: name,
-      wakeUpAt: at.toISOString(),
-      ...watchEntry(input.tenantId, kind.kind, input.id, new Date(at.getTime() + TIMER_GRACE_SECONDS * 1000)),
-    },
-    remove: ['reconcilerStarts'],
-  });
-  if (!parked) {
-    await cancelWakeUp(name);
-    return SUPERSEDED;
-  }
-  if (previous && previous !== name) await cancelWakeUp(previous);
-  return { phase: input.phase, waitSeconds: input.waitSeconds, generation: input.generation };
-}
-
-/**
- * After staff or a customer changed a subject: a burst acts on it now. If Step Functions cannot
- * be reached the change is kept and the watch entry is made due, so the reconciler starts the
- * burst at its next pass (the parked wake-up would too, later).
+ * A burst acts on a subject now: a new one at intake (expecting generation 0, so a repeat loses
+ * its claim), or one staff, a customer, a storefront or the daily run just changed. If Step
+ * Functions cannot be reached the change is kept and the watch entry is made due, so the
+ * reconciler starts the burst at its next pass (a parked wake-up would too, later).
  */
 export async function wake<S extends BurstFields>(
   kind: WatchedSubjectKind<S>,
   tenantId: string,
   id: string,
   trigger: BurstTrigger,
+  expectGeneration: number | null = null,
 ): Promise<void> {
   try {
-    await startBurst(kind.lifecycleOf(tenantId, id), trigger);
+    await startBurst(kind.lifecycleOf(tenantId, id), trigger, expectGeneration);
   } catch (error) {
     logger.warn('Burst start left to the reconciler', { kind: kind.kind, tenantId, id, trigger, error });
     await kind
       .write(tenantId, id, { fields: watchEntry(tenantId, kind.kind, id, now()) })
       .catch(() => undefined);
   }
-}
-
-type Loaded<S> = { subject: S; tenant: StoredTenant };
-
-/** The inputs the Task states of workflows/watched-subject.ts pass, the subject's id as `id`. */
-const ids = { tenantId: z.string(), id: z.string() };
-const claimInput = z.object({
-  ...ids,
-  trigger: z.enum(burstTriggers),
-  expectGeneration: z.nullable(z.number()),
-  execution: z.string(),
-});
-const parkInput = z.object({
-  ...ids,
-  generation: z.number(),
-  phase: z.string(),
-  waitSeconds: z.number().check(z.nonnegative()),
-});
-
-/**
- * A subject kind's step function: claim and park are the mechanism's; every other step is the
- * kind's own action, run only while its burst still holds the subject. Answers what the
- * workflow's "Route by phase" reads: the ids, the burst's generation and the route.
- */
-export function burstSteps<S extends BurstFields, A extends string>(
-  kind: WatchedSubjectKind<S>,
-  idField: 'requestId' | 'feedbackId',
-  actions: Record<A, (loaded: Loaded<S>) => Promise<{ phase: string; waitSeconds: number }>>,
-) {
-  const actionInput = z.object({
-    ...ids,
-    step: z.enum(Object.keys(actions) as [A, ...A[]]),
-    generation: z.number(),
-  });
-  return async (event: unknown): Promise<Record<string, unknown> & Routed> => {
-    const raw = (event ?? {}) as Record<string, unknown>;
-    const given = { ...raw, id: raw[idField] };
-    const answer = (routed: Routed) => ({ tenantId: raw.tenantId, [idField]: raw[idField], ...routed });
-    if (raw.step === 'claim') return answer(await claim(kind, claimInput.parse(given)));
-    if (raw.step === 'park') return answer(await park(kind, parkInput.parse(given)));
-    const input = actionInput.parse(given);
-    const loaded = await current(kind, input);
-    if (!loaded) return answer(SUPERSEDED);
-    return answer({ ...(await actions[input.step](loaded)), generation: input.generation });
-  };
 }

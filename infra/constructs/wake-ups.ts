@@ -1,6 +1,6 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { type IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -41,7 +41,7 @@ export class WakeUps extends Construct {
   }
 
   /** A step function that parks: creates and deletes schedules in the group, passes the role. */
-  allowParking(fn: IFunction): void {
+  allowParking(fn: LambdaFunction): void {
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
@@ -56,10 +56,8 @@ export class WakeUps extends Construct {
       }),
     );
     fn.addToRolePolicy(new PolicyStatement({ actions: ['iam:PassRole'], resources: [this.role.roleArn] }));
-    if (fn instanceof LambdaFunction) {
-      fn.addEnvironment('WAKE_UP_SCHEDULE_GROUP', this.group.scheduleGroupName);
-      fn.addEnvironment('WAKE_UP_ROLE_ARN', this.role.roleArn);
-      fn.addEnvironment('WAKE_UP_DEAD_LETTER_ARN', this.deadLetters.queueArn);
-    }
+    fn.addEnvironment('WAKE_UP_SCHEDULE_GROUP', this.group.scheduleGroupName);
+    fn.addEnvironment('WAKE_UP_ROLE_ARN', this.role.roleArn);
+    fn.addEnvironment('WAKE_UP_DEAD_LETTER_ARN', this.deadLetters.queueArn);
   }
 }

@@ -190,13 +190,6 @@ export class LocalStepFunctions {
     return record;
   }
 
-  /** How many executions are running now (the simulation's open executions). */
-  runningExecutions(): number {
-    let running = 0;
-    for (const execution of this.executions.values()) if (execution.status === 'RUNNING') running += 1;
-    return running;
-  }
-
   /** Executions started so far (Express bills each one). */
   executionsStarted(): number {
     return this.started;

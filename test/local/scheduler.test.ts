@@ -12,17 +12,13 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { START_EXECUTION_TARGET } from '../../functions/adapters/wake-ups.ts';
 import { createClock } from '../../local/clock.ts';
-import {
-  dueTimeOf,
-  START_EXECUTION_TARGET,
-  type StartExecution,
-  startLocalScheduler,
-} from '../../local/scheduler.ts';
+import { dueTimeOf, type StartExecution, startLocalScheduler } from '../../local/scheduler.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**
- * The EventBridge Scheduler stand-in (#17's groundwork: a lifecycle will park a long wait as a
+ * The EventBridge Scheduler stand-in (#17: a lifecycle parks a long wait as a
  * one-time schedule), through the real @aws-sdk/client-scheduler, on the runtime's virtual clock:
  * a schedule starts its execution at its second and not before, is deleted once fired, survives
  * a restart, and a target that keeps failing ends in the dead letters.

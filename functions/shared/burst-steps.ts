@@ -1,0 +1,126 @@
+import { burstTriggers, wakeUpAt } from '../../domain/watched-subject.ts';
+import * as z from '../../domain/zod.ts';
+import { now } from '../adapters/clock.ts';
+import {
+  type BurstFields,
+  TIMER_GRACE_SECONDS,
+  WATCH_ENTRY_FIELDS,
+  watchEntry,
+} from '../adapters/lifecycle-watch.ts';
+import type { StoredTenant } from '../adapters/tenants.ts';
+import { cancelWakeUp, scheduleWakeUp, wakeUpName } from '../adapters/wake-ups.ts';
+import { burstRequest } from '../adapters/workflows.ts';
+import { NotFoundError } from './errors.ts';
+import {
+  claim,
+  current,
+  generationOf,
+  type Routed,
+  SUPERSEDED,
+  stillAt,
+  type WatchedSubjectKind,
+} from './watched-subject.ts';
+
+/**
+ * The steps of a burst that only the step functions run (workflows/watched-subject.ts): parking
+ * its next wake-up, and the runner that gives claim, park and a kind's own actions their inputs.
+ */
+
+/**
+ * A burst's last step. Waiting: the next wake-up is created, the one it replaces deleted, and
+ * only then both recorded with the watch entry (a conditional write: still this burst's
+ * generation). A crash or a retry anywhere in between leaves the next wake-up made and the old
+ * one gone or going, never none: a retry makes the same wake-up (the same name), deletes again
+ * (already gone is success), and records. Nothing left to wait for: the pending wake-up is
+ * deleted, then the subject's wake-up and watch entry removed.
+ */
+export async function park<S extends BurstFields>(
+  kind: WatchedSubjectKind<S>,
+  input: { tenantId: string; id: string; generation: number; phase: string; waitSeconds: number },
+): Promise<Routed> {
+  const subject = await kind.get(input.tenantId, input.id);
+  if (!subject) throw new NotFoundError(`${kind.kind} ${input.tenantId}/${input.id}`);
+  if (generationOf(subject) !== input.generation) return SUPERSEDED;
+  // The wake-up this one replaces, if it is still to come: one whose time has passed has fired
+  // (Scheduler deletes it then) or is being retried into a claim that will lose.
+  const previous =
+    subject.wakeUp && subject.wakeUpAt && Date.parse(subject.wakeUpAt) > now().getTime()
+      ? subject.wakeUp
+      : undefined;
+  if (input.phase === 'end') {
+    await cancelWakeUp(previous);
+    await kind.write(input.tenantId, input.id, {
+      expect: stillAt(input.generation),
+      remove: ['wakeUp', 'wakeUpAt', 'reconcilerStarts', ...WATCH_ENTRY_FIELDS],
+    });
+    return { phase: 'end', waitSeconds: 0, generation: input.generation };
+  }
+  const at = wakeUpAt(now(), input.waitSeconds);
+  const name = wakeUpName(input.tenantId, input.id, input.generation);
+  await scheduleWakeUp(
+    name,
+    at,
+    burstRequest(kind.lifecycleOf(input.tenantId, input.id), 'timer', input.generation),
+  );
+  if (previous && previous !== name) await cancelWakeUp(previous);
+  const parked = await kind.write(input.tenantId, input.id, {
+    expect: stillAt(input.generation),
+    fields: {
+      wakeUp: name,
+      wakeUpAt: at.toISOString(),
+      ...watchEntry(input.tenantId, kind.kind, input.id, new Date(at.getTime() + TIMER_GRACE_SECONDS * 1000)),
+    },
+    remove: ['reconcilerStarts'],
+  });
+  if (!parked) {
+    // A newer burst has the subject and makes its own wake-up.
+    await cancelWakeUp(name);
+    return SUPERSEDED;
+  }
+  return { phase: input.phase, waitSeconds: input.waitSeconds, generation: input.generation };
+}
+
+type Loaded<S> = { subject: S; tenant: StoredTenant };
+
+/** The inputs the Task states of workflows/watched-subject.ts pass, the subject's id as `id`. */
+const ids = { tenantId: z.string(), id: z.string() };
+const claimInput = z.object({
+  ...ids,
+  trigger: z.enum(burstTriggers),
+  expectGeneration: z.nullable(z.number()),
+  execution: z.string(),
+});
+const parkInput = z.object({
+  ...ids,
+  generation: z.number(),
+  phase: z.string(),
+  waitSeconds: z.number().check(z.nonnegative()),
+});
+
+/**
+ * A subject kind's step function: claim and park are the mechanism's; every other step is the
+ * kind's own action, run only while its burst still holds the subject. Answers what the
+ * workflow's "Route by phase" reads: the ids, the burst's generation and the route.
+ */
+export function burstSteps<S extends BurstFields, A extends string>(
+  kind: WatchedSubjectKind<S>,
+  idField: 'requestId' | 'feedbackId',
+  actions: Record<A, (loaded: Loaded<S>) => Promise<{ phase: string; waitSeconds: number }>>,
+) {
+  const actionInput = z.object({
+    ...ids,
+    step: z.enum(Object.keys(actions) as [A, ...A[]]),
+    generation: z.number(),
+  });
+  return async (event: unknown): Promise<Record<string, unknown> & Routed> => {
+    const raw = (event ?? {}) as Record<string, unknown>;
+    const given = { ...raw, id: raw[idField] };
+    const answer = (routed: Routed) => ({ tenantId: raw.tenantId, [idField]: raw[idField], ...routed });
+    if (raw.step === 'claim') return answer(await claim(kind, claimInput.parse(given)));
+    if (raw.step === 'park') return answer(await park(kind, parkInput.parse(given)));
+    const input = actionInput.parse(given);
+    const loaded = await current(kind, input);
+    if (!loaded) return answer(SUPERSEDED);
+    return answer({ ...(await actions[input.step](loaded)), generation: input.generation });
+  };
+}
