@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { api, serviceNow } from '../api.ts';
 import { useWords } from '../i18n.ts';
 import type { CalendarDays } from '../types.ts';
-import { ErrorNote, Loading } from '../ui.tsx';
+import { ErrorNote, Head, Loading } from '../ui.tsx';
 
 /** The month as deadlines count it: working days, holidays, make-up working days, and estimates. */
 export function CalendarPage() {
@@ -59,15 +59,7 @@ export function CalendarPage() {
         calendar.data && (
           <table className="calendar">
             <caption className="visually-hidden">{label}</caption>
-            <thead>
-              <tr>
-                {weekdays.map((w) => (
-                  <th scope="col" key={w}>
-                    {w}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <Head columns={weekdays} />
             <tbody>
               {weeks.map((week) => (
                 <tr key={week}>
