@@ -9,19 +9,30 @@ import { timers as realTimers } from '@sinonjs/fake-timers';
 let inFlight = 0;
 /** Moves whenever work starts or ends: how the clock tells slow work from work that is stuck. */
 let activity = 0;
+/** Who waits for the next start or end of work (settled(), instead of polling). */
+let waiters: (() => void)[] = [];
+
+function moved(): void {
+  activity += 1;
+  if (waiters.length === 0) return;
+  const woken = waiters;
+  waiters = [];
+  for (const wake of woken) wake();
+}
 
 export async function tracked<T>(work: () => Promise<T>): Promise<T> {
   inFlight += 1;
-  activity += 1;
+  moved();
   try {
     return await work();
   } finally {
     inFlight -= 1;
-    activity += 1;
+    moved();
   }
 }
 
 const realSetTimeout = realTimers.setTimeout as (callback: () => void, ms: number) => unknown;
+const realClearTimeout = realTimers.clearTimeout as (timer: unknown) => void;
 const realSetImmediate = realTimers.setImmediate as (callback: () => void) => unknown;
 
 /**
@@ -35,6 +46,7 @@ export async function settled(options: { stallMs?: number } = {}): Promise<'sett
   let quietTurns = 0;
   let seen = activity;
   let since = performance.now();
+  let ioChecked = false;
   while (quietTurns < 3) {
     if (inFlight === 0) {
       quietTurns += 1;
@@ -44,13 +56,49 @@ export async function settled(options: { stallMs?: number } = {}): Promise<'sett
       if (activity !== seen) {
         seen = activity;
         since = performance.now();
+        ioChecked = false;
       } else if (options.stallMs !== undefined && performance.now() - since >= options.stallMs) {
-        return 'stalled';
+        // A busy event loop runs timers before the I/O that waited behind them: give that I/O
+        // one turn before calling the work stuck.
+        if (ioChecked) return 'stalled';
+        ioChecked = true;
+        await new Promise<void>((resolve) => realSetImmediate(resolve));
+        continue;
       }
-      await new Promise<void>((resolve) => realSetTimeout(resolve, 1));
+      // Woken when work starts or ends, or (to notice a stall) when the stall time is up.
+      await new Promise<void>((resolve) => {
+        const stall =
+          options.stallMs === undefined
+            ? undefined
+            : realSetTimeout(resolve, Math.max(1, options.stallMs - (performance.now() - since)));
+        waiters.push(() => {
+          if (stall !== undefined) realClearTimeout(stall);
+          resolve();
+        });
+      });
     }
   }
   return 'settled';
+}
+
+/**
+ * Counts each request a server answers as work in flight until its response is done: a step
+ * making many DynamoDB calls shows it is moving, and the clock waits for its writes.
+ */
+export function trackRequestsOf(server: import('node:http').Server): void {
+  server.prependListener('request', (_request, response: import('node:http').ServerResponse) => {
+    inFlight += 1;
+    moved();
+    let open = true;
+    const done = () => {
+      if (!open) return;
+      open = false;
+      inFlight -= 1;
+      moved();
+    };
+    response.once('finish', done);
+    response.once('close', done);
+  });
 }
 
 /** Work in flight now (for a bounded shutdown's report). */

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { timers as realTimers } from '@sinonjs/fake-timers';
 import { keyAttributeNames, tableDefinition } from '../functions/adapters/table-definition.ts';
-import { stampResponsesWithClockDate } from './activity.ts';
+import { stampResponsesWithClockDate, trackRequestsOf } from './activity.ts';
 import { countIndexWritesInDynalite } from './dynamodb-capacity.ts';
 
 const require = createRequire(import.meta.url);
@@ -31,6 +31,7 @@ export async function startDynamoDb(options: { port: number; path?: string }): P
   countIndexWritesInDynalite();
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   stampResponsesWithClockDate(server);
+  trackRequestsOf(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());

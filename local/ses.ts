@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { stampResponsesWithClockDate } from './activity.ts';
+import { stampResponsesWithClockDate, trackRequestsOf } from './activity.ts';
 
 const require = createRequire(import.meta.url);
 const sesServer = (
@@ -162,6 +162,7 @@ export async function startSes(options: {
     if (!identities.serve(req, res)) mailServer!(req, res);
   });
   stampResponsesWithClockDate(server);
+  trackRequestsOf(server);
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
