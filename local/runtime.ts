@@ -57,6 +57,15 @@ export interface RuntimeOptions {
   definitions?: Partial<Record<keyof typeof workflowCatalog, string>>;
   /** How often the lifecycle reconciler runs, in runtime-clock seconds (AWS: every 300). */
   reconcileEverySeconds?: number;
+  /** Virtual clock only: timers due this close together fire side by side (local/clock.ts). */
+  timerWindowSeconds?: number;
+  /**
+   * false: handlers reach the components directly, without the fault proxies (a hop AWS does
+   * not have; the simulation's speed). Faults can then not be injected. Default true.
+   */
+  faultProxies?: boolean;
+  /** false: dynalite keeps the table in memory only (a bench that never restarts). Default true. */
+  persistTable?: boolean;
 }
 
 export interface LocalRuntime {
@@ -153,6 +162,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   const clock = createClock({
     mode: options.clock ?? 'real',
     timeScale: options.timeScale,
+    timerWindowMs: (options.timerWindowSeconds ?? 0) * 1000,
     // The virtual clock is written as it moves: a crash mid-advance resumes from where time got to.
     onMove: (at) => writeJsonAtomically(clockFile, { now: at.toISOString() }),
     // Only a virtual clock continues from where it stopped; real (or scaled real) time starts now.
@@ -167,7 +177,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   // Until everything is up, /health says so (and nothing else is served).
   let health: { status: 'starting' | 'ok'; components?: Record<string, string> } = { status: 'starting' };
 
-  const dynamodb = await startDynamoDb({ port: ports.dynamodb, path: join(dataDir, 'dynamodb') });
+  const dynamodb = await startDynamoDb({
+    port: ports.dynamodb,
+    path: options.persistTable === false ? undefined : join(dataDir, 'dynamodb'),
+  });
   const ses = await startSes({
     port: ports.ses,
     mailboxPath: join(dataDir, 'mailbox.jsonl'),
@@ -200,12 +213,24 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
 
   // Handlers reach each component through a proxy that can inject faults (local/faults.ts).
   const faults = new FaultRegistry();
-  const handlerEndpoints = {
-    dynamodb: await faults.proxy('dynamodb', dynamodb.endpoint, ports.handlerSide?.dynamodb),
-    ses: await faults.proxy('ses', ses.endpoint, ports.handlerSide?.ses),
-    stepFunctions: await faults.proxy('stepFunctions', sfnServer.endpoint, ports.handlerSide?.stepFunctions),
-    shopify: await faults.proxy('shopify', shopify.endpoint, ports.handlerSide?.shopify),
-  };
+  const handlerEndpoints =
+    options.faultProxies === false
+      ? {
+          dynamodb: dynamodb.endpoint,
+          ses: ses.endpoint,
+          stepFunctions: sfnServer.endpoint,
+          shopify: shopify.endpoint,
+        }
+      : {
+          dynamodb: await faults.proxy('dynamodb', dynamodb.endpoint, ports.handlerSide?.dynamodb),
+          ses: await faults.proxy('ses', ses.endpoint, ports.handlerSide?.ses),
+          stepFunctions: await faults.proxy(
+            'stepFunctions',
+            sfnServer.endpoint,
+            ports.handlerSide?.stepFunctions,
+          ),
+          shopify: await faults.proxy('shopify', shopify.endpoint, ports.handlerSide?.shopify),
+        };
 
   const stateMachineArns = {} as Record<keyof typeof workflowCatalog, string>;
   for (const [key, workflow] of Object.entries(workflowCatalog) as [
@@ -277,6 +302,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         return { status: 200, body: { faults: [] } };
       }
       if (method === 'POST') {
+        if (options.faultProxies === false)
+          return localError(409, 'FaultProxiesOff', 'This runtime was started without fault proxies');
         const parsed = parseBody(body);
         if (!parsed.ok) return localError(400, 'MalformedJson', 'The request body is not valid JSON');
         const spec = faultSchema.safeParse(parsed.value);

@@ -1,0 +1,57 @@
+import { timers as realTimers } from '@sinonjs/fake-timers';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tracked } from '../../local/activity.ts';
+import { createClock, type LocalClock } from '../../local/clock.ts';
+
+/**
+ * The virtual clock fires each due timer and lets the work it starts finish before the next one
+ * (a level-1 escalation has written before level 2 is due); with a timer window (the simulation
+ * only) timers due that close together fire side by side, each at most the window late.
+ */
+const realSetTimeout = realTimers.setTimeout as (callback: () => void, ms: number) => unknown;
+
+let clock: LocalClock | undefined;
+afterEach(() => clock?.uninstall());
+
+/** Timers at 10 s, 25 s and 90 s, each starting 20 ms of real work: what happened, in order. */
+async function fireThree(timerWindowMs?: number) {
+  clock = createClock({ mode: 'virtual', startAt: new Date('2026-05-01T00:00:00Z'), timerWindowMs });
+  const start = clock.now().getTime();
+  const events: string[] = [];
+  const firedAt: Record<string, number> = {};
+  for (const [name, seconds] of [
+    ['a', 10],
+    ['b', 25],
+    ['c', 90],
+  ] as const) {
+    setTimeout(() => {
+      firedAt[name] = (Date.now() - start) / 1000;
+      void tracked(async () => {
+        events.push(`${name} starts`);
+        await new Promise<void>((resolve) => realSetTimeout(resolve, 20));
+        events.push(`${name} ends`);
+      });
+    }, seconds * 1000);
+  }
+  await clock.advance(120);
+  return { events, firedAt, now: (clock.now().getTime() - start) / 1000 };
+}
+
+describe('the virtual clock', () => {
+  it('fires one timer at a time at its second, its work done before the next fires', async () => {
+    const { events, firedAt, now } = await fireThree();
+    expect(events).toEqual(['a starts', 'a ends', 'b starts', 'b ends', 'c starts', 'c ends']);
+    expect(firedAt).toEqual({ a: 10, b: 25, c: 90 });
+    expect(now).toBe(120);
+  });
+
+  it('with a 30 s window, runs timers due that close together side by side, and no others', async () => {
+    const { events, firedAt, now } = await fireThree(30_000);
+    // a and b are 15 s apart: both fire before either's work ends; c is a minute later and waits.
+    expect(events.slice(0, 2).sort()).toEqual(['a starts', 'b starts']);
+    expect(events.slice(4)).toEqual(['c starts', 'c ends']);
+    // Each callback still runs at its own second.
+    expect(firedAt).toEqual({ a: 10, b: 25, c: 90 });
+    expect(now).toBe(120);
+  });
+});
