@@ -9,14 +9,19 @@
 export interface Consumption {
   /** Executions started: each a burst (Express bills per request). */
   bursts: number;
-  /** Mean real seconds per burst (Express bills duration, in 100 ms steps, at 64 MB). */
+  /**
+   * Mean real seconds per burst, side by side ones counted once (local/busy-time.ts). Express
+   * bills duration, in 100 ms steps, at 64 MB: see awsBurstSeconds.
+   */
   burstSeconds: number;
   /** States entered over all bursts (what Standard would bill). */
   transitions: number;
   /** Wake-ups fired (EventBridge Scheduler bills invocations; creating and deleting is not billed). */
   schedulesFired: number;
   lambdaInvocations: number;
+  /** Real ms of Lambda invocations here (busy time); AWS adds a round trip per DynamoDB call. */
   lambdaMilliseconds: number;
+  dynamoDbCalls: number;
   tableWriteUnits: number;
   indexWriteUnits: Record<string, number>;
   readUnits: number;
@@ -30,6 +35,19 @@ const EXPRESS_REQUEST_USD = 0.000001;
 const EXPRESS_GB_SECOND_USD = 0.00001667;
 const EXPRESS_MEMORY_GB = 0.0625;
 const STANDARD_TRANSITION_USD = 0.000025;
+
+/**
+ * What a DynamoDB call adds on AWS that a call to dynalite on loopback does not: a network round
+ * trip (single-digit milliseconds; 5 taken). Local time alone would understate Lambda's bill.
+ */
+const AWS_DYNAMODB_CALL_MS = 5;
+
+/**
+ * A burst's duration on AWS: its time here plus a round trip for every DynamoDB call of the
+ * lifecycle shared over its bursts (an overstatement: the API's calls are not in a burst).
+ */
+export const awsBurstSeconds = (c: Consumption) =>
+  c.burstSeconds + (c.dynamoDbCalls / Math.max(1, c.bursts)) * (AWS_DYNAMODB_CALL_MS / 1000);
 
 /** One Express burst's duration as billed: rounded up to 100 ms. */
 const billedSeconds = (seconds: number) => Math.ceil(seconds * 10) / 10;
@@ -46,14 +64,14 @@ export function costRows(c: Consumption): CostRow[] {
     { item: 'Step Functions Express requests (bursts)', quantity: c.bursts, unitUsd: EXPRESS_REQUEST_USD },
     {
       item: 'Step Functions Express GB-seconds (64 MB)',
-      quantity: c.bursts * billedSeconds(c.burstSeconds) * EXPRESS_MEMORY_GB,
+      quantity: c.bursts * billedSeconds(awsBurstSeconds(c)) * EXPRESS_MEMORY_GB,
       unitUsd: EXPRESS_GB_SECOND_USD,
     },
     { item: 'EventBridge Scheduler invocations', quantity: c.schedulesFired, unitUsd: 0.000001 },
     { item: 'Lambda requests', quantity: c.lambdaInvocations, unitUsd: 0.0000002 },
     {
-      item: 'Lambda GB-seconds (arm64, 512 MB)',
-      quantity: (c.lambdaMilliseconds / 1000) * 0.5,
+      item: `Lambda GB-seconds (arm64, 512 MB; + ${AWS_DYNAMODB_CALL_MS} ms per DynamoDB call)`,
+      quantity: ((c.lambdaMilliseconds + c.dynamoDbCalls * AWS_DYNAMODB_CALL_MS) / 1000) * 0.5,
       unitUsd: 0.0000133334,
     },
     { item: 'DynamoDB write units: table', quantity: c.tableWriteUnits, unitUsd: 0.000000625 },

@@ -29,7 +29,7 @@ import { completionReport, lifecycleHistory, repairRequest } from '../test/suppo
 import { send, startTestRuntime, type TestRuntime } from '../test/support/runtime.ts';
 import { consoleDist, ensureConsoleBuilt } from '../web/build.ts';
 import { type Consumption, printCostModel } from './cost-model.ts';
-import { simulate } from './simulation.ts';
+import { simulate, simulateShard } from './simulation.ts';
 
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
@@ -86,7 +86,7 @@ async function intakeAndLifecycle(runtime: TestRuntime) {
   const invocationsBefore = invocationStats();
   const mailBefore = (await runtime.mailbox()).length;
   const burstsBefore = runtime.stepFunctions.executionsStarted();
-  const burstSecondsBefore = runtime.stepFunctions.executionRealSeconds();
+  const burstSecondsBefore = runtime.stepFunctions.executionBusySeconds();
   const firedBefore = runtime.scheduler.fired();
   let logBytes = 0;
   const write = process.stdout.write.bind(process.stdout);
@@ -135,11 +135,12 @@ async function intakeAndLifecycle(runtime: TestRuntime) {
   const bursts = runtime.stepFunctions.executionsStarted() - burstsBefore;
   const measured: Consumption = {
     bursts: per(bursts),
-    burstSeconds: (runtime.stepFunctions.executionRealSeconds() - burstSecondsBefore) / bursts,
+    burstSeconds: (runtime.stepFunctions.executionBusySeconds() - burstSecondsBefore) / bursts,
     schedulesFired: per(runtime.scheduler.fired() - firedBefore),
     transitions: Math.max(...transitions),
     lambdaInvocations: per(invocations),
     lambdaMilliseconds: per(milliseconds),
+    dynamoDbCalls: per(capacityAfter.calls - capacityBefore.calls),
     tableWriteUnits: per(capacityAfter.tableWriteUnits - capacityBefore.tableWriteUnits),
     indexWriteUnits: indexWrites,
     readUnits: per(capacityAfter.readUnits - capacityBefore.readUnits),
@@ -541,9 +542,14 @@ async function consoleBundle() {
   console.table(rows.map((r) => ({ ...r, bytes: kib(r.bytes), gzipped: kib(r.gzipped) })));
 }
 
-// `npm run bench -- simulation [lifecycles]`: a month of mixed lifecycles (bench/simulation.ts).
+// `npm run bench -- simulation [lifecycles] [shards]`: a month of mixed lifecycles (bench/simulation.ts).
 if (process.argv[2] === 'simulation') {
-  await simulate(Number(process.argv[3] ?? 1000));
+  await simulate(Number(process.argv[3] ?? 10_000), process.argv[4] ? Number(process.argv[4]) : undefined);
+  process.exit(0);
+}
+if (process.argv[2] === 'simulation-shard') {
+  const [lifecycles, shard, shards] = process.argv.slice(3).map(Number) as [number, number, number];
+  await simulateShard(lifecycles, shard, shards);
   process.exit(0);
 }
 

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { type FunctionName, functionCatalog } from '../functions/catalog.ts';
+import { BusyTime } from './busy-time.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './stepfunctions/engine.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -51,23 +52,30 @@ export class LambdaFunctionError extends Error {}
 export async function invokeFunction(name: FunctionName, event: unknown): Promise<unknown> {
   const handler = await load(name);
   const payload = JSON.parse(JSON.stringify(event ?? null));
-  const started = performance.now();
+  const stats = invocations.get(name) ?? { count: 0, busy: new BusyTime() };
+  invocations.set(name, stats);
+  stats.busy.start();
   try {
     const result = await handler(payload, lambdaContext(name));
     return result === undefined ? null : JSON.parse(JSON.stringify(result));
   } finally {
-    const stats = invocations.get(name) ?? { count: 0, milliseconds: 0 };
-    invocations.set(name, {
-      count: stats.count + 1,
-      milliseconds: stats.milliseconds + performance.now() - started,
-    });
+    stats.count += 1;
+    stats.busy.end();
   }
 }
 
-/** Invocations per function and their wall-clock time in this process (for the bench's cost model). */
-const invocations = new Map<FunctionName, { count: number; milliseconds: number }>();
+/**
+ * Invocations per function and the real time they took in this process, side by side ones
+ * counted once (local/busy-time.ts): for the bench's cost model.
+ */
+const invocations = new Map<FunctionName, { count: number; busy: BusyTime }>();
 export const invocationStats = (): Map<FunctionName, { count: number; milliseconds: number }> =>
-  new Map([...invocations].map(([name, stats]) => [name, { ...stats }]));
+  new Map(
+    [...invocations].map(([name, stats]) => [
+      name,
+      { count: stats.count, milliseconds: stats.busy.milliseconds() },
+    ]),
+  );
 
 export function functionNameFromArn(arn: string): FunctionName {
   const name = arn.split(':function:')[1]?.split(':')[0];

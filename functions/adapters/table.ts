@@ -33,11 +33,13 @@ const documentClient = DynamoDBDocumentClient.from(
  * The bench's cost model reads it; a conditional write that fails still costs a write unit.
  */
 export interface CapacityConsumed {
+  /** Calls made (each a round trip on AWS, which the bench's cost model adds to Lambda's time). */
+  calls: number;
   readUnits: number;
   tableWriteUnits: number;
   indexWriteUnits: Record<string, number>;
 }
-const consumed: CapacityConsumed = { readUnits: 0, tableWriteUnits: 0, indexWriteUnits: {} };
+const consumed: CapacityConsumed = { calls: 0, readUnits: 0, tableWriteUnits: 0, indexWriteUnits: {} };
 
 export const capacityConsumed = (): CapacityConsumed => structuredClone(consumed);
 
@@ -51,6 +53,7 @@ const READS = /^(Get|BatchGet|Query|Scan)/;
 documentClient.middlewareStack.add(
   (next, context) => async (args) => {
     const reading = READS.test(context.commandName ?? '');
+    consumed.calls += 1;
     (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'INDEXES';
     try {
       const result = await next(args);

@@ -14,6 +14,7 @@ type EventLog = {
 };
 
 import { tracked } from '../activity.ts';
+import { BusyTime } from '../busy-time.ts';
 import {
   adaptDefinitionForInterpreter,
   LOCAL_TIMEOUT_FIELD,
@@ -125,11 +126,11 @@ export class LocalStepFunctions {
   private persistTimer: NodeJS.Timeout | undefined;
   private started = 0;
   private transitions = 0;
-  /** Real (not virtual) time executions took, ended ones: what Express bills by. */
-  private realSeconds = 0;
+  /** Real (not virtual) time executions ran (local/busy-time.ts): what Express bills by. */
+  private readonly busy = new BusyTime();
   /** What Express executions logging at level ALL would write to CloudWatch Logs (their histories). */
   private expressHistoryBytes = 0;
-  private readonly realStarts = new Map<string, number>();
+  private readonly runningSince = new Set<string>();
   /**
    * Called as an execution ends, with the event Step Functions sends EventBridge ("Step Functions
    * Execution Status Change"): the local runtime routes it as the deployed rule does. Not while
@@ -195,9 +196,9 @@ export class LocalStepFunctions {
     return this.started;
   }
 
-  /** Real seconds the executions that ended took, in all (Express bills duration). */
-  executionRealSeconds(): number {
-    return this.realSeconds;
+  /** Real seconds executions ran, side by side ones counted once (Express bills duration). */
+  executionBusySeconds(): number {
+    return this.busy.milliseconds() / 1000;
   }
 
   /** Bytes of the histories of the Express executions that ended (their CloudWatch Logs at level ALL). */
@@ -257,7 +258,8 @@ export class LocalStepFunctions {
     };
     this.executions.set(executionArn, execution);
     this.started += 1;
-    this.realStarts.set(executionArn, performance.now());
+    this.runningSince.add(executionArn);
+    this.busy.start();
     if (machine.type !== 'EXPRESS') this.persist();
     this.run(execution);
     return execution;
@@ -477,9 +479,7 @@ export class LocalStepFunctions {
   ): void {
     execution.status = status;
     execution.stopDate = Date.now();
-    const realStart = this.realStarts.get(execution.executionArn);
-    if (realStart !== undefined) this.realSeconds += (performance.now() - realStart) / 1000;
-    this.realStarts.delete(execution.executionArn);
+    if (this.runningSince.delete(execution.executionArn)) this.busy.end();
     Object.assign(execution, outcome);
     const type = {
       SUCCEEDED: 'ExecutionSucceeded',
