@@ -10,15 +10,21 @@
  *
  * Open executions: bursts last well under a second of real time and no virtual time, so they are
  * counted as AWS would see them, by Little's law: bursts started per second (in the busiest
- * virtual hour, and on average) times the real seconds a burst took here.
+ * virtual hour, and on average) times a burst's duration on AWS (its time here, side by side
+ * bursts counted once, plus a round trip per DynamoDB call: bench/cost-model.ts).
+ *
+ * The lifecycles are shared out over one runtime per core (each its own process, tenant and
+ * table, as AWS shares load over hosts), planned from one seeded draw so the mix does not depend
+ * on how many: each shard returns its raw totals and this process adds them up.
  */
 
+import { fork } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { capacityConsumed } from '../functions/adapters/table.ts';
 import { invocationStats, invokeFunction } from '../local/lambda.ts';
 import { completionReport, repairRequest } from '../test/support/lifecycle.ts';
 import { send, startTestRuntime } from '../test/support/runtime.ts';
-import { type Consumption, costTotals, printCostModel } from './cost-model.ts';
-import { type Stats, TimedStats } from './simulation-stats.ts';
+import { awsBurstSeconds, type Consumption, costTotals, printCostModel } from './cost-model.ts';
 
 type Scenario = 'onTime' | 'lateResponse' | 'neverAnswered' | 'surveyUnanswered' | 'feedback';
 const MIX: [Scenario, number][] = [
@@ -32,6 +38,15 @@ const MIX: [Scenario, number][] = [
 const MINUTE = 60;
 const HOUR = 3600;
 const DAY = 86_400;
+const END = 30 * DAY;
+const HOURS = END / HOUR;
+/**
+ * Timers due within this many seconds fire together, and staff actions planned this close run
+ * together: a month runs at the machine's speed, not one timer's latency at a time. Every
+ * wake-up still fires at most this late, well inside Scheduler's own minute (and the 60 s the
+ * check below allows).
+ */
+const WINDOW = 30;
 
 /** A small seeded generator: the same mix on every run. */
 function random(seed: number) {
@@ -55,13 +70,65 @@ function pick(draw: number): Scenario {
   return 'onTime';
 }
 
+/** A quantity over (virtual) time: its peak and its mean. */
+interface Stats {
+  peak: number;
+  mean: number;
+}
+
 interface Planned {
   at: number; // seconds from the start
   act: () => Promise<void>;
 }
 
-export async function simulate(lifecycles: number): Promise<void> {
-  const runtime = await startTestRuntime({ reconcileEverySeconds: 300 });
+/** What one shard measured: totals, which add up over shards. */
+export interface ShardResult {
+  lifecycles: number;
+  bursts: number;
+  burstSeconds: number;
+  transitions: number;
+  fired: number;
+  created: number;
+  deleted: number;
+  invocations: number;
+  lambdaMilliseconds: number;
+  dynamoDbCalls: number;
+  reconcilerPasses: number;
+  idlePassReadUnits: number;
+  tableWriteUnits: number;
+  indexWriteUnits: Record<string, number>;
+  readUnits: number;
+  emails: number;
+  apiCalls: number;
+  logBytes: number;
+  expected: number;
+  late: number;
+  missed: number;
+  /** Bursts started in each virtual hour (the busiest one sizes the concurrency). */
+  burstsByHour: number[];
+  /** Live wake-up schedules at the end of each virtual hour. */
+  wakeUpsByHour: number[];
+}
+
+export interface ShardProgress {
+  elapsed: number;
+  done: number;
+  planned: number;
+}
+
+/** Runs the lifecycles numbered `shard` modulo `shards` on a runtime of its own. */
+export async function runShard(
+  lifecycles: number,
+  shard: number,
+  shards: number,
+  onProgress: (progress: ShardProgress) => void,
+): Promise<ShardResult> {
+  const runtime = await startTestRuntime({
+    reconcileEverySeconds: 300,
+    timerWindowSeconds: WINDOW,
+    faultProxies: false,
+    persistTable: false,
+  });
   const start = runtime.clock.now().getTime() / 1000;
   const next = random(2026);
   const apiKey = runtime.demo.apiKey;
@@ -78,15 +145,18 @@ export async function simulate(lifecycles: number): Promise<void> {
   };
 
   // The plan: each lifecycle's arrival and what staff and customers do, at seconds from the start.
+  // Every shard draws the whole plan (the same numbers in the same order) and keeps its share.
   const plan: Planned[] = [];
   const watched: { requestId?: string; scenario: Scenario }[] = [];
   for (let i = 0; i < lifecycles; i++) {
+    const ours = i % shards === shard;
+    const push = (planned: Planned) => void (ours && plan.push(planned));
     const scenario = pick(next());
     const arrival = Math.floor(next() * 20 * DAY);
     const subject: (typeof watched)[number] = { scenario };
-    watched.push(subject);
+    if (ours) watched.push(subject);
     if (scenario === 'feedback') {
-      plan.push({
+      push({
         at: arrival,
         act: async () => {
           const opened = await call('POST', '/v1/feedback', {
@@ -97,7 +167,7 @@ export async function simulate(lifecycles: number): Promise<void> {
           subject.requestId = opened.feedbackId;
         },
       });
-      plan.push({
+      push({
         at: arrival + Math.floor((1 + next() * 3) * DAY),
         act: async () => {
           await call('POST', `/v1/feedback/${subject.requestId}/resolve`, {
@@ -107,7 +177,7 @@ export async function simulate(lifecycles: number): Promise<void> {
       });
       continue;
     }
-    plan.push({
+    push({
       at: arrival,
       act: async () => {
         const created = await call('POST', '/v1/requests', {
@@ -122,12 +192,12 @@ export async function simulate(lifecycles: number): Promise<void> {
       scenario === 'lateResponse'
         ? 2 * HOUR + Math.floor(next() * 4 * HOUR)
         : Math.floor((10 + next() * 90) * MINUTE);
-    plan.push({
+    push({
       at: arrival + acknowledgeAfter,
       act: async () => void (await call('POST', `/v1/requests/${subject.requestId}/acknowledge`)),
     });
     const completeAfter = acknowledgeAfter + Math.floor((4 + next() * 44) * HOUR);
-    plan.push({
+    push({
       at: arrival + completeAfter,
       act: async () => {
         const now = runtime.clock.now();
@@ -138,7 +208,7 @@ export async function simulate(lifecycles: number): Promise<void> {
       },
     });
     if (scenario === 'surveyUnanswered') continue;
-    plan.push({
+    push({
       at: arrival + completeAfter + Math.floor((2 + next() * 70) * HOUR),
       act: async () =>
         void (await call('POST', `/v1/requests/${subject.requestId}/survey`, {
@@ -151,13 +221,12 @@ export async function simulate(lifecycles: number): Promise<void> {
   plan.sort((a, b) => a.at - b.at);
 
   // The run: the clock moves to each planned moment (at least every hour), actions run, and the
-  // open executions are counted.
-  const schedules = new TimedStats();
-  // Bursts started in each virtual hour (the busiest one sizes the concurrency).
-  const burstsByHour = new Map<number, number>();
+  // bursts and live wake-ups are counted by the hour.
+  const burstsByHour = new Array<number>(HOURS).fill(0);
+  const wakeUpsByHour = new Array<number>(HOURS).fill(0);
   let burstsSeen = runtime.stepFunctions.executionsStarted();
   const burstsBefore = burstsSeen;
-  const burstSecondsBefore = runtime.stepFunctions.executionRealSeconds();
+  const burstSecondsBefore = runtime.stepFunctions.executionBusySeconds();
   const expressLogBytesBefore = runtime.stepFunctions.expressLogBytes();
   const transitionsBefore = runtime.stepFunctions.stateTransitions();
   const firedBefore = runtime.scheduler.fired();
@@ -172,39 +241,25 @@ export async function simulate(lifecycles: number): Promise<void> {
     logBytes += Buffer.byteLength(chunk);
     return true;
   }) as typeof process.stdout.write;
-  const started = performance.now();
   let done = 0;
   let elapsed = 0;
-  const end = 30 * DAY;
-  let shown = -1;
-  const progress = () => {
-    const percent = Math.floor((100 * elapsed) / end);
-    // A terminal gets a bar redrawn in place; a log, a line every 10%.
-    if (percent === shown || (!process.stderr.isTTY && percent % 10 !== 0)) return;
-    shown = percent;
-    const bar = '█'.repeat(Math.round(percent * 0.3)).padEnd(30, '░');
-    const line = `  ${bar} day ${(elapsed / DAY).toFixed(1).padStart(4)} · ${done}/${plan.length} actions · ${((performance.now() - started) / 1000).toFixed(0)} s`;
-    process.stderr.write(process.stderr.isTTY ? `\r${line}` : `${line}\n`);
-  };
-  while (elapsed < end) {
-    const target = Math.min(plan[done]?.at ?? end, elapsed + HOUR, end);
+  while (elapsed < END) {
+    const target = Math.min(plan[done]?.at ?? END, elapsed + HOUR, END);
     if (target > elapsed) {
       await runtime.advance(target - elapsed);
       elapsed = target;
     }
     const due: Planned[] = [];
-    while (done < plan.length && plan[done]!.at <= elapsed) due.push(plan[done++]!);
+    while (done < plan.length && plan[done]!.at <= elapsed + WINDOW) due.push(plan[done++]!);
     for (let i = 0; i < due.length; i += 16) await Promise.all(due.slice(i, i + 16).map((p) => p.act()));
     await runtime.settled();
     const startedNow = runtime.stepFunctions.executionsStarted();
-    const hour = Math.floor(Math.max(0, elapsed - 1) / HOUR);
-    burstsByHour.set(hour, (burstsByHour.get(hour) ?? 0) + startedNow - burstsSeen);
+    const hour = Math.min(HOURS - 1, Math.floor(Math.max(0, elapsed - 1) / HOUR));
+    burstsByHour[hour]! += startedNow - burstsSeen;
     burstsSeen = startedNow;
-    schedules.sample(elapsed, runtime.scheduler.schedules().length);
-    progress();
+    wakeUpsByHour[hour] = runtime.scheduler.schedules().length;
+    onProgress({ elapsed, done, planned: plan.length });
   }
-  if (process.stderr.isTTY) process.stderr.write('\n');
-  const seconds = (performance.now() - started) / 1000;
   await runtime.settled();
   const capacityAfter = capacityConsumed();
   // The reconciler's pass every 5 minutes is a fixed cost of the deployment (8,640 a month at any
@@ -223,20 +278,11 @@ export async function simulate(lifecycles: number): Promise<void> {
     invocations += count;
     lambdaMilliseconds += after.milliseconds - (invocationsBefore.get(name)?.milliseconds ?? 0);
   }
-  const beforeIdlePass = capacityConsumed().readUnits;
+  const beforeIdlePass = capacityConsumed();
   await invokeFunction('reconciler', {});
-  const idlePassReadUnits = capacityConsumed().readUnits - beforeIdlePass;
+  const idlePassReadUnits = capacityConsumed().readUnits - beforeIdlePass.readUnits;
+  const idlePassCalls = capacityConsumed().calls - beforeIdlePass.calls;
   process.stdout.write = write;
-  const indexWrites = Object.fromEntries(
-    Object.entries(capacityAfter.indexWriteUnits).map(([index, units]) => [
-      index,
-      (units - (capacityBefore.indexWriteUnits[index] ?? 0)) / lifecycles,
-    ]),
-  );
-  const bursts = runtime.stepFunctions.executionsStarted() - burstsBefore;
-  const burstSeconds =
-    (runtime.stepFunctions.executionRealSeconds() - burstSecondsBefore) / Math.max(1, bursts);
-  const transitions = runtime.stepFunctions.stateTransitions() - transitionsBefore;
   const scheduleCalls = runtime.scheduler.calls();
 
   // Escalations as due: every response or completion promise still unmet at a level's time
@@ -244,9 +290,8 @@ export async function simulate(lifecycles: number): Promise<void> {
   let late = 0;
   let missed = 0;
   let expected = 0;
-  for (const subject of watched) {
-    if (!subject.requestId?.startsWith('sr_')) continue;
-    const request = await call('GET', `/v1/requests/${subject.requestId}`);
+  const check = async (requestId: string) => {
+    const request = await call('GET', `/v1/requests/${requestId}`);
     const kept = { response: request.acknowledgedAt, completion: request.completedAt } as Record<
       string,
       string
@@ -259,7 +304,7 @@ export async function simulate(lifecycles: number): Promise<void> {
       ] as const) {
         const dueAt = deadline + delay + 1;
         const keptAt = kept[promise] ? Date.parse(kept[promise]) / 1000 : Number.POSITIVE_INFINITY;
-        if (keptAt <= dueAt || dueAt > start + end) continue;
+        if (keptAt <= dueAt || dueAt > start + END) continue;
         expected += 1;
         const step = (
           request.timeline as { at: string; type: string; details?: Record<string, unknown> }[]
@@ -268,8 +313,118 @@ export async function simulate(lifecycles: number): Promise<void> {
         else if (Date.parse(step.at) / 1000 - dueAt > 60) late += 1;
       }
     }
-  }
+  };
+  const requestIds = watched.flatMap((w) => (w.requestId?.startsWith('sr_') ? [w.requestId] : []));
+  for (let i = 0; i < requestIds.length; i += 16) await Promise.all(requestIds.slice(i, i + 16).map(check));
 
+  const result: ShardResult = {
+    lifecycles: watched.length,
+    bursts: runtime.stepFunctions.executionsStarted() - burstsBefore,
+    burstSeconds: runtime.stepFunctions.executionBusySeconds() - burstSecondsBefore,
+    transitions: runtime.stepFunctions.stateTransitions() - transitionsBefore,
+    fired: runtime.scheduler.fired() - firedBefore,
+    created: scheduleCalls.created - scheduleCallsBefore.created,
+    deleted: scheduleCalls.deleted - scheduleCallsBefore.deleted,
+    invocations,
+    lambdaMilliseconds,
+    dynamoDbCalls: capacityAfter.calls - capacityBefore.calls - reconcilerPasses * idlePassCalls,
+    reconcilerPasses,
+    idlePassReadUnits,
+    tableWriteUnits: capacityAfter.tableWriteUnits - capacityBefore.tableWriteUnits,
+    indexWriteUnits: Object.fromEntries(
+      Object.entries(capacityAfter.indexWriteUnits).map(([index, units]) => [
+        index,
+        units - (capacityBefore.indexWriteUnits[index] ?? 0),
+      ]),
+    ),
+    readUnits: capacityAfter.readUnits - capacityBefore.readUnits - reconcilerPasses * idlePassReadUnits,
+    emails: (await runtime.mailbox()).length - mailBefore,
+    apiCalls,
+    logBytes: logBytes + runtime.stepFunctions.expressLogBytes() - expressLogBytesBefore,
+    expected,
+    late,
+    missed,
+    burstsByHour,
+    wakeUpsByHour,
+  };
+  await runtime.dispose();
+  return result;
+}
+
+/** The totals of all shards (hour by hour for what is sampled by the hour). */
+function addUp(results: ShardResult[]): ShardResult {
+  const total = structuredClone(results[0]!);
+  for (const result of results.slice(1)) {
+    for (const [key, value] of Object.entries(result) as [keyof ShardResult, unknown][]) {
+      if (typeof value === 'number') (total[key] as number) += value;
+    }
+    for (const [index, units] of Object.entries(result.indexWriteUnits))
+      total.indexWriteUnits[index] = (total.indexWriteUnits[index] ?? 0) + units;
+    result.burstsByHour.forEach((n, hour) => {
+      total.burstsByHour[hour]! += n;
+    });
+    result.wakeUpsByHour.forEach((n, hour) => {
+      total.wakeUpsByHour[hour]! += n;
+    });
+  }
+  // Each shard passes on its own clock: a deployment has one reconciler.
+  total.reconcilerPasses = results[0]!.reconcilerPasses;
+  return total;
+}
+
+/**
+ * `npm run bench -- simulation [lifecycles] [shards]`: the shards (one per core by default) run
+ * as child processes of this one, which draws their progress as one bar and prints the tables.
+ */
+export async function simulate(lifecycles: number, shards = availableParallelism()): Promise<void> {
+  const started = performance.now();
+  const progress = new Map<number, ShardProgress>();
+  let shown = -1;
+  const draw = () => {
+    const elapsed = Math.min(...[...progress.values()].map((p) => p.elapsed));
+    const done = [...progress.values()].reduce((sum, p) => sum + p.done, 0);
+    const planned = [...progress.values()].reduce((sum, p) => sum + p.planned, 0);
+    const percent = Math.floor((100 * elapsed) / END);
+    // A terminal gets a bar redrawn in place; a log, a line every 10%.
+    if (percent === shown || (!process.stderr.isTTY && percent % 10 !== 0)) return;
+    shown = percent;
+    const bar = '█'.repeat(Math.round(percent * 0.3)).padEnd(30, '░');
+    const line = `  ${bar} day ${(elapsed / DAY).toFixed(1).padStart(4)} · ${done}/${planned} actions · ${((performance.now() - started) / 1000).toFixed(0)} s`;
+    process.stderr.write(process.stderr.isTTY ? `\r${line}` : `${line}\n`);
+  };
+  const results = await Promise.all(
+    Array.from({ length: shards }, (_, shard) => {
+      progress.set(shard, { elapsed: 0, done: 0, planned: 0 });
+      return new Promise<ShardResult>((resolve, reject) => {
+        const child = fork(
+          new URL('./run.ts', import.meta.url),
+          ['simulation-shard', String(lifecycles), String(shard), String(shards)],
+          { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+        );
+        child.on('message', (message: { progress?: ShardProgress; result?: ShardResult }) => {
+          if (message.progress) {
+            progress.set(shard, message.progress);
+            draw();
+          }
+          if (message.result) resolve(message.result);
+        });
+        child.on('exit', (code) => reject(new Error(`simulation shard ${shard} exited with ${code}`)));
+        child.on('error', reject);
+      });
+    }),
+  );
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  const seconds = (performance.now() - started) / 1000;
+  report(addUp(results), lifecycles, shards, seconds);
+}
+
+/** In a shard's process: runs it and sends its progress and totals to the parent. */
+export async function simulateShard(lifecycles: number, shard: number, shards: number): Promise<void> {
+  const result = await runShard(lifecycles, shard, shards, (progress) => process.send?.({ progress }));
+  await new Promise<void>((resolve) => process.send?.({ result }, () => resolve()));
+}
+
+function report(total: ShardResult, lifecycles: number, shards: number, seconds: number): void {
   const perMonth = (lifecycles * 30) / 20;
   const scale = 100_000_000 / perMonth;
   const statsRow = (name: string, stats: Stats) => ({
@@ -279,57 +434,63 @@ export async function simulate(lifecycles: number): Promise<void> {
     'peak at 100M/month': Math.round(stats.peak * scale).toLocaleString('en'),
     'mean at 100M/month': Math.round(stats.mean * scale).toLocaleString('en'),
   });
-  const busiestHour = Math.max(0, ...burstsByHour.values());
+  const burstSeconds = total.burstSeconds / Math.max(1, total.bursts);
+  const wakeUps: Stats = {
+    peak: Math.max(...total.wakeUpsByHour),
+    mean: total.wakeUpsByHour.reduce((a, b) => a + b, 0) / HOURS,
+  };
+  const consumption: Consumption = {
+    bursts: total.bursts / lifecycles,
+    burstSeconds,
+    transitions: total.transitions / lifecycles,
+    schedulesFired: total.fired / lifecycles,
+    lambdaInvocations: total.invocations / lifecycles,
+    lambdaMilliseconds: total.lambdaMilliseconds / lifecycles,
+    dynamoDbCalls: total.dynamoDbCalls / lifecycles,
+    tableWriteUnits: total.tableWriteUnits / lifecycles,
+    indexWriteUnits: Object.fromEntries(
+      Object.entries(total.indexWriteUnits).map(([index, units]) => [index, units / lifecycles]),
+    ),
+    readUnits: total.readUnits / lifecycles,
+    emails: total.emails / lifecycles,
+    apiCalls: total.apiCalls / lifecycles,
+    logBytes: total.logBytes / lifecycles,
+  };
+  const onAws = awsBurstSeconds(consumption);
   const open: Stats = {
-    peak: (busiestHour / HOUR) * burstSeconds,
-    mean: (bursts / end) * burstSeconds,
+    peak: (Math.max(...total.burstsByHour) / HOUR) * onAws,
+    mean: (total.bursts / END) * onAws,
   };
   console.log(
-    `\nSimulation: ${lifecycles} lifecycles arriving over 20 days, 30 virtual days, in ${seconds.toFixed(0)} s (${MIX.map(([s, p]) => `${s} ${p * 100}%`).join(', ')})`,
+    `\nSimulation: ${lifecycles} lifecycles arriving over 20 days, 30 virtual days, in ${seconds.toFixed(0)} s on ${shards} runtime${shards === 1 ? '' : 's'} (${MIX.map(([s, p]) => `${s} ${p * 100}%`).join(', ')})`,
   );
   console.table([
     statsRow("open executions (bursts × their seconds, Little's law)", open),
-    statsRow('live wake-up schedules', schedules.stats()),
+    statsRow('live wake-up schedules (at the end of each hour)', wakeUps),
   ]);
   const per = (n: number) => (n / lifecycles).toFixed(1);
-  const consumption: Consumption = {
-    bursts: bursts / lifecycles,
-    burstSeconds,
-    transitions: transitions / lifecycles,
-    schedulesFired: (runtime.scheduler.fired() - firedBefore) / lifecycles,
-    lambdaInvocations: invocations / lifecycles,
-    lambdaMilliseconds: lambdaMilliseconds / lifecycles,
-    tableWriteUnits: (capacityAfter.tableWriteUnits - capacityBefore.tableWriteUnits) / lifecycles,
-    indexWriteUnits: indexWrites,
-    readUnits:
-      (capacityAfter.readUnits - capacityBefore.readUnits - reconcilerPasses * idlePassReadUnits) /
-      lifecycles,
-    emails: ((await runtime.mailbox()).length - mailBefore) / lifecycles,
-    apiCalls: apiCalls / lifecycles,
-    logBytes: (logBytes + runtime.stepFunctions.expressLogBytes() - expressLogBytesBefore) / lifecycles,
-  };
   console.table(
     Object.entries({
-      'bursts started (per lifecycle)': `${bursts} (${per(bursts)})`,
-      'real ms per burst': (burstSeconds * 1000).toFixed(0),
-      'state transitions (per lifecycle)': `${transitions} (${per(transitions)})`,
-      'wake-ups created / deleted / fired (per lifecycle)': `${per(scheduleCalls.created - scheduleCallsBefore.created)} / ${per(scheduleCalls.deleted - scheduleCallsBefore.deleted)} / ${consumption.schedulesFired.toFixed(1)}`,
+      'bursts started (per lifecycle)': `${total.bursts} (${per(total.bursts)})`,
+      'ms per burst: here (one at a time) / on AWS (+ DynamoDB round trips)': `${(burstSeconds * 1000).toFixed(0)} / ${(onAws * 1000).toFixed(0)}`,
+      'DynamoDB calls per lifecycle': consumption.dynamoDbCalls.toFixed(1),
+      'state transitions (per lifecycle)': `${total.transitions} (${per(total.transitions)})`,
+      'wake-ups created / deleted / fired (per lifecycle)': `${per(total.created)} / ${per(total.deleted)} / ${per(total.fired)}`,
       'Lambda invocations per lifecycle': consumption.lambdaInvocations.toFixed(1),
-      'reconciler passes (fixed: every 5 minutes, whatever the volume)': `${reconcilerPasses}, ${idlePassReadUnits.toFixed(1)} read units each when idle`,
+      'reconciler passes (fixed: every 5 minutes, whatever the volume)': `${total.reconcilerPasses}, ${(total.idlePassReadUnits / shards).toFixed(1)} read units each when idle`,
       'DynamoDB write units per lifecycle (table + indexes)': (
-        consumption.tableWriteUnits + Object.values(indexWrites).reduce((a, b) => a + b, 0)
+        consumption.tableWriteUnits + Object.values(consumption.indexWriteUnits).reduce((a, b) => a + b, 0)
       ).toFixed(1),
       'DynamoDB read units per lifecycle': consumption.readUnits.toFixed(1),
       'log bytes per lifecycle': consumption.logBytes.toFixed(0),
       'emails per lifecycle': consumption.emails.toFixed(1),
-      'escalation steps due': String(expected),
-      'of them late (> 60 s)': String(late),
-      'of them missed': String(missed),
+      'escalation steps due': String(total.expected),
+      'of them late (> 60 s)': String(total.late),
+      'of them missed': String(total.missed),
     }).map(([measure, value]) => ({ measure, value })),
   );
   printCostModel(
     `Cost per 1,000 lifecycles of this mix on AWS (${costTotals(consumption).withoutEmails.toFixed(4)} USD without the contract's emails; goal ≤ 0.10)`,
     consumption,
   );
-  await runtime.dispose();
 }
