@@ -108,6 +108,8 @@ export interface ShardResult {
   burstsByHour: number[];
   /** Live wake-up schedules at the end of each virtual hour. */
   wakeUpsByHour: number[];
+  /** The shard's resident memory at the end of the month (its runtime and all it holds). */
+  rssBytes: number;
 }
 
 export interface ShardProgress {
@@ -346,6 +348,7 @@ export async function runShard(
     missed,
     burstsByHour,
     wakeUpsByHour,
+    rssBytes: process.memoryUsage().rss,
   };
   await runtime.dispose();
   return result;
@@ -369,6 +372,7 @@ function addUp(results: ShardResult[]): ShardResult {
   }
   // Each shard passes on its own clock: a deployment has one reconciler.
   total.reconcilerPasses = results[0]!.reconcilerPasses;
+  total.rssBytes = Math.max(...results.map((result) => result.rssBytes));
   return total;
 }
 
@@ -484,6 +488,7 @@ function report(total: ShardResult, lifecycles: number, shards: number, seconds:
       'DynamoDB read units per lifecycle': consumption.readUnits.toFixed(1),
       'log bytes per lifecycle': consumption.logBytes.toFixed(0),
       'emails per lifecycle': consumption.emails.toFixed(1),
+      'memory of the largest runtime at the end (RSS)': `${(total.rssBytes / 2 ** 20).toFixed(0)} MiB`,
       'escalation steps due': String(total.expected),
       'of them late (> 60 s)': String(total.late),
       'of them missed': String(total.missed),

@@ -1,3 +1,4 @@
+import './dynalite-memory.ts';
 import { createRequire } from 'node:module';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from '../functions/adapters/table-definition.ts';
