@@ -254,7 +254,10 @@ export async function runShard(
     const due: Planned[] = [];
     while (done < plan.length && plan[done]!.at <= elapsed + WINDOW) due.push(plan[done++]!);
     for (let i = 0; i < due.length; i += 16) await Promise.all(due.slice(i, i + 16).map((p) => p.act()));
-    await runtime.settled();
+    // Not settled(): work waiting on a virtual timer (an SDK retry's backoff, a request timeout)
+    // would wait for ever; advancing by nothing gives up on it after a stall, and the next
+    // advance fires its timer.
+    await runtime.advance(0);
     const startedNow = runtime.stepFunctions.executionsStarted();
     const hour = Math.min(HOURS - 1, Math.floor(Math.max(0, elapsed - 1) / HOUR));
     burstsByHour[hour]! += startedNow - burstsSeen;
@@ -262,7 +265,7 @@ export async function runShard(
     wakeUpsByHour[hour] = runtime.scheduler.schedules().length;
     onProgress({ elapsed, done, planned: plan.length });
   }
-  await runtime.settled();
+  await runtime.advance(0);
   const capacityAfter = capacityConsumed();
   // The reconciler's pass every 5 minutes is a fixed cost of the deployment (8,640 a month at any
   // volume), not of a lifecycle: its invocations are left out, and so are the reads of an idle
