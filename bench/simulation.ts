@@ -81,26 +81,32 @@ interface Planned {
   act: () => Promise<void>;
 }
 
-/** What one shard measured: totals, which add up over shards. */
-export interface ShardResult {
+/**
+ * What one shard measured: totals (not per lifecycle, as in Consumption), which add up over
+ * shards.
+ */
+export interface ShardResult
+  extends Pick<
+    Consumption,
+    | 'bursts'
+    | 'burstSeconds'
+    | 'transitions'
+    | 'lambdaMilliseconds'
+    | 'dynamoDbCalls'
+    | 'tableWriteUnits'
+    | 'indexWriteUnits'
+    | 'readUnits'
+    | 'emails'
+    | 'apiCalls'
+    | 'logBytes'
+  > {
   lifecycles: number;
-  bursts: number;
-  burstSeconds: number;
-  transitions: number;
   fired: number;
   created: number;
   deleted: number;
   invocations: number;
-  lambdaMilliseconds: number;
-  dynamoDbCalls: number;
   reconcilerPasses: number;
   idlePassReadUnits: number;
-  tableWriteUnits: number;
-  indexWriteUnits: Record<string, number>;
-  readUnits: number;
-  emails: number;
-  apiCalls: number;
-  logBytes: number;
   expected: number;
   late: number;
   missed: number;
