@@ -273,6 +273,8 @@ export async function runShard(
   }
   await runtime.advance(0);
   const capacityAfter = capacityConsumed();
+  // The lifecycles' own calls (the check below reads every request once more).
+  const apiCallsMade = apiCalls;
   // The reconciler's pass every 5 minutes is a fixed cost of the deployment (8,640 a month at any
   // volume), not of a lifecycle: its invocations are left out, and so are the reads of an idle
   // pass (measured now, on the quiet system) times the passes made. What it did for overdue
@@ -350,7 +352,7 @@ export async function runShard(
     ),
     readUnits: capacityAfter.readUnits - capacityBefore.readUnits - reconcilerPasses * idlePassReadUnits,
     emails: (await runtime.mailbox()).length - mailBefore,
-    apiCalls,
+    apiCalls: apiCallsMade,
     logBytes: logBytes + runtime.stepFunctions.expressLogBytes() - expressLogBytesBefore,
     expected,
     late,
@@ -381,6 +383,7 @@ function addUp(results: ShardResult[]): ShardResult {
   }
   // Each shard passes on its own clock: a deployment has one reconciler.
   total.reconcilerPasses = results[0]!.reconcilerPasses;
+  total.idlePassReadUnits = results[0]!.idlePassReadUnits;
   total.rssBytes = Math.max(...results.map((result) => result.rssBytes));
   return total;
 }
@@ -490,7 +493,7 @@ function report(total: ShardResult, lifecycles: number, shards: number, seconds:
       'state transitions (per lifecycle)': `${total.transitions} (${per(total.transitions)})`,
       'wake-ups created / deleted / fired (per lifecycle)': `${per(total.created)} / ${per(total.deleted)} / ${per(total.fired)}`,
       'Lambda invocations per lifecycle': consumption.lambdaInvocations.toFixed(1),
-      'reconciler passes (fixed: every 5 minutes, whatever the volume)': `${total.reconcilerPasses}, ${(total.idlePassReadUnits / shards).toFixed(1)} read units each when idle`,
+      'reconciler passes (fixed: every 5 minutes, whatever the volume)': `${total.reconcilerPasses}, ${total.idlePassReadUnits.toFixed(1)} read units each when idle`,
       'DynamoDB write units per lifecycle (table + indexes)': (
         consumption.tableWriteUnits + Object.values(consumption.indexWriteUnits).reduce((a, b) => a + b, 0)
       ).toFixed(1),

@@ -87,17 +87,14 @@ export async function settled(options: { stallMs?: number } = {}): Promise<'sett
  */
 export function trackRequestsOf(server: import('node:http').Server): void {
   server.prependListener('request', (_request, response: import('node:http').ServerResponse) => {
-    inFlight += 1;
-    moved();
-    let open = true;
-    const done = () => {
-      if (!open) return;
-      open = false;
-      inFlight -= 1;
-      moved();
-    };
-    response.once('finish', done);
-    response.once('close', done);
+    void tracked(
+      () =>
+        new Promise<void>((resolve) => {
+          // 'close' also comes when the client gives up before the answer is finished.
+          response.once('finish', resolve);
+          response.once('close', resolve);
+        }),
+    );
   });
 }
 

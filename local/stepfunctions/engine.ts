@@ -130,7 +130,8 @@ export class LocalStepFunctions {
   private readonly busy = new BusyTime();
   /** What Express executions logging at level ALL would write to CloudWatch Logs (their histories). */
   private expressHistoryBytes = 0;
-  private readonly runningSince = new Set<string>();
+  /** Executions started in this process (ones resumed after a restart never started its busy time). */
+  private readonly busyRunning = new Set<string>();
   /**
    * Called as an execution ends, with the event Step Functions sends EventBridge ("Step Functions
    * Execution Status Change"): the local runtime routes it as the deployed rule does. Not while
@@ -258,7 +259,7 @@ export class LocalStepFunctions {
     };
     this.executions.set(executionArn, execution);
     this.started += 1;
-    this.runningSince.add(executionArn);
+    this.busyRunning.add(executionArn);
     this.busy.start();
     if (machine.type !== 'EXPRESS') this.persist();
     this.run(execution);
@@ -479,7 +480,7 @@ export class LocalStepFunctions {
   ): void {
     execution.status = status;
     execution.stopDate = Date.now();
-    if (this.runningSince.delete(execution.executionArn)) this.busy.end();
+    if (this.busyRunning.delete(execution.executionArn)) this.busy.end();
     Object.assign(execution, outcome);
     const type = {
       SUCCEEDED: 'ExecutionSucceeded',
