@@ -21,6 +21,7 @@
 import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { capacityConsumed } from '../functions/adapters/table.ts';
+import { alarmedLogMessages } from '../functions/shared/alarmed-logs.ts';
 import { invocationStats, invokeFunction } from '../local/lambda.ts';
 import { completionReport, repairRequest } from '../test/support/lifecycle.ts';
 import { send, startTestRuntime } from '../test/support/runtime.ts';
@@ -116,6 +117,12 @@ export interface ShardResult
   wakeUpsByHour: number[];
   /** The shard's resident memory at the end of the month (its runtime and all it holds). */
   rssBytes: number;
+  /** Bursts that failed or timed out (the reconciler starts another), and the first errors. */
+  burstsUnsuccessful: number;
+  burstErrors: string[];
+  /** Log lines an operator's alarm counts (functions/shared/alarmed-logs.ts), by message, and the first few. */
+  alarms: Record<string, number>;
+  alarmLines: string[];
 }
 
 export interface ShardProgress {
@@ -135,7 +142,7 @@ export async function runShard(
     reconcileEverySeconds: 300,
     timerWindowSeconds: WINDOW,
     faultProxies: false,
-    persistTable: false,
+    persist: false,
   });
   const start = runtime.clock.now().getTime() / 1000;
   const next = random(2026);
@@ -242,11 +249,21 @@ export async function runShard(
   const mailBefore = (await runtime.mailbox()).length;
   const capacityBefore = capacityConsumed();
   const invocationsBefore = invocationStats();
-  // Our functions' log lines are counted (CloudWatch bills their bytes), not shown.
+  // Our functions' log lines are counted (CloudWatch bills their bytes), not shown; the ones an
+  // operator is alarmed on are counted by message, and the first few kept for the report.
   let logBytes = 0;
+  const alarms: Record<string, number> = {};
+  const alarmLines: string[] = [];
+  const alarmed = Object.values(alarmedLogMessages).map(({ message }) => message);
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = ((chunk: string | Uint8Array) => {
     logBytes += Buffer.byteLength(chunk);
+    const line = String(chunk);
+    for (const message of alarmed) {
+      if (!line.includes(`"message":"${message}"`)) continue;
+      alarms[message] = (alarms[message] ?? 0) + 1;
+      if (alarmLines.length < 10) alarmLines.push(line.trim().slice(0, 400));
+    }
     return true;
   }) as typeof process.stdout.write;
   let done = 0;
@@ -330,6 +347,7 @@ export async function runShard(
   const requestIds = watched.flatMap((w) => (w.requestId?.startsWith('sr_') ? [w.requestId] : []));
   for (let i = 0; i < requestIds.length; i += 16) await Promise.all(requestIds.slice(i, i + 16).map(check));
 
+  const unsuccessful = runtime.stepFunctions.executionsUnsuccessful();
   const result: ShardResult = {
     lifecycles: watched.length,
     bursts: runtime.stepFunctions.executionsStarted() - burstsBefore,
@@ -360,6 +378,10 @@ export async function runShard(
     burstsByHour,
     wakeUpsByHour,
     rssBytes: process.memoryUsage().rss,
+    burstsUnsuccessful: unsuccessful.FAILED + unsuccessful.TIMED_OUT + unsuccessful.ABORTED,
+    burstErrors: unsuccessful.firstErrors,
+    alarms,
+    alarmLines,
   };
   await runtime.dispose();
   return result;
@@ -374,6 +396,10 @@ function addUp(results: ShardResult[]): ShardResult {
     }
     for (const [index, units] of Object.entries(result.indexWriteUnits))
       total.indexWriteUnits[index] = (total.indexWriteUnits[index] ?? 0) + units;
+    for (const [message, count] of Object.entries(result.alarms))
+      total.alarms[message] = (total.alarms[message] ?? 0) + count;
+    total.burstErrors.push(...result.burstErrors);
+    total.alarmLines.push(...result.alarmLines);
     result.burstsByHour.forEach((n, hour) => {
       total.burstsByHour[hour]! += n;
     });
@@ -504,8 +530,15 @@ function report(total: ShardResult, lifecycles: number, shards: number, seconds:
       'escalation steps due': String(total.expected),
       'of them late (> 60 s)': String(total.late),
       'of them missed': String(total.missed),
+      'bursts failed or timed out (the reconciler starts another)': String(total.burstsUnsuccessful),
+      'alarmed log lines (functions/shared/alarmed-logs.ts)':
+        Object.entries(total.alarms)
+          .map(([message, count]) => `${message}: ${count}`)
+          .join('; ') || 'none',
     }).map(([measure, value]) => ({ measure, value })),
   );
+  // What an operator would look into first: the bursts' errors and the alarmed lines themselves.
+  for (const line of [...total.burstErrors, ...total.alarmLines].slice(0, 10)) console.log(`  ${line}`);
   printCostModel(
     `Cost per 1,000 lifecycles of this mix on AWS (${costTotals(consumption).withoutEmails.toFixed(4)} USD without the contract's emails; goal ≤ 0.10)`,
     consumption,

@@ -64,8 +64,11 @@ export interface RuntimeOptions {
    * not have; the simulation's speed). Faults can then not be injected. Default true.
    */
   faultProxies?: boolean;
-  /** false: dynalite keeps the table in memory only (a bench that never restarts). Default true. */
-  persistTable?: boolean;
+  /**
+   * false: the table, the wake-up schedules and the executions are kept in memory only, not
+   * written to the data directory (a bench that never restarts). Default true.
+   */
+  persist?: boolean;
 }
 
 export interface LocalRuntime {
@@ -179,7 +182,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
 
   const dynamodb = await startDynamoDb({
     port: ports.dynamodb,
-    path: options.persistTable === false ? undefined : join(dataDir, 'dynamodb'),
+    path: options.persist === false ? undefined : join(dataDir, 'dynamodb'),
   });
   const ses = await startSes({
     port: ports.ses,
@@ -190,7 +193,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
 
   const stepFunctions = new LocalStepFunctions(
     (arn, payload) => invokeFunction(functionNameFromArn(arn), payload),
-    join(dataDir, 'stepfunctions', 'executions.json'),
+    options.persist === false ? undefined : join(dataDir, 'stepfunctions', 'executions.json'),
   );
   const sfnServer = await startStepFunctionsServer(stepFunctions, ports.stepFunctions);
   const shopifyAdminToken = `shpat_${persistentSecret(join(dataDir, 'shopify-admin-token'))}`;
@@ -254,7 +257,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   // Functions: started once the state machines exist, as it fires what came due while stopped.
   const scheduler = await startLocalScheduler({
     port: ports.scheduler,
-    file: join(dataDir, 'schedules.json'),
+    file: options.persist === false ? undefined : join(dataDir, 'schedules.json'),
     startExecution: (request) => stepFunctions.startExecution(request),
   });
 

@@ -90,8 +90,8 @@ const RETRY_SECONDS = 60;
 
 export async function startLocalScheduler(options: {
   port: number;
-  /** Where schedules are kept between runs. */
-  file: string;
+  /** Where schedules are kept between runs (none: in memory only, for a bench that never restarts). */
+  file?: string;
   startExecution: StartExecution;
 }): Promise<LocalScheduler> {
   const live = new Map<string, StoredSchedule>();
@@ -107,12 +107,13 @@ export async function startLocalScheduler(options: {
   const writeNow = () => {
     if (saveTimer) realTimers.clearTimeout(saveTimer);
     saveTimer = undefined;
+    if (!options.file) return;
     const temporary = `${options.file}.tmp`;
     writeFileSync(temporary, JSON.stringify({ schedules: [...live.values()], deadLetters }));
     renameSync(temporary, options.file);
   };
   const save = () => {
-    saveTimer ??= realTimers.setTimeout(writeNow, 100);
+    if (options.file) saveTimer ??= realTimers.setTimeout(writeNow, 100);
   };
 
   const fire = async (key: string, attempt: number) => {
@@ -171,7 +172,7 @@ export async function startLocalScheduler(options: {
   };
 
   // What was kept: armed again; what came due while stopped fires at once.
-  if (existsSync(options.file)) {
+  if (options.file && existsSync(options.file)) {
     let kept: { schedules: StoredSchedule[]; deadLetters: SchedulerDeadLetter[] };
     try {
       kept = JSON.parse(readFileSync(options.file, 'utf8'));

@@ -130,6 +130,8 @@ export class LocalStepFunctions {
   private readonly busy = new BusyTime();
   /** What Express executions logging at level ALL would write to CloudWatch Logs (their histories). */
   private expressHistoryBytes = 0;
+  /** Executions that did not succeed, by how they ended, and the first few errors (for a bench). */
+  private readonly unsuccessful = { FAILED: 0, TIMED_OUT: 0, ABORTED: 0, firstErrors: [] as string[] };
   /** Executions started in this process (ones resumed after a restart never started its busy time). */
   private readonly busyRunning = new Set<string>();
   /**
@@ -210,6 +212,11 @@ export class LocalStepFunctions {
   /** Every state entered, by every execution so far (Standard bills state transitions). */
   stateTransitions(): number {
     return this.transitions;
+  }
+
+  /** Executions that failed, timed out or were aborted so far, and the first ten errors. */
+  executionsUnsuccessful(): { FAILED: number; TIMED_OUT: number; ABORTED: number; firstErrors: string[] } {
+    return structuredClone(this.unsuccessful);
   }
 
   /** After (re)registering state machines: run again every execution left RUNNING by a stop. */
@@ -489,6 +496,13 @@ export class LocalStepFunctions {
       ABORTED: 'ExecutionAborted',
     }[status];
     this.appendHistory(execution, type, outcome);
+    if (status !== 'SUCCEEDED') {
+      this.unsuccessful[status] += 1;
+      if (this.unsuccessful.firstErrors.length < 10)
+        this.unsuccessful.firstErrors.push(
+          `${execution.name}: ${outcome.error} ${outcome.cause ?? ''}`.trim(),
+        );
+    }
     const express = this.stateMachines.get(execution.stateMachineArn)?.type === 'EXPRESS';
     if (express) {
       this.expressHistoryBytes += Buffer.byteLength(JSON.stringify(execution.history));
