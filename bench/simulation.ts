@@ -143,6 +143,7 @@ export async function runShard(
     timerWindowSeconds: WINDOW,
     faultProxies: false,
     persist: false,
+    sockets: false,
   });
   const start = runtime.clock.now().getTime() / 1000;
   const next = random(2026);

@@ -17,6 +17,7 @@ import { timers as realTimers } from '@sinonjs/fake-timers';
 import { keyAttributeNames, tableDefinition } from '../functions/adapters/table-definition.ts';
 import { stampResponsesWithClockDate, trackRequestsOf } from './activity.ts';
 import { countIndexWritesInDynalite } from './dynamodb-capacity.ts';
+import { answerInProcess } from './in-process-http.ts';
 
 const require = createRequire(import.meta.url);
 const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
@@ -26,8 +27,15 @@ export interface LocalDynamoDb {
   close(): Promise<void>;
 }
 
-/** dynalite on loopback; with `path` the data lives in LevelDB on disk and survives restarts. */
-export async function startDynamoDb(options: { port: number; path?: string }): Promise<LocalDynamoDb> {
+/**
+ * dynalite on loopback; with `path` the data lives in LevelDB on disk and survives restarts.
+ * `inProcess`: this process's SDK calls reach it without a socket (local/in-process-http.ts).
+ */
+export async function startDynamoDb(options: {
+  port: number;
+  path?: string;
+  inProcess?: boolean;
+}): Promise<LocalDynamoDb> {
   countIndexWritesInDynalite();
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   stampResponsesWithClockDate(server);
@@ -37,9 +45,15 @@ export async function startDynamoDb(options: { port: number; path?: string }): P
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const answeredInProcess = options.inProcess ? answerInProcess(endpoint, server) : undefined;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    endpoint,
+    close: () =>
+      new Promise<void>((resolve) => {
+        answeredInProcess?.();
+        server.close(() => resolve());
+      }),
   };
 }
 

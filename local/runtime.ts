@@ -65,8 +65,14 @@ export interface RuntimeOptions {
    */
   faultProxies?: boolean;
   /**
-   * false: the table, the wake-up schedules and the executions are kept in memory only, not
-   * written to the data directory (a bench that never restarts). Default true.
+   * false (with faultProxies false): the handlers' DynamoDB calls reach dynalite in this process,
+   * without a socket (local/in-process-http.ts; the simulation's speed). Default true.
+   */
+  sockets?: boolean;
+  /**
+   * false: the table, the wake-up schedules, the executions and the virtual clock's time are
+   * kept in memory only, not written to the data directory (a bench that never restarts).
+   * Default true.
    */
   persist?: boolean;
 }
@@ -167,7 +173,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     timeScale: options.timeScale,
     timerWindowMs: (options.timerWindowSeconds ?? 0) * 1000,
     // The virtual clock is written as it moves: a crash mid-advance resumes from where time got to.
-    onMove: (at) => writeJsonAtomically(clockFile, { now: at.toISOString() }),
+    onMove:
+      options.persist === false
+        ? undefined
+        : (at) => writeJsonAtomically(clockFile, { now: at.toISOString() }),
     // Only a virtual clock continues from where it stopped; real (or scaled real) time starts now.
     startAt:
       options.clock === 'virtual' && savedClock
@@ -180,9 +189,12 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   // Until everything is up, /health says so (and nothing else is served).
   let health: { status: 'starting' | 'ok'; components?: Record<string, string> } = { status: 'starting' };
 
+  if (options.sockets === false && options.faultProxies !== false)
+    throw new Error('sockets: false needs faultProxies: false (faults are injected on the sockets)');
   const dynamodb = await startDynamoDb({
     port: ports.dynamodb,
     path: options.persist === false ? undefined : join(dataDir, 'dynamodb'),
+    inProcess: options.sockets === false,
   });
   const ses = await startSes({
     port: ports.ses,
@@ -509,7 +521,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       await scheduler.close();
       await stepFunctions.stop();
       await sfnServer.close();
-      if (clock.mode === 'virtual') writeJsonAtomically(clockFile, { now: clock.now().toISOString() });
+      if (clock.mode === 'virtual' && options.persist !== false)
+        writeJsonAtomically(clockFile, { now: clock.now().toISOString() });
       await faults.close();
       await ses.close();
       await shopify.close();
