@@ -20,8 +20,11 @@
 
 import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { capacityConsumed } from '../functions/adapters/table.ts';
+import { completionDeadline, responseDeadline } from '../domain/deadlines.ts';
+import { getRequest } from '../functions/adapters/requests.ts';
+import { capacityConsumed, fullTimeline, keys } from '../functions/adapters/table.ts';
 import { alarmedLogMessages } from '../functions/shared/alarmed-logs.ts';
+import { lifecycleHistory } from '../infra/operator/tenants.ts';
 import { invocationStats, invokeFunction } from '../local/lambda.ts';
 import { completionReport, repairRequest } from '../test/support/lifecycle.ts';
 import { send, startTestRuntime } from '../test/support/runtime.ts';
@@ -123,6 +126,11 @@ export interface ShardResult
   /** Log lines an operator's alarm counts (functions/shared/alarmed-logs.ts), by message, and the first few. */
   alarms: Record<string, number>;
   alarmLines: string[];
+  /** Times the clock moved on while work was in flight, and the virtual seconds it moved (local/clock.ts). */
+  stalls: number;
+  stalledSeconds: number;
+  /** Histories of the first subjects that went wrong, for the report. */
+  diagnoses: string[];
 }
 
 export interface ShardProgress {
@@ -250,23 +258,28 @@ export async function runShard(
   const mailBefore = (await runtime.mailbox()).length;
   const capacityBefore = capacityConsumed();
   const invocationsBefore = invocationStats();
-  // Our functions' log lines are counted (CloudWatch bills their bytes), not shown; the ones an
-  // operator is alarmed on are counted by message, and the first few kept for the report.
+  // Our functions' log lines (Powertools writes warnings and errors to stderr, the rest to stdout)
+  // are counted (CloudWatch bills their bytes), not shown; the ones an operator is alarmed on are
+  // counted by message, and the first few kept for the report. Anything else on stderr shows.
   let logBytes = 0;
   const alarms: Record<string, number> = {};
   const alarmLines: string[] = [];
   const alarmed = Object.values(alarmedLogMessages).map(({ message }) => message);
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    logBytes += Buffer.byteLength(chunk);
+  const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
+  const countLogLine = (chunk: string | Uint8Array, otherwise?: typeof process.stderr.write) => {
     const line = String(chunk);
+    if (otherwise && !line.startsWith('{"level":')) return otherwise.call(process.stderr, chunk);
+    logBytes += Buffer.byteLength(chunk);
     for (const message of alarmed) {
       if (!line.includes(`"message":"${message}"`)) continue;
       alarms[message] = (alarms[message] ?? 0) + 1;
       if (alarmLines.length < 10) alarmLines.push(line.trim().slice(0, 400));
     }
     return true;
-  }) as typeof process.stdout.write;
+  };
+  process.stdout.write = ((chunk: string | Uint8Array) => countLogLine(chunk)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) =>
+    countLogLine(chunk, writes.stderr)) as typeof process.stderr.write;
   let done = 0;
   let elapsed = 0;
   while (elapsed < END) {
@@ -291,8 +304,6 @@ export async function runShard(
   }
   await runtime.advance(0);
   const capacityAfter = capacityConsumed();
-  // The lifecycles' own calls (the check below reads every request once more).
-  const apiCallsMade = apiCalls;
   // The reconciler's pass every 5 minutes is a fixed cost of the deployment (8,640 a month at any
   // volume), not of a lifecycle: its invocations are left out, and so are the reads of an idle
   // pass (measured now, on the quiet system) times the passes made. What it did for overdue
@@ -313,22 +324,28 @@ export async function runShard(
   await invokeFunction('reconciler', {});
   const idlePassReadUnits = capacityConsumed().readUnits - beforeIdlePass.readUnits;
   const idlePassCalls = capacityConsumed().calls - beforeIdlePass.calls;
-  process.stdout.write = write;
+  Object.assign(process.stdout, { write: writes.stdout });
+  Object.assign(process.stderr, { write: writes.stderr });
   const scheduleCalls = runtime.scheduler.calls();
 
   // Escalations as due: every response or completion promise still unmet at a level's time
   // must have that level's step within a minute of it (demo ladder: level 1 at once, level 2 at +2 h).
+  // Read from the table (not through the API, which would cost a fifth of a lifecycle per check).
   let late = 0;
   let missed = 0;
   let expected = 0;
+  const lateOrMissed: string[] = [];
   const check = async (requestId: string) => {
-    const request = await call('GET', `/v1/requests/${requestId}`);
-    const kept = { response: request.acknowledgedAt, completion: request.completedAt } as Record<
-      string,
-      string
-    >;
+    const request = (await getRequest(runtime.demo.tenantId, requestId))!;
+    const timeline = await fullTimeline(keys.request(runtime.demo.tenantId, requestId), request);
+    const receivedAt = new Date(request.receivedAt);
+    const deadlines = {
+      response: responseDeadline(receivedAt, request.terms),
+      completion: completionDeadline(receivedAt, request.terms),
+    };
+    const kept = { response: request.acknowledgedAt, completion: request.completedAt };
     for (const promise of ['response', 'completion'] as const) {
-      const deadline = Date.parse(request.deadlines[promise]) / 1000;
+      const deadline = deadlines[promise].getTime() / 1000;
       for (const [level, delay] of [
         [1, 0],
         [2, 2 * HOUR],
@@ -337,17 +354,50 @@ export async function runShard(
         const keptAt = kept[promise] ? Date.parse(kept[promise]) / 1000 : Number.POSITIVE_INFINITY;
         if (keptAt <= dueAt || dueAt > start + END) continue;
         expected += 1;
-        const step = (
-          request.timeline as { at: string; type: string; details?: Record<string, unknown> }[]
-        ).find((e) => e.type === 'escalated' && e.details?.promise === promise && e.details?.level === level);
+        const step = timeline.find(
+          (e) => e.type === 'escalated' && e.details?.promise === promise && e.details?.level === level,
+        );
         if (!step) missed += 1;
         else if (Date.parse(step.at) / 1000 - dueAt > 60) late += 1;
+        else continue;
+        lateOrMissed.push(requestId);
       }
     }
   };
   const requestIds = watched.flatMap((w) => (w.requestId?.startsWith('sr_') ? [w.requestId] : []));
   for (let i = 0; i < requestIds.length; i += 16) await Promise.all(requestIds.slice(i, i + 16).map(check));
 
+  // What an operator would read first: the whole history of the first subject restarted by the
+  // reconciler and of the first request with a late or missed escalation.
+  const diagnoses: string[] = [];
+  const restarted = alarmLines.find((line) => line.includes(alarmedLogMessages.lifecycleRestarted.message));
+  const firstRestarted = restarted
+    ? (JSON.parse(restarted) as { kind: 'request' | 'feedback'; id: string })
+    : undefined;
+  for (const [why, subject] of [
+    ['restarted by the reconciler', firstRestarted],
+    [
+      'an escalation late or missed',
+      lateOrMissed[0] ? { kind: 'request' as const, id: lateOrMissed[0] } : undefined,
+    ],
+  ] as const) {
+    if (!subject) continue;
+    const history = await lifecycleHistory(runtime.demo.tenantId, subject.kind, subject.id).catch(
+      (error: Error) => ({ error: error.message }),
+    );
+    const lines =
+      'error' in history
+        ? [history.error]
+        : [
+            `status ${history.status}, generation ${history.generation}, next wake-up ${history.nextWakeUp?.at ?? 'none'}`,
+            ...history.timeline.map(
+              (event) => `${event.at} ${event.type} ${event.details ? JSON.stringify(event.details) : ''}`,
+            ),
+          ];
+    diagnoses.push(
+      [`${subject.kind} ${subject.id} (${why}):`, ...lines.map((line) => `    ${line}`)].join('\n'),
+    );
+  }
   const unsuccessful = runtime.stepFunctions.executionsUnsuccessful();
   const result: ShardResult = {
     lifecycles: watched.length,
@@ -371,7 +421,7 @@ export async function runShard(
     ),
     readUnits: capacityAfter.readUnits - capacityBefore.readUnits - reconcilerPasses * idlePassReadUnits,
     emails: (await runtime.mailbox()).length - mailBefore,
-    apiCalls: apiCallsMade,
+    apiCalls,
     logBytes: logBytes + runtime.stepFunctions.expressLogBytes() - expressLogBytesBefore,
     expected,
     late,
@@ -383,6 +433,9 @@ export async function runShard(
     burstErrors: unsuccessful.firstErrors,
     alarms,
     alarmLines,
+    stalls: runtime.clock.stalls().count,
+    stalledSeconds: runtime.clock.stalls().virtualSeconds,
+    diagnoses,
   };
   await runtime.dispose();
   return result;
@@ -400,6 +453,7 @@ function addUp(results: ShardResult[]): ShardResult {
     for (const [message, count] of Object.entries(result.alarms))
       total.alarms[message] = (total.alarms[message] ?? 0) + count;
     total.burstErrors.push(...result.burstErrors);
+    total.diagnoses.push(...result.diagnoses);
     total.alarmLines.push(...result.alarmLines);
     result.burstsByHour.forEach((n, hour) => {
       total.burstsByHour[hour]! += n;
@@ -532,6 +586,7 @@ function report(total: ShardResult, lifecycles: number, shards: number, seconds:
       'of them late (> 60 s)': String(total.late),
       'of them missed': String(total.missed),
       'bursts failed or timed out (the reconciler starts another)': String(total.burstsUnsuccessful),
+      'clock moved on past work in flight (times, virtual seconds)': `${total.stalls}, ${total.stalledSeconds.toFixed(0)} s`,
       'alarmed log lines (functions/shared/alarmed-logs.ts)':
         Object.entries(total.alarms)
           .map(([message, count]) => `${message}: ${count}`)
@@ -540,6 +595,7 @@ function report(total: ShardResult, lifecycles: number, shards: number, seconds:
   );
   // What an operator would look into first: the bursts' errors and the alarmed lines themselves.
   for (const line of [...total.burstErrors, ...total.alarmLines].slice(0, 10)) console.log(`  ${line}`);
+  for (const diagnosis of total.diagnoses.slice(0, 4)) console.log(`  ${diagnosis}`);
   printCostModel(
     `Cost per 1,000 lifecycles of this mix on AWS (${costTotals(consumption).withoutEmails.toFixed(4)} USD without the contract's emails; goal ≤ 0.10)`,
     consumption,

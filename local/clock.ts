@@ -9,6 +9,12 @@ export interface LocalClock {
   now(): Date;
   /** Moves virtual time forward, firing every due timer in order and letting each step finish. */
   advance(seconds: number): Promise<Date>;
+  /**
+   * How often advancing moved time on while work was still in flight (stalled: waiting on a
+   * timer, or slower than the stall time), and by how much virtual time in all: a bench's check
+   * that its timers did not outrun its work.
+   */
+  stalls(): { count: number; virtualSeconds: number };
   uninstall(): void;
 }
 
@@ -46,6 +52,7 @@ export function createClock(options: ClockOptions): LocalClock {
       advance: async () => {
         throw new ClockNotVirtualError();
       },
+      stalls: () => ({ count: 0, virtualSeconds: 0 }),
       uninstall: uninstallLongTimers,
     };
   }
@@ -63,6 +70,7 @@ export function createClock(options: ClockOptions): LocalClock {
 
   let advancing: Promise<Date> = Promise.resolve(new Date(clock.now));
 
+  const stalled = { count: 0, virtualMs: 0 };
   let lastPersisted = 0;
   const moved = (force = false) => {
     if (!options.onMove) return;
@@ -80,15 +88,24 @@ export function createClock(options: ClockOptions): LocalClock {
    */
   async function advanceBy(milliseconds: number): Promise<Date> {
     const target = clock.now + milliseconds;
+    let state: 'settled' | 'stalled';
+    const tickTo = (to: number) => {
+      const from = clock.now;
+      clock.tick(Math.max(0, to - from));
+      if (state === 'stalled' && clock.now > from) {
+        stalled.count += 1;
+        stalled.virtualMs += clock.now - from;
+      }
+    };
     for (;;) {
-      const state = await settled({ stallMs: STALL_MS });
+      state = await settled({ stallMs: STALL_MS });
       const nextDue = nextTimerAt(clock);
       if (nextDue === undefined || nextDue > target) break;
-      clock.tick(Math.max(0, Math.min(target, nextDue + timerWindowMs) - clock.now));
+      tickTo(Math.min(target, nextDue + timerWindowMs));
       moved();
       if (state === 'stalled') await yieldToIo();
     }
-    clock.tick(Math.max(0, target - clock.now));
+    tickTo(target);
     await settled({ stallMs: STALL_MS });
     moved(true);
     return new Date(clock.now);
@@ -123,6 +140,7 @@ export function createClock(options: ClockOptions): LocalClock {
     timeScale,
     now: () => new Date(clock.now),
     advance: options.mode === 'virtual' ? advance : async () => Promise.reject(new ClockNotVirtualError()),
+    stalls: () => ({ count: stalled.count, virtualSeconds: stalled.virtualMs / 1000 }),
     uninstall: () => {
       realTimers.clearInterval(pump);
       if (scaler) realTimers.clearInterval(scaler);

@@ -65,8 +65,9 @@ export interface RuntimeOptions {
    */
   faultProxies?: boolean;
   /**
-   * false (with faultProxies false): the handlers' DynamoDB calls reach dynalite in this process,
-   * without a socket (local/in-process-http.ts; the simulation's speed). Default true.
+   * false (with faultProxies false): the handlers' calls to DynamoDB, Step Functions and
+   * Scheduler reach those stand-ins in this process, without a socket (local/in-process-http.ts;
+   * the simulation's speed). Default true.
    */
   sockets?: boolean;
   /**
@@ -207,7 +208,9 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     (arn, payload) => invokeFunction(functionNameFromArn(arn), payload),
     options.persist === false ? undefined : join(dataDir, 'stepfunctions', 'executions.json'),
   );
-  const sfnServer = await startStepFunctionsServer(stepFunctions, ports.stepFunctions);
+  const sfnServer = await startStepFunctionsServer(stepFunctions, ports.stepFunctions, {
+    inProcess: options.sockets === false,
+  });
   const shopifyAdminToken = `shpat_${persistentSecret(join(dataDir, 'shopify-admin-token'))}`;
   const shopify = await startShopify({ port: ports.shopify, shops: [demoShop(shopifyAdminToken)] });
 
@@ -271,6 +274,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     port: ports.scheduler,
     file: options.persist === false ? undefined : join(dataDir, 'schedules.json'),
     startExecution: (request) => stepFunctions.startExecution(request),
+    inProcess: options.sockets === false,
   });
 
   const localError = (status: number, code: string, message: string, fields?: Record<string, string[]>) => ({

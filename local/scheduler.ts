@@ -5,6 +5,7 @@ import { timers as realTimers } from '@sinonjs/fake-timers';
 import { startOfLocalDay } from '../domain/working-calendar.ts';
 import { START_EXECUTION_TARGET } from '../functions/adapters/wake-ups.ts';
 import { tracked } from './activity.ts';
+import { answerInProcess } from './in-process-http.ts';
 
 /**
  * EventBridge Scheduler's one-time schedules, as much as the code uses (#17: a lifecycle parks a
@@ -93,6 +94,8 @@ export async function startLocalScheduler(options: {
   /** Where schedules are kept between runs (none: in memory only, for a bench that never restarts). */
   file?: string;
   startExecution: StartExecution;
+  /** This process's SDK calls reach it without a socket (local/in-process-http.ts). */
+  inProcess?: boolean;
 }): Promise<LocalScheduler> {
   const live = new Map<string, StoredSchedule>();
   const deadLetters: SchedulerDeadLetter[] = [];
@@ -305,6 +308,7 @@ export async function startLocalScheduler(options: {
   });
   await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const answeredInProcess = options.inProcess ? answerInProcess(endpoint, server) : undefined;
   return {
     endpoint,
     schedules: () => [...live.values()],
@@ -315,6 +319,7 @@ export async function startLocalScheduler(options: {
       new Promise<void>((resolve) => {
         for (const timer of timers.values()) clearTimeout(timer);
         if (saveTimer) writeNow();
+        answeredInProcess?.();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

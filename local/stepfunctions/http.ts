@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { listenOnLoopback, stampResponsesWithClockDate, tracked } from '../activity.ts';
+import { answerInProcess } from '../in-process-http.ts';
 import {
   type ExecutionRecord,
   type ExecutionStatus,
@@ -128,9 +129,11 @@ export interface LocalStepFunctionsServer {
   close(): Promise<void>;
 }
 
+/** `inProcess`: this process's SDK calls reach it without a socket (local/in-process-http.ts). */
 export async function startStepFunctionsServer(
   engine: LocalStepFunctions,
   port: number,
+  options: { inProcess?: boolean } = {},
 ): Promise<LocalStepFunctionsServer> {
   const ops = operations(engine);
   const server: Server = createServer((request, response) => {
@@ -153,5 +156,12 @@ export async function startStepFunctionsServer(
   });
   stampResponsesWithClockDate(server);
   const listening = await listenOnLoopback(server, port);
-  return { endpoint: listening.url, close: listening.close };
+  const answeredInProcess = options.inProcess ? answerInProcess(listening.url, server) : undefined;
+  return {
+    endpoint: listening.url,
+    close: () => {
+      answeredInProcess?.();
+      return listening.close();
+    },
+  };
 }

@@ -54,4 +54,23 @@ describe('the virtual clock', () => {
     expect(firedAt).toEqual({ a: 10, b: 25, c: 90 });
     expect(now).toBe(120);
   });
+
+  it('counts the times it moved on past work in flight, and by how much, and no others', async () => {
+    await fireThree();
+    expect(clock!.stalls()).toEqual({ count: 0, virtualSeconds: 0 });
+    clock!.uninstall();
+
+    // Work waiting on a virtual 45 s timer holds the clock for the stall time, then time moves
+    // on to the timer (which ends the work) and on to the target with nothing in flight.
+    clock = createClock({ mode: 'virtual', startAt: new Date('2026-05-01T00:00:00Z') });
+    let waited = false;
+    const work = tracked(async () => {
+      await new Promise<void>((resolve) => setTimeout(resolve, 45_000));
+      waited = true;
+    });
+    await clock.advance(60);
+    await work;
+    expect(waited).toBe(true);
+    expect(clock.stalls()).toEqual({ count: 1, virtualSeconds: 45 });
+  });
 });
