@@ -273,7 +273,7 @@ export async function runShard(
     for (const message of alarmed) {
       if (!line.includes(`"message":"${message}"`)) continue;
       alarms[message] = (alarms[message] ?? 0) + 1;
-      if (alarmLines.length < 10) alarmLines.push(line.trim().slice(0, 400));
+      if (alarmLines.length < 10) alarmLines.push(line.trim());
     }
     return true;
   };
@@ -371,9 +371,15 @@ export async function runShard(
   // reconciler and of the first request with a late or missed escalation.
   const diagnoses: string[] = [];
   const restarted = alarmLines.find((line) => line.includes(alarmedLogMessages.lifecycleRestarted.message));
-  const firstRestarted = restarted
-    ? (JSON.parse(restarted) as { kind: 'request' | 'feedback'; id: string })
-    : undefined;
+  const firstRestarted = (() => {
+    try {
+      return restarted
+        ? (JSON.parse(restarted.split('\n')[0]!) as { kind: 'request' | 'feedback'; id: string })
+        : undefined;
+    } catch {
+      return undefined; // not one whole line: the report still shows the line itself
+    }
+  })();
   for (const [why, subject] of [
     ['restarted by the reconciler', firstRestarted],
     [
@@ -594,7 +600,8 @@ function report(total: ShardResult, lifecycles: number, shards: number, seconds:
     }).map(([measure, value]) => ({ measure, value })),
   );
   // What an operator would look into first: the bursts' errors and the alarmed lines themselves.
-  for (const line of [...total.burstErrors, ...total.alarmLines].slice(0, 10)) console.log(`  ${line}`);
+  for (const line of [...total.burstErrors, ...total.alarmLines].slice(0, 10))
+    console.log(`  ${line.slice(0, 400)}`);
   for (const diagnosis of total.diagnoses.slice(0, 4)) console.log(`  ${diagnosis}`);
   printCostModel(
     `Cost per 1,000 lifecycles of this mix on AWS (${costTotals(consumption).withoutEmails.toFixed(4)} USD without the contract's emails; goal ≤ 0.10)`,

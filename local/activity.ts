@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { timers as realTimers } from '@sinonjs/fake-timers';
 
 /**
@@ -38,15 +39,21 @@ const realSetImmediate = realTimers.setImmediate as (callback: () => void) => un
 /**
  * Resolves once nothing has been in flight for a few turns of the real event loop: 'settled'.
  * With `stallMs`, also resolves 'stalled' when work is in flight but none has started or ended
- * for that long of real time: it waits on something only time can bring (an SDK retry's
- * backoff, a request timeout, a hung connection), which on a virtual clock means the clock
- * must move on, or nothing will.
+ * for that long of real time with the event loop mostly idle: it waits on something only time
+ * can bring (an SDK retry's backoff, a request timeout, a hung connection), which on a virtual
+ * clock means the clock must move on, or nothing will.
  */
 export async function settled(options: { stallMs?: number } = {}): Promise<'settled' | 'stalled'> {
   let quietTurns = 0;
   let seen = activity;
   let since = performance.now();
+  let loopSince = performance.eventLoopUtilization();
   let ioChecked = false;
+  const movedOn = () => {
+    since = performance.now();
+    loopSince = performance.eventLoopUtilization();
+    ioChecked = false;
+  };
   while (quietTurns < 3) {
     if (inFlight === 0) {
       quietTurns += 1;
@@ -55,9 +62,14 @@ export async function settled(options: { stallMs?: number } = {}): Promise<'sett
       quietTurns = 0;
       if (activity !== seen) {
         seen = activity;
-        since = performance.now();
-        ioChecked = false;
+        movedOn();
       } else if (options.stallMs !== undefined && performance.now() - since >= options.stallMs) {
+        // Work that kept the event loop busy is computing, not waiting: a thousand calls moving
+        // through their stages together finish none for a while. Stuck work leaves it idle.
+        if (performance.eventLoopUtilization(loopSince).utilization > 0.5) {
+          movedOn();
+          continue;
+        }
         // A busy event loop runs timers before the I/O that waited behind them: give that I/O
         // one turn before calling the work stuck.
         if (ioChecked) return 'stalled';

@@ -134,10 +134,11 @@ function dispatch(server: Server, request: SdkRequest): Promise<{ response: SdkR
  * by all its clients: it is patched once, and requests to any other endpoint go out as before.
  */
 export function answerInProcess(endpoint: string, server: Server): () => void {
-  const { host } = new URL(endpoint);
-  servers.set(host, server);
+  const { hostname, port } = new URL(endpoint);
+  const key = `${hostname}:${port || 80}`;
+  servers.set(key, server);
   patchSdkHttpHandler();
-  return () => servers.delete(host);
+  return () => servers.delete(key);
 }
 
 const servers = new Map<string, Server>();
