@@ -10,9 +10,9 @@ export interface LocalClock {
   /** Moves virtual time forward, firing every due timer in order and letting each step finish. */
   advance(seconds: number): Promise<Date>;
   /**
-   * How often advancing moved time on while work was still in flight (stalled: waiting on a
-   * timer, or slower than the stall time), and by how much virtual time in all: a bench's check
-   * that its timers did not outrun its work.
+   * How often advancing moved time on while work was still in flight (stalled: no start or end
+   * of work and the event loop idle, i.e. waiting on a timer), and by how much virtual time in
+   * all: a bench's check that its timers did not outrun its work.
    */
   stalls(): { count: number; virtualSeconds: number };
   uninstall(): void;

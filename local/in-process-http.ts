@@ -8,8 +8,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  * are handed to that server's request listeners in this process, with no socket, no HTTP
  * parsing and no timers. The SDK still builds, signs and reads every request as it would on
  * AWS, and the server still answers it as it would over loopback; only the loopback hop, which
- * AWS replaces by a network, is left out. A simulation spends about a third of its time on
- * that hop. Tests keep the sockets: fault injection needs them.
+ * AWS replaces by a network, is left out (a fifth of a simulation's CPU went to that hop).
+ * Tests keep the sockets: fault injection needs them.
  */
 
 /** What the SDK hands its HTTP handler (@smithy/protocol-http's HttpRequest). */
