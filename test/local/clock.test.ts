@@ -9,6 +9,7 @@ import { createClock, type LocalClock } from '../../local/clock.ts';
  * only) timers due that close together fire side by side, each at most the window late.
  */
 const realSetTimeout = realTimers.setTimeout as (callback: () => void, ms: number) => unknown;
+const realSetImmediate = realTimers.setImmediate as (callback: () => void) => unknown;
 
 let clock: LocalClock | undefined;
 afterEach(() => clock?.uninstall());
@@ -72,5 +73,28 @@ describe('the virtual clock', () => {
     await work;
     expect(waited).toBe(true);
     expect(clock.stalls()).toEqual({ count: 1, virtualSeconds: 45 });
+  });
+
+  it('does not take busy work for stuck work: the timer waits for work that computes for most of a second', async () => {
+    // A thousand bursts whose calls move through their stages together: for most of a second
+    // nothing starts or ends, and the CPU is busy. That is not stuck work: the timer waits.
+    clock = createClock({ mode: 'virtual', startAt: new Date('2026-05-01T00:00:00Z') });
+    const events: string[] = [];
+    setTimeout(() => events.push('timer fires'), 10_000);
+    const work = tracked(async () => {
+      const until = performance.now() + 800;
+      while (performance.now() < until) {
+        const slice = performance.now() + 20;
+        while (performance.now() < slice) {
+          // computing
+        }
+        await new Promise<void>((resolve) => realSetImmediate(resolve));
+      }
+      events.push('work done');
+    });
+    await clock.advance(60);
+    await work;
+    expect(events).toEqual(['work done', 'timer fires']);
+    expect(clock.stalls()).toEqual({ count: 0, virtualSeconds: 0 });
   });
 });
