@@ -21,8 +21,8 @@
 import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { completionDeadline, responseDeadline } from '../domain/deadlines.ts';
-import { getRequest } from '../functions/adapters/requests.ts';
-import { capacityConsumed, fullTimeline, keys } from '../functions/adapters/table.ts';
+import { getRequest, requestTimeline } from '../functions/adapters/requests.ts';
+import { capacityConsumed } from '../functions/adapters/table.ts';
 import { alarmedLogMessages } from '../functions/shared/alarmed-logs.ts';
 import { lifecycleHistory } from '../infra/operator/tenants.ts';
 import { invocationStats, invokeFunction } from '../local/lambda.ts';
@@ -266,9 +266,9 @@ export async function runShard(
   const alarmLines: string[] = [];
   const alarmed = Object.values(alarmedLogMessages).map(({ message }) => message);
   const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
-  const countLogLine = (chunk: string | Uint8Array, otherwise?: typeof process.stderr.write) => {
+  // A log line is counted; anything else on stderr passes through whole (its encoding, its callback).
+  const countLogLine = (chunk: string | Uint8Array) => {
     const line = String(chunk);
-    if (otherwise && !line.startsWith('{"level":')) return otherwise.call(process.stderr, chunk);
     logBytes += Buffer.byteLength(chunk);
     for (const message of alarmed) {
       if (!line.includes(`"message":"${message}"`)) continue;
@@ -278,8 +278,14 @@ export async function runShard(
     return true;
   };
   process.stdout.write = ((chunk: string | Uint8Array) => countLogLine(chunk)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) =>
-    countLogLine(chunk, writes.stderr)) as typeof process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) =>
+    String(chunk).startsWith('{"level":')
+      ? countLogLine(chunk)
+      : (writes.stderr as (...args: unknown[]) => boolean).call(
+          process.stderr,
+          chunk,
+          ...rest,
+        )) as typeof process.stderr.write;
   let done = 0;
   let elapsed = 0;
   while (elapsed < END) {
@@ -337,7 +343,7 @@ export async function runShard(
   const lateOrMissed: string[] = [];
   const check = async (requestId: string) => {
     const request = (await getRequest(runtime.demo.tenantId, requestId))!;
-    const timeline = await fullTimeline(keys.request(runtime.demo.tenantId, requestId), request);
+    const timeline = await requestTimeline(request);
     const receivedAt = new Date(request.receivedAt);
     const deadlines = {
       response: responseDeadline(receivedAt, request.terms),
@@ -405,6 +411,7 @@ export async function runShard(
     );
   }
   const unsuccessful = runtime.stepFunctions.executionsUnsuccessful();
+  const stalls = runtime.clock.stalls();
   const result: ShardResult = {
     lifecycles: watched.length,
     bursts: runtime.stepFunctions.executionsStarted() - burstsBefore,
@@ -439,8 +446,8 @@ export async function runShard(
     burstErrors: unsuccessful.firstErrors,
     alarms,
     alarmLines,
-    stalls: runtime.clock.stalls().count,
-    stalledSeconds: runtime.clock.stalls().virtualSeconds,
+    stalls: stalls.count,
+    stalledSeconds: stalls.virtualSeconds,
     diagnoses,
   };
   await runtime.dispose();

@@ -151,6 +151,9 @@ function persistentSecret(path: string): string {
  * local servers through the SDK's standard AWS_ENDPOINT_URL_<SERVICE> variables.
  */
 export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalRuntime> {
+  // Refused before anything starts (the virtual clock takes the global timers as it starts).
+  if (options.sockets === false && options.faultProxies !== false)
+    throw new Error('sockets: false needs faultProxies: false (faults are injected on the sockets)');
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   // Before the virtual clock takes the timers: Vite's build runs on the real ones.
@@ -190,8 +193,6 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   // Until everything is up, /health says so (and nothing else is served).
   let health: { status: 'starting' | 'ok'; components?: Record<string, string> } = { status: 'starting' };
 
-  if (options.sockets === false && options.faultProxies !== false)
-    throw new Error('sockets: false needs faultProxies: false (faults are injected on the sockets)');
   const dynamodb = await startDynamoDb({
     port: ports.dynamodb,
     path: options.persist === false ? undefined : join(dataDir, 'dynamodb'),
