@@ -16,11 +16,31 @@ import {
 import { timers as realTimers } from '@sinonjs/fake-timers';
 import { keyAttributeNames, tableDefinition } from '../functions/adapters/table-definition.ts';
 import { stampResponsesWithClockDate, trackRequestsOf } from './activity.ts';
+import { answerItemCallsDirectly, type DynaliteStore } from './direct-dynamodb.ts';
 import { countIndexWritesInDynalite } from './dynamodb-capacity.ts';
 import { answerInProcess } from './in-process-http.ts';
 
 const require = createRequire(import.meta.url);
 const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
+const dynaliteDb = require('dynalite/db/index.js') as { create(options: object): DynaliteStore };
+
+/** dynalite's server and the store it made (which its HTTP handler keeps to itself). */
+export function dynaliteWithStore(options: Record<string, unknown>): {
+  server: Server;
+  store: DynaliteStore;
+} {
+  const create = dynaliteDb.create;
+  let store: DynaliteStore | undefined;
+  dynaliteDb.create = (given) => {
+    store = create(given);
+    return store;
+  };
+  try {
+    return { server: dynalite(options), store: store! };
+  } finally {
+    dynaliteDb.create = create;
+  }
+}
 
 export interface LocalDynamoDb {
   endpoint: string;
@@ -29,7 +49,8 @@ export interface LocalDynamoDb {
 
 /**
  * dynalite on loopback; with `path` the data lives in LevelDB on disk and survives restarts.
- * `inProcess`: this process's SDK calls reach it without a socket (local/in-process-http.ts).
+ * `inProcess`: this process's SDK calls reach it without a socket (local/in-process-http.ts), its
+ * item calls without HTTP at all (local/direct-dynamodb.ts).
  */
 export async function startDynamoDb(options: {
   port: number;
@@ -37,7 +58,12 @@ export async function startDynamoDb(options: {
   inProcess?: boolean;
 }): Promise<LocalDynamoDb> {
   countIndexWritesInDynalite();
-  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const { server, store } = dynaliteWithStore({
+    path: options.path,
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   stampResponsesWithClockDate(server);
   trackRequestsOf(server);
   await new Promise<void>((resolve, reject) => {
@@ -46,12 +72,14 @@ export async function startDynamoDb(options: {
   });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
-  const answeredInProcess = options.inProcess ? answerInProcess(endpoint, server) : undefined;
+  const answeredInProcess = options.inProcess
+    ? [answerInProcess(endpoint, server), answerItemCallsDirectly(endpoint, store)]
+    : [];
   return {
     endpoint,
     close: () =>
       new Promise<void>((resolve) => {
-        answeredInProcess?.();
+        for (const stop of answeredInProcess) stop();
         server.close(() => resolve());
       }),
   };

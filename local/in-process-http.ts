@@ -141,6 +141,19 @@ export function answerInProcess(endpoint: string, server: Server): () => void {
   return () => servers.delete(key);
 }
 
+/**
+ * A call prepared in place of an HTTP request (./direct-dynamodb.ts): the SDK's handler, given
+ * one, answers it by `answer()` instead of sending anything.
+ */
+export interface AnsweredCall {
+  answer(): Promise<{ response: unknown }>;
+}
+
+/** From now on the SDK's handler answers prepared calls (AnsweredCall) itself. */
+export function answerPreparedCalls(): void {
+  patchSdkHttpHandler();
+}
+
 const servers = new Map<string, Server>();
 let patched = false;
 
@@ -149,10 +162,11 @@ function patchSdkHttpHandler(): void {
   patched = true;
   // The handler's class, as the SDK resolves it (it is not one of our dependencies to import).
   const prototype = Object.getPrototypeOf(new DynamoDBClient({ region: 'local' }).config.requestHandler) as {
-    handle(request: SdkRequest, options?: unknown): Promise<{ response: SdkResponse }>;
+    handle(request: SdkRequest | AnsweredCall, options?: unknown): Promise<{ response: unknown }>;
   };
   const original = prototype.handle;
   prototype.handle = function handle(request, options) {
+    if ('answer' in request) return request.answer();
     const server = servers.get(`${request.hostname}:${request.port ?? 80}`);
     return server ? dispatch(server, request) : original.call(this, request, options);
   };

@@ -1,0 +1,197 @@
+import { createRequire } from 'node:module';
+import * as dynamodbModels from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
+import { tracked } from './activity.ts';
+import { type AnsweredCall, answerPreparedCalls } from './in-process-http.ts';
+
+/**
+ * For the simulation only (the runtime's `sockets: false`): the AWS SDK's item calls to the
+ * local table (GetItem, PutItem, UpdateItem, DeleteItem, Query, Scan, BatchGetItem,
+ * BatchWriteItem) go straight to dynalite's own validations and actions, with the input the SDK
+ * would have put on the wire (as JSON) and the answer dynalite would have sent back (as JSON):
+ * the same items, the same errors, the same consumed capacity. What is left out is the SDK's wire
+ * format, its SigV4 signature (dynalite checks only that one is there) and the HTTP exchange, a
+ * quarter of a simulation's CPU, none of it part of what the simulation measures. The table's
+ * other calls (CreateTable, DescribeTable…) keep the in-process HTTP path (./in-process-http.ts).
+ */
+
+const require = createRequire(import.meta.url);
+const dynaliteRequire = createRequire(require.resolve('dynalite'));
+
+/** dynalite's store (its db/index.js `create`), handed to its actions and validations. */
+export type DynaliteStore = object;
+type DynaliteError = { statusCode?: number; body?: { __type?: string; message?: string } };
+type Action = (store: DynaliteStore, data: unknown, done: (error: unknown, result?: unknown) => void) => void;
+type Validation = { types: unknown; custom?: unknown };
+
+const validations = dynaliteRequire('./validations/index.js') as {
+  checkTypes(data: unknown, types: unknown): unknown;
+  checkValidations(data: unknown, types: unknown, custom: unknown, store: DynaliteStore): void;
+};
+
+const ITEM_OPERATIONS = [
+  'GetItem',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'Query',
+  'Scan',
+  'BatchGetItem',
+  'BatchWriteItem',
+] as const;
+const lowerFirst = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
+const handlers = new Map(
+  ITEM_OPERATIONS.map((operation) => [
+    operation as string,
+    {
+      action: dynaliteRequire(`./actions/${lowerFirst(operation)}.js`) as Action,
+      validation: dynaliteRequire(`./validations/${lowerFirst(operation)}.js`) as Validation,
+    },
+  ]),
+);
+
+/**
+ * What the SDK puts on the wire: JSON, binary attributes in base64. Bytes stringify as objects
+ * (`"B":{"0":…}`), so only input that has such a shape takes the slower, exact way.
+ */
+function asWireJson(input: unknown): unknown {
+  const text = JSON.stringify(input);
+  if (!/"BS?":[[{]/.test(text)) return JSON.parse(text);
+  return JSON.parse(
+    JSON.stringify(input, function (this: Record<string, unknown>, key, value) {
+      const original = this[key];
+      return original instanceof Uint8Array ? Buffer.from(original).toString('base64') : value;
+    }),
+  );
+}
+
+/** What the SDK reads back: binary attributes (B, BS) as bytes. */
+function fromWireJson(answer: unknown): Record<string, unknown> {
+  const text = JSON.stringify(answer ?? {});
+  if (!/"BS?":[["]/.test(text)) return JSON.parse(text);
+  const bytes = (base64: string) => new Uint8Array(Buffer.from(base64, 'base64'));
+  return JSON.parse(text, (key, value) => {
+    if (key === 'B' && typeof value === 'string') return bytes(value);
+    if (key === 'BS' && Array.isArray(value) && value.every((v) => typeof v === 'string'))
+      return value.map(bytes);
+    return value;
+  });
+}
+
+/** dynalite's answer, in place of an HTTP response: what the protocol's deserializer is given. */
+class DirectAnswer {
+  constructor(
+    readonly statusCode: number,
+    readonly body: Record<string, unknown>,
+  ) {}
+}
+
+/** One prepared call, in place of an HTTP request: the SDK's handler answers it by `answer()`. */
+class DirectCall implements AnsweredCall {
+  constructor(
+    private readonly store: DynaliteStore,
+    private readonly operation: string,
+    private readonly input: unknown,
+  ) {}
+
+  answer(): Promise<{ response: DirectAnswer }> {
+    const { action, validation } = handlers.get(this.operation)!;
+    const reply = (statusCode: number, body: unknown) => ({
+      response: new DirectAnswer(statusCode, fromWireJson(body)),
+    });
+    // As work in flight, as a request to the server is (the virtual clock waits for it).
+    return tracked(
+      () =>
+        new Promise((resolve, reject) => {
+          let data: unknown;
+          try {
+            data = validations.checkTypes(asWireJson(this.input), validation.types);
+            validations.checkValidations(data, validation.types, validation.custom, this.store);
+          } catch (error) {
+            const failed = error as DynaliteError;
+            if (failed.statusCode) return resolve(reply(failed.statusCode, failed.body));
+            return reject(error);
+          }
+          action(this.store, data, (error, result) => {
+            const failed = error as DynaliteError | undefined;
+            if (failed?.statusCode) resolve(reply(failed.statusCode, failed.body));
+            else if (error) reject(error);
+            else resolve(reply(200, result));
+          });
+        }),
+    );
+  }
+}
+
+/** The exception the SDK's deserializer would throw for dynalite's error body. */
+function exceptionFor(answer: DirectAnswer): Error {
+  const { __type, message, Message, ...fields } = answer.body as Record<string, unknown>;
+  const name = String(__type ?? 'UnknownError')
+    .split('#')
+    .pop()!;
+  const modelled = (dynamodbModels as Record<string, unknown>)[name];
+  const Exception = (
+    typeof modelled === 'function' && modelled.prototype instanceof DynamoDBServiceException
+      ? modelled
+      : DynamoDBServiceException
+  ) as new (
+    options: Record<string, unknown>,
+  ) => Error;
+  return new Exception({
+    name,
+    $fault: answer.statusCode >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: answer.statusCode },
+    message: String(message ?? Message ?? name),
+    ...fields,
+  });
+}
+
+const stores = new Map<string, DynaliteStore>();
+let patched = false;
+
+/**
+ * From now on, in this process, the SDK's item calls to the table at `endpoint` (as
+ * `http://host:port`) are answered by dynalite's actions on `store`. Returns how to stop.
+ */
+export function answerItemCallsDirectly(endpoint: string, store: DynaliteStore): () => void {
+  const { host } = new URL(endpoint);
+  stores.set(host, store);
+  patchJsonProtocol();
+  answerPreparedCalls();
+  return () => stores.delete(host);
+}
+
+type Operation = { namespace?: string; name?: string };
+type Context = { endpointV2?: { url?: URL } };
+interface Protocol {
+  serializeRequest(operation: Operation, input: unknown, context: Context): Promise<unknown>;
+  deserializeResponse(operation: Operation, context: Context, response: unknown): Promise<unknown>;
+}
+
+/**
+ * DynamoDB's JSON protocol (its class is shared with other JSON services, so each call is
+ * checked): an item call to a table answered directly is prepared, not serialised, and its
+ * answer read as the deserializer would. Signing and the other HTTP middleware leave a request
+ * that is not HTTP alone; retries and the caller's middleware run as before.
+ */
+function patchJsonProtocol(): void {
+  if (patched) return;
+  patched = true;
+  const prototype = Object.getPrototypeOf(
+    (new DynamoDBClient({ region: 'local' }).config as unknown as { protocol: Protocol }).protocol,
+  ) as Protocol;
+  const { serializeRequest, deserializeResponse } = prototype;
+  prototype.serializeRequest = async function (operation, input, context) {
+    const host = context.endpointV2?.url?.host;
+    const store = host === undefined ? undefined : stores.get(host);
+    if (store && operation.namespace === 'com.amazonaws.dynamodb' && handlers.has(operation.name ?? ''))
+      return new DirectCall(store, operation.name!, input);
+    return serializeRequest.call(this, operation, input, context);
+  };
+  prototype.deserializeResponse = async function (operation, context, response) {
+    if (!(response instanceof DirectAnswer))
+      return deserializeResponse.call(this, operation, context, response);
+    if (response.statusCode >= 300) throw exceptionFor(response);
+    return { $metadata: { httpStatusCode: response.statusCode }, ...response.body };
+  };
+}
