@@ -1,3 +1,5 @@
+// Before dynalite's actions load dynalite's db module, which takes MemoryLevel as it loads.
+import './dynalite-memory.ts';
 import { createRequire } from 'node:module';
 import * as dynamodbModels from '@aws-sdk/client-dynamodb';
 import { DynamoDBClient, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
