@@ -66,8 +66,9 @@ export interface RuntimeOptions {
   faultProxies?: boolean;
   /**
    * false (with faultProxies false): the handlers' calls to DynamoDB, Step Functions and
-   * Scheduler reach those stand-ins in this process, without a socket (local/in-process-http.ts;
-   * the simulation's speed). Default true.
+   * Scheduler reach those stand-ins in this process, without a socket (local/in-process-http.ts),
+   * DynamoDB's item calls without HTTP at all (local/direct-dynamodb.ts): the simulation's speed.
+   * Default true.
    */
   sockets?: boolean;
   /**
