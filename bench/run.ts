@@ -23,6 +23,7 @@ import { scheduleCustomer } from '../functions/adapters/customers.ts';
 import { capacityConsumed, putItem } from '../functions/adapters/table.ts';
 import { createApiKey, createTenant } from '../functions/adapters/tenants.ts';
 import { type FunctionName, functionCatalog } from '../functions/catalog.ts';
+import { logger } from '../functions/shared/logger.ts';
 import { demoSettings } from '../local/demo-tenant.ts';
 import { invocationStats, invokeFunction } from '../local/lambda.ts';
 import { completionReport, lifecycleHistory, repairRequest } from '../test/support/lifecycle.ts';
@@ -569,7 +570,11 @@ if (process.argv[2] === 'lifecycle') {
   printCostModel(costTitle, consumption);
   process.exit(0);
 }
+// A tenant's daily run logs a line at INFO: 300 of them would bury the tables.
+const logLevel = logger.getLevelName();
+logger.setLogLevel('WARN');
 await dailyRun(runtime);
+logger.setLogLevel(logLevel);
 await reportOverTwoYears(runtime);
 await runtime.dispose();
 domainComputations();
