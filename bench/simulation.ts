@@ -131,6 +131,8 @@ export interface ShardResult
   /** Times the clock moved on while work was in flight, and the virtual seconds it moved (local/clock.ts). */
   stalls: number;
   stalledSeconds: number;
+  /** What was in flight at the first few, by what it is. */
+  stalledWith: Record<string, number>[];
   /** Histories of the first subjects that went wrong, for the report. */
   diagnoses: string[];
 }
@@ -451,6 +453,7 @@ export async function runShard(
     alarmLines,
     stalls: stalls.count,
     stalledSeconds: stalls.virtualSeconds,
+    stalledWith: stalls.inFlight,
     diagnoses,
   };
   await runtime.dispose();
@@ -471,6 +474,7 @@ function addUp(results: ShardResult[]): ShardResult {
     total.burstErrors.push(...result.burstErrors);
     total.diagnoses.push(...result.diagnoses);
     total.alarmLines.push(...result.alarmLines);
+    total.stalledWith.push(...result.stalledWith);
     result.burstsByHour.forEach((n, hour) => {
       total.burstsByHour[hour]! += n;
     });
@@ -621,6 +625,10 @@ function report(total: ShardResult, lifecycles: number, shards: number, seconds:
   for (const line of [...total.burstErrors, ...total.alarmLines].slice(0, 10))
     console.log(`  ${line.slice(0, 400)}`);
   for (const diagnosis of total.diagnoses.slice(0, 4)) console.log(`  ${diagnosis}`);
+  for (const inFlight of total.stalledWith.slice(0, 3)) {
+    const what = Object.entries(inFlight).map(([name, count]) => `${name} ×${count}`);
+    console.log(`  in flight when the clock moved on: ${what.join(', ') || 'nothing tracked'}`);
+  }
   printCostModel(
     `Cost per 1,000 lifecycles of this mix on AWS (${costTotals(consumption).withoutEmails.toFixed(4)} USD without the contract's emails; goal ≤ 0.10)`,
     consumption,

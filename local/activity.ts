@@ -8,6 +8,8 @@ import { timers as realTimers } from '@sinonjs/fake-timers';
  * step had finished writing, and timers scheduled by that step would be skipped.
  */
 let inFlight = 0;
+/** What is in flight, by what it is ("DynamoDB UpdateItem", "Lambda reconciler"…): a stall's report. */
+const inFlightByWhat = new Map<string, number>();
 /** Moves whenever work starts or ends: how the clock tells slow work from work that is stuck. */
 let activity = 0;
 /** Who waits for the next start or end of work (settled(), instead of polling). */
@@ -21,16 +23,23 @@ function moved(): void {
   for (const wake of woken) wake();
 }
 
-export async function tracked<T>(work: () => Promise<T>): Promise<T> {
+export async function tracked<T>(work: () => Promise<T>, what = 'work'): Promise<T> {
   inFlight += 1;
+  inFlightByWhat.set(what, (inFlightByWhat.get(what) ?? 0) + 1);
   moved();
   try {
     return await work();
   } finally {
     inFlight -= 1;
+    const left = inFlightByWhat.get(what)! - 1;
+    if (left === 0) inFlightByWhat.delete(what);
+    else inFlightByWhat.set(what, left);
     moved();
   }
 }
+
+/** What is in flight now, by what it is. */
+export const workInFlightByWhat = (): Record<string, number> => Object.fromEntries(inFlightByWhat);
 
 const realSetTimeout = realTimers.setTimeout as (callback: () => void, ms: number) => unknown;
 const realClearTimeout = realTimers.clearTimeout as (timer: unknown) => void;
@@ -93,21 +102,31 @@ export async function settled(options: { stallMs?: number } = {}): Promise<'sett
   return 'settled';
 }
 
+/** A request to a local server, as a stall's report names it: AWS's JSON protocols name the operation in a header. */
+function requestName(server: string, request: import('node:http').IncomingMessage): string {
+  const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1];
+  return `${server} ${operation ?? `${request.method} ${request.url?.split('?')[0]}`}`;
+}
+
 /**
  * Counts each request a server answers as work in flight until its response is done: a step
  * making many DynamoDB calls shows it is moving, and the clock waits for its writes.
  */
-export function trackRequestsOf(server: import('node:http').Server): void {
-  server.prependListener('request', (_request, response: import('node:http').ServerResponse) => {
-    void tracked(
-      () =>
-        new Promise<void>((resolve) => {
-          // 'close' also comes when the client gives up before the answer is finished.
-          response.once('finish', resolve);
-          response.once('close', resolve);
-        }),
-    );
-  });
+export function trackRequestsOf(server: import('node:http').Server, name: string): void {
+  server.prependListener(
+    'request',
+    (request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse) => {
+      void tracked(
+        () =>
+          new Promise<void>((resolve) => {
+            // 'close' also comes when the client gives up before the answer is finished.
+            response.once('finish', resolve);
+            response.once('close', resolve);
+          }),
+        requestName(name, request),
+      );
+    },
+  );
 }
 
 /** Work in flight now (for a bounded shutdown's report). */

@@ -1,5 +1,5 @@
 import { type Clock as InstalledClock, install, timers as realTimers } from '@sinonjs/fake-timers';
-import { settled } from './activity.ts';
+import { settled, workInFlightByWhat } from './activity.ts';
 
 export type ClockMode = 'real' | 'virtual';
 
@@ -14,7 +14,7 @@ export interface LocalClock {
    * of work and the event loop idle, i.e. waiting on a timer), and by how much virtual time in
    * all: a bench's check that its timers did not outrun its work.
    */
-  stalls(): { count: number; virtualSeconds: number };
+  stalls(): { count: number; virtualSeconds: number; inFlight: Record<string, number>[] };
   uninstall(): void;
 }
 
@@ -52,7 +52,7 @@ export function createClock(options: ClockOptions): LocalClock {
       advance: async () => {
         throw new ClockNotVirtualError();
       },
-      stalls: () => ({ count: 0, virtualSeconds: 0 }),
+      stalls: () => ({ count: 0, virtualSeconds: 0, inFlight: [] }),
       uninstall: uninstallLongTimers,
     };
   }
@@ -70,7 +70,8 @@ export function createClock(options: ClockOptions): LocalClock {
 
   let advancing: Promise<Date> = Promise.resolve(new Date(clock.now));
 
-  const stalled = { count: 0, virtualMs: 0 };
+  /** With what was in flight at the first few (local/activity.ts `tracked` says what each is). */
+  const stalled = { count: 0, virtualMs: 0, inFlight: [] as Record<string, number>[] };
   let lastPersisted = 0;
   const moved = (force = false) => {
     if (!options.onMove) return;
@@ -95,6 +96,7 @@ export function createClock(options: ClockOptions): LocalClock {
       if (state === 'stalled' && clock.now > from) {
         stalled.count += 1;
         stalled.virtualMs += clock.now - from;
+        if (stalled.inFlight.length < 3) stalled.inFlight.push(workInFlightByWhat());
       }
     };
     for (;;) {
@@ -140,7 +142,11 @@ export function createClock(options: ClockOptions): LocalClock {
     timeScale,
     now: () => new Date(clock.now),
     advance: options.mode === 'virtual' ? advance : async () => Promise.reject(new ClockNotVirtualError()),
-    stalls: () => ({ count: stalled.count, virtualSeconds: stalled.virtualMs / 1000 }),
+    stalls: () => ({
+      count: stalled.count,
+      virtualSeconds: stalled.virtualMs / 1000,
+      inFlight: [...stalled.inFlight],
+    }),
     uninstall: () => {
       realTimers.clearInterval(pump);
       if (scaler) realTimers.clearInterval(scaler);

@@ -121,6 +121,7 @@ class DirectCall implements AnsweredCall {
             else resolve(reply(200, result));
           });
         }),
+      `DynamoDB ${this.operation}`,
     );
   }
 }

@@ -65,7 +65,7 @@ export async function startDynamoDb(options: {
     updateTableMs: 0,
   });
   stampResponsesWithClockDate(server);
-  trackRequestsOf(server);
+  trackRequestsOf(server, 'DynamoDB');
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());

@@ -162,7 +162,7 @@ export async function startHttpApi(
         // Local routes are not tracked: advancing the clock waits for tracked work to finish.
         const local = await localRoute({ method, path: url.pathname, body: body.toString('utf8') });
         if (local) return send(response, local.status, local.body);
-        await tracked(() => serveFunctionRoute(request, response, url, method, body));
+        await tracked(() => serveFunctionRoute(request, response, url, method, body), `API ${method}`);
       } catch (error) {
         // What API Gateway answers when the function itself fails.
         console.error('[http-api] function error', error);

@@ -345,23 +345,25 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     if (path === '/_local/ses/events' && method === 'POST') {
       const parsed = parseBody(body);
       if (!parsed.ok) return localError(400, 'MalformedJson', 'The request body is not valid JSON');
-      await tracked(() =>
-        invokeFunction('emailEvents', {
-          Records: [
-            {
-              EventSource: 'aws:sns',
-              EventVersion: '1.0',
-              EventSubscriptionArn: 'arn:aws:sns:us-east-1:000000000000:ses-events:local',
-              Sns: {
-                Type: 'Notification',
-                MessageId: randomBytes(16).toString('hex'),
-                TopicArn: 'arn:aws:sns:us-east-1:000000000000:ses-events',
-                Message: JSON.stringify(parsed.value),
-                Timestamp: clock.now().toISOString(),
+      await tracked(
+        () =>
+          invokeFunction('emailEvents', {
+            Records: [
+              {
+                EventSource: 'aws:sns',
+                EventVersion: '1.0',
+                EventSubscriptionArn: 'arn:aws:sns:us-east-1:000000000000:ses-events:local',
+                Sns: {
+                  Type: 'Notification',
+                  MessageId: randomBytes(16).toString('hex'),
+                  TopicArn: 'arn:aws:sns:us-east-1:000000000000:ses-events',
+                  Message: JSON.stringify(parsed.value),
+                  Timestamp: clock.now().toISOString(),
+                },
               },
-            },
-          ],
-        }),
+            ],
+          }),
+        'Lambda emailEvents',
       );
       return { status: 202, body: { delivered: true } };
     }
@@ -465,7 +467,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const nowMs = clock.now().getTime();
     const nextMidnight = Math.floor(nowMs / 86_400_000 + 1) * 86_400_000;
     campaignTimer = setTimeout(() => {
-      void tracked(() => invokeFunction('campaigns', {}))
+      void tracked(() => invokeFunction('campaigns', {}), 'Lambda campaigns')
         .catch((error: unknown) => console.error('[campaigns]', error))
         .finally(scheduleCampaigns);
     }, nextMidnight - nowMs);
@@ -479,7 +481,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   const scheduleReconciler = () => {
     if (stopped) return;
     reconcileTimer = setTimeout(() => {
-      void tracked(() => invokeFunction('reconciler', {}))
+      void tracked(() => invokeFunction('reconciler', {}), 'Lambda reconciler')
         .catch((error: unknown) => console.error('[reconciler]', error))
         .finally(scheduleReconciler);
     }, reconcileEveryMs);

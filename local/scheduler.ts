@@ -166,7 +166,9 @@ export async function startLocalScheduler(options: {
         timers.delete(key);
         // Node's timers hold at most 24.8 days: a longer wait is chained.
         if (wait > MAX_TIMER_MS) return arm(key, dueMs, attempt);
-        void tracked(() => fire(key, attempt)).catch((error: unknown) => console.error('[scheduler]', error));
+        void tracked(() => fire(key, attempt), 'Scheduler wake-up').catch((error: unknown) =>
+          console.error('[scheduler]', error),
+        );
       },
       Math.min(wait, MAX_TIMER_MS),
     );

@@ -162,7 +162,7 @@ export async function startSes(options: {
     if (!identities.serve(req, res)) mailServer!(req, res);
   });
   stampResponsesWithClockDate(server);
-  trackRequestsOf(server);
+  trackRequestsOf(server, 'SES');
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,

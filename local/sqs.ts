@@ -69,7 +69,7 @@ export async function startLocalQueue(options: LocalQueueOptions): Promise<Local
         const timer = setTimeout(() => deliver([again]), options.visibilityTimeoutSeconds * 1000);
         (timer as { unref?: () => void }).unref?.();
       }
-    });
+    }, `SQS ${options.name}`);
   };
 
   const record = (body: string): SqsRecord => ({

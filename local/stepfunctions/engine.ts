@@ -400,11 +400,14 @@ export class LocalStepFunctions {
       return this.runCallbackTask(execution, input, timeoutSeconds);
     }
     if (resource === 'arn:aws:states:::lambda:invoke') {
-      const payload = await tracked(() => this.invokeLambda(String(input.FunctionName), input.Payload ?? {}));
+      const payload = await tracked(
+        () => this.invokeLambda(String(input.FunctionName), input.Payload ?? {}),
+        `Task ${String(input.FunctionName).split(':').pop()}`,
+      );
       return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
     }
     if (resource.startsWith('arn:aws:lambda:')) {
-      return tracked(() => this.invokeLambda(resource, input));
+      return tracked(() => this.invokeLambda(resource, input), `Task ${resource.split(':').pop()}`);
     }
     throw new StepFunctionsError('States.Runtime', `The local runtime does not integrate ${resource}`);
   }
