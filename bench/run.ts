@@ -29,6 +29,7 @@ import { completionReport, lifecycleHistory, repairRequest } from '../test/suppo
 import { send, startTestRuntime, type TestRuntime } from '../test/support/runtime.ts';
 import { consoleDist, ensureConsoleBuilt } from '../web/build.ts';
 import { type Consumption, printCostModel } from './cost-model.ts';
+import { interceptLogLines } from './log-lines.ts';
 import { simulate, simulateShard } from './simulation.ts';
 
 const quantile = (sorted: number[], q: number) =>
@@ -88,12 +89,11 @@ async function intakeAndLifecycle(runtime: TestRuntime) {
   const burstsBefore = runtime.stepFunctions.executionsStarted();
   const burstSecondsBefore = runtime.stepFunctions.executionBusySeconds();
   const firedBefore = runtime.scheduler.fired();
+  // The functions' log lines, as CloudWatch would bill them.
   let logBytes = 0;
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-    logBytes += Buffer.byteLength(chunk);
-    return write(chunk, ...rest);
-  }) as typeof process.stdout.write;
+  const stopCountingLogLines = interceptLogLines((_line, bytes) => {
+    logBytes += bytes;
+  });
   const started = performance.now();
   const ids = await pool(lifecycles, 8, async () => {
     const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest())).body;
@@ -113,7 +113,7 @@ async function intakeAndLifecycle(runtime: TestRuntime) {
   });
   const seconds = (performance.now() - started) / 1000;
   await runtime.settled();
-  process.stdout.write = write;
+  stopCountingLogLines();
   const capacityAfter = capacityConsumed();
   const invocationsAfter = invocationStats();
   const histories = await Promise.all(ids.slice(0, 5).map((id) => lifecycleHistory(runtime, id)));
@@ -170,20 +170,6 @@ async function intakeAndLifecycle(runtime: TestRuntime) {
     },
   ]);
   return measured;
-}
-
-/** Runs `work` with the functions' JSON log lines kept off stdout (anything else still shows). */
-async function withoutLogLines<T>(work: () => Promise<T>): Promise<T> {
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) =>
-    String(chunk).startsWith('{"level":')
-      ? true
-      : (write as (...args: unknown[]) => boolean).call(process.stdout, chunk, ...rest)) as typeof write;
-  try {
-    return await work();
-  } finally {
-    process.stdout.write = write;
-  }
 }
 
 /**
@@ -585,7 +571,9 @@ if (process.argv[2] === 'lifecycle') {
 }
 // A tenant's daily run logs a line: 300 of them would bury the tables (Powertools resets a
 // logger's level at each invocation, so the lines are held back here instead).
-await withoutLogLines(() => dailyRun(runtime));
+const showLogLines = interceptLogLines(() => undefined);
+await dailyRun(runtime);
+showLogLines();
 await reportOverTwoYears(runtime);
 await runtime.dispose();
 domainComputations();

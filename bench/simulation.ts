@@ -29,6 +29,7 @@ import { invocationStats, invokeFunction } from '../local/lambda.ts';
 import { completionReport, repairRequest } from '../test/support/lifecycle.ts';
 import { send, startTestRuntime } from '../test/support/runtime.ts';
 import { awsBurstSeconds, type Consumption, costTotals, printCostModel } from './cost-model.ts';
+import { interceptLogLines } from './log-lines.ts';
 
 type Scenario = 'onTime' | 'lateResponse' | 'neverAnswered' | 'surveyUnanswered' | 'feedback';
 const MIX: [Scenario, number][] = [
@@ -264,32 +265,19 @@ export async function runShard(
   const invocationsBefore = invocationStats();
   // Our functions' log lines (Powertools writes warnings and errors to stderr, the rest to stdout)
   // are counted (CloudWatch bills their bytes), not shown; the ones an operator is alarmed on are
-  // counted by message, and the first few kept for the report. Anything else on stderr shows.
+  // counted by message, and the first few kept for the report. Anything else shows.
   let logBytes = 0;
   const alarms: Record<string, number> = {};
   const alarmLines: string[] = [];
   const alarmed = Object.values(alarmedLogMessages).map(({ message }) => message);
-  const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
-  // A log line is counted; anything else on stderr passes through whole (its encoding, its callback).
-  const countLogLine = (chunk: string | Uint8Array) => {
-    const line = String(chunk);
-    logBytes += Buffer.byteLength(chunk);
+  const stopCountingLogLines = interceptLogLines((line, bytes) => {
+    logBytes += bytes;
     for (const message of alarmed) {
       if (!line.includes(`"message":"${message}"`)) continue;
       alarms[message] = (alarms[message] ?? 0) + 1;
       if (alarmLines.length < 10) alarmLines.push(line.trim());
     }
-    return true;
-  };
-  process.stdout.write = ((chunk: string | Uint8Array) => countLogLine(chunk)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) =>
-    String(chunk).startsWith('{"level":')
-      ? countLogLine(chunk)
-      : (writes.stderr as (...args: unknown[]) => boolean).call(
-          process.stderr,
-          chunk,
-          ...rest,
-        )) as typeof process.stderr.write;
+  });
   let done = 0;
   let elapsed = 0;
   while (elapsed < END) {
@@ -334,8 +322,7 @@ export async function runShard(
   await invokeFunction('reconciler', {});
   const idlePassReadUnits = capacityConsumed().readUnits - beforeIdlePass.readUnits;
   const idlePassCalls = capacityConsumed().calls - beforeIdlePass.calls;
-  Object.assign(process.stdout, { write: writes.stdout });
-  Object.assign(process.stderr, { write: writes.stderr });
+  stopCountingLogLines();
   const scheduleCalls = runtime.scheduler.calls();
 
   // Escalations as due: every response or completion promise still unmet at a level's time
