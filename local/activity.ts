@@ -23,7 +23,8 @@ function moved(): void {
   for (const wake of woken) wake();
 }
 
-export async function tracked<T>(work: () => Promise<T>, what = 'work'): Promise<T> {
+/** Runs `work` as work in flight, named by `what` ("DynamoDB UpdateItem"…) for a stall's report. */
+export async function tracked<T>(work: () => Promise<T>, what: string): Promise<T> {
   inFlight += 1;
   inFlightByWhat.set(what, (inFlightByWhat.get(what) ?? 0) + 1);
   moved();

@@ -400,16 +400,18 @@ export class LocalStepFunctions {
       return this.runCallbackTask(execution, input, timeoutSeconds);
     }
     if (resource === 'arn:aws:states:::lambda:invoke') {
-      const payload = await tracked(
-        () => this.invokeLambda(String(input.FunctionName), input.Payload ?? {}),
-        `Task ${String(input.FunctionName).split(':').pop()}`,
-      );
+      const payload = await this.runTaskFunction(String(input.FunctionName), input.Payload ?? {});
       return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
     }
     if (resource.startsWith('arn:aws:lambda:')) {
-      return tracked(() => this.invokeLambda(resource, input), `Task ${resource.split(':').pop()}`);
+      return this.runTaskFunction(resource, input);
     }
     throw new StepFunctionsError('States.Runtime', `The local runtime does not integrate ${resource}`);
+  }
+
+  /** A task's Lambda invocation, as work in flight named by its function. */
+  private runTaskFunction(functionName: string, payload: unknown): Promise<unknown> {
+    return tracked(() => this.invokeLambda(functionName, payload), `Task ${functionName.split(':').pop()}`);
   }
 
   private async runCallbackTask(
@@ -430,7 +432,7 @@ export class LocalStepFunctions {
     this.callbacks.set(taskToken, callback);
     const payload = replaceDeep(input.Payload ?? {}, TASK_TOKEN_PLACEHOLDER, taskToken);
     try {
-      await tracked(() => this.invokeLambda(String(input.FunctionName), payload));
+      await this.runTaskFunction(String(input.FunctionName), payload);
     } catch (error) {
       this.callbacks.delete(taskToken);
       if (callback.expiry) clearTimeout(callback.expiry);

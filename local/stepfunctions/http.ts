@@ -137,9 +137,10 @@ export async function startStepFunctionsServer(
 ): Promise<LocalStepFunctionsServer> {
   const ops = operations(engine);
   const server: Server = createServer((request, response) => {
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const name = target.replace(/^AWSStepFunctions\./, '');
     void tracked(async () => {
-      const target = String(request.headers['x-amz-target'] ?? '');
-      const operation = ops[target.replace(/^AWSStepFunctions\./, '')];
+      const operation = ops[name];
       response.setHeader('content-type', 'application/x-amz-json-1.0');
       try {
         if (!operation)
@@ -152,7 +153,7 @@ export async function startStepFunctionsServer(
         response.statusCode = error instanceof StepFunctionsError ? 400 : 500;
         response.end(JSON.stringify({ __type: type, message: (error as Error).message }));
       }
-    });
+    }, `Step Functions ${name}`);
   });
   stampResponsesWithClockDate(server);
   const listening = await listenOnLoopback(server, port);

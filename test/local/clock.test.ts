@@ -31,7 +31,7 @@ async function fireThree(timerWindowMs?: number) {
         events.push(`${name} starts`);
         await new Promise<void>((resolve) => realSetTimeout(resolve, 20));
         events.push(`${name} ends`);
-      });
+      }, `timer ${name}`);
     }, seconds * 1000);
   }
   await clock.advance(120);
@@ -91,7 +91,7 @@ describe('the virtual clock', () => {
         await new Promise<void>((resolve) => realSetImmediate(resolve));
       }
       events.push('work done');
-    });
+    }, 'busy work');
     await clock.advance(60);
     await work;
     expect(events).toEqual(['work done', 'timer fires']);
