@@ -5,6 +5,7 @@ import { timers as realTimers } from '@sinonjs/fake-timers';
 import { startOfLocalDay } from '../domain/working-calendar.ts';
 import { START_EXECUTION_TARGET } from '../functions/adapters/wake-ups.ts';
 import { tracked } from './activity.ts';
+import { DueQueue } from './due-queue.ts';
 import { answerInProcess } from './in-process-http.ts';
 
 /**
@@ -99,7 +100,6 @@ export async function startLocalScheduler(options: {
 }): Promise<LocalScheduler> {
   const live = new Map<string, StoredSchedule>();
   const deadLetters: SchedulerDeadLetter[] = [];
-  const timers = new Map<string, ReturnType<typeof setTimeout>>();
   let firedCount = 0;
   const calls = { created: 0, deleted: 0 };
   const keyOf = (group: string, name: string) => `${group}/${name}`;
@@ -158,22 +158,35 @@ export async function startLocalScheduler(options: {
     save();
   };
 
+  // Armed wake-ups wait in one queue behind one timer, set for the earliest (./due-queue.ts).
+  const armed = new DueQueue<number>();
+  let timer: { at: number; handle: ReturnType<typeof setTimeout> } | undefined;
   const arm = (key: string, dueMs: number, attempt = 0) => {
-    clearTimeout(timers.get(key));
-    const wait = Math.max(0, dueMs - Date.now());
-    const timer = setTimeout(
-      () => {
-        timers.delete(key);
-        // Node's timers hold at most 24.8 days: a longer wait is chained.
-        if (wait > MAX_TIMER_MS) return arm(key, dueMs, attempt);
-        void tracked(() => fire(key, attempt), 'Scheduler wake-up').catch((error: unknown) =>
-          console.error('[scheduler]', error),
-        );
-      },
-      Math.min(wait, MAX_TIMER_MS),
-    );
-    (timer as { unref?: () => void }).unref?.();
-    timers.set(key, timer);
+    armed.set(key, dueMs, attempt);
+    setTimer();
+  };
+  const disarm = (key: string) => {
+    armed.delete(key);
+    setTimer();
+  };
+  const setTimer = () => {
+    const next = armed.nextDueMs();
+    if (timer && timer.at === next) return;
+    if (timer) clearTimeout(timer.handle);
+    timer = undefined;
+    if (next === undefined) return;
+    // Node's timers hold at most 24.8 days: a longer wait is chained.
+    const handle = setTimeout(fireDue, Math.min(Math.max(0, next - Date.now()), MAX_TIMER_MS));
+    (handle as { unref?: () => void }).unref?.();
+    timer = { at: next, handle };
+  };
+  const fireDue = () => {
+    timer = undefined;
+    for (const { key, value: attempt } of armed.takeDue(Date.now()))
+      void tracked(() => fire(key, attempt), 'Scheduler wake-up').catch((error: unknown) =>
+        console.error('[scheduler]', error),
+      );
+    setTimer();
   };
 
   // What was kept: armed again; what came due while stopped fires at once.
@@ -255,8 +268,7 @@ export async function startLocalScheduler(options: {
         found(group, decoded);
         live.delete(keyOf(group, decoded));
         calls.deleted += 1;
-        clearTimeout(timers.get(keyOf(group, decoded)));
-        timers.delete(keyOf(group, decoded));
+        disarm(keyOf(group, decoded));
         save();
         return {};
       }
@@ -319,7 +331,7 @@ export async function startLocalScheduler(options: {
     deadLetters: () => deadLetters,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const timer of timers.values()) clearTimeout(timer);
+        if (timer) clearTimeout(timer.handle);
         if (saveTimer) writeNow();
         answeredInProcess?.();
         server.closeAllConnections();
