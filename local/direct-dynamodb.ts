@@ -55,12 +55,12 @@ const handlers = new Map(
 );
 
 /**
- * What the SDK puts on the wire: JSON, binary attributes in base64. Bytes stringify as objects
- * (`"B":{"0":…}`), so only input that has such a shape takes the slower, exact way.
+ * The input as the SDK would put it on the wire: binary attributes in base64. dynalite's
+ * `checkTypes` builds its own copy of every list and map (dropping unknown keys in the input), so
+ * input without bytes is handed over as it is.
  */
 function asWireJson(input: unknown): unknown {
-  const text = JSON.stringify(input);
-  if (!/"BS?":[[{]/.test(text)) return JSON.parse(text);
+  if (!holdsBytes(input)) return input;
   return JSON.parse(
     JSON.stringify(input, function (this: Record<string, unknown>, key, value) {
       const original = this[key];
@@ -69,17 +69,39 @@ function asWireJson(input: unknown): unknown {
   );
 }
 
-/** What the SDK reads back: binary attributes (B, BS) as bytes. */
+function holdsBytes(value: unknown): boolean {
+  if (value instanceof Uint8Array) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(holdsBytes);
+  for (const key in value) if (holdsBytes((value as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
+/**
+ * What the SDK reads back: binary attributes (B, BS) as bytes. dynalite builds each answer afresh
+ * (its store keeps items as JSON text), so the answer is converted where it is, not copied.
+ */
 function fromWireJson(answer: unknown): Record<string, unknown> {
-  const text = JSON.stringify(answer ?? {});
-  if (!/"BS?":[["]/.test(text)) return JSON.parse(text);
+  const body = (answer ?? {}) as Record<string, unknown>;
+  bytesFromBase64(body);
+  return body;
+}
+
+function bytesFromBase64(value: unknown): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    for (const element of value) bytesFromBase64(element);
+    return;
+  }
+  const fields = value as Record<string, unknown>;
   const bytes = (base64: string) => new Uint8Array(Buffer.from(base64, 'base64'));
-  return JSON.parse(text, (key, value) => {
-    if (key === 'B' && typeof value === 'string') return bytes(value);
-    if (key === 'BS' && Array.isArray(value) && value.every((v) => typeof v === 'string'))
-      return value.map(bytes);
-    return value;
-  });
+  for (const key in fields) {
+    const field = fields[key];
+    if (key === 'B' && typeof field === 'string') fields[key] = bytes(field);
+    else if (key === 'BS' && Array.isArray(field) && field.every((v) => typeof v === 'string'))
+      fields[key] = field.map(bytes);
+    else bytesFromBase64(field);
+  }
 }
 
 /** dynalite's answer, in place of an HTTP response: what the protocol's deserializer is given. */
