@@ -63,8 +63,9 @@ export function watchedSubjectDefinition(workflow: WatchedSubjectWorkflow): Stat
       ...next,
     }) satisfies TaskState;
   // Every later step gets the generation its burst claimed: a step that finds the subject claimed
-  // since by a newer burst answers `superseded`, and this burst ends.
-  const generation = { 'generation.$': '$.generation' };
+  // since by a newer burst answers `superseded`, and this burst ends. With it goes the wake-up the
+  // claim found, which the park replaces (each step answers it again: a Task's result is the state).
+  const generation = { 'generation.$': '$.generation', 'pendingWakeUp.$': '$.pendingWakeUp' };
   const claimState = `Claim the ${workflow.noun}`;
   return {
     Comment: workflow.comment,

@@ -10,11 +10,10 @@ import {
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { cancelWakeUp, scheduleWakeUp, wakeUpName } from '../adapters/wake-ups.ts';
 import { burstRequest } from '../adapters/workflows.ts';
-import { NotFoundError } from './errors.ts';
 import {
   claim,
   current,
-  generationOf,
+  type PendingWakeUp,
   type Routed,
   SUPERSEDED,
   stillAt,
@@ -27,33 +26,37 @@ import {
  */
 
 /**
- * A burst's last step. Waiting: the next wake-up is created, the one it replaces deleted, and
- * only then both recorded with the watch entry (a conditional write: still this burst's
- * generation). A crash or a retry anywhere in between leaves the next wake-up made and the old
- * one gone or going, never none: a retry makes the same wake-up (the same name), deletes again
- * (already gone is success), and records. Nothing left to wait for: the pending wake-up is
- * deleted, then the subject's wake-up and watch entry removed.
+ * A burst's last step. Waiting: the next wake-up is created, the one it replaces (as the claim
+ * found it) deleted, and only then both recorded with the watch entry, by a conditional write:
+ * still this burst's generation. A crash or a retry anywhere in between leaves the next wake-up
+ * made and the old one gone or going, never none: a retry makes the same wake-up (the same name),
+ * deletes again (already gone is success), and records. A burst superseded meanwhile finds out
+ * at that write and deletes the wake-up it made (the one it deleted was older than the newer
+ * burst's, which would delete it too). Nothing left to wait for: the pending wake-up is deleted,
+ * then the subject's wake-up and watch entry removed.
  */
 export async function park<S extends BurstFields>(
   kind: WatchedSubjectKind<S>,
-  input: { tenantId: string; id: string; generation: number; phase: string; waitSeconds: number },
+  input: {
+    tenantId: string;
+    id: string;
+    generation: number;
+    phase: string;
+    waitSeconds: number;
+    pendingWakeUp: PendingWakeUp;
+  },
 ): Promise<Routed> {
-  const subject = await kind.get(input.tenantId, input.id);
-  if (!subject) throw new NotFoundError(`${kind.kind} ${input.tenantId}/${input.id}`);
-  if (generationOf(subject) !== input.generation) return SUPERSEDED;
   // The wake-up this one replaces, if it is still to come: one whose time has passed has fired
   // (Scheduler deletes it then) or is being retried into a claim that will lose.
-  const previous =
-    subject.wakeUp && subject.wakeUpAt && Date.parse(subject.wakeUpAt) > now().getTime()
-      ? subject.wakeUp
-      : undefined;
+  const pending = input.pendingWakeUp;
+  const previous = pending && Date.parse(pending.at) > now().getTime() ? pending.name : undefined;
   if (input.phase === 'end') {
     await cancelWakeUp(previous);
-    await kind.write(input.tenantId, input.id, {
+    const ended = await kind.write(input.tenantId, input.id, {
       expect: stillAt(input.generation),
       remove: ['wakeUp', 'wakeUpAt', 'reconcilerStarts', ...WATCH_ENTRY_FIELDS],
     });
-    return { phase: 'end', waitSeconds: 0, generation: input.generation };
+    return ended ? { phase: 'end', waitSeconds: 0, generation: input.generation } : SUPERSEDED;
   }
   const at = wakeUpAt(now(), input.waitSeconds);
   const name = wakeUpName(input.tenantId, input.id, input.generation);
@@ -84,6 +87,7 @@ type Loaded<S> = { subject: S; tenant: StoredTenant };
 
 /** The inputs the Task states of workflows/watched-subject.ts pass, the subject's id as `id`. */
 const ids = { tenantId: z.string(), id: z.string() };
+const pendingWakeUp = z.nullable(z.object({ name: z.string(), at: z.string() }));
 const claimInput = z.object({
   ...ids,
   trigger: z.enum(burstTriggers),
@@ -95,12 +99,14 @@ const parkInput = z.object({
   generation: z.number(),
   phase: z.string(),
   waitSeconds: z.number().check(z.nonnegative()),
+  pendingWakeUp,
 });
 
 /**
  * A subject kind's step function: claim and park are the mechanism's; every other step is the
  * kind's own action, run only while its burst still holds the subject. Answers what the
- * workflow's "Route by phase" reads: the ids, the burst's generation and the route.
+ * workflow's "Route by phase" reads: the ids, the burst's generation and the route, and the
+ * wake-up the claim found (for the park).
  */
 export function burstSteps<S extends BurstFields, A extends string>(
   kind: WatchedSubjectKind<S>,
@@ -111,16 +117,28 @@ export function burstSteps<S extends BurstFields, A extends string>(
     ...ids,
     step: z.enum(Object.keys(actions) as [A, ...A[]]),
     generation: z.number(),
+    pendingWakeUp,
   });
   return async (event: unknown): Promise<Record<string, unknown> & Routed> => {
     const raw = (event ?? {}) as Record<string, unknown>;
     const given = { ...raw, id: raw[idField] };
-    const answer = (routed: Routed) => ({ tenantId: raw.tenantId, [idField]: raw[idField], ...routed });
-    if (raw.step === 'claim') return answer(await claim(kind, claimInput.parse(given)));
+    const answer = (routed: Routed, pending: PendingWakeUp = null) => ({
+      tenantId: raw.tenantId,
+      [idField]: raw[idField],
+      ...routed,
+      pendingWakeUp: pending,
+    });
+    if (raw.step === 'claim') {
+      const { pendingWakeUp: found, ...routed } = await claim(kind, claimInput.parse(given));
+      return answer(routed, found);
+    }
     if (raw.step === 'park') return answer(await park(kind, parkInput.parse(given)));
     const input = actionInput.parse(given);
     const loaded = await current(kind, input);
     if (!loaded) return answer(SUPERSEDED);
-    return answer({ ...(await actions[input.step](loaded)), generation: input.generation });
+    return answer(
+      { ...(await actions[input.step](loaded)), generation: input.generation },
+      input.pendingWakeUp,
+    );
   };
 }

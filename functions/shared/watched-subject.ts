@@ -32,6 +32,16 @@ export interface WatchedSubjectKind<S extends BurstFields> {
 
 export type Routed = { phase: string; waitSeconds: number; generation: number };
 
+/**
+ * The wake-up a subject was parked with, as its burst's claim found it: carried through the
+ * burst's state to its park, which replaces it. Only a park writes it, and only while its burst
+ * holds the subject, so it cannot change under a burst that still holds the subject.
+ */
+export type PendingWakeUp = { name: string; at: string } | null;
+
+export const pendingWakeUpOf = (subject: BurstFields): PendingWakeUp =>
+  subject.wakeUp && subject.wakeUpAt ? { name: subject.wakeUp, at: subject.wakeUpAt } : null;
+
 export const SUPERSEDED = { phase: 'superseded', waitSeconds: 0, generation: -1 } as const;
 
 export const generationOf = (subject: BurstFields) => subject.burstGeneration ?? 0;
@@ -61,11 +71,12 @@ export async function claim<S extends BurstFields>(
     expectGeneration: number | null;
     execution: string;
   },
-): Promise<Routed> {
+): Promise<Routed & { pendingWakeUp: PendingWakeUp }> {
+  const lost = { ...SUPERSEDED, pendingWakeUp: null };
   for (let attempt = 0; attempt < 5; attempt++) {
     const { subject, tenant } = await loaded(kind, input.tenantId, input.id);
     const stored = generationOf(subject);
-    if (!mayClaim(stored, input.expectGeneration)) return SUPERSEDED;
+    if (!mayClaim(stored, input.expectGeneration)) return lost;
     const generation = stored + 1;
     const at = now();
     const claimed = await kind.write(input.tenantId, input.id, {
@@ -78,8 +89,9 @@ export async function claim<S extends BurstFields>(
         details: { trigger: input.trigger, generation, execution: input.execution },
       },
     });
-    if (claimed) return { ...kind.route(claimed, tenant, at), generation };
-    if (input.expectGeneration !== null) return SUPERSEDED;
+    if (claimed)
+      return { ...kind.route(claimed, tenant, at), generation, pendingWakeUp: pendingWakeUpOf(claimed) };
+    if (input.expectGeneration !== null) return lost;
   }
   throw new Error(`${kind.kind} ${input.tenantId}/${input.id}: could not claim after 5 races`);
 }

@@ -2,6 +2,7 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRequest } from '../../functions/adapters/requests.ts';
 import { signLink } from '../../functions/adapters/signed-links.ts';
+import { invokeFunction } from '../../local/lambda.ts';
 import {
   completedRequest,
   completionReport,
@@ -271,6 +272,33 @@ describe('service-request lifecycle', () => {
     await runtime.advance(60);
     const mail = await mailAbout(requestId);
     expect(recipients(mail)).toEqual(['zhang.san@customer.example']);
+  });
+
+  it('leaves only the newest burst’s wake-up when a burst is overtaken between its claim and its park', async () => {
+    const { requestId } = await createRequest();
+    const parked = (await getRequest('demo', requestId))!;
+    const steps = (input: Record<string, unknown>) =>
+      invokeFunction('serviceRequestSteps', { tenantId: 'demo', requestId, ...input }) as Promise<
+        Record<string, unknown> & { generation: number; phase: string; waitSeconds: number }
+      >;
+    const claim = { step: 'claim', trigger: 'staff', expectGeneration: null, execution: 'test' };
+    // Two bursts claim in turn; both find the intake burst's wake-up pending.
+    const overtaken = await steps(claim);
+    const newest = await steps(claim);
+    expect(newest.generation).toBe(overtaken.generation + 1);
+    for (const burst of [overtaken, newest])
+      expect(burst.pendingWakeUp).toEqual({ name: parked.wakeUp, at: parked.wakeUpAt });
+
+    // The overtaken one parks last-but-not-least: it learns at its write, and takes back its wake-up.
+    const park = (burst: typeof newest) => steps({ ...burst, step: 'park' });
+    expect((await park(overtaken)).phase).toBe('superseded');
+    expect((await park(newest)).phase).toBe(newest.phase);
+
+    const now = (await getRequest('demo', requestId))!;
+    expect(now.burstGeneration).toBe(newest.generation);
+    const live = runtime.scheduler.schedules().filter((schedule) => schedule.Name.includes(requestId));
+    expect(live.map((schedule) => schedule.Name)).toEqual([now.wakeUp]);
+    expect(now.wakeUp).not.toBe(parked.wakeUp);
   });
 
   it('rejects dispatching a technician without the skill the request needs', async () => {
