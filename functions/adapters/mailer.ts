@@ -4,7 +4,7 @@ import { alarmedLogMessages } from '../shared/alarmed-logs.ts';
 import { logger } from '../shared/logger.ts';
 import { now } from './clock.ts';
 import { config } from './config.ts';
-import { senderOf } from './sending-domains.ts';
+import { senderOf, type TenantSending } from './sending-domains.ts';
 import { suppressionsOf } from './suppressions.ts';
 import { getItem, keys, putNew, updateIf } from './table.ts';
 
@@ -68,10 +68,11 @@ type Claim = {
  * never fatal to the workflow that sends.
  */
 export async function sendOnce(
-  tenantId: string,
+  tenant: TenantSending,
   idempotencyKey: string,
   message: EmailMessage,
 ): Promise<SendOutcome> {
+  const { tenantId } = tenant;
   const key = keys.email(tenantId, idempotencyKey);
   const at = now();
   const leaseUntil = Math.floor(at.getTime() / 1000) + CLAIM_LEASE_SECONDS;
@@ -118,10 +119,7 @@ export async function sendOnce(
   const subject = subjectOfKey(idempotencyKey);
   try {
     // Addresses that bounced for good or complained are not emailed again (functions/email-events).
-    const [suppressed, sender] = await Promise.all([
-      suppressionsOf(tenantId, message.to),
-      senderOf(tenantId),
-    ]);
+    const [suppressed, sender] = await Promise.all([suppressionsOf(tenantId, message.to), senderOf(tenant)]);
     // An erased customer's address is in `.invalid` (domain/personal-data.ts): it receives nothing.
     const to = message.to.filter(
       (address) =>

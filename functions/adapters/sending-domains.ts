@@ -11,7 +11,7 @@ import { ConflictError } from '../shared/errors.ts';
 import { now } from './clock.ts';
 import { config } from './config.ts';
 import { deleteItem, getItem, keys, putItem, withoutKeys } from './table.ts';
-import { getTenant } from './tenants.ts';
+import type { StoredTenant } from './tenants.ts';
 
 /**
  * A tenant's own sending domain: an SES domain identity (Easy DKIM) in our account, created when
@@ -109,23 +109,26 @@ export async function removeSendingDomain(tenantId: string): Promise<boolean> {
 }
 
 /**
- * The sender of a tenant's emails, read at most once a minute per tenant by each function
- * instance: a change of name, Reply-To or domain reaches every email within a minute.
+ * The sender of a tenant's emails: its name and Reply-To as the caller just read them, and its
+ * verified domain, read at most once a minute per tenant by each function instance (a new or
+ * removed domain reaches every email within a minute).
  */
-const SENDER_CACHE_MS = 60_000;
-const senders = new Map<string, { sender: EmailSender; until: number }>();
+const SENDING_DOMAIN_CACHE_MS = 60_000;
+const sendingDomains = new Map<string, { sendingDomain: SendingDomain | undefined; until: number }>();
 
-export async function senderOf(tenantId: string): Promise<EmailSender> {
+export type TenantSending = Pick<StoredTenant, 'tenantId' | 'name' | 'email'>;
+
+export async function senderOf(tenant: TenantSending): Promise<EmailSender> {
   const at = now().getTime();
-  const cached = senders.get(tenantId);
-  if (cached && cached.until > at) return cached.sender;
-  const [tenant, sendingDomain] = await Promise.all([getTenant(tenantId), getSendingDomain(tenantId)]);
-  const sender = emailSender({
-    tenantName: tenant?.name ?? '',
-    email: tenant?.email,
-    sendingDomain,
+  let cached = sendingDomains.get(tenant.tenantId);
+  if (!cached || cached.until <= at) {
+    cached = { sendingDomain: await getSendingDomain(tenant.tenantId), until: at + SENDING_DOMAIN_CACHE_MS };
+    sendingDomains.set(tenant.tenantId, cached);
+  }
+  return emailSender({
+    tenantName: tenant.name,
+    email: tenant.email,
+    sendingDomain: cached.sendingDomain,
     defaultFrom: config().MAIL_FROM,
   });
-  senders.set(tenantId, { sender, until: at + SENDER_CACHE_MS });
-  return sender;
 }

@@ -156,7 +156,7 @@ async function sendPeriodicSurveys(tenant: StoredTenant, at: Date, outcome: Outc
       );
       await insertPeriodicSurvey(survey);
       const sent = await sendOnce(
-        tenant.tenantId,
+        tenant,
         `periodic-survey:${survey.surveyId}`,
         await invitation(tenant, survey, false),
       );
@@ -180,7 +180,7 @@ async function sendPeriodicSurveys(tenant: StoredTenant, at: Date, outcome: Outc
     const item = { tenantId: tenant.tenantId, item: 'survey reminder', surveyId: survey.surveyId };
     await isolated(outcome, item, async () => {
       await sendOnce(
-        tenant.tenantId,
+        tenant,
         `periodic-survey-reminder:${survey.surveyId}`,
         await invitation(tenant, survey, true),
       );
@@ -227,7 +227,7 @@ async function remindPayments(tenant: StoredTenant, at: Date, outcome: Outcome):
         );
         if (!reminder) continue;
         const sent = await sendOnce(
-          tenant.tenantId,
+          tenant,
           `payment-${reminder}:${contractId}:${installment.dueDate}`,
           paymentReminderEmail(to, reminder, terms, installment),
         );

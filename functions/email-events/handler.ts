@@ -110,7 +110,7 @@ async function recordOnSubject(
   };
   if (notify.to.length === 0) return;
   await sendOnce(
-    tenant.tenantId,
+    tenant,
     // The address as a digest: an email's record in the table names no customer (clause 12).
     `undeliverable:${subjectId}:${createHash('sha256').update(suppression.address).digest('hex').slice(0, 16)}`,
     undeliverableEmail(notify.to, { language: tenant.language, ...notify, ...suppression }),

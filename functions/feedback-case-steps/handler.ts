@@ -52,7 +52,7 @@ const steps = {
     const { tenantId, feedbackId } = feedback;
     if (feedback.resultSent || !feedback.resolution) return routed(feedback, tenant);
     const outcome = await sendOnce(
-      tenantId,
+      tenant,
       `feedback-result:${feedbackId}`,
       feedbackResultEmail(feedback, customerVoice(feedback, tenant)),
     );

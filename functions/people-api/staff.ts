@@ -48,7 +48,7 @@ async function sendInvitation(tenant: StoredTenant, member: StaffMember): Promis
   const password = temporaryPassword();
   await createStaffLogin(tenant.tenantId, member, { temporary: password });
   await sendOnce(
-    tenant.tenantId,
+    tenant,
     // Each invitation its own email (each a new password, the last one valid); a retried send of one, once.
     `staff-invitation:${member.staffId}:${randomBytes(8).toString('hex')}`,
     staffInvitationEmail(member.email, {

@@ -106,7 +106,7 @@ const steps = {
     };
     const surveyLink = await surveyLinkFor(request, survey.expiresAt);
     const outcome = await sendOnce(
-      request.tenantId,
+      tenant,
       `service-record:${request.requestId}`,
       serviceRecordEmail(request, voice, tenant.timeZone, surveyLink),
     );
@@ -155,7 +155,7 @@ const steps = {
     }
     const surveyLink = await surveyLinkFor(request, request.survey.expiresAt);
     await sendOnce(
-      request.tenantId,
+      tenant,
       `survey-reminder:${request.requestId}`,
       surveyReminderEmail(
         request,

@@ -31,7 +31,7 @@ export async function confirmNeedWithCustomer(
   // Without the customer's address it waits for their details (the lifecycle comes back then).
   if (!hasCustomer(request)) return request;
   const outcome = await sendOnce(
-    request.tenantId,
+    tenant,
     `confirmation:${request.requestId}`,
     confirmationEmail(request, customerVoice(request, tenant)),
   );

@@ -146,11 +146,7 @@ async function takeStep<T>(
       },
       [recipient],
     );
-    const outcome = await sendOnce(
-      subject.tenantId,
-      `escalation:${subject.subjectId}:${step.key}:${recipient}`,
-      email,
-    );
+    const outcome = await sendOnce(tenant, `escalation:${subject.subjectId}:${step.key}:${recipient}`, email);
     if (!outcome.sent && outcome.reason === 'rejected') rejected.push(recipient);
   }
   const type = { warning: 'deadline_approaching', level: 'escalated', reminder: 'reminded' }[step.kind];

@@ -113,7 +113,7 @@ export async function notifyDataRequests(tenant: StoredTenant, at: Date): Promis
   for (const request of await dataRequestsNotNotified(tenant.tenantId)) {
     if (to.length > 0)
       await sendOnce(
-        tenant.tenantId,
+        tenant,
         `data-request:${request.dataRequestId}`,
         dataRequestEmail(to, { language: tenant.language, ...request }),
       );
