@@ -1,6 +1,7 @@
 /**
  * The rules of the watched-subject mechanism (#17, workflows/watched-subject.ts) that are not
- * about any one subject: who may claim a subject, and when a parked subject wakes.
+ * about any one subject: what starts a burst, and when a parked subject wakes (who may claim is
+ * the claim's write condition, functions/shared/watched-subject.ts).
  */
 
 /** What started a burst: said on the subject's timeline with the burst's generation and execution. */
@@ -15,17 +16,6 @@ export const burstTriggers = [
   'operator',
 ] as const;
 export type BurstTrigger = (typeof burstTriggers)[number];
-
-/**
- * Whether a burst may claim a subject whose generation is `stored`. A trigger that names the
- * generation it saw (a wake-up, the reconciler, intake) loses once another burst claimed since:
- * that is how a schedule firing twice, a late one, or a duplicate Express start changes nothing.
- * Staff and customers name none: their change is newer than whatever runs, so they always win,
- * and the burst they supersede ends at its next step.
- */
-export function mayClaim(stored: number, expectGeneration: number | null): boolean {
-  return expectGeneration === null || expectGeneration === stored;
-}
 
 /**
  * When a subject parked at `now` for `waitSeconds` wakes: a schedule's `at()` has whole seconds,

@@ -1,8 +1,8 @@
-import { type BurstTrigger, mayClaim } from '../../domain/watched-subject.ts';
+import type { BurstTrigger } from '../../domain/watched-subject.ts';
 import { now } from '../adapters/clock.ts';
 import { type BurstFields, type WatchedKind, watchEntry } from '../adapters/lifecycle-watch.ts';
 import type { StepUpdate } from '../adapters/table.ts';
-import type { StoredTenant } from '../adapters/tenants.ts';
+import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
 import { type Lifecycle, startBurst } from '../adapters/workflows.ts';
 import { NotFoundError } from './errors.ts';
 import { logger } from './logger.ts';
@@ -59,8 +59,12 @@ async function loaded<S extends BurstFields>(kind: WatchedSubjectKind<S>, tenant
 
 /**
  * A burst's first step: takes the next generation with one conditional write that also leaves
- * the burst's timeline entry, then says where the subject stands. A trigger that named a
- * generation loses if another burst claimed since; one that named none tries again on a race.
+ * the burst's timeline entry, then says where the subject stands. A trigger that named the
+ * generation it saw (a wake-up, the reconciler, intake) loses once another burst claimed since:
+ * that is how a schedule firing twice, a late one, or a duplicate Express start changes nothing.
+ * It writes without reading first, the write's condition being the check. Staff and customers
+ * name none: their change is newer than whatever runs, so they always win (reading the generation
+ * to take, and trying again on a race), and the burst they supersede ends at its next step.
  */
 export async function claim<S extends BurstFields>(
   kind: WatchedSubjectKind<S>,
@@ -73,25 +77,36 @@ export async function claim<S extends BurstFields>(
   },
 ): Promise<Routed & { pendingWakeUp: PendingWakeUp }> {
   const lost = { ...SUPERSEDED, pendingWakeUp: null };
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const { subject, tenant } = await loaded(kind, input.tenantId, input.id);
-    const stored = generationOf(subject);
-    if (!mayClaim(stored, input.expectGeneration)) return lost;
-    const generation = stored + 1;
-    const at = now();
-    const claimed = await kind.write(input.tenantId, input.id, {
+  const take = (stored: number, at: Date) =>
+    kind.write(input.tenantId, input.id, {
       expect: stillAt(stored),
-      fields: { burstGeneration: generation },
+      fields: { burstGeneration: stored + 1 },
       event: {
         at: at.toISOString(),
         type: 'burst',
         actor: 'system',
-        details: { trigger: input.trigger, generation, execution: input.execution },
+        details: { trigger: input.trigger, generation: stored + 1, execution: input.execution },
       },
     });
-    if (claimed)
-      return { ...kind.route(claimed, tenant, at), generation, pendingWakeUp: pendingWakeUpOf(claimed) };
-    if (input.expectGeneration !== null) return lost;
+  const routed = (claimed: S, tenant: StoredTenant, at: Date) => ({
+    ...kind.route(claimed, tenant, at),
+    generation: generationOf(claimed),
+    pendingWakeUp: pendingWakeUpOf(claimed),
+  });
+  if (input.expectGeneration !== null) {
+    const at = now();
+    const [claimed, tenant] = await Promise.all([
+      take(input.expectGeneration, at),
+      getTenant(input.tenantId),
+    ]);
+    if (!tenant) throw new NotFoundError(`tenant ${input.tenantId}`);
+    return claimed ? routed(claimed, tenant, at) : lost;
+  }
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const { subject, tenant } = await loaded(kind, input.tenantId, input.id);
+    const at = now();
+    const claimed = await take(generationOf(subject), at);
+    if (claimed) return routed(claimed, tenant, at);
   }
   throw new Error(`${kind.kind} ${input.tenantId}/${input.id}: could not claim after 5 races`);
 }

@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mayClaim, wakeUpAt } from '../../domain/watched-subject.ts';
+import { wakeUpAt } from '../../domain/watched-subject.ts';
 import { feedbackCaseDefinition } from '../../workflows/feedback-case/definition.ts';
 import { serviceRequestDefinition } from '../../workflows/service-request/definition.ts';
 import { PARK_STATE } from '../../workflows/watched-subject.ts';
-
-describe('claiming a watched subject', () => {
-  it('lets a wake-up, the reconciler or intake claim only the generation they saw', () => {
-    expect(mayClaim(3, 3)).toBe(true);
-    // Fired twice, fired late after staff acted, a duplicate start: another burst claimed since.
-    expect(mayClaim(4, 3)).toBe(false);
-    expect(mayClaim(0, 0)).toBe(true);
-    expect(mayClaim(1, 0)).toBe(false);
-  });
-
-  it('lets staff and customers claim whatever runs: their change is the newest', () => {
-    expect(mayClaim(0, null)).toBe(true);
-    expect(mayClaim(17, null)).toBe(true);
-  });
-});
 
 describe('when a parked subject wakes', () => {
   const at = new Date('2026-03-02T01:00:00.250Z');
