@@ -182,10 +182,49 @@ let patched = false;
  */
 export function answerItemCallsDirectly(endpoint: string, store: DynaliteStore): () => void {
   const { host } = new URL(endpoint);
-  stores.set(host, store);
+  stores.set(host, keepingTableDefinitions(store));
   patchJsonProtocol();
   answerPreparedCalls();
   return () => stores.delete(host);
+}
+
+type Callback = (error: unknown, result?: unknown) => void;
+type Store = {
+  getTable(name: string, checkStatus: boolean | Callback, done?: Callback): void;
+  tableDb: { put: (...args: unknown[]) => unknown; del: (...args: unknown[]) => unknown };
+};
+
+/**
+ * dynalite reads a table's definition from its store at every item call (3 KB of JSON for ours,
+ * parsed each time). Item calls answered directly keep an active table's definition until the
+ * store's table records are written (CreateTable, UpdateTable and DeleteTable, which take the
+ * HTTP path); the item actions only read it.
+ */
+function keepingTableDefinitions(store: DynaliteStore): DynaliteStore {
+  const { getTable, tableDb } = store as Store;
+  const definitions = new Map<string, unknown>();
+  for (const method of ['put', 'del'] as const) {
+    const write = tableDb[method];
+    tableDb[method] = (...args: unknown[]) => {
+      definitions.clear();
+      return write.apply(tableDb, args);
+    };
+  }
+  const keeping: Pick<Store, 'getTable'> = {
+    getTable(name, checkStatus, done) {
+      const callback = (typeof checkStatus === 'function' ? checkStatus : done)!;
+      const kept = definitions.get(name);
+      if (kept) return queueMicrotask(() => callback(null, kept));
+      const keep: Callback = (error, table) => {
+        if (!error && (table as { TableStatus?: string }).TableStatus === 'ACTIVE')
+          definitions.set(name, table);
+        callback(error, table);
+      };
+      if (typeof checkStatus === 'function') getTable.call(store, name, keep);
+      else getTable.call(store, name, checkStatus, keep);
+    },
+  };
+  return Object.assign(Object.create(store), keeping);
 }
 
 type Operation = { namespace?: string; name?: string };

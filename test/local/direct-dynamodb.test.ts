@@ -3,8 +3,10 @@ import type { AddressInfo } from 'node:net';
 import {
   ConditionalCheckFailedException,
   CreateTableCommand,
+  DeleteTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
@@ -285,6 +287,49 @@ describe('answering item calls directly', () => {
     const { db } = direct.store as { db: { supports: { encodings: Record<string, boolean> } } };
     expect(db.supports.encodings).toMatchObject({ utf8: true });
     expect(db.supports.encodings).not.toHaveProperty('buffer');
+  });
+
+  it('sees a table deleted and made again over HTTP, though it keeps table definitions between item calls', async () => {
+    const { server, store } = dynaliteWithStore({ createTableMs: 0, deleteTableMs: 0 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const stop = answerItemCallsDirectly(endpoint, store);
+    const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+    const documents = DynamoDBDocumentClient.from(client);
+    const create = async (keys: string[]) => {
+      await client.send(
+        new CreateTableCommand({
+          TableName: 'kept',
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: keys.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+          KeySchema: keys.map((name, i) => ({ AttributeName: name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+        }),
+      );
+      await waitUntilTableExists({ client, maxWaitTime: 5, minDelay: 0.01 }, { TableName: 'kept' });
+    };
+    try {
+      await create(['pk', 'sk']);
+      await documents.send(new PutCommand({ TableName: 'kept', Item: { pk: 'a', sk: '1' } }));
+      expect(
+        (await documents.send(new GetCommand({ TableName: 'kept', Key: { pk: 'a', sk: '1' } }))).Item,
+      ).toEqual({ pk: 'a', sk: '1' });
+      await client.send(new DeleteTableCommand({ TableName: 'kept' }));
+      const gone = await failure(
+        documents.send(new GetCommand({ TableName: 'kept', Key: { pk: 'a', sk: '1' } })),
+      );
+      expect(gone).toMatchObject({ notFound: true });
+      // Made again with another key: an item call must use the new definition, not the one it kept.
+      await create(['pk']);
+      await documents.send(new PutCommand({ TableName: 'kept', Item: { pk: 'b' } }));
+      expect((await documents.send(new GetCommand({ TableName: 'kept', Key: { pk: 'b' } }))).Item).toEqual({
+        pk: 'b',
+      });
+    } finally {
+      stop();
+      documents.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('goes back to HTTP once stopped', async () => {
