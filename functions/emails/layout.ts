@@ -10,13 +10,25 @@ export function escapeHtml(value: unknown): string {
  * zone named ("2026年3月2日 09:00（Asia/Shanghai）", "2 March 2026 at 09:00 (Asia/Shanghai)").
  */
 export function formatInstant(at: string | Date, timeZone: string, language: 'zh-CN' | 'en'): string {
-  const text = new Intl.DateTimeFormat(language === 'zh-CN' ? 'zh-CN' : 'en-GB', {
-    timeZone,
-    dateStyle: 'long',
-    timeStyle: 'short',
-    hourCycle: 'h23',
-  }).format(new Date(at));
+  const text = instantFormatter(timeZone, language).format(new Date(at));
   return language === 'zh-CN' ? `${text}（${timeZone}）` : `${text} (${timeZone})`;
+}
+
+/** Made once per zone and language: making one costs far more than formatting with it. */
+const instantFormatters = new Map<string, Intl.DateTimeFormat>();
+function instantFormatter(timeZone: string, language: 'zh-CN' | 'en'): Intl.DateTimeFormat {
+  const key = `${language} ${timeZone}`;
+  let formatter = instantFormatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(language === 'zh-CN' ? 'zh-CN' : 'en-GB', {
+      timeZone,
+      dateStyle: 'long',
+      timeStyle: 'short',
+      hourCycle: 'h23',
+    });
+    instantFormatters.set(key, formatter);
+  }
+  return formatter;
 }
 
 export interface EmailBody {
