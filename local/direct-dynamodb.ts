@@ -87,6 +87,9 @@ function fromWireJson(answer: unknown): Record<string, unknown> {
   return body;
 }
 
+// At module level: made per object visited, a function costs its creation (and tsx's naming of it).
+const bytes = (base64: string) => new Uint8Array(Buffer.from(base64, 'base64'));
+
 function bytesFromBase64(value: unknown): void {
   if (typeof value !== 'object' || value === null) return;
   if (Array.isArray(value)) {
@@ -94,7 +97,6 @@ function bytesFromBase64(value: unknown): void {
     return;
   }
   const fields = value as Record<string, unknown>;
-  const bytes = (base64: string) => new Uint8Array(Buffer.from(base64, 'base64'));
   for (const key in fields) {
     const field = fields[key];
     if (key === 'B' && typeof field === 'string') fields[key] = bytes(field);
