@@ -11,7 +11,7 @@ import { type WatchedSubjectKind, wake } from './watched-subject.ts';
 
 /** A kind from how its subject is read; reading it with its tenant is the same for every kind. */
 function watchedKind<S extends BurstFields>(
-  spec: Omit<WatchedSubjectKind<S>, 'load'>,
+  spec: Omit<WatchedSubjectKind<S>, 'load'> & { get(tenantId: string, id: string): Promise<S | undefined> },
 ): WatchedSubjectKind<S> {
   return {
     ...spec,

@@ -18,8 +18,7 @@ import { logger } from './logger.ts';
 export interface WatchedSubjectKind<S extends BurstFields> {
   kind: WatchedKind;
   lifecycleOf(tenantId: string, id: string): Lifecycle;
-  /** The subject alone (park needs no tenant), and with its tenant (routing does). */
-  get(tenantId: string, id: string): Promise<S | undefined>;
+  /** The subject with its tenant (routing needs both). */
   load(tenantId: string, id: string): Promise<{ subject: S; tenant: StoredTenant } | undefined>;
   route(subject: S, tenant: StoredTenant, at: Date): { phase: string; waitSeconds: number };
   /** One conditional write of the subject (functions/adapters/table.ts `applyStep`). */
