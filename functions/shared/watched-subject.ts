@@ -61,9 +61,10 @@ async function loaded<S extends BurstFields>(kind: WatchedSubjectKind<S>, tenant
  * the burst's timeline entry, then says where the subject stands. A trigger that named the
  * generation it saw (a wake-up, the reconciler, intake) loses once another burst claimed since:
  * that is how a schedule firing twice, a late one, or a duplicate Express start changes nothing.
- * It writes without reading first, the write's condition being the check. Staff and customers
- * name none: their change is newer than whatever runs, so they always win (reading the generation
- * to take, and trying again on a race), and the burst they supersede ends at its next step.
+ * It writes without reading the subject first, the write's condition being the check. Staff and
+ * customers name none: their change is newer than whatever runs, so they always win (reading the
+ * generation to take, and trying again on a race), and the burst they supersede ends at its next
+ * step.
  */
 export async function claim<S extends BurstFields>(
   kind: WatchedSubjectKind<S>,
@@ -93,12 +94,12 @@ export async function claim<S extends BurstFields>(
     pendingWakeUp: pendingWakeUpOf(claimed),
   });
   if (input.expectGeneration !== null) {
-    const at = now();
-    const [claimed, tenant] = await Promise.all([
-      take(input.expectGeneration, at),
-      getTenant(input.tenantId),
-    ]);
+    // The tenant first: a read that fails after the write would leave a retry of this step to
+    // lose to its own claim, and the subject to the reconciler.
+    const tenant = await getTenant(input.tenantId);
     if (!tenant) throw new NotFoundError(`tenant ${input.tenantId}`);
+    const at = now();
+    const claimed = await take(input.expectGeneration, at);
     return claimed ? routed(claimed, tenant, at) : lost;
   }
   for (let attempt = 0; attempt < 5; attempt++) {
