@@ -65,7 +65,7 @@ export function watchedSubjectDefinition(workflow: WatchedSubjectWorkflow): Stat
   // Every later step gets the generation its burst claimed: a step that finds the subject claimed
   // since by a newer burst answers `superseded`, and this burst ends. With it goes the wake-up the
   // claim found, which the park replaces (each step answers it again: a Task's result is the state).
-  const generation = { 'generation.$': '$.generation', 'pendingWakeUp.$': '$.pendingWakeUp' };
+  const claimed = { 'generation.$': '$.generation', 'pendingWakeUp.$': '$.pendingWakeUp' };
   const claimState = `Claim the ${workflow.noun}`;
   return {
     Comment: workflow.comment,
@@ -102,14 +102,14 @@ export function watchedSubjectDefinition(workflow: WatchedSubjectWorkflow): Stat
       ...Object.fromEntries(
         Object.values(workflow.actions).map((action) => [
           action.state,
-          task(action.step, { Next: 'Route by phase' }, action.comment, generation),
+          task(action.step, { Next: 'Route by phase' }, action.comment, claimed),
         ]),
       ),
       [PARK_STATE]: task(
         'park',
         { End: true },
         'Schedules the next wake-up (one-time schedule, created before the one it replaces is deleted) and moves the watch entry; with nothing left to wait for, deletes it',
-        { ...generation, 'phase.$': '$.phase', 'waitSeconds.$': '$.waitSeconds' },
+        { ...claimed, 'phase.$': '$.phase', 'waitSeconds.$': '$.waitSeconds' },
       ),
       Superseded: { Type: 'Succeed', Comment: 'A newer burst has the subject: this one ends without acting' },
       'Unknown phase': {
