@@ -3,7 +3,8 @@
  * Scheduler's wake-ups): one timer per item would make every tick of the virtual clock scan them
  * all (@sinonjs/fake-timers looks for the next timer by walking every one). A binary heap keyed
  * by due time, then by when the item was queued; an item queued again under the same key
- * replaces its earlier due time, and a removed one is dropped when it reaches the top.
+ * replaces its earlier due time, and a removed one is dropped when it reaches the top, or when
+ * dropped entries outnumber the live ones (wake-ups are deleted days before they were due).
  */
 export class DueQueue<T> {
   private readonly heap: { dueMs: number; order: number; key: string; value: T }[] = [];
@@ -16,10 +17,12 @@ export class DueQueue<T> {
     this.current.set(key, order);
     this.heap.push({ dueMs, order, key, value });
     this.up(this.heap.length - 1);
+    this.compactIfMostlyDropped();
   }
 
   delete(key: string): void {
     this.current.delete(key);
+    this.compactIfMostlyDropped();
   }
 
   get size(): number {
@@ -42,6 +45,17 @@ export class DueQueue<T> {
       this.pop();
       this.current.delete(top.key);
       due.push({ key: top.key, value: top.value });
+    }
+  }
+
+  /** Keeps only the live entries, once they are outnumbered (rebuilt: amortised over the removals). */
+  private compactIfMostlyDropped(): void {
+    if (this.heap.length <= 2 * this.current.size + 64) return;
+    const live = this.heap.filter((entry) => this.current.get(entry.key) === entry.order);
+    this.heap.length = 0;
+    for (const entry of live) {
+      this.heap.push(entry);
+      this.up(this.heap.length - 1);
     }
   }
 
