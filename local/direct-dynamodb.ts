@@ -59,7 +59,7 @@ const handlers = new Map(
  * `checkTypes` builds its own copy of every list and map (dropping unknown keys in the input), so
  * input without bytes is handed over as it is.
  */
-function asWireJson(input: unknown): unknown {
+function asWireInput(input: unknown): unknown {
   if (!holdsBytes(input)) return input;
   return JSON.parse(
     JSON.stringify(input, function (this: Record<string, unknown>, key, value) {
@@ -81,7 +81,7 @@ function holdsBytes(value: unknown): boolean {
  * What the SDK reads back: binary attributes (B, BS) as bytes. dynalite builds each answer afresh
  * (its store keeps items as JSON text), so the answer is converted where it is, not copied.
  */
-function fromWireJson(answer: unknown): Record<string, unknown> {
+function asSdkAnswer(answer: unknown): Record<string, unknown> {
   const body = (answer ?? {}) as Record<string, unknown>;
   bytesFromBase64(body);
   return body;
@@ -125,7 +125,7 @@ class DirectCall implements AnsweredCall {
   answer(): Promise<{ response: DirectAnswer }> {
     const { action, validation } = handlers.get(this.operation)!;
     const reply = (statusCode: number, body: unknown) => ({
-      response: new DirectAnswer(statusCode, fromWireJson(body)),
+      response: new DirectAnswer(statusCode, asSdkAnswer(body)),
     });
     // As work in flight, as a request to the server is (the virtual clock waits for it).
     return tracked(
@@ -133,7 +133,7 @@ class DirectCall implements AnsweredCall {
         new Promise((resolve, reject) => {
           let data: unknown;
           try {
-            data = validations.checkTypes(asWireJson(this.input), validation.types);
+            data = validations.checkTypes(asWireInput(this.input), validation.types);
             validations.checkValidations(data, validation.types, validation.custom, this.store);
           } catch (error) {
             const failed = error as DynaliteError;
@@ -205,9 +205,12 @@ type Store = {
 function keepingTableDefinitions(store: DynaliteStore): DynaliteStore {
   const { getTable, tableDb } = store as Store;
   const definitions = new Map<string, unknown>();
+  // Moves at every write: a definition read before one is not kept after it.
+  let written = 0;
   for (const method of ['put', 'del'] as const) {
     const write = tableDb[method];
     tableDb[method] = (...args: unknown[]) => {
+      written += 1;
       definitions.clear();
       return write.apply(tableDb, args);
     };
@@ -217,9 +220,10 @@ function keepingTableDefinitions(store: DynaliteStore): DynaliteStore {
       const callback = (typeof checkStatus === 'function' ? checkStatus : done)!;
       const kept = definitions.get(name);
       if (kept) return queueMicrotask(() => callback(null, kept));
+      const readAfter = written;
       const keep: Callback = (error, table) => {
-        if (!error && (table as { TableStatus?: string }).TableStatus === 'ACTIVE')
-          definitions.set(name, table);
+        const active = !error && (table as { TableStatus?: string }).TableStatus === 'ACTIVE';
+        if (active && written === readAfter) definitions.set(name, table);
         callback(error, table);
       };
       if (typeof checkStatus === 'function') getTable.call(store, name, keep);
