@@ -33,6 +33,17 @@ interface SdkResponse {
 
 type RequestListener = (request: unknown, response: unknown) => void;
 
+const RESPONSE_METHODS = [
+  'setHeader',
+  'getHeader',
+  'hasHeader',
+  'removeHeader',
+  'getHeaders',
+  'writeHead',
+  'write',
+  'end',
+] as const;
+
 /** The part of http.ServerResponse the local servers use, collecting the answer in memory. */
 class CollectedResponse extends EventEmitter {
   statusCode = 200;
@@ -44,6 +55,10 @@ class CollectedResponse extends EventEmitter {
 
   constructor(private readonly done: (response: SdkResponse) => void) {
     super();
+    // Own properties: express (the local SES) re-prototypes a response to its own, which
+    // inherits http.ServerResponse's methods; these must still be the ones that answer.
+    for (const method of RESPONSE_METHODS)
+      Object.defineProperty(this, method, { value: this[method].bind(this) });
   }
 
   setHeader(name: string, value: string | number | string[]) {

@@ -65,7 +65,7 @@ export interface RuntimeOptions {
    */
   faultProxies?: boolean;
   /**
-   * false (with faultProxies false): the handlers' calls to DynamoDB, Step Functions and
+   * false (with faultProxies false): the handlers' calls to DynamoDB, SES, Step Functions and
    * Scheduler reach those stand-ins in this process, without a socket (local/in-process-http.ts),
    * DynamoDB's item calls without HTTP at all (local/direct-dynamodb.ts): the simulation's speed.
    * Default true.
@@ -204,6 +204,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     mailboxPath: join(dataDir, 'mailbox.jsonl'),
     identitiesPath: join(dataDir, 'ses-identities.json'),
     ourDomain: MAIL_FROM.split('@')[1]!,
+    inProcess: options.sockets === false,
   });
 
   const stepFunctions = new LocalStepFunctions(

@@ -4,6 +4,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { stampResponsesWithClockDate, trackRequestsOf } from './activity.ts';
+import { answerInProcess } from './in-process-http.ts';
 
 const require = createRequire(import.meta.url);
 const sesServer = (
@@ -131,6 +132,8 @@ export async function startSes(options: {
   mailboxPath: string;
   identitiesPath: string;
   ourDomain: string;
+  /** This process's SDK calls reach it without a socket (local/in-process-http.ts). */
+  inProcess?: boolean;
 }): Promise<LocalSes> {
   const emails = store.getStoreReadonly().emails;
   emails.length = 0;
@@ -164,11 +167,14 @@ export async function startSes(options: {
   stampResponsesWithClockDate(server);
   trackRequestsOf(server, 'SES');
   const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const answeredInProcess = options.inProcess ? answerInProcess(endpoint, server) : undefined;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     publishDkimRecords: (domain) => identities.publish(domain),
     close: () =>
       new Promise<void>((resolve) => {
+        answeredInProcess?.();
         Object.assign(store, originals);
         server.closeAllConnections?.();
         server.close(() => resolve());

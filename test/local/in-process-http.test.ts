@@ -9,6 +9,7 @@ import {
   PutItemCommand,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerInProcess } from '../../local/in-process-http.ts';
 
@@ -133,5 +134,65 @@ describe('answering the SDK in process', () => {
     );
     expect(got.Item?.n).toEqual({ N: '8' });
     expect(answered.connections()).toBeGreaterThan(0);
+  });
+});
+
+describe('answering the SDK in process from an express app (the local SES)', () => {
+  let mail: { server: Server; endpoint: string; connections: () => number; stop: () => void };
+  beforeAll(async () => {
+    const start = (require('aws-ses-v2-local') as { default: (config: object) => Promise<Server> }).default;
+    const server = await start({ host: '127.0.0.1', port: 0 });
+    let connections = 0;
+    server.on('connection', () => {
+      connections += 1;
+    });
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const given = answerInProcess(endpoint, server);
+    mail = {
+      server,
+      endpoint,
+      connections: () => connections,
+      stop: () => {
+        given();
+        server.close();
+      },
+    };
+  });
+  afterAll(() => mail.stop());
+
+  const send = (to: string[], body: { Text?: { Data: string } } = { Text: { Data: 'See you on Monday' } }) =>
+    new SESv2Client({ endpoint: mail.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 }).send(
+      new SendEmailCommand({
+        FromEmailAddress: 'service@aftersales.example',
+        Destination: { ToAddresses: to },
+        Content: {
+          Simple: {
+            Subject: { Data: 'Your repair is booked', Charset: 'UTF-8' },
+            Body: body,
+          },
+        },
+      }),
+    );
+
+  it('takes an email and answers with its message id, without opening a connection', async () => {
+    const sent = await send(['zhang.san@customer.example']);
+    expect(sent.MessageId).toMatch(/\S/);
+    const { getStoreReadonly } = require('aws-ses-v2-local/dist/store') as {
+      getStoreReadonly: () => {
+        emails: { messageId: string; subject: string; destination: { to: string[] } }[];
+      };
+    };
+    const kept = getStoreReadonly().emails.find((email) => email.messageId === sent.MessageId);
+    expect(kept?.subject).toBe('Your repair is booked');
+    expect(kept?.destination.to).toEqual(['zhang.san@customer.example']);
+    expect(mail.connections()).toBe(0);
+  });
+
+  it('gives its refusals as the SDK’s exceptions', async () => {
+    await expect(send(['zhang.san@customer.example'], {})).rejects.toMatchObject({
+      message: 'Bad Request Exception',
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(mail.connections()).toBe(0);
   });
 });
