@@ -17,6 +17,7 @@ import { timers as realTimers } from '@sinonjs/fake-timers';
 import { keyAttributeNames, tableDefinition } from '../functions/adapters/table-definition.ts';
 import { stampResponsesWithClockDate, trackRequestsOf } from './activity.ts';
 import { answerItemCallsDirectly, type DynaliteStore } from './direct-dynamodb.ts';
+import { rememberDynaliteExpressions } from './dynalite-expressions.ts';
 import { countIndexWritesInDynalite } from './dynamodb-capacity.ts';
 import { answerInProcess } from './in-process-http.ts';
 
@@ -58,6 +59,7 @@ export async function startDynamoDb(options: {
   inProcess?: boolean;
 }): Promise<LocalDynamoDb> {
   countIndexWritesInDynalite();
+  rememberDynaliteExpressions();
   const { server, store } = dynaliteWithStore({
     path: options.path,
     createTableMs: 0,
