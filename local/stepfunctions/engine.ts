@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { timers as realTimers } from '@sinonjs/fake-timers';
-import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 
 /** The interpreter's event log entries (its type is not exported). */
 type EventLog = {
@@ -22,6 +21,7 @@ import {
   TASK_TOKEN_PLACEHOLDER,
   taskStates,
 } from './aws-parity.ts';
+import { ExecutionError, StateMachine, type StateMachineDefinition } from './interpreter.ts';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
@@ -181,5 +182,30 @@ describe('local Step Functions endpoint', () => {
     await sfn.send(new StopExecutionCommand({ executionArn: first.executionArn! }));
     const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'ABORTED' }));
     expect(listed.executions!.map((e) => e.name)).toContain('same-name');
+  });
+});
+
+describe('the interpreter’s JSONPath queries (local/stepfunctions/interpreter.ts)', () => {
+  const jsonpath = createRequire(createRequire(import.meta.url).resolve('aws-local-stepfunctions'))(
+    'jsonpath-plus',
+  ) as { JSONPath: (...args: unknown[]) => unknown };
+
+  it('answers scalars, objects and missing values as jsonpath-plus does', async () => {
+    await import('../../local/stepfunctions/interpreter.ts');
+    const json = { claimed: { generation: 3, pendingWakeUp: null }, phase: 'awaitingResponse', tags: ['a'] };
+    const query = (path: string) => jsonpath.JSONPath({ path, json, wrap: false });
+    expect(query('$.claimed.generation')).toBe(3);
+    expect(query('$.phase')).toBe('awaitingResponse');
+    expect(query('$.claimed.pendingWakeUp')).toBeNull();
+    expect(query('$.claimed')).toEqual({ generation: 3, pendingWakeUp: null });
+    expect(query('$.tags')).toEqual(['a']);
+    expect(query('$.nowhere')).toBeUndefined();
+  });
+
+  it('leaves jsonpath-plus’s other forms to jsonpath-plus', async () => {
+    await import('../../local/stepfunctions/interpreter.ts');
+    expect(jsonpath.JSONPath('$.a', { a: 1 })).toEqual([1]);
+    const JSONPath = jsonpath.JSONPath as unknown as new (options: object) => unknown;
+    expect(new JSONPath({ path: '$.a', json: { a: { b: 2 } }, wrap: false })).toEqual({ b: 2 });
   });
 });
