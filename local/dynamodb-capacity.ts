@@ -25,43 +25,60 @@ const dynaliteCapacity = db.addConsumedCapacity;
 
 const writeUnits = (item: Item | undefined) => (item ? Math.ceil(db.itemSize(item) / 1024) : 0);
 
+type Index = (typeof tableDefinition.globalSecondaryIndexes)[number];
+
+/** The attributes an index holds (undefined: all of them), worked out once per index. */
+const heldNames = new Map<Index, string[] | undefined>(
+  tableDefinition.globalSecondaryIndexes.map((index) => [
+    index,
+    (index.projection as string) === 'ALL'
+      ? undefined
+      : [
+          ...new Set<string>([
+            tableDefinition.partitionKey,
+            tableDefinition.sortKey,
+            index.partitionKey,
+            index.sortKey,
+            ...('nonKeyAttributes' in index ? index.nonKeyAttributes : []),
+          ]),
+        ],
+  ]),
+);
+
 /** The part of an item an index holds: the table's keys, the index's keys, what it projects. */
-function projected(item: Item, index: (typeof tableDefinition.globalSecondaryIndexes)[number]): Item {
-  if ((index.projection as string) === 'ALL') return item;
-  const names = new Set<string>([
-    tableDefinition.partitionKey,
-    tableDefinition.sortKey,
-    index.partitionKey,
-    index.sortKey,
-    ...('nonKeyAttributes' in index ? index.nonKeyAttributes : []),
-  ]);
-  return Object.fromEntries(Object.entries(item).filter(([name]) => names.has(name)));
+function projected(item: Item, index: Index): Item {
+  const names = heldNames.get(index);
+  if (!names) return item;
+  const entry: Item = {};
+  for (const name of names) if (item[name] !== undefined) entry[name] = item[name];
+  return entry;
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+
+/** Whether two items hold the same values in the attributes the index holds. */
+function sameInIndex(before: Item, after: Item, index: Index): boolean {
+  const names = heldNames.get(index) ?? [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  return names.every((name) => same(before[name], after[name]));
+}
 
 /**
  * Write units one write costs an index, as DynamoDB counts them: an entry added or rewritten
  * costs its projected size in KB (rounded up), one removed costs 1, a key change both; a write
  * that changes nothing the index holds costs nothing.
  */
-export function indexWriteUnits(
-  index: (typeof tableDefinition.globalSecondaryIndexes)[number],
-  before: Item | undefined,
-  after: Item | undefined,
-): number {
+export function indexWriteUnits(index: Index, before: Item | undefined, after: Item | undefined): number {
   const inIndex = (item: Item | undefined) =>
     item !== undefined && item[index.partitionKey] !== undefined && item[index.sortKey] !== undefined;
   const [was, is] = [inIndex(before), inIndex(after)];
   if (!was && !is) return 0;
   if (was && !is) return 1;
-  const entry = projected(after!, index);
-  if (!was) return writeUnits(entry);
+  if (!was) return writeUnits(projected(after!, index));
   const keyChanged =
     !same(before![index.partitionKey], after![index.partitionKey]) ||
     !same(before![index.sortKey], after![index.sortKey]);
-  if (keyChanged) return 1 + writeUnits(entry);
-  return same(projected(before!, index), entry) ? 0 : writeUnits(entry);
+  if (keyChanged) return 1 + writeUnits(projected(after!, index));
+  return sameInIndex(before!, after!, index) ? 0 : writeUnits(projected(after!, index));
 }
 
 /**
