@@ -39,6 +39,7 @@ export type WorkflowName = 'serviceRequest' | 'feedbackCase';
 
 export type TableAction =
   | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
   | 'dynamodb:PutItem'
   | 'dynamodb:UpdateItem'
   | 'dynamodb:DeleteItem'
@@ -97,7 +98,7 @@ export const functionCatalog = {
     description: 'Staff actions on service requests: create, read, acknowledge, dispatch, complete, cancel',
     timeoutSeconds: 15,
     uses: {
-      table: readWrite,
+      table: [...readWrite, 'dynamodb:BatchGetItem'],
       // The customer's confirmation goes out with the acknowledgement (6.1.2).
       sendsEmail: true,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
@@ -109,7 +110,7 @@ export const functionCatalog = {
     description: 'Signed links in escalation emails: acknowledge or take over without logging in',
     timeoutSeconds: 15,
     uses: {
-      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       sendsEmail: true,
       startsWorkflows: ['serviceRequest'],
       signsLinks: true,
@@ -122,7 +123,7 @@ export const functionCatalog = {
     timeoutSeconds: 30,
     reservedConcurrency: 50,
     uses: {
-      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       sendsEmail: true,
       // A survey answer's feedback case is opened before the request closes, if it is not yet.
       startsWorkflows: ['feedbackCase'],
@@ -139,7 +140,7 @@ export const functionCatalog = {
     uses: {
       // Updates: a declined or cancelled Shopify return cancels its request; WooCommerce orders are tracked.
       // Deletes: Shopify's customers/redact erases a customer (their partition, their suppressions).
-      table: readWriteDelete,
+      table: [...readWriteDelete, 'dynamodb:BatchGetItem'],
       sendsEmail: false,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
       // A cancelled request's waiting lifecycle is ended; an erased customer's lifecycles too.
@@ -168,7 +169,7 @@ export const functionCatalog = {
     timeoutSeconds: 30,
     uses: {
       // Deletes: an erasure deletes the customer's partition, suppressions and kept exports.
-      table: readWriteDelete,
+      table: [...readWriteDelete, 'dynamodb:BatchGetItem'],
       // Staff invitations.
       sendsEmail: true,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
@@ -196,7 +197,13 @@ export const functionCatalog = {
       'Feedback cases: staff entry, read, resolve (7.2); periodic surveys: list, phone interviews (7.1)',
     timeoutSeconds: 15,
     uses: {
-      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      table: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:Query',
+      ],
       sendsEmail: false,
       startsWorkflows: ['feedbackCase'],
       signsLinks: false,
@@ -209,7 +216,7 @@ export const functionCatalog = {
     timeoutSeconds: 30,
     reservedConcurrency: 20,
     uses: {
-      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       sendsEmail: true,
       startsWorkflows: [],
       parksWakeUps: true,
@@ -221,7 +228,7 @@ export const functionCatalog = {
     description: 'The customer survey page reached from the service-record email (clause 7.1)',
     timeoutSeconds: 10,
     uses: {
-      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       sendsEmail: false,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
       signsLinks: true,
@@ -243,7 +250,7 @@ export const functionCatalog = {
     schedule: 'daily',
     uses: {
       // Deletes: retention erases customers and ends contracts' data (clause 12).
-      table: readWriteDelete,
+      table: [...readWriteDelete, 'dynamodb:BatchGetItem'],
       sendsEmail: true,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
       signsLinks: true,
@@ -269,7 +276,7 @@ export const functionCatalog = {
     schedule: 'every 5 minutes',
     uses: {
       // PutItem: a restart's timeline event may move old events to an archive page.
-      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      table: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
       sendsEmail: false,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
       signsLinks: false,

@@ -46,7 +46,9 @@ type FeedbackItem = StoredFeedbackCase & { pk?: string; sk?: string } & Record<
     unknown
   >;
 
-const strip = (item: FeedbackItem): StoredFeedbackCase => withoutKeys<StoredFeedbackCase>(item);
+/** A feedback case as the table holds it, as the domain sees it. */
+export const feedbackCaseFromItem = (item: object): StoredFeedbackCase =>
+  withoutKeys<StoredFeedbackCase>(item as FeedbackItem);
 
 /**
  * A case's place in the byStatus index (the staff's worklist): the partition of its status,
@@ -72,7 +74,7 @@ export async function feedbackPage(
     },
     { ...page, partition: { attribute: 'gsi1pk', value: partition } },
   );
-  return { items: items.map(strip), nextCursor };
+  return { items: items.map(feedbackCaseFromItem), nextCursor };
 }
 
 /** The byTime index partition of a tenant's feedback cases, by receipt (reports, 7.2.2). */
@@ -124,7 +126,7 @@ async function feedbackCasesReceived(
       ...filter?.values,
     },
   });
-  return items.map(strip).filter((f) => f.receivedAt < to);
+  return items.map(feedbackCaseFromItem).filter((f) => f.receivedAt < to);
 }
 
 /** Feedback cases received in [from, to), as the report reads them (7.2.2): no timelines, no customers. */
@@ -172,7 +174,7 @@ export async function getFeedbackCase(
   feedbackId: string,
 ): Promise<StoredFeedbackCase | undefined> {
   const item = await getItem<FeedbackItem>(keys.feedbackCase(tenantId, feedbackId));
-  return item ? strip(item) : undefined;
+  return item ? feedbackCaseFromItem(item) : undefined;
 }
 
 export async function recordFeedbackStep(
@@ -196,5 +198,5 @@ export async function recordFeedbackStep(
     fields,
     remove,
   });
-  return updated ? strip(updated) : undefined;
+  return updated ? feedbackCaseFromItem(updated) : undefined;
 }

@@ -139,7 +139,7 @@ export async function insertRequest(request: StoredRequest): Promise<boolean> {
 
 export async function getRequest(tenantId: string, requestId: string): Promise<StoredRequest | undefined> {
   const item = await getItem<StoredRequest & Record<string, unknown>>(keys.request(tenantId, requestId));
-  return item ? stripKeys(item) : undefined;
+  return item ? requestFromItem(item) : undefined;
 }
 
 /**
@@ -182,7 +182,7 @@ export async function requestsPage(
   }
   const done = statuses.every((status) => next[status] === null);
   return {
-    items: taken.map(stripKeys),
+    items: taken.map(requestFromItem),
     nextCursor: done ? undefined : encodeCursor({ merged: JSON.stringify(next) }),
   };
 }
@@ -226,7 +226,8 @@ function decodeMergedCursor(
   return result;
 }
 
-const stripKeys = (item: StoredRequest & Record<string, unknown>): StoredRequest => withoutKeys(item);
+/** A request as the table holds it, as the domain sees it. */
+export const requestFromItem = (item: object): StoredRequest => withoutKeys(item as StoredRequest);
 
 /** Closed and cancelled requests need no lifecycle: they leave the watch. */
 const TERMINAL: readonly RequestStatus[] = ['closed', 'cancelled'];
@@ -260,7 +261,7 @@ export async function transitionRequest(
       remove: TERMINAL.includes(change.to) ? WATCH_ENTRY_FIELDS : undefined,
     },
   );
-  return updated ? stripKeys(updated) : undefined;
+  return updated ? requestFromItem(updated) : undefined;
 }
 
 /**
@@ -279,7 +280,7 @@ export async function recordStep(
     keys.request(tenantId, requestId),
     step,
   );
-  return updated ? stripKeys(updated) : undefined;
+  return updated ? requestFromItem(updated) : undefined;
 }
 
 /**

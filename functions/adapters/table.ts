@@ -1,5 +1,7 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -185,6 +187,32 @@ export async function getItem<T = Item>(
     new GetCommand({ TableName: config().TABLE_NAME, Key: key, ConsistentRead: consistent }),
   );
   return result.Item as T | undefined;
+}
+
+/**
+ * Several items by key in one call (BatchGetItem, at most 100 distinct keys), in the order
+ * asked, undefined where there is none. Keys DynamoDB leaves unprocessed (throttled) are asked
+ * again after a short pause.
+ */
+export async function getItems<T = Item>(
+  itemKeys: readonly { pk: string; sk: string }[],
+  consistent = true,
+): Promise<(T | undefined)[]> {
+  const table = config().TABLE_NAME;
+  const keyOf = (key: { pk: unknown; sk: unknown }) => `${key.pk}\u0000${key.sk}`;
+  const found = new Map<string, T>();
+  let asking = [...itemKeys];
+  for (let attempt = 0; asking.length > 0; attempt++) {
+    if (attempt >= 10) throw new Error('DynamoDB kept keys unprocessed: try again');
+    if (attempt > 0) await pause(25 * 2 ** attempt);
+    const result = await documentClient.send(
+      new BatchGetCommand({ RequestItems: { [table]: { Keys: asking, ConsistentRead: consistent } } }),
+    );
+    for (const item of result.Responses?.[table] ?? [])
+      found.set(keyOf(item as { pk: unknown; sk: unknown }), item as T);
+    asking = (result.UnprocessedKeys?.[table]?.Keys ?? []) as typeof asking;
+  }
+  return itemKeys.map((key) => found.get(keyOf(key)));
 }
 
 /** Creates an item only if none has its key; false when it already existed. */

@@ -44,8 +44,11 @@ export async function getTenant(
     keys.tenant(tenantId),
     options.consistent ?? false,
   );
-  return item ? withoutKeys<StoredTenant>(item) : undefined;
+  return item ? tenantFromItem(item) : undefined;
 }
+
+/** A tenant's profile as the table holds it, as the domain sees it. */
+export const tenantFromItem = (item: object): StoredTenant => withoutKeys<StoredTenant>(item as StoredTenant);
 
 /**
  * The tenant registry: the one index partition not under a tenant, read only by the daily

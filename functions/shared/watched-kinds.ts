@@ -1,23 +1,34 @@
 import { feedbackRoute } from '../../domain/feedback-case.ts';
 import type { BurstTrigger } from '../../domain/watched-subject.ts';
-import { getFeedbackCase, recordFeedbackStep, type StoredFeedbackCase } from '../adapters/feedback-cases.ts';
+import {
+  feedbackCaseFromItem,
+  recordFeedbackStep,
+  type StoredFeedbackCase,
+} from '../adapters/feedback-cases.ts';
 import type { BurstFields, WatchedKind } from '../adapters/lifecycle-watch.ts';
-import { getRequest, recordStep, type StoredRequest } from '../adapters/requests.ts';
-import { getTenant, policyOf } from '../adapters/tenants.ts';
+import { recordStep, requestFromItem, type StoredRequest } from '../adapters/requests.ts';
+import { getItems, keys } from '../adapters/table.ts';
+import { policyOf, tenantFromItem } from '../adapters/tenants.ts';
 import { requestRoute } from './lifecycle-route.ts';
 import { type WatchedSubjectKind, wake } from './watched-subject.ts';
 
 /** The two kinds of watched subject, as the mechanism (./watched-subject.ts) sees them. */
 
-/** A kind from how its subject is read; reading it with its tenant is the same for every kind. */
+/** A kind from where its subject is kept; reading it with its tenant is the same for every kind. */
 function watchedKind<S extends BurstFields>(
-  spec: Omit<WatchedSubjectKind<S>, 'load'> & { get(tenantId: string, id: string): Promise<S | undefined> },
+  spec: Omit<WatchedSubjectKind<S>, 'load'> & {
+    key(tenantId: string, id: string): { pk: string; sk: string };
+    fromItem(item: object): S;
+  },
 ): WatchedSubjectKind<S> {
   return {
     ...spec,
+    // One call for both, read consistently (the subject must be; the tenant costs half a read unit more).
     async load(tenantId, id) {
-      const [subject, tenant] = await Promise.all([spec.get(tenantId, id), getTenant(tenantId)]);
-      return subject && tenant ? { subject, tenant } : undefined;
+      const [subject, tenant] = await getItems([spec.key(tenantId, id), keys.tenant(tenantId)]);
+      return subject && tenant
+        ? { subject: spec.fromItem(subject), tenant: tenantFromItem(tenant) }
+        : undefined;
     },
   };
 }
@@ -25,7 +36,8 @@ function watchedKind<S extends BurstFields>(
 export const watchedRequests = watchedKind<StoredRequest>({
   kind: 'request',
   lifecycleOf: (tenantId, requestId) => ({ workflow: 'serviceRequest', tenantId, requestId }),
-  get: getRequest,
+  key: keys.request,
+  fromItem: requestFromItem,
   route: requestRoute,
   write: recordStep,
 });
@@ -33,7 +45,8 @@ export const watchedRequests = watchedKind<StoredRequest>({
 export const watchedFeedback = watchedKind<StoredFeedbackCase>({
   kind: 'feedback',
   lifecycleOf: (tenantId, feedbackId) => ({ workflow: 'feedbackCase', tenantId, feedbackId }),
-  get: getFeedbackCase,
+  key: keys.feedbackCase,
+  fromItem: feedbackCaseFromItem,
   route: (feedback, tenant, at) => feedbackRoute(feedback, policyOf(tenant), at),
   write: recordFeedbackStep,
 });

@@ -72,7 +72,10 @@ export class ServiceFunction extends Construct {
         resources: [table.tableArn, `${table.tableArn}/index/*`],
       }),
     );
-    const writes = actions.some((action) => action !== 'dynamodb:GetItem' && action !== 'dynamodb:Query');
+    const writes = actions.some(
+      (action) =>
+        action !== 'dynamodb:GetItem' && action !== 'dynamodb:BatchGetItem' && action !== 'dynamodb:Query',
+    );
     this.fn.addToRolePolicy(
       new PolicyStatement({
         actions: [

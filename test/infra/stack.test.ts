@@ -566,6 +566,7 @@ describe('mail and observability', () => {
 const commandActions: Record<string, string | string[]> = {
   SendMessageBatchCommand: 'sqs:SendMessage',
   GetCommand: 'dynamodb:GetItem',
+  BatchGetCommand: 'dynamodb:BatchGetItem',
   PutCommand: 'dynamodb:PutItem',
   UpdateCommand: 'dynamodb:UpdateItem',
   DeleteCommand: 'dynamodb:DeleteItem',
