@@ -262,7 +262,7 @@ export const functionCatalog = {
       'SES bounces and complaints: the address suppressed, the request or case it was about told, its staff asked to reach the customer another way',
     timeoutSeconds: 30,
     uses: {
-      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       sendsEmail: true,
       startsWorkflows: [],
       signsLinks: false,

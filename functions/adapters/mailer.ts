@@ -1,12 +1,13 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { EmailSender } from '../../domain/email-sender.ts';
 import { isErasedAddress } from '../../domain/personal-data.ts';
 import { alarmedLogMessages } from '../shared/alarmed-logs.ts';
 import { logger } from '../shared/logger.ts';
 import { now } from './clock.ts';
 import { config } from './config.ts';
-import { senderOf, type TenantSending } from './sending-domains.ts';
-import { suppressionsOf } from './suppressions.ts';
-import { getItem, keys, putNew, updateIf } from './table.ts';
+import { knownSenderOf, senderWith, type TenantSending } from './sending-domains.ts';
+import type { Suppression } from './suppressions.ts';
+import { getItem, getItems, keys, putNew, updateIf } from './table.ts';
 
 /**
  * A hung connection must become an error the step can retry, not a task that never returns:
@@ -57,6 +58,27 @@ type Claim = {
   leaseUntil?: number;
   detail?: string;
 };
+
+/**
+ * The recipients' suppressions and the tenant's sender, in one read: the sending domain is
+ * asked with the suppressions unless this instance read it within the last minute.
+ */
+async function suppressionsAndSender(
+  tenant: TenantSending,
+  addresses: readonly string[],
+): Promise<{ suppressed: Suppression[]; sender: EmailSender }> {
+  const known = knownSenderOf(tenant);
+  const found = await getItems([
+    ...addresses.map((address) => keys.suppressedAddress(tenant.tenantId, address)),
+    ...(known ? [] : [keys.sendingDomain(tenant.tenantId)]),
+  ]);
+  return {
+    suppressed: found
+      .slice(0, addresses.length)
+      .filter((item) => item !== undefined) as unknown as Suppression[],
+    sender: known ?? senderWith(tenant, found[addresses.length]),
+  };
+}
 
 /**
  * The one mailer. Each logical email (its idempotency key) is sent at least once, and a retry
@@ -119,7 +141,7 @@ export async function sendOnce(
   const subject = subjectOfKey(idempotencyKey);
   try {
     // Addresses that bounced for good or complained are not emailed again (functions/email-events).
-    const [suppressed, sender] = await Promise.all([suppressionsOf(tenantId, message.to), senderOf(tenant)]);
+    const { suppressed, sender } = await suppressionsAndSender(tenant, message.to);
     // An erased customer's address is in `.invalid` (domain/personal-data.ts): it receives nothing.
     const to = message.to.filter(
       (address) =>

@@ -118,17 +118,27 @@ const sendingDomains = new Map<string, { sendingDomain: SendingDomain | undefine
 
 export type TenantSending = Pick<StoredTenant, 'tenantId' | 'name' | 'email'>;
 
+/** The sender, if this instance read the tenant's sending domain within the last minute. */
+export function knownSenderOf(tenant: TenantSending): EmailSender | undefined {
+  const cached = sendingDomains.get(tenant.tenantId);
+  return cached && cached.until > now().getTime() ? senderFrom(tenant, cached.sendingDomain) : undefined;
+}
+
+/** The sender with the tenant's sending-domain item as just read (none: undefined), kept a minute. */
+export function senderWith(tenant: TenantSending, item: object | undefined): EmailSender {
+  const sendingDomain = item ? withoutKeys<SendingDomain>(item as SendingDomain) : undefined;
+  sendingDomains.set(tenant.tenantId, { sendingDomain, until: now().getTime() + SENDING_DOMAIN_CACHE_MS });
+  return senderFrom(tenant, sendingDomain);
+}
+
 export async function senderOf(tenant: TenantSending): Promise<EmailSender> {
-  const at = now().getTime();
-  let cached = sendingDomains.get(tenant.tenantId);
-  if (!cached || cached.until <= at) {
-    cached = { sendingDomain: await getSendingDomain(tenant.tenantId), until: at + SENDING_DOMAIN_CACHE_MS };
-    sendingDomains.set(tenant.tenantId, cached);
-  }
-  return emailSender({
+  return knownSenderOf(tenant) ?? senderWith(tenant, await getItem(keys.sendingDomain(tenant.tenantId)));
+}
+
+const senderFrom = (tenant: TenantSending, sendingDomain: SendingDomain | undefined) =>
+  emailSender({
     tenantName: tenant.name,
     email: tenant.email,
-    sendingDomain: cached.sendingDomain,
+    sendingDomain,
     defaultFrom: config().MAIL_FROM,
   });
-}

@@ -191,8 +191,8 @@ export async function getItem<T = Item>(
 
 /**
  * Several items by key in one call (BatchGetItem, at most 100 distinct keys), in the order
- * asked, undefined where there is none. Keys DynamoDB leaves unprocessed (throttled) are asked
- * again after a short pause.
+ * asked (a key asked twice is read once), undefined where there is none. Keys DynamoDB leaves
+ * unprocessed (throttled) are asked again after a short pause.
  */
 export async function getItems<T = Item>(
   itemKeys: readonly { pk: string; sk: string }[],
@@ -201,7 +201,7 @@ export async function getItems<T = Item>(
   const table = config().TABLE_NAME;
   const keyOf = (key: { pk: unknown; sk: unknown }) => `${key.pk}\u0000${key.sk}`;
   const found = new Map<string, T>();
-  let asking = [...itemKeys];
+  let asking = [...new Map(itemKeys.map((key) => [keyOf(key), key])).values()];
   for (let attempt = 0; asking.length > 0; attempt++) {
     if (attempt >= 10) throw new Error('DynamoDB kept keys unprocessed: try again');
     if (attempt > 0) await pause(25 * 2 ** attempt);

@@ -31,6 +31,12 @@ describe('reading several items at once', () => {
     expect(a?.note).toBe('a');
   });
 
+  it('answers a key asked twice twice (DynamoDB refuses a batch that repeats a key)', async () => {
+    const key = keys.request(runtime.demo.tenantId, 'sr_batch_a');
+    const [first, again] = await getItems<{ note: string }>([key, key]);
+    expect([first?.note, again?.note]).toEqual(['a', 'a']);
+  });
+
   it('sees a write made just before', async () => {
     const key = keys.request(runtime.demo.tenantId, 'sr_batch_c');
     await putItem({ ...key, note: 'first' });
