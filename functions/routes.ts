@@ -582,6 +582,13 @@ const table: readonly RouteSpec[] = [
 
 export const routes: readonly RouteSpec[] = table;
 
+/**
+ * How long API Gateway keeps the API-key authorizer's decision for one Authorization header: a
+ * revoked key or a suspended tenant stops working within this (the handlers check a suspended
+ * tenant at once). The local HTTP API keeps decisions as long.
+ */
+export const API_KEY_DECISION_CACHE_SECONDS = 30;
+
 export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>) => `${route.method} ${route.path}`;
 
 /** The route an API Gateway route key names. */

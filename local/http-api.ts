@@ -5,7 +5,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
-import { matchRoute, type RouteSpec, routeKey } from '../functions/routes.ts';
+import { API_KEY_DECISION_CACHE_SECONDS, matchRoute, type RouteSpec, routeKey } from '../functions/routes.ts';
 import { listenOnLoopback, stampResponsesWithClockDate, tracked } from './activity.ts';
 import { invokeFunction } from './lambda.ts';
 
@@ -139,16 +139,29 @@ export async function startHttpApi(
     if (matched.route.auth === 'apiKey') {
       // As API Gateway does: no identity source ⇒ 401 without calling the authorizer; denied ⇒ 403.
       if (!event.headers.authorization) return send(response, 401, { message: 'Unauthorized' });
-      const decision = (await invokeFunction('authorizer', {
-        ...event,
-        type: 'REQUEST',
-        identitySource: [event.headers.authorization],
-      })) as APIGatewaySimpleAuthorizerWithContextResult<Record<string, string>>;
+      const decision = await decisionFor(event);
       if (!decision?.isAuthorized) return send(response, 403, { message: 'Forbidden' });
       (event.requestContext as unknown as { authorizer: unknown }).authorizer = { lambda: decision.context };
     }
 
     respond(response, await invokeFunction(matched.route.function, event));
+  };
+
+  // As API Gateway does: one decision per identity source, kept for the authorizer's cache TTL.
+  type Decision = APIGatewaySimpleAuthorizerWithContextResult<Record<string, string>>;
+  const decisions = new Map<string, { decision: Decision; until: number }>();
+  const decisionFor = async (event: ReturnType<typeof toApiGatewayEvent>): Promise<Decision> => {
+    const identity = event.headers.authorization!;
+    const kept = decisions.get(identity);
+    if (kept && kept.until > Date.now()) return kept.decision;
+    const decision = (await invokeFunction('authorizer', {
+      ...event,
+      type: 'REQUEST',
+      identitySource: [identity],
+    })) as Decision;
+    if (decisions.size >= 10_000) decisions.clear();
+    decisions.set(identity, { decision, until: Date.now() + API_KEY_DECISION_CACHE_SECONDS * 1000 });
+    return decision;
   };
 
   const server = createServer((request, response) => {

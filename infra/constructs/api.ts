@@ -7,7 +7,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ORIGIN_VERIFY_HEADER } from '../../functions/adapters/edge-origin.ts';
 import type { FunctionName } from '../../functions/catalog.ts';
-import { routeKey, routes } from '../../functions/routes.ts';
+import { API_KEY_DECISION_CACHE_SECONDS, routeKey, routes } from '../../functions/routes.ts';
 
 export interface ApiProps {
   functions: Record<FunctionName, IFunction>;
@@ -41,9 +41,8 @@ export class Api extends Construct {
     const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', props.functions.authorizer, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
       identitySource: ['$request.header.Authorization', `$request.header.${ORIGIN_VERIFY_HEADER}`],
-      // A revoked key or a suspended tenant stops working within this (and the handlers check a
-      // suspended tenant at once): 30 s of cached decisions, not 5 minutes.
-      resultsCacheTtl: Duration.seconds(30),
+      // 30 s of cached decisions, not 5 minutes (functions/routes.ts).
+      resultsCacheTtl: Duration.seconds(API_KEY_DECISION_CACHE_SECONDS),
     });
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     for (const route of routes) {
