@@ -1,5 +1,6 @@
 // Before dynalite's actions load dynalite's db module, which takes MemoryLevel as it loads.
 import './dynalite-memory.ts';
+import type { IncomingMessage, Server } from 'node:http';
 import { createRequire } from 'node:module';
 import * as dynamodbModels from '@aws-sdk/client-dynamodb';
 import { DynamoDBClient, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
@@ -59,8 +60,8 @@ const handlers = new Map(
  * `checkTypes` builds its own copy of every list and map (dropping unknown keys in the input), so
  * input without bytes is handed over as it is.
  */
-function asWireInput(input: unknown): unknown {
-  if (!holdsBytes(input)) return input;
+function asWireInput(input: unknown, withBytes: boolean): unknown {
+  if (!withBytes) return input;
   return JSON.parse(
     JSON.stringify(input, function (this: Record<string, unknown>, key, value) {
       const original = this[key];
@@ -79,11 +80,12 @@ function holdsBytes(value: unknown): boolean {
 
 /**
  * What the SDK reads back: binary attributes (B, BS) as bytes. dynalite builds each answer afresh
- * (its store keeps items as JSON text), so the answer is converted where it is, not copied.
+ * (its store keeps items as JSON text), so the answer is converted where it is, not copied; and
+ * only searched once the table may hold bytes.
  */
-function asSdkAnswer(answer: unknown): Record<string, unknown> {
+function asSdkAnswer(answer: unknown, mayHoldBytes: boolean): Record<string, unknown> {
   const body = (answer ?? {}) as Record<string, unknown>;
-  bytesFromBase64(body);
+  if (mayHoldBytes) bytesFromBase64(body);
   return body;
 }
 
@@ -117,15 +119,18 @@ class DirectAnswer {
 /** One prepared call, in place of an HTTP request: the SDK's handler answers it by `answer()`. */
 class DirectCall implements AnsweredCall {
   constructor(
-    private readonly store: DynaliteStore,
+    private readonly table: DirectTable,
     private readonly operation: string,
     private readonly input: unknown,
   ) {}
 
   answer(): Promise<{ response: DirectAnswer }> {
     const { action, validation } = handlers.get(this.operation)!;
+    const { table } = this;
+    const withBytes = holdsBytes(this.input);
+    if (withBytes) table.mayHoldBytes = true;
     const reply = (statusCode: number, body: unknown) => ({
-      response: new DirectAnswer(statusCode, asSdkAnswer(body)),
+      response: new DirectAnswer(statusCode, asSdkAnswer(body, table.mayHoldBytes)),
     });
     // As work in flight, as a request to the server is (the virtual clock waits for it).
     return tracked(
@@ -133,14 +138,14 @@ class DirectCall implements AnsweredCall {
         new Promise((resolve, reject) => {
           let data: unknown;
           try {
-            data = validations.checkTypes(asWireInput(this.input), validation.types);
-            validations.checkValidations(data, validation.types, validation.custom, this.store);
+            data = validations.checkTypes(asWireInput(this.input, withBytes), validation.types);
+            validations.checkValidations(data, validation.types, validation.custom, table.store);
           } catch (error) {
             const failed = error as DynaliteError;
             if (failed.statusCode) return resolve(reply(failed.statusCode, failed.body));
             return reject(error);
           }
-          action(this.store, data, (error, result) => {
+          action(table.store, data, (error, result) => {
             const failed = error as DynaliteError | undefined;
             if (failed?.statusCode) resolve(reply(failed.statusCode, failed.body));
             else if (error) reject(error);
@@ -175,19 +180,46 @@ function exceptionFor(answer: DirectAnswer): Error {
   });
 }
 
-const stores = new Map<string, DynaliteStore>();
+/**
+ * A table answered directly. Binary attributes are rare (ours hold none): until an item written
+ * may have held one, answers are not searched for them.
+ */
+interface DirectTable {
+  store: DynaliteStore;
+  mayHoldBytes: boolean;
+}
+
+const tables = new Map<string, DirectTable>();
 let patched = false;
+
+/** Item writes, as their requests to the server name them. */
+const ITEM_WRITE = /\.(PutItem|UpdateItem|BatchWriteItem|TransactWriteItems)$/;
 
 /**
  * From now on, in this process, the SDK's item calls to the table at `endpoint` (as
- * `http://host:port`) are answered by dynalite's actions on `store`. Returns how to stop.
+ * `http://host:port`) are answered by dynalite's actions on `store`, which `server` serves to
+ * everyone else. `startsEmpty`: the store holds no item yet (an in-memory one just made). Returns
+ * how to stop.
  */
-export function answerItemCallsDirectly(endpoint: string, store: DynaliteStore): () => void {
+export function answerItemCallsDirectly(
+  endpoint: string,
+  store: DynaliteStore,
+  options: { server: Server; startsEmpty: boolean },
+): () => void {
   const { host } = new URL(endpoint);
-  stores.set(host, keepingTableDefinitions(store));
+  const table: DirectTable = { store: keepingTableDefinitions(store), mayHoldBytes: !options.startsEmpty };
+  // What another client writes over HTTP is not looked at: it may hold bytes.
+  const watch = (request: IncomingMessage) => {
+    if (ITEM_WRITE.test(String(request.headers['x-amz-target'] ?? ''))) table.mayHoldBytes = true;
+  };
+  options.server.prependListener('request', watch);
+  tables.set(host, table);
   patchJsonProtocol();
   answerPreparedCalls();
-  return () => stores.delete(host);
+  return () => {
+    options.server.removeListener('request', watch);
+    tables.delete(host);
+  };
 }
 
 type Callback = (error: unknown, result?: unknown) => void;
@@ -255,9 +287,9 @@ function patchJsonProtocol(): void {
   const { serializeRequest, deserializeResponse } = prototype;
   prototype.serializeRequest = async function (operation, input, context) {
     const host = context.endpointV2?.url?.host;
-    const store = host === undefined ? undefined : stores.get(host);
-    if (store && operation.namespace === 'com.amazonaws.dynamodb' && handlers.has(operation.name ?? ''))
-      return new DirectCall(store, operation.name!, input);
+    const table = host === undefined ? undefined : tables.get(host);
+    if (table && operation.namespace === 'com.amazonaws.dynamodb' && handlers.has(operation.name ?? ''))
+      return new DirectCall(table, operation.name!, input);
     return serializeRequest.call(this, operation, input, context);
   };
   prototype.deserializeResponse = async function (operation, context, response) {

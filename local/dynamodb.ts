@@ -75,7 +75,10 @@ export async function startDynamoDb(options: {
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
   const answeredInProcess = options.inProcess
-    ? [answerInProcess(endpoint, server), answerItemCallsDirectly(endpoint, store)]
+    ? [
+        answerInProcess(endpoint, server),
+        answerItemCallsDirectly(endpoint, store, { server, startsEmpty: !options.path }),
+      ]
     : [];
   return {
     endpoint,

@@ -46,7 +46,9 @@ async function startTable(direct: boolean): Promise<Table> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const stop = direct ? answerItemCallsDirectly(endpoint, store) : () => undefined;
+  const stop = direct
+    ? answerItemCallsDirectly(endpoint, store, { server, startsEmpty: true })
+    : () => undefined;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
   await client.send(
     new CreateTableCommand({
@@ -246,6 +248,46 @@ describe('answering item calls directly', () => {
     expect([...item.set].map((value) => [...value])).toEqual([[...bytes]]);
   });
 
+  it('reads as bytes the binary attributes another client wrote over HTTP', async () => {
+    const { server, store } = dynaliteWithStore({ createTableMs: 0 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const stop = answerItemCallsDirectly(endpoint, store, { server, startsEmpty: true });
+    const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName: 'shared',
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        }),
+      );
+      await waitUntilTableExists({ client, maxWaitTime: 5, minDelay: 0.01 }, { TableName: 'shared' });
+      // As the AWS CLI would send it: DynamoDB's JSON protocol, the bytes in base64.
+      const written = await fetch(endpoint, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': 'DynamoDB_20120810.PutItem',
+          'x-amz-date': '20260101T000000Z',
+          authorization:
+            'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00',
+        },
+        body: JSON.stringify({ TableName: 'shared', Item: { pk: { S: 'a' }, b: { B: 'AQID' } } }),
+      });
+      expect(written.status).toBe(200);
+      const read = await DynamoDBDocumentClient.from(client).send(
+        new GetCommand({ TableName: 'shared', Key: { pk: 'a' } }),
+      );
+      expect(read.Item?.b).toBeInstanceOf(Uint8Array);
+      expect([...(read.Item?.b as Uint8Array)]).toEqual([1, 2, 3]);
+    } finally {
+      stop();
+      server.close();
+    }
+  });
+
   it('throws the exceptions the SDK throws over HTTP, with their messages', async () => {
     const { direct: directly, overHttp: overHttpAnswers } = await onBoth((documents) => [
       () =>
@@ -293,7 +335,7 @@ describe('answering item calls directly', () => {
     const { server, store } = dynaliteWithStore({ createTableMs: 0, deleteTableMs: 0 });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const stop = answerItemCallsDirectly(endpoint, store);
+    const stop = answerItemCallsDirectly(endpoint, store, { server, startsEmpty: true });
     const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
     const documents = DynamoDBDocumentClient.from(client);
     const create = async (keys: string[]) => {
