@@ -280,8 +280,9 @@ describe('answering item calls directly', () => {
       const read = await DynamoDBDocumentClient.from(client).send(
         new GetCommand({ TableName: 'shared', Key: { pk: 'a' } }),
       );
-      expect(read.Item?.b).toBeInstanceOf(Uint8Array);
-      expect([...(read.Item?.b as Uint8Array)]).toEqual([1, 2, 3]);
+      const bytes = read.Item?.b as Uint8Array;
+      expect(bytes).toBeInstanceOf(Uint8Array);
+      expect([...bytes]).toEqual([1, 2, 3]);
     } finally {
       stop();
       server.close();
