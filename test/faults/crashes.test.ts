@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -213,8 +213,10 @@ describe('kill -9', () => {
     for (let i = 0; i < 5; i++)
       requestIds.push((await runtime.api('POST', '/v1/requests', repairRequest())).body.requestId);
     await runtime.advance(60);
-    await crash(runtime);
+    // The local Scheduler saves its file 100 ms (real time) after a change: the wake-ups are in it.
     const file = join(dataDir, 'schedules.json');
+    for (let i = 0; i < 200 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 10));
+    await crash(runtime);
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.slice(0, Math.floor(text.length / 2)));
 
