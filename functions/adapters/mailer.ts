@@ -6,7 +6,7 @@ import { logger } from '../shared/logger.ts';
 import { now } from './clock.ts';
 import { config } from './config.ts';
 import { knownSenderOf, senderWith, type TenantSending } from './sending-domains.ts';
-import type { Suppression } from './suppressions.ts';
+import { type Suppression, suppressionKeys, suppressionsIn } from './suppressions.ts';
 import { getItem, getItems, keys, putNew, updateIf } from './table.ts';
 
 /**
@@ -69,13 +69,11 @@ async function suppressionsAndSender(
 ): Promise<{ suppressed: Suppression[]; sender: EmailSender }> {
   const known = knownSenderOf(tenant);
   const found = await getItems([
-    ...addresses.map((address) => keys.suppressedAddress(tenant.tenantId, address)),
+    ...suppressionKeys(tenant.tenantId, addresses),
     ...(known ? [] : [keys.sendingDomain(tenant.tenantId)]),
   ]);
   return {
-    suppressed: found
-      .slice(0, addresses.length)
-      .filter((item) => item !== undefined) as unknown as Suppression[],
+    suppressed: suppressionsIn(found.slice(0, addresses.length)),
     sender: known ?? senderWith(tenant, found[addresses.length]),
   };
 }

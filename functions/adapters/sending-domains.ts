@@ -131,10 +131,6 @@ export function senderWith(tenant: TenantSending, item: object | undefined): Ema
   return senderFrom(tenant, sendingDomain);
 }
 
-export async function senderOf(tenant: TenantSending): Promise<EmailSender> {
-  return knownSenderOf(tenant) ?? senderWith(tenant, await getItem(keys.sendingDomain(tenant.tenantId)));
-}
-
 const senderFrom = (tenant: TenantSending, sendingDomain: SendingDomain | undefined) =>
   emailSender({
     tenantName: tenant.name,

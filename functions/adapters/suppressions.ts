@@ -1,4 +1,4 @@
-import { deleteItem, getItem, keys, putNew } from './table.ts';
+import { deleteItem, getItems, keys, putNew } from './table.ts';
 
 /**
  * Addresses a tenant no longer emails: SES bounced a message to them for good, or the recipient
@@ -20,11 +20,16 @@ export async function suppressAddress(tenantId: string, suppression: Suppression
 
 /** Which of these addresses are suppressed, with why. */
 export async function suppressionsOf(tenantId: string, addresses: readonly string[]): Promise<Suppression[]> {
-  const found = await Promise.all(
-    addresses.map((address) => getItem<Suppression>(keys.suppressedAddress(tenantId, address), false)),
-  );
-  return found.filter((s): s is Suppression => s !== undefined);
+  return suppressionsIn(await getItems(suppressionKeys(tenantId, addresses)));
 }
+
+/** The keys of these addresses' suppressions, to read with others in one call. */
+export const suppressionKeys = (tenantId: string, addresses: readonly string[]) =>
+  addresses.map((address) => keys.suppressedAddress(tenantId, address));
+
+/** The suppressions among items read by suppressionKeys (none where an address has none). */
+export const suppressionsIn = (found: readonly unknown[]): Suppression[] =>
+  found.filter((item) => item !== undefined) as Suppression[];
 
 /** Forgets addresses (a customer erased, clause 12): their suppressions name them. */
 export async function deleteSuppressions(tenantId: string, addresses: readonly string[]): Promise<void> {
