@@ -47,7 +47,10 @@ function withValues(
   const name = valueNames.get(node);
   if (name !== undefined) return values[name];
   if (Array.isArray(node)) return node.map((element) => withValues(element, valueNames, values));
-  const copy: Record<string, unknown> = {};
+  // Anything but a plain object (none seen in dynalite's trees) is kept as it is, not flattened.
+  const prototype = Object.getPrototypeOf(node);
+  if (prototype !== Object.prototype && prototype !== null) return node;
+  const copy: Record<string, unknown> = Object.create(prototype);
   for (const key in node) copy[key] = withValues((node as Record<string, unknown>)[key], valueNames, values);
   return copy;
 }
