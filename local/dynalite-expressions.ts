@@ -73,12 +73,17 @@ function partsOf(value: unknown, into: Set<object>): Set<object> {
   return into;
 }
 
-const deleted = (before: string[], after: Record<string, boolean> | undefined) =>
-  before.filter((name) => !after || !(name in after));
+/** Every name as not used yet: the parse deletes what it uses. */
+const allUnused = (names: object | undefined) =>
+  Object.fromEntries(Object.keys(names ?? {}).map((name) => [name, true])) as Record<string, boolean>;
 
 function remembering(parser: Parser): Parser['parse'] {
   const parse = parser.parse.bind(parser);
   const kept = new Map<string, Parsed>();
+  const markUsed = (context: ParseContext, parsed: Pick<Parsed, 'usedNames' | 'usedValues'>) => {
+    for (const name of parsed.usedNames) delete context.unusedAttrNames?.[name];
+    for (const name of parsed.usedValues) delete context.unusedAttrVals?.[name];
+  };
   return (expression, options) => {
     const context = options.context;
     const values = context.attrVals ?? {};
@@ -88,25 +93,29 @@ function remembering(parser: Parser): Parser['parse'] {
       .join(',')}`;
     const known = kept.get(key);
     if (known) {
-      for (const name of known.usedNames) delete context.unusedAttrNames?.[name];
-      for (const name of known.usedValues) delete context.unusedAttrVals?.[name];
+      markUsed(context, known);
       return withValues(known.tree, known.valueNames, values);
     }
-    const namesBefore = Object.keys(context.unusedAttrNames ?? {});
-    const valuesBefore = Object.keys(context.unusedAttrVals ?? {});
-    const tree = parse(expression, options);
+    // Parsed with every name unused, so what it uses is its own, whichever expression of the
+    // call (an update, a condition) used the same names before it.
+    const own = {
+      ...context,
+      unusedAttrNames: allUnused(context.attrNames),
+      unusedAttrVals: allUnused(values),
+    };
+    const tree = parse(expression, { ...options, context: own });
+    const used = {
+      usedNames: Object.keys(context.attrNames ?? {}).filter((name) => !(name in own.unusedAttrNames)),
+      usedValues: Object.keys(values).filter((name) => !(name in own.unusedAttrVals)),
+    };
+    markUsed(context, used);
     const valueNames = new Map(Object.entries(values).map(([name, value]) => [value as object, name]));
     const parts = new Set<object>();
     for (const value of Object.values(values)) partsOf(value, parts);
     if (!holdsValuesWhole(tree, valueNames, parts)) return tree;
     if (kept.size >= MOST_KEPT) kept.clear();
-    kept.set(key, {
-      // A copy holding the same values: the caller may change the tree it is given.
-      tree: withValues(tree, valueNames, values),
-      valueNames,
-      usedNames: deleted(namesBefore, context.unusedAttrNames),
-      usedValues: deleted(valuesBefore, context.unusedAttrVals),
-    });
+    // A copy holding the same values: the caller may change the tree it is given.
+    kept.set(key, { tree: withValues(tree, valueNames, values), valueNames, ...used });
     return tree;
   };
 }

@@ -88,6 +88,25 @@ describe('an expression dynalite has parsed before', () => {
     await expect(bump('one')).rejects.toThrow(/Invalid UpdateExpression: Incorrect operand type/);
   });
 
+  it('counts the names it uses as used, though another expression of its first call used them too', async () => {
+    await documents.send(new PutCommand({ TableName: 'items', Item: { pk: 'd', sk: 'subject', note: 'x' } }));
+    const update = (expression: string) =>
+      documents.send(
+        new UpdateCommand({
+          TableName: 'items',
+          Key: { pk: 'd', sk: 'subject' },
+          UpdateExpression: expression,
+          ConditionExpression: 'attribute_exists(#note)',
+          ExpressionAttributeNames: { '#note': 'note' },
+          ExpressionAttributeValues: { ':value': 'y' },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+    await update('SET #note = :value');
+    // Only the condition uses #note now: it is used all the same.
+    expect((await update('SET extra = :value')).Attributes).toMatchObject({ note: 'y', extra: 'y' });
+  });
+
   it('still refuses values the expression does not use', async () => {
     await documents.send(
       new PutCommand({ TableName: 'items', Item: { pk: 'c', sk: 'subject', generation: 1 } }),
