@@ -31,8 +31,8 @@ import {
   privacyDeliveryView,
   staffMemberView,
 } from './http/people-views.ts';
+import type { RouteSpec } from './http/route-spec.ts';
 import { periodicSurveyView } from './http/views.ts';
-import type { RouteSpec } from './routes.ts';
 
 /**
  * What each operation of functions/routes.ts answers, for people: its tag, summary and

@@ -10,6 +10,7 @@ import { confirmNeedAtOnce } from '../shared/confirm-need.ts';
 import { type HttpResult, html } from '../shared/http.ts';
 import { takeOverRequest } from '../shared/take-over.ts';
 import { wakeRequest } from '../shared/watched-kinds.ts';
+import { actionLinksRoutes } from './routes.ts';
 
 /**
  * The "email-driven" part: a manager acts from an escalation email without logging in (a
@@ -266,4 +267,7 @@ function withConsoleLink(answer: HttpResult, subjectId: string, language: Langua
   return { ...answer, body: String(answer.body).replace('</main>', `${link}</main>`) };
 }
 
-export const handler = serveRoutes('actionLinks', { showAction: handle, doAction: handle });
+export const handler = serveRoutes('actionLinks', actionLinksRoutes, {
+  showAction: handle,
+  doAction: handle,
+});

@@ -4,7 +4,8 @@ import { config } from '../adapters/config.ts';
 import { contractVersions } from '../adapters/contracts.ts';
 import { getRequest } from '../adapters/requests.ts';
 import { escapeHtml, formatInstant } from '../emails/layout.ts';
-import { type Input, notRouted, type RouteContext, serveRoutes } from '../http/router.ts';
+import { notRouted } from '../http/not-routed.ts';
+import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
 import type { documentLanguageQuery } from '../shared/api-schemas.ts';
 import { tenantOf } from '../shared/caller.ts';
 import { NotFoundError } from '../shared/errors.ts';
@@ -13,6 +14,7 @@ import { printableSurveyForm } from '../survey-page/page.ts';
 import { type AttachmentContext, contractVersionOf, headerOf } from './attachments.ts';
 import { servedOpenApiDocument } from './openapi-data.ts';
 import { printablePage } from './printable.ts';
+import { documentsRoutes } from './routes.ts';
 
 /**
  * Documents made from the live configuration: the OpenAPI document (from the route table), the
@@ -99,7 +101,7 @@ async function serviceRecord({
   );
 }
 
-const served = serveRoutes('documents', {
+const served = serveRoutes('documents', documentsRoutes, {
   getOpenApiDocument: async () => {
     document ??= servedOpenApiDocument(config().PUBLIC_BASE_URL);
     return json(200, document);

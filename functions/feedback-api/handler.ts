@@ -24,6 +24,7 @@ import { openFeedbackCase } from '../shared/feedback-intake.ts';
 import { type HttpResult, json } from '../shared/http.ts';
 import { recordPeriodicSurveyAnswer } from '../shared/survey-answers.ts';
 import { wakeFeedback } from '../shared/watched-kinds.ts';
+import { feedbackApiRoutes } from './routes.ts';
 
 type Context<Body = undefined, Query = undefined> = RouteContext<Body, Query, undefined>;
 
@@ -149,7 +150,7 @@ async function phoneSurvey({
   return json(200, shown(periodicSurveyView, (await getPeriodicSurvey(caller.tenantId, surveyId)) ?? survey));
 }
 
-export const handler = serveRoutes('feedbackApi', {
+export const handler = serveRoutes('feedbackApi', feedbackApiRoutes, {
   listPeriodicSurveys: listSurveys,
   answerPeriodicSurvey: phoneSurvey,
   createFeedback: create,

@@ -9,6 +9,7 @@ import { escapeHtml } from '../emails/layout.ts';
 import { type RouteContext, serveRoutes } from '../http/router.ts';
 import { tenantOf } from '../shared/caller.ts';
 import { type HttpEvent, type HttpResult, html } from '../shared/http.ts';
+import { flowChartsRoutes } from './routes.ts';
 import { accessibleSvg, serviceFlowSvg } from './service-flow-svg.ts';
 
 /**
@@ -70,7 +71,7 @@ async function deployedWorkflows({ caller }: RouteContext): Promise<HttpResult> 
   );
 }
 
-const served = serveRoutes('flowCharts', {
+const served = serveRoutes('flowCharts', flowChartsRoutes, {
   getServiceFlowChart: serviceFlowChart,
   getServiceFlowChartSvg: async (context: AttachmentContext) => ({
     statusCode: 200,

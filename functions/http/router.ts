@@ -3,7 +3,6 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type * as z from '../../domain/zod.ts';
 import { recordAccess, subjectsShown } from '../adapters/access-trail.ts';
 import type { FunctionName } from '../catalog.ts';
-import { matchRoute, type RouteSpec, routeOf, routes } from '../routes.ts';
 import { noQuery } from '../shared/api-schemas.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
 import { DomainError, NotFoundError } from '../shared/errors.ts';
@@ -14,12 +13,12 @@ import {
   type HttpResult,
   html,
   httpErrors,
-  json,
   parseHeaders,
   parseJsonBody,
   parseQuery,
 } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';
+import { type RouteSpec, routeKey } from './route-spec.ts';
 
 /**
  * What an operation receives: everything the route table declares, already checked. For an
@@ -93,26 +92,32 @@ function formFields(event: HttpEvent): Record<string, string> {
 }
 
 /**
- * The one way a function serves its routes: the route table says what each operation takes
- * and who may call it, and this enforces it before the operation runs. Every route of the
- * function must have its operation, and no operation may serve a route it does not have.
+ * The one way a function serves its routes: its route table (`functions/<function>/routes.ts`)
+ * says what each operation takes and who may call it, and this enforces it before the operation
+ * runs. Every route must be the function's and have its operation, and no operation may serve a
+ * route it does not have.
  */
-export function serveRoutes(fn: FunctionName, operations: Record<string, Operation>) {
-  const served = routes.filter((route) => route.function === fn);
+export function serveRoutes(
+  fn: FunctionName,
+  served: readonly RouteSpec[],
+  operations: Record<string, Operation>,
+) {
+  const foreign = served.filter((route) => route.function !== fn).map((r) => r.operationId);
   const missing = served.filter((route) => !operations[route.operationId]).map((r) => r.operationId);
   const stray = Object.keys(operations).filter((id) => !served.some((route) => route.operationId === id));
-  if (missing.length > 0 || stray.length > 0)
+  if (foreign.length > 0 || missing.length > 0 || stray.length > 0)
     throw new Error(
-      `${fn}: operations missing ${missing.join(', ') || '-'}; not routed ${stray.join(', ') || '-'}`,
+      `${fn}: operations missing ${missing.join(', ') || '-'}; not routed ${stray.join(', ') || '-'}; another function's ${foreign.join(', ') || '-'}`,
     );
+  const byKey = new Map(served.map((route) => [routeKey(route), route]));
 
   return middy<HttpEvent, HttpResult>()
     .use(injectLambdaContext(logger))
     .use(securityHeaders())
     .use(httpErrors())
     .handler(async (event) => {
-      const route = routeOf(event.routeKey);
-      if (!route || route.function !== fn) throw new NotFoundError(`route ${event.routeKey}`);
+      const route = byKey.get(event.routeKey);
+      if (!route) throw new NotFoundError(`route ${event.routeKey}`);
 
       let caller = undefined as unknown as Caller;
       if (route.auth === 'apiKey') {
@@ -173,23 +178,3 @@ export function serveRoutes(fn: FunctionName, operations: Record<string, Operati
       return result;
     });
 }
-
-/**
- * API Gateway's `$default` route: what no route matched. A known path asked with a method it
- * does not serve is a 405 with `Allow`; anything else a 404, both in the one error shape.
- */
-export const notRouted = middy<HttpEvent, HttpResult>()
-  .use(injectLambdaContext(logger))
-  .use(securityHeaders())
-  .use(httpErrors())
-  .handler(async (event) => {
-    const { allowed } = matchRoute(event.requestContext.http.method, event.rawPath);
-    if (allowed.length === 0) throw new NotFoundError(`${event.rawPath}`);
-    const result = json(405, {
-      error: {
-        code: 'MethodNotAllowed',
-        message: `${event.requestContext.http.method} is not served here: ${allowed.join(', ')}`,
-      },
-    });
-    return { ...result, headers: { ...result.headers, allow: allowed.join(', ') } };
-  });

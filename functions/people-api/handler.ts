@@ -10,6 +10,7 @@ import { actorOf, tenantOf } from '../shared/caller.ts';
 import { eraseCustomer, exportCustomerData, exportOfDataRequest } from '../shared/customer-data.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { type HttpResult, json } from '../shared/http.ts';
+import { peopleApiRoutes } from './routes.ts';
 import { disableStaff, enableStaff, inviteStaff, reinviteStaff } from './staff.ts';
 
 /**
@@ -88,7 +89,7 @@ async function getOneDataRequest({ caller, params }: Context): Promise<HttpResul
   return json(200, { ...shown(dataRequestSummaryView, request), export: data });
 }
 
-export const handler = serveRoutes('peopleApi', {
+export const handler = serveRoutes('peopleApi', peopleApiRoutes, {
   getMe,
   inviteStaff,
   reinviteStaff,

@@ -14,6 +14,7 @@ import { tenantOf } from '../shared/caller.ts';
 import { instantsOfDays } from '../shared/day-range.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { csvDownload, type HttpResult, html, json } from '../shared/http.ts';
+import { reportsApiRoutes } from './routes.ts';
 import { contractStatement, statementCsv, statementPage } from './statement.ts';
 
 /** Satisfaction (7.2.2): surveys after requests and on the tenant's schedule, and feedback handled. */
@@ -99,7 +100,7 @@ async function statement({
   return json(200, { ...found, from: query.from, to: query.to, timeZone: tenant.timeZone });
 }
 
-export const handler = serveRoutes('reportsApi', {
+export const handler = serveRoutes('reportsApi', reportsApiRoutes, {
   satisfactionReport: report,
   contractStatement: statement,
 });

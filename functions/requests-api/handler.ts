@@ -37,6 +37,7 @@ import { recordSurveyAnswer } from '../shared/survey-answers.ts';
 import { takeOverRequest } from '../shared/take-over.ts';
 import { wakeRequest } from '../shared/watched-kinds.ts';
 import { requestSummary, requestView } from './request-view.ts';
+import { requestsApiRoutes } from './routes.ts';
 
 type Context<Body = undefined, Query = undefined, Headers = undefined> = RouteContext<Body, Query, Headers>;
 
@@ -306,7 +307,7 @@ async function phoneSurvey(context: Context<Input<typeof surveyAnswerSchema>>): 
   return json(200, await view((await getRequest(request.tenantId, request.requestId)) ?? request, tenant));
 }
 
-export const handler = serveRoutes('requestsApi', {
+export const handler = serveRoutes('requestsApi', requestsApiRoutes, {
   createRequest,
   listRequests: list,
   getRequest: getOne,

@@ -12,6 +12,7 @@ import { type HttpResult, html } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';
 import { recordPeriodicSurveyAnswer, recordSurveyAnswer } from '../shared/survey-answers.ts';
 import { messagePage, surveyPage } from './page.ts';
+import { surveyPageRoutes } from './routes.ts';
 
 /** `GET/POST /s/{token}`: the customer's survey page, reached from the service-record email (7.1.2). */
 async function handle({
@@ -86,4 +87,7 @@ async function surveySubject(tenantId: string, id: string) {
     : undefined;
 }
 
-export const handler = serveRoutes('surveyPage', { showSurvey: handle, answerSurvey: handle });
+export const handler = serveRoutes('surveyPage', surveyPageRoutes, {
+  showSurvey: handle,
+  answerSurvey: handle,
+});

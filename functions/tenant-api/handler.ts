@@ -44,6 +44,7 @@ import type {
 import { actorOf, tenantOf } from '../shared/caller.ts';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { type HttpResult, json } from '../shared/http.ts';
+import { tenantApiRoutes } from './routes.ts';
 import type {
   confirmVersionSchema,
   createApiKeySchema,
@@ -384,7 +385,7 @@ async function terminate(context: Context<Input<typeof terminateContractSchema>>
   return json(200, contractView(await contractVersions(caller.tenantId, latest.contractId), now()));
 }
 
-export const handler = serveRoutes('tenantApi', {
+export const handler = serveRoutes('tenantApi', tenantApiRoutes, {
   createApiKey: createKey,
   listApiKeys: listKeys,
   revokeApiKey: revokeKey,

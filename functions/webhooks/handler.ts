@@ -4,6 +4,7 @@ import { DomainError } from '../shared/errors.ts';
 import type { HttpResult } from '../shared/http.ts';
 import { type Delivery, ignored, unauthorized } from './delivery.ts';
 import { receiveGeneric } from './generic.ts';
+import { webhooksRoutes } from './routes.ts';
 import { receiveShopify } from './shopify.ts';
 import { isWooCommercePing, receiveWooCommerce } from './woocommerce.ts';
 
@@ -38,7 +39,7 @@ async function receive({ event, params }: RouteContext): Promise<HttpResult> {
   return receivers[storefront](tenant, delivery);
 }
 
-export const handler = serveRoutes('webhooks', {
+export const handler = serveRoutes('webhooks', webhooksRoutes, {
   receiveShopifyDelivery: receive,
   receiveWoocommerceDelivery: receive,
   receiveGenericDelivery: receive,

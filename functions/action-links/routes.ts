@@ -1,0 +1,21 @@
+import { type RouteSpec, token } from '../http/route-spec.ts';
+
+/** The routes actionLinks serves (functions/http/route-spec.ts). */
+export const actionLinksRoutes: readonly RouteSpec[] = [
+  {
+    operationId: 'showAction',
+    method: 'GET',
+    path: '/a/{token}',
+    function: 'actionLinks',
+    auth: 'signedLink',
+    params: { token },
+  },
+  {
+    operationId: 'doAction',
+    method: 'POST',
+    path: '/a/{token}',
+    function: 'actionLinks',
+    auth: 'signedLink',
+    params: { token },
+  },
+];

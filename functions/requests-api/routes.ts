@@ -1,0 +1,68 @@
+import { completionReportSchema } from '../../domain/service-record.ts';
+import { customerSchema, newServiceRequestSchema } from '../../domain/service-request.ts';
+import { surveyAnswerSchema } from '../../domain/survey.ts';
+import { anyStaff, type RouteSpec, requestId } from '../http/route-spec.ts';
+import { cancelSchema, dispatchSchema, idempotencyHeaders, requestListQuery } from '../shared/api-schemas.ts';
+
+/** A staff action on a request: it answers the request as it now is, its customer included. */
+const requestRoute = (operationId: string, action: string, extra: Partial<RouteSpec> = {}): RouteSpec => ({
+  operationId,
+  personalData: true,
+  method: 'POST',
+  path: `/v1/requests/{requestId}/${action}`,
+  function: 'requestsApi',
+  auth: 'apiKey',
+  roles: anyStaff,
+  params: { requestId },
+  ...extra,
+});
+
+/** The routes requestsApi serves (functions/http/route-spec.ts). */
+export const requestsApiRoutes: readonly RouteSpec[] = [
+  {
+    operationId: 'createRequest',
+    method: 'POST',
+    path: '/v1/requests',
+    function: 'requestsApi',
+    auth: 'apiKey',
+    roles: anyStaff,
+    headers: idempotencyHeaders,
+    body: newServiceRequestSchema,
+  },
+  {
+    operationId: 'listRequests',
+    personalData: true,
+    method: 'GET',
+    path: '/v1/requests',
+    function: 'requestsApi',
+    auth: 'apiKey',
+    roles: anyStaff,
+    query: requestListQuery,
+  },
+  {
+    operationId: 'getRequest',
+    personalData: true,
+    method: 'GET',
+    path: '/v1/requests/{requestId}',
+    function: 'requestsApi',
+    auth: 'apiKey',
+    roles: anyStaff,
+    params: { requestId },
+  },
+  requestRoute('acknowledgeRequest', 'acknowledge'),
+  requestRoute('dispatchRequest', 'dispatch', {
+    body: dispatchSchema,
+  }),
+  requestRoute('completeRequest', 'complete', {
+    body: completionReportSchema,
+  }),
+  requestRoute('cancelRequest', 'cancel', { body: cancelSchema }),
+  requestRoute('takeOverRequest', 'take-over'),
+  {
+    ...requestRoute('enterRequestCustomer', 'customer', { body: customerSchema }),
+    method: 'PUT',
+  },
+  requestRoute('answerRequestSurvey', 'survey', {
+    body: surveyAnswerSchema,
+  }),
+];
