@@ -4,8 +4,9 @@ import { lambdaServiceErrors, type Retrier, type StateMachineDefinition, type Ta
  * One mechanism for everything with deadlines that escalate up a ladder (service requests and
  * feedback cases, #17): a lifecycle is many short Express executions ("bursts") and one stored
  * subject. A burst claims the subject (its generation moves on by one conditional write), routes
- * by the phase the domain computes from stored timestamps, takes the steps that are due, and parks:
- * its next wake-up becomes an EventBridge Scheduler one-time schedule that starts the next burst.
+ * by the phase the domain computes from stored timestamps, takes the steps that are due (the
+ * first within the claim's own invocation: most bursts have one), and parks: its next wake-up
+ * becomes an EventBridge Scheduler one-time schedule that starts the next burst.
  * Staff, customers and storefronts start a burst directly; nothing waits inside Step Functions.
  * What differs between subjects (phases, steps, wording) is given by each definition.
  */
@@ -75,11 +76,12 @@ export function watchedSubjectDefinition(workflow: WatchedSubjectWorkflow): Stat
       [claimState]: task(
         'claim',
         { Next: 'Route by phase' },
-        'Takes the next generation with one conditional write (a duplicate or stale start loses and ends) and reads where the subject stands',
+        'Takes the next generation with one conditional write (a duplicate or stale start loses and ends), reads where the subject stands and takes the first due step',
         {
           'trigger.$': '$.trigger',
           'expectGeneration.$': '$.expectGeneration',
           'execution.$': '$$.Execution.Name',
+          'run.$': '$$.Execution.Id',
         },
       ),
       'Route by phase': {

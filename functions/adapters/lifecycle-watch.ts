@@ -24,6 +24,8 @@ export type WatchedKind = 'request' | 'feedback';
 export interface BurstFields {
   /** Moves on by one with every burst's claim; absent before the first. */
   burstGeneration?: number;
+  /** Which run of which burst made the last claim (a digest of its execution's id): a retry of that claim finds it its own. */
+  burstRun?: string;
   /** The parked wake-up's schedule name, and when it fires. */
   wakeUp?: string;
   wakeUpAt?: string;

@@ -93,6 +93,7 @@ const claimInput = z.object({
   trigger: z.enum(burstTriggers),
   expectGeneration: z.nullable(z.number()),
   execution: z.string(),
+  run: z.string(),
 });
 const parkInput = z.object({
   ...ids,
@@ -104,9 +105,11 @@ const parkInput = z.object({
 
 /**
  * A subject kind's step function: claim and park are the mechanism's; every other step is the
- * kind's own action, run only while its burst still holds the subject. Answers what the
- * workflow's "Route by phase" reads: the ids, the burst's generation and the route, and the
- * wake-up the claim found (for the park).
+ * kind's own action, run only while its burst still holds the subject. The claim takes the first
+ * due action itself, with the subject its write answered (no second read, no second invocation);
+ * later actions are Tasks of their own, each reading the subject again. Answers what the
+ * workflow's "Route by phase" reads: the ids, the burst's generation and the route, the wake-up
+ * the claim found (for the park) and, from the claim, the action it took.
  */
 export function burstSteps<S extends BurstFields, A extends string>(
   kind: WatchedSubjectKind<S>,
@@ -119,18 +122,22 @@ export function burstSteps<S extends BurstFields, A extends string>(
     generation: z.number(),
     pendingWakeUp,
   });
+  const isAction = (phase: string): phase is A => Object.hasOwn(actions, phase);
   return async (event: unknown): Promise<Record<string, unknown> & Routed> => {
     const raw = (event ?? {}) as Record<string, unknown>;
     const given = { ...raw, id: raw[idField] };
-    const answer = (routed: Routed, pending: PendingWakeUp = null) => ({
+    const answer = (routed: Routed, pending: PendingWakeUp = null, took?: A) => ({
       tenantId: raw.tenantId,
       [idField]: raw[idField],
       ...routed,
       pendingWakeUp: pending,
+      ...(took ? { took } : {}),
     });
     if (raw.step === 'claim') {
-      const { pendingWakeUp: found, ...routed } = await claim(kind, claimInput.parse(given));
-      return answer(routed, found);
+      const { pendingWakeUp: found, loaded, ...routed } = await claim(kind, claimInput.parse(given));
+      if (!loaded || !isAction(routed.phase)) return answer(routed, found);
+      const acted = await actions[routed.phase](loaded);
+      return answer({ ...acted, generation: routed.generation }, found, routed.phase);
     }
     if (raw.step === 'park') return answer(await park(kind, parkInput.parse(given)));
     const input = actionInput.parse(given);

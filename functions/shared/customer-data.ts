@@ -74,6 +74,7 @@ function exported(main: SubjectItem, items: StoredItem[]) {
     timeline,
     timelineArchived: _archived,
     burstGeneration: _generation,
+    burstRun: _run,
     wakeUp: _wakeUp,
     wakeUpAt: _wakeUpAt,
     reconcilerStarts: _starts,

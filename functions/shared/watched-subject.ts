@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { BurstTrigger } from '../../domain/watched-subject.ts';
 import { now } from '../adapters/clock.ts';
 import { type BurstFields, type WatchedKind, watchEntry } from '../adapters/lifecycle-watch.ts';
@@ -56,6 +57,16 @@ async function loaded<S extends BurstFields>(kind: WatchedSubjectKind<S>, tenant
   return found;
 }
 
+/** What a claim answers: where the subject stands, and the subject itself once this burst holds it. */
+export type Claimed<S> = Routed & {
+  pendingWakeUp: PendingWakeUp;
+  loaded?: { subject: S; tenant: StoredTenant };
+};
+
+/** A run of an execution, short enough to store on every subject: Express runs at least once, each run has its own id. */
+export const burstRunOf = (executionId: string) =>
+  createHash('sha256').update(executionId).digest('base64url').slice(0, 16);
+
 /**
  * A burst's first step: takes the next generation with one conditional write that also leaves
  * the burst's timeline entry, then says where the subject stands. A trigger that named the
@@ -64,7 +75,10 @@ async function loaded<S extends BurstFields>(kind: WatchedSubjectKind<S>, tenant
  * It writes without reading the subject first, the write's condition being the check. Staff and
  * customers name none: their change is newer than whatever runs, so they always win (reading the
  * generation to take, and trying again on a race), and the burst they supersede ends at its next
- * step.
+ * step. The write also names the run (`burstRun`, from the execution's id, which differs between
+ * two runs of one execution name): a retry of this step in the same run finds the claim its own
+ * and goes on, so a step that fails after the claim (the first action runs in it) is retried, not
+ * left to the reconciler.
  */
 export async function claim<S extends BurstFields>(
   kind: WatchedSubjectKind<S>,
@@ -74,13 +88,15 @@ export async function claim<S extends BurstFields>(
     trigger: BurstTrigger;
     expectGeneration: number | null;
     execution: string;
+    run: string;
   },
-): Promise<Routed & { pendingWakeUp: PendingWakeUp }> {
+): Promise<Claimed<S>> {
   const lost = { ...SUPERSEDED, pendingWakeUp: null };
+  const run = burstRunOf(input.run);
   const take = (stored: number, at: Date) =>
     kind.write(input.tenantId, input.id, {
       expect: stillAt(stored),
-      fields: { burstGeneration: stored + 1 },
+      fields: { burstGeneration: stored + 1, burstRun: run },
       event: {
         at: at.toISOString(),
         type: 'burst',
@@ -88,22 +104,26 @@ export async function claim<S extends BurstFields>(
         details: { trigger: input.trigger, generation: stored + 1, execution: input.execution },
       },
     });
-  const routed = (claimed: S, tenant: StoredTenant, at: Date) => ({
+  const routed = (claimed: S, tenant: StoredTenant, at: Date): Claimed<S> => ({
     ...kind.route(claimed, tenant, at),
     generation: generationOf(claimed),
     pendingWakeUp: pendingWakeUpOf(claimed),
+    loaded: { subject: claimed, tenant },
   });
   if (input.expectGeneration !== null) {
-    // The tenant first: a read that fails after the write would leave a retry of this step to
-    // lose to its own claim, and the subject to the reconciler.
     const tenant = await getTenant(input.tenantId);
     if (!tenant) throw new NotFoundError(`tenant ${input.tenantId}`);
     const at = now();
     const claimed = await take(input.expectGeneration, at);
-    return claimed ? routed(claimed, tenant, at) : lost;
+    if (claimed) return routed(claimed, tenant, at);
+    // Lost, unless this run made the claim at an earlier attempt of this step.
+    const { subject } = await loaded(kind, input.tenantId, input.id);
+    const ours = subject.burstRun === run && generationOf(subject) === input.expectGeneration + 1;
+    return ours ? routed(subject, tenant, now()) : lost;
   }
   for (let attempt = 0; attempt < 5; attempt++) {
     const { subject, tenant } = await loaded(kind, input.tenantId, input.id);
+    if (subject.burstRun === run) return routed(subject, tenant, now());
     const at = now();
     const claimed = await take(generationOf(subject), at);
     if (claimed) return routed(claimed, tenant, at);

@@ -351,7 +351,16 @@ export class LocalStepFunctions {
     const handlers = Object.fromEntries(
       machine.taskResources.map(([stateName, resource]) => [
         stateName,
-        (input: unknown) => this.runTask(execution, resource, input),
+        (input: unknown) =>
+          this.runTask(execution, resource, input).catch((error: Error) => {
+            // As AWS records every failed attempt of a Task, the ones its Retry takes again included.
+            this.appendHistory(execution, 'TaskFailed', {
+              resource,
+              error: error.name,
+              cause: error.message,
+            });
+            throw error;
+          }),
       ]),
     );
     const { abort, result, eventLogs } = stateMachine.run(JSON.parse(execution.input), {

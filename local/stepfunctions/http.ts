@@ -111,6 +111,7 @@ function operations(engine: LocalStepFunctions): Record<string, Operation> {
 function detailsFor(type: string, details: Record<string, unknown>): Record<string, unknown> {
   if (type.endsWith('StateEntered')) return { stateEnteredEventDetails: details };
   if (type.endsWith('StateExited')) return { stateExitedEventDetails: details };
+  if (type === 'TaskFailed') return { taskFailedEventDetails: details };
   if (type === 'ExecutionStarted') return { executionStartedEventDetails: details };
   if (type === 'ExecutionSucceeded') return { executionSucceededEventDetails: details };
   if (type === 'ExecutionFailed') return { executionFailedEventDetails: details };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completedRequest, linkIn, repairRequest } from '../support/lifecycle.ts';
+import { completedRequest, lifecycleHistory, linkIn, repairRequest } from '../support/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import {
   clearFaults,
@@ -111,6 +111,30 @@ describe('a fault around a deadline', () => {
     expect(request.breaches).toHaveLength(1);
     expect(lifecycleRunning).toBe(true);
     expect(request.timeline.map((e: { type: string }) => e.type)).toContain('lifecycle_restarted');
+    await runtime.api('POST', `/v1/requests/${requestId}/cancel`, { reason: 'fault test done' });
+  });
+});
+
+describe('a step that fails inside the claim', () => {
+  it('ses unavailable for the escalation the claim takes: the same burst retries, finds the claim its own, and sends', async () => {
+    const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest())).body;
+    await runtime.advance(2 * HOUR - 10);
+    // More 503s than the SDK's own 3 attempts: the step function fails once, inside its claim.
+    await injectFault(runtime.urls.api, { component: 'ses', mode: 'unavailable', requests: 4 });
+    await runtime.advance(11 + 60);
+    await clearFaults(runtime.urls.api);
+
+    expect(levelOneEscalations(await runtime.mailbox(), requestId)).toBe(1);
+    const request = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
+    expect(request.breaches).toMatchObject([{ promise: 'response', open: true }]);
+    // One burst at the deadline did it, within a minute and without the reconciler (every 5 minutes).
+    const bursts = await lifecycleHistory(runtime, requestId);
+    expect(bursts.map((b) => [b.name.split('--')[1]!.split('-')[0], b.status, b.steps])).toEqual([
+      ['intake', 'SUCCEEDED', []],
+      ['timer', 'SUCCEEDED', ['Escalate missed deadline']],
+    ]);
+    expect(bursts[1]!.failedTasks).toBe(1);
+    expect(request.timeline.map((e: { type: string }) => e.type)).not.toContain('lifecycle_restarted');
     await runtime.api('POST', `/v1/requests/${requestId}/cancel`, { reason: 'fault test done' });
   });
 });

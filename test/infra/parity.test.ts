@@ -99,7 +99,7 @@ describe('the deployed state machines', () => {
     expect(request.breaches).toMatchObject([{ promise: 'response', open: false }]);
     const bursts = await lifecycleHistory(runtime, requestId);
     expect(bursts.map((b) => b.status)).toEqual(bursts.map(() => 'SUCCEEDED'));
-    expect(bursts.at(-1)!.states).toContain('Close request');
+    expect(bursts.at(-1)!.steps).toContain('Close request');
   });
 
   it('feedback case: runs a missed deadline, an escalation and a resolution through to a closed case', async () => {
@@ -120,7 +120,7 @@ describe('the deployed state machines', () => {
 
     const bursts = await lifecycleHistory(runtime, feedbackId, 'feedbackCase');
     expect(bursts.map((b) => b.status)).toEqual(bursts.map(() => 'SUCCEEDED'));
-    expect(bursts.flatMap((b) => b.states)).toEqual(
+    expect(bursts.flatMap((b) => b.steps)).toEqual(
       expect.arrayContaining(['Escalate missed deadline', 'Tell the customer the result', 'Close case']),
     );
   });

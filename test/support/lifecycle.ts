@@ -1,5 +1,6 @@
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { defaultSlaTerms } from '../../domain/contract.ts';
+import { workflowCatalog } from '../../workflows/catalog.ts';
 import type { SentEmail, TestRuntime } from './runtime.ts';
 
 export const repairRequest = (overrides: Record<string, unknown> = {}) => ({
@@ -53,22 +54,55 @@ export async function burstsOf(
   return (executions ?? []).filter((e) => e.name?.startsWith(`${subjectId}--`)).reverse();
 }
 
-/** The states a subject's bursts entered, in order, with each burst's name and status. */
+/** A workflow's action states by the phase they act on (its "Route by phase" Choice). */
+function actionStatesOf(workflow: 'serviceRequest' | 'feedbackCase'): Map<string, string> {
+  const route = workflowCatalog[workflow].definition.States['Route by phase'] as {
+    Choices: { StringEquals: string; Next: string }[];
+  };
+  const definition = workflowCatalog[workflow].definition.States as Record<
+    string,
+    { Type: string; End?: true }
+  >;
+  return new Map(
+    route.Choices.filter(
+      (choice) => definition[choice.Next]?.Type === 'Task' && !definition[choice.Next]?.End,
+    ).map((choice) => [choice.StringEquals, choice.Next]),
+  );
+}
+
+/**
+ * The states a subject's bursts entered, in order, with each burst's name and status, and the
+ * steps each took: the first within its claim (the claim's `took`), the others as their states.
+ */
 export async function lifecycleHistory(
   runtime: TestRuntime,
   subjectId: string,
   workflow: 'serviceRequest' | 'feedbackCase' = 'serviceRequest',
 ) {
   const sfn = stepFunctionsOf(runtime);
+  const actionStates = actionStatesOf(workflow);
+  const stepStates = new Set(actionStates.values());
   const bursts = [];
   for (const burst of await burstsOf(runtime, subjectId, workflow)) {
     const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: burst.executionArn }));
+    const steps = (events ?? []).flatMap((e) => {
+      const exited = e.stateExitedEventDetails;
+      if (exited?.name?.startsWith('Claim the')) {
+        const took = (JSON.parse(exited.output ?? '{}') as { took?: string }).took;
+        return took ? [actionStates.get(took) ?? took] : [];
+      }
+      const entered = e.stateEnteredEventDetails?.name;
+      return entered && stepStates.has(entered) ? [entered] : [];
+    });
     bursts.push({
       name: burst.name!,
       status: burst.status,
       states: (events ?? []).flatMap((e) =>
         e.type?.endsWith('StateEntered') ? [e.stateEnteredEventDetails!.name!] : [],
       ),
+      steps,
+      /** Attempts of a Task that failed (each then retried or ended the burst). */
+      failedTasks: (events ?? []).filter((e) => e.type === 'TaskFailed').length,
       /** What an Express workflow logging at level ALL writes to CloudWatch Logs for it, about. */
       logBytes: Buffer.byteLength(JSON.stringify(events ?? [])),
     });

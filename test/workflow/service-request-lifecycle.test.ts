@@ -120,33 +120,16 @@ describe('service-request lifecycle', () => {
     // dispatch, complete (the record goes out), the answer (the request closes); each parks or ends.
     // The confirmation went out with the acknowledgement, so no burst had anything to do for it.
     const bursts = await lifecycleHistory(runtime, requestId);
-    expect(bursts.map((b) => [b.name.split('--')[1]!.split('-')[0], b.status, b.states])).toEqual([
-      ['intake', 'SUCCEEDED', ['Claim the request', 'Route by phase', 'Park until the next wake-up']],
-      ['staff', 'SUCCEEDED', ['Claim the request', 'Route by phase', 'Park until the next wake-up']],
-      ['staff', 'SUCCEEDED', ['Claim the request', 'Route by phase', 'Park until the next wake-up']],
-      [
-        'staff',
-        'SUCCEEDED',
-        [
-          'Claim the request',
-          'Route by phase',
-          'Deliver service record',
-          'Route by phase',
-          'Park until the next wake-up',
-        ],
-      ],
-      [
-        'customer',
-        'SUCCEEDED',
-        [
-          'Claim the request',
-          'Route by phase',
-          'Close request',
-          'Route by phase',
-          'Park until the next wake-up',
-        ],
-      ],
+    expect(bursts.map((b) => [b.name.split('--')[1]!.split('-')[0], b.status, b.steps])).toEqual([
+      ['intake', 'SUCCEEDED', []],
+      ['staff', 'SUCCEEDED', []],
+      ['staff', 'SUCCEEDED', []],
+      ['staff', 'SUCCEEDED', ['Deliver service record']],
+      ['customer', 'SUCCEEDED', ['Close request']],
     ]);
+    // Each took its one step within its claim (workflows/watched-subject.ts): three states a burst.
+    for (const burst of bursts)
+      expect(burst.states).toEqual(['Claim the request', 'Route by phase', 'Park until the next wake-up']);
     // Ended: no wake-up left behind.
     expect(runtime.scheduler.schedules().filter((schedule) => schedule.Name.startsWith(requestId))).toEqual(
       [],
@@ -283,8 +266,8 @@ describe('service-request lifecycle', () => {
       >;
     const claim = { step: 'claim', trigger: 'staff', expectGeneration: null, execution: 'test' };
     // Two bursts claim in turn; both find the intake burst's wake-up pending.
-    const overtaken = await steps(claim);
-    const newest = await steps(claim);
+    const overtaken = await steps({ ...claim, run: 'run-1' });
+    const newest = await steps({ ...claim, run: 'run-2' });
     expect(newest.generation).toBe(overtaken.generation + 1);
     for (const burst of [overtaken, newest])
       expect(burst.pendingWakeUp).toEqual({ name: parked.wakeUp, at: parked.wakeUpAt });
@@ -299,6 +282,45 @@ describe('service-request lifecycle', () => {
     const live = runtime.scheduler.schedules().filter((schedule) => schedule.Name.includes(requestId));
     expect(live.map((schedule) => schedule.Name)).toEqual([now.wakeUp]);
     expect(now.wakeUp).not.toBe(parked.wakeUp);
+  });
+
+  it('lets a claim retried in its own run go on, and another run of the same execution lose', async () => {
+    const { requestId } = await createRequest();
+    const steps = (input: Record<string, unknown>) =>
+      invokeFunction('serviceRequestSteps', {
+        tenantId: 'demo',
+        requestId,
+        step: 'claim',
+        ...input,
+      }) as Promise<{
+        generation: number;
+        phase: string;
+      }>;
+    const burstsOnTimeline = async () =>
+      (await getRequest('demo', requestId))!.timeline.filter((event) => event.type === 'burst').length;
+    const stored = (await getRequest('demo', requestId))!.burstGeneration!;
+    const timer = { trigger: 'timer', expectGeneration: stored, execution: `${requestId}--timer-x` };
+
+    // A wake-up's burst claims; its step fails after the write and is retried: the claim is its own.
+    const claimed = await steps({ ...timer, run: 'run-a' });
+    const retried = await steps({ ...timer, run: 'run-a' });
+    expect(claimed.generation).toBe(stored + 1);
+    expect(retried).toEqual(claimed);
+    // A second run of that execution (Express runs at least once) has another id, and loses.
+    expect((await steps({ ...timer, run: 'run-b' })).phase).toBe('superseded');
+
+    // A staff burst, retried, keeps its one generation too.
+    const staff = {
+      trigger: 'staff',
+      expectGeneration: null,
+      execution: `${requestId}--staff-y`,
+      run: 'run-c',
+    };
+    const first = await steps(staff);
+    expect(first.generation).toBe(stored + 2);
+    expect((await steps(staff)).generation).toBe(stored + 2);
+    // One timeline entry a burst, the retries' included: intake's, the wake-up's and the staff one.
+    expect(await burstsOnTimeline()).toBe(3);
   });
 
   it('rejects dispatching a technician without the skill the request needs', async () => {
