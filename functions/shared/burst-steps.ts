@@ -93,7 +93,9 @@ const claimInput = z.object({
   trigger: z.enum(burstTriggers),
   expectGeneration: z.nullable(z.number()),
   execution: z.string(),
-  run: z.string(),
+  // Absent from a burst that a state machine deployed before it started: such a claim is never
+  // found its own on a retry (the reconciler then takes over, as before).
+  run: z.optional(z.string()),
 });
 const parkInput = z.object({
   ...ids,

@@ -88,15 +88,15 @@ export async function claim<S extends BurstFields>(
     trigger: BurstTrigger;
     expectGeneration: number | null;
     execution: string;
-    run: string;
+    run?: string;
   },
 ): Promise<Claimed<S>> {
   const lost = { ...SUPERSEDED, pendingWakeUp: null };
-  const run = burstRunOf(input.run);
+  const run = input.run === undefined ? undefined : burstRunOf(input.run);
   const take = (stored: number, at: Date) =>
     kind.write(input.tenantId, input.id, {
       expect: stillAt(stored),
-      fields: { burstGeneration: stored + 1, burstRun: run },
+      fields: { burstGeneration: stored + 1, ...(run ? { burstRun: run } : {}) },
       event: {
         at: at.toISOString(),
         type: 'burst',
@@ -118,12 +118,13 @@ export async function claim<S extends BurstFields>(
     if (claimed) return routed(claimed, tenant, at);
     // Lost, unless this run made the claim at an earlier attempt of this step.
     const { subject } = await loaded(kind, input.tenantId, input.id);
-    const ours = subject.burstRun === run && generationOf(subject) === input.expectGeneration + 1;
+    const ours =
+      run !== undefined && subject.burstRun === run && generationOf(subject) === input.expectGeneration + 1;
     return ours ? routed(subject, tenant, now()) : lost;
   }
   for (let attempt = 0; attempt < 5; attempt++) {
     const { subject, tenant } = await loaded(kind, input.tenantId, input.id);
-    if (subject.burstRun === run) return routed(subject, tenant, now());
+    if (run !== undefined && subject.burstRun === run) return routed(subject, tenant, now());
     const at = now();
     const claimed = await take(generationOf(subject), at);
     if (claimed) return routed(claimed, tenant, at);

@@ -321,6 +321,11 @@ describe('service-request lifecycle', () => {
     expect((await steps(staff)).generation).toBe(stored + 2);
     // One timeline entry a burst, the retries' included: intake's, the wake-up's and the staff one.
     expect(await burstsOnTimeline()).toBe(3);
+
+    // A burst from a state machine deployed before runs were named: its retry claims anew, as before.
+    const unnamed = { trigger: 'staff', expectGeneration: null, execution: `${requestId}--staff-z` };
+    expect((await steps(unnamed)).generation).toBe(stored + 3);
+    expect((await steps(unnamed)).generation).toBe(stored + 4);
   });
 
   it('rejects dispatching a technician without the skill the request needs', async () => {
