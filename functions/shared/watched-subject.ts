@@ -116,10 +116,10 @@ export async function claim<S extends BurstFields>(
     const at = now();
     const claimed = await take(input.expectGeneration, at);
     if (claimed) return routed(claimed, tenant, at);
-    // Lost, unless this run made the claim at an earlier attempt of this step.
+    // Lost, unless this run made the claim at an earlier attempt of this step (an unnamed run cannot tell).
+    if (run === undefined) return lost;
     const { subject } = await loaded(kind, input.tenantId, input.id);
-    const ours =
-      run !== undefined && subject.burstRun === run && generationOf(subject) === input.expectGeneration + 1;
+    const ours = subject.burstRun === run && generationOf(subject) === input.expectGeneration + 1;
     return ours ? routed(subject, tenant, now()) : lost;
   }
   for (let attempt = 0; attempt < 5; attempt++) {

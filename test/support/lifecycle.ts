@@ -81,13 +81,14 @@ export async function lifecycleHistory(
 ) {
   const sfn = stepFunctionsOf(runtime);
   const actionStates = actionStatesOf(workflow);
+  const claimState = workflowCatalog[workflow].definition.StartAt;
   const stepStates = new Set(actionStates.values());
   const bursts = [];
   for (const burst of await burstsOf(runtime, subjectId, workflow)) {
     const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: burst.executionArn }));
     const steps = (events ?? []).flatMap((e) => {
       const exited = e.stateExitedEventDetails;
-      if (exited?.name?.startsWith('Claim the')) {
+      if (exited?.name === claimState) {
         const took = (JSON.parse(exited.output ?? '{}') as { took?: string }).took;
         return took ? [actionStates.get(took) ?? took] : [];
       }
