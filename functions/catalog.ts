@@ -17,6 +17,11 @@ export interface FunctionSpec {
   uses: {
     /** The DynamoDB actions its code calls, granted on the table and its indexes only. */
     table: readonly TableAction[];
+    /**
+     * Writes only the access trail (functions/adapters/access-trail.ts): PutItem is granted on the
+     * trail's own partitions alone (a function with PutItem in `table` writes it with that).
+     */
+    writesAccessTrailOnly?: true;
     sendsEmail: boolean;
     /** Starts bursts of these workflows (StartExecution): intake, a staff or customer change, the reconciler. */
     startsWorkflows: readonly WorkflowName[];
@@ -55,13 +60,13 @@ const readWrite: readonly TableAction[] = [
 /** Also deletes: what is removed for good (API keys, sending domains, erased customers, ended contracts). */
 const readWriteDelete: readonly TableAction[] = [...readWrite, 'dynamodb:DeleteItem'];
 
-/** What a function that only reads the table may do (documents, charts). */
 /**
  * Reads the table, and writes only the access trail: every function serving HTTP routes records
  * answers that show a customer's personal data (functions/http/router.ts, clause 12).
  */
 const readsAndRecordsAccess = {
-  table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+  table: ['dynamodb:GetItem', 'dynamodb:Query'],
+  writesAccessTrailOnly: true,
   sendsEmail: false,
   startsWorkflows: [],
   signsLinks: false,

@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -13,6 +13,7 @@ import { Data } from './constructs/data.ts';
 import { deadLetterQueue } from './constructs/dead-letters.ts';
 import { Edge } from './constructs/edge.ts';
 import { Mail } from './constructs/mail.ts';
+import { acknowledge, nagEnvironment } from './constructs/nag.ts';
 import { Observability } from './constructs/observability.ts';
 import { Schedules } from './constructs/schedules.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
@@ -62,9 +63,8 @@ export class AfterSalesStack extends Stack {
           POWERTOOLS_SERVICE_NAME: name,
         },
       });
-      services[name].bindTable(data.table, data.key, spec.uses.table);
-      if (spec.uses.sendsEmail)
-        services[name].allowSendingEmail(mail.anyIdentityArn(), mail.configurationSetArn());
+      services[name].bindTable(data.table, data.key, spec.uses);
+      if (spec.uses.sendsEmail) mail.allowSending(services[name].fn);
       if ('managesSendingDomains' in spec.uses) mail.allowManagingTenantDomains(services[name].fn);
       const parameters = [
         ...(spec.uses.signsLinks ? [linkSecretName] : []),
@@ -121,7 +121,6 @@ export class AfterSalesStack extends Stack {
     new ConsoleSite(this, 'Console', {
       distribution: edge.distribution,
       userPoolClientId: staffPool.consoleClient.userPoolClientId,
-      production,
     });
     for (const [name, spec] of Object.entries(functionCatalog)) {
       if (!('checksOrigin' in spec.uses)) continue;
@@ -154,28 +153,39 @@ export class AfterSalesStack extends Stack {
       enableKeyRotation: true,
       description: 'Encrypts operator alarms',
     });
-    // CloudWatch publishes alarms to the encrypted topic: it must be allowed to use the key (the
-    // AWS-managed SNS key would not allow it), and only for this account's alarms.
+    const alarmTopic = new Topic(this, 'OperatorAlarms', { masterKey: alarmKey, enforceSSL: true });
+    // CloudWatch publishes alarms to the encrypted topic, and only this account's alarms may. It
+    // needs both: the topic's policy (an explicit one, made for the TLS-only rule, replaces SNS's
+    // default, so nothing else would allow it) and the key's (the AWS-managed SNS key would not).
+    const fromOurAlarms = {
+      StringEquals: { 'aws:SourceAccount': this.account },
+      ArnLike: {
+        'aws:SourceArn': this.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    };
+    alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [alarmTopic.topicArn],
+        conditions: fromOurAlarms,
+      }),
+    );
     alarmKey.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudWatchAlarmsPublishToTheTopic',
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': this.account },
-          ArnLike: {
-            'aws:SourceArn': this.formatArn({
-              service: 'cloudwatch',
-              resource: 'alarm',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
+        conditions: fromOurAlarms,
       }),
     );
-    const alarmTopic = new Topic(this, 'OperatorAlarms', { masterKey: alarmKey, enforceSSL: true });
     new Observability(this, 'Observability', {
       functions,
       stateMachines: workflows.stateMachines,
@@ -206,19 +216,15 @@ export class AfterSalesStack extends Stack {
     new CfnOutput(this, 'LinkSigningSecretParameter', { value: linkSecretName });
     new CfnOutput(this, 'StorefrontSecretsKeyParameter', { value: storefrontKeyName });
     new CfnOutput(this, 'OperatorAlarmTopic', { value: alarmTopic.topicArn });
-    this.acknowledgeNagFindings(services, workflows, wakeUps);
+    this.acknowledgeNagFindings(services, workflows);
   }
 
   /** Every cdk-nag finding we accept, with the reason beside it. */
   private acknowledgeNagFindings(
     services: Record<FunctionName, ServiceFunction>,
     workflows: Workflows,
-    wakeUps: WakeUps,
   ): void {
-    const acknowledge = (scope: Construct, finding: string, reason: string) =>
-      Validations.of(scope).acknowledge({ id: `AwsSolutions::AwsSolutions-${finding}`, reason });
-    // cdk-nag names the region as the template has it: a token, or the one `cdk synth` was given.
-    const region = Token.isUnresolved(this.region) ? '<AWS::Region>' : this.region;
+    const { account, region } = nagEnvironment(this);
     for (const service of Object.values(services)) {
       acknowledge(
         service,
@@ -240,15 +246,8 @@ export class AfterSalesStack extends Stack {
       if (!spec.uses.sendsEmail && !('managesSendingDomains' in spec.uses)) continue;
       acknowledge(
         services[name as FunctionName],
-        `IAM5[Resource::arn:<AWS::Partition>:ses:${region}:<AWS::AccountId>:identity/*]`,
-        'Tenants send from their own SES-verified domains: identities are added at run time by the tenant API.',
-      );
-    }
-    for (const service of [services.serviceRequestSteps, services.feedbackCaseSteps]) {
-      acknowledge(
-        service,
-        `IAM5[Resource::arn:<AWS::Partition>:scheduler:${region}:<AWS::AccountId>:schedule/${wakeUps.group.scheduleGroupName}/*]`,
-        'Creating and deleting the one-time wake-up schedules of our own schedule group, named per request at run time.',
+        `IAM5[Resource::arn:<AWS::Partition>:ses:${region}:${account}:identity/*]`,
+        'Tenants send from their own SES-verified domains, added at run time by the tenant API: only identities carrying this stack’s tag.',
       );
     }
     acknowledge(

@@ -20,7 +20,13 @@ export interface AccessEntry {
 /** Kept two years: long enough for a data subject's complaint, short of keeping it forever. */
 const TRAIL_RETENTION_SECONDS = 2 * 366 * 86_400;
 
-const partition = (tenantId: string, date: string) => `TENANT#${tenantId}#ACCESS#${date}`;
+/**
+ * The trail's partitions begin with their own prefix, not the tenant's: functions that only read
+ * the table may write these and nothing else, which IAM checks (`dynamodb:LeadingKeys`,
+ * infra/constructs/service-function.ts), so a bug in one cannot overwrite a tenant's data.
+ */
+export const ACCESS_TRAIL_KEY_PREFIX = 'TRAIL#';
+const partition = (tenantId: string, date: string) => `${ACCESS_TRAIL_KEY_PREFIX}${tenantId}#${date}`;
 
 /** Orders an instance's entries within a millisecond; the random part keeps instances apart. */
 let sequence = 0;

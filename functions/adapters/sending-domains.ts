@@ -21,6 +21,12 @@ import type { StoredTenant } from './tenants.ts';
  */
 const ses = new SESv2Client({ maxAttempts: 3, requestHandler: { requestTimeout: 10_000 } });
 
+/**
+ * Tags a tenant's identity with our configuration set's name: the stack's IAM policies let its
+ * functions send from, read and delete only identities that carry it (infra/constructs/mail.ts).
+ */
+export const SENDING_IDENTITY_TAG = 'aftersales:configuration-set';
+
 export async function getSendingDomain(tenantId: string): Promise<SendingDomain | undefined> {
   const item = await getItem<SendingDomain & { pk: string; sk: string }>(keys.sendingDomain(tenantId));
   return item ? withoutKeys<SendingDomain>(item) : undefined;
@@ -38,7 +44,12 @@ export async function addSendingDomain(tenantId: string, domain: string): Promis
         EmailIdentity: domain,
         // Its bounces and complaints go where ours do (functions/email-events).
         ConfigurationSetName: config().MAIL_CONFIGURATION_SET,
-        Tags: [{ Key: 'tenant', Value: tenantId }],
+        Tags: [
+          { Key: 'tenant', Value: tenantId },
+          ...(config().MAIL_CONFIGURATION_SET
+            ? [{ Key: SENDING_IDENTITY_TAG, Value: config().MAIL_CONFIGURATION_SET }]
+            : []),
+        ],
       }),
     );
     const added: SendingDomain = {

@@ -1,4 +1,4 @@
-import { type CfnElement, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { type CfnElement, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -17,12 +17,12 @@ import { Construct } from 'constructs';
 import { consoleSecurityHeaders } from '../../local/console.ts';
 import { consoleDist } from '../../web/build.ts';
 import { securityHeaderValues } from './edge.ts';
+import { acknowledge, nagEnvironment } from './nag.ts';
 
 export interface ConsoleSiteProps {
   /** The API's distribution: the console is served beside the API, same origin (no CORS). */
   distribution: Distribution;
   userPoolClientId: string;
-  production: boolean;
 }
 
 /**
@@ -42,14 +42,16 @@ export class ConsoleSite extends Construct {
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      // A build is redeployed from git at will: nothing in the bucket is the only copy.
+      // A build is redeployed from git at will: nothing in the bucket is the only copy, so it is
+      // emptied and deleted with the stack in every stage (a non-empty bucket stops `cdk destroy`).
       removalPolicy: RemovalPolicy.DESTROY,
-      autoDeleteObjects: !props.production,
+      autoDeleteObjects: true,
     });
-    Validations.of(this.bucket).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-S1',
-      reason: 'Only CloudFront reads it (origin access control); viewers are logged at the API and WAF.',
-    });
+    acknowledge(
+      this.bucket,
+      'S1',
+      'Only CloudFront reads it (origin access control); viewers are logged at the API and WAF.',
+    );
 
     const cognitoEndpoint = `https://cognito-idp.${region}.amazonaws.com/`;
     const headers = consoleSecurityHeaders(`https://cognito-idp.${region}.amazonaws.com`);
@@ -103,7 +105,7 @@ export class ConsoleSite extends Construct {
     );
     if (!deploymentFunction) throw new Error('the BucketDeployment function was not found');
     const stack = Stack.of(this);
-    const nagRegion = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const nag = nagEnvironment(stack);
     const bucketArn = `<${stack.getLogicalId(this.bucket.node.defaultChild as CfnElement)}.Arn>`;
     const findings: [string, string][] = [
       [
@@ -118,14 +120,13 @@ export class ConsoleSite extends Construct {
         ],
       ),
       [
-        `IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${nagRegion}/*]`,
+        `IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${nag.account}-${nag.region}/*]`,
         'The build is read from the CDK asset bucket, whose object keys are content hashes.',
       ],
       [`IAM5[Resource::${bucketArn}/*]`, 'The deployment replaces every object of the console’s own bucket.'],
       ['L1', 'aws-cdk-lib chooses and updates the runtime of its deployment function.'],
     ];
-    for (const [finding, reason] of findings)
-      Validations.of(deploymentFunction).acknowledge({ id: `AwsSolutions::AwsSolutions-${finding}`, reason });
+    for (const [finding, reason] of findings) acknowledge(deploymentFunction, finding, reason);
     deployment.node.addDependency(props.distribution);
   }
 }

@@ -1,6 +1,7 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { acknowledge } from './nag.ts';
 
 /**
  * A dead-letter queue: encrypted, TLS only, kept 14 days for someone to read. Observability
@@ -12,9 +13,6 @@ export function deadLetterQueue(scope: Construct, id: string, deadLettersOf: str
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
-  Validations.of(queue).acknowledge({
-    id: 'AwsSolutions::AwsSolutions-SQS3',
-    reason: `This queue is itself the dead-letter queue of ${deadLettersOf}.`,
-  });
+  acknowledge(queue, 'SQS3', `This queue is itself the dead-letter queue of ${deadLettersOf}.`);
   return queue;
 }

@@ -1,4 +1,4 @@
-import { Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
@@ -20,8 +20,8 @@ import {
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-
 import { ORIGIN_VERIFY_HEADER } from '../../functions/adapters/edge-origin.ts';
+import { acknowledge } from './nag.ts';
 
 /** What every answer through CloudFront carries: HSTS, nosniff, no framing, no referrer. */
 export const securityHeaderValues = {
@@ -67,11 +67,11 @@ export class Edge extends Construct {
       description: 'The header CloudFront sends the API with every request: requests without it are refused',
       generateSecretString: { excludePunctuation: true, passwordLength: 48 },
     });
-    Validations.of(this.originSecret).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SMG4',
-      reason:
-        'Rotating it needs CloudFront and the authorizers to change together: replace the secret and redeploy (README).',
-    });
+    acknowledge(
+      this.originSecret,
+      'SMG4',
+      'Rotating it needs CloudFront and the authorizers to change together: replace the secret and redeploy (README).',
+    );
     const region = Stack.of(this).region;
     const apiDomain = Fn.select(2, Fn.split('/', props.httpApi.apiEndpoint));
     const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
@@ -114,15 +114,19 @@ export class Edge extends Construct {
     this.publicUrl = props.customDomain
       ? `https://${props.customDomain.domainName}`
       : `https://${this.distribution.distributionDomainName}`;
-    const acknowledge = (id: string, reason: string) =>
-      Validations.of(this.distribution).acknowledge({ id: `AwsSolutions::AwsSolutions-${id}`, reason });
-    acknowledge('CFR1', 'No geo restriction: a merchant’s customers and storefronts may be anywhere.');
     acknowledge(
+      this.distribution,
+      'CFR1',
+      'No geo restriction: a merchant’s customers and storefronts may be anywhere.',
+    );
+    acknowledge(
+      this.distribution,
       'CFR3',
       'Every request that passes reaches the API stage’s access log; WAF samples what it blocks.',
     );
     if (!props.customDomain)
       acknowledge(
+        this.distribution,
         'CFR4',
         'The default *.cloudfront.net certificate allows only what CloudFront sets; a custom domain gets TLS 1.2 (2021).',
       );

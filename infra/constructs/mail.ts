@@ -13,6 +13,7 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { SENDING_IDENTITY_TAG } from '../../functions/adapters/sending-domains.ts';
 
 export interface MailProps {
   /** The domain mail is sent from (verified in SES by the DNS records CDK outputs). */
@@ -41,7 +42,21 @@ export class Mail extends Construct {
       enableKeyRotation: true,
       description: 'Encrypts SES bounce/complaint events',
     });
-    key.grantEncryptDecrypt(new ServicePrincipal('ses.amazonaws.com'));
+    // SES encrypts the events it publishes for our configuration set, and for nothing else
+    // (a service principal without conditions would be anyone's SES: the confused deputy).
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': Stack.of(this).account,
+            'aws:SourceArn': this.configurationSetArn(),
+          },
+        },
+      }),
+    );
     this.deliveryProblems = new Topic(this, 'DeliveryProblems', { masterKey: key, enforceSSL: true });
     new ConfigurationSetEventDestination(this, 'BouncesAndComplaints', {
       configurationSet: this.configurationSet,
@@ -60,26 +75,62 @@ export class Mail extends Construct {
     });
   }
 
-  /** Every SES identity of the account and region: ours and the tenants' own domains. */
+  /** Every SES identity of the account and region: narrowed by the tag below wherever it is granted. */
   anyIdentityArn(): string {
     return Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: '*' });
   }
 
   /**
-   * The tenant API adds, checks and removes tenants' sending domains (tagged with the tenant) and
-   * puts them in our configuration set; it can never delete our own identity.
+   * The tag every tenant identity this stack creates carries (functions/adapters/sending-domains.ts):
+   * our configuration set's name, so another stack's or an operator's identity in the same account
+   * is out of our functions' reach (#32).
+   */
+  private ownIdentityTag(kind: 'Request' | 'Resource') {
+    return {
+      StringEquals: {
+        [`aws:${kind}Tag/${SENDING_IDENTITY_TAG}`]: this.configurationSet.configurationSetName,
+      },
+    };
+  }
+
+  /**
+   * SES SendEmail from our identity, or from a tenant's domain this stack added (tagged), through
+   * the configuration set; nothing else.
+   */
+  allowSending(fn: IFunction): void {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [this.identityArn(), this.configurationSetArn()],
+      }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [this.anyIdentityArn()],
+        conditions: this.ownIdentityTag('Resource'),
+      }),
+    );
+  }
+
+  /**
+   * The tenant API adds, checks and removes tenants' sending domains (tagged with the tenant and
+   * with this stack's tag) and puts them in our configuration set; it reaches no identity it did
+   * not tag, and can never delete our own.
    */
   allowManagingTenantDomains(fn: IFunction): void {
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['ses:CreateEmailIdentity', 'ses:TagResource'],
         resources: [this.anyIdentityArn(), this.configurationSetArn()],
+        conditions: this.ownIdentityTag('Request'),
       }),
     );
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['ses:GetEmailIdentity', 'ses:DeleteEmailIdentity'],
         resources: [this.anyIdentityArn()],
+        conditions: this.ownIdentityTag('Resource'),
       }),
     );
     fn.addToRolePolicy(

@@ -1,4 +1,4 @@
-import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunctionResource } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -8,6 +8,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DAILY_RUN_QUEUE } from '../../functions/catalog.ts';
 import { deadLetterQueue } from './dead-letters.ts';
+import { acknowledge } from './nag.ts';
 
 export interface SchedulesProps {
   campaigns: LambdaFunctionResource;
@@ -78,10 +79,11 @@ export class Schedules extends Construct {
     const stack = Stack.of(this);
     for (const fn of [props.campaigns, props.reconciler]) {
       const logicalId = stack.getLogicalId(fn.node.defaultChild as CfnElement);
-      Validations.of(stack).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
-        reason: 'EventBridge Scheduler invoking versions of our own scheduled function; nothing else.',
-      });
+      acknowledge(
+        stack,
+        `IAM5[Resource::<${logicalId}.Arn>:*]`,
+        'EventBridge Scheduler invoking versions of our own scheduled function; nothing else.',
+      );
     }
   }
 }

@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ACCESS_TRAIL_KEY_PREFIX } from '../../functions/adapters/access-trail.ts';
 import type { FunctionSpec } from '../../functions/catalog.ts';
 
 const repositoryRoot = resolve(import.meta.dirname, '../..');
@@ -63,8 +64,16 @@ export class ServiceFunction extends Construct {
     });
   }
 
-  /** Exactly the DynamoDB actions the function calls, on the table and its indexes, and its key. */
-  bindTable(table: ITable, key: IKey, actions: FunctionSpec['uses']['table']): void {
+  /**
+   * Exactly the DynamoDB actions the function calls, on the table and its indexes, and its key. A
+   * function that only records what it showed may put items in the access trail's partitions alone.
+   */
+  bindTable(
+    table: ITable,
+    key: IKey,
+    uses: Pick<FunctionSpec['uses'], 'table' | 'writesAccessTrailOnly'>,
+  ): void {
+    const actions = uses.table;
     if (actions.length === 0) return;
     this.fn.addToRolePolicy(
       new PolicyStatement({
@@ -72,10 +81,22 @@ export class ServiceFunction extends Construct {
         resources: [table.tableArn, `${table.tableArn}/index/*`],
       }),
     );
-    const writes = actions.some(
-      (action) =>
-        action !== 'dynamodb:GetItem' && action !== 'dynamodb:BatchGetItem' && action !== 'dynamodb:Query',
-    );
+    if (uses.writesAccessTrailOnly)
+      this.fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:PutItem'],
+          resources: [table.tableArn],
+          conditions: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ACCESS_TRAIL_KEY_PREFIX}*`] },
+          },
+        }),
+      );
+    const writes =
+      uses.writesAccessTrailOnly ||
+      actions.some(
+        (action) =>
+          action !== 'dynamodb:GetItem' && action !== 'dynamodb:BatchGetItem' && action !== 'dynamodb:Query',
+      );
     this.fn.addToRolePolicy(
       new PolicyStatement({
         actions: [
@@ -84,20 +105,6 @@ export class ServiceFunction extends Construct {
           ...(writes ? ['kms:Encrypt', 'kms:GenerateDataKey'] : []),
         ],
         resources: [key.keyArn],
-      }),
-    );
-  }
-
-  /**
-   * SES SendEmail from our identity or a tenant's own verified domain (which identities exist is
-   * decided by the tenant API and SES's DNS check), through the configuration set, nothing else.
-   */
-  allowSendingEmail(identityArn: string, configurationSetArn: string): void {
-    this.fn.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['ses:SendEmail'],
-        resources: [identityArn, configurationSetArn],
       }),
     );
   }

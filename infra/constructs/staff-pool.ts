@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   FeaturePlan,
@@ -11,6 +11,7 @@ import {
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { acknowledge } from './nag.ts';
 
 /**
  * Staff sign-in (#15): one Cognito user pool for every tenant's staff, a user per staff member
@@ -50,11 +51,11 @@ export class StaffPool extends Construct {
       deletionProtection: props.production,
       removalPolicy: props.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
-    Validations.of(this.userPool).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-COG2',
-      reason:
-        'MFA is offered (TOTP), not yet required: the console enrols it at first sign-in once it handles the MFA_SETUP challenge; then this becomes REQUIRED.',
-    });
+    acknowledge(
+      this.userPool,
+      'COG2',
+      'MFA is offered (TOTP), not yet required: the console enrols it at first sign-in once it handles the MFA_SETUP challenge; then this becomes REQUIRED.',
+    );
     // The console signs in with the password flow over TLS (web/src/session.ts): the one flow the
     // local stand-in (cognito-local) serves, so the flow the tests run is the flow deployed. SRP
     // stays allowed for SDK clients.

@@ -1,10 +1,11 @@
-import { ArnFormat, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, type CfnElement, Stack } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../../functions/catalog.ts';
 import { workflowCatalog } from '../../workflows/catalog.ts';
+import { acknowledge } from './nag.ts';
 
 export interface WorkflowsProps {
   functions: Record<FunctionName, IFunction>;
@@ -50,10 +51,11 @@ export class Workflows extends Construct {
       for (const [, fn] of functions) {
         fn.grantInvoke(machine);
         const logicalId = Stack.of(this).getLogicalId(fn.node.defaultChild as CfnElement);
-        Validations.of(machine).acknowledge({
-          id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
-          reason: 'Invoking versions/aliases of our own step function; nothing else.',
-        });
+        acknowledge(
+          machine,
+          `IAM5[Resource::<${logicalId}.Arn>:*]`,
+          'Invoking versions/aliases of our own step function; nothing else.',
+        );
       }
       machines[key] = machine;
     }
