@@ -27,8 +27,10 @@ import { listenOnLoopback } from './activity.ts';
  * A fault lasts `seconds` of the runtime's clock (virtual or real), or `requests` requests, or
  * until cleared; `match` limits it to requests whose body contains that text (one address).
  */
-export const faultComponents = ['ses', 'dynamodb', 'stepFunctions', 'shopify'] as const;
+export const faultComponents = ['ses', 'dynamodb', 'stepFunctions', 'shopify', 'lambda'] as const;
 export type FaultComponent = (typeof faultComponents)[number];
+/** Components reached over a socket, through a proxy; `lambda` is our functions, invoked in process. */
+type ProxiedComponent = Exclude<FaultComponent, 'lambda'>;
 
 export const faultSchema = z
   .object({
@@ -48,6 +50,12 @@ export const faultSchema = z
   .refine((f) => f.mode !== 'refuse' || (f.requests === undefined && f.match === undefined), {
     message: 'a refused connection carries no request to count or match: give seconds, or clear it',
     path: ['mode'],
+  })
+  // One of our functions that never answers (a loop, a dependency without a timeout): Lambda
+  // ends it at its timeout. `match` is tried on the function's name and its event.
+  .refine((f) => f.component !== 'lambda' || f.mode === 'hang', {
+    message: 'a function can only be made to hang',
+    path: ['mode'],
   });
 export type FaultSpec = z.infer<typeof faultSchema>;
 
@@ -60,7 +68,7 @@ export interface ActiveFault extends FaultSpec {
 }
 
 /** What each service answers when it refuses a request for good (its own error shape). */
-const REJECTIONS: Record<FaultComponent, { type: string; message: string }> = {
+const REJECTIONS: Record<ProxiedComponent, { type: string; message: string }> = {
   ses: { type: 'MessageRejected', message: 'Email address is not verified.' },
   dynamodb: { type: 'AccessDeniedException', message: 'Injected fault: access denied' },
   stepFunctions: { type: 'AccessDeniedException', message: 'Injected fault: access denied' },
@@ -71,7 +79,7 @@ const REJECTIONS: Record<FaultComponent, { type: string; message: string }> = {
 };
 
 /** What each service answers when it throttles (its own error code). */
-const THROTTLES: Record<Exclude<FaultComponent, 'shopify'>, { type: string; message: string }> = {
+const THROTTLES: Record<Exclude<ProxiedComponent, 'shopify'>, { type: string; message: string }> = {
   ses: { type: 'Throttling', message: 'Maximum sending rate exceeded.' },
   dynamodb: { type: 'ThrottlingException', message: 'Rate of requests exceeds the allowed throughput.' },
   stepFunctions: { type: 'ThrottlingException', message: 'Rate exceeded' },
@@ -112,7 +120,7 @@ class FaultProxy {
   private refusing = false;
 
   constructor(
-    readonly component: FaultComponent,
+    readonly component: ProxiedComponent,
     private readonly target: URL,
     private readonly faults: FaultRegistry,
     private port = 0,
@@ -229,11 +237,11 @@ class FaultProxy {
 /** The faults in force, and the proxies they act through. */
 export class FaultRegistry {
   private readonly active = new Map<string, ActiveFault>();
-  private readonly proxies = new Map<FaultComponent, FaultProxy>();
+  private readonly proxies = new Map<ProxiedComponent, FaultProxy>();
   private readonly expiries = new Map<string, ReturnType<typeof setTimeout>>();
 
   /** Puts a proxy in front of a component; returns the endpoint handlers should use. */
-  async proxy(component: FaultComponent, target: string, port = 0): Promise<string> {
+  async proxy(component: ProxiedComponent, target: string, port = 0): Promise<string> {
     const proxy = new FaultProxy(component, new URL(target), this, port);
     await proxy.start();
     this.proxies.set(component, proxy);
@@ -241,7 +249,7 @@ export class FaultRegistry {
   }
 
   /** The bodies of the last requests sent to a component (what our handlers sent it). */
-  recentRequests(component: FaultComponent): readonly string[] {
+  recentRequests(component: ProxiedComponent): readonly string[] {
     return this.proxies.get(component)?.recent ?? [];
   }
 
@@ -264,7 +272,8 @@ export class FaultRegistry {
         setTimeout(() => void this.remove(fault.id), spec.seconds * 1000),
       );
     }
-    if (fault.mode === 'refuse') await this.proxies.get(fault.component)?.setRefusing(true);
+    if (fault.mode === 'refuse' && fault.component !== 'lambda')
+      await this.proxies.get(fault.component)?.setRefusing(true);
     return fault;
   }
 
@@ -304,6 +313,7 @@ export class FaultRegistry {
 
   /** After a fault ends: listen again if nothing refuses any more, and let hung requests go. */
   private async settle(component: FaultComponent): Promise<void> {
+    if (component === 'lambda') return; // a hung invocation is ended by its own timeout
     const proxy = this.proxies.get(component);
     if (!proxy) return;
     const remaining = this.list().filter((f) => f.component === component);

@@ -46,19 +46,44 @@ function lambdaContext(name: FunctionName): Context {
 export class LambdaFunctionError extends Error {}
 
 /**
- * Invokes one of our functions in-process as Lambda would: a JSON event in, a JSON result
- * out (serialised both ways, so nothing passes by reference that could not on AWS).
+ * What Step Functions reports when Lambda ends an invocation at the function's timeout
+ * (`Sandbox.Timedout`; older runtimes reported `Lambda.Unknown`): the workflows retry both.
  */
-export async function invokeFunction(name: FunctionName, event: unknown): Promise<unknown> {
+export class LambdaTimeoutError extends Error {
+  override readonly name = 'Sandbox.Timedout';
+  constructor(seconds: number) {
+    super(`Task timed out after ${seconds.toFixed(2)} seconds`);
+  }
+}
+
+/**
+ * Invokes one of our functions in-process as Lambda would: a JSON event in, a JSON result
+ * out (serialised both ways, so nothing passes by reference that could not on AWS), ended at the
+ * function's own timeout (on the runtime's clock) as Lambda ends it. In-process work cannot be
+ * killed: a timed-out handler's promise runs on, unheard, where Lambda would freeze its sandbox.
+ * `hang` stands for a function that never answers (a fault: local/faults.ts, component `lambda`).
+ */
+export async function invokeFunction(
+  name: FunctionName,
+  event: unknown,
+  options: { hang?: boolean } = {},
+): Promise<unknown> {
   const handler = await load(name);
   const payload = JSON.parse(JSON.stringify(event ?? null));
   const stats = invocations.get(name) ?? { count: 0, busy: new BusyTime() };
   invocations.set(name, stats);
+  const seconds = functionCatalog[name].timeoutSeconds;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new LambdaTimeoutError(seconds)), seconds * 1000);
+  });
   stats.busy.start();
   try {
-    const result = await handler(payload, lambdaContext(name));
+    const running = options.hang ? new Promise<never>(() => {}) : handler(payload, lambdaContext(name));
+    const result = await Promise.race([running, timedOut]);
     return result === undefined ? null : JSON.parse(JSON.stringify(result));
   } finally {
+    clearTimeout(timer);
     stats.count += 1;
     stats.busy.end();
   }

@@ -207,8 +207,14 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     inProcess: options.sockets === false,
   });
 
+  // Faults between the handlers and the components (local/faults.ts), our functions' own included.
+  const faults = new FaultRegistry();
   const stepFunctions = new LocalStepFunctions(
-    (arn, payload) => invokeFunction(functionNameFromArn(arn), payload),
+    (arn, payload) => {
+      const name = functionNameFromArn(arn);
+      const hang = faults.take('lambda', `${name} ${JSON.stringify(payload)}`) !== undefined;
+      return invokeFunction(name, payload, { hang });
+    },
     options.persist === false ? undefined : join(dataDir, 'stepfunctions', 'executions.json'),
   );
   const sfnServer = await startStepFunctionsServer(stepFunctions, ports.stepFunctions, {
@@ -233,7 +239,6 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   const staffPool = await ensureStaffPool(cognito.url, join(dataDir, 'staff-pool.json'));
 
   // Handlers reach each component through a proxy that can inject faults (local/faults.ts).
-  const faults = new FaultRegistry();
   const handlerEndpoints =
     options.faultProxies === false
       ? {

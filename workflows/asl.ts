@@ -90,6 +90,13 @@ export const lambdaServiceErrors = [
   'Lambda.TooManyRequestsException',
 ];
 
+/**
+ * What Step Functions reports when Lambda ends an invocation at the function's timeout:
+ * `Sandbox.Timedout` today, `Lambda.Unknown` from older runtimes (and a crashed sandbox). Not
+ * `States.Timeout`: that is the Task's own timeout, set longer than the function's (#32).
+ */
+export const lambdaTimeoutErrors = ['Sandbox.Timedout', 'Lambda.Unknown'];
+
 /** `${Name}` placeholders are filled by CDK's definitionSubstitutions and by the local runtime. */
 export function substitute(definition: string, values: Record<string, string>): string {
   return definition.replace(/\$\{(\w+)\}/g, (placeholder, name: string) => {

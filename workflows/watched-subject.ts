@@ -1,4 +1,10 @@
-import { lambdaServiceErrors, type Retrier, type StateMachineDefinition, type TaskState } from './asl.ts';
+import {
+  lambdaServiceErrors,
+  lambdaTimeoutErrors,
+  type Retrier,
+  type StateMachineDefinition,
+  type TaskState,
+} from './asl.ts';
 
 /**
  * One mechanism for everything with deadlines that escalate up a ladder (service requests and
@@ -13,14 +19,15 @@ import { lambdaServiceErrors, type Retrier, type StateMachineDefinition, type Ta
 
 /**
  * Throttling, 5xx and refused connections of DynamoDB, SES, Scheduler and Step Functions come out
- * of our handlers as `TransientError`; a step that ran out of time is `States.Timeout`. Every step
- * is idempotent, so both are retried: about 2 minutes in all, inside an Express execution's 5, with
+ * of our handlers as `TransientError`; a step Lambda ended at the function's timeout is
+ * `Sandbox.Timedout` (a hung dependency), one the Task ended `States.Timeout`. Every step is
+ * idempotent, so all are retried: about 2 minutes in all, inside an Express execution's 5, with
  * jitter so that bursts failing together in an outage do not retry together. Past that the burst
  * fails and the subject's watch entry brings the reconciler (functions/reconciler) to start another.
  */
 const retryStep: Retrier[] = [
   {
-    ErrorEquals: [...lambdaServiceErrors, 'TransientError', 'States.Timeout'],
+    ErrorEquals: [...lambdaServiceErrors, ...lambdaTimeoutErrors, 'TransientError', 'States.Timeout'],
     IntervalSeconds: 2,
     MaxAttempts: 6,
     BackoffRate: 2,

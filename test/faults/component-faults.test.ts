@@ -139,6 +139,33 @@ describe('a step that fails inside the claim', () => {
   });
 });
 
+describe('a step that hangs', () => {
+  it('is ended by Lambda at the function’s timeout and retried by the same burst: the escalation goes out, no reconciler', async () => {
+    const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest())).body;
+    await runtime.advance(2 * HOUR - 10);
+    // The next invocation of the step function never answers (a dependency without a timeout).
+    await injectFault(runtime.urls.api, {
+      component: 'lambda',
+      mode: 'hang',
+      match: 'serviceRequestSteps',
+      requests: 1,
+    });
+    await runtime.advance(11 + 90);
+    await clearFaults(runtime.urls.api);
+
+    expect(levelOneEscalations(await runtime.mailbox(), requestId)).toBe(1);
+    const bursts = await lifecycleHistory(runtime, requestId);
+    expect(bursts.map((b) => [b.name.split('--')[1]!.split('-')[0], b.status, b.steps])).toEqual([
+      ['intake', 'SUCCEEDED', []],
+      ['timer', 'SUCCEEDED', ['Escalate missed deadline']],
+    ]);
+    expect(bursts[1]!.taskErrors).toEqual(['Sandbox.Timedout']);
+    const request = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
+    expect(request.timeline.map((e: { type: string }) => e.type)).not.toContain('lifecycle_restarted');
+    await runtime.api('POST', `/v1/requests/${requestId}/cancel`, { reason: 'fault test done' });
+  });
+});
+
 describe('Step Functions down', () => {
   it('at intake: the request is answered 201, kept, and watched once Step Functions is back', async () => {
     await injectFault(runtime.urls.api, { component: 'stepFunctions', mode: 'refuse', seconds: 60 });

@@ -104,6 +104,10 @@ export async function lifecycleHistory(
       steps,
       /** Attempts of a Task that failed (each then retried or ended the burst). */
       failedTasks: (events ?? []).filter((e) => e.type === 'TaskFailed').length,
+      /** Their errors, as Step Functions names them. */
+      taskErrors: (events ?? []).flatMap((e) =>
+        e.type === 'TaskFailed' ? [e.taskFailedEventDetails?.error ?? ''] : [],
+      ),
       /** What an Express workflow logging at level ALL writes to CloudWatch Logs for it, about. */
       logBytes: Buffer.byteLength(JSON.stringify(events ?? [])),
     });
