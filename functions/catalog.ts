@@ -280,8 +280,15 @@ export const functionCatalog = {
     timeoutSeconds: 300,
     schedule: 'every 5 minutes',
     uses: {
-      // PutItem: a restart's timeline event may move old events to an archive page.
-      table: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      // PutItem: a restart's timeline event may move old events to an archive page. PutItem and
+      // DeleteItem: a due-time entry whose subject is gone is cleared by a placeholder.
+      table: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:Query',
+      ],
       sendsEmail: false,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
       signsLinks: false,

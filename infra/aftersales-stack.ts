@@ -216,6 +216,7 @@ export class AfterSalesStack extends Stack {
     new CfnOutput(this, 'LinkSigningSecretParameter', { value: linkSecretName });
     new CfnOutput(this, 'StorefrontSecretsKeyParameter', { value: storefrontKeyName });
     new CfnOutput(this, 'OperatorAlarmTopic', { value: alarmTopic.topicArn });
+    new CfnOutput(this, 'WakeUpScheduleGroup', { value: wakeUps.groupName });
     this.acknowledgeNagFindings(services, workflows);
   }
 

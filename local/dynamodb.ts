@@ -23,7 +23,25 @@ import { answerInProcess } from './in-process-http.ts';
 
 const require = createRequire(import.meta.url);
 const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
-const dynaliteDb = require('dynalite/db/index.js') as { create(options: object): DynaliteStore };
+const dynaliteDb = require('dynalite/db/index.js') as {
+  create(options: object): DynaliteStore;
+  createIndexKey(item: object, table: object, keySchema: object): string;
+};
+
+/** The parts of dynalite's store a stray index entry is written with. */
+type DynaliteTables = {
+  getTable(name: string, done: (error: unknown, table?: DynaliteTable) => void): void;
+  getIndexDb(
+    type: 'Global',
+    table: string,
+    index: string,
+  ): { put(key: string, item: object, done: (e: unknown) => void): void };
+};
+type DynaliteTable = {
+  TableName: string;
+  KeySchema: { AttributeName: string }[];
+  GlobalSecondaryIndexes?: { IndexName: string; KeySchema: { AttributeName: string }[] }[];
+};
 
 /** dynalite's server and the store it made (which its HTTP handler keeps to itself). */
 export function dynaliteWithStore(options: Record<string, unknown>): {
@@ -45,6 +63,16 @@ export function dynaliteWithStore(options: Record<string, unknown>): {
 
 export interface LocalDynamoDb {
   endpoint: string;
+  /**
+   * Writes an index entry and not its item: what a crash between dynalite's index write and its
+   * item write leaves (they are separate writes), for tests of what reads an index (the
+   * reconciler). The item must hold the index's and the table's keys (KEYS_ONLY indexes).
+   */
+  writeIndexEntryOnly(
+    tableName: string,
+    indexName: string,
+    item: Record<string, AttributeValue>,
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -80,8 +108,20 @@ export async function startDynamoDb(options: {
         answerItemCallsDirectly(endpoint, store, { server, startsEmpty: !options.path }),
       ]
     : [];
+  const tables = store as DynaliteTables;
   return {
     endpoint,
+    writeIndexEntryOnly: (tableName, indexName, item) =>
+      new Promise<void>((resolve, reject) =>
+        tables.getTable(tableName, (error, table) => {
+          const index = table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName);
+          if (error || !table || !index) return reject(error ?? new Error(`No index ${indexName}`));
+          const key = dynaliteDb.createIndexKey(item, table, index.KeySchema);
+          tables
+            .getIndexDb('Global', table.TableName, indexName)
+            .put(key, item, (e) => (e ? reject(e) : resolve()));
+        }),
+      ),
     close: () =>
       new Promise<void>((resolve) => {
         for (const stop of answeredInProcess) stop();

@@ -27,7 +27,14 @@ import { listenOnLoopback } from './activity.ts';
  * A fault lasts `seconds` of the runtime's clock (virtual or real), or `requests` requests, or
  * until cleared; `match` limits it to requests whose body contains that text (one address).
  */
-export const faultComponents = ['ses', 'dynamodb', 'stepFunctions', 'shopify', 'lambda'] as const;
+export const faultComponents = [
+  'ses',
+  'dynamodb',
+  'stepFunctions',
+  'scheduler',
+  'shopify',
+  'lambda',
+] as const;
 export type FaultComponent = (typeof faultComponents)[number];
 /** Components reached over a socket, through a proxy; `lambda` is our functions, invoked in process. */
 type ProxiedComponent = Exclude<FaultComponent, 'lambda'>;
@@ -72,6 +79,7 @@ const REJECTIONS: Record<ProxiedComponent, { type: string; message: string }> = 
   ses: { type: 'MessageRejected', message: 'Email address is not verified.' },
   dynamodb: { type: 'AccessDeniedException', message: 'Injected fault: access denied' },
   stepFunctions: { type: 'AccessDeniedException', message: 'Injected fault: access denied' },
+  scheduler: { type: 'AccessDeniedException', message: 'Injected fault: access denied' },
   shopify: {
     type: 'Unauthorized',
     message: '[API] Invalid API key or access token (unrecognized login or wrong password)',
@@ -83,6 +91,7 @@ const THROTTLES: Record<Exclude<ProxiedComponent, 'shopify'>, { type: string; me
   ses: { type: 'Throttling', message: 'Maximum sending rate exceeded.' },
   dynamodb: { type: 'ThrottlingException', message: 'Rate of requests exceeds the allowed throughput.' },
   stepFunctions: { type: 'ThrottlingException', message: 'Rate exceeded' },
+  scheduler: { type: 'ThrottlingException', message: 'Rate exceeded' },
 };
 
 /** Shopify answers in its own shape: `{"errors": "..."}`, JSON. */

@@ -11,7 +11,7 @@ import { settled, tracked, workInFlight } from './activity.ts';
 import { type ClockMode, createClock, type LocalClock } from './clock.ts';
 import { serveConsole } from './console.ts';
 import { type DemoTenant, ensureDemoTenant } from './demo-tenant.ts';
-import { ensureTable, startDynamoDb } from './dynamodb.ts';
+import { ensureTable, type LocalDynamoDb, startDynamoDb } from './dynamodb.ts';
 import { FaultRegistry, faultSchema } from './faults.ts';
 import { type LocalRoute, startHttpApi } from './http-api.ts';
 import { functionNameFromArn, invokeFunction, localFunctionArn } from './lambda.ts';
@@ -44,7 +44,13 @@ export interface RuntimeOptions {
      * The fault proxies the handlers call through (free ports by default). A runtime restarted
      * in the same process passes the previous ones: handlers' SDK clients keep their endpoint.
      */
-    handlerSide?: { dynamodb: number; ses: number; stepFunctions: number; shopify: number };
+    handlerSide?: {
+      dynamodb: number;
+      ses: number;
+      stepFunctions: number;
+      shopify: number;
+      scheduler?: number;
+    };
   };
   clock?: ClockMode;
   timeScale?: number;
@@ -96,7 +102,7 @@ export interface LocalRuntime {
     /** EventBridge Scheduler's one-time schedules (local/scheduler.ts). */
     scheduler: string;
     /** Where the handlers reach the components: through the fault proxies. */
-    handlerSide: { dynamodb: string; ses: string; stepFunctions: string; shopify: string };
+    handlerSide: { dynamodb: string; ses: string; stepFunctions: string; shopify: string; scheduler: string };
   };
   /** Daily-run messages that failed every try (the deployed dead-letter queue, alarmed on). */
   dailyRunDeadLetters(): readonly SqsRecord[];
@@ -104,6 +110,8 @@ export interface LocalRuntime {
   shopify: LocalShopify;
   /** EventBridge Scheduler's stand-in: its live schedules, fired count and dead letters. */
   scheduler: LocalScheduler;
+  /** dynalite, as the handlers reach it (through its fault proxy). */
+  dynamodb: LocalDynamoDb;
   clock: LocalClock;
   demo: DemoTenant;
   tableName: string;
@@ -284,6 +292,11 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     startExecution: (request) => stepFunctions.startExecution(request),
     inProcess: options.sockets === false,
   });
+  // Parks reach Scheduler through a fault proxy too (Scheduler refusing for hours: #34).
+  const schedulerEndpoint =
+    options.faultProxies === false
+      ? scheduler.endpoint
+      : await faults.proxy('scheduler', scheduler.endpoint, ports.handlerSide?.scheduler);
 
   const localError = (status: number, code: string, message: string, fields?: Record<string, string[]>) => ({
     status,
@@ -416,7 +429,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     // The SESv2 client ignores AWS_ENDPOINT_URL_SES.
     AWS_ENDPOINT_URL_SESV2: handlerEndpoints.ses,
     AWS_ENDPOINT_URL_SFN: handlerEndpoints.stepFunctions,
-    AWS_ENDPOINT_URL_SCHEDULER: scheduler.endpoint,
+    AWS_ENDPOINT_URL_SCHEDULER: schedulerEndpoint,
     AWS_ENDPOINT_URL_SQS: dailyRunQueue.endpoint,
     DAILY_RUN_QUEUE_URL: dailyRunQueue.queueUrl,
     TABLE_NAME: tableName,
@@ -438,6 +451,29 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     ),
   });
 
+  // Where the operator's command (`npm run tenant -- … --local`, infra/bin/tenant.ts) finds this
+  // runtime: the components themselves, not the handlers' fault proxies (an operator works on).
+  writeFileSync(
+    join(dataDir, 'operator-environment.json'),
+    JSON.stringify({
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_SFN: sfnServer.endpoint,
+      AWS_ENDPOINT_URL_SCHEDULER: scheduler.endpoint,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
+      STAFF_USER_POOL_ID: staffPool.userPoolId,
+      TABLE_NAME: tableName,
+      ...Object.fromEntries(
+        Object.entries(workflowCatalog).map(([key, w]) => [
+          w.arnVariable,
+          stateMachineArns[key as keyof typeof workflowCatalog],
+        ]),
+      ),
+    }),
+  );
   await ensureTable(new DynamoDBClient({ endpoint: dynamodb.endpoint }), tableName);
   const demo = await ensureDemoTenant(
     join(dataDir, 'demo-tenant.json'),
@@ -498,6 +534,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   return {
     dailyRunDeadLetters: () => dailyRunQueue.deadLetters,
     scheduler,
+    dynamodb,
     urls: {
       api: api.url,
       sqs: dailyRunQueue.endpoint,
@@ -508,7 +545,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       cognito: cognito.url,
       console: `${api.url}/console/`,
       scheduler: scheduler.endpoint,
-      handlerSide: handlerEndpoints,
+      handlerSide: { ...handlerEndpoints, scheduler: schedulerEndpoint },
     },
     shopify,
     clock,

@@ -29,9 +29,19 @@ export interface BurstFields {
   /** The parked wake-up's schedule name, and when it fires. */
   wakeUp?: string;
   wakeUpAt?: string;
-  /** Bursts the reconciler started since the subject last parked (its give-up count). */
+  /**
+   * Bursts the reconciler started in its current window of a day, and when the window began
+   * (domain/watched-subject.ts `afterRestart`): kept when the subject parks, so a subject that
+   * keeps needing restarts is seen as one.
+   */
   reconcilerStarts?: number;
+  reconcilerSince?: string;
+  /** When its restarts, spread over hours, made it one for the operators (cleared when it parks). */
+  lifecycleAbandonedAt?: string;
 }
+
+/** The reconciler's bookkeeping on a subject: nothing of it is about the customer. */
+export const RECONCILER_FIELDS = ['reconcilerStarts', 'reconcilerSince', 'lifecycleAbandonedAt'] as const;
 
 /** A timeline as staff read it: the bursts' entries left out unless asked for. */
 export const withoutBursts = <E extends { type: string }>(events: E[], options: { bursts?: boolean }): E[] =>
@@ -45,20 +55,43 @@ export function watchEntry(tenantId: string, kind: WatchedKind, id: string, look
 /** Removed once the subject is closed or cancelled: nothing left to watch. */
 export const WATCH_ENTRY_FIELDS = ['gsi3pk', 'gsi3sk'] as const;
 
+export interface WatchEntry {
+  kind: WatchedKind;
+  id: string;
+  lookAt: string;
+  /** The index entry's sort key as read: the subject's own `gsi3sk`, unless the entry is stale. */
+  entry: string;
+}
+
+const watchFromEntry = (gsi3sk: string): WatchEntry => {
+  const [lookAt, kind, id] = gsi3sk.split('#') as [string, WatchedKind, string];
+  return { kind, id, lookAt, entry: gsi3sk };
+};
+
 /** Subjects whose lifecycle should have acted by now, oldest first (one page: the run comes again). */
-export async function overdueWatches(
-  tenantId: string,
-  at: Date,
-  limit = 200,
-): Promise<{ kind: WatchedKind; id: string; lookAt: string }[]> {
+export async function overdueWatches(tenantId: string, at: Date, limit = 200): Promise<WatchEntry[]> {
   const { items } = await query<{ gsi3sk: string }>({
     IndexName: 'byDue',
     KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :now',
     ExpressionAttributeValues: { ':pk': keys.watch(tenantId), ':now': at.toISOString() },
     Limit: limit,
   });
-  return items.map(({ gsi3sk }) => {
-    const [lookAt, kind, id] = gsi3sk.split('#') as [string, WatchedKind, string];
-    return { kind, id, lookAt };
-  });
+  return items.map(({ gsi3sk }) => watchFromEntry(gsi3sk));
+}
+
+/** Every subject a tenant's lifecycles watch (operators' listing: one entry per open subject). */
+export async function allWatches(tenantId: string): Promise<WatchEntry[]> {
+  const found: WatchEntry[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await query<{ gsi3sk: string }>({
+      IndexName: 'byDue',
+      KeyConditionExpression: 'gsi3pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.watch(tenantId) },
+      ExclusiveStartKey: cursor,
+    });
+    found.push(...page.items.map(({ gsi3sk }) => watchFromEntry(gsi3sk)));
+    cursor = page.cursor;
+  } while (cursor);
+  return found;
 }

@@ -1,7 +1,9 @@
 import {
   AdminCreateUserCommand,
+  AdminDeleteUserCommand,
   AdminDisableUserCommand,
   AdminEnableUserCommand,
+  AdminGetUserCommand,
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   UsernameExistsException,
@@ -78,5 +80,24 @@ export async function setStaffLoginEnabled(email: string, enabled: boolean): Pro
   } catch (error) {
     // A member on the list who was never invited has no sign-in: nothing to stop or allow.
     if ((error as Error).name !== 'UserNotFoundException') throw error;
+  }
+}
+
+/**
+ * Removes a staff member's sign-in, if it is this tenant's (sign-ins are named by email in one
+ * pool for every tenant: another tenant's person of the same address is left alone). True if one
+ * was removed.
+ */
+export async function deleteStaffLogin(tenantId: string, email: string): Promise<boolean> {
+  const user = { UserPoolId: poolId(), Username: email };
+  try {
+    const found = await cognito.send(new AdminGetUserCommand(user));
+    const tenant = found.UserAttributes?.find((a) => a.Name === 'custom:tenant')?.Value;
+    if (tenant !== tenantId) return false;
+    await cognito.send(new AdminDeleteUserCommand(user));
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'UserNotFoundException') return false;
+    throw error;
   }
 }

@@ -138,26 +138,43 @@ export const keys = {
 };
 
 /**
- * Every item key whose partition key is `pk` or starts with `prefix`: a Scan of the whole table,
- * for an operator's rare, offline work (deleting a tenant), never for a request.
+ * The keys of every item in the partitions under these prefixes (`TENANT#acme` and `TENANT#acme#…`,
+ * not `TENANT#acme2`), by one parallel scan of the table: DynamoDB finds partitions by prefix only
+ * so. For the operator's rare deletions, never a request path.
  */
-export async function scanKeys(pk: string, prefix: string): Promise<{ pk: string; sk: string }[]> {
-  const found: { pk: string; sk: string }[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new ScanCommand({
-        TableName: config().TABLE_NAME,
-        FilterExpression: 'pk = :pk OR begins_with(pk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-        ProjectionExpression: 'pk, sk',
-        ExclusiveStartKey: start,
-      }),
-    );
-    found.push(...((page.Items ?? []) as { pk: string; sk: string }[]));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return found;
+export async function scanKeys(
+  prefixes: readonly string[],
+  segments = 4,
+): Promise<{ pk: string; sk: string }[]> {
+  const values: Record<string, string> = {};
+  const filter = prefixes
+    .map((prefix, i) => {
+      values[`:p${i}`] = prefix;
+      values[`:u${i}`] = `${prefix}#`;
+      return `pk = :p${i} OR begins_with(pk, :u${i})`;
+    })
+    .join(' OR ');
+  const scanSegment = async (segment: number) => {
+    const found: { pk: string; sk: string }[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await documentClient.send(
+        new ScanCommand({
+          TableName: config().TABLE_NAME,
+          FilterExpression: filter,
+          ExpressionAttributeValues: values,
+          ProjectionExpression: 'pk, sk',
+          ExclusiveStartKey: start,
+          Segment: segment,
+          TotalSegments: segments,
+        }),
+      );
+      found.push(...((page.Items ?? []) as { pk: string; sk: string }[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return found;
+  };
+  return (await Promise.all(Array.from({ length: segments }, (_, i) => scanSegment(i)))).flat();
 }
 
 /** Deletes one item (nothing if it is not there). */
@@ -366,6 +383,8 @@ export interface StepUpdate {
    * won (e.g. two take-overs).
    */
   expect?: Record<string, unknown>;
+  /** Numbers that must be absent or at most this (a generation that may have moved on by one). */
+  expectAtMost?: Record<string, number>;
   /** One more condition, in DynamoDB syntax (names/values it uses must be in `fields`-free form). */
   extraCondition?: string;
 }
@@ -494,6 +513,11 @@ async function applyStepOnce<T>(key: { pk: string; sk: string }, step: StepUpdat
       values[`:e${i}`] = value;
       conditions.push(`${path} = :e${i}`);
     }
+  });
+  Object.entries(step.expectAtMost ?? {}).forEach(([field, value], i) => {
+    const path = pathOf(field, `#m${i}`);
+    values[`:m${i}`] = value;
+    conditions.push(`(attribute_not_exists(${path}) OR ${path} <= :m${i})`);
   });
   if (step.extraCondition) conditions.push(step.extraCondition);
   const removes = (step.remove ?? []).map((field, i) => {

@@ -17,8 +17,16 @@ export const alarmedLogMessages = {
   lifecycleStartedLate: { message: 'Lifecycle started late', writtenBy: ['reconciler'] },
   /** A lifecycle's execution ended with its subject still open: the reconciler started the next generation. */
   lifecycleRestarted: { message: 'Lifecycle restarted', writtenBy: ['reconciler'] },
-  /** A lifecycle failed generation after generation: left to the operators. */
+  /**
+   * A lifecycle needed restarts spread over hours: the operators must look (it is still restarted
+   * while its promises are open; `npm run tenant -- lifecycles --abandoned` lists them).
+   */
   lifecycleAbandoned: { message: 'Lifecycle abandoned', writtenBy: ['reconciler'] },
+  /**
+   * A due-time index entry was not its subject's own watch (an index read behind a write, or an
+   * entry a crashed local store left): not acted on, and cleared.
+   */
+  watchEntryStale: { message: 'Lifecycle watch entry stale', writtenBy: ['reconciler'] },
   /** The reconciler could not check one subject (it tries again at its next run). */
   reconcilerItemFailed: { message: 'Reconciler item failed', writtenBy: ['reconciler'] },
 } as const satisfies Record<string, { message: string; writtenBy: readonly string[] | 'emailSenders' }>;

@@ -3,6 +3,7 @@ import * as z from '../../domain/zod.ts';
 import { now } from '../adapters/clock.ts';
 import {
   type BurstFields,
+  RECONCILER_FIELDS,
   TIMER_GRACE_SECONDS,
   WATCH_ENTRY_FIELDS,
   watchEntry,
@@ -54,7 +55,7 @@ export async function park<S extends BurstFields>(
     await cancelWakeUp(previous);
     const ended = await kind.write(input.tenantId, input.id, {
       expect: stillAt(input.generation),
-      remove: ['wakeUp', 'wakeUpAt', 'reconcilerStarts', ...WATCH_ENTRY_FIELDS],
+      remove: ['wakeUp', 'wakeUpAt', ...RECONCILER_FIELDS, ...WATCH_ENTRY_FIELDS],
     });
     return ended ? { phase: 'end', waitSeconds: 0, generation: input.generation } : SUPERSEDED;
   }
@@ -73,7 +74,8 @@ export async function park<S extends BurstFields>(
       wakeUpAt: at.toISOString(),
       ...watchEntry(input.tenantId, kind.kind, input.id, new Date(at.getTime() + TIMER_GRACE_SECONDS * 1000)),
     },
-    remove: ['reconcilerStarts'],
+    // Parked: healthy again (the restarts stay counted for the day: ../reconciler).
+    remove: ['lifecycleAbandonedAt'],
   });
   if (!parked) {
     // A newer burst has the subject and makes its own wake-up.

@@ -78,6 +78,8 @@ function exported(main: SubjectItem, items: StoredItem[]) {
     wakeUp: _wakeUp,
     wakeUpAt: _wakeUpAt,
     reconcilerStarts: _starts,
+    reconcilerSince: _since,
+    lifecycleAbandonedAt: _abandoned,
     ...rest
   } = withoutKeys(main) as Record<string, unknown>;
   // The lifecycle's own bookkeeping (its bursts) says nothing about the person.

@@ -27,7 +27,11 @@ function watchedKind<S extends BurstFields>(
     async load(tenantId, id) {
       const [subject, tenant] = await getItems([spec.key(tenantId, id), keys.tenant(tenantId)]);
       return subject && tenant
-        ? { subject: spec.fromItem(subject), tenant: tenantFromItem(tenant) }
+        ? {
+            subject: spec.fromItem(subject),
+            tenant: tenantFromItem(tenant),
+            watch: (subject as { gsi3sk?: string }).gsi3sk,
+          }
         : undefined;
     },
   };

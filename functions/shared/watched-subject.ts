@@ -19,14 +19,20 @@ import { logger } from './logger.ts';
 export interface WatchedSubjectKind<S extends BurstFields> {
   kind: WatchedKind;
   lifecycleOf(tenantId: string, id: string): Lifecycle;
-  /** The subject with its tenant (routing needs both). */
-  load(tenantId: string, id: string): Promise<{ subject: S; tenant: StoredTenant } | undefined>;
+  /**
+   * The subject with its tenant (routing needs both), and the subject's own watch entry (its
+   * byDue sort key, absent when nothing is watched) for the reconciler to compare an entry with.
+   */
+  load(
+    tenantId: string,
+    id: string,
+  ): Promise<{ subject: S; tenant: StoredTenant; watch?: string } | undefined>;
   route(subject: S, tenant: StoredTenant, at: Date): { phase: string; waitSeconds: number };
   /** One conditional write of the subject (functions/adapters/table.ts `applyStep`). */
   write(
     tenantId: string,
     id: string,
-    update: Pick<StepUpdate, 'expect' | 'fields' | 'remove' | 'event'>,
+    update: Pick<StepUpdate, 'expect' | 'expectAtMost' | 'fields' | 'remove' | 'event'>,
   ): Promise<S | undefined>;
 }
 

@@ -62,8 +62,13 @@ export interface FaultRow {
   fault: string;
   survived: boolean;
   emailsDue: number;
+  /** Due and never sent. */
   emailsLost: number;
+  /** Sent more than 5 minutes after the later of their due time and the fault's end. */
+  emailsLate?: number;
   duplicates: number;
+  /** Feedback cases that opened more than 5 minutes after the answer that called for them. */
+  casesOpenedLate?: number;
   notes?: string;
 }
 

@@ -34,6 +34,7 @@ describe('restart', () => {
         ses: Number(new URL(first.urls.handlerSide.ses).port),
         stepFunctions: Number(new URL(first.urls.handlerSide.stepFunctions).port),
         shopify: Number(new URL(first.urls.handlerSide.shopify).port),
+        scheduler: Number(new URL(first.urls.handlerSide.scheduler).port),
       },
     };
     await first.dispose({ keepData: true });

@@ -1,16 +1,15 @@
 import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { promisify } from 'node:util';
+import {
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { GetEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, scanKeys } from '../../functions/adapters/table.ts';
-import {
-  deleteTenant,
-  lifecycleHistory,
-  restartLifecycle,
-  suspendTenant,
-} from '../../infra/operator/tenants.ts';
-import { clearFaults, injectFault } from '../faults/support.ts';
-import { contractTerms, emailsAbout, recipients, repairRequest } from '../support/lifecycle.ts';
+import { deleteTenant, suspendTenant } from '../../infra/operator/tenants.ts';
+import { contractTerms, repairRequest } from '../support/lifecycle.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**
@@ -26,22 +25,61 @@ afterAll(async () => {
 });
 
 const run = promisify(execFile);
+let acmeAdminKey: string;
+/** The command as an operator runs it, on this runtime (`--local` reads its data directory). */
 async function tenantCommand(...args: string[]): Promise<string> {
   const { stdout } = await run(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      'infra/bin/tenant.ts',
-      ...args,
-      '--local',
-      '--dynamodb-endpoint',
-      runtime.urls.dynamodb,
-    ],
+    ['--import', 'tsx', 'infra/bin/tenant.ts', ...args, '--local', '--local-dir', runtime.dataDir],
     { env: { ...process.env, NODE_OPTIONS: '' } },
   );
   return stdout;
 }
+
+/** What a run that failed printed and how it exited. */
+async function refused(...args: string[]): Promise<{ code: number; stderr: string }> {
+  try {
+    await tenantCommand(...args);
+  } catch (error) {
+    const { code, stderr } = error as { code: number; stderr: string };
+    return { code, stderr };
+  }
+  throw new Error(`npm run tenant -- ${args.join(' ')} succeeded`);
+}
+
+describe('npm run tenant, as an operator expects a command to behave', () => {
+  it('says how each command is used (--help exits 0), and refuses bad input in one line with exit 2', async () => {
+    expect(await tenantCommand('--help')).toMatch(/restart-lifecycle\t/);
+    expect(await tenantCommand('create', '--help')).toMatch(/--admin-email <value>/);
+    const badEmail = await refused('create', '--id', 'x-co', '--name', 'X', '--admin-email', 'not-an-email');
+    expect(badEmail).toEqual({ code: 2, stderr: '--admin-email is not an email address\n' });
+    const unknownOption = await refused('list', '--colour');
+    expect(unknownOption.code).toBe(2);
+    expect(unknownOption.stderr.trim().split('\n')).toHaveLength(1);
+    expect((await refused('frobnicate')).code).toBe(2);
+    expect(
+      (
+        await refused(
+          'create',
+          '--id',
+          'x-co',
+          '--name',
+          'X',
+          '--admin-email',
+          'a@x.example',
+          '--time-zone',
+          'Mars/Base',
+        )
+      ).stderr,
+    ).toMatch(/--time-zone is not an IANA time zone/);
+  });
+
+  it('exits 1 with one line for a request that is not there', async () => {
+    const missing = await refused('restart-lifecycle', '--id', 'demo', '--request', 'sr_nothing');
+    expect(missing).toEqual({ code: 1, stderr: 'No request sr_nothing in tenant demo\n' });
+    expect((await refused('lifecycles', '--id', 'no-such-tenant')).stderr).toBe('No tenant no-such-tenant\n');
+  });
+});
 
 describe('npm run tenant', () => {
   it('creates a tenant with default terms and calendar and its first admin key, shown once, that works', async () => {
@@ -56,6 +94,7 @@ describe('npm run tenant', () => {
     );
     const apiKey = /admin API key \(shown once, keep it safe\): (ak_acme_\S+)/.exec(output)?.[1];
     expect(apiKey).toBeDefined();
+    acmeAdminKey = apiKey!;
     const settings = await runtime.api('GET', '/v1/settings', undefined, { apiKey });
     expect(settings.status).toBe(200);
     expect(settings.body).toMatchObject({
@@ -119,15 +158,56 @@ describe('npm run tenant', () => {
     expect(again.body.description).toBe(created.body.description);
   });
 
-  it('deletes a tenant only 30 days after its suspension, and then every item of it', async () => {
+  it('deletes a tenant only 30 days after its suspension, and then every item of it, its wake-ups, staff sign-ins and sending domain', async () => {
+    const acmeKey = acmeAdminKey;
+    const invited = await runtime.api(
+      'POST',
+      '/v1/staff',
+      { staffId: 'li', name: 'Li Lei', email: 'li@acme.example', roles: ['agent'], skills: [] },
+      { apiKey: acmeKey },
+    );
+    expect(invited.status).toBe(201);
+    const domain = await runtime.api(
+      'PUT',
+      '/v1/settings/sending-domain',
+      { domain: 'mail.acme.example' },
+      { apiKey: acmeKey },
+    );
+    expect(domain.status).toBeLessThan(300);
+    const parkedWakeUps = () =>
+      runtime.scheduler
+        .schedules()
+        .filter((schedule) =>
+          String(JSON.parse(schedule.Target.Input ?? '{}').Input).includes('"tenantId":"acme"'),
+        );
+
     await expect(deleteTenant('acme')).rejects.toThrow(/Suspend acme first/);
     // Suspended on the runtime's (virtual) clock, so that 31 days can pass in a moment.
     await suspendTenant('acme');
     await expect(deleteTenant('acme')).rejects.toThrow(/can be deleted from/);
     await runtime.advance(31 * 86_400);
-    const { deletedItems } = await deleteTenant('acme');
-    expect(deletedItems).toBeGreaterThan(3);
-    expect(await scanKeys(keys.tenant('acme').pk, `${keys.tenant('acme').pk}#`)).toEqual([]);
+    // Its open request is still watched: a wake-up is parked for it.
+    const pending = parkedWakeUps().length;
+    expect(pending).toBeGreaterThan(0);
+    const deleted = await tenantCommand('delete', '--id', 'acme', '--confirm', 'acme');
+    expect(deleted).toMatch(
+      new RegExp(
+        `^Tenant acme deleted: \\d+ items, ${pending} pending wake-ups, 1 staff sign-ins, its sending domain\\.$`,
+        'm',
+      ),
+    );
+    expect(await scanKeys([keys.tenant('acme').pk, 'TRAIL#acme'])).toEqual([]);
+    expect(parkedWakeUps()).toEqual([]);
+    await expect(
+      new SESv2Client({}).send(new GetEmailIdentityCommand({ EmailIdentity: 'mail.acme.example' })),
+    ).rejects.toThrow(/not/i);
+    // One attempt: the SDK's retry would wait on the virtual clock.
+    const lookup = new CognitoIdentityProviderClient({ maxAttempts: 1 })
+      .send(
+        new AdminGetUserCommand({ UserPoolId: process.env.STAFF_USER_POOL_ID, Username: 'li@acme.example' }),
+      )
+      .catch((e) => e);
+    expect(await lookup).toMatchObject({ name: 'UserNotFoundException' });
     expect(await tenantCommand('list')).not.toMatch(/^acme\t/m);
     // The other tenants keep everything.
     expect((await runtime.api('GET', '/v1/settings')).status).toBe(200);
@@ -155,55 +235,5 @@ describe('npm run tenant', () => {
     await runtime.advance(31 * 86_400);
     // Effective 2026-01-01 for a year, kept 3 years after: until 2030-01-01.
     await expect(deleteTenant('kept-co')).rejects.toThrow(/Contract k-1 must be kept until 2030-01-01/);
-  });
-});
-
-describe('a lifecycle whose bursts keep failing', () => {
-  it('is started again by the reconciler up to five times, then given up; an operator restarts it and reads its history', {
-    timeout: 60_000,
-  }, async () => {
-    const created = await runtime.api('POST', '/v1/requests', repairRequest());
-    const { requestId } = created.body;
-    const timeline = async () =>
-      (await lifecycleHistory('demo', 'request', requestId)).timeline as {
-        type: string;
-        details?: Record<string, unknown>;
-      }[];
-    // Every burst's claim is refused (as a broken deploy or a lost permission would): the wake-up
-    // at the response deadline starts one that fails, and nothing parks the request again.
-    await injectFault(runtime.urls.api, { component: 'dynamodb', mode: 'reject', match: '{"S":"burst"}' });
-    const DAY = 86_400;
-    // The test runtime's reconciler passes once a day: each finds the request overdue and starts a burst.
-    for (let pass = 1; pass <= 5; pass++) await runtime.advance(DAY);
-    const restarts = (await timeline()).filter((e) => e.type === 'lifecycle_restarted');
-    expect(restarts.map((e) => e.details)).toEqual(
-      [1, 2, 3, 4, 5].map((attempt) => expect.objectContaining({ attempt, generation: 1 })),
-    );
-    // The sixth pass gives up (alarmed) and says so, once; the passes after say nothing new.
-    await runtime.advance(DAY);
-    await runtime.advance(DAY);
-    expect((await timeline()).filter((e) => e.type === 'lifecycle_abandoned')).toHaveLength(1);
-    expect((await timeline()).filter((e) => e.type === 'lifecycle_restarted')).toHaveLength(5);
-    expect(emailsAbout(await runtime.mailbox(), requestId)).toEqual([]);
-
-    // Once the cause is fixed, the operator's restart runs a burst at once: the missed steps of
-    // the ladder go out, and the request is parked until its next one.
-    await clearFaults(runtime.urls.api);
-    expect(await restartLifecycle('demo', 'request', requestId)).toMatchObject({ restarted: 1 });
-    await runtime.settled();
-    expect(recipients(emailsAbout(await runtime.mailbox(), requestId))).toContain('team-lead@demo.example');
-    expect(await restartLifecycle('demo', 'request', requestId)).toMatchObject({ parked: 1, restarted: 0 });
-
-    // The operator's view: every burst with its trigger and generation, and the next wake-up.
-    const history = await tenantCommand('lifecycle-history', '--id', 'demo', '--request', requestId);
-    expect(history).toMatch(
-      new RegExp(`\tburst\tsystem {"trigger":"intake","generation":1,"execution":"${requestId}--intake-g0-`),
-    );
-    expect(history).toMatch(/\tburst\tsystem \{"trigger":"operator","generation":2,/);
-    expect(history).toMatch(/\tlifecycle_abandoned\tsystem /);
-    const parked = (await lifecycleHistory('demo', 'request', requestId)).nextWakeUp!;
-    expect(history.trim().split('\n').at(-1)).toBe(
-      `received, generation 2; next wake-up: ${parked.at} (${parked.schedule})`,
-    );
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { wakeUpAt } from '../../domain/watched-subject.ts';
+import {
+  ABANDON_AFTER_SECONDS,
+  afterRestart,
+  isAbandoned,
+  nextLookSeconds,
+  wakeUpAt,
+} from '../../domain/watched-subject.ts';
 import { feedbackCaseDefinition } from '../../workflows/feedback-case/definition.ts';
 import { serviceRequestDefinition } from '../../workflows/service-request/definition.ts';
 import { PARK_STATE } from '../../workflows/watched-subject.ts';
@@ -42,4 +48,44 @@ describe('the watched-subject workflows', () => {
       expect((definition.States[PARK_STATE] as { End?: boolean }).End).toBe(true);
     });
   }
+});
+
+describe('the reconciler’s patience with a lifecycle it restarts', () => {
+  const at = new Date('2026-03-02T01:00:00.000Z');
+  const hoursLater = (hours: number) => new Date(at.getTime() + hours * 3600_000);
+  const GRACE = 120;
+
+  it('counts restarts over a day, whether or not the subject parked between them', () => {
+    const first = afterRestart({}, at);
+    expect(first).toEqual({ restarts: 1, since: at.toISOString() });
+    expect(afterRestart(first, hoursLater(23))).toEqual({ restarts: 2, since: at.toISOString() });
+    // A day later, a new window.
+    expect(afterRestart({ restarts: 9, since: at.toISOString() }, hoursLater(24))).toEqual({
+      restarts: 1,
+      since: hoursLater(24).toISOString(),
+    });
+  });
+
+  it('looks again at the next pass while something is due now: a late promise is never left waiting', () => {
+    for (const restarts of [1, 5, 50]) expect(nextLookSeconds(restarts, 0, GRACE)).toBe(GRACE);
+  });
+
+  it('backs off while nothing is due (5, 10, 20, 40 minutes, then hourly), never past the next deadline', () => {
+    const far = 10 * 86_400;
+    expect([1, 2, 3, 4, 5, 6, 30].map((n) => nextLookSeconds(n, far, GRACE) / 60)).toEqual([
+      5, 10, 20, 40, 60, 60, 60,
+    ]);
+    // The escalation due in 7 minutes is not slept through.
+    expect(nextLookSeconds(6, 7 * 60, GRACE)).toBe(7 * 60);
+    expect(nextLookSeconds(6, 30, GRACE)).toBe(GRACE);
+  });
+
+  it('declares a lifecycle abandoned only after five restarts spread over hours', () => {
+    const since = at.toISOString();
+    expect(isAbandoned({ restarts: 40, since }, hoursLater(2.9))).toBe(false);
+    expect(isAbandoned({ restarts: 4, since }, hoursLater(20))).toBe(false);
+    expect(isAbandoned({ restarts: 5, since }, new Date(at.getTime() + ABANDON_AFTER_SECONDS * 1000))).toBe(
+      true,
+    );
+  });
 });
