@@ -31,12 +31,7 @@ export const routes: readonly RouteSpec[] = [
   ...actionLinksRoutes,
 ];
 
-/**
- * How long API Gateway keeps the API-key authorizer's decision for one Authorization header: a
- * revoked key or a suspended tenant stops working within this (the handlers check a suspended
- * tenant at once). The local HTTP API keeps decisions as long.
- */
-export const API_KEY_DECISION_CACHE_SECONDS = 30;
+export { API_KEY_DECISION_CACHE_SECONDS } from './shared/http.ts';
 
 const compiled = routes.map((route) => {
   const names: string[] = [];

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { CognitoError } from 'cognito-local/lib/errors.js';
 import { DefaultConfig } from 'cognito-local/lib/server/config.js';
 import { Router } from 'cognito-local/lib/server/Router.js';
 import { createServer as createCognitoApp } from 'cognito-local/lib/server/server.js';
@@ -19,6 +20,7 @@ import { MessageDeliveryService } from 'cognito-local/lib/services/messageDelive
 import { otp } from 'cognito-local/lib/services/otp.js';
 import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator.js';
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService.js';
+import { passwordShortfalls, STAFF_PASSWORD_POLICY } from '../domain/staff-password.ts';
 
 /**
  * The Cognito stand-in: cognito-local (npm), served in-process on our own port with its state in
@@ -37,6 +39,81 @@ function silentLogger() {
   const fromCognitoLocal = createRequire(createRequire(import.meta.url).resolve('cognito-local'));
   const pino = fromCognitoLocal('pino') as (options: { level: string }) => never;
   return pino({ level: 'silent' });
+}
+
+/** Why a password does not meet the pool's policy, in Cognito's words; undefined if it does. */
+function passwordPolicyProblem(password: string): string | undefined {
+  const words = {
+    length: `at least ${STAFF_PASSWORD_POLICY.minimumLength} characters`,
+    lowercase: 'a lowercase character',
+    uppercase: 'an uppercase character',
+    number: 'a numeric character',
+    symbol: 'a symbol character',
+  };
+  const missing = passwordShortfalls(password).map((shortfall) => words[shortfall]);
+  return missing.length > 0
+    ? `Password does not conform to policy: it needs ${missing.join(', ')}`
+    : undefined;
+}
+
+/** The parts of a Cognito request the checks read. */
+type CognitoRequest = {
+  ClientId?: string;
+  Password?: string;
+  TemporaryPassword?: string;
+  ProposedPassword?: string;
+  AuthParameters?: { USERNAME?: string };
+  ChallengeResponses?: { NEW_PASSWORD?: string };
+};
+type Target = (ctx: unknown, request: CognitoRequest) => Promise<unknown>;
+type LocalUserPool = {
+  getUserByUsername(ctx: unknown, username: string): Promise<{ Enabled?: boolean } | null>;
+};
+type CognitoRouter = (target: string) => Target;
+/** Answered 400 with `__type: code`, as Cognito answers (cognito-local's own error class). */
+const CognitoRefusal = CognitoError as unknown as new (code: string, message: string) => Error;
+
+/**
+ * The staff pool as infra/constructs/staff-pool.ts deploys it, where cognito-local differs (#32):
+ * no one signs themselves up (staff are invited), a disabled user cannot sign in, and a password
+ * must meet the pool's policy (domain/staff-password.ts).
+ */
+function asDeployed(
+  router: CognitoRouter,
+  cognito: { getUserPoolForClientId(ctx: unknown, id: string): Promise<LocalUserPool> },
+): CognitoRouter {
+  const newPassword = (request: CognitoRequest) =>
+    request.Password ??
+    request.TemporaryPassword ??
+    request.ProposedPassword ??
+    request.ChallengeResponses?.NEW_PASSWORD;
+  return (target) => {
+    const next = router(target);
+    return async (ctx, request) => {
+      if (target === 'SignUp')
+        throw new CognitoRefusal('NotAuthorizedException', 'SignUp is not permitted for this user pool');
+      if (
+        [
+          'AdminCreateUser',
+          'AdminSetUserPassword',
+          'ChangePassword',
+          'RespondToAuthChallenge',
+          'ConfirmForgotPassword',
+        ].includes(target)
+      ) {
+        const password = newPassword(request);
+        const problem = typeof password === 'string' ? passwordPolicyProblem(password) : undefined;
+        if (problem) throw new CognitoRefusal('InvalidPasswordException', problem);
+      }
+      if (target === 'InitiateAuth' && request.AuthParameters?.USERNAME) {
+        const pool = await cognito.getUserPoolForClientId(ctx, request.ClientId ?? '');
+        const user = await pool.getUserByUsername(ctx, request.AuthParameters.USERNAME);
+        if (user && user.Enabled === false)
+          throw new CognitoRefusal('NotAuthorizedException', 'User is disabled.');
+      }
+      return next(ctx, request);
+    };
+  };
 }
 
 export async function startLocalCognito(options: { dataDir: string; port: number }): Promise<LocalCognito> {
@@ -77,7 +154,12 @@ export async function startLocalCognito(options: { dataDir: string; port: number
     tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
     triggers,
   };
-  const app = createCognitoApp(Router(services), logger, config.ServerConfig, services);
+  const app = createCognitoApp(
+    asDeployed(Router(services) as unknown as CognitoRouter, cognito) as unknown as ReturnType<typeof Router>,
+    logger,
+    config.ServerConfig,
+    services,
+  );
   server.on('request', app.application);
   return {
     url,

@@ -3,7 +3,9 @@ import {
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  UpdateUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { STAFF_PASSWORD_POLICY } from '../domain/staff-password.ts';
 
 /** The staff user pool and the console's app client, as infra/constructs/staff-pool.ts makes them on AWS. */
 export interface StaffPool {
@@ -11,18 +13,52 @@ export interface StaffPool {
   clientId: string;
 }
 
+/**
+ * The console client's tokens as deployed: an ID token lasts an hour, a sign-in twelve
+ * (infra/constructs/staff-pool.ts). Set at every start, so a pool made by an older version gets them.
+ */
+const consoleClientSettings = {
+  ClientName: 'console',
+  ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+  IdTokenValidity: 1,
+  AccessTokenValidity: 1,
+  RefreshTokenValidity: 12,
+  TokenValidityUnits: { IdToken: 'hours', AccessToken: 'hours', RefreshToken: 'hours' },
+} as const;
+
 /** Made on the first start, in the Cognito stand-in's own (persisted) state; its ids kept in `path`. */
 export async function ensureStaffPool(endpoint: string, path: string): Promise<StaffPool> {
-  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as StaffPool;
   const cognito = new CognitoIdentityProviderClient({
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+  if (existsSync(path)) {
+    const kept = JSON.parse(readFileSync(path, 'utf8')) as StaffPool;
+    await cognito.send(
+      new UpdateUserPoolClientCommand({
+        UserPoolId: kept.userPoolId,
+        ClientId: kept.clientId,
+        ...consoleClientSettings,
+        ExplicitAuthFlows: [...consoleClientSettings.ExplicitAuthFlows],
+      }),
+    );
+    return kept;
+  }
   const pool = await cognito.send(
     new CreateUserPoolCommand({
       PoolName: 'aftersales-staff',
       UsernameAttributes: ['email'],
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: STAFF_PASSWORD_POLICY.minimumLength,
+          RequireLowercase: STAFF_PASSWORD_POLICY.requireLowercase,
+          RequireUppercase: STAFF_PASSWORD_POLICY.requireUppercase,
+          RequireNumbers: STAFF_PASSWORD_POLICY.requireNumbers,
+          RequireSymbols: STAFF_PASSWORD_POLICY.requireSymbols,
+          TemporaryPasswordValidityDays: 7,
+        },
+      },
       Schema: [
         { Name: 'tenant', AttributeDataType: 'String', Mutable: false },
         { Name: 'staff', AttributeDataType: 'String', Mutable: false },
@@ -33,8 +69,8 @@ export async function ensureStaffPool(endpoint: string, path: string): Promise<S
   const client = await cognito.send(
     new CreateUserPoolClientCommand({
       UserPoolId: userPoolId,
-      ClientName: 'console',
-      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      ...consoleClientSettings,
+      ExplicitAuthFlows: [...consoleClientSettings.ExplicitAuthFlows],
     }),
   );
   const staffPool = { userPoolId, clientId: client.UserPoolClient!.ClientId! };

@@ -11,6 +11,8 @@ export interface StaffClaims {
   tenantId: string;
   staffId: string;
   email: string;
+  /** The pool verified the address (every invited user is made with it verified). */
+  emailVerified: boolean;
 }
 
 /** One verifier per pool, its keys fetched once (aws-jwt-verify refuses http:, so the stand-in's are preloaded). */
@@ -46,7 +48,13 @@ export async function verifyStaffToken(token: string): Promise<StaffClaims | und
     const tenantId = payload['custom:tenant'];
     const staffId = payload['custom:staff'];
     if (typeof tenantId !== 'string' || typeof staffId !== 'string') return undefined;
-    return { tenantId, staffId, email: String(payload.email ?? '') };
+    const verified = payload.email_verified;
+    return {
+      tenantId,
+      staffId,
+      email: String(payload.email ?? ''),
+      emailVerified: verified === true || verified === 'true',
+    };
   } catch {
     return undefined;
   }

@@ -5,7 +5,7 @@ import { recordAccess, subjectsShown } from '../adapters/access-trail.ts';
 import type { FunctionName } from '../catalog.ts';
 import { noQuery } from '../shared/api-schemas.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
-import { DomainError, NotFoundError } from '../shared/errors.ts';
+import { DependencyUnavailableError, DomainError, NotFoundError } from '../shared/errors.ts';
 import {
   type Caller,
   callerOf,
@@ -115,66 +115,88 @@ export function serveRoutes(
     .use(injectLambdaContext(logger))
     .use(securityHeaders())
     .use(httpErrors())
-    .handler(async (event) => {
-      const route = byKey.get(event.routeKey);
-      if (!route) throw new NotFoundError(`route ${event.routeKey}`);
+    .handler((event, context) => beforeTheDeadline(context, () => serve(event)));
 
-      let caller = undefined as unknown as Caller;
-      if (route.auth === 'apiKey') {
-        caller = callerOf(event);
-        if (!route.roles?.includes(caller.role))
-          throw new DomainError(
-            403,
-            'Forbidden',
-            `A ${caller.role} may not do this: it needs one of the roles ${route.roles?.join(', ') ?? '(none)'}`,
-          );
-        await tenantOf(caller);
+  async function serve(event: HttpEvent): Promise<HttpResult> {
+    const route = byKey.get(event.routeKey);
+    if (!route) throw new NotFoundError(`route ${event.routeKey}`);
+
+    let caller = undefined as unknown as Caller;
+    if (route.auth === 'apiKey') {
+      caller = callerOf(event);
+      if (!route.roles?.includes(caller.role))
+        throw new DomainError(
+          403,
+          'Forbidden',
+          `A ${caller.role} may not do this: it needs one of the roles ${route.roles?.join(', ') ?? '(none)'}`,
+        );
+      await tenantOf(caller);
+    }
+    const params: Record<string, string> = {};
+    for (const [name, schema] of Object.entries(route.params ?? {})) {
+      const value = event.pathParameters?.[name] ?? '';
+      if (!schema.safeParse(value).success) {
+        if (servesPages(route)) return pageNotFound();
+        // A storefront delivery says nothing of why it failed: which tenant exists is a hint.
+        if (route.auth === 'webhookSignature')
+          throw new DomainError(401, 'Unauthorized', 'The delivery could not be authenticated');
+        throw new NotFoundError(`${name} ${value.slice(0, 100)}`);
       }
-      const params: Record<string, string> = {};
-      for (const [name, schema] of Object.entries(route.params ?? {})) {
-        const value = event.pathParameters?.[name] ?? '';
-        if (!schema.safeParse(value).success) {
-          if (servesPages(route)) return pageNotFound();
-          // A storefront delivery says nothing of why it failed: which tenant exists is a hint.
-          if (route.auth === 'webhookSignature')
-            throw new DomainError(401, 'Unauthorized', 'The delivery could not be authenticated');
-          throw new NotFoundError(`${name} ${value.slice(0, 100)}`);
-        }
-        params[name] = value;
-      }
-      const context: RouteContext<unknown, unknown, unknown> = {
-        event,
-        route,
-        caller,
-        params,
-        // An API-key route that takes no query takes none: an unknown parameter is a mistake to say.
-        query: route.query
-          ? parseQuery(event, route.query)
-          : route.auth === 'apiKey'
-            ? parseQuery(event, noQuery)
-            : undefined,
-        headers: route.headers ? parseHeaders(event, route.headers) : undefined,
-        // A storefront's body is read only once its signature over the raw bytes is checked: the
-        // function does both, so nothing is said about a body before it is authenticated.
-        body:
-          route.body && route.bodyType !== 'form' && route.auth !== 'webhookSignature'
-            ? parseJsonBody(event, route.body)
-            : undefined,
-        form: route.bodyType === 'form' ? formFields(event) : {},
-      };
-      const result = await operations[route.operationId]!(context);
-      // Clause 12: an answer that shows a customer's personal data is on the access trail before
-      // it leaves (if the trail cannot be written, nothing is shown).
-      if (route.personalData && (result.statusCode ?? 200) < 300) {
-        const json = String(result.headers?.['content-type'] ?? '').startsWith('application/json');
-        const body = json && result.body ? JSON.parse(result.body) : undefined;
-        await recordAccess(caller.tenantId, {
-          actor: actorOf(caller),
-          role: caller.role,
-          operation: route.operationId,
-          subjects: subjectsShown(body, params),
-        });
-      }
-      return result;
-    });
+      params[name] = value;
+    }
+    const context: RouteContext<unknown, unknown, unknown> = {
+      event,
+      route,
+      caller,
+      params,
+      // An API-key route that takes no query takes none: an unknown parameter is a mistake to say.
+      query: route.query
+        ? parseQuery(event, route.query)
+        : route.auth === 'apiKey'
+          ? parseQuery(event, noQuery)
+          : undefined,
+      headers: route.headers ? parseHeaders(event, route.headers) : undefined,
+      // A storefront's body is read only once its signature over the raw bytes is checked: the
+      // function does both, so nothing is said about a body before it is authenticated.
+      body:
+        route.body && route.bodyType !== 'form' && route.auth !== 'webhookSignature'
+          ? parseJsonBody(event, route.body)
+          : undefined,
+      form: route.bodyType === 'form' ? formFields(event) : {},
+    };
+    const result = await operations[route.operationId]!(context);
+    // Clause 12: an answer that shows a customer's personal data is on the access trail before
+    // it leaves (if the trail cannot be written, nothing is shown).
+    if (route.personalData && (result.statusCode ?? 200) < 300) {
+      const json = String(result.headers?.['content-type'] ?? '').startsWith('application/json');
+      const body = json && result.body ? JSON.parse(result.body) : undefined;
+      await recordAccess(caller.tenantId, {
+        actor: actorOf(caller),
+        role: caller.role,
+        operation: route.operationId,
+        subjects: subjectsShown(body, params),
+      });
+    }
+    return result;
+  }
+}
+
+/**
+ * A request whose dependencies keep it past its function's time (a hung DynamoDB: the SDK's
+ * attempts and their timeouts add up) answers 503 with Retry-After a second before Lambda would
+ * end it, which API Gateway would answer as a bare 500. Every change a route makes is idempotent
+ * (a retry with the same Idempotency-Key, the same action by the same person), so "try again" is
+ * the truth whether or not the write landed.
+ */
+function beforeTheDeadline(
+  context: { getRemainingTimeInMillis?: () => number },
+  work: () => Promise<HttpResult>,
+) {
+  const remaining = context.getRemainingTimeInMillis?.();
+  if (remaining === undefined) return work();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DependencyUnavailableError(5)), Math.max(0, remaining - 1000));
+  });
+  return Promise.race([work(), deadline]).finally(() => clearTimeout(timer));
 }

@@ -19,11 +19,14 @@ export function tenantOf(caller: Caller): Promise<StoredTenant> {
       if (!found) throw new NotFoundError('tenant');
       if (found.suspendedAt)
         throw new DomainError(403, 'TenantSuspended', 'This tenant is suspended: ask the operator');
-      // A staff member signed in as themselves (no key): disabled or removed stops them here at
-      // once, whatever the authorizer's cache (30 s on AWS) still says.
-      const member = caller.keyId === '' ? found.staff.find((s) => s.staffId === caller.staffId) : undefined;
-      if (caller.keyId === '' && (!member || member.disabledAt))
-        throw new DomainError(403, 'StaffDisabled', 'This staff member is disabled or no longer on staff');
+      // A staff member, signed in as themselves or named by the API key they act through:
+      // disabled or removed stops them here at once, whatever the authorizer's cache (30 s on
+      // AWS) still says. A key that names nobody acts as the key.
+      if (caller.staffId !== undefined) {
+        const member = found.staff.find((s) => s.staffId === caller.staffId);
+        if (!member || member.disabledAt)
+          throw new DomainError(403, 'StaffDisabled', 'This staff member is disabled or no longer on staff');
+      }
       return found;
     });
     tenants.set(caller, tenant);

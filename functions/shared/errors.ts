@@ -32,6 +32,17 @@ export class ValidationError extends DomainError {
   }
 }
 
+/**
+ * A dependency was down before the request could be checked (the authorizer could not read the
+ * table): answered 503 with Retry-After, in our error shape.
+ */
+export class DependencyUnavailableError extends Error {
+  override name = 'DependencyUnavailable';
+  constructor(readonly retryAfterSeconds: number) {
+    super('A service this depends on is busy or down: try again');
+  }
+}
+
 /** A failure worth retrying (throttling, 5xx of an AWS service): the workflow's Retry matches it. */
 export class TransientError extends Error {
   override name = 'TransientError';

@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from '../../domain/zod.ts';
-import { DomainError, isTransientAwsError, ValidationError } from './errors.ts';
+import { DependencyUnavailableError, DomainError, isTransientAwsError, ValidationError } from './errors.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {
@@ -92,11 +92,24 @@ export function parseQuery<T extends z.ZodMiniType>(event: HttpEvent, schema: T)
   return parsed.data;
 }
 
+/** 503 in our shape: a service this depends on was busy or down; a retry after that long may succeed. */
+function unavailable(retryAfterSeconds: number): HttpResult {
+  const busy = json(
+    503,
+    errorBody('ServiceUnavailable', 'A service this depends on is busy or down: try again'),
+  );
+  return { ...busy, headers: { ...busy.headers, 'retry-after': String(retryAfterSeconds) } };
+}
+
 /** Maps named errors to their status and shape; anything else is a logged, generic 500. */
 export function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
   return {
     onError: async (request) => {
       const error = request.error;
+      if (error instanceof DependencyUnavailableError) {
+        request.response = unavailable(error.retryAfterSeconds);
+        return;
+      }
       if (error instanceof DomainError) {
         request.response = json(error.status, errorBody(error.code, error.message, error.fields));
         return;
@@ -106,11 +119,7 @@ export function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
         console.error(
           JSON.stringify({ level: 'WARN', message: 'dependency unavailable', error: String(error) }),
         );
-        const busy = json(
-          503,
-          errorBody('ServiceUnavailable', 'A service this depends on is busy or down: try again'),
-        );
-        request.response = { ...busy, headers: { ...busy.headers, 'retry-after': '5' } };
+        request.response = unavailable(5);
         return;
       }
       console.error(
@@ -126,6 +135,16 @@ export function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
   };
 }
 
+/**
+ * How long API Gateway keeps the API-key authorizer's decision for one Authorization header: a
+ * revoked key or a suspended tenant stops working within this (the handlers check a suspended
+ * tenant at once). The local HTTP API keeps decisions as long.
+ */
+export const API_KEY_DECISION_CACHE_SECONDS = 30;
+
+/** A decision made while the table was down is kept as long: a retry after that is checked afresh. */
+const AUTHORIZER_RETRY_AFTER_SECONDS = API_KEY_DECISION_CACHE_SECONDS;
+
 /** Who is calling, as the API key authorizer established it. */
 export interface Caller {
   tenantId: string;
@@ -136,6 +155,8 @@ export interface Caller {
 
 export function callerOf(event: HttpEvent): Caller {
   const context = event.requestContext.authorizer?.lambda;
+  // The authorizer could not check the key (DynamoDB down): nothing is done for this caller.
+  if (context?.unavailable) throw new DependencyUnavailableError(AUTHORIZER_RETRY_AFTER_SECONDS);
   if (!context?.tenantId) throw new DomainError(401, 'Unauthorized', 'Missing API key');
   return {
     tenantId: context.tenantId,

@@ -11,6 +11,7 @@ import {
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { STAFF_PASSWORD_POLICY } from '../../domain/staff-password.ts';
 import { acknowledge } from './nag.ts';
 
 /**
@@ -35,11 +36,11 @@ export class StaffPool extends Construct {
         staff: new StringAttribute({ mutable: false, minLen: 1, maxLen: 80 }),
       },
       passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
+        minLength: STAFF_PASSWORD_POLICY.minimumLength,
+        requireLowercase: STAFF_PASSWORD_POLICY.requireLowercase,
+        requireUppercase: STAFF_PASSWORD_POLICY.requireUppercase,
+        requireDigits: STAFF_PASSWORD_POLICY.requireNumbers,
+        requireSymbols: STAFF_PASSWORD_POLICY.requireSymbols,
         tempPasswordValidity: Duration.days(7),
       },
       mfa: Mfa.OPTIONAL,

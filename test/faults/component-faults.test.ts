@@ -268,3 +268,27 @@ describe('Step Functions down', () => {
     expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.status).toBe('closed');
   });
 });
+
+describe('DynamoDB down', () => {
+  it('answers every route 503 with Retry-After in our error shape, the API-key authorizer included', async () => {
+    // A key the authorizer has not decided on yet: it must read the table to check it.
+    const fresh = (await runtime.api('POST', '/v1/api-keys', { role: 'agent' })).body.apiKey as string;
+    await injectFault(runtime.urls.api, { component: 'dynamodb', mode: 'unavailable', seconds: 120 });
+    const [listed, page] = await Promise.all([
+      runtime.api('GET', '/v1/requests', undefined, { apiKey: fresh }),
+      runtime.api('GET', '/v1/calendar?from=2026-03-01&to=2026-03-07', undefined, { apiKey: fresh }),
+      runtime.advance(60),
+    ]);
+    for (const answer of [listed, page]) {
+      expect(answer.status).toBe(503);
+      expect(answer.body).toEqual({
+        error: { code: 'ServiceUnavailable', message: expect.stringContaining('try again') },
+      });
+      expect(Number(answer.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    await clearFaults(runtime.urls.api);
+    // Once the decision kept for the outage has lapsed (its Retry-After), the key works.
+    await runtime.advance(Number(listed.headers['retry-after']));
+    expect((await runtime.api('GET', '/v1/requests', undefined, { apiKey: fresh })).status).toBe(200);
+  });
+});

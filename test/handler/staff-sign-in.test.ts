@@ -1,9 +1,12 @@
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import {
+  AdminCreateUserCommand,
   AdminGetUserCommand,
+  AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
+  SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearFaults, injectFault } from '../faults/support.ts';
@@ -304,5 +307,86 @@ describe('what the console reads and does as a signed-in person', () => {
     const saved = await runtime.api('PUT', '/v1/settings', ladder(['lead-chen', 'boss@demo.example']));
     expect(saved.status).toBe(200);
     expect(saved.body.escalationLadder.levels[0].recipients).toEqual(['lead-chen', 'boss@demo.example']);
+  });
+});
+
+describe('the pool as deployed, and who a token may act as (#32)', () => {
+  it('lets no one sign themselves up, keeps ID tokens an hour, and holds passwords to the pool’s policy', async () => {
+    await expect(
+      cognito().send(
+        new SignUpCommand({
+          ClientId: runtime.demo.staffSignIn.clientId,
+          Username: 'intruder@evil.example',
+          Password: 'Intruder-Pass-1',
+          UserAttributes: [
+            { Name: 'email', Value: 'intruder@evil.example' },
+            { Name: 'custom:tenant', Value: 'demo' },
+            { Name: 'custom:staff', Value: 'admin-sun' },
+          ],
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    const token = await signIn('agent-li');
+    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
+    expect(claims.exp - claims.iat).toBe(3600);
+    const login = runtime.demo.staffLogins.find((l) => l.staffId === 'agent-li')!;
+    await expect(
+      cognito().send(
+        new AdminSetUserPasswordCommand({
+          UserPoolId: runtime.demo.staffSignIn.userPoolId,
+          Username: login.email,
+          Password: 'short1!',
+          Permanent: true,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidPasswordException' });
+  });
+
+  it('refuses a token whose user is not the one the staff entry names, even if it claims that entry', async () => {
+    // An operator's mistake (or a pool that allowed sign-up): a user claiming the admin's entry.
+    await cognito().send(
+      new AdminCreateUserCommand({
+        UserPoolId: runtime.demo.staffSignIn.userPoolId,
+        Username: 'impostor@evil.example',
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [
+          { Name: 'email', Value: 'impostor@evil.example' },
+          { Name: 'email_verified', Value: 'true' },
+          { Name: 'custom:tenant', Value: 'demo' },
+          { Name: 'custom:staff', Value: 'admin-sun' },
+        ],
+      }),
+    );
+    await cognito().send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: runtime.demo.staffSignIn.userPoolId,
+        Username: 'impostor@evil.example',
+        Password: 'Impostor-Pass-1',
+        Permanent: true,
+      }),
+    );
+    const signedIn = await cognito().send(
+      new InitiateAuthCommand({
+        ClientId: runtime.demo.staffSignIn.clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: 'impostor@evil.example', PASSWORD: 'Impostor-Pass-1' },
+      }),
+    );
+    const impostor = signedIn.AuthenticationResult!.IdToken!;
+    expect((await runtime.api('GET', '/v1/settings', undefined, as(impostor))).status).toBe(403);
+  });
+
+  it('stops a disabled member’s sign-in at Cognito, and an API key that acts for them', async () => {
+    // (Disabled by an earlier test through the settings: enabled again first.)
+    expect((await runtime.api('POST', '/v1/staff/tech-wang/enable')).status).toBe(200);
+    const key = (await runtime.api('POST', '/v1/api-keys', { role: 'agent', staffId: 'tech-wang' })).body
+      .apiKey;
+    expect((await runtime.api('GET', '/v1/requests', undefined, { apiKey: key })).status).toBe(200);
+    expect((await runtime.api('POST', '/v1/staff/tech-wang/disable')).status).toBe(200);
+    expect((await runtime.api('GET', '/v1/requests', undefined, { apiKey: key })).status).toBe(403);
+    await expect(signIn('tech-wang')).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    // A key that names nobody acts as the key, whoever is disabled.
+    expect((await runtime.api('GET', '/v1/requests')).status).toBe(200);
+    expect((await runtime.api('POST', '/v1/staff/tech-wang/enable')).status).toBe(200);
   });
 });
