@@ -29,6 +29,8 @@ export interface AfterSalesStackProps extends StackProps {
   webAclArn: string;
   /** The API and the links in emails under the merchant's own domain (ACM certificate in us-east-1). */
   customDomain?: { domainName: string; certificateArn: string };
+  /** The origin secret's version CloudFront sends (infra/constructs/edge.ts). */
+  originSecretVersion?: string;
 }
 
 /** The whole product on AWS: one stack per stage, built from the same catalogs the local runtime uses. */
@@ -117,6 +119,7 @@ export class AfterSalesStack extends Stack {
       httpApi: api.httpApi,
       webAclArn: props.webAclArn,
       customDomain: props.customDomain,
+      originSecretVersion: props.originSecretVersion,
     });
     new ConsoleSite(this, 'Console', {
       distribution: edge.distribution,
@@ -125,11 +128,8 @@ export class AfterSalesStack extends Stack {
     for (const [name, spec] of Object.entries(functionCatalog)) {
       if (!('checksOrigin' in spec.uses)) continue;
       const fn = services[name as FunctionName].fn;
-      const reference = `/aws/reference/secretsmanager/${edge.originSecretName}`;
-      fn.addEnvironment('ORIGIN_VERIFY_SECRET_PARAMETER', reference);
-      fn.addToRolePolicy(
-        new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameterArn(reference)] }),
-      );
+      fn.addEnvironment('ORIGIN_VERIFY_SECRET_ID', edge.originSecret.secretArn);
+      // Its current and previous versions, by stage (functions/adapters/edge-origin.ts).
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: ['secretsmanager:GetSecretValue'],

@@ -24,10 +24,10 @@ const environmentSchema = z.object({
    */
   SHOPIFY_ADMIN_ORIGIN: z.optional(z.url()),
   /**
-   * AWS only: the SSM path of the secret CloudFront sends as `x-origin-verify` (a Secrets Manager
-   * secret through `/aws/reference/secretsmanager/…`); the authorizers refuse requests without it.
+   * AWS only: the Secrets Manager secret CloudFront sends as `x-origin-verify` (its current or
+   * previous version); the authorizers refuse requests without it.
    */
-  ORIGIN_VERIFY_SECRET_PARAMETER: z.optional(z.string()),
+  ORIGIN_VERIFY_SECRET_ID: z.optional(z.string()),
   /** The queue of the daily run's per-tenant messages (functions/campaigns). */
   DAILY_RUN_QUEUE_URL: z.optional(z.url()),
   SERVICE_REQUEST_STATE_MACHINE_ARN: z._default(z.string(), ''),

@@ -40,6 +40,7 @@ export function buildApp(context: Record<string, string> = {}): {
       apiDomain && apiCertificateArn
         ? { domainName: apiDomain, certificateArn: apiCertificateArn }
         : undefined,
+    originSecretVersion: app.node.tryGetContext('originSecretVersion') as string | undefined,
     env: { account, region },
     crossRegionReferences: true,
     description: `After-sales service system (${stage})`,

@@ -1,4 +1,4 @@
-import { Duration, Fn, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, SecretValue, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
@@ -42,6 +42,12 @@ export interface EdgeProps {
   webAclArn: string;
   /** A custom domain for the API and the links in emails, with its ACM certificate in us-east-1. */
   customDomain?: { domainName: string; certificateArn: string };
+  /**
+   * The origin secret's version CloudFront sends (`-c originSecretVersion=<VersionId>`, README:
+   * rotating). CloudFormation resolves a secret reference again only when its text changes, so a
+   * rotation names the new version; without it, the version current at the first deploy.
+   */
+  originSecretVersion?: string;
 }
 
 /**
@@ -70,7 +76,7 @@ export class Edge extends Construct {
     acknowledge(
       this.originSecret,
       'SMG4',
-      'Rotating it needs CloudFront and the authorizers to change together: replace the secret and redeploy (README).',
+      'Rotated by the operator without an outage: put a new value, then deploy naming its version (README); the authorizers accept the current and the previous value meanwhile.',
     );
     const region = Stack.of(this).region;
     const apiDomain = Fn.select(2, Fn.split('/', props.httpApi.apiEndpoint));
@@ -99,7 +105,14 @@ export class Edge extends Construct {
         origin: new HttpOrigin(apiDomain, {
           protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
           originSslProtocols: [OriginSslPolicy.TLS_V1_2],
-          customHeaders: { [ORIGIN_VERIFY_HEADER]: this.originSecret.secretValue.unsafeUnwrap() },
+          customHeaders: {
+            [ORIGIN_VERIFY_HEADER]: (props.originSecretVersion
+              ? SecretValue.secretsManager(this.originSecret.secretArn, {
+                  versionId: props.originSecretVersion,
+                })
+              : this.originSecret.secretValue
+            ).unsafeUnwrap(),
+          },
           readTimeout: Duration.seconds(30),
         }),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,

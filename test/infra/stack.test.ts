@@ -388,20 +388,28 @@ describe('one tenant cannot starve the others: CloudFront and WAF in front of th
       expect(JSON.stringify(environment.PUBLIC_BASE_URL)).toContain('DomainName');
       const spec = Object.values(functionCatalog).find((s) => s.description === fn.Properties.Description);
       if (spec && 'checksOrigin' in spec.uses)
-        expect(environment.ORIGIN_VERIFY_SECRET_PARAMETER).toBe(
-          '/aws/reference/secretsmanager/aftersales/prod/origin-verify',
-        );
+        expect(environment.ORIGIN_VERIFY_SECRET_ID).toEqual({
+          Ref: expect.stringMatching(/^EdgeOriginVerify/),
+        });
     }
   });
 
-  it('serves the API and the links in emails under the merchant’s own domain when given one', () => {
+  it('serves the API and the links in emails under the merchant’s own domain when given one, and sends the origin secret’s version a rotation names', () => {
     const { stack } = buildApp({
       stage: 'dev',
       apiDomain: 'service.acme.example',
       apiCertificateArn:
         'arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-1111-2222-3333-444455556666',
+      originSecretVersion: 'EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE',
     });
     const custom = Template.fromStack(stack);
+    // The reference's text changes with the version, so CloudFormation resolves it again (#32).
+    const [origin] = (Object.values(custom.toJSON().Resources as Record<string, any>).find(
+      (r) => r.Type === 'AWS::CloudFront::Distribution',
+    )!.Properties.DistributionConfig.Origins as { OriginCustomHeaders: { HeaderValue: unknown }[] }[])!;
+    expect(JSON.stringify(origin!.OriginCustomHeaders[0]!.HeaderValue)).toMatch(
+      /\{\{resolve:secretsmanager:.*:SecretString:::EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE\}\}/,
+    );
     custom.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         Aliases: ['service.acme.example'],
@@ -553,6 +561,7 @@ describe('mail and observability', () => {
 
 /** Each SDK command our code may construct, and the IAM action it needs. */
 const commandActions: Record<string, string | string[]> = {
+  GetSecretValueCommand: 'secretsmanager:GetSecretValue',
   SendMessageBatchCommand: 'sqs:SendMessage',
   GetCommand: 'dynamodb:GetItem',
   BatchGetCommand: 'dynamodb:BatchGetItem',
@@ -623,8 +632,6 @@ describe('least privilege', () => {
           }
         }
       }
-      // The origin secret is read through SSM's Secrets Manager reference: both are needed.
-      if ('checksOrigin' in functionCatalog[name].uses) called.add('secretsmanager:GetSecretValue');
       expect([...granted].sort(), name).toEqual([...called].sort());
     }
   });
