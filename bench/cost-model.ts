@@ -29,7 +29,23 @@ export interface Consumption {
   apiCalls: number;
   /** Our functions' log lines, the state machines' (level ALL), API access logs. */
   logBytes: number;
+  /**
+   * Bytes a lifecycle leaves in the table (its items with their index projections), kept a year:
+   * storage and point-in-time recovery bill per GB-month. Not measured by the simulation.
+   */
+  storedBytes?: number;
 }
+
+/** Months a lifecycle's items are kept, for storage: a year (retention then anonymizes, and keeps the facts). */
+const STORED_MONTHS = 12;
+/** DynamoDB Standard storage and continuous backups (PITR), per GB-month. */
+const STORAGE_AND_PITR_GB_MONTH_USD = 0.25 + 0.2;
+/**
+ * X-Ray (tracing is on for every function and state machine): the default sampling rule records
+ * the first request each second and 5% of the rest, so at volume about 5% of API calls and bursts.
+ */
+const XRAY_SAMPLED = 0.05;
+const XRAY_TRACE_USD = 0.000005;
 
 const EXPRESS_REQUEST_USD = 0.000001;
 const EXPRESS_GB_SECOND_USD = 0.00001667;
@@ -83,6 +99,19 @@ export function costRows(c: Consumption): CostRow[] {
     { item: 'DynamoDB read units', quantity: c.readUnits, unitUsd: 0.000000125 },
     { item: 'HTTP API requests', quantity: c.apiCalls, unitUsd: 0.000001 },
     { item: 'CloudWatch Logs ingested (GB)', quantity: c.logBytes / 1e9, unitUsd: 0.5 },
+    {
+      item: 'X-Ray traces recorded (5% of API calls and bursts past 1 a second)',
+      quantity: (c.apiCalls + c.bursts) * XRAY_SAMPLED,
+      unitUsd: XRAY_TRACE_USD,
+    },
+    {
+      item: `DynamoDB storage and PITR (GB-months, kept ${STORED_MONTHS} months)`,
+      quantity: ((c.storedBytes ?? 0) / 1e9) * STORED_MONTHS,
+      unitUsd: STORAGE_AND_PITR_GB_MONTH_USD,
+    },
+    // KMS: DynamoDB and SNS cache their data keys (minutes), so requests do not grow with
+    // lifecycles: a fixed cost (fixedMonthlyCosts).
+    { item: 'KMS requests (data keys cached by DynamoDB and SNS)', quantity: 0, unitUsd: 0.000003 },
     { item: 'SES emails (the contract requires them)', quantity: c.emails, unitUsd: 0.0001 },
   ].map((row) => ({ ...row, usdPer1000: row.quantity * row.unitUsd * 1000 }));
 }
@@ -97,6 +126,22 @@ export function costTotals(c: Consumption) {
     .reduce((s, r) => s + r.usdPer1000, 0);
   const standard = c.transitions * STANDARD_TRANSITION_USD * 1000;
   return { rows, total, withoutEmails: total - emails, express, standard };
+}
+
+/**
+ * What the stack costs a month whatever its volume (us-east-1 list prices): the customer managed
+ * keys (table, alarm topic, SES events topic) and their requests (a data key per key every few
+ * minutes), the origin secret, the alarms and dashboard, the web ACL and its rules.
+ */
+export function fixedMonthlyCosts(alarms: number): CostRow[] {
+  return [
+    { item: 'KMS customer managed keys', quantity: 3, unitUsd: 1 },
+    { item: 'KMS requests (data keys, ~1 per key per 5 minutes)', quantity: 3 * 8_640, unitUsd: 0.000003 },
+    { item: 'Secrets Manager secret (origin verify)', quantity: 1, unitUsd: 0.4 },
+    { item: 'CloudWatch alarms', quantity: alarms, unitUsd: 0.1 },
+    { item: 'CloudWatch dashboard', quantity: 1, unitUsd: 3 },
+    { item: 'WAF web ACL and its rules', quantity: 1, unitUsd: 5 + 6 * 1 },
+  ].map((row) => ({ ...row, usdPer1000: row.quantity * row.unitUsd }));
 }
 
 export function printCostModel(title: string, c: Consumption): void {

@@ -20,7 +20,7 @@ import {
 } from '../domain/working-calendar.ts';
 import { mintApiKey } from '../functions/adapters/api-keys.ts';
 import { scheduleCustomer } from '../functions/adapters/customers.ts';
-import { capacityConsumed, putItem } from '../functions/adapters/table.ts';
+import { capacityConsumed, keys, putItem, query } from '../functions/adapters/table.ts';
 import { createApiKey, createTenant } from '../functions/adapters/tenants.ts';
 import { type FunctionName, functionCatalog } from '../functions/catalog.ts';
 import { demoSettings } from '../local/demo-tenant.ts';
@@ -28,7 +28,7 @@ import { invocationStats, invokeFunction } from '../local/lambda.ts';
 import { completionReport, lifecycleHistory, repairRequest } from '../test/support/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../test/support/runtime.ts';
 import { consoleDist, ensureConsoleBuilt } from '../web/build.ts';
-import { type Consumption, printCostModel } from './cost-model.ts';
+import { type Consumption, fixedMonthlyCosts, printCostModel } from './cost-model.ts';
 import { interceptLogLines } from './log-lines.ts';
 import { simulate, simulateShard } from './simulation.ts';
 
@@ -117,6 +117,20 @@ async function intakeAndLifecycle(runtime: TestRuntime) {
   const capacityAfter = capacityConsumed();
   const invocationsAfter = invocationStats();
   const histories = await Promise.all(ids.slice(0, 5).map((id) => lifecycleHistory(runtime, id)));
+  // What a lifecycle leaves in the table: its partition's items, and its list-index projection
+  // (its item less the timeline). Sizes as JSON: about DynamoDB's (names and values).
+  const storedBytes = await Promise.all(
+    ids.slice(0, 5).map(async (id) => {
+      const { items } = await query<Record<string, unknown>>({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.request('demo', id).pk },
+      });
+      const size = (item: object) => Buffer.byteLength(JSON.stringify(item));
+      const main = items.find((item) => item.sk === 'REQUEST') ?? {};
+      const { timeline: _timeline, ...listed } = main;
+      return items.reduce((sum, item) => sum + size(item), 0) + size(listed);
+    }),
+  );
   const transitions = histories.map((bursts) => bursts.reduce((sum, b) => sum + b.states.length, 0));
   const per = (n: number) => n / lifecycles;
   let invocations = 0;
@@ -153,6 +167,7 @@ async function intakeAndLifecycle(runtime: TestRuntime) {
       histories.reduce((sum, bursts) => sum + bursts.reduce((bytes, b) => bytes + b.logBytes, 0), 0) /
         histories.length +
       5 * 220,
+    storedBytes: storedBytes.reduce((a, b) => a + b, 0) / storedBytes.length,
   };
   const memory = process.memoryUsage();
   console.log(
@@ -563,10 +578,25 @@ const runtime = await startTestRuntime();
 const consumption = await intakeAndLifecycle(runtime);
 const costTitle =
   'Cost per 1,000 on-time requests on AWS, from what one lifecycle consumed (measured; CloudFront and WAF add about $1.60 per million API calls, not a lifecycle cost)';
+/** What the stack costs a month whatever its volume (53 alarms: the synthesized stack's count). */
+function printFixedCosts(): void {
+  const rows = fixedMonthlyCosts(53);
+  console.log('\nFixed costs a month, whatever the volume');
+  console.table([
+    ...rows.map((row) => ({
+      item: row.item,
+      quantity: row.quantity,
+      'USD a month': row.usdPer1000.toFixed(2),
+    })),
+    { item: 'total', quantity: '', 'USD a month': rows.reduce((sum, r) => sum + r.usdPer1000, 0).toFixed(2) },
+  ]);
+}
+
 // `npm run bench -- lifecycle`: intake, the lifecycle and the cost model only.
 if (process.argv[2] === 'lifecycle') {
   await runtime.dispose();
   printCostModel(costTitle, consumption);
+  printFixedCosts();
   process.exit(0);
 }
 // A tenant's daily run logs a line: 300 of them would bury the tables (Powertools resets a
@@ -580,4 +610,5 @@ domainComputations();
 await bundles();
 await consoleBundle();
 printCostModel(costTitle, consumption);
+printFixedCosts();
 process.exit(0);
