@@ -1,6 +1,15 @@
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 
-const ssm = new SSMClient({});
+/** The SSM client, loaded at the first read: a function that never reads a parameter never loads it. */
+let ssm: Promise<{
+  client: SSMClient;
+  GetParameterCommand: typeof import('@aws-sdk/client-ssm').GetParameterCommand;
+}>;
+const ssmClient = () =>
+  (ssm ??= import('@aws-sdk/client-ssm').then(({ SSMClient, GetParameterCommand }) => ({
+    client: new SSMClient({}),
+    GetParameterCommand,
+  })));
 const values = new Map<string, Promise<string>>();
 
 /**
@@ -11,8 +20,10 @@ const values = new Map<string, Promise<string>>();
 export function secretParameter(name: string): Promise<string> {
   let value = values.get(name);
   if (!value) {
-    value = ssm
-      .send(new GetParameterCommand({ Name: name, WithDecryption: true }))
+    value = ssmClient()
+      .then(({ client, GetParameterCommand }) =>
+        client.send(new GetParameterCommand({ Name: name, WithDecryption: true })),
+      )
       .then((result) => {
         const found = result.Parameter?.Value;
         if (!found) throw new Error(`SSM parameter ${name} is missing or empty`);

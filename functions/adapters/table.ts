@@ -133,6 +133,11 @@ export const keys = {
     pk: `TENANT#${tenantId}#ORDER#${storefront}#${orderId}`,
     sk: 'ORDER',
   }),
+  /** A create route's answer to one Idempotency-Key (functions/adapters/idempotency.ts). */
+  idempotency: (tenantId: string, operationId: string, key: string) => ({
+    pk: `TENANT#${tenantId}#IDEMPOTENCY#${operationId}#${key}`,
+    sk: 'IDEMPOTENCY',
+  }),
   /** The byDue partition of what a tenant's lifecycles watch (functions/adapters/lifecycle-watch.ts). */
   watch: (tenantId: string) => `TENANT#${tenantId}#WATCH`,
 };

@@ -26,8 +26,9 @@ import { calendarOf, getTenant, listTenantIds, type StoredTenant } from '../adap
 import { paymentReminderEmail } from '../emails/payment-emails.ts';
 import { periodicSurveyEmail } from '../emails/survey-emails.ts';
 import { alarmedLogMessages } from '../shared/alarmed-logs.ts';
+import { derivedId } from '../shared/digests.ts';
 import { confirmEstimatedFeedbackDeadlines } from '../shared/feedback-intake.ts';
-import { derivedId, openServiceRequest, requestIdForDelivery } from '../shared/intake.ts';
+import { openServiceRequest, requestIdForDelivery } from '../shared/intake.ts';
 import { logger } from '../shared/logger.ts';
 import {
   anonymizeExpiredCustomers,

@@ -19,6 +19,7 @@ import { feedbackSummaryView, periodicSurveyView } from '../http/views.ts';
 import type { feedbackListQuery, periodicSurveyListQuery } from '../shared/api-schemas.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
 import { instantsOfDays } from '../shared/day-range.ts';
+import { derivedId } from '../shared/digests.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { openFeedbackCase } from '../shared/feedback-intake.ts';
 import { type HttpResult, json } from '../shared/http.ts';
@@ -41,10 +42,14 @@ async function view(feedback: StoredFeedbackCase) {
   };
 }
 
-/** Staff entry of feedback (a phone interview, a letter): due within the working days. */
+/**
+ * Staff entry of feedback (a phone interview, a letter): due within the working days. With an
+ * `Idempotency-Key` the case is named after it, so a retry of a call cut short opens no second case.
+ */
 async function create({
   body: input,
   caller,
+  idempotencyKey,
 }: Context<Input<typeof newFeedbackSchema>>): Promise<HttpResult> {
   const [tenant, request] = await Promise.all([
     tenantOf(caller),
@@ -60,6 +65,8 @@ async function create({
       actor: actorOf(caller),
       terms: request?.terms,
       requestKind: request?.kind,
+      feedbackId:
+        idempotencyKey === undefined ? undefined : derivedId('fb', tenant.tenantId, 'api', idempotencyKey),
     },
   );
   return json(201, await view(feedback));

@@ -2,7 +2,7 @@ import { newFeedbackSchema, resolutionSchema } from '../../domain/feedback-case.
 import { surveyAnswerSchema } from '../../domain/survey.ts';
 import * as z from '../../domain/zod.ts';
 import { anyStaff, managers, type RouteSpec } from '../http/route-spec.ts';
-import { feedbackListQuery, periodicSurveyListQuery } from '../shared/api-schemas.ts';
+import { feedbackListQuery, idempotencyHeaders, periodicSurveyListQuery } from '../shared/api-schemas.ts';
 
 const feedbackId = z.string().check(z.regex(/^fb_[a-z0-9_]{1,80}$/));
 const surveyId = z.string().check(z.regex(/^ps_[a-z0-9]{1,60}$/));
@@ -17,6 +17,8 @@ export const feedbackApiRoutes: readonly RouteSpec[] = [
     auth: 'apiKey',
     roles: anyStaff,
     body: newFeedbackSchema,
+    headers: idempotencyHeaders,
+    idempotent: true,
   },
   {
     operationId: 'listFeedback',

@@ -42,6 +42,12 @@ export interface RouteSpec {
   bodyType?: 'json' | 'form';
   /** Its answer shows staff a customer's personal data: each one is recorded (functions/adapters/access-trail.ts). */
   personalData?: true;
+  /**
+   * A create route: an `Idempotency-Key` (its `headers` take it) makes a retry answer what the
+   * first call answered, kept a day; the same key with another body is refused (422). `sealed`:
+   * the answer shows a secret once (a new API key), so it is kept sealed (functions/adapters/idempotency.ts).
+   */
+  idempotent?: true | 'sealed';
 }
 
 export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>) => `${route.method} ${route.path}`;

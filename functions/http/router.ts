@@ -2,9 +2,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type * as z from '../../domain/zod.ts';
 import { recordAccess, subjectsShown } from '../adapters/access-trail.ts';
+import { now } from '../adapters/clock.ts';
+import { findAnswer, keepAnswer } from '../adapters/idempotency.ts';
 import type { FunctionName } from '../catalog.ts';
 import { noQuery } from '../shared/api-schemas.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
+import { digestOf } from '../shared/digests.ts';
 import { DependencyUnavailableError, DomainError, NotFoundError } from '../shared/errors.ts';
 import {
   type Caller,
@@ -37,6 +40,11 @@ export interface RouteContext<Body = undefined, Query = undefined, Headers = und
   headers: Headers;
   /** For `form` bodies: the fields as posted. */
   form: Record<string, string>;
+  /**
+   * For `idempotent` routes, the caller's `Idempotency-Key`: an operation that names what it
+   * creates derives the name from it (`derivedId`), so a first call cut short and its retry make one.
+   */
+  idempotencyKey?: string;
 }
 
 /** The parsed types of a route's schemas, for an operation's signature. */
@@ -164,7 +172,9 @@ export function serveRoutes(
           : undefined,
       form: route.bodyType === 'form' ? formFields(event) : {},
     };
-    const result = await operations[route.operationId]!(context);
+    const result = route.idempotent
+      ? await answeredOnce(route, context, operations[route.operationId]!)
+      : await operations[route.operationId]!(context);
     // Clause 12: an answer that shows a customer's personal data is on the access trail before
     // it leaves (if the trail cannot be written, nothing is shown).
     if (route.personalData && (result.statusCode ?? 200) < 300) {
@@ -179,6 +189,55 @@ export function serveRoutes(
     }
     return result;
   }
+}
+
+/**
+ * A create route called with an `Idempotency-Key` answers once: a retry (after a timeout, a 5xx,
+ * a double click) is answered what the first call answered, marked `Idempotent-Replayed`, and
+ * the same key with another body is refused. The answer is kept only once the operation has
+ * succeeded; a first call cut short is run again, and makes the same object (the operation
+ * derives its name from the key, or the object is named by the caller).
+ */
+async function answeredOnce(
+  route: RouteSpec,
+  context: RouteContext<unknown, unknown, unknown>,
+  operation: Operation,
+): Promise<HttpResult> {
+  const key = (context.headers as { 'idempotency-key'?: string } | undefined)?.['idempotency-key'];
+  if (key === undefined) return operation(context);
+  const { tenantId } = context.caller;
+  const digest = digestOf(context.body ?? null);
+  const kept = await findAnswer(tenantId, route.operationId, key);
+  if (kept && kept.digest !== digest)
+    throw new DomainError(
+      422,
+      'IdempotencyKeyReused',
+      'This Idempotency-Key was already used with a different body: use a new key for a new request',
+      { 'Idempotency-Key': ['already used with a different body'] },
+    );
+  if (kept)
+    return {
+      statusCode: kept.statusCode,
+      headers: { 'content-type': kept.contentType, 'idempotent-replayed': 'true' },
+      body: kept.body,
+    };
+  const result = await operation({ ...context, idempotencyKey: key });
+  const statusCode = result.statusCode ?? 200;
+  if (statusCode >= 200 && statusCode < 300)
+    await keepAnswer(
+      tenantId,
+      route.operationId,
+      key,
+      {
+        digest,
+        statusCode,
+        contentType: String(result.headers?.['content-type'] ?? 'application/json'),
+        body: String(result.body ?? ''),
+      },
+      now(),
+      { sealed: route.idempotent === 'sealed' },
+    );
+  return result;
 }
 
 /**

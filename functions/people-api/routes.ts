@@ -3,6 +3,7 @@ import { admins, anyStaff, managers, type RouteSpec } from '../http/route-spec.t
 import {
   customerDataSchema,
   erasureSchema,
+  idempotencyHeaders,
   noQuery,
   pageQuery,
   staffInvitationSchema,
@@ -30,6 +31,8 @@ export const peopleApiRoutes: readonly RouteSpec[] = [
     auth: 'apiKey',
     roles: admins,
     body: staffInvitationSchema,
+    headers: idempotencyHeaders,
+    idempotent: true,
   },
   ...(['invitation', 'disable', 'enable'] as const).map(
     (action): RouteSpec => ({

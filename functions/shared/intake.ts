@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { applyTerms, type ContractVersion, versionInForce } from '../../domain/contract.ts';
 import type { CustomerLookup } from '../../domain/customer-lookup.ts';
 import type { Customer, NewServiceRequest } from '../../domain/service-request.ts';
@@ -7,6 +6,7 @@ import { contractVersions } from '../adapters/contracts.ts';
 import { heldSubjectOf, recordCustomerSubject } from '../adapters/customer-data.ts';
 import { getRequest, insertRequest, newRequestId, type StoredRequest } from '../adapters/requests.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
+import { derivedId } from './digests.ts';
 import { ValidationError } from './errors.ts';
 import { openFeedbackCase } from './feedback-intake.ts';
 import { wakeRequest } from './watched-kinds.ts';
@@ -22,29 +22,6 @@ const feedbackIdOfComplaint = (requestId: string) => `fb_${requestId.slice(3)}`;
  */
 export function requestIdForDelivery(tenantId: string, channel: string, deliveryId: string): string {
   return derivedId('sr', tenantId, channel, deliveryId);
-}
-
-/** A digest of a JSON value, independent of key order: what a client asked for, to compare. */
-export function digestOf(value: unknown): string {
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canonical)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.entries(v as Record<string, unknown>)
-              .filter(([, x]) => x !== undefined)
-              .sort(([a], [b]) => a.localeCompare(b))
-              .map(([k, x]) => [k, canonical(x)]),
-          )
-        : v;
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(value)))
-    .digest('hex');
-}
-
-/** An id derived from what names a thing once (`<prefix>_` + 24 hex): every retry derives the same one. */
-export function derivedId(prefix: string, ...parts: string[]): string {
-  return `${prefix}_${createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 24)}`;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Customer, Language } from '../../domain/service-request.ts';
 import { feedbackNeeded, type SurveyAnswer } from '../../domain/survey.ts';
 import { feedbackOwner } from '../../domain/tenant.ts';
 import type { StoredFeedbackCase } from '../adapters/feedback-cases.ts';
+import { START_GRACE_SECONDS, watchEntry } from '../adapters/lifecycle-watch.ts';
 import {
   answerPeriodicSurvey,
   getPeriodicSurvey,
@@ -41,6 +42,16 @@ export async function recordSurveyAnswer(
       'survey.answeredAt': at.toISOString(),
       'survey.answeredVia': via.channel,
       'survey.answeredBy': via.by,
+      // The answer carries its own promise (#34): its request is due to act within minutes (its
+      // close opens the feedback case first), so if what follows here fails, the reconciler
+      // restarts the lifecycle within a pass instead of at its next wake-up, days later. The burst
+      // woken below parks it again with its own watch.
+      ...watchEntry(
+        request.tenantId,
+        'request',
+        request.requestId,
+        new Date(at.getTime() + START_GRACE_SECONDS * 1000),
+      ),
     },
     extraCondition: 'attribute_exists(survey) AND attribute_not_exists(survey.answeredAt)',
     event: { at: at.toISOString(), type: 'survey_answered', actor: via.by, details: { via: via.channel } },

@@ -1,7 +1,13 @@
 import { paymentSchema } from '../../domain/late-fees.ts';
 import * as z from '../../domain/zod.ts';
 import { admins, anyStaff, contractId, managers, type RouteSpec } from '../http/route-spec.ts';
-import { accessTrailQuery, apiKeyListQuery, calendarQuery, ifMatchHeaders } from '../shared/api-schemas.ts';
+import {
+  accessTrailQuery,
+  apiKeyListQuery,
+  calendarQuery,
+  idempotencyHeaders,
+  ifMatchHeaders,
+} from '../shared/api-schemas.ts';
 import {
   confirmVersionSchema,
   createApiKeySchema,
@@ -26,6 +32,8 @@ export const tenantApiRoutes: readonly RouteSpec[] = [
     auth: 'apiKey',
     roles: admins,
     body: createApiKeySchema,
+    headers: idempotencyHeaders,
+    idempotent: 'sealed',
   },
   {
     operationId: 'listApiKeys',
@@ -114,6 +122,8 @@ export const tenantApiRoutes: readonly RouteSpec[] = [
     auth: 'apiKey',
     roles: admins,
     body: createContractSchema,
+    headers: idempotencyHeaders,
+    idempotent: true,
   },
   {
     operationId: 'getContract',
@@ -133,6 +143,8 @@ export const tenantApiRoutes: readonly RouteSpec[] = [
     roles: admins,
     params: { contractId },
     body: proposeVersionSchema,
+    headers: idempotencyHeaders,
+    idempotent: true,
   },
   {
     operationId: 'confirmContractVersion',
@@ -163,6 +175,8 @@ export const tenantApiRoutes: readonly RouteSpec[] = [
     roles: managers,
     params: { contractId },
     body: paymentSchema,
+    headers: idempotencyHeaders,
+    idempotent: true,
   },
   {
     operationId: 'terminateContract',

@@ -269,6 +269,49 @@ describe('Step Functions down', () => {
   });
 });
 
+describe('a survey answer whose feedback case cannot be written', () => {
+  it('carries its own promise: the case exists and its lifecycle runs within minutes, though the customer never submits again', async () => {
+    const requestId = await completedRequest(runtime);
+    const record = (await runtime.mailbox()).find((e) => e.subject.includes(`SR-${requestId}`));
+    const link = linkIn(record, 'survey')!;
+    const feedbackId = `fb_s${requestId.slice(3)}`;
+    // Every attempt of the case's write fails for a minute (503 past the SDK's retries); the answer is kept.
+    await injectFault(runtime.urls.api, {
+      component: 'dynamodb',
+      mode: 'unavailable',
+      match: `FEEDBACK#${feedbackId}`,
+      seconds: 60,
+    });
+    const [answered] = await Promise.all([
+      send(link, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'serviceScore=1&goodsScore=2&recommendScore=3&serviceOpinion=Nobody+came',
+      }),
+      runtime.advance(30),
+    ]);
+    expect(answered.status).toBe(503);
+    await clearFaults(runtime.urls.api);
+    // The customer gives up. The reconciler's next pass finds the answered request due.
+    await runtime.advance(8 * 60);
+    const feedback = await runtime.api('GET', `/v1/feedback/${feedbackId}`);
+    const running = await liveLifecycles(runtime.urls, runtime.stateMachineArns.feedbackCase);
+    const opened = feedback.status === 200 && hasLiveLifecycle(running, feedbackId);
+    report({
+      fault: 'dynamodb unavailable for a survey answer’s feedback case',
+      survived: opened,
+      emailsDue: 0,
+      emailsLost: 0,
+      duplicates: 0,
+      casesOpenedLate: opened ? 0 : 1,
+      notes: 'the answer’s own watch: the request restarted, its close opened the case',
+    });
+    expect(feedback.status).toBe(200);
+    expect(hasLiveLifecycle(running, feedbackId)).toBe(true);
+    expect((await requestState(requestId)).request.status).toBe('closed');
+  });
+});
+
 describe('DynamoDB down', () => {
   it('answers every route 503 with Retry-After in our error shape, the API-key authorizer included', async () => {
     // A key the authorizer has not decided on yet: it must read the table to check it.
