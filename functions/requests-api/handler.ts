@@ -104,9 +104,17 @@ async function createRequest({
   return created ? result : { ...result, headers: { ...result.headers, 'idempotent-replayed': 'true' } };
 }
 
+/**
+ * The same person acknowledging again (a retry after a timeout or a 5xx) is answered with the
+ * request as it stands, not 409: what they asked for is done (#34). Anyone else is told it was.
+ */
+const acknowledgedBy = (request: StoredRequest, caller: Context['caller']) =>
+  request.acknowledgedBy === actorOf(caller) && request.status !== 'cancelled';
+
 async function acknowledge(context: Context): Promise<HttpResult> {
   const { caller } = context;
   const request = await requestOf(context);
+  if (acknowledgedBy(request, caller)) return json(200, await view(request, await tenantOf(caller)));
   if (!canTransition('acknowledge', request.status)) refuseTransition(request, 'acknowledge');
   const at = now().toISOString();
   const updated = await transitionRequest(request, {
@@ -115,8 +123,11 @@ async function acknowledge(context: Context): Promise<HttpResult> {
     fields: { acknowledgedAt: at, acknowledgedBy: actorOf(caller) },
     event: { at, type: 'acknowledged', actor: actorOf(caller) },
   });
-  if (!updated)
-    refuseTransition((await getRequest(request.tenantId, request.requestId)) ?? request, 'acknowledge');
+  if (!updated) {
+    const current = (await getRequest(request.tenantId, request.requestId)) ?? request;
+    if (acknowledgedBy(current, caller)) return json(200, await view(current, await tenantOf(caller)));
+    refuseTransition(current, 'acknowledge');
+  }
   const tenant = await tenantOf(caller);
   // The customer is told now (6.1.2), so the answer shows the request as it is afterwards.
   const confirmed = await confirmNeedAtOnce(updated, tenant, now());

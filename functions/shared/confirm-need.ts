@@ -62,18 +62,32 @@ export async function confirmNeedWithCustomer(
 }
 
 /**
+ * How long whoever acknowledges waits for the customer's confirmation to go out: SES hanging
+ * (its attempts and their timeouts add up past the API's own time) must not turn an
+ * acknowledgement that is recorded into a 5xx "try again" (#34).
+ */
+const CONFIRM_AT_ONCE_MS = 3_000;
+
+/**
  * For whoever acknowledges (API, email link): tell the customer now, so what they are shown is
- * what happened; if that fails, the workflow does it when woken, and the action still succeeds.
+ * what happened; if that fails or takes longer than a moment, the workflow does it when woken
+ * (the mailer's claim sends it once), and the action still succeeds with what was recorded.
  */
 export async function confirmNeedAtOnce(
   request: StoredRequest,
   tenant: StoredTenant,
   at: Date,
 ): Promise<StoredRequest> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const aMoment = new Promise<StoredRequest>((resolve) => {
+    timer = setTimeout(() => resolve(request), CONFIRM_AT_ONCE_MS);
+  });
   try {
-    return await confirmNeedWithCustomer(request, tenant, at);
+    return await Promise.race([confirmNeedWithCustomer(request, tenant, at), aMoment]);
   } catch (error) {
     logger.warn('Confirmation left to the workflow', { requestId: request.requestId, error });
     return request;
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -312,6 +312,38 @@ describe('a survey answer whose feedback case cannot be written', () => {
   });
 });
 
+describe('answers that tell the truth', () => {
+  it('an acknowledgement during an SES hang is answered 200 as recorded (not 503), the customer is told once SES is back, and a retry is 200', async () => {
+    const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest())).body;
+    await injectFault(runtime.urls.api, { component: 'ses', mode: 'hang', seconds: 60 });
+    const [acknowledged] = await Promise.all([
+      runtime.api('POST', `/v1/requests/${requestId}/acknowledge`),
+      runtime.advance(5),
+    ]);
+    expect(acknowledged.status).toBe(200);
+    expect(acknowledged.body.status).toBe('acknowledged');
+    const retried = await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
+    expect(retried.status).toBe(200);
+    expect(retried.body.acknowledgedAt).toBe(acknowledged.body.acknowledgedAt);
+    await runtime.advance(60);
+    await clearFaults(runtime.urls.api);
+    await runtime.advance(10 * 60);
+    const confirmations = (await runtime.mailbox()).filter(
+      (e) => e.subject.includes(requestId) && e.destination.to.includes('zhang.san@customer.example'),
+    );
+    report({
+      fault: 'ses hang at an acknowledgement',
+      survived: confirmations.length >= 1,
+      emailsDue: 1,
+      emailsLost: confirmations.length === 0 ? 1 : 0,
+      duplicates: Math.max(0, confirmations.length - 1),
+      notes: 'answered 200 as recorded; the confirmation sent by the lifecycle',
+    });
+    expect(confirmations).toHaveLength(1);
+    await runtime.api('POST', `/v1/requests/${requestId}/cancel`, { reason: 'fault test done' });
+  });
+});
+
 describe('DynamoDB down', () => {
   it('answers every route 503 with Retry-After in our error shape, the API-key authorizer included', async () => {
     // A key the authorizer has not decided on yet: it must read the table to check it.
