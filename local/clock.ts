@@ -20,9 +20,16 @@ export interface LocalClock {
 
 export interface ClockOptions {
   mode: ClockMode;
-  /** Virtual mode: called with the clock's time as it moves (at most every 100 ms of real time), to persist it. */
-  onMove?: (now: Date) => void;
-  /** Virtual mode only: where time starts (e.g. where the last run stopped). */
+  /**
+   * Called to persist a time the clock will not pass before it is called again (#34): ahead of
+   * the clock, so that after a crash the runtime resumes at or after anything its work could
+   * have seen; with the exact time at the end of each advance. Time never goes backwards.
+   */
+  onMove?: (notPast: Date) => void;
+  /**
+   * Where time starts (where the last run stopped, or later): virtual time from here; real time
+   * from here too when here is ahead of the wall clock (it then runs at its speed, offset).
+   */
   startAt?: Date;
   /** Real mode only: >1 runs time that many times faster (a virtual clock moved by a real interval). */
   timeScale?: number;
@@ -40,11 +47,20 @@ export interface ClockOptions {
  * dynalite and the local SES all read the global `Date` and `setTimeout`, so a virtual clock
  * replaces exactly those (and nothing the HTTP servers need) with @sinonjs/fake-timers.
  */
+/** How far ahead of the clock its persisted time runs: at most this much forward after a crash. */
+const PERSIST_AHEAD_MS = 10 * 60_000;
+
 export function createClock(options: ClockOptions): LocalClock {
   const timeScale = options.timeScale ?? 1;
   const timerWindowMs = options.timerWindowMs ?? 0;
-  if (options.mode === 'real' && timeScale === 1) {
+  const aheadOfTheWall = options.startAt !== undefined && options.startAt.getTime() > Date.now() + 1000;
+  if (options.mode === 'real' && timeScale === 1 && !aheadOfTheWall) {
     const uninstallLongTimers = installLongTimers();
+    // Real time moves by itself: persisted a minute ahead every half minute.
+    const persist = () => options.onMove?.(new Date(Date.now() + 60_000));
+    persist();
+    const persister = realTimers.setInterval(persist, 30_000) as unknown as NodeJS.Timeout;
+    persister.unref?.();
     return {
       mode: 'real',
       timeScale,
@@ -53,7 +69,10 @@ export function createClock(options: ClockOptions): LocalClock {
         throw new ClockNotVirtualError();
       },
       stalls: () => ({ count: 0, virtualSeconds: 0, inFlight: [] }),
-      uninstall: uninstallLongTimers,
+      uninstall: () => {
+        realTimers.clearInterval(persister);
+        uninstallLongTimers();
+      },
     };
   }
 
@@ -72,14 +91,19 @@ export function createClock(options: ClockOptions): LocalClock {
 
   /** With what was in flight at the first few (local/activity.ts `tracked` says what each is). */
   const stalled = { count: 0, virtualMs: 0, inFlight: [] as Record<string, number>[] };
-  let lastPersisted = 0;
-  const moved = (force = false) => {
+  /** The time last persisted: the clock does not pass it before persisting further ahead. */
+  let persistedUpTo = Number.NEGATIVE_INFINITY;
+  const persistBefore = (to: number) => {
+    if (!options.onMove || to <= persistedUpTo) return;
+    persistedUpTo = to + PERSIST_AHEAD_MS;
+    options.onMove(new Date(persistedUpTo));
+  };
+  const persistExactly = () => {
     if (!options.onMove) return;
-    const real = performance.now();
-    if (!force && real - lastPersisted < 100) return;
-    lastPersisted = real;
+    persistedUpTo = clock.now;
     options.onMove(new Date(clock.now));
   };
+  persistExactly();
 
   /**
    * Fires every timer due before the target in order, letting the work each one starts finish
@@ -92,6 +116,7 @@ export function createClock(options: ClockOptions): LocalClock {
     let state: 'settled' | 'stalled';
     const tickTo = (to: number) => {
       const from = clock.now;
+      persistBefore(to);
       clock.tick(Math.max(0, to - from));
       if (state === 'stalled' && clock.now > from) {
         stalled.count += 1;
@@ -104,12 +129,12 @@ export function createClock(options: ClockOptions): LocalClock {
       const nextDue = nextTimerAt(clock);
       if (nextDue === undefined || nextDue > target) break;
       tickTo(Math.min(target, nextDue + timerWindowMs));
-      moved();
       if (state === 'stalled') await yieldToIo();
     }
     tickTo(target);
     await settled({ stallMs: STALL_MS });
-    moved(true);
+    // Scaled real time moves every 50 ms: it keeps its time persisted ahead only.
+    if (options.mode === 'virtual') persistExactly();
     return new Date(clock.now);
   }
 

@@ -181,22 +181,21 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
 
   const clockFile = join(dataDir, 'clock.json');
   const savedClock = readJson<{ now: string }>(clockFile);
+  const saved = savedClock ? new Date(savedClock.now) : undefined;
+  const latest = (...dates: (Date | undefined)[]) =>
+    dates.reduce<Date | undefined>((a, b) => (!b ? a : !a || b > a ? b : a), undefined);
   const clock = createClock({
     mode: options.clock ?? 'real',
     timeScale: options.timeScale,
     timerWindowMs: (options.timerWindowSeconds ?? 0) * 1000,
-    // The virtual clock is written as it moves: a crash mid-advance resumes from where time got to.
+    // Written as it moves, ahead of it: a crash resumes at or after anything the data saw.
     onMove:
       options.persist === false
         ? undefined
         : (at) => writeJsonAtomically(clockFile, { now: at.toISOString() }),
-    // Only a virtual clock continues from where it stopped; real (or scaled real) time starts now.
-    startAt:
-      options.clock === 'virtual' && savedClock
-        ? new Date(savedClock.now)
-        : options.clock === 'virtual'
-          ? options.startAt
-          : undefined,
+    // Never earlier than where the data was left (#34), whatever the flags: a virtual clock
+    // continues from there; real or scaled time from now, or from there if it is ahead of now.
+    startAt: options.clock === 'virtual' ? (saved ?? options.startAt) : latest(new Date(), saved),
   });
 
   // Until everything is up, /health says so (and nothing else is served).
@@ -332,7 +331,13 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
           seconds: ['a non-negative number'],
         });
       }
-      const at = await clock.advance(seconds);
+      // A long advance goes a day at a time, saying how far it got (45 days are many minutes).
+      const days = Math.ceil(seconds / 86_400);
+      let at = clock.now();
+      for (let day = 1, left = seconds; left > 0; day++, left -= 86_400) {
+        at = await clock.advance(Math.min(86_400, left));
+        if (days > 1) console.log(`[clock] ${at.toISOString()}: day ${day} of ${days}`);
+      }
       return { status: 200, body: { now: at.toISOString() } };
     }
     if (path === '/_local/faults') {
@@ -572,8 +577,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       await scheduler.close();
       await stepFunctions.stop();
       await sfnServer.close();
-      if (clock.mode === 'virtual' && options.persist !== false)
-        writeJsonAtomically(clockFile, { now: clock.now().toISOString() });
+      // Stopped cleanly: the exact time, not the one persisted ahead of it.
+      if (options.persist !== false) writeJsonAtomically(clockFile, { now: clock.now().toISOString() });
       await faults.close();
       await ses.close();
       await shopify.close();

@@ -98,3 +98,33 @@ describe('the virtual clock', () => {
     expect(clock.stalls()).toEqual({ count: 0, virtualSeconds: 0, inFlight: [] });
   });
 });
+
+describe('the clock’s persisted time (#34)', () => {
+  it('is never behind the clock during an advance: a crash resumes at or after anything work saw', async () => {
+    const persisted: number[] = [];
+    clock = createClock({
+      mode: 'virtual',
+      startAt: new Date('2026-05-01T00:00:00Z'),
+      onMove: (at) => persisted.push(at.getTime()),
+    });
+    const violations: number[] = [];
+    for (let minute = 1; minute <= 120; minute += 7)
+      setTimeout(() => {
+        if (persisted.at(-1)! < Date.now()) violations.push(Date.now());
+      }, minute * 60_000);
+    await clock.advance(3 * 3600);
+    expect(violations).toEqual([]);
+    // Written ahead in steps (10 minutes), not at every timer; exact once the advance is done.
+    expect(persisted.length).toBeLessThan(30);
+    expect(persisted.at(-1)).toBe(clock.now().getTime());
+  });
+
+  it('starts a real clock where the data was left when that is ahead of the wall clock, and runs on from there', () => {
+    const ahead = new Date(Date.now() + 53 * 86_400_000);
+    clock = createClock({ mode: 'real', startAt: ahead });
+    expect(clock.now().getTime()).toBeGreaterThanOrEqual(ahead.getTime());
+    clock.uninstall();
+    clock = createClock({ mode: 'real', timeScale: 60, startAt: ahead });
+    expect(clock.now().getTime()).toBeGreaterThanOrEqual(ahead.getTime());
+  });
+});
