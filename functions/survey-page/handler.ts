@@ -7,6 +7,7 @@ import { verifyLinkToken } from '../adapters/signed-links.ts';
 import { getTenant } from '../adapters/tenants.ts';
 import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
 import type { languageQuery } from '../shared/api-schemas.ts';
+import { digestOf } from '../shared/digests.ts';
 import { isTransientAwsError } from '../shared/errors.ts';
 import { type HttpResult, html } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';
@@ -68,7 +69,13 @@ async function handle({
     logger.warn('Survey answer not finished; the customer is asked to submit again', { error });
     return html(503, messagePage(language, 'unavailable'));
   }
-  if (outcome === 'already-answered') return html(409, messagePage(language, 'answered'));
+  if (outcome === 'already-answered') {
+    // The same answer submitted again (a retry after a failure, a second tap) is thanked as the
+    // first was: it is what was recorded (#34). A different one is told the survey is answered.
+    const recorded = (await surveySubject(check.claims.tenantId, check.claims.requestId))?.survey.answer;
+    const same = recorded !== undefined && digestOf(recorded) === digestOf(parsed.data);
+    return same ? html(200, messagePage(language, 'thanks')) : html(409, messagePage(language, 'answered'));
+  }
   if (outcome === 'expired') return html(410, messagePage(language, 'expired'));
   return html(200, messagePage(language, 'thanks'));
 }

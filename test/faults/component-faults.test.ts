@@ -239,7 +239,7 @@ describe('Step Functions down', () => {
     expect(request.survey.answer).toMatchObject({ serviceScore: 1 });
   });
 
-  it('at a survey answer, then submitted again: the answer was kept the first time, and both lifecycles go on', async () => {
+  it('at a survey answer, then submitted again: the answer was kept the first time (the same one is thanked again), and both lifecycles go on', async () => {
     const requestId = await completedRequest(runtime);
     const record = (await runtime.mailbox()).find((e) => e.subject.includes(`SR-${requestId}`));
     const link = linkIn(record, 'survey')!;
@@ -249,8 +249,11 @@ describe('Step Functions down', () => {
     const [first] = await Promise.all([send(link, { ...form, body }), runtime.advance(30)]);
     expect(first.status).toBe(200);
     await clearFaults(runtime.urls.api);
+    // The same answer again (a retry, a second tap) is thanked as the first was; another is refused.
     const again = await send(link, { ...form, body });
-    expect(again.status).toBe(409);
+    expect(again.status).toBe(200);
+    const other = await send(link, { ...form, body: 'serviceScore=5&goodsScore=5&recommendScore=10' });
+    expect(other.status).toBe(409);
     // The reconciler's next pass starts what the outage left unstarted.
     await runtime.advance(10 * 60);
     const feedbackId = `fb_s${requestId.slice(3)}`;
