@@ -1,19 +1,35 @@
 /**
- * A request that arrived without its customer's details (a Shopify return's webhook names the
- * order by id only): the details are looked up from the storefront, again and again with a
- * growing pause, until they are found or staff enter them (6.1.1: the request exists, and its
- * 2-hour clock runs, from receipt; only what needs the customer waits for them).
+ * A request that arrived without its customer's details: the details are pending (6.1.1: the
+ * request exists, and its 2-hour clock runs, from receipt; only what needs the customer waits).
+ * A Shopify return's webhook names the order by id only: the details are looked up from the shop,
+ * again and again with a growing pause, until they are found or staff enter them. A WooCommerce
+ * order without a billing email (a phone or point-of-sale order) has nothing to look up: staff
+ * enter them (#33).
  */
-export interface CustomerLookup {
-  storefront: 'shopify';
-  shopDomain: string;
-  /** The storefront's ids of what the delivery named (Admin API global ids). */
-  returnId: string;
-  orderId: string;
-  attempts: number;
-  nextAttemptAt: string;
-  lastFailure?: { code: string; message: string; at: string };
-}
+export type CustomerLookup =
+  | {
+      storefront: 'shopify';
+      shopDomain: string;
+      /** The storefront's ids of what the delivery named (Admin API global ids). */
+      returnId: string;
+      orderId: string;
+      attempts: number;
+      nextAttemptAt: string;
+      lastFailure?: { code: string; message: string; at: string };
+    }
+  | {
+      storefront: 'woocommerce';
+      /** The WordPress site the order is in (`X-WC-Webhook-Source`), if it said. */
+      shopDomain: string;
+      orderId: string;
+      /** Nothing is looked up: staff complete the details. */
+      attempts: 0;
+      lastFailure: { code: 'no_email'; message: string; at: string };
+    };
+
+/** When a lookup tries next; never, for one that only staff can complete. */
+export const nextLookupAt = (lookup: CustomerLookup | undefined): string | undefined =>
+  lookup?.storefront === 'shopify' ? lookup.nextAttemptAt : undefined;
 
 /** The first retry after a minute, doubling to an hour; an hour apart from then on. */
 export const LOOKUP_FIRST_RETRY_SECONDS = 60;

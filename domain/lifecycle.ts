@@ -26,6 +26,8 @@ export interface LifecycleState {
    * to try next. What needs the customer (the confirmation, the service record) waits for them.
    */
   customerLookupAt?: string;
+  /** Its customer's details are missing (being looked up, or for staff to enter). */
+  customerPending?: boolean;
 }
 
 export interface SurveyTimes {
@@ -87,14 +89,16 @@ export function route(state: LifecycleState, policy: EscalationPolicy, now: Date
   if (state.status === 'closed' || state.status === 'cancelled') return { phase: 'end', waitSeconds: 0 };
   if (state.customerLookupAt && now >= new Date(state.customerLookupAt))
     return { phase: 'lookUpCustomer', waitSeconds: 0 };
-  const pending = state.customerLookupAt !== undefined;
+  const pending = state.customerPending === true || state.customerLookupAt !== undefined;
   switch (state.status) {
     case 'completed':
       if (!state.serviceRecordDelivered) {
         if (pending)
           return {
             phase: 'awaitCustomerDetails',
-            waitSeconds: waitUntil(Date.parse(state.customerLookupAt!), now),
+            waitSeconds: state.customerLookupAt
+              ? waitUntil(Date.parse(state.customerLookupAt), now)
+              : LOOK_AGAIN_SECONDS,
           };
         return { phase: 'deliverServiceRecord', waitSeconds: 0 };
       }

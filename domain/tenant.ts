@@ -36,6 +36,43 @@ const shopDomainSchema = z.string().check(
 );
 
 /**
+ * What a WooCommerce order status means to a tenant: a request of a kind, or `cancel` (the order
+ * no longer wants service: the request it opened is withdrawn, #33).
+ */
+export const wooStatusActionSchema = z.union([requestKindSchema, z.literal('cancel')]);
+export type WooStatusAction = z.infer<typeof wooStatusActionSchema>;
+
+/**
+ * WooCommerce sends an order's status without the `wc-` prefix WordPress stores it with; either
+ * may be typed in the settings: both are one status.
+ */
+export const wooStatus = (status: string) => status.trim().replace(/^wc-/, '');
+
+/** What a tenant's statuses say of an order's status, however either spells the `wc-` prefix. */
+export const wooStatusAction = (
+  statuses: Record<string, WooStatusAction>,
+  status: string,
+): WooStatusAction | undefined =>
+  statuses[wooStatus(status)] ??
+  Object.entries(statuses).find(([s]) => wooStatus(s) === wooStatus(status))?.[1];
+
+/**
+ * By default a return request opens a return, and the common returns plugins' `return-cancelled`
+ * and WooCommerce's own `cancelled` withdraw it. `refunded` opens nothing by default: a refund
+ * (an order cancelled before it shipped, a goodwill refund) needs no service.
+ */
+export const DEFAULT_WOO_STATUSES: Record<string, WooStatusAction> = {
+  'return-requested': 'return',
+  'return-cancelled': 'cancel',
+  cancelled: 'cancel',
+};
+
+const wooStatusesSchema = z.pipe(
+  z.record(z.string().check(z.minLength(1), z.maxLength(80)), wooStatusActionSchema),
+  z.transform((statuses) => Object.fromEntries(Object.entries(statuses).map(([s, a]) => [wooStatus(s), a]))),
+);
+
+/**
  * The storefronts a tenant connects (6.1.1: only official channels). Secrets are write-only:
  * stored sealed (functions/adapters/storefront-secrets.ts), never shown by any GET.
  */
@@ -57,11 +94,11 @@ export const storefrontsSchema = z.object({
   woocommerce: z.optional(
     z.object({
       secret: webhookSecretSchema,
-      /** Order statuses that mean after-sales work, and the kind of request each opens. */
-      statuses: z._default(z.record(z.string().check(z.minLength(1)), requestKindSchema), {
-        refunded: 'return',
-        'return-requested': 'return',
-      }),
+      /**
+       * Order statuses that mean after-sales work: the kind of request each opens, or `cancel`.
+       * Stored without the `wc-` prefix; `null` in a settings change removes one.
+       */
+      statuses: z._default(wooStatusesSchema, DEFAULT_WOO_STATUSES),
     }),
   ),
   generic: z.optional(z.object({ secret: webhookSecretSchema })),
@@ -151,11 +188,22 @@ function storefrontChanges(current: TenantSettings, change: Record<string, unkno
       continue;
     }
     const { configured: _shown, ...given } = value;
+    // Statuses are one with or without WordPress's `wc-` prefix: a patch's are merged as stored.
+    if (name === 'woocommerce' && isPlainObject(given.statuses))
+      given.statuses = Object.fromEntries(Object.entries(given.statuses).map(([s, a]) => [wooStatus(s), a]));
     const asShown = 'configured' in value && Object.keys(given).length === 0;
     const isConfigured = current.storefronts[name as keyof Storefronts] !== undefined;
     if (!asShown || isConfigured) result[name] = given;
   }
   return result;
+}
+
+/** Settings saved before statuses were stored without `wc-`, as they are stored now. */
+function withWooStatusesAsStored(settings: TenantSettings): TenantSettings {
+  const woo = settings.storefronts.woocommerce;
+  if (!woo) return settings;
+  const statuses = Object.fromEntries(Object.entries(woo.statuses).map(([s, a]) => [wooStatus(s), a]));
+  return { ...settings, storefronts: { ...settings.storefronts, woocommerce: { ...woo, statuses } } };
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -193,7 +241,7 @@ export function patchSettings(
   }
   if (Object.keys(fields).length > 0) return { ok: false, fields };
   if (isPlainObject(change.storefronts)) change.storefronts = storefrontChanges(current, change.storefronts);
-  const parsed = tenantSettingsSchema.safeParse(mergePatch(current, change));
+  const parsed = tenantSettingsSchema.safeParse(mergePatch(withWooStatusesAsStored(current), change));
   if (parsed.success) {
     const unknownStaff = unknownLadderStaff(parsed.data.escalationLadder, parsed.data.staff);
     if (Object.keys(unknownStaff).length > 0) return { ok: false, fields: unknownStaff };

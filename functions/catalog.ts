@@ -37,6 +37,8 @@ export interface FunctionSpec {
     checksOrigin?: true;
     /** Creates, disables and enables staff sign-ins in the staff user pool (#15). */
     managesStaffLogins?: true;
+    /** Keeps storefront deliveries in the storefront inbox (SQS SendMessage, #33). */
+    keepsStorefrontDeliveries?: true;
   };
 }
 
@@ -140,8 +142,26 @@ export const functionCatalog = {
   },
   webhooks: {
     entry: 'functions/webhooks/handler.ts',
-    description: 'Storefront intake: signed Shopify, WooCommerce and generic webhooks',
+    description:
+      'Storefront intake: signed Shopify, WooCommerce and generic webhooks, authenticated and kept in the storefront inbox',
     timeoutSeconds: 10,
+    uses: {
+      // The tenant, for the storefront's secret: all it reads. (Its router can write the access
+      // trail, as every HTTP function's does; none of its routes shows personal data.)
+      table: ['dynamodb:GetItem'],
+      writesAccessTrailOnly: true,
+      sendsEmail: false,
+      startsWorkflows: [],
+      signsLinks: false,
+      storefrontSecrets: true,
+      keepsStorefrontDeliveries: true,
+    },
+  },
+  storefrontInbox: {
+    entry: 'functions/storefront-inbox/handler.ts',
+    description:
+      'Storefront deliveries from the inbox: checked if kept unverified, then one request per return or order, in the order the shop says things happened',
+    timeoutSeconds: 30,
     uses: {
       // Updates: a declined or cancelled Shopify return cancels its request; WooCommerce orders are tracked.
       // Deletes: Shopify's customers/redact erases a customer (their partition, their suppressions).
@@ -297,6 +317,17 @@ export const functionCatalog = {
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functionCatalog;
+
+/**
+ * The storefront inbox (functions/storefront-inbox): one delivery per invocation. A delivery that
+ * cannot be received yet (DynamoDB, Step Functions or the shop's API down) is tried again after
+ * the visibility timeout (six times the consumer's, as Lambda wants), for about an hour and a
+ * half in all, then dead-lettered (alarmed; an operator redrives it once the cause is fixed).
+ */
+export const STOREFRONT_INBOX_QUEUE = {
+  visibilityTimeoutSeconds: 6 * functionCatalog.storefrontInbox.timeoutSeconds,
+  maxReceiveCount: 30,
+} as const;
 
 /**
  * The daily run's queue (functions/campaigns): one message per tenant, one tenant per invocation.

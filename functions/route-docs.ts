@@ -4,7 +4,7 @@ import {
   apiKeyListView,
   calendarView,
   contractView,
-  deliveryView,
+  deliveryKeptView,
   errorView,
   feedbackListView,
   feedbackView,
@@ -14,6 +14,7 @@ import {
   paymentScheduleView,
   paymentView,
   periodicSurveyListView,
+  pingView,
   requestListView,
   requestView,
   revokedApiKeyView,
@@ -28,7 +29,6 @@ import {
   dataRequestView,
   erasureView,
   meView,
-  privacyDeliveryView,
   staffMemberView,
 } from './http/people-views.ts';
 import type { RouteSpec } from './http/route-spec.ts';
@@ -84,17 +84,21 @@ const requestActionResponses: Record<number, ResponseSpec> = {
   ...conflict,
 };
 
-/** What a storefront's delivery is answered. */
+/**
+ * What a storefront's delivery is answered: 202 once it is kept in the storefront inbox (its
+ * request is made from there, in the order the shop says things happened), or why it is refused
+ * for good. Storefronts retry a 5xx (Shopify for hours; WooCommerce not at all, so the inbox
+ * takes a delivery even while the table is down).
+ */
 const webhookResponses: Record<number, ResponseSpec> = {
-  200: {
-    description: 'Already received (the same request), or not after-sales work (ignored)',
-    json: deliveryView,
+  202: {
+    description: 'Kept: it is made a request (or ignored, or cancels one) from the inbox',
+    json: deliveryKeptView,
   },
-  201: { description: 'A service request was opened', json: deliveryView },
-  400: error('Malformed JSON, or no delivery id'),
+  400: error('Malformed JSON'),
   401: error('The delivery could not be authenticated (no hint which part failed)'),
   413: error('Larger than a storefront sends'),
-  422: error('The delivery cannot be a service request: `fields` says why'),
+  503: error('The delivery could not be kept: send it again'),
 };
 
 export const routeDocs: Record<string, RouteDoc> = {
@@ -155,26 +159,26 @@ export const routeDocs: Record<string, RouteDoc> = {
     tag: 'Storefronts',
     summary:
       'Shopify returns/request, returns/decline, returns/cancel, returns/close (X-Shopify-Hmac-Sha256, X-Shopify-Topic, X-Shopify-Shop-Domain, X-Shopify-Event-Id); one request per return. The mandatory privacy topics (12): customers/data_request makes the export, customers/redact erases the customer, shop/redact erases the shop’s customers on the next daily run',
-    responses: {
-      ...webhookResponses,
-      200: {
-        description:
-          'Already received (the same request), not after-sales work (ignored), or a privacy topic’s outcome',
-        json: z.union([deliveryView, privacyDeliveryView]),
-      },
-    },
+    responses: webhookResponses,
   },
   receiveWoocommerceDelivery: {
     tag: 'Storefronts',
     summary:
-      'WooCommerce order.updated (X-WC-Webhook-Signature); one request per order entering an after-sales status; the unsigned ping (webhook_id=N) is answered 200',
-    responses: webhookResponses,
+      'WooCommerce order.updated (X-WC-Webhook-Signature); one request per order entering an after-sales status, withdrawn when it moves to a withdrawing status; the unsigned ping (webhook_id=N) is answered 200 where WooCommerce is connected',
+    responses: {
+      ...webhookResponses,
+      200: { description: 'The ping WooCommerce sends when a webhook is saved', json: pingView },
+      404: error('WooCommerce is not connected for this tenant (the ping of a mistyped URL)'),
+    },
   },
   receiveGenericDelivery: {
     tag: 'Storefronts',
     summary:
       'Any storefront or form: Idempotency-Key, and X-Signature: t=<unix>,v2=<hex HMAC-SHA256 of "<t>.<Idempotency-Key>.<body>"> (v1, over "<t>.<body>", still accepted)',
-    responses: webhookResponses,
+    responses: {
+      ...webhookResponses,
+      422: error('The delivery cannot be a service request (or has no Idempotency-Key): `fields` says why'),
+    },
   },
   createFeedback: {
     tag: 'Feedback',

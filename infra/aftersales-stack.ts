@@ -18,6 +18,7 @@ import { Observability } from './constructs/observability.ts';
 import { Schedules } from './constructs/schedules.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 import { StaffPool } from './constructs/staff-pool.ts';
+import { StorefrontInbox } from './constructs/storefront-inbox.ts';
 import { WakeUps } from './constructs/wake-ups.ts';
 import { Workflows } from './constructs/workflows.ts';
 
@@ -142,6 +143,12 @@ export class AfterSalesStack extends Stack {
     mail.deliveryProblems.addSubscription(
       new LambdaSubscription(functions.emailEvents, { deadLetterQueue: emailEventFailures }),
     );
+    const storefrontInbox = new StorefrontInbox(this, 'StorefrontInbox', {
+      consumer: services.storefrontInbox.fn,
+    });
+    for (const [name, spec] of Object.entries(functionCatalog))
+      if ('keepsStorefrontDeliveries' in spec.uses)
+        storefrontInbox.allowKeeping(services[name as FunctionName].fn);
     const schedules = new Schedules(this, 'Schedules', {
       campaigns: services.campaigns.fn,
       reconciler: services.reconciler.fn,
@@ -196,6 +203,7 @@ export class AfterSalesStack extends Stack {
         dailyRun: schedules.dailyRunFailures,
         emailEvents: emailEventFailures,
         wakeUps: wakeUps.deadLetters,
+        storefrontInbox: storefrontInbox.deadLetters,
       },
       logGroups: Object.fromEntries(
         Object.entries(services).map(([name, service]) => [name, service.logGroup]),

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { requestIdOfReturn } from '../functions/storefronts/shopify.ts';
 import { returnsRequestSample } from '../test/fixtures/storefronts/shopify.ts';
 import { order727, updated } from '../test/fixtures/storefronts/woocommerce.ts';
 import type { DemoTenant } from './demo-tenant.ts';
@@ -27,14 +28,21 @@ async function post(path: string, body: string, headers: Record<string, string>)
   const response = await fetch(`${values.api}${path}`, { method: 'POST', body, headers });
   const text = await response.text();
   console.log(`POST ${path} → ${response.status} ${text}`);
-  return text ? (JSON.parse(text) as { requestId?: string }) : {};
+  return response.status;
 }
 
-let answer: { requestId?: string };
+const api = async (path: string) =>
+  (await (
+    await fetch(`${values.api}${path}`, { headers: { authorization: `Bearer ${demo.apiKey}` } })
+  ).json()) as Record<string, unknown>;
+
+/** The request a delivery became: it is kept (202), then made a request from the inbox. */
+let requestOf: (() => Promise<string | undefined>) | undefined;
 switch (what) {
   case 'shopify-return': {
     const body = JSON.stringify(returnsRequestSample);
-    answer = await post(`/v1/webhooks/${demo.tenantId}/shopify`, body, {
+    requestOf = async () => requestIdOfReturn(demo.tenantId, returnsRequestSample.admin_graphql_api_id);
+    await post(`/v1/webhooks/${demo.tenantId}/shopify`, body, {
       'content-type': 'application/json',
       'x-shopify-topic': 'returns/request',
       'x-shopify-hmac-sha256': base64Hmac(demo.webhookSecrets.shopify, body),
@@ -48,7 +56,13 @@ switch (what) {
   }
   case 'woocommerce-return': {
     const body = JSON.stringify(updated(order727, 'return-requested', new Date().toISOString().slice(0, 19)));
-    answer = await post(`/v1/webhooks/${demo.tenantId}/woocommerce`, body, {
+    requestOf = async () => {
+      const { items } = (await api('/v1/requests?limit=200')) as {
+        items: { requestId: string; orderReference?: string }[];
+      };
+      return items.filter((r) => r.orderReference === String(order727.number)).at(-1)?.requestId;
+    };
+    await post(`/v1/webhooks/${demo.tenantId}/woocommerce`, body, {
       'content-type': 'application/json',
       'x-wc-webhook-topic': 'order.updated',
       'x-wc-webhook-resource': 'order',
@@ -60,7 +74,7 @@ switch (what) {
     break;
   }
   case 'woocommerce-ping': {
-    answer = await post(`/v1/webhooks/${demo.tenantId}/woocommerce`, 'webhook_id=3', {
+    await post(`/v1/webhooks/${demo.tenantId}/woocommerce`, 'webhook_id=3', {
       'content-type': 'application/x-www-form-urlencoded',
     });
     break;
@@ -69,13 +83,12 @@ switch (what) {
     console.error('Usage: npm run deliver -- shopify-return | woocommerce-return | woocommerce-ping');
     process.exit(2);
 }
-if (answer.requestId) {
-  // The customer is read by the request's lifecycle right after receipt: give it a moment.
+if (requestOf) {
+  // Made a request from the inbox, its customer read by its lifecycle right after: a moment.
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  const response = await fetch(`${values.api}/v1/requests/${answer.requestId}`, {
-    headers: { authorization: `Bearer ${demo.apiKey}` },
-  });
-  const request = (await response.json()) as Record<string, unknown>;
-  const { timeline: _t, breaches: _b, ...shown } = request;
-  console.log(JSON.stringify(shown, null, 2));
+  const requestId = await requestOf();
+  if (requestId) {
+    const { timeline: _t, breaches: _b, ...shown } = await api(`/v1/requests/${requestId}`);
+    console.log(JSON.stringify(shown, null, 2));
+  }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { defaultSlaTerms } from '../domain/contract.ts';
 import { recipientAddresses } from '../domain/escalation-ladder.ts';
-import type { TenantSettings } from '../domain/tenant.ts';
+import { DEFAULT_WOO_STATUSES, type TenantSettings } from '../domain/tenant.ts';
 import { mintApiKey } from '../functions/adapters/api-keys.ts';
 import { createStaffLogin } from '../functions/adapters/staff-directory.ts';
 import { sealStorefrontSecrets } from '../functions/adapters/storefront-secrets.ts';
@@ -127,10 +127,7 @@ async function demoStorefronts(secrets: DemoTenant['webhookSecrets'], shopifyAdm
       adminAccessToken: shopifyAdminToken,
       returnKind: 'return',
     },
-    woocommerce: {
-      secret: secrets.woocommerce,
-      statuses: { refunded: 'return', 'return-requested': 'return' },
-    },
+    woocommerce: { secret: secrets.woocommerce, statuses: DEFAULT_WOO_STATUSES },
     generic: { secret: secrets.generic },
   });
 }

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type {
@@ -51,7 +52,10 @@ function toApiGatewayEvent(
   }
   const queryStringParameters = url.searchParams.size > 0 ? Object.fromEntries(url.searchParams) : undefined;
   const contentType = headers['content-type'] ?? '';
-  const isText = body.length === 0 || /json|text|x-www-form-urlencoded|xml/.test(contentType);
+  // A text body is passed as text only if it is valid UTF-8; bytes that are not (a signed body
+  // with a stray byte) are passed base64, untouched, so a signature over them still matches.
+  const isText =
+    body.length === 0 || (/json|text|x-www-form-urlencoded|xml/.test(contentType) && isUtf8(body));
   const now = Date.now();
   return {
     version: '2.0',

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { timers as realTimers } from '@sinonjs/fake-timers';
-import { DAILY_RUN_QUEUE, type FunctionName } from '../functions/catalog.ts';
+import { DAILY_RUN_QUEUE, type FunctionName, STOREFRONT_INBOX_QUEUE } from '../functions/catalog.ts';
 import { ensureConsoleBuilt } from '../web/build.ts';
 import { substitute } from '../workflows/asl.ts';
 import { workflowCatalog } from '../workflows/catalog.ts';
@@ -19,7 +19,7 @@ import { type LocalScheduler, startLocalScheduler } from './scheduler.ts';
 import { startSes } from './ses.ts';
 import { demoOrderSchema, type LocalShopify, startShopify } from './shopify.ts';
 import { DEMO_SHOP_DOMAIN, demoShop } from './shopify-demo-shop.ts';
-import { type SqsRecord, startLocalQueue } from './sqs.ts';
+import { type SqsRecord, startLocalQueues } from './sqs.ts';
 import { ensureStaffPool } from './staff-pool.ts';
 import { LocalStepFunctions } from './stepfunctions/engine.ts';
 import { startStepFunctionsServer } from './stepfunctions/http.ts';
@@ -106,6 +106,8 @@ export interface LocalRuntime {
   };
   /** Daily-run messages that failed every try (the deployed dead-letter queue, alarmed on). */
   dailyRunDeadLetters(): readonly SqsRecord[];
+  /** Storefront deliveries that failed every try (the deployed dead-letter queue, alarmed on). */
+  storefrontInboxDeadLetters(): readonly SqsRecord[];
   /** The demo shop and any other the tests add orders to. */
   shopify: LocalShopify;
   /** EventBridge Scheduler's stand-in: its live schedules, fired count and dead letters. */
@@ -230,13 +232,21 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   const shopifyAdminToken = `shpat_${persistentSecret(join(dataDir, 'shopify-admin-token'))}`;
   const shopify = await startShopify({ port: ports.shopify, shops: [demoShop(shopifyAdminToken)] });
 
-  // The daily run's per-tenant queue, delivering to the campaigns function as Lambda's event source does.
-  const dailyRunQueue = await startLocalQueue({
+  // The queues, delivering to their functions as Lambda's event source does: the daily run's
+  // per-tenant queue, and the storefront inbox.
+  const sqs = await startLocalQueues({
     port: ports.sqs,
-    name: 'daily-run',
-    ...DAILY_RUN_QUEUE,
-    consume: (event) => invokeFunction('campaigns', event),
+    queues: [
+      { name: 'daily-run', ...DAILY_RUN_QUEUE, consume: (event) => invokeFunction('campaigns', event) },
+      {
+        name: 'storefront-inbox',
+        ...STOREFRONT_INBOX_QUEUE,
+        consume: (event) => invokeFunction('storefrontInbox', event),
+      },
+    ],
   });
+  const dailyRunQueue = sqs.queues['daily-run']!;
+  const storefrontInbox = sqs.queues['storefront-inbox']!;
 
   // Staff sign-in: cognito-local, its pool made on the first start (infra/constructs/staff-pool.ts on AWS).
   // It depends on the AWS SDK v2, whose end-of-support notice would only be noise here.
@@ -435,8 +445,9 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     AWS_ENDPOINT_URL_SESV2: handlerEndpoints.ses,
     AWS_ENDPOINT_URL_SFN: handlerEndpoints.stepFunctions,
     AWS_ENDPOINT_URL_SCHEDULER: schedulerEndpoint,
-    AWS_ENDPOINT_URL_SQS: dailyRunQueue.endpoint,
+    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
     DAILY_RUN_QUEUE_URL: dailyRunQueue.queueUrl,
+    STOREFRONT_INBOX_QUEUE_URL: storefrontInbox.queueUrl,
     TABLE_NAME: tableName,
     MAIL_FROM,
     PUBLIC_BASE_URL: api.url,
@@ -498,7 +509,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       ses: ses.endpoint,
       stepFunctions: sfnServer.endpoint,
       shopify: shopify.endpoint,
-      sqs: dailyRunQueue.endpoint,
+      sqs: sqs.endpoint,
       cognito: cognito.url,
       api: api.url,
     },
@@ -538,11 +549,12 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
 
   return {
     dailyRunDeadLetters: () => dailyRunQueue.deadLetters,
+    storefrontInboxDeadLetters: () => storefrontInbox.deadLetters,
     scheduler,
     dynamodb,
     urls: {
       api: api.url,
-      sqs: dailyRunQueue.endpoint,
+      sqs: sqs.endpoint,
       dynamodb: dynamodb.endpoint,
       ses: ses.endpoint,
       stepFunctions: sfnServer.endpoint,
@@ -582,7 +594,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       await faults.close();
       await ses.close();
       await shopify.close();
-      await dailyRunQueue.close();
+      await sqs.close();
       await cognito.close();
       await dynamodb.close();
       clock.uninstall();

@@ -30,6 +30,8 @@ const environmentSchema = z.object({
   ORIGIN_VERIFY_SECRET_ID: z.optional(z.string()),
   /** The queue of the daily run's per-tenant messages (functions/campaigns). */
   DAILY_RUN_QUEUE_URL: z.optional(z.url()),
+  /** The storefront inbox: deliveries kept before they are processed (functions/storefront-inbox). */
+  STOREFRONT_INBOX_QUEUE_URL: z.optional(z.url()),
   SERVICE_REQUEST_STATE_MACHINE_ARN: z._default(z.string(), ''),
   FEEDBACK_CASE_STATE_MACHINE_ARN: z._default(z.string(), ''),
   /** Where lifecycles park their next wake-up (functions/adapters/wake-ups.ts). */

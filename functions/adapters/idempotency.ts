@@ -1,5 +1,4 @@
 import { now } from './clock.ts';
-import { openSecret, sealSecret } from './storefront-secrets.ts';
 import { getItem, keys, putItem } from './table.ts';
 
 /**
@@ -16,35 +15,46 @@ export interface IdempotentAnswer {
 }
 
 const KEPT_SECONDS = 24 * 3600;
-const SEALED_FIELD = 'idempotent-answer';
+
+/**
+ * Seals and opens an answer that shows a secret once (a new API key): the tenant API passes its
+ * storefront-secrets sealing (functions/adapters/storefront-secrets.ts), so no other function
+ * carries the key or its parameter read.
+ */
+export interface AnswerSealer {
+  seal(tenantId: string, body: string): Promise<string>;
+  open(tenantId: string, sealed: string): Promise<string>;
+}
 
 export async function findAnswer(
   tenantId: string,
   operationId: string,
   key: string,
+  sealer?: AnswerSealer,
 ): Promise<IdempotentAnswer | undefined> {
   const found = await getItem<IdempotentAnswer & { sealed?: boolean; expiresAt: number }>(
     keys.idempotency(tenantId, operationId, key),
   );
   // DynamoDB deletes an expired item within days, not at once (and dynalite never).
   if (!found || found.expiresAt * 1000 <= now().getTime()) return undefined;
-  const body = found.sealed ? await openSecret(tenantId, SEALED_FIELD, found.body) : found.body;
+  if (found.sealed && !sealer) throw new Error('A sealed answer needs its sealer to be read');
+  const body = found.sealed && sealer ? await sealer.open(tenantId, found.body) : found.body;
   return { digest: found.digest, statusCode: found.statusCode, contentType: found.contentType, body };
 }
 
-/** Keeps the answer; `sealed` for one that shows a secret once (a new API key), sealed at rest. */
+/** Keeps the answer; with a sealer, sealed at rest (it shows a secret once: a new API key). */
 export async function keepAnswer(
   tenantId: string,
   operationId: string,
   key: string,
   answer: IdempotentAnswer,
   at: Date,
-  options: { sealed?: boolean } = {},
+  sealer?: AnswerSealer,
 ): Promise<void> {
   await putItem({
     ...keys.idempotency(tenantId, operationId, key),
     ...answer,
-    ...(options.sealed ? { body: await sealSecret(tenantId, SEALED_FIELD, answer.body), sealed: true } : {}),
+    ...(sealer ? { body: await sealer.seal(tenantId, answer.body), sealed: true } : {}),
     expiresAt: Math.floor(at.getTime() / 1000) + KEPT_SECONDS,
   });
 }

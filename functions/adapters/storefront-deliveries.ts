@@ -37,12 +37,17 @@ export async function claimDelivery(
   throw new ConflictError('The delivery is being received by another call: retry');
 }
 
-interface OrderSeen {
+export interface OrderSeen {
   status: string;
   /** When the order last changed, as the storefront says (ISO, UTC). */
   modifiedAt: string;
   /** When it entered `status`: what names one stay in that status. */
   enteredAt: string;
+  /**
+   * The last stay in a status that opens a request (which names that request): what a later
+   * move to a withdrawing status cancels.
+   */
+  opened?: { status: string; enteredAt: string };
   expiresAt: number;
 }
 
@@ -50,18 +55,20 @@ interface OrderSeen {
 const ORDER_MEMORY_DAYS = 400;
 
 /**
- * Records that a storefront order was in `status` at `modifiedAt` and says which stay in that
- * status this is: `enteredAt`, the same for every update and redelivery while the order stays
+ * Records that a storefront order (or return) was in `status` at `modifiedAt` and says which stay
+ * in that status this is: `enteredAt`, the same for every update and redelivery while it stays
  * in the status, new when it enters it again after leaving. A delivery older than what was seen
- * (storefronts deliver out of order) is `stale`: it changes nothing.
+ * (storefronts deliver out of order, and retry for hours) is `stale`: it changes nothing, so an
+ * older event never overrides a newer one. `opens`: this status opens a request, and the stay is
+ * remembered as the one a withdrawal cancels.
  */
 export async function recordOrderStatus(
   tenantId: string,
   storefront: string,
   orderId: string,
-  seen: { status: string; modifiedAt: string },
+  seen: { status: string; modifiedAt: string; opens?: boolean },
   at: Date,
-): Promise<{ stale: false; enteredAt: string } | { stale: true; current: OrderSeen }> {
+): Promise<{ stale: false; current: OrderSeen } | { stale: true; current: OrderSeen }> {
   const key = keys.storefrontOrder(tenantId, storefront, orderId);
   const expiresAt = epochSeconds(at) + ORDER_MEMORY_DAYS * 86_400;
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -69,14 +76,26 @@ export async function recordOrderStatus(
     if (current && seen.modifiedAt < current.modifiedAt) return { stale: true, current };
     const sameStay = current?.status === seen.status;
     const enteredAt = sameStay ? current.enteredAt : seen.modifiedAt;
-    if (sameStay && seen.modifiedAt === current.modifiedAt) return { stale: false, enteredAt };
+    if (sameStay && seen.modifiedAt === current.modifiedAt) return { stale: false, current };
+    const opened = seen.opens ? { status: seen.status, enteredAt } : current?.opened;
+    const next: OrderSeen = {
+      status: seen.status,
+      modifiedAt: seen.modifiedAt,
+      enteredAt,
+      ...(opened ? { opened } : {}),
+      expiresAt,
+    };
     const stored = await putIf(
-      { ...key, status: seen.status, modifiedAt: seen.modifiedAt, enteredAt, expiresAt },
+      { ...key, ...next },
       current
         ? { expression: 'modifiedAt = :read', values: { ':read': current.modifiedAt } }
         : { expression: 'attribute_not_exists(pk)' },
     );
-    if (stored) return { stale: false, enteredAt };
+    if (stored) return { stale: false, current: next };
   }
   throw new ConflictError(`Order ${orderId} is changing too fast to record: retry`);
 }
+
+/** What was last recorded of a storefront order (or return), if anything. */
+export const lastSeenOf = (tenantId: string, storefront: string, orderId: string) =>
+  getItem<OrderSeen>(keys.storefrontOrder(tenantId, storefront, orderId), true);

@@ -292,11 +292,19 @@ export const contractView = z.object({
   ),
 });
 
-/** A storefront delivery's outcome: the request it made (201) or found (200), or why it was ignored. */
-export const deliveryView = z.union([
-  z.object({ requestId: z.string(), status: z.enum(requestStatuses), duplicate: z.boolean() }),
-  z.object({ ignored: z.literal(true), reason: z.string() }),
-]);
+/**
+ * A storefront delivery, kept (202): `deliveryId` names it in the storefront inbox, from which it
+ * is made a request (functions/storefront-inbox); `verified` is false when its signature could
+ * not be checked yet (the table down) and will be before anything is made of it.
+ */
+export const deliveryKeptView = z.object({
+  accepted: z.literal(true),
+  deliveryId: z.string(),
+  verified: z.boolean(),
+});
+
+/** What WooCommerce's ping (`webhook_id=N`, sent when a webhook is saved) is answered. */
+export const pingView = z.object({ ignored: z.literal(true), reason: z.literal('ping') });
 
 /** The OpenAPI document itself: an object, described by the specification, not again here. */
 export const openApiView = z.record(z.string(), z.unknown());

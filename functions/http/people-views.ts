@@ -85,11 +85,3 @@ export const dataRequestListView = z.object({
   nextCursor: z.optional(z.string()),
 });
 export const dataRequestView = z.object({ ...dataRequestSummaryView.shape, export: customerDataView });
-
-/** A Shopify privacy webhook's outcome (clause 12): the export made, the customer erased, the shop's redaction scheduled. */
-export const privacyDeliveryView = z.union([
-  z.object({ dataRequestId: z.string(), subjects: z.int() }),
-  z.object({ erased: z.int() }),
-  z.object({ redaction: z.literal('scheduled'), by: z.string() }),
-  z.object({ ignored: z.literal(true), reason: z.string() }),
-]);

@@ -3,7 +3,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type * as z from '../../domain/zod.ts';
 import { recordAccess, subjectsShown } from '../adapters/access-trail.ts';
 import { now } from '../adapters/clock.ts';
-import { findAnswer, keepAnswer } from '../adapters/idempotency.ts';
+import { type AnswerSealer, findAnswer, keepAnswer } from '../adapters/idempotency.ts';
 import type { FunctionName } from '../catalog.ts';
 import { noQuery } from '../shared/api-schemas.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
@@ -109,6 +109,7 @@ export function serveRoutes(
   fn: FunctionName,
   served: readonly RouteSpec[],
   operations: Record<string, Operation>,
+  options: { answerSealer?: AnswerSealer } = {},
 ) {
   const foreign = served.filter((route) => route.function !== fn).map((r) => r.operationId);
   const missing = served.filter((route) => !operations[route.operationId]).map((r) => r.operationId);
@@ -173,7 +174,7 @@ export function serveRoutes(
       form: route.bodyType === 'form' ? formFields(event) : {},
     };
     const result = route.idempotent
-      ? await answeredOnce(route, context, operations[route.operationId]!)
+      ? await answeredOnce(route, context, operations[route.operationId]!, options.answerSealer)
       : await operations[route.operationId]!(context);
     // Clause 12: an answer that shows a customer's personal data is on the access trail before
     // it leaves (if the trail cannot be written, nothing is shown).
@@ -202,12 +203,16 @@ async function answeredOnce(
   route: RouteSpec,
   context: RouteContext<unknown, unknown, unknown>,
   operation: Operation,
+  answerSealer: AnswerSealer | undefined,
 ): Promise<HttpResult> {
+  const sealer = route.idempotent === 'sealed' ? answerSealer : undefined;
+  if (route.idempotent === 'sealed' && !sealer)
+    throw new Error(`${route.operationId} keeps its answers sealed: its function must give the sealer`);
   const key = (context.headers as { 'idempotency-key'?: string } | undefined)?.['idempotency-key'];
   if (key === undefined) return operation(context);
   const { tenantId } = context.caller;
   const digest = digestOf(context.body ?? null);
-  const kept = await findAnswer(tenantId, route.operationId, key);
+  const kept = await findAnswer(tenantId, route.operationId, key, sealer);
   if (kept && kept.digest !== digest)
     throw new DomainError(
       422,
@@ -235,7 +240,7 @@ async function answeredOnce(
         body: String(result.body ?? ''),
       },
       now(),
-      { sealed: route.idempotent === 'sealed' },
+      sealer,
     );
   return result;
 }

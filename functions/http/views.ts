@@ -39,12 +39,14 @@ export const requestSummaryView = z.object({
   /** "Customer details pending": a storefront delivery named its customer by id, being read. */
   customerLookup: z.optional(
     z.object({
-      storefront: z.enum(['shopify']),
+      storefront: z.enum(['shopify', 'woocommerce']),
       shopDomain: z.string(),
-      returnId: z.string(),
+      /** Shopify: the return whose customer is read. */
+      returnId: z.optional(z.string()),
       orderId: z.string(),
       attempts: z.int(),
-      nextAttemptAt: instant,
+      /** When it is read next; absent when only staff can enter the details (WooCommerce). */
+      nextAttemptAt: z.optional(instant),
       lastFailure: z.optional(z.object({ code: z.string(), message: z.string(), at: instant })),
     }),
   ),

@@ -27,6 +27,11 @@ export const alarmedLogMessages = {
    * entry a crashed local store left): not acted on, and cleared.
    */
   watchEntryStale: { message: 'Lifecycle watch entry stale', writtenBy: ['reconciler'] },
+  /**
+   * A storefront delivery kept in the inbox that no retry can make a request (it is no return, its
+   * signature does not match): let go, with why (#33).
+   */
+  storefrontDeliveryRefused: { message: 'Storefront delivery refused', writtenBy: ['storefrontInbox'] },
   /** The reconciler could not check one subject (it tries again at its next run). */
   reconcilerItemFailed: { message: 'Reconciler item failed', writtenBy: ['reconciler'] },
 } as const satisfies Record<string, { message: string; writtenBy: readonly string[] | 'emailSenders' }>;

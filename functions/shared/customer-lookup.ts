@@ -21,7 +21,8 @@ export async function attemptCustomerLookup(
   at: Date,
 ): Promise<StoredRequest> {
   const lookup = request.customerLookup;
-  if (!lookup) return request;
+  // Only a Shopify return's customer is looked up; a WooCommerce order's waits for staff.
+  if (lookup?.storefront !== 'shopify') return request;
   const shop = tenant.storefronts.shopify;
   const token = await storefrontSecret(tenant, 'shopify', 'adminAccessToken');
   let failure: LookupFailure | { code: string; message: string } | undefined;

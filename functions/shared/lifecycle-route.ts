@@ -1,3 +1,4 @@
+import { nextLookupAt } from '../../domain/customer-lookup.ts';
 import { type LifecycleState, type Route, route } from '../../domain/lifecycle.ts';
 import type { StoredRequest } from '../adapters/requests.ts';
 import { policyOf, type StoredTenant } from '../adapters/tenants.ts';
@@ -13,7 +14,8 @@ export function lifecycleStateOf(request: StoredRequest): LifecycleState {
     confirmationSent: request.confirmationSent,
     serviceRecordDelivered: request.serviceRecordDelivered,
     survey: request.survey,
-    customerLookupAt: request.customerLookup?.nextAttemptAt,
+    customerLookupAt: nextLookupAt(request.customerLookup),
+    customerPending: request.customerLookup !== undefined,
   };
 }
 

@@ -24,7 +24,7 @@ import {
   refreshSendingDomain,
   removeSendingDomain,
 } from '../adapters/sending-domains.ts';
-import { sealStorefrontSecrets } from '../adapters/storefront-secrets.ts';
+import { openSecret, sealSecret, sealStorefrontSecrets } from '../adapters/storefront-secrets.ts';
 import {
   calendarOf,
   createApiKey,
@@ -385,22 +385,33 @@ async function terminate(context: Context<Input<typeof terminateContractSchema>>
   return json(200, contractView(await contractVersions(caller.tenantId, latest.contractId), now()));
 }
 
-export const handler = serveRoutes('tenantApi', tenantApiRoutes, {
-  createApiKey: createKey,
-  listApiKeys: listKeys,
-  revokeApiKey: revokeKey,
-  getSettings,
-  changeSettings: putSettings,
-  listAccessTrail: listAccess,
-  getSendingDomain: getDomain,
-  setSendingDomain: setDomain,
-  removeSendingDomain: removeDomain,
-  getCalendar,
-  createContract,
-  getContract,
-  proposeContractVersion: proposeVersion,
-  confirmContractVersion: confirmVersion,
-  terminateContract: terminate,
-  setPaymentSchedule: setSchedule,
-  recordPayment: paymentReceived,
-});
+export const handler = serveRoutes(
+  'tenantApi',
+  tenantApiRoutes,
+  {
+    createApiKey: createKey,
+    listApiKeys: listKeys,
+    revokeApiKey: revokeKey,
+    getSettings,
+    changeSettings: putSettings,
+    listAccessTrail: listAccess,
+    getSendingDomain: getDomain,
+    setSendingDomain: setDomain,
+    removeSendingDomain: removeDomain,
+    getCalendar,
+    createContract,
+    getContract,
+    proposeContractVersion: proposeVersion,
+    confirmContractVersion: confirmVersion,
+    terminateContract: terminate,
+    setPaymentSchedule: setSchedule,
+    recordPayment: paymentReceived,
+  },
+  // A new API key's answer shows its secret: kept sealed for a retry (functions/adapters/idempotency.ts).
+  {
+    answerSealer: {
+      seal: (tenantId, body) => sealSecret(tenantId, 'idempotent-answer', body),
+      open: (tenantId, sealed) => openSecret(tenantId, 'idempotent-answer', sealed),
+    },
+  },
+);

@@ -1,7 +1,7 @@
 import { contractTermsSchema } from '../../domain/contract.ts';
 import { sendingDomainSchema as domainNameSchema } from '../../domain/email-sender.ts';
 import { installmentSchema } from '../../domain/late-fees.ts';
-import { storefrontsSchema, tenantSettingsSchema } from '../../domain/tenant.ts';
+import { storefrontsSchema, tenantSettingsSchema, wooStatusActionSchema } from '../../domain/tenant.ts';
 import * as z from '../../domain/zod.ts';
 
 export const createApiKeySchema = z.strictObject({
@@ -72,9 +72,18 @@ export const settingsPatchSchema = z.strictObject({
         secret: issuedSecret,
         adminAccessToken: issuedSecret,
       }),
-      woocommerce: storefrontPatch(storefrontsSchema.shape.woocommerce.def.innerType, {
-        secret: issuedSecret,
-      }),
+      woocommerce: z.optional(
+        z.nullable(
+          z.strictObject({
+            secret: z.optional(issuedSecret),
+            // A merge patch: a status set to null is no longer after-sales work.
+            statuses: z.optional(
+              z.record(z.string().check(z.minLength(1), z.maxLength(80)), z.nullable(wooStatusActionSchema)),
+            ),
+            configured: z.optional(z.boolean()),
+          }),
+        ),
+      ),
       generic: storefrontPatch(storefrontsSchema.shape.generic.def.innerType, { secret: issuedSecret }),
     }),
   ),

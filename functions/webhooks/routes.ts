@@ -1,6 +1,6 @@
 import * as z from '../../domain/zod.ts';
 import type { RouteSpec } from '../http/route-spec.ts';
-import { genericDeliverySchema } from './mappings.ts';
+import { genericDeliverySchema } from '../storefronts/mappings.ts';
 
 const tenantId = z.string().check(z.regex(/^[a-z0-9-]{3,40}$/));
 

@@ -1,4 +1,6 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { order727, updated } from '../fixtures/storefronts/woocommerce.ts';
 import { completedRequest, lifecycleHistory, linkIn, repairRequest } from '../support/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import {
@@ -344,6 +346,57 @@ describe('answers that tell the truth', () => {
     });
     expect(confirmations).toHaveLength(1);
     await runtime.api('POST', `/v1/requests/${requestId}/cancel`, { reason: 'fault test done' });
+  });
+});
+
+describe('storefront deliveries during an outage (#33)', () => {
+  it('DynamoDB down for 10 minutes during 50 WooCommerce deliveries: every one answered 2xx, and 50 requests afterwards', async () => {
+    await injectFault(runtime.urls.api, { component: 'dynamodb', mode: 'unavailable', seconds: 600 });
+    const statuses: number[] = [];
+    for (let n = 0; n < 50; n++) {
+      const order = updated(
+        { ...order727, id: 9000 + n, number: String(9000 + n) },
+        'return-requested',
+        '2026-03-02T01:00:00',
+      );
+      const body = JSON.stringify(order);
+      const [answer] = await Promise.all([
+        send(`${runtime.urls.api}/v1/webhooks/demo/woocommerce`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-wc-webhook-signature': createHmac('sha256', runtime.demo.webhookSecrets.woocommerce)
+              .update(body)
+              .digest('base64'),
+          },
+          body,
+        }),
+        runtime.advance(5),
+      ]);
+      statuses.push(answer.status);
+    }
+    // WooCommerce tries once: every delivery must be kept, though nothing could be read.
+    expect(statuses.filter((status) => status < 200 || status >= 300)).toEqual([]);
+    await runtime.advance(600);
+    await clearFaults(runtime.urls.api);
+    // The inbox tries each again after its visibility timeout (3 minutes).
+    await runtime.advance(15 * 60);
+    const listed = (await runtime.api('GET', '/v1/requests?status=received&limit=200')).body.items as {
+      orderReference?: string;
+    }[];
+    const opened = new Set(
+      listed.flatMap((r) => (r.orderReference?.startsWith('90') ? [r.orderReference] : [])),
+    );
+    report({
+      fault: 'dynamodb unavailable 10 min during 50 WooCommerce deliveries',
+      survived: opened.size === 50,
+      emailsDue: 0,
+      emailsLost: 0,
+      duplicates: 0,
+      notes: `${opened.size} of 50 requests opened; ${runtime.storefrontInboxDeadLetters().length} dead letters`,
+    });
+    expect(opened.size).toBe(50);
+    expect(runtime.storefrontInboxDeadLetters()).toEqual([]);
   });
 });
 

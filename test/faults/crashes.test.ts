@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { signGeneric } from '../../functions/webhooks/signatures.ts';
+import { signGeneric } from '../../functions/storefronts/signatures.ts';
 import { type ChildRuntime, startChildRuntime } from '../support/child-runtime.ts';
 import { repairRequest } from '../support/lifecycle.ts';
 import { send } from '../support/runtime.ts';

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import '@shopify/shopify-api/adapters/node';
 import { ApiVersion, shopifyApi } from '@shopify/shopify-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestIdOfReturn } from '../../functions/storefronts/shopify.ts';
 import { lifecycleHistory } from '../../infra/operator/tenants.ts';
 import { orderLikeTheSample } from '../../local/shopify-demo-shop.ts';
 import {
@@ -66,6 +67,12 @@ async function deliver(
 
 const requestOf = async (requestId: string) => (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
 
+/**
+ * A delivery is answered 202 once it is kept (storage first, #33) and made a request from the
+ * inbox (the settle above); the request of return `n` is named after the return.
+ */
+const requestIdOf = (n: number) => requestIdOfReturn('demo', `gid://shopify/Return/${n}`);
+
 /** A return in the demo shop, numbered `n`, with a customer of its own. */
 function shopHasReturn(n: number, name = { firstName: 'Lei', lastName: 'Li' }) {
   runtime.shopify.addOrder(
@@ -103,10 +110,10 @@ describe('Shopify returns', () => {
       headers,
       body,
     });
-    expect(response.status).toBe(201);
+    expect(response.status).toBe(202);
+    expect(JSON.parse(response.text)).toMatchObject({ accepted: true, verified: true });
     await runtime.settled();
-    const { requestId } = JSON.parse(response.text);
-    const request = await requestOf(requestId);
+    const request = await requestOf(requestIdOf(123));
     expect(request).toMatchObject({
       kind: 'return',
       channel: 'shopify',
@@ -141,16 +148,13 @@ describe('Shopify returns', () => {
     const copies = await Promise.all(
       Array.from({ length: 8 }, () => deliver(payload, 'returns/request', { 'x-shopify-event-id': eventId })),
     );
-    expect(copies.filter((c) => c.status === 201)).toHaveLength(1);
-    expect(copies.filter((c) => c.status === 200)).toHaveLength(7);
-    const ids = new Set(copies.map((c) => c.body.requestId));
-    expect(ids.size).toBe(1);
-    const [requestId] = [...ids];
+    expect(copies.map((c) => c.status)).toEqual(Array(8).fill(202));
+    const requestId = requestIdOf(201);
 
     await runtime.advance(3600);
     // Shopify's redelivery carries a new X-Shopify-Webhook-Id: still the same return.
-    const redelivered = await deliver(payload);
-    expect(redelivered).toMatchObject({ status: 200, body: { requestId, duplicate: true } });
+    expect((await deliver(payload)).status).toBe(202);
+    expect((await runtime.api('GET', `/v1/requests/${requestId}`)).status).toBe(200);
 
     // One lifecycle: one intake burst claimed the request (a copy that raced it lost its claim).
     const { timeline } = await lifecycleHistory('demo', 'request', requestId);
@@ -167,7 +171,8 @@ describe('Shopify returns', () => {
       body: JSON.stringify({ component: 'shopify', mode: 'throttle', retryAfterSeconds: 90, requests: 1 }),
     });
     expect(fault.status).toBe(201);
-    const { body } = await deliver(anotherReturn(202));
+    await deliver(anotherReturn(202));
+    const body = { requestId: requestIdOf(202) };
     const pending = await requestOf(body.requestId);
     expect(pending.customer).toBeUndefined();
     expect(pending.customerLookup).toMatchObject({ attempts: 1, lastFailure: { code: 'throttled' } });
@@ -186,7 +191,8 @@ describe('Shopify returns', () => {
     shopHasReturn(203);
     runtime.shopify.setAccessToken(runtime.demo.shopDomain, 'shpat_revoked_by_the_merchant_000');
     try {
-      const { body } = await deliver(anotherReturn(203));
+      await deliver(anotherReturn(203));
+      const body = { requestId: requestIdOf(203) };
       const pending = await requestOf(body.requestId);
       expect(pending.customer).toBeUndefined();
       expect(pending.customerLookup.lastFailure).toMatchObject({ code: 'unauthorized' });
@@ -221,7 +227,8 @@ describe('Shopify returns', () => {
   });
 
   it('keeps looking for a return the shop does not know yet, backing off, and finds it once it exists', async () => {
-    const { body } = await deliver(anotherReturn(299));
+    await deliver(anotherReturn(299));
+    const body = { requestId: requestIdOf(299) };
     const first = await requestOf(body.requestId);
     expect(first.customerLookup).toMatchObject({ attempts: 1, lastFailure: { code: 'not_found' } });
     const gaps: number[] = [];
@@ -248,9 +255,8 @@ describe('Shopify returns', () => {
     shopHasReturn(204);
     shopHasReturn(205);
     shopHasReturn(206);
-    const declined = (await deliver(anotherReturn(204))).body.requestId;
-    const cancelled = (await deliver(anotherReturn(205))).body.requestId;
-    const closed = (await deliver(anotherReturn(206))).body.requestId;
+    for (const n of [204, 205, 206]) await deliver(anotherReturn(n));
+    const [declined, cancelled, closed] = [204, 205, 206].map(requestIdOf) as [string, string, string];
     const renumbered = <T extends { id: number; admin_graphql_api_id: string }>(sample: T, n: number) => ({
       ...sample,
       id: n,
@@ -258,18 +264,15 @@ describe('Shopify returns', () => {
     });
 
     const decline = renumbered(returnsDeclineSample, 204);
-    expect((await deliver(decline, 'returns/decline')).body).toMatchObject({
-      requestId: declined,
-      status: 'cancelled',
-    });
-    expect((await deliver(decline, 'returns/decline')).status).toBe(200);
+    await deliver(decline, 'returns/decline');
+    expect((await requestOf(declined)).status).toBe('cancelled');
+    expect((await deliver(decline, 'returns/decline')).status).toBe(202);
     const afterDecline = await requestOf(declined);
     expect(afterDecline.cancelReason).toContain('return_period_ended');
     expect(afterDecline.timeline.filter((e: { type: string }) => e.type === 'cancelled')).toHaveLength(1);
 
-    expect((await deliver(renumbered(returnsCancelSample, 205), 'returns/cancel')).body.status).toBe(
-      'cancelled',
-    );
+    await deliver(renumbered(returnsCancelSample, 205), 'returns/cancel');
+    expect((await requestOf(cancelled)).status).toBe('cancelled');
     expect((await requestOf(cancelled)).cancelReason).toBe('Cancelled in Shopify');
 
     await deliver(renumbered(returnsCloseSample, 206), 'returns/close');
@@ -280,9 +283,43 @@ describe('Shopify returns', () => {
       afterClose.timeline.filter((e: { type: string }) => e.type === 'storefront_return_closed'),
     ).toHaveLength(1);
 
-    // A return we never opened a request for is acknowledged and ignored.
+    // A return we never opened a request for: acknowledged, its state recorded, nothing opened.
     const unknown = await deliver(renumbered(returnsCancelSample, 9999), 'returns/cancel');
-    expect(unknown).toMatchObject({ status: 200, body: { ignored: true } });
+    expect(unknown.status).toBe(202);
+    expect((await runtime.api('GET', `/v1/requests/${requestIdOf(9999)}`)).status).toBe(404);
+  });
+
+  it('in the order Shopify says things happened: a decline or cancel delivered before its request leaves nothing open', async () => {
+    const renumbered = <T extends { id: number; admin_graphql_api_id: string }>(sample: T, n: number) => ({
+      ...sample,
+      id: n,
+      admin_graphql_api_id: `gid://shopify/Return/${n}`,
+    });
+    const earlier = new Date(runtime.clock.now().getTime() - 60_000).toISOString();
+    const later = runtime.clock.now().toISOString();
+    for (const [n, sample, topic] of [
+      [211, returnsDeclineSample, 'returns/decline'],
+      [212, returnsCancelSample, 'returns/cancel'],
+    ] as const) {
+      shopHasReturn(n);
+      // Shopify retries for hours and may reorder: the decline (later) arrives first.
+      expect((await deliver(renumbered(sample, n), topic, { 'x-shopify-triggered-at': later })).status).toBe(
+        202,
+      );
+      expect(
+        (await deliver(anotherReturn(n), 'returns/request', { 'x-shopify-triggered-at': earlier })).status,
+      ).toBe(202);
+      expect((await runtime.api('GET', `/v1/requests/${requestIdOf(n)}`)).status).toBe(404);
+    }
+  });
+
+  it('opens a return first seen approved (created by the merchant), once', async () => {
+    shopHasReturn(213);
+    const approved = { ...anotherReturn(213), status: 'open' };
+    await deliver(approved, 'returns/approve');
+    await deliver(anotherReturn(213), 'returns/request');
+    const request = await requestOf(requestIdOf(213));
+    expect(request).toMatchObject({ kind: 'return', status: 'received' });
   });
 
   it('answers 401 alike for a bad signature, another shop, or an unknown tenant, and stores nothing', async () => {
@@ -301,14 +338,13 @@ describe('Shopify returns', () => {
     expect((await runtime.api('GET', '/v1/requests?limit=200')).body.items.length).toBe(before);
   });
 
-  it('acknowledges topics that are not after-sales work, and refuses a body that is not a return', async () => {
-    const ignored = await deliver({ id: 1 }, 'orders/create');
-    expect(ignored).toMatchObject({ status: 200, body: { ignored: true } });
-    const notAReturn = await deliver({ id: 'x' });
-    expect(notAReturn.status).toBe(422);
-    expect(Object.keys(notAReturn.body.error.fields)).toEqual(
-      expect.arrayContaining(['id', 'admin_graphql_api_id', 'order']),
-    );
+  it('acknowledges topics that are not after-sales work, and keeps a signed body that is not a return out of the worklist', async () => {
+    const before = (await runtime.api('GET', '/v1/requests?limit=200')).body.items.length;
+    expect((await deliver({ id: 1 }, 'orders/create')).status).toBe(202);
+    // Signed by the shop, so kept, then refused from the inbox (logged and alarmed: no retry cures it).
+    expect((await deliver({ id: 'x' })).status).toBe(202);
+    expect(runtime.storefrontInboxDeadLetters()).toEqual([]);
+    expect((await runtime.api('GET', '/v1/requests?limit=200')).body.items.length).toBe(before);
   });
 });
 
@@ -317,11 +353,11 @@ describe('Shopify privacy webhooks (clause 12)', () => {
   /** A return of the demo shop's customer `n`, its details looked up from the shop. */
   async function returnOf(n: number) {
     shopHasReturn(n, { firstName: 'Mei', lastName: `Sun${n}` });
-    const { body } = await deliver(anotherReturn(n));
+    await deliver(anotherReturn(n));
     await runtime.advance(60);
-    const request = await requestOf(body.requestId);
+    const request = await requestOf(requestIdOf(n));
     expect(request.customer.email).toBe(emailOf(n));
-    return body.requestId as string;
+    return requestIdOf(n);
   }
   const about = (n: number, sample: Record<string, unknown>) => ({
     ...sample,
@@ -333,11 +369,12 @@ describe('Shopify privacy webhooks (clause 12)', () => {
 
   it('customers/data_request: the export is made for the merchant, who is told by the daily run’s email (naming no customer)', async () => {
     const requestId = await returnOf(301);
-    const answered = await deliver(about(301, customersDataRequestSample), 'customers/data_request');
-    expect(answered).toMatchObject({ status: 200, body: { dataRequestId: 'shopify-9999', subjects: 1 } });
+    expect((await deliver(about(301, customersDataRequestSample), 'customers/data_request')).status).toBe(
+      202,
+    );
     // Redelivered: the same request, kept once.
     expect((await deliver(about(301, customersDataRequestSample), 'customers/data_request')).status).toBe(
-      200,
+      202,
     );
 
     // The daily run tells the tenant's first escalation level, once.
@@ -370,12 +407,11 @@ describe('Shopify privacy webhooks (clause 12)', () => {
     const payload = about(302, customersRedactSample);
     const forged = await deliver(payload, 'customers/redact', { 'x-shopify-hmac-sha256': 'AAAA' });
     expect(forged.status).toBe(401);
-    const elsewhere = await deliver({ ...payload, shop_domain: 'another.myshopify.com' }, 'customers/redact');
-    expect(elsewhere.status).toBe(422);
+    // Signed, but about another shop: kept, then refused from the inbox; nothing erased.
+    await deliver({ ...payload, shop_domain: 'another.myshopify.com' }, 'customers/redact');
     expect(itemsMentioning(await everyItem(runtime), [emailOf(302)]).length).toBeGreaterThan(0);
 
-    const redacted = await deliver(payload, 'customers/redact');
-    expect(redacted).toMatchObject({ status: 200, body: { erased: 1 } });
+    expect((await deliver(payload, 'customers/redact')).status).toBe(202);
     expect(itemsMentioning(await everyItem(runtime), [emailOf(302), 'Sun302', '+8613911112222'])).toEqual([]);
     const request = await requestOf(requestId);
     expect(request.customer.name).toBe('[erased]');
@@ -393,8 +429,7 @@ describe('Shopify privacy webhooks (clause 12)', () => {
       channel: 'phone',
     });
     expect(byPhone.status).toBe(201);
-    const scheduled = await deliver(about(303, shopRedactSample), 'shop/redact');
-    expect(scheduled).toMatchObject({ status: 200, body: { redaction: 'scheduled' } });
+    expect((await deliver(about(303, shopRedactSample), 'shop/redact')).status).toBe(202);
     expect((await requestOf(fromShop)).customer.email).toBe(emailOf(303));
 
     await runtime.advance(86_400);

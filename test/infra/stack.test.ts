@@ -561,6 +561,7 @@ describe('mail and observability', () => {
 
 /** Each SDK command our code may construct, and the IAM action it needs. */
 const commandActions: Record<string, string | string[]> = {
+  SendMessageCommand: 'sqs:SendMessage',
   GetSecretValueCommand: 'secretsmanager:GetSecretValue',
   SendMessageBatchCommand: 'sqs:SendMessage',
   GetCommand: 'dynamodb:GetItem',

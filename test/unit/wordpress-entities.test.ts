@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeWordPressEntities,
   wordPressEntityNames,
-} from '../../functions/webhooks/wordpress-entities.ts';
+} from '../../functions/storefronts/wordpress-entities.ts';
 
 describe('the character references WooCommerce sends', () => {
   it('decodes every name WordPress keeps as a full HTML decoder does', () => {

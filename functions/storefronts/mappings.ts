@@ -8,6 +8,7 @@ import {
 } from '../../domain/service-request.ts';
 import * as z from '../../domain/zod.ts';
 import { zodFields } from '../shared/http.ts';
+import type { RequestIntake } from '../shared/intake.ts';
 import { decodeWordPressEntities } from './wordpress-entities.ts';
 
 /**
@@ -57,8 +58,16 @@ export const wooModifiedAt = (order: WooOrder) => order.date_modified_gmt ?? ord
 const fullName = (person: { first_name?: string | null; last_name?: string | null }) =>
   personName(person.first_name, person.last_name);
 
-/** An order that entered an after-sales status → the request it opens. */
-export function mapWooCommerce(order: WooOrder, kind: RequestKind): Mapped {
+/**
+ * An order that entered an after-sales status → the request it opens. An order without a billing
+ * email (taken by phone, at a counter) is a request all the same, its customer's details pending
+ * for staff to enter (#33): the billing name and phone it has are in its description.
+ */
+export function mapWooCommerce(
+  order: WooOrder,
+  kind: RequestKind,
+  source: { site: string; at: Date },
+): { ok: true; intake: RequestIntake } | { ok: false; fields: Record<string, string[]> } {
   // WooCommerce sends product names HTML-escaped ("Ship Your Idea &ndash; Color: Black").
   const items = order.line_items.flatMap((item) => {
     const name = item.name ? decodeWordPressEntities(item.name) : '';
@@ -68,21 +77,48 @@ export function mapWooCommerce(order: WooOrder, kind: RequestKind): Mapped {
     ];
   });
   const orderNumber = String(order.number ?? order.id);
-  return finish({
+  const name = fullName(order.billing);
+  const email = order.billing.email?.trim() ?? '';
+  const customer = { name: name || email, email, phone: order.billing.phone || undefined };
+  const known = customerSchema.safeParse(customer).success;
+  const mapped = finish({
     kind,
     channel: 'woocommerce',
-    customer: {
-      name: fullName(order.billing) || order.billing.email || '',
-      email: order.billing.email ?? '',
-      phone: order.billing.phone || undefined,
-    },
+    // Stands in while the details are pending: the request's own fields are checked all the same.
+    customer: known ? customer : { name: 'pending', email: 'pending@customer.invalid' },
     orderReference: orderNumber,
     productReference: items.join(', ').slice(0, 200) || undefined,
     deliveryDate: order.date_completed ? order.date_completed.slice(0, 10) : undefined,
-    description: [order.customer_note?.trim() || `Order ${orderNumber}: ${order.status}`, ...items]
+    description: [
+      order.customer_note?.trim() || `Order ${orderNumber}: ${order.status}`,
+      ...(known
+        ? []
+        : [`Billing: ${[name, order.billing.phone].filter(Boolean).join(', ') || 'none given'}`]),
+      ...items,
+    ]
       .join('\n')
       .slice(0, 5000),
   });
+  if (!mapped.ok) return mapped;
+  if (known) return { ok: true, intake: mapped.request };
+  const { customer: _placeholder, ...rest } = mapped.request;
+  return {
+    ok: true,
+    intake: {
+      ...rest,
+      customerLookup: {
+        storefront: 'woocommerce',
+        shopDomain: source.site,
+        orderId: String(order.id),
+        attempts: 0,
+        lastFailure: {
+          code: 'no_email',
+          message: 'The order has no billing email: enter the customer’s details',
+          at: source.at.toISOString(),
+        },
+      },
+    },
+  };
 }
 
 /**

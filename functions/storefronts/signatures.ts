@@ -24,7 +24,7 @@ export const GENERIC_TOLERANCE_SECONDS = 300;
  * delivery cannot be replayed after 5 minutes; the key is signed, so it cannot be changed to make
  * a second request. `v1` (HMAC of "<t>.<raw body>", the key unsigned) is still accepted for
  * senders built before v2; its replays within the window are caught by the body claim
- * (functions/webhooks/generic.ts).
+ * (functions/storefronts/generic.ts).
  */
 export function verifyGeneric(
   rawBody: Buffer,

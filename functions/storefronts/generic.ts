@@ -1,34 +1,24 @@
 import { createHash } from 'node:crypto';
-import { now } from '../adapters/clock.ts';
 import { claimDelivery } from '../adapters/storefront-deliveries.ts';
-import { storefrontSecret } from '../adapters/storefront-secrets.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { ValidationError } from '../shared/errors.ts';
 import type { HttpResult } from '../shared/http.ts';
 import { openServiceRequest, requestIdForDelivery } from '../shared/intake.ts';
 import { answered, type Delivery, parseJson, unauthorized } from './delivery.ts';
 import { mapGeneric } from './mappings.ts';
-import { GENERIC_TOLERANCE_SECONDS, verifyGeneric } from './signatures.ts';
+import { GENERIC_TOLERANCE_SECONDS } from './signatures.ts';
+import { genericKeyOf } from './verify.ts';
 
 /**
- * Our generic signed JSON. The request is named by the `Idempotency-Key` (the sender's retries
+ * Our generic signed JSON, verified (./verify.ts). The request is named by the `Idempotency-Key` (the sender's retries
  * reuse it), and the signed body is claimed for as long as its signature can be replayed: a
  * captured delivery sent again with another key, inside that window, finds the same request.
  * With a `v2` signature the key itself is signed.
  */
 export async function receiveGeneric(tenant: StoredTenant, delivery: Delivery): Promise<HttpResult> {
-  const config = tenant.storefronts.generic;
-  if (!config) throw unauthorized();
-  const at = now();
-  const key = delivery.header('Idempotency-Key');
-  if (!key || key.length > 200) {
-    throw new ValidationError('Idempotency-Key header is required', {
-      'Idempotency-Key': ['required, at most 200 characters'],
-    });
-  }
-  const secret = await storefrontSecret(tenant, 'generic', 'secret');
-  if (!secret || !verifyGeneric(delivery.raw, delivery.header('X-Signature'), secret, at, key))
-    throw unauthorized();
+  if (!tenant.storefronts.generic) throw unauthorized();
+  const at = delivery.receivedAt;
+  const key = genericKeyOf(delivery);
   const mapped = mapGeneric(parseJson(delivery.raw));
   if (!mapped.ok)
     throw new ValidationError('The delivery cannot be mapped to a service request', mapped.fields);
