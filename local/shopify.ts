@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { buildSchema, graphql } from 'graphql';
+import { buildSchema, GraphQLError, graphql } from 'graphql';
 import * as z from 'zod';
 import { listenOnLoopback } from './activity.ts';
 
@@ -65,18 +65,26 @@ const schema = buildSchema(/* GraphQL */ `
   interface ReturnLineItemType {
     id: ID!
     quantity: Int!
-    returnReason: ReturnReason!
+    returnReason: ReturnReason! @deprecated(reason: "Use returnReasonDefinition instead.")
+    returnReasonDefinition: ReturnReasonDefinition
     returnReasonNote: String!
     customerNote: String
+  }
+
+  type ReturnReasonDefinition {
+    id: ID!
+    handle: String!
+    name: String!
   }
 
   type ReturnLineItem implements ReturnLineItemType {
     id: ID!
     quantity: Int!
-    returnReason: ReturnReason!
+    returnReason: ReturnReason! @deprecated(reason: "Use returnReasonDefinition instead.")
+    returnReasonDefinition: ReturnReasonDefinition
     returnReasonNote: String!
     customerNote: String
-    fulfillmentLineItem: FulfillmentLineItem!
+    fulfillmentLineItem: FulfillmentLineItem
   }
 
   type FulfillmentLineItem {
@@ -188,10 +196,45 @@ export interface DemoShop {
   domain: string;
   accessToken: string;
   orders: DemoOrder[];
+  /**
+   * The scopes the app's token was granted (as Shopify enforces them): without `read_returns` a
+   * return is ACCESS_DENIED; without `read_all_orders` an order older than 60 days is too.
+   */
+  scopes?: readonly string[];
+  /** Whether the app is approved for protected customer data (names, emails, phones). */
+  protectedCustomerData?: boolean;
 }
+
+/** What the demo app is granted: every scope the product documents, and protected data. */
+export const FULL_SCOPES = ['read_orders', 'read_all_orders', 'read_returns', 'read_customers'] as const;
+
+/**
+ * Shopify's answer to a field the token may not read: HTTP 200, the field null, and an error whose
+ * `extensions.code` is ACCESS_DENIED, naming what is required (shopify.dev/docs/api/usage/access-scopes).
+ */
+class AccessDenied extends GraphQLError {
+  constructor(field: string, requiredAccess: string) {
+    super(`Access denied for ${field} field. Required access: ${requiredAccess}.`, {
+      extensions: {
+        code: 'ACCESS_DENIED',
+        documentation: 'https://shopify.dev/api/usage/access-scopes',
+        requiredAccess: `${requiredAccess}.`,
+      },
+    });
+  }
+}
+
+/** Orders an app without `read_all_orders` may read: the last 60 days (Shopify's window). */
+const ORDER_WINDOW_MS = 60 * 86_400_000;
 
 /** The resolvers: our compact demo data as Shopify's objects. */
 function rootFor(shop: DemoShop) {
+  const scopes = new Set(shop.scopes ?? FULL_SCOPES);
+  const readable = (order: DemoOrder) => {
+    if (!scopes.has('read_orders')) throw new AccessDenied('order', '`read_orders` access scope');
+    if (!scopes.has('read_all_orders') && Date.now() - Date.parse(order.createdAt) > ORDER_WINDOW_MS)
+      throw new AccessDenied('order', '`read_all_orders` access scope, for an order older than 60 days');
+  };
   const lineItem = (order: DemoOrder, id: string) => {
     const item = order.lineItems.find((l) => l.id === id)!;
     return {
@@ -213,7 +256,15 @@ function rootFor(shop: DemoShop) {
     phone: order.phone,
     customerLocale: order.customerLocale,
     createdAt: order.createdAt,
-    customer: order.customer && {
+    customer: () => {
+      if (shop.protectedCustomerData === false)
+        throw new AccessDenied('customer', 'approval for protected customer data (the Customer object)');
+      return customerObject(order);
+    },
+    ...fulfillmentsOf(order),
+  });
+  const customerObject = (order: DemoOrder) =>
+    order.customer && {
       id: order.customer.id,
       firstName: order.customer.firstName,
       lastName: order.customer.lastName,
@@ -224,7 +275,8 @@ function rootFor(shop: DemoShop) {
       locale: order.customer.locale,
       defaultEmailAddress: order.customer.email ? { emailAddress: order.customer.email } : null,
       defaultPhoneNumber: order.customer.phone ? { phoneNumber: order.customer.phone } : null,
-    },
+    };
+  const fulfillmentsOf = (order: DemoOrder) => ({
     fulfillments: () => [
       {
         ...order.fulfillment,
@@ -237,9 +289,11 @@ function rootFor(shop: DemoShop) {
   return {
     order: ({ id }: { id: string }) => {
       const order = shop.orders.find((o) => o.id === id);
+      if (order) readable(order);
       return order ? orderObject(order) : null;
     },
     return: ({ id }: { id: string }) => {
+      if (!scopes.has('read_returns')) throw new AccessDenied('returns', '`read_returns` access scope');
       for (const order of shop.orders) {
         const found = order.returns.find((r) => r.id === id);
         if (!found) continue;
@@ -247,13 +301,22 @@ function rootFor(shop: DemoShop) {
           id: found.id,
           name: found.name,
           status: found.status,
-          order: orderObject(order),
+          order: () => {
+            readable(order);
+            return orderObject(order);
+          },
           returnLineItems: () => ({
             nodes: found.lineItems.map((item) => ({
               __typename: 'ReturnLineItem',
               id: item.id,
               quantity: item.quantity,
               returnReason: item.returnReason,
+              returnReasonDefinition: {
+                id: `gid://shopify/ReturnReasonDefinition/${item.returnReason.toLowerCase()}`,
+                handle: item.returnReason.toLowerCase().replaceAll('_', '-'),
+                name:
+                  item.returnReason.charAt(0) + item.returnReason.slice(1).toLowerCase().replaceAll('_', ' '),
+              },
               returnReasonNote: item.returnReasonNote,
               customerNote: item.customerNote,
               fulfillmentLineItem: fulfillmentLineItem(order, item.lineItemId),
@@ -279,6 +342,11 @@ export interface LocalShopify {
   addOrder(shopDomain: string, order: DemoOrder): void;
   /** Changes a shop's token, as a merchant revoking and reissuing one does. */
   setAccessToken(shopDomain: string, token: string): void;
+  /** What the app's token may read: its scopes, and protected customer data approval. */
+  setAccess(
+    shopDomain: string,
+    access: { scopes?: readonly string[]; protectedCustomerData?: boolean },
+  ): void;
   close(): Promise<void>;
 }
 
@@ -328,6 +396,13 @@ export async function startShopify(options: { port: number; shops: DemoShop[] })
       const shop = shops.get(shopDomain);
       if (!shop) throw new Error(`no local shop ${shopDomain}`);
       shop.accessToken = token;
+    },
+    setAccess(shopDomain, access) {
+      const shop = shops.get(shopDomain);
+      if (!shop) throw new Error(`no local shop ${shopDomain}`);
+      if (access.scopes) shop.scopes = access.scopes;
+      if (access.protectedCustomerData !== undefined)
+        shop.protectedCustomerData = access.protectedCustomerData;
     },
     close: () => listening.close(),
   };

@@ -205,6 +205,22 @@ const shopRedactionKey = (tenantId: string) => ({ pk: keys.tenant(tenantId).pk, 
 
 export const shopRedactionOf = (tenantId: string) => getItem<ShopRedaction>(shopRedactionKey(tenantId));
 
+/**
+ * That a shop sent `shop/redact` (it uninstalled the app 48 hours before): kept for good, so a
+ * request of that shop still waiting to read its customer ends instead of polling a shop that is
+ * gone (#33).
+ */
+const shopRedactedKey = (tenantId: string, shopDomain: string) => ({
+  pk: keys.tenant(tenantId).pk,
+  sk: `SHOP-REDACTED#${shopDomain}`,
+});
+export async function recordShopRedacted(tenantId: string, shopDomain: string, at: Date): Promise<void> {
+  await putNew({ ...shopRedactedKey(tenantId, shopDomain), shopDomain, redactedAt: at.toISOString() });
+}
+export async function shopRedactedAt(tenantId: string, shopDomain: string): Promise<string | undefined> {
+  return (await getItem<{ redactedAt: string }>(shopRedactedKey(tenantId, shopDomain)))?.redactedAt;
+}
+
 /** Records the redaction to do, or where it got to; undefined: it is done. */
 export async function setShopRedaction(
   tenantId: string,
@@ -225,6 +241,13 @@ export interface DataRequest {
   subjects: number;
   /** The export, gzipped JSON; absent when even that was too large for an item (made again when read). */
   export?: Uint8Array;
+  /** When the merchant first fetched the export (handed over). */
+  readAt?: string;
+  /**
+   * When the customer was erased after asking (a later `customers/redact`): the export is kept
+   * until the merchant fetches it once, then deleted (#33), or expires with the request.
+   */
+  customerErasedAt?: string;
 }
 
 /** Shopify gives the merchant 30 days to answer a data request; kept a while longer. */
@@ -263,7 +286,7 @@ export async function dataRequestsPage(
     {
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': pk },
-      ProjectionExpression: 'dataRequestId, #source, receivedAt, email, subjects',
+      ProjectionExpression: 'dataRequestId, #source, receivedAt, email, subjects, readAt, customerErasedAt',
       ExpressionAttributeNames: { '#source': 'source' },
     },
     { ...page, partition: { attribute: 'pk', value: pk } },
@@ -281,7 +304,7 @@ export async function dataRequestsNotNotified(tenantId: string): Promise<DataReq
     KeyConditionExpression: 'pk = :pk',
     FilterExpression: 'attribute_not_exists(notifiedAt)',
     ExpressionAttributeValues: { ':pk': dataRequestsPk(tenantId) },
-    ProjectionExpression: 'dataRequestId, #source, receivedAt, subjects',
+    ProjectionExpression: 'dataRequestId, #source, receivedAt, subjects, customerErasedAt',
     ExpressionAttributeNames: { '#source': 'source' },
   });
 }
@@ -297,14 +320,42 @@ export async function markDataRequestNotified(tenantId: string, dataRequestId: s
   );
 }
 
-/** Deletes the data requests about an address (its customer erased: the kept export goes too). */
-export async function deleteDataRequestsOf(tenantId: string, email: string): Promise<void> {
+/**
+ * The data requests about an address whose customer is erased: a request already handed over is
+ * deleted with its export; one the merchant has not fetched yet is kept until they do (the
+ * customer asked for their data before asking to be forgotten, and is owed the answer: #33),
+ * marked so that its notice and its answer say the customer was erased since.
+ */
+export async function eraseDataRequestsOf(tenantId: string, email: string, at: Date): Promise<void> {
   const pk = dataRequestsPk(tenantId);
-  const items = await queryAll<{ pk: string; sk: string }>({
+  const items = await queryAll<{ pk: string; sk: string; readAt?: string }>({
     KeyConditionExpression: 'pk = :pk',
     FilterExpression: 'email = :email',
     ExpressionAttributeValues: { ':pk': pk, ':email': email.toLowerCase() },
-    ProjectionExpression: 'pk, sk',
+    ProjectionExpression: 'pk, sk, readAt',
   });
-  for (const item of items) await deleteItem(item);
+  for (const { pk: itemPk, sk, readAt } of items) {
+    if (readAt) await deleteItem({ pk: itemPk, sk });
+    else
+      await updateIf(
+        { pk: itemPk, sk },
+        {
+          UpdateExpression: 'SET customerErasedAt = if_not_exists(customerErasedAt, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at.toISOString() },
+        },
+      );
+  }
+}
+
+/** The merchant fetched the export: handed over (one kept only for that, its customer erased, goes now). */
+export async function dataRequestHandedOver(tenantId: string, request: DataRequest, at: Date): Promise<void> {
+  const key = { pk: dataRequestsPk(tenantId), sk: request.dataRequestId };
+  if (request.customerErasedAt) await deleteItem(key);
+  else if (!request.readAt)
+    await updateIf(key, {
+      UpdateExpression: 'SET readAt = :at',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':at': at.toISOString() },
+    });
 }

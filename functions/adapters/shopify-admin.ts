@@ -1,16 +1,15 @@
 import { createAdminApiClient } from '@shopify/admin-api-client';
 import * as z from '../../domain/zod.ts';
+import { alarmedLogMessages } from '../shared/alarmed-logs.ts';
+import { logger } from '../shared/logger.ts';
 import { config } from './config.ts';
+import { SHOPIFY_API_VERSION } from './shopify-version.ts';
 
 /**
- * The Shopify Admin GraphQL API, through Shopify's own client. A `returns/request` webhook
- * names a return by id only: its customer, order name and items are read here.
- *
- * Pinned to a stable version (Shopify supports each for a year); moving it is a code change
- * with the query checked against the new version's reference.
+ * The Shopify Admin GraphQL API, through Shopify's own client, at the pinned version
+ * (./shopify-version.ts). A `returns/request` webhook names a return by id only: its customer,
+ * order name and items are read here.
  */
-export const SHOPIFY_API_VERSION = '2026-10';
-
 /** How long one call may take: the step that makes it has 30 s, and a failed call is retried later. */
 const CALL_TIMEOUT_MS = 8_000;
 
@@ -50,7 +49,10 @@ const RETURN_QUERY = /* GraphQL */ `
       returnLineItems(first: 50) {
         nodes {
           quantity
-          returnReason
+          returnReasonDefinition {
+            handle
+            name
+          }
           returnReasonNote
           customerNote
           ... on ReturnLineItem {
@@ -100,7 +102,7 @@ const returnSchema = z.object({
     nodes: z.array(
       z.object({
         quantity: z.number(),
-        returnReason: z.nullish(z.string()),
+        returnReasonDefinition: z.nullish(z.object({ handle: z.string(), name: z.string() })),
         returnReasonNote: z.nullish(z.string()),
         customerNote: z.nullish(z.string()),
         fulfillmentLineItem: z.nullish(
@@ -112,9 +114,15 @@ const returnSchema = z.object({
 });
 export type ShopifyReturn = z.infer<typeof returnSchema>;
 
-/** Why a lookup did not give the return: each is retried later, the code says what staff see. */
+/**
+ * Why a lookup did not give the return: each is retried later, the code says what staff see.
+ * `access_denied`: Shopify answered, but the app may not read it (a scope missing, such as
+ * `read_returns` or `read_all_orders` for an order older than 60 days, or protected customer
+ * data not approved): the merchant must change the app's access, so it is alarmed and tried only
+ * daily, not hourly (#33).
+ */
 export type LookupFailure = {
-  code: 'unauthorized' | 'throttled' | 'unavailable' | 'not_found' | 'unexpected';
+  code: 'unauthorized' | 'throttled' | 'unavailable' | 'not_found' | 'access_denied' | 'unexpected';
   message: string;
   /** What Shopify asked for (`Retry-After`), when it did. */
   retryAfterSeconds?: number;
@@ -126,10 +134,20 @@ export type LookupFailure = {
  */
 function fetchFor(shopDomain: string): typeof fetch {
   const origin = config().SHOPIFY_ADMIN_ORIGIN;
-  return (input, init) => {
+  return async (input, init) => {
     const url = new URL(String(input instanceof Request ? input.url : input));
     const target = origin ? `${origin}/shops/${shopDomain}${url.pathname}${url.search}` : url.toString();
-    return fetch(target, { ...init, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
+    const response = await fetch(target, { ...init, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
+    // Shopify says so when a query uses something deprecated: alarmed, so the query is moved on
+    // before the pinned version ends (shopify.dev/docs/api/usage/versioning).
+    const deprecated = response.headers.get('x-shopify-api-deprecated-reason');
+    if (deprecated)
+      logger.warn(alarmedLogMessages.shopifyApiDeprecated.message, {
+        shopDomain,
+        reason: deprecated,
+        version: SHOPIFY_API_VERSION,
+      });
+    return response;
   };
 }
 
@@ -150,6 +168,17 @@ export async function lookUpShopifyReturn(
   const { data, errors } = await client.request<{ return: unknown }>(RETURN_QUERY, {
     variables: { id: returnId },
   });
+  const denied = errors?.graphQLErrors?.find(
+    (e) => (e as { extensions?: { code?: string } }).extensions?.code === 'ACCESS_DENIED',
+  ) as { message?: string; extensions?: { requiredAccess?: string } } | undefined;
+  if (denied)
+    return {
+      ok: false,
+      failure: {
+        code: 'access_denied',
+        message: `Shopify denies the app access: ${denied.extensions?.requiredAccess ?? denied.message ?? 'a scope is missing'} (grant it to the app in Shopify, then wait for the next attempt or enter the details)`,
+      },
+    };
   if (errors) {
     const status = errors.networkStatusCode;
     const retryAfter = Number(errors.response?.headers.get('Retry-After'));

@@ -21,6 +21,7 @@ import {
   periodicSurveysBetween,
 } from '../adapters/periodic-surveys.ts';
 import { CLOSED_LISTED_DAYS, unlistEndedRequests } from '../adapters/requests.ts';
+import { SHOPIFY_API_VERSION, shopifyVersionEndsAt } from '../adapters/shopify-version.ts';
 import { signLink } from '../adapters/signed-links.ts';
 import { calendarOf, getTenant, listTenantIds, type StoredTenant } from '../adapters/tenants.ts';
 import { paymentReminderEmail } from '../emails/payment-emails.ts';
@@ -337,6 +338,13 @@ async function run(event: unknown) {
   if (tenantId) return runTenant(tenantId, now());
   const tenantIds = await listTenantIds();
   await queueDailyRuns(tenantIds);
+  // The Shopify Admin API version we pin ends a year after its release: say so 90 days ahead.
+  const versionEnds = shopifyVersionEndsAt(SHOPIFY_API_VERSION);
+  if (now().getTime() >= versionEnds.getTime() - 90 * 86_400_000)
+    logger.warn(alarmedLogMessages.shopifyApiDeprecated.message, {
+      version: SHOPIFY_API_VERSION,
+      reason: `Shopify supports this version until ${versionEnds.toISOString().slice(0, 10)}: move the query to a newer one`,
+    });
   return { tenantsQueued: tenantIds.length };
 }
 

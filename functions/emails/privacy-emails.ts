@@ -9,7 +9,14 @@ import { renderEmail } from './layout.ts';
  */
 export function dataRequestEmail(
   to: string[],
-  input: { language: Language; source: string; dataRequestId: string; subjects: number; receivedAt: string },
+  input: {
+    language: Language;
+    source: string;
+    dataRequestId: string;
+    subjects: number;
+    receivedAt: string;
+    customerErasedAt?: string;
+  },
 ) {
   const zh = input.language === 'zh-CN';
   return renderEmail(to, {
@@ -22,6 +29,13 @@ export function dataRequestEmail(
       zh
         ? `${input.source} 转来一位客户的数据查询请求（合同第 12 条）。导出文件已生成，请在 30 天内通过 GET /v1/customer-data/requests/${input.dataRequestId} 取得并交给客户。`
         : `${input.source} forwarded a customer's request for their data (clause 12). The export is ready: fetch it with GET /v1/customer-data/requests/${input.dataRequestId} and hand it over within 30 days.`,
+      ...(input.customerErasedAt
+        ? [
+            zh
+              ? `该客户随后要求删除其数据（${input.customerErasedAt} 已删除）：导出文件为答复其查询而保留，取得一次后即删除。`
+              : `The customer has since asked to be erased (done ${input.customerErasedAt}): the export is kept to answer their request, and is deleted once fetched.`,
+          ]
+        : []),
     ],
     rows: [
       [zh ? '请求编号' : 'Request', input.dataRequestId],

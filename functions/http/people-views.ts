@@ -79,6 +79,10 @@ export const dataRequestSummaryView = z.object({
   receivedAt: instant,
   email: z.string(),
   subjects: z.int(),
+  /** When the merchant first fetched the export. */
+  readAt: z.optional(instant),
+  /** The customer was erased since they asked: the export is deleted once fetched. */
+  customerErasedAt: z.optional(instant),
 });
 export const dataRequestListView = z.object({
   items: z.array(dataRequestSummaryView),

@@ -1,7 +1,7 @@
 import { requestKinds } from '../../domain/service-request.ts';
 import { requiredSkill } from '../../domain/skills.ts';
 import { now } from '../adapters/clock.ts';
-import { dataRequestsPage, getDataRequest } from '../adapters/customer-data.ts';
+import { dataRequestHandedOver, dataRequestsPage, getDataRequest } from '../adapters/customer-data.ts';
 import { dataRequestSummaryView } from '../http/people-views.ts';
 import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
 import { shown } from '../http/show.ts';
@@ -85,7 +85,9 @@ async function listDataRequests({
 async function getOneDataRequest({ caller, params }: Context): Promise<HttpResult> {
   const request = await getDataRequest(caller.tenantId, params.dataRequestId!);
   if (!request) throw new NotFoundError(`data request ${params.dataRequestId}`);
-  const data = await exportOfDataRequest(await tenantOf(caller), request, privacyActor(caller), now());
+  const at = now();
+  const data = await exportOfDataRequest(await tenantOf(caller), request, privacyActor(caller), at);
+  await dataRequestHandedOver(caller.tenantId, request, at);
   return json(200, { ...shown(dataRequestSummaryView, request), export: data });
 }
 

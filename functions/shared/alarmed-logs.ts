@@ -32,6 +32,13 @@ export const alarmedLogMessages = {
    * signature does not match): let go, with why (#33).
    */
   storefrontDeliveryRefused: { message: 'Storefront delivery refused', writtenBy: ['storefrontInbox'] },
+  /** Shopify's Admin API said the app may not read a return: a scope or approval to grant (#33). */
+  shopifyAccessDenied: { message: 'Shopify access denied', writtenBy: ['serviceRequestSteps'] },
+  /** A Shopify answer said our query uses something deprecated, or the pinned version ends within 90 days. */
+  shopifyApiDeprecated: {
+    message: 'Shopify API deprecation',
+    writtenBy: ['serviceRequestSteps', 'campaigns'],
+  },
   /** The reconciler could not check one subject (it tries again at its next run). */
   reconcilerItemFailed: { message: 'Reconciler item failed', writtenBy: ['reconciler'] },
 } as const satisfies Record<string, { message: string; writtenBy: readonly string[] | 'emailSenders' }>;

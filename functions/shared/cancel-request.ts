@@ -9,6 +9,8 @@ import { wakeRequest } from './watched-kinds.ts';
 export async function cancelServiceRequest(
   request: StoredRequest,
   cancellation: { reason: string; actor: string; at: Date; details?: Record<string, unknown> },
+  /** `wake: false` from inside the request's own burst, which routes to its end itself. */
+  options: { wake?: boolean } = {},
 ): Promise<StoredRequest | undefined> {
   const at = cancellation.at.toISOString();
   const updated = await transitionRequest(request, {
@@ -23,6 +25,7 @@ export async function cancelServiceRequest(
     },
   });
   // A storefront's withdrawal is said as such on the lifecycle's history; the rest are staff's.
-  if (updated) await wakeRequest(updated, cancellation.actor.startsWith('webhook:') ? 'storefront' : 'staff');
+  if (updated && options.wake !== false)
+    await wakeRequest(updated, cancellation.actor.startsWith('webhook:') ? 'storefront' : 'staff');
   return updated;
 }

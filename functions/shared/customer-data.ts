@@ -15,7 +15,7 @@ import {
   customerSubjectIds,
   type DataRequest,
   deleteCustomerRecords,
-  deleteDataRequestsOf,
+  eraseDataRequestsOf,
   recordDataRequest,
   replaceItem,
   type StoredItem,
@@ -308,7 +308,7 @@ export async function eraseCustomer(
     await anonymizeSubject(tenantId, subjectId, identifiers, reference, at);
   }
   await deleteSuppressions(tenantId, identifiers.emails);
-  for (const email of identifiers.emails) await deleteDataRequestsOf(tenantId, email);
+  for (const email of identifiers.emails) await eraseDataRequestsOf(tenantId, email, at);
   await deleteCustomerRecords(tenantId, who.email);
   const erased = subjects.map((s) => s.subjectId);
   await recordAccess(tenantId, {

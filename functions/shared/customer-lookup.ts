@@ -1,11 +1,18 @@
 import { nextLookupAttempt } from '../../domain/customer-lookup.ts';
+import { shopRedactedAt } from '../adapters/customer-data.ts';
 import { getRequest, recordStep, type StoredRequest } from '../adapters/requests.ts';
 import { type LookupFailure, lookUpShopifyReturn } from '../adapters/shopify-admin.ts';
 import { storefrontSecret } from '../adapters/storefront-secrets.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
+import { alarmedLogMessages } from './alarmed-logs.ts';
+import { cancelServiceRequest } from './cancel-request.ts';
 import { storeCustomerDetails } from './customer-details.ts';
 import { openComplaintCase } from './intake.ts';
 import { logger } from './logger.ts';
+
+/** A lookup Shopify denies (a scope or an approval missing) is tried again a day later. */
+const ACCESS_DENIED_RETRY_SECONDS = 24 * 3600;
+
 import { detailsOfReturn } from './shopify-returns.ts';
 
 /**
@@ -50,9 +57,43 @@ export async function attemptCustomerLookup(
       failure = result.failure;
     }
   }
+  // The shop uninstalled the app and asked to be redacted: nothing will be read from it again.
+  if (
+    failure.code === 'unauthorized' ||
+    failure.code === 'not_connected' ||
+    failure.code === 'access_denied'
+  ) {
+    const redactedAt = await shopRedactedAt(request.tenantId, lookup.shopDomain);
+    if (redactedAt) {
+      const cancelled = await cancelServiceRequest(
+        request,
+        {
+          reason: `The shop ${lookup.shopDomain} was removed (Shopify shop/redact, ${redactedAt}): its customer can no longer be read`,
+          actor: 'webhook:shopify',
+          at,
+          details: { shopDomain: lookup.shopDomain, redactedAt },
+        },
+        { wake: false },
+      );
+      return cancelled ?? (await getRequest(request.tenantId, request.requestId)) ?? request;
+    }
+  }
   const attempts = lookup.attempts + 1;
   const retryAfter = 'retryAfterSeconds' in failure ? failure.retryAfterSeconds : undefined;
-  const nextAttemptAt = nextLookupAttempt(attempts, at, retryAfter).toISOString();
+  // Access the merchant must grant is not retried blindly: a day later, alarmed (its reason names it).
+  const denied = failure.code === 'access_denied';
+  const nextAttemptAt = (
+    denied
+      ? new Date(at.getTime() + ACCESS_DENIED_RETRY_SECONDS * 1000)
+      : nextLookupAttempt(attempts, at, retryAfter)
+  ).toISOString();
+  if (denied && lookup.lastFailure?.code !== 'access_denied')
+    logger.error(alarmedLogMessages.shopifyAccessDenied.message, {
+      tenantId: request.tenantId,
+      requestId: request.requestId,
+      shopDomain: lookup.shopDomain,
+      reason: failure.message,
+    });
   logger.warn('Customer lookup failed', {
     requestId: request.requestId,
     attempts,

@@ -61,8 +61,9 @@ const REASONS: Record<string, Record<Language, string>> = {
   WRONG_ITEM: { 'zh-CN': '发错商品', en: 'wrong item' },
 };
 
+/** A reason code (`wrong_item`) or a reason definition's handle (`wrong-item`), in words. */
 const reasonWords = (reason: string | null | undefined, language: Language) =>
-  reason ? (REASONS[reason.toUpperCase()]?.[language] ?? reason) : undefined;
+  reason ? (REASONS[reason.toUpperCase().replaceAll('-', '_')]?.[language] ?? reason) : undefined;
 
 /** One line per returned item: what, how many, why, and what the customer wrote. */
 function itemLine(
@@ -188,7 +189,7 @@ export function detailsOfReturn(
         itemLine(language, {
           title: item.fulfillmentLineItem?.lineItem.name,
           quantity: item.quantity,
-          reason: item.returnReason,
+          reason: item.returnReasonDefinition?.handle ?? item.returnReasonDefinition?.name,
           note: item.returnReasonNote,
           customerNote: item.customerNote,
         }),

@@ -1,5 +1,5 @@
 import * as z from '../../domain/zod.ts';
-import { startShopRedaction } from '../adapters/customer-data.ts';
+import { recordShopRedacted, startShopRedaction } from '../adapters/customer-data.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { answerDataRequest, eraseCustomer } from '../shared/customer-data.ts';
 import { ValidationError } from '../shared/errors.ts';
@@ -66,6 +66,8 @@ export async function receiveShopifyPrivacy(
   if (topic === 'shop/redact') {
     payloadOf(shopRedactSchema, topic, shopDomain, payload);
     await startShopRedaction(tenant.tenantId, { shopDomain, requestedAt: at.toISOString() });
+    // Its requests still reading their customer end at their next attempt (customer-lookup.ts).
+    await recordShopRedacted(tenant.tenantId, shopDomain, at);
     return json(200, { redaction: 'scheduled', by: 'the next daily run' });
   }
   if (topic === 'customers/redact') {

@@ -322,6 +322,55 @@ describe('Shopify returns', () => {
     expect(request).toMatchObject({ kind: 'return', status: 'received' });
   });
 
+  it('says which access Shopify denies (a scope, protected customer data), alarms it, and tries again daily, not hourly', async () => {
+    const cases = [
+      [221, { scopes: ['read_orders', 'read_all_orders', 'read_customers'] }, /read_returns/],
+      [222, { protectedCustomerData: false }, /protected customer data/],
+    ] as const;
+    for (const [n, access, named] of cases) {
+      shopHasReturn(n);
+      runtime.shopify.setAccess(runtime.demo.shopDomain, access);
+      try {
+        await deliver(anotherReturn(n));
+        const pending = await requestOf(requestIdOf(n));
+        expect(pending.customer).toBeUndefined();
+        expect(pending.customerLookup.lastFailure).toMatchObject({ code: 'access_denied' });
+        expect(pending.customerLookup.lastFailure.message).toMatch(named);
+        expect(
+          Date.parse(pending.customerLookup.nextAttemptAt) - runtime.clock.now().getTime(),
+        ).toBeGreaterThan(23 * 3600_000);
+      } finally {
+        runtime.shopify.setAccess(runtime.demo.shopDomain, {
+          scopes: ['read_orders', 'read_all_orders', 'read_returns', 'read_customers'],
+          protectedCustomerData: true,
+        });
+      }
+    }
+  });
+
+  it('without read_all_orders, an order older than 60 days is out of reach (as Shopify serves it), and says so', async () => {
+    const old = orderLikeTheSample(223, {
+      firstName: 'Old',
+      lastName: 'Order',
+      email: 'old@customer.example',
+      locale: 'en',
+    });
+    old.createdAt = new Date(runtime.clock.now().getTime() - 90 * 86_400_000).toISOString();
+    runtime.shopify.addOrder(runtime.demo.shopDomain, old);
+    runtime.shopify.setAccess(runtime.demo.shopDomain, {
+      scopes: ['read_orders', 'read_returns', 'read_customers'],
+    });
+    try {
+      await deliver(anotherReturn(223));
+      const pending = await requestOf(requestIdOf(223));
+      expect(pending.customerLookup.lastFailure.message).toMatch(/read_all_orders/);
+    } finally {
+      runtime.shopify.setAccess(runtime.demo.shopDomain, {
+        scopes: ['read_orders', 'read_all_orders', 'read_returns', 'read_customers'],
+      });
+    }
+  });
+
   it('answers 401 alike for a bad signature, another shop, or an unknown tenant, and stores nothing', async () => {
     const before = (await runtime.api('GET', '/v1/requests?limit=200')).body.items.length;
     const payload = anotherReturn(777);
@@ -420,6 +469,20 @@ describe('Shopify privacy webhooks (clause 12)', () => {
     expect((await runtime.api('GET', '/v1/customer-data/requests/shopify-9999')).status).toBe(200);
   });
 
+  it('a data request survives a later customers/redact until the merchant fetches it once, then goes', async () => {
+    await returnOf(304);
+    const asked = { ...about(304, customersDataRequestSample), data_request: { id: 7304 } };
+    await deliver(asked, 'customers/data_request');
+    await deliver(about(304, customersRedactSample), 'customers/redact');
+    const kept = await runtime.api('GET', '/v1/customer-data/requests/shopify-7304');
+    expect(kept.status).toBe(200);
+    expect(kept.body.customerErasedAt).toBeDefined();
+    // What the customer asked for: their data as it was when they asked.
+    expect(kept.body.export.requests[0].customer.email).toBe(emailOf(304));
+    expect((await runtime.api('GET', '/v1/customer-data/requests/shopify-7304')).status).toBe(404);
+    expect(itemsMentioning(await everyItem(runtime), [emailOf(304)])).toEqual([]);
+  });
+
   it('shop/redact: the next daily run erases every customer who came from the shop, and no one else', async () => {
     const fromShop = await returnOf(303);
     const byPhone = await runtime.api('POST', '/v1/requests', {
@@ -431,6 +494,18 @@ describe('Shopify privacy webhooks (clause 12)', () => {
     expect(byPhone.status).toBe(201);
     expect((await deliver(about(303, shopRedactSample), 'shop/redact')).status).toBe(202);
     expect((await requestOf(fromShop)).customer.email).toBe(emailOf(303));
+
+    // A request of the shop still reading its customer (the app is gone: 401) ends at its next attempt.
+    runtime.shopify.setAccessToken(runtime.demo.shopDomain, 'shpat_uninstalled_000000000000');
+    try {
+      await deliver(anotherReturn(305));
+      await runtime.advance(3600);
+      const pending = await requestOf(requestIdOf(305));
+      expect(pending.status).toBe('cancelled');
+      expect(pending.cancelReason).toMatch(/shop\/redact/);
+    } finally {
+      runtime.shopify.setAccessToken(runtime.demo.shopDomain, runtime.demo.shopifyAdminToken);
+    }
 
     await runtime.advance(86_400);
     expect((await requestOf(fromShop)).customer.name).toBe('[erased]');
