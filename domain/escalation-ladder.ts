@@ -15,7 +15,6 @@ import * as z from './zod.ts';
  * to the top, which is then reminded every working morning until someone acts.
  */
 const STAFF_ID = /^[A-Za-z0-9_-]{1,80}$/;
-const isEmailAddress = (value: string) => z.email().safeParse(value).success;
 
 /**
  * The addresses a ladder level's recipients stand for: an address as written, a staff member by
@@ -53,12 +52,13 @@ export const escalationLadderSchema = z.strictObject({
         /** Each an email address, or a staff member by staff id (their address, kept current). */
         recipients: z
           .array(
-            z.string().check(
-              z.trim(),
-              z.maxLength(254),
-              z.refine((value) => isEmailAddress(value) || STAFF_ID.test(value), {
-                message: 'an email address or a staff id',
-              }),
+            // A union, not a refinement, so the API document states both forms.
+            z.union(
+              [
+                z.email({ message: 'an email address or a staff id' }).check(z.maxLength(254)),
+                z.string().check(z.regex(STAFF_ID, { message: 'an email address or a staff id' })),
+              ],
+              { message: 'an email address or a staff id' },
             ),
           )
           .check(z.minLength(1), z.maxLength(20)),

@@ -1,12 +1,14 @@
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
 import { API_KEY_DECISION_CACHE_SECONDS, matchRoute, type RouteSpec, routeKey } from '../functions/routes.ts';
+import { errorBody } from '../functions/shared/http.ts';
 import { listenOnLoopback, stampResponsesWithClockDate, tracked } from './activity.ts';
 import { invokeFunction } from './lambda.ts';
 
@@ -187,7 +189,33 @@ export async function startHttpApi(
       }
     })();
   });
+  answerMalformedRequestsInOurShape(server);
   stampResponsesWithClockDate(server);
   const listening = await listenOnLoopback(server, port);
   return { url: listening.url, close: listening.close };
+}
+
+/**
+ * A request Node's parser refuses (a control character in a header, a broken request line) is
+ * answered in the API's error shape, not Node's bare `400 Bad Request`: a client reading
+ * `error.message` learns what was wrong. (On AWS, CloudFront refuses such requests before us.)
+ */
+function answerMalformedRequestsInOurShape(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
+    const [status, reason, message] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'The request headers are too large']
+        : error.code === 'HPE_INVALID_HEADER_TOKEN' || error.code === 'HPE_INVALID_HEADER_VALUE'
+          ? [
+              400,
+              'Bad Request',
+              'A request header has a character headers may not hold (a control character?)',
+            ]
+          : [400, 'Bad Request', 'The request is not well-formed HTTP'];
+    const body = JSON.stringify(errorBody('MalformedRequest', message));
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
 }

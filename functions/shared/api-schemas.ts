@@ -36,7 +36,7 @@ export const cancelSchema = z.strictObject({
 const limit = z._default(
   z.pipe(
     z.pipe(
-      z.string().check(z.regex(/^\d{1,3}$/, { message: 'a whole number from 1 to 200' })),
+      z.string().check(z.regex(/^(?:[1-9]|[1-9][0-9]|1[0-9]{2}|200)$/, { message: 'a whole number from 1 to 200' })),
       z.transform(Number),
     ),
     z.int().check(z.minimum(1), z.maximum(200)),

@@ -43,7 +43,7 @@ export function html(statusCode: number, body: string): HttpResult {
 }
 
 /** The one error shape of the API: `{ "error": { "code", "message", "fields"? } }`. */
-function errorBody(code: string, message: string, fields?: Record<string, string[]>) {
+export function errorBody(code: string, message: string, fields?: Record<string, string[]>) {
   return { error: { code, message, ...(fields ? { fields } : {}) } };
 }
 

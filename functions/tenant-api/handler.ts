@@ -293,11 +293,6 @@ async function proposeVersion(context: Context<Input<typeof proposeVersionSchema
 
 async function confirmVersion(context: Context<Input<typeof confirmVersionSchema>>): Promise<HttpResult> {
   const { body: input, caller, params } = context;
-  if (input.party === 'customer' && !input.evidence) {
-    throw new ValidationError('The customer’s confirmation needs evidence', {
-      evidence: ['where the customer’s written confirmation is'],
-    });
-  }
   const versions = await versionsOf(context);
   const version = Number(params.version);
   if (!versions.some((v) => v.version === version)) throw new NotFoundError(`version ${params.version}`);

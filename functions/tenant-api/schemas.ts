@@ -107,11 +107,14 @@ export const createContractSchema = z.strictObject({
 
 export const proposeVersionSchema = z.strictObject({ terms: contractTermsSchema });
 
-export const confirmVersionSchema = z.strictObject({
-  party: z.enum(['provider', 'customer']),
-  /** For the customer's confirmation: where its written confirmation is (a signed copy, an email id). */
-  evidence: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))),
-});
+/** Where the customer's written confirmation is (a signed copy, an email id). */
+const evidence = z.string().check(z.trim(), z.minLength(1), z.maxLength(500));
+
+/** The provider confirms by saying so; the customer's confirmation needs its evidence (in the schema, so a client knows). */
+export const confirmVersionSchema = z.discriminatedUnion('party', [
+  z.strictObject({ party: z.literal('provider'), evidence: z.optional(evidence) }),
+  z.strictObject({ party: z.literal('customer'), evidence }),
+]);
 
 export const terminateContractSchema = z.strictObject({
   /** 9.2: by mutual agreement, or for the other party's breach. */

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,6 +115,28 @@ describe('what the API does not serve', () => {
       );
       expect(malformed.status, routeKey(route)).toBe(400);
     }
+  });
+
+  it('answers a header holding a control character with a 400 in its own error shape', async () => {
+    // fetch refuses to send such a header; a raw socket sends what a fuzzer sends.
+    const { hostname, port } = new URL(runtime.urls.api);
+    const answer = await new Promise<string>((resolvePromise, reject) => {
+      const socket = connect(Number(port), hostname, () =>
+        socket.write(`GET /v1/requests HTTP/1.1\r\nHost: x\r\nX-Note: a\u0001b\r\n\r\n`),
+      );
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk;
+      });
+      socket.on('end', () => resolvePromise(text));
+      socket.on('error', reject);
+    });
+    const [head, body] = answer.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(body!).error).toMatchObject({
+      code: 'MalformedRequest',
+      message: expect.stringMatching(/header/),
+    });
   });
 });
 
