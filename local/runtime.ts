@@ -236,6 +236,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   // per-tenant queue, and the storefront inbox.
   const sqs = await startLocalQueues({
     port: ports.sqs,
+    directory: options.persist === false ? undefined : join(dataDir, 'queues'),
     queues: [
       { name: 'daily-run', ...DAILY_RUN_QUEUE, consume: (event) => invokeFunction('campaigns', event) },
       {

@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { tracked } from './activity.ts';
 
 /** What Lambda's SQS event source gives a function, and what it answers (partial batch responses). */
@@ -42,14 +44,28 @@ const md5 = (text: string) => createHash('md5').update(text).digest('hex');
  * protocol the SDK speaks, routed by QueueUrl, and delivery to each queue's consumer as Lambda's
  * event source mapping does it (one record per invocation as deployed, partial batch failures
  * delivered again after the visibility timeout on the runtime's clock, dead-lettered after
- * maxReceiveCount). No emulator on npm fires Lambda consumers, so this stand-in does; messages
- * live in memory.
+ * maxReceiveCount). No emulator on npm fires Lambda consumers, so this stand-in does.
+ *
+ * Durable as SQS is: with a directory, each queue journals what it accepted (before answering)
+ * and what was done with it, and a restart delivers again what was left undone (after the
+ * visibility timeout, as SQS does a message whose consumer died), so a kill -9 loses no message
+ * the sender was told was kept.
  */
 export async function startLocalQueues(options: {
   port: number;
   queues: LocalQueueSpec[];
+  directory?: string;
 }): Promise<LocalQueues> {
-  const started = new Map(options.queues.map((spec) => [spec.name, queueOf(spec)]));
+  if (options.directory) mkdirSync(options.directory, { recursive: true });
+  const started = new Map(
+    options.queues.map((spec) => [
+      spec.name,
+      queueOf(
+        spec,
+        options.directory ? new QueueJournal(join(options.directory, `${spec.name}.jsonl`)) : undefined,
+      ),
+    ]),
+  );
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -93,9 +109,58 @@ export async function startLocalQueues(options: {
   };
 }
 
-function queueOf(options: LocalQueueSpec) {
-  const deadLetters: SqsRecord[] = [];
+type JournalEntry = { sent: SqsRecord } | { done: string } | { dead: SqsRecord };
+
+/** A queue's messages on disk: one line per change, compacted to what is left at each start. */
+class QueueJournal {
+  constructor(private readonly path: string) {}
+
+  /** What a previous process left: messages not yet done, and its dead letters. */
+  recover(): { undone: SqsRecord[]; deadLetters: SqsRecord[] } {
+    const undone = new Map<string, SqsRecord>();
+    const deadLetters: SqsRecord[] = [];
+    const lines = existsSync(this.path) ? readFileSync(this.path, 'utf8').split('\n') : [];
+    for (const line of lines) {
+      let entry: JournalEntry;
+      try {
+        entry = JSON.parse(line) as JournalEntry;
+      } catch {
+        continue; // empty, or the line a kill cut short (its sender was never answered)
+      }
+      if ('sent' in entry) undone.set(entry.sent.messageId, entry.sent);
+      else if ('done' in entry) undone.delete(entry.done);
+      else {
+        undone.delete(entry.dead.messageId);
+        deadLetters.push(entry.dead);
+      }
+    }
+    const compacted = [
+      ...[...undone.values()].map((sent) => ({ sent })),
+      ...deadLetters.map((dead) => ({ dead })),
+    ];
+    writeFileSync(`${this.path}.tmp`, compacted.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+    renameSync(`${this.path}.tmp`, this.path);
+    return { undone: [...undone.values()], deadLetters };
+  }
+
+  /** Synchronous: written before the sender is answered. */
+  write(entry: JournalEntry): void {
+    appendFileSync(this.path, `${JSON.stringify(entry)}\n`);
+  }
+}
+
+function queueOf(options: LocalQueueSpec, journal?: QueueJournal) {
+  const recovered = journal?.recover() ?? { undone: [], deadLetters: [] };
+  const deadLetters: SqsRecord[] = recovered.deadLetters;
   const arn = `arn:aws:sqs:us-east-1:000000000000:${options.name}`;
+  const visibleAgain = (record: SqsRecord) => {
+    const again = {
+      ...record,
+      attributes: { ApproximateReceiveCount: String(Number(record.attributes.ApproximateReceiveCount) + 1) },
+    };
+    const timer = setTimeout(() => deliver([again]), options.visibilityTimeoutSeconds * 1000);
+    (timer as { unref?: () => void }).unref?.();
+  };
 
   const deliver = (records: SqsRecord[]) => {
     void tracked(async () => {
@@ -110,28 +175,36 @@ function queueOf(options: LocalQueueSpec) {
         console.error(`[${options.name}]`, error);
         failed = records;
       }
+      const failedIds = new Set(failed.map((record) => record.messageId));
+      for (const record of records)
+        if (!failedIds.has(record.messageId)) journal?.write({ done: record.messageId });
       for (const record of failed) {
         const received = Number(record.attributes.ApproximateReceiveCount);
         if (received >= options.maxReceiveCount) {
           deadLetters.push(record);
+          journal?.write({ dead: record });
           console.error(`[${options.name}] dead letter after ${received} tries: ${record.body}`);
           continue;
         }
-        const again = { ...record, attributes: { ApproximateReceiveCount: String(received + 1) } };
-        const timer = setTimeout(() => deliver([again]), options.visibilityTimeoutSeconds * 1000);
-        (timer as { unref?: () => void }).unref?.();
+        visibleAgain(record);
       }
     }, `SQS ${options.name}`);
   };
 
-  const record = (body: string): SqsRecord => ({
-    messageId: randomUUID(),
-    receiptHandle: randomUUID(),
-    body,
-    attributes: { ApproximateReceiveCount: '1' },
-    eventSource: 'aws:sqs',
-    eventSourceARN: arn,
-  });
+  const record = (body: string): SqsRecord => {
+    const made: SqsRecord = {
+      messageId: randomUUID(),
+      receiptHandle: randomUUID(),
+      body,
+      attributes: { ApproximateReceiveCount: '1' },
+      eventSource: 'aws:sqs',
+      eventSourceARN: arn,
+    };
+    journal?.write({ sent: made });
+    return made;
+  };
+  // Received by a process that died before it was done: visible again after the timeout.
+  for (const undone of recovered.undone) visibleAgain(undone);
 
   const receive = (
     target: string,
