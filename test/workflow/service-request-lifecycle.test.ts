@@ -216,7 +216,7 @@ describe('service-request lifecycle', () => {
     expect(request.breaches).toMatchObject([{ promise: 'completion', open: false, minutesLate: 60 }]);
   });
 
-  it('ignores duplicate triggers: a second acknowledge is a conflict and a replayed wake-up changes nothing', async () => {
+  it('ignores duplicate triggers: a retried acknowledge is answered as recorded, another person’s is a conflict, and a replayed wake-up changes nothing', async () => {
     const { requestId } = await createRequest();
     // Parked until the response deadline: the wake-up the intake burst scheduled.
     const parked = (await getRequest('demo', requestId))!;
@@ -227,9 +227,18 @@ describe('service-request lifecycle', () => {
     expect(wakeUp.ScheduleExpression).toBe(`at(${parked.wakeUpAt!.slice(0, 19)})`);
 
     expect((await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`)).status).toBe(200);
-    const second = await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`);
+    // The same caller again (a retry after a lost answer): the acknowledgement as recorded.
+    expect((await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`)).status).toBe(200);
+    const colleague = (await runtime.api('POST', '/v1/api-keys', { role: 'agent' })).body.apiKey;
+    const second = await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`, undefined, {
+      apiKey: colleague,
+    });
     expect(second.status).toBe(409);
     expect(second.body.error.code).toBe('Conflict');
+    const timeline = (await runtime.api('GET', `/v1/requests/${requestId}`)).body.timeline as {
+      type: string;
+    }[];
+    expect(timeline.filter((entry) => entry.type === 'acknowledged')).toHaveLength(1);
     await runtime.settled();
     // The acknowledgement's burst parked anew and deleted the old wake-up...
     expect(runtime.scheduler.schedules().some((schedule) => schedule.Name === parked.wakeUp)).toBe(false);
