@@ -8,6 +8,12 @@ import { timers as realTimers } from '@sinonjs/fake-timers';
  * step had finished writing, and timers scheduled by that step would be skipped.
  */
 let inFlight = 0;
+/**
+ * Of those, requests a local component (DynamoDB, SES) is serving: it works on them (a disk
+ * write on a busy machine can take a while) and waits on no timer, so the clock does not move
+ * on while one is served (`settled`), however quiet the process looks.
+ */
+let serving = 0;
 /** What is in flight, by what it is ("DynamoDB UpdateItem", "Lambda reconciler"…): a stall's report. */
 const inFlightByWhat = new Map<string, number>();
 /** Moves whenever work starts or ends: how the clock tells slow work from work that is stuck. */
@@ -23,14 +29,24 @@ function moved(): void {
   for (const wake of woken) wake();
 }
 
-/** Runs `work` as work in flight, named by `what` ("DynamoDB UpdateItem"…) for a stall's report. */
-export async function tracked<T>(work: () => Promise<T>, what: string): Promise<T> {
+/**
+ * Runs `work` as work in flight, named by `what` ("DynamoDB UpdateItem"…) for a stall's report;
+ * `serving` when it is a component serving a request (see `serving`).
+ */
+export async function tracked<T>(
+  work: () => Promise<T>,
+  what: string,
+  options: { serving?: boolean } = {},
+): Promise<T> {
+  const counted = options.serving ? 1 : 0;
+  serving += counted;
   inFlight += 1;
   inFlightByWhat.set(what, (inFlightByWhat.get(what) ?? 0) + 1);
   moved();
   try {
     return await work();
   } finally {
+    serving -= counted;
     inFlight -= 1;
     const left = inFlightByWhat.get(what)! - 1;
     if (left === 0) inFlightByWhat.delete(what);
@@ -73,7 +89,7 @@ export async function settled(options: { stallMs?: number } = {}): Promise<'sett
       if (activity !== seen) {
         seen = activity;
         movedOn();
-      } else if (options.stallMs !== undefined && performance.now() - since >= options.stallMs) {
+      } else if (options.stallMs !== undefined && performance.now() - since >= stallAfter(options.stallMs)) {
         // Work that kept the event loop busy is computing, not waiting: a thousand calls moving
         // through their stages together finish none for a while. Stuck work leaves it idle.
         if (performance.eventLoopUtilization(loopSince).utilization > 0.5) {
@@ -92,7 +108,7 @@ export async function settled(options: { stallMs?: number } = {}): Promise<'sett
         const stall =
           options.stallMs === undefined
             ? undefined
-            : realSetTimeout(resolve, Math.max(1, options.stallMs - (performance.now() - since)));
+            : realSetTimeout(resolve, Math.max(1, stallAfter(options.stallMs) - (performance.now() - since)));
         waiters.push(() => {
           if (stall !== undefined) realClearTimeout(stall);
           resolve();
@@ -102,6 +118,14 @@ export async function settled(options: { stallMs?: number } = {}): Promise<'sett
   }
   return 'settled';
 }
+
+/**
+ * While a component serves a request, quiet is slowness (a busy machine's disk), not a wait on a
+ * timer: the clock moving on would fire a request's timeout that on AWS would never fire. Only a
+ * component silent this long is stuck.
+ */
+const SERVING_STALL_MS = 15_000;
+const stallAfter = (stallMs: number) => (serving > 0 ? Math.max(stallMs, SERVING_STALL_MS) : stallMs);
 
 /** A request to a local server, as a stall's report names it: AWS's JSON protocols name the operation in a header. */
 function requestName(server: string, request: import('node:http').IncomingMessage): string {
@@ -125,6 +149,7 @@ export function trackRequestsOf(server: import('node:http').Server, name: string
             response.once('close', resolve);
           }),
         requestName(name, request),
+        { serving: true },
       );
     },
   );

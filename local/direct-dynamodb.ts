@@ -153,6 +153,7 @@ class DirectCall implements AnsweredCall {
           });
         }),
       `DynamoDB ${this.operation}`,
+      { serving: true },
     );
   }
 }

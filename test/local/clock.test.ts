@@ -97,6 +97,27 @@ describe('the virtual clock', () => {
     expect(events).toEqual(['work done', 'timer fires']);
     expect(clock.stalls()).toEqual({ count: 0, virtualSeconds: 0, inFlight: [] });
   });
+
+  it('does not take a slow component for stuck work: a request timeout waits while DynamoDB serves the request', async () => {
+    // A busy machine's disk: the component serves a request for over a second with the process
+    // idle. A client's 5 s request timeout must not fire while it does (on AWS it would not).
+    clock = createClock({ mode: 'virtual', startAt: new Date('2026-05-01T00:00:00Z') });
+    const events: string[] = [];
+    const client = tracked(async () => {
+      const timeout = setTimeout(() => events.push('request timed out'), 5_000);
+      await tracked(
+        () => new Promise<void>((resolve) => realSetTimeout(resolve, 1_200)),
+        'DynamoDB PutItem',
+        { serving: true },
+      );
+      clearTimeout(timeout);
+      events.push('answered');
+    }, 'Lambda step');
+    await clock.advance(60);
+    await client;
+    expect(events).toEqual(['answered']);
+    expect(clock.stalls().count).toBe(0);
+  });
 });
 
 describe('the clock’s persisted time (#34)', () => {
