@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -9,6 +10,9 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // Most of a file's time is waiting (on its runtime's components, a child process, a browser):
+    // one file more than there are cores keeps them busy. Vitest's default on 2 cores is 1 file.
+    maxWorkers: Math.min(8, availableParallelism() + 1),
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {

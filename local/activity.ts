@@ -176,8 +176,18 @@ export function stampResponsesWithClockDate(server: import('node:http').Server):
   });
 }
 
+/**
+ * Keeps an idle keep-alive connection open far longer than a client keeps it (Node's agents and
+ * the AWS SDK's reuse idle sockets): with Node's default 5 s on both sides, a busy machine lets a
+ * client send on a socket the server has just closed, an `ECONNRESET` no AWS endpoint would cause.
+ */
+export function keepIdleConnections(server: import('node:http').Server): void {
+  server.keepAliveTimeout = 10 * 60_000;
+}
+
 /** Starts an HTTP server on loopback (port 0: any free port) and gives its URL and a clean close. */
 export async function listenOnLoopback(server: import('node:http').Server, port: number) {
+  keepIdleConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());

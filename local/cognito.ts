@@ -21,6 +21,7 @@ import { otp } from 'cognito-local/lib/services/otp.js';
 import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator.js';
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService.js';
 import { passwordShortfalls, STAFF_PASSWORD_POLICY } from '../domain/staff-password.ts';
+import { keepIdleConnections } from './activity.ts';
 
 /**
  * The Cognito stand-in: cognito-local (npm), served in-process on our own port with its state in
@@ -118,6 +119,7 @@ function asDeployed(
 
 export async function startLocalCognito(options: { dataDir: string; port: number }): Promise<LocalCognito> {
   const server: Server = createServer();
+  keepIdleConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { timers as realTimers } from '@sinonjs/fake-timers';
 import { keyAttributeNames, tableDefinition } from '../functions/adapters/table-definition.ts';
-import { stampResponsesWithClockDate, trackRequestsOf } from './activity.ts';
+import { keepIdleConnections, stampResponsesWithClockDate, trackRequestsOf } from './activity.ts';
 import { answerItemCallsDirectly, type DynaliteStore } from './direct-dynamodb.ts';
 import { rememberDynaliteExpressions } from './dynalite-expressions.ts';
 import { countIndexWritesInDynalite } from './dynamodb-capacity.ts';
@@ -96,6 +96,7 @@ export async function startDynamoDb(options: {
   });
   stampResponsesWithClockDate(server);
   trackRequestsOf(server, 'DynamoDB');
+  keepIdleConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { timers as realTimers } from '@sinonjs/fake-timers';
 import { startOfLocalDay } from '../domain/working-calendar.ts';
 import { START_EXECUTION_TARGET } from '../functions/adapters/wake-ups.ts';
-import { tracked } from './activity.ts';
+import { keepIdleConnections, tracked } from './activity.ts';
 import { DueQueue } from './due-queue.ts';
 import { answerInProcess } from './in-process-http.ts';
 
@@ -320,6 +320,7 @@ export async function startLocalScheduler(options: {
       }
     });
   });
+  keepIdleConnections(server);
   await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const answeredInProcess = options.inProcess ? answerInProcess(endpoint, server) : undefined;

@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeF
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { tracked } from './activity.ts';
+import { keepIdleConnections, tracked } from './activity.ts';
 
 /** What Lambda's SQS event source gives a function, and what it answers (partial batch responses). */
 export interface SqsRecord {
@@ -94,6 +94,7 @@ export async function startLocalQueues(options: {
       answer(result.status, result.body);
     });
   });
+  keepIdleConnections(server);
   await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;

@@ -8,7 +8,7 @@ import { EdgeStack } from '../edge-stack.ts';
  * `npx cdk synth` / `npx cdk deploy -c stage=dev -c mailDomain=example.com`. Stages come from
  * context, never from copied stacks; account and region from the deploying credentials.
  */
-export function buildApp(context: Record<string, string> = {}): {
+export function buildApp(context: Record<string, unknown> = {}): {
   app: App;
   stack: AfterSalesStack;
   edge: EdgeStack;

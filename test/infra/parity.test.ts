@@ -14,6 +14,7 @@ import {
   repairRequest,
 } from '../support/lifecycle.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+import { withoutBundling } from '../support/synth.ts';
 
 const require = createRequire(import.meta.url);
 const aslValidator = require('asl-validator') as (definition: unknown) => {
@@ -31,7 +32,7 @@ const deployed = {} as Record<WorkflowKey, string>;
 let runtime: TestRuntime;
 
 beforeAll(async () => {
-  const { stack } = buildApp({ stage: 'dev' });
+  const { stack } = buildApp({ stage: 'dev', ...withoutBundling });
   const machines = Object.values(Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine'));
   for (const key of Object.keys(workflowCatalog) as WorkflowKey[]) {
     const placeholder = Object.keys(workflowCatalog[key].functions)[0]!;

@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/bin/app.ts';
+import { withoutBundling } from '../support/synth.ts';
 import {
   type CfnTemplate,
   decide,
@@ -26,7 +27,7 @@ beforeAll(() => {
   process.env.CDK_DEFAULT_ACCOUNT = env.account;
   process.env.CDK_DEFAULT_REGION = env.region;
   try {
-    const { app, stack } = buildApp({ stage: 'dev', mailDomain: 'mail.example.com' });
+    const { app, stack } = buildApp({ stage: 'dev', mailDomain: 'mail.example.com', ...withoutBundling });
     expect(stack.account).toBe(env.account);
     expect(stack.region).toBe(env.region);
     // cdk-nag runs as a validation plugin: an unacknowledged finding makes synthesis throw.

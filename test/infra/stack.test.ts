@@ -6,6 +6,7 @@ import { tableDefinition } from '../../functions/adapters/table-definition.ts';
 import { DAILY_RUN_QUEUE, type FunctionName, functionCatalog } from '../../functions/catalog.ts';
 import { matchRoute, routeKey, routes } from '../../functions/routes.ts';
 import { buildApp } from '../../infra/bin/app.ts';
+import { withoutBundling } from '../support/synth.ts';
 
 let template: Template;
 let edgeTemplate: Template;
@@ -396,6 +397,7 @@ describe('one tenant cannot starve the others: CloudFront and WAF in front of th
 
   it('serves the API and the links in emails under the merchant’s own domain when given one, and sends the origin secret’s version a rotation names', () => {
     const { stack } = buildApp({
+      ...withoutBundling,
       stage: 'dev',
       apiDomain: 'service.acme.example',
       apiCertificateArn:
