@@ -129,15 +129,17 @@ export async function createOtherTenant(
 /**
  * HTTP from a test to the in-process runtime. Not `fetch`: undici times requests out with the
  * global setTimeout, which the virtual clock owns, so a request in flight while the clock
- * jumps 2 hours would time out. node:http uses Node's internal timers. A connection each (no
- * agent): a test that kills and restarts a runtime must not send on a socket of the dead one.
+ * jumps 2 hours would time out. node:http uses Node's internal timers. Its keep-alive agent
+ * matters: a request sent beside an advance of the clock is on the server before the clock
+ * moves, as a new connection's would not be (the local servers keep idle connections longer
+ * than the agent does, so a kept one is never reset).
  */
 export function send(
   url: string,
   init: { method: string; headers: Record<string, string>; body?: string | Buffer },
 ): Promise<{ status: number; text: string; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: init.method, headers: init.headers, agent: false }, (res) => {
+    const req = httpRequest(url, { method: init.method, headers: init.headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
