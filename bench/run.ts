@@ -10,24 +10,24 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { parseHolidayNotice } from '../domain/holiday-notice.ts';
-import { satisfactionReport } from '../domain/satisfaction-report.ts';
+import { parseHolidayNotice } from '#domain/holiday-notice.ts';
+import { satisfactionReport } from '#domain/satisfaction-report.ts';
 import {
   addWorkingDays,
   calendarDays,
   type WorkingCalendar,
   workingTimeBetween,
-} from '../domain/working-calendar.ts';
-import { mintApiKey } from '../functions/adapters/api-keys.ts';
-import { scheduleCustomer } from '../functions/adapters/customers.ts';
-import { capacityConsumed, keys, putItem, query } from '../functions/adapters/table.ts';
-import { createApiKey, createTenant } from '../functions/adapters/tenants.ts';
-import { type FunctionName, functionCatalog } from '../functions/catalog.ts';
-import { demoSettings } from '../local/demo-tenant.ts';
-import { invocationStats, invokeFunction } from '../local/lambda.ts';
-import { completionReport, lifecycleHistory, repairRequest } from '../test/support/lifecycle.ts';
-import { send, startTestRuntime, type TestRuntime } from '../test/support/runtime.ts';
-import { consoleDist, ensureConsoleBuilt } from '../web/build.ts';
+} from '#domain/working-calendar.ts';
+import { mintApiKey } from '#functions/adapters/api-keys.ts';
+import { scheduleCustomer } from '#functions/adapters/customers.ts';
+import { capacityConsumed, keys, putItem, query } from '#functions/adapters/table.ts';
+import { createApiKey, createTenant } from '#functions/adapters/tenants.ts';
+import { type FunctionName, functionCatalog } from '#functions/catalog.ts';
+import { demoSettings } from '#local/demo-tenant.ts';
+import { completionReport, lifecycleHistory, repairRequest } from '#local/driver/lifecycle.ts';
+import { type DrivenRuntime, send, startDrivenRuntime } from '#local/driver/runtime.ts';
+import { invocationStats, invokeFunction } from '#local/lambda.ts';
+import { consoleDist, ensureConsoleBuilt } from '#web/build.ts';
 import { type Consumption, fixedMonthlyCosts, printCostModel } from './cost-model.ts';
 import { interceptLogLines } from './log-lines.ts';
 import { simulate, simulateShard } from './simulation.ts';
@@ -50,7 +50,7 @@ async function pool<T>(count: number, concurrency: number, work: (i: number) => 
   return results;
 }
 
-async function intakeAndLifecycle(runtime: TestRuntime) {
+async function intakeAndLifecycle(runtime: DrivenRuntime) {
   const intake: Record<string, string>[] = [];
   for (const concurrency of [1, 16]) {
     const count = 200;
@@ -193,7 +193,7 @@ async function intakeAndLifecycle(runtime: TestRuntime) {
  * fit in one invocation (its timeout is 900 s). Runs against the runtime already started:
  * the adapters and invokeFunction are bound to it.
  */
-async function dailyRun(runtime: TestRuntime) {
+async function dailyRun(runtime: DrivenRuntime) {
   const tenants = 300;
   await pool(tenants, 16, async (i) =>
     createTenant({ tenantId: `bench-${i}`, createdAt: new Date().toISOString(), ...demoSettings }),
@@ -270,7 +270,7 @@ async function dailyRun(runtime: TestRuntime) {
  * after requests, 2,000 periodic surveys, 2,000 feedback cases, written straight into the table
  * as the product writes them. Lambda answers at most 6 MB and API Gateway waits at most 30 s.
  */
-async function reportOverTwoYears(runtime: TestRuntime) {
+async function reportOverTwoYears(runtime: DrivenRuntime) {
   const tenantId = 'bench-report';
   await createTenant({ tenantId, createdAt: new Date().toISOString(), ...demoSettings });
   const start = Date.parse('2024-01-01T00:00:00Z');
@@ -466,7 +466,10 @@ function domainComputations() {
   const start = Date.parse('2025-01-01T00:00:00Z');
   const span = 3 * 365 * 86_400_000 - 120 * 86_400_000;
   const instant = (i: number) => new Date(start + ((i * 7_919_993_117) % span));
-  const notice = readFileSync(resolve(import.meta.dirname, '../test/unit/notices/2026.txt'), 'utf8');
+  const notice = readFileSync(
+    resolve(import.meta.dirname, '../local/samples/holiday-notices/2026.txt'),
+    'utf8',
+  );
   const invitedAt = (i: number) => new Date(start + i * 6_300_000).toISOString();
   const surveys = Array.from({ length: 10_000 }, (_, i) => ({
     kind: ['repair', 'return', 'replacement'][i % 3]!,
@@ -574,7 +577,7 @@ if (process.argv[2] === 'bundles') {
   await consoleBundle();
   process.exit(0);
 }
-const runtime = await startTestRuntime();
+const runtime = await startDrivenRuntime();
 const consumption = await intakeAndLifecycle(runtime);
 const costTitle =
   'Cost per 1,000 on-time requests on AWS, from what one lifecycle consumed (measured; CloudFront and WAF add about $1.60 per million API calls, not a lifecycle cost)';

@@ -20,14 +20,14 @@
 
 import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { completionDeadline, responseDeadline } from '../domain/deadlines.ts';
-import { getRequest, requestTimeline } from '../functions/adapters/requests.ts';
-import { capacityConsumed } from '../functions/adapters/table.ts';
-import { alarmedLogMessages } from '../functions/shared/alarmed-logs.ts';
-import { lifecycleHistory } from '../infra/operator/tenants.ts';
-import { invocationStats, invokeFunction } from '../local/lambda.ts';
-import { completionReport, repairRequest } from '../test/support/lifecycle.ts';
-import { send, startTestRuntime } from '../test/support/runtime.ts';
+import { completionDeadline, responseDeadline } from '#domain/deadlines.ts';
+import { getRequest, requestTimeline } from '#functions/adapters/requests.ts';
+import { capacityConsumed } from '#functions/adapters/table.ts';
+import { alarmedLogMessages } from '#functions/shared/alarmed-logs.ts';
+import { lifecycleHistory } from '#infra/operator/tenants.ts';
+import { completionReport, repairRequest } from '#local/driver/lifecycle.ts';
+import { send, startDrivenRuntime } from '#local/driver/runtime.ts';
+import { invocationStats, invokeFunction } from '#local/lambda.ts';
 import { awsBurstSeconds, type Consumption, costTotals, printCostModel } from './cost-model.ts';
 import { interceptLogLines } from './log-lines.ts';
 
@@ -151,7 +151,7 @@ export async function runShard(
   shards: number,
   onProgress: (progress: ShardProgress) => void,
 ): Promise<ShardResult> {
-  const runtime = await startTestRuntime({
+  const runtime = await startDrivenRuntime({
     reconcileEverySeconds: 300,
     timerWindowSeconds: WINDOW,
     faultProxies: false,

@@ -31,7 +31,7 @@ function asRuns(dates: string[]): string {
 
 /**
  * What the working calendar needs from chinese-days, in the compact form the Lambdas ship
- * (domain/china-calendar-data.ts). Used at build time by infra/bin/china-calendar.ts and by the
+ * (domain/china-calendar.generated.ts). Used at build time by infra/bin/china-calendar.ts and by the
  * test that checks the shipped data is current; never imported by a function.
  */
 export function chinaCalendarFromPackage() {

@@ -1,5 +1,5 @@
 import { addDays, weekdayOf } from './calendar-date.ts';
-import { chinaCalendarData } from './china-calendar-data.ts';
+import { chinaCalendarData } from './china-calendar.generated.ts';
 import { laterNotices } from './china-holiday-notices.ts';
 import { type HolidayArrangement, HolidayNoticeError, parseHolidayNotice } from './holiday-notice.ts';
 
@@ -7,14 +7,14 @@ import { type HolidayArrangement, HolidayNoticeError, parseHolidayNotice } from 
  * Mainland China's public holidays and make-up working days (调休).
  *
  * Published arrangements (the State Council's yearly notice, via the maintained chinese-days
- * package, shipped compactly as china-calendar-data.ts, or a notice in china-holiday-notices.ts) are used for every year they cover: today
+ * package, shipped compactly as china-calendar.generated.ts, or a notice in china-holiday-notices.ts) are used for every year they cover: today
  * 2004–2026. For a later year the law still fixes most of it (全国年节及纪念日放假办法, 2024
  * revision): New Year's Day, Spring Festival eve and the first three days, Qingming, 1–2 May,
  * Dragon Boat, Mid-Autumn, 1–3 October, and (article 6) a weekday off for each of those that
  * falls on a weekend. What only the notice says is the bridging days off and the make-up
  * working days; `arrangementPublished` tells callers which years are still estimates.
  */
-/** "0101-0103 0404" (china-calendar-data.ts's runs of MMDD) to the ISO dates they cover. */
+/** "0101-0103 0404" (china-calendar.generated.ts's runs of MMDD) to the ISO dates they cover. */
 function datesOf(year: string, runs: string): string[] {
   const iso = (md: string) => `${year}-${md.slice(0, 2)}-${md.slice(2)}`;
   return runs
@@ -97,7 +97,7 @@ export function statutoryHolidays(year: number): Set<string> {
     const lunarDates = chinaCalendarData.lunar[year];
     if (!lunarDates)
       throw new RangeError(
-        `No lunar dates for ${year} in china-calendar-data.ts: run npm run china-calendar`,
+        `No lunar dates for ${year} in china-calendar.generated.ts: run npm run china-calendar`,
       );
     const [springFestival, qingming, dragonBoat, midAutumn] = datesOf(String(year), lunarDates) as [
       string,

@@ -20,7 +20,7 @@ import { MessageDeliveryService } from 'cognito-local/lib/services/messageDelive
 import { otp } from 'cognito-local/lib/services/otp.js';
 import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator.js';
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService.js';
-import { passwordShortfalls, STAFF_PASSWORD_POLICY } from '../domain/staff-password.ts';
+import { passwordShortfalls, STAFF_PASSWORD_POLICY } from '#domain/staff-password.ts';
 import { keepIdleConnections } from './activity.ts';
 
 /**

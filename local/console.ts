@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
-import { consoleDist } from '../web/build.ts';
+import { consoleDist } from '#web/build.ts';
+import { consoleSecurityHeaders } from '#web/security-headers.ts';
 
 /**
  * The staff console (web/) as the local runtime serves it, at /console/ (built by web/build.ts
@@ -26,23 +27,6 @@ const types: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
 };
-
-/** What CloudFront's response headers policy sends with the console (infra/constructs/console-site.ts). */
-export const consoleSecurityHeaders = (cognitoOrigin: string) => ({
-  'content-security-policy': [
-    "default-src 'self'",
-    `connect-src 'self' ${cognitoOrigin}`,
-    "img-src 'self' data:",
-    // ECharts' SVG renderer writes style attributes.
-    "style-src 'self' 'unsafe-inline'",
-    "frame-ancestors 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-  ].join('; '),
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-});
 
 /** Answers a request under /console (true), or leaves it to the API (false). */
 export function serveConsole(path: string, response: ServerResponse, config: ConsoleConfig): boolean {

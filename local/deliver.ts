@@ -2,10 +2,10 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { requestIdOfReturn } from '../functions/storefronts/shopify.ts';
-import { returnsRequestSample } from '../test/fixtures/storefronts/shopify.ts';
-import { order727, updated } from '../test/fixtures/storefronts/woocommerce.ts';
+import { requestIdOfReturn } from '#functions/storefronts/shopify.ts';
 import type { DemoTenant } from './demo-tenant.ts';
+import { returnsRequestSample } from './samples/storefronts/shopify.ts';
+import { order727, updated } from './samples/storefronts/woocommerce.ts';
 
 /**
  * Sends a storefront delivery to the running local runtime, signed as the platform signs it:

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { defaultSlaTerms } from '../domain/contract.ts';
-import { recipientAddresses } from '../domain/escalation-ladder.ts';
-import { DEFAULT_WOO_STATUSES, type TenantSettings } from '../domain/tenant.ts';
-import { mintApiKey } from '../functions/adapters/api-keys.ts';
-import { createStaffLogin } from '../functions/adapters/staff-directory.ts';
-import { sealStorefrontSecrets } from '../functions/adapters/storefront-secrets.ts';
-import { createApiKey, createTenant, getTenant, saveTenantSettings } from '../functions/adapters/tenants.ts';
+import { defaultSlaTerms } from '#domain/contract.ts';
+import { recipientAddresses } from '#domain/escalation-ladder.ts';
+import { DEFAULT_WOO_STATUSES, type TenantSettings } from '#domain/tenant.ts';
+import { mintApiKey } from '#functions/adapters/api-keys.ts';
+import { createStaffLogin } from '#functions/adapters/staff-directory.ts';
+import { sealStorefrontSecrets } from '#functions/adapters/storefront-secrets.ts';
+import { createApiKey, createTenant, getTenant, saveTenantSettings } from '#functions/adapters/tenants.ts';
 import { DEMO_SHOP_DOMAIN } from './shopify-demo-shop.ts';
 
 export interface DemoTenant {

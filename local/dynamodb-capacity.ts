@@ -1,7 +1,7 @@
 import './dynalite-memory.ts';
 import { createRequire } from 'node:module';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { tableDefinition } from '../functions/adapters/table-definition.ts';
+import { tableDefinition } from '#functions/adapters/table-definition.ts';
 
 type Item = Record<string, AttributeValue>;
 type Units = { CapacityUnits: number };

@@ -14,7 +14,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { timers as realTimers } from '@sinonjs/fake-timers';
-import { keyAttributeNames, tableDefinition } from '../functions/adapters/table-definition.ts';
+import { keyAttributeNames, tableDefinition } from '#functions/adapters/table-definition.ts';
 import { keepIdleConnections, stampResponsesWithClockDate, trackRequestsOf } from './activity.ts';
 import { answerItemCallsDirectly, type DynaliteStore } from './direct-dynamodb.ts';
 import { rememberDynaliteExpressions } from './dynalite-expressions.ts';

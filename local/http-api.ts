@@ -7,8 +7,8 @@ import type {
   APIGatewayProxyStructuredResultV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
-import { API_KEY_DECISION_CACHE_SECONDS, matchRoute, type RouteSpec, routeKey } from '../functions/routes.ts';
-import { errorBody } from '../functions/shared/http.ts';
+import { API_KEY_DECISION_CACHE_SECONDS, matchRoute, type RouteSpec, routeKey } from '#functions/routes.ts';
+import { errorBody } from '#functions/shared/http.ts';
 import { listenOnLoopback, stampResponsesWithClockDate, tracked } from './activity.ts';
 import { invokeFunction } from './lambda.ts';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { type FunctionName, functionCatalog } from '../functions/catalog.ts';
+import { type FunctionName, functionCatalog } from '#functions/catalog.ts';
 import { BusyTime } from './busy-time.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './stepfunctions/engine.ts';
 

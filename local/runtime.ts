@@ -3,22 +3,23 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { timers as realTimers } from '@sinonjs/fake-timers';
-import { DAILY_RUN_QUEUE, type FunctionName, STOREFRONT_INBOX_QUEUE } from '../functions/catalog.ts';
-import { ensureConsoleBuilt } from '../web/build.ts';
-import { substitute } from '../workflows/asl.ts';
-import { workflowCatalog } from '../workflows/catalog.ts';
+import { DAILY_RUN_QUEUE, type FunctionName, STOREFRONT_INBOX_QUEUE } from '#functions/catalog.ts';
+import { ensureConsoleBuilt } from '#web/build.ts';
+import { substitute } from '#workflows/asl.ts';
+import { workflowCatalog } from '#workflows/catalog.ts';
 import { settled, tracked, workInFlight } from './activity.ts';
 import { type ClockMode, createClock, type LocalClock } from './clock.ts';
 import { serveConsole } from './console.ts';
+import { controlRoutes, type RuntimeHealth } from './control-routes.ts';
 import { type DemoTenant, ensureDemoTenant } from './demo-tenant.ts';
 import { ensureTable, type LocalDynamoDb, startDynamoDb } from './dynamodb.ts';
-import { FaultRegistry, faultSchema } from './faults.ts';
-import { type LocalRoute, startHttpApi } from './http-api.ts';
+import { FaultRegistry } from './faults.ts';
+import { startHttpApi } from './http-api.ts';
 import { functionNameFromArn, invokeFunction, localFunctionArn } from './lambda.ts';
 import { type LocalScheduler, startLocalScheduler } from './scheduler.ts';
 import { startSes } from './ses.ts';
-import { demoOrderSchema, type LocalShopify, startShopify } from './shopify.ts';
-import { DEMO_SHOP_DOMAIN, demoShop } from './shopify-demo-shop.ts';
+import { type LocalShopify, startShopify } from './shopify.ts';
+import { demoShop } from './shopify-demo-shop.ts';
 import { type SqsRecord, startLocalQueues } from './sqs.ts';
 import { ensureStaffPool } from './staff-pool.ts';
 import { LocalStepFunctions } from './stepfunctions/engine.ts';
@@ -201,7 +202,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   });
 
   // Until everything is up, /health says so (and nothing else is served).
-  let health: { status: 'starting' | 'ok'; components?: Record<string, string> } = { status: 'starting' };
+  let health: RuntimeHealth = { status: 'starting' };
 
   const dynamodb = await startDynamoDb({
     port: ports.dynamodb,
@@ -308,128 +309,15 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       ? scheduler.endpoint
       : await faults.proxy('scheduler', scheduler.endpoint, ports.handlerSide?.scheduler);
 
-  const localError = (status: number, code: string, message: string, fields?: Record<string, string[]>) => ({
-    status,
-    body: { error: { code, message, ...(fields ? { fields } : {}) } },
+  // The runtime's own routes (/health, the virtual clock, faults, SES and Shopify stand-ins' data).
+  const localRoutes = controlRoutes({
+    health: () => health,
+    clock,
+    faults,
+    faultProxies: options.faultProxies !== false,
+    ses,
+    shopify,
   });
-  const parseBody = (body: string): { ok: true; value: unknown } | { ok: false } => {
-    try {
-      return { ok: true, value: JSON.parse(body || '{}') };
-    } catch {
-      return { ok: false };
-    }
-  };
-
-  const localRoutes: LocalRoute = async ({ method, path, body }) => {
-    if (method === 'GET' && path === '/health') {
-      return {
-        status: health.status === 'ok' ? 200 : 503,
-        body: { ...health, clock: { mode: clock.mode, now: clock.now().toISOString() } },
-      };
-    }
-    if (health.status !== 'ok')
-      return localError(503, 'Starting', 'The local runtime is starting; try again in a moment');
-    if (path === '/_local/clock' && method === 'GET')
-      return { status: 200, body: { now: clock.now().toISOString(), mode: clock.mode } };
-    if (path === '/_local/clock/advance' && method === 'POST') {
-      if (clock.mode !== 'virtual')
-        return localError(409, 'ClockNotVirtual', 'Start with --clock=virtual to move time');
-      const parsed = parseBody(body);
-      if (!parsed.ok) return localError(400, 'MalformedJson', 'The request body is not valid JSON');
-      const seconds = (parsed.value as { seconds?: unknown }).seconds;
-      if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
-        return localError(422, 'ValidationFailed', 'seconds must be a non-negative number', {
-          seconds: ['a non-negative number'],
-        });
-      }
-      // A long advance goes a day at a time, saying how far it got (45 days are many minutes).
-      const days = Math.ceil(seconds / 86_400);
-      let at = clock.now();
-      for (let day = 1, left = seconds; left > 0; day++, left -= 86_400) {
-        at = await clock.advance(Math.min(86_400, left));
-        if (days > 1) console.log(`[clock] ${at.toISOString()}: day ${day} of ${days}`);
-      }
-      return { status: 200, body: { now: at.toISOString() } };
-    }
-    if (path === '/_local/faults') {
-      if (method === 'GET') return { status: 200, body: { faults: faults.list() } };
-      if (method === 'DELETE') {
-        await faults.clear();
-        return { status: 200, body: { faults: [] } };
-      }
-      if (method === 'POST') {
-        if (options.faultProxies === false)
-          return localError(409, 'FaultProxiesOff', 'This runtime was started without fault proxies');
-        const parsed = parseBody(body);
-        if (!parsed.ok) return localError(400, 'MalformedJson', 'The request body is not valid JSON');
-        const spec = faultSchema.safeParse(parsed.value);
-        if (!spec.success) {
-          const fields: Record<string, string[]> = Object.create(null);
-          for (const issue of spec.error.issues) {
-            const key = issue.path.join('.') || '(body)';
-            fields[key] = [...(Object.hasOwn(fields, key) ? fields[key]! : []), issue.message];
-          }
-          return localError(422, 'ValidationFailed', 'The fault is invalid', fields);
-        }
-        return { status: 201, body: await faults.add(spec.data, clock.now().getTime()) };
-      }
-      return localError(405, 'MethodNotAllowed', 'GET, POST or DELETE');
-    }
-    // SES bounces and complaints, as the configuration set publishes them through SNS: the local SES
-    // cannot bounce, so a demo or a test posts the SES event record and this delivers it as SNS would.
-    if (path === '/_local/ses/events' && method === 'POST') {
-      const parsed = parseBody(body);
-      if (!parsed.ok) return localError(400, 'MalformedJson', 'The request body is not valid JSON');
-      await tracked(
-        () =>
-          invokeFunction('emailEvents', {
-            Records: [
-              {
-                EventSource: 'aws:sns',
-                EventVersion: '1.0',
-                EventSubscriptionArn: 'arn:aws:sns:us-east-1:000000000000:ses-events:local',
-                Sns: {
-                  Type: 'Notification',
-                  MessageId: randomBytes(16).toString('hex'),
-                  TopicArn: 'arn:aws:sns:us-east-1:000000000000:ses-events',
-                  Message: JSON.stringify(parsed.value),
-                  Timestamp: clock.now().toISOString(),
-                },
-              },
-            ],
-          }),
-        'Lambda emailEvents',
-      );
-      return { status: 202, body: { delivered: true } };
-    }
-    // A tenant's sending domain: as if its owner published the DKIM records and SES found them.
-    const dkim = /^\/_local\/ses\/identities\/([^/]+)\/dkim-records-published$/.exec(path);
-    if (dkim && method === 'POST') {
-      if (!ses.publishDkimRecords(decodeURIComponent(dkim[1]!)))
-        return localError(404, 'NotFound', 'No SES identity names this domain');
-      return { status: 200, body: { verified: true } };
-    }
-    // The local Shopify's data, for demos and tests: add an order (with its returns), change a token.
-    if (path === '/_local/shopify/orders' && method === 'POST') {
-      const parsed = parseBody(body);
-      if (!parsed.ok) return localError(400, 'MalformedJson', 'The request body is not valid JSON');
-      const given = parsed.value as { shopDomain?: unknown; order?: unknown };
-      const order = demoOrderSchema.safeParse(given.order);
-      if (!order.success) return localError(422, 'ValidationFailed', order.error.message);
-      shopify.addOrder(String(given.shopDomain ?? DEMO_SHOP_DOMAIN), order.data);
-      return { status: 201, body: { order: order.data } };
-    }
-    if (path === '/_local/shopify/access-token' && method === 'PUT') {
-      const parsed = parseBody(body);
-      if (!parsed.ok) return localError(400, 'MalformedJson', 'The request body is not valid JSON');
-      const given = parsed.value as { shopDomain?: unknown; accessToken?: unknown };
-      if (typeof given.accessToken !== 'string' || given.accessToken.length < 16)
-        return localError(422, 'ValidationFailed', 'accessToken: at least 16 characters');
-      shopify.setAccessToken(String(given.shopDomain ?? DEMO_SHOP_DOMAIN), given.accessToken);
-      return { status: 200, body: { shopDomain: given.shopDomain ?? DEMO_SHOP_DOMAIN } };
-    }
-    return undefined;
-  };
   const consoleConfig = { cognitoEndpoint: `${cognito.url}/`, clientId: staffPool.clientId };
   const api = await startHttpApi(ports.http, localRoutes, (path, response) =>
     serveConsole(path, response, consoleConfig),

@@ -5,7 +5,7 @@ export const DEMO_SHOP_DOMAIN = 'demo-shop.myshopify.com';
 
 /**
  * The order the published `returns/request` sample names (gid://shopify/Order/123, see
- * test/fixtures/storefronts/shopify.ts), so that sample, signed with the demo secret, becomes a
+ * local/samples/storefronts/shopify.ts), so that sample, signed with the demo secret, becomes a
  * request with this customer and these items. Delivered in March 2026: in warranty until March 2027.
  */
 const sampleOrder: DemoOrder = {

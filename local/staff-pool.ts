@@ -5,7 +5,7 @@ import {
   CreateUserPoolCommand,
   UpdateUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { STAFF_PASSWORD_POLICY } from '../domain/staff-password.ts';
+import { STAFF_PASSWORD_POLICY } from '#domain/staff-password.ts';
 
 /** The staff user pool and the console's app client, as infra/constructs/staff-pool.ts makes them on AWS. */
 export interface StaffPool {

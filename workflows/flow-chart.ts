@@ -4,7 +4,7 @@ import { workflowCatalog } from './catalog.ts';
 /**
  * The technical diagram of a deployed state machine, for operators: every state a box, every
  * transition an arrow (choices and caught errors labelled), as Graphviz DOT. Drawn to SVG at build
- * time (`npm run workflow-diagrams` writes workflows/diagrams-data.ts), because the definitions
+ * time (`npm run workflow-diagrams` writes workflows/diagrams.generated.ts), because the definitions
  * are fixed when we build and Graphviz is 800 KB of WebAssembly no function should load.
  * (The customer's chart is domain/service-flow.ts.)
  */

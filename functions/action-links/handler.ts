@@ -1,4 +1,4 @@
-import { openRequestStatuses } from '../../domain/request-status.ts';
+import { openRequestStatuses } from '#domain/request-status.ts';
 import { now } from '../adapters/clock.ts';
 import { getFeedbackCase, recordFeedbackStep, type StoredFeedbackCase } from '../adapters/feedback-cases.ts';
 import { getRequest, type StoredRequest, transitionRequest } from '../adapters/requests.ts';

@@ -1,4 +1,4 @@
-import type { Breach } from '../../domain/breach.ts';
+import type { Breach } from '#domain/breach.ts';
 import { keys, putNew, query, queryAll, updateIf } from './table.ts';
 
 /** Records a missed deadline once: a retried escalation step never counts it twice. */

@@ -1,4 +1,4 @@
-import * as z from '../../domain/zod.ts';
+import * as z from '#domain/zod.ts';
 
 /**
  * The environment every handler reads, validated once at cold start so a misconfigured
@@ -38,6 +38,11 @@ const environmentSchema = z.object({
   WAKE_UP_SCHEDULE_GROUP: z._default(z.string(), 'default'),
   /** The role EventBridge Scheduler assumes to start a burst. */
   WAKE_UP_ROLE_ARN: z._default(z.string(), 'arn:aws:iam::000000000000:role/local-wake-up'),
+  /** The staff's Cognito user pool (functions/adapters/staff-directory.ts): unset, staff sign-in is not configured. */
+  STAFF_USER_POOL_ID: z.optional(z.string().check(z.minLength(1))),
+  /** Who issues staff ID tokens, and the console's app client they are for (functions/adapters/staff-tokens.ts). */
+  STAFF_TOKEN_ISSUER: z.optional(z.url()),
+  STAFF_POOL_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),
   /** Where a wake-up that could not start its burst goes (SQS queue ARN; the reconciler covers it too). */
   WAKE_UP_DEAD_LETTER_ARN: z.optional(z.string()),
 });

@@ -1,5 +1,5 @@
-import type { ContractVersion } from '../../domain/contract.ts';
-import type { Installment, Payment } from '../../domain/late-fees.ts';
+import type { ContractVersion } from '#domain/contract.ts';
+import type { Installment, Payment } from '#domain/late-fees.ts';
 import { deleteItem, getItem, keys, putItem, putNew, query, queryAll, updateIf } from './table.ts';
 
 /** All versions of one contract of a tenant (items `CONTRACT#<id>#V#<nnnn>` in the tenant partition). */

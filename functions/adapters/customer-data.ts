@@ -1,5 +1,5 @@
-import { earliestNeededUntil, type HeldSubject } from '../../domain/personal-data.ts';
-import type { Customer } from '../../domain/service-request.ts';
+import { earliestNeededUntil, type HeldSubject } from '#domain/personal-data.ts';
+import type { Customer } from '#domain/service-request.ts';
 import { periodicSurveyKey } from './periodic-surveys.ts';
 import {
   deleteItem,

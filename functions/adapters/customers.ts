@@ -1,4 +1,4 @@
-import type { Customer } from '../../domain/service-request.ts';
+import type { Customer } from '#domain/service-request.ts';
 import { keys, queryAll, updateIf } from './table.ts';
 
 /**

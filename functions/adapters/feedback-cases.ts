@@ -1,6 +1,6 @@
-import type { FeedbackState, NewFeedback, Resolution } from '../../domain/feedback-case.ts';
-import type { FeedbackFact } from '../../domain/satisfaction-report.ts';
-import type { RequestKind } from '../../domain/service-request.ts';
+import type { FeedbackState, NewFeedback, Resolution } from '#domain/feedback-case.ts';
+import type { FeedbackFact } from '#domain/satisfaction-report.ts';
+import type { RequestKind } from '#domain/service-request.ts';
 import {
   type BurstFields,
   START_GRACE_SECONDS,

@@ -1,6 +1,6 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { EmailSender } from '../../domain/email-sender.ts';
-import { isErasedAddress } from '../../domain/personal-data.ts';
+import type { EmailSender } from '#domain/email-sender.ts';
+import { isErasedAddress } from '#domain/personal-data.ts';
 import { alarmedLogMessages } from '../shared/alarmed-logs.ts';
 import { logger } from '../shared/logger.ts';
 import { now } from './clock.ts';

@@ -1,5 +1,5 @@
-import type { Customer, Language } from '../../domain/service-request.ts';
-import type { SurveyAnswer } from '../../domain/survey.ts';
+import type { Customer, Language } from '#domain/service-request.ts';
+import type { SurveyAnswer } from '#domain/survey.ts';
 import { applyStep, getItem, putNew, queryAll, queryPage, withoutKeys } from './table.ts';
 
 /** A satisfaction survey sent to a customer on the tenant's schedule, not after a request (7.1.1). */

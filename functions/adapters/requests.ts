@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { AppliedTerms } from '../../domain/contract.ts';
-import type { CustomerLookup } from '../../domain/customer-lookup.ts';
-import type { SurveyTimes } from '../../domain/lifecycle.ts';
-import type { RequestFact } from '../../domain/promise-report.ts';
-import type { ServiceRecord } from '../../domain/service-record.ts';
+import type { AppliedTerms } from '#domain/contract.ts';
+import type { CustomerLookup } from '#domain/customer-lookup.ts';
+import type { SurveyTimes } from '#domain/lifecycle.ts';
+import type { RequestFact } from '#domain/promise-report.ts';
+import type { ServiceRecord } from '#domain/service-record.ts';
 import {
   type Channel,
   type Customer,
@@ -11,8 +11,8 @@ import {
   type RequestKind,
   type RequestStatus,
   requestStatuses,
-} from '../../domain/service-request.ts';
-import type { SurveyAnswer } from '../../domain/survey.ts';
+} from '#domain/service-request.ts';
+import type { SurveyAnswer } from '#domain/survey.ts';
 import {
   type BurstFields,
   START_GRACE_SECONDS,

@@ -6,7 +6,7 @@ import {
   NotFoundException,
   SESv2Client,
 } from '@aws-sdk/client-sesv2';
-import { dkimRecords, type EmailSender, emailSender, type SendingDomain } from '../../domain/email-sender.ts';
+import { dkimRecords, type EmailSender, emailSender, type SendingDomain } from '#domain/email-sender.ts';
 import { ConflictError } from '../shared/errors.ts';
 import { now } from './clock.ts';
 import { config } from './config.ts';

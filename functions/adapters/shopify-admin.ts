@@ -1,5 +1,5 @@
 import { createAdminApiClient } from '@shopify/admin-api-client';
-import * as z from '../../domain/zod.ts';
+import * as z from '#domain/zod.ts';
 import { alarmedLogMessages } from '../shared/alarmed-logs.ts';
 import { logger } from '../shared/logger.ts';
 import { config } from './config.ts';

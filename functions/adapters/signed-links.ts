@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from '../../domain/zod.ts';
+import * as z from '#domain/zod.ts';
 import { config } from './config.ts';
 import { secretParameter } from './parameters.ts';
 

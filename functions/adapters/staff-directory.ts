@@ -8,7 +8,8 @@ import {
   CognitoIdentityProviderClient,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { StaffMember } from '../../domain/tenant.ts';
+import type { StaffMember } from '#domain/tenant.ts';
+import { config } from './config.ts';
 
 /**
  * Staff sign-ins: one Cognito user pool for every tenant, a user per staff member, named by
@@ -21,7 +22,7 @@ const cognito = new CognitoIdentityProviderClient({
 });
 
 const poolId = () => {
-  const id = process.env.STAFF_USER_POOL_ID;
+  const id = config().STAFF_USER_POOL_ID;
   if (!id) throw new Error('STAFF_USER_POOL_ID is not set: staff sign-in is not configured');
   return id;
 };

@@ -1,4 +1,5 @@
 import { JwtRsaVerifier } from 'aws-jwt-verify';
+import { config } from './config.ts';
 
 /**
  * Staff sign in as themselves (Cognito user pool, one for every tenant): their ID token names
@@ -40,8 +41,7 @@ export const looksLikeJwt = (token: string) =>
 
 /** The staff member a valid, unexpired ID token of our pool names; undefined for anything else. */
 export async function verifyStaffToken(token: string): Promise<StaffClaims | undefined> {
-  const issuer = process.env.STAFF_TOKEN_ISSUER;
-  const audience = process.env.STAFF_POOL_CLIENT_ID;
+  const { STAFF_TOKEN_ISSUER: issuer, STAFF_POOL_CLIENT_ID: audience } = config();
   if (!issuer || !audience) return undefined;
   try {
     const payload = await (await verifierFor(issuer, audience)).verify(token);

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import type { Storefronts } from '../../domain/tenant.ts';
+import type { Storefronts } from '#domain/tenant.ts';
 import { config } from './config.ts';
 import { secretParameter } from './parameters.ts';
 

@@ -1,6 +1,6 @@
-import type { EscalationPolicy } from '../../domain/escalation-ladder.ts';
-import type { TenantSettings } from '../../domain/tenant.ts';
-import type { WorkingCalendar } from '../../domain/working-calendar.ts';
+import type { EscalationPolicy } from '#domain/escalation-ladder.ts';
+import type { TenantSettings } from '#domain/tenant.ts';
+import type { WorkingCalendar } from '#domain/working-calendar.ts';
 import { getItem, keys, putIf, putNew, queryAll, updateIf, withoutKeys } from './table.ts';
 
 export interface StoredTenant extends TenantSettings {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { BurstTrigger } from '../../domain/watched-subject.ts';
+import type { BurstTrigger } from '#domain/watched-subject.ts';
 import { config } from './config.ts';
 
 /** A hung connection becomes an error a step retries, well inside a step's time. */

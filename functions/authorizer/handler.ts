@@ -4,7 +4,7 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
-import { apiRoleOf } from '../../domain/staff-role.ts';
+import { apiRoleOf } from '#domain/staff-role.ts';
 import { parseApiKey, secretMatches } from '../adapters/api-keys.ts';
 import { cameThroughEdge } from '../adapters/edge-origin.ts';
 import { looksLikeJwt, verifyStaffToken } from '../adapters/staff-tokens.ts';

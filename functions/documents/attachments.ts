@@ -1,4 +1,4 @@
-import { type ContractVersion, versionInForce } from '../../domain/contract.ts';
+import { type ContractVersion, versionInForce } from '#domain/contract.ts';
 import { now } from '../adapters/clock.ts';
 import { contractVersions } from '../adapters/contracts.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';

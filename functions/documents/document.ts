@@ -1,4 +1,4 @@
-import * as z from '../../domain/zod.ts';
+import * as z from '#domain/zod.ts';
 import { type ResponseSpec, routeDocOf } from '../route-docs.ts';
 import { type RouteSpec, routes } from '../routes.ts';
 

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { kindName, type Language } from '../../domain/service-request.ts';
+import { kindName, type Language } from '#domain/service-request.ts';
 import { config } from '../adapters/config.ts';
 import { contractVersions } from '../adapters/contracts.ts';
 import { getRequest } from '../adapters/requests.ts';
@@ -12,7 +12,7 @@ import { NotFoundError } from '../shared/errors.ts';
 import { type HttpEvent, type HttpResult, html, json } from '../shared/http.ts';
 import { printableSurveyForm } from '../survey-page/page.ts';
 import { type AttachmentContext, contractVersionOf, headerOf } from './attachments.ts';
-import { servedOpenApiDocument } from './openapi-data.ts';
+import { servedOpenApiDocument } from './openapi.generated.ts';
 import { printablePage } from './printable.ts';
 import { documentsRoutes } from './routes.ts';
 

@@ -1,4 +1,4 @@
-import type { Language } from '../../domain/service-request.ts';
+import type { Language } from '#domain/service-request.ts';
 import { escapeHtml } from '../emails/layout.ts';
 
 /** Fonts that carry Chinese first, so a printed page or chart shows the characters, not boxes. */

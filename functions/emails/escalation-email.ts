@@ -1,5 +1,5 @@
-import { minutesLate } from '../../domain/breach.ts';
-import type { Customer, Language } from '../../domain/service-request.ts';
+import { minutesLate } from '#domain/breach.ts';
+import type { Customer, Language } from '#domain/service-request.ts';
 import { formatInstant, renderEmail } from './layout.ts';
 
 /** What an escalation email is about: a service request or a feedback case. */

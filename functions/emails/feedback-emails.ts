@@ -1,4 +1,4 @@
-import type { Language } from '../../domain/service-request.ts';
+import type { Language } from '#domain/service-request.ts';
 import type { StoredFeedbackCase } from '../adapters/feedback-cases.ts';
 import { type CustomerVoice, customerFooter, renderEmail } from './layout.ts';
 

@@ -1,5 +1,5 @@
-import type { ContractTerms } from '../../domain/contract.ts';
-import type { InstallmentLine } from '../../domain/late-fees.ts';
+import type { ContractTerms } from '#domain/contract.ts';
+import type { InstallmentLine } from '#domain/late-fees.ts';
 import type { EmailMessage } from '../adapters/mailer.ts';
 import { renderEmail } from './layout.ts';
 

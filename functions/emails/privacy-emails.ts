@@ -1,4 +1,4 @@
-import type { Language } from '../../domain/service-request.ts';
+import type { Language } from '#domain/service-request.ts';
 import { renderEmail } from './layout.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { kindName, type Language } from '../../domain/service-request.ts';
+import { kindName, type Language } from '#domain/service-request.ts';
 import type { RequestWithCustomer, StoredRequest } from '../adapters/requests.ts';
 import { type CustomerVoice, customerFooter, formatInstant, renderEmail } from './layout.ts';
 

@@ -1,4 +1,4 @@
-import type { Customer } from '../../domain/service-request.ts';
+import type { Customer } from '#domain/service-request.ts';
 import { type CustomerVoice, customerFooter, renderEmail } from './layout.ts';
 
 /** 7.1.1: the periodic satisfaction survey (or its one reminder), not tied to a request. */

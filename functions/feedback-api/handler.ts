@@ -1,7 +1,7 @@
-import { minutesLate } from '../../domain/breach.ts';
-import type { newFeedbackSchema, resolutionSchema } from '../../domain/feedback-case.ts';
-import type { surveyAnswerSchema } from '../../domain/survey.ts';
-import { feedbackOwner } from '../../domain/tenant.ts';
+import { minutesLate } from '#domain/breach.ts';
+import type { newFeedbackSchema, resolutionSchema } from '#domain/feedback-case.ts';
+import type { surveyAnswerSchema } from '#domain/survey.ts';
+import { feedbackOwner } from '#domain/tenant.ts';
 import { breachesOfRequest } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
 import {

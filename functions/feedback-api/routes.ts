@@ -1,6 +1,6 @@
-import { newFeedbackSchema, resolutionSchema } from '../../domain/feedback-case.ts';
-import { surveyAnswerSchema } from '../../domain/survey.ts';
-import * as z from '../../domain/zod.ts';
+import { newFeedbackSchema, resolutionSchema } from '#domain/feedback-case.ts';
+import { surveyAnswerSchema } from '#domain/survey.ts';
+import * as z from '#domain/zod.ts';
 import { anyStaff, managers, type RouteSpec } from '../http/route-spec.ts';
 import { feedbackListQuery, idempotencyHeaders, periodicSurveyListQuery } from '../shared/api-schemas.ts';
 

@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { watchedFeedbackDeadline } from '../../domain/feedback-case.ts';
+import { watchedFeedbackDeadline } from '#domain/feedback-case.ts';
 import { now } from '../adapters/clock.ts';
 import { getFeedbackCase, recordFeedbackStep, type StoredFeedbackCase } from '../adapters/feedback-cases.ts';
 import { sendOnce } from '../adapters/mailer.ts';

@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
-import { serviceFlow } from '../../domain/service-flow.ts';
-import type { Language } from '../../domain/service-request.ts';
-import { workflowCatalog } from '../../workflows/catalog.ts';
-import { workflowDiagram } from '../../workflows/diagrams-data.ts';
+import { serviceFlow } from '#domain/service-flow.ts';
+import type { Language } from '#domain/service-request.ts';
+import { workflowCatalog } from '#workflows/catalog.ts';
+import { workflowDiagram } from '#workflows/diagrams.generated.ts';
 import { type AttachmentContext, contractVersionOf, headerOf } from '../documents/attachments.ts';
 import { printablePage } from '../documents/printable.ts';
 import { escapeHtml } from '../emails/layout.ts';
@@ -15,7 +15,7 @@ import { accessibleSvg, serviceFlowSvg } from './service-flow-svg.ts';
 /**
  * The charts: the contract's service flow chart (attachment 11.2, with the contract version's
  * figures, laid out by ./service-flow-svg.ts) and, for operators, the deployed state machines
- * (drawn by Graphviz when we build: workflows/diagrams-data.ts).
+ * (drawn by Graphviz when we build: workflows/diagrams.generated.ts).
  */
 /** The chart of the contract version asked for, in the language asked for (Chinese by default). */
 async function drawnFlow({ caller, query }: AttachmentContext) {

@@ -1,4 +1,4 @@
-import type { FlowArrow, FlowBox, ServiceFlow } from '../../domain/service-flow.ts';
+import type { FlowArrow, FlowBox, ServiceFlow } from '#domain/service-flow.ts';
 import { CJK_FONTS } from '../documents/printable.ts';
 import { escapeHtml } from '../emails/layout.ts';
 

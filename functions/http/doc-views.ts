@@ -1,8 +1,8 @@
-import { contractTermsSchema, slaTermsSchema } from '../../domain/contract.ts';
-import { escalationLadderSchema } from '../../domain/escalation-ladder.ts';
-import { requestKinds } from '../../domain/service-request.ts';
-import { tenantSettingsSchema } from '../../domain/tenant.ts';
-import * as z from '../../domain/zod.ts';
+import { contractTermsSchema, slaTermsSchema } from '#domain/contract.ts';
+import { escalationLadderSchema } from '#domain/escalation-ladder.ts';
+import { requestKinds } from '#domain/service-request.ts';
+import { tenantSettingsSchema } from '#domain/tenant.ts';
+import * as z from '#domain/zod.ts';
 import {
   apiKeyRole,
   apiKeyView,

@@ -1,4 +1,4 @@
-import * as z from '../../domain/zod.ts';
+import * as z from '#domain/zod.ts';
 
 /**
  * The answers about people (functions/people-api, Shopify's privacy topics): apart from

@@ -1,4 +1,4 @@
-import * as z from '../../domain/zod.ts';
+import * as z from '#domain/zod.ts';
 import type { FunctionName } from '../catalog.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
-import type * as z from '../../domain/zod.ts';
+import type * as z from '#domain/zod.ts';
 import { recordAccess, subjectsShown } from '../adapters/access-trail.ts';
 import { now } from '../adapters/clock.ts';
 import { type AnswerSealer, findAnswer, keepAnswer } from '../adapters/idempotency.ts';

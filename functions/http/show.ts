@@ -1,4 +1,4 @@
-import type * as z from '../../domain/zod.ts';
+import type * as z from '#domain/zod.ts';
 
 /**
  * The fields of `value` a view declares, and only those: what the table keeps for itself (task

@@ -1,5 +1,5 @@
-import { customerSchema, requestKinds, requestStatuses } from '../../domain/service-request.ts';
-import * as z from '../../domain/zod.ts';
+import { customerSchema, requestKinds, requestStatuses } from '#domain/service-request.ts';
+import * as z from '#domain/zod.ts';
 
 /**
  * What the API answers, as zod schemas: the route docs (functions/route-docs.ts) give each

@@ -1,5 +1,5 @@
-import { requestKinds } from '../../domain/service-request.ts';
-import { requiredSkill } from '../../domain/skills.ts';
+import { requestKinds } from '#domain/service-request.ts';
+import { requiredSkill } from '#domain/skills.ts';
 import { now } from '../adapters/clock.ts';
 import { dataRequestHandedOver, dataRequestsPage, getDataRequest } from '../adapters/customer-data.ts';
 import { dataRequestSummaryView } from '../http/people-views.ts';

@@ -1,4 +1,4 @@
-import * as z from '../../domain/zod.ts';
+import * as z from '#domain/zod.ts';
 import { admins, anyStaff, managers, type RouteSpec } from '../http/route-spec.ts';
 import {
   customerDataSchema,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { StaffMember, TenantSettings } from '../../domain/tenant.ts';
+import type { StaffMember, TenantSettings } from '#domain/tenant.ts';
 import { now } from '../adapters/clock.ts';
 import { config } from '../adapters/config.ts';
 import { sendOnce } from '../adapters/mailer.ts';

@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { afterRestart, isAbandoned, nextLookSeconds } from '../../domain/watched-subject.ts';
-import * as z from '../../domain/zod.ts';
+import { afterRestart, isAbandoned, nextLookSeconds } from '#domain/watched-subject.ts';
+import * as z from '#domain/zod.ts';
 import { now } from '../adapters/clock.ts';
 import {
   allWatches,

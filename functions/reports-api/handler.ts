@@ -1,6 +1,6 @@
-import { DEFAULT_CONTRACT_ID } from '../../domain/contract.ts';
-import { promiseCsv, promiseReport } from '../../domain/promise-report.ts';
-import { reportCsv, satisfactionReport } from '../../domain/satisfaction-report.ts';
+import { DEFAULT_CONTRACT_ID } from '#domain/contract.ts';
+import { promiseCsv, promiseReport } from '#domain/promise-report.ts';
+import { reportCsv, satisfactionReport } from '#domain/satisfaction-report.ts';
 import { breachesBetween } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
 import { contractsOfTenant } from '../adapters/contracts.ts';

@@ -1,7 +1,7 @@
-import { type ContractVersion, inForceFrom, versionInForce } from '../../domain/contract.ts';
-import { csvTable } from '../../domain/csv.ts';
-import { type BreachEvidence, type DamagesStatement, damagesStatement } from '../../domain/damages.ts';
-import { type LateFeeCounting, type PaymentsStatement, paymentsStatement } from '../../domain/late-fees.ts';
+import { type ContractVersion, inForceFrom, versionInForce } from '#domain/contract.ts';
+import { csvTable } from '#domain/csv.ts';
+import { type BreachEvidence, type DamagesStatement, damagesStatement } from '#domain/damages.ts';
+import { type LateFeeCounting, type PaymentsStatement, paymentsStatement } from '#domain/late-fees.ts';
 import { breachesOfContract } from '../adapters/breaches.ts';
 import { contractVersions, paymentScheduleOf, paymentsOf } from '../adapters/contracts.ts';
 import { getFeedbackCase } from '../adapters/feedback-cases.ts';

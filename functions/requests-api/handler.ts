@@ -1,14 +1,14 @@
-import type { completionReportSchema } from '../../domain/service-record.ts';
-import { futureTimesIn, issueServiceRecord } from '../../domain/service-record.ts';
+import type { completionReportSchema } from '#domain/service-record.ts';
+import { futureTimesIn, issueServiceRecord } from '#domain/service-record.ts';
 import {
   canTransition,
   type customerSchema,
   type newServiceRequestSchema,
   openRequestStatuses,
   statusesAllowing,
-} from '../../domain/service-request.ts';
-import { isQualified, requiredSkill } from '../../domain/skills.ts';
-import type { surveyAnswerSchema } from '../../domain/survey.ts';
+} from '#domain/service-request.ts';
+import { isQualified, requiredSkill } from '#domain/skills.ts';
+import type { surveyAnswerSchema } from '#domain/survey.ts';
 import { breachesOfRequest } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
 import {

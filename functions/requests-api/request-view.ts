@@ -1,8 +1,8 @@
-import { type Breach, minutesLate } from '../../domain/breach.ts';
-import { completionDeadline, responseDeadline } from '../../domain/deadlines.ts';
-import { warrantyStatus } from '../../domain/warranty.ts';
-import { localDate } from '../../domain/working-calendar.ts';
-import type * as z from '../../domain/zod.ts';
+import { type Breach, minutesLate } from '#domain/breach.ts';
+import { completionDeadline, responseDeadline } from '#domain/deadlines.ts';
+import { warrantyStatus } from '#domain/warranty.ts';
+import { localDate } from '#domain/working-calendar.ts';
+import type * as z from '#domain/zod.ts';
 import type { StoredRequest } from '../adapters/requests.ts';
 import type { requestView as requestViewSchema } from '../http/doc-views.ts';
 import { shown } from '../http/show.ts';

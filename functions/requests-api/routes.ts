@@ -1,6 +1,6 @@
-import { completionReportSchema } from '../../domain/service-record.ts';
-import { customerSchema, newServiceRequestSchema } from '../../domain/service-request.ts';
-import { surveyAnswerSchema } from '../../domain/survey.ts';
+import { completionReportSchema } from '#domain/service-record.ts';
+import { customerSchema, newServiceRequestSchema } from '#domain/service-request.ts';
+import { surveyAnswerSchema } from '#domain/survey.ts';
 import { anyStaff, type RouteSpec, requestId } from '../http/route-spec.ts';
 import { cancelSchema, dispatchSchema, idempotencyHeaders, requestListQuery } from '../shared/api-schemas.ts';
 

@@ -1,9 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { completionDeadline } from '../../domain/deadlines.ts';
-import { type Route, watchedDeadlines } from '../../domain/lifecycle.ts';
-import { kindName } from '../../domain/service-request.ts';
-import { SURVEY_EXPIRES_AFTER_SECONDS, SURVEY_REMINDER_AFTER_SECONDS } from '../../domain/survey.ts';
+import { completionDeadline } from '#domain/deadlines.ts';
+import { type Route, watchedDeadlines } from '#domain/lifecycle.ts';
+import { kindName } from '#domain/service-request.ts';
+import { SURVEY_EXPIRES_AFTER_SECONDS, SURVEY_REMINDER_AFTER_SECONDS } from '#domain/survey.ts';
 import { now } from '../adapters/clock.ts';
 import { recordCustomerServed } from '../adapters/customers.ts';
 import { sendOnce } from '../adapters/mailer.ts';

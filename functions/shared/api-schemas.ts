@@ -1,7 +1,7 @@
-import { isoDateSchema } from '../../domain/calendar-date.ts';
-import { requestStatuses } from '../../domain/service-request.ts';
-import { staffMemberSchema } from '../../domain/tenant.ts';
-import * as z from '../../domain/zod.ts';
+import { isoDateSchema } from '#domain/calendar-date.ts';
+import { requestStatuses } from '#domain/service-request.ts';
+import { staffMemberSchema } from '#domain/tenant.ts';
+import * as z from '#domain/zod.ts';
 import { dayRangeQuery } from './day-range.ts';
 
 /**
@@ -36,7 +36,9 @@ export const cancelSchema = z.strictObject({
 const limit = z._default(
   z.pipe(
     z.pipe(
-      z.string().check(z.regex(/^(?:[1-9]|[1-9][0-9]|1[0-9]{2}|200)$/, { message: 'a whole number from 1 to 200' })),
+      z
+        .string()
+        .check(z.regex(/^(?:[1-9]|[1-9][0-9]|1[0-9]{2}|200)$/, { message: 'a whole number from 1 to 200' })),
       z.transform(Number),
     ),
     z.int().check(z.minimum(1), z.maximum(200)),

@@ -1,5 +1,5 @@
-import { burstTriggers, wakeUpAt } from '../../domain/watched-subject.ts';
-import * as z from '../../domain/zod.ts';
+import { burstTriggers, wakeUpAt } from '#domain/watched-subject.ts';
+import * as z from '#domain/zod.ts';
 import { now } from '../adapters/clock.ts';
 import {
   type BurstFields,

@@ -1,4 +1,4 @@
-import { statusesAllowing } from '../../domain/service-request.ts';
+import { statusesAllowing } from '#domain/service-request.ts';
 import { type StoredRequest, transitionRequest } from '../adapters/requests.ts';
 import { wakeRequest } from './watched-kinds.ts';
 

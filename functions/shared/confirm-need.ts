@@ -1,4 +1,4 @@
-import { responseDeadline } from '../../domain/deadlines.ts';
+import { responseDeadline } from '#domain/deadlines.ts';
 import { sendOnce } from '../adapters/mailer.ts';
 import { getRequest, hasCustomer, recordStep, type StoredRequest } from '../adapters/requests.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';

@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import {
-  ERASED,
-  erasedCustomer,
-  type Identifiers,
-  identifiersOf,
-  scrub,
-} from '../../domain/personal-data.ts';
-import { openRequestStatuses } from '../../domain/request-status.ts';
+import { ERASED, erasedCustomer, type Identifiers, identifiersOf, scrub } from '#domain/personal-data.ts';
+import { openRequestStatuses } from '#domain/request-status.ts';
 import { recordAccess } from '../adapters/access-trail.ts';
 import { contractsOfTenant } from '../adapters/contracts.ts';
 import {

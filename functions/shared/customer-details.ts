@@ -1,4 +1,4 @@
-import type { Customer } from '../../domain/service-request.ts';
+import type { Customer } from '#domain/service-request.ts';
 import { heldSubjectOf, recordCustomerSubject } from '../adapters/customer-data.ts';
 import { recordStep, type StoredRequest } from '../adapters/requests.ts';
 

@@ -1,4 +1,4 @@
-import { nextLookupAttempt } from '../../domain/customer-lookup.ts';
+import { nextLookupAttempt } from '#domain/customer-lookup.ts';
 import { shopRedactedAt } from '../adapters/customer-data.ts';
 import { getRequest, recordStep, type StoredRequest } from '../adapters/requests.ts';
 import { type LookupFailure, lookUpShopifyReturn } from '../adapters/shopify-admin.ts';

@@ -1,6 +1,6 @@
-import { addDays, isoDateSchema } from '../../domain/calendar-date.ts';
-import { startOfLocalDay } from '../../domain/working-calendar.ts';
-import * as z from '../../domain/zod.ts';
+import { addDays, isoDateSchema } from '#domain/calendar-date.ts';
+import { startOfLocalDay } from '#domain/working-calendar.ts';
+import * as z from '#domain/zod.ts';
 
 /**
  * `?from&to[&…]`: the first and last day (inclusive) of the tenant's calendar a list or report

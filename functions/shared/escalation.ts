@@ -1,4 +1,4 @@
-import { keptLate } from '../../domain/breach.ts';
+import { keptLate } from '#domain/breach.ts';
 import {
   dueEscalations,
   type EscalationPolicy,
@@ -6,8 +6,8 @@ import {
   keysTakenWith,
   recipientAddresses,
   type WatchedDeadline,
-} from '../../domain/escalation-ladder.ts';
-import type { Customer } from '../../domain/service-request.ts';
+} from '#domain/escalation-ladder.ts';
+import type { Customer } from '#domain/service-request.ts';
 import { recordBreach, recordBreachMet } from '../adapters/breaches.ts';
 import { sendOnce } from '../adapters/mailer.ts';
 import type { TimelineEvent } from '../adapters/requests.ts';

@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_CONTRACT_ID } from '../../domain/contract.ts';
-import { feedbackDue, type NewFeedback } from '../../domain/feedback-case.ts';
-import { heldSubjectOf, recordCustomerSubject } from '../adapters/customer-data.ts';
+import { DEFAULT_CONTRACT_ID } from '#domain/contract.ts';
+import { feedbackDue, type NewFeedback } from '#domain/feedback-case.ts';
 import {
-  getFeedbackCase,
   insertFeedbackCase,
   openFeedbackCasesWithEstimatedDue,
   recordFeedbackStep,
   type StoredFeedbackCase,
 } from '../adapters/feedback-cases.ts';
 import { calendarOf, type StoredTenant } from '../adapters/tenants.ts';
-import { wakeFeedback } from './watched-kinds.ts';
+import { takeIn, wakeFeedback, watchedFeedback } from './watched-kinds.ts';
 
 /**
  * Opens a feedback case: due the contract's feedback working days after receipt on the
@@ -54,17 +52,12 @@ export async function openFeedbackCase(
       { at: receivedAt, type: 'received', actor: options.actor, details: { category: input.category } },
     ],
   };
-  await recordCustomerSubject(
-    tenant.tenantId,
-    feedback.customer.email,
+  const { stored, created } = await takeIn(
+    watchedFeedback,
     feedback.feedbackId,
-    heldSubjectOf(feedback.feedbackId, feedback),
+    feedback,
+    insertFeedbackCase,
   );
-  const created = await insertFeedbackCase(feedback);
-  const stored = created ? feedback : await getFeedbackCase(tenant.tenantId, feedback.feedbackId);
-  if (!stored) throw new Error(`feedback case ${feedback.feedbackId} vanished after a conflicting insert`);
-  // A repeat whose first burst already ran starts none (it would only lose its claim).
-  if (created || stored.burstGeneration === undefined) await wakeFeedback(stored, 'intake', 0);
   return { feedback: stored, created };
 }
 

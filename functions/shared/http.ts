@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type * as z from '../../domain/zod.ts';
+import type * as z from '#domain/zod.ts';
 import { DependencyUnavailableError, DomainError, isTransientAwsError, ValidationError } from './errors.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {

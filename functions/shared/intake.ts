@@ -1,15 +1,14 @@
-import { applyTerms, type ContractVersion, versionInForce } from '../../domain/contract.ts';
-import type { CustomerLookup } from '../../domain/customer-lookup.ts';
-import type { Customer, NewServiceRequest } from '../../domain/service-request.ts';
-import { feedbackOwner } from '../../domain/tenant.ts';
+import { applyTerms, type ContractVersion, versionInForce } from '#domain/contract.ts';
+import type { CustomerLookup } from '#domain/customer-lookup.ts';
+import type { Customer, NewServiceRequest } from '#domain/service-request.ts';
+import { feedbackOwner } from '#domain/tenant.ts';
 import { contractVersions } from '../adapters/contracts.ts';
-import { heldSubjectOf, recordCustomerSubject } from '../adapters/customer-data.ts';
-import { getRequest, insertRequest, newRequestId, type StoredRequest } from '../adapters/requests.ts';
+import { insertRequest, newRequestId, type StoredRequest } from '../adapters/requests.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { derivedId } from './digests.ts';
 import { ValidationError } from './errors.ts';
 import { openFeedbackCase } from './feedback-intake.ts';
-import { wakeRequest } from './watched-kinds.ts';
+import { takeIn, watchedRequests } from './watched-kinds.ts';
 
 /** The feedback case a complaint request opens is named after it. */
 const feedbackIdOfComplaint = (requestId: string) => `fb_${requestId.slice(3)}`;
@@ -91,19 +90,7 @@ export async function openServiceRequest(
       },
     ],
   };
-  // Clause 12: noted under the customer first, so nothing about them exists that an erasure cannot find.
-  if (request.customer)
-    await recordCustomerSubject(
-      tenant.tenantId,
-      request.customer.email,
-      request.requestId,
-      heldSubjectOf(request.requestId, request),
-    );
-  const created = await insertRequest(request);
-  const stored = created ? request : await getRequest(tenant.tenantId, request.requestId);
-  if (!stored) throw new Error(`request ${request.requestId} vanished after a conflicting insert`);
-  // A repeat whose first burst already ran starts none (it would only lose its claim).
-  if (created || stored.burstGeneration === undefined) await wakeRequest(stored, 'intake', 0);
+  const { stored, created } = await takeIn(watchedRequests, request.requestId, request, insertRequest);
   await openComplaintCase(tenant, stored, options.actor);
   return { request: stored, created };
 }

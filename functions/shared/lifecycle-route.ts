@@ -1,5 +1,5 @@
-import { nextLookupAt } from '../../domain/customer-lookup.ts';
-import { type LifecycleState, type Route, route } from '../../domain/lifecycle.ts';
+import { nextLookupAt } from '#domain/customer-lookup.ts';
+import { type LifecycleState, type Route, route } from '#domain/lifecycle.ts';
 import type { StoredRequest } from '../adapters/requests.ts';
 import { policyOf, type StoredTenant } from '../adapters/tenants.ts';
 

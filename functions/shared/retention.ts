@@ -1,10 +1,10 @@
-import { recipientAddresses } from '../../domain/escalation-ladder.ts';
+import { recipientAddresses } from '#domain/escalation-ladder.ts';
 import {
   anonymizeAt,
   contractKeptUntil,
   customerNeededUntil,
   retentionDaysOf,
-} from '../../domain/personal-data.ts';
+} from '#domain/personal-data.ts';
 import { contractsOfTenant, deleteContractData } from '../adapters/contracts.ts';
 import {
   allCustomers,

@@ -1,14 +1,9 @@
-import type { CustomerLookup } from '../../domain/customer-lookup.ts';
-import { languageOfLocale } from '../../domain/customer-lookup.ts';
-import { personName } from '../../domain/person-name.ts';
-import {
-  type Customer,
-  customerSchema,
-  type Language,
-  type RequestKind,
-} from '../../domain/service-request.ts';
-import { localDate } from '../../domain/working-calendar.ts';
-import * as z from '../../domain/zod.ts';
+import type { CustomerLookup } from '#domain/customer-lookup.ts';
+import { languageOfLocale } from '#domain/customer-lookup.ts';
+import { personName } from '#domain/person-name.ts';
+import { type Customer, customerSchema, type Language, type RequestKind } from '#domain/service-request.ts';
+import { localDate } from '#domain/working-calendar.ts';
+import * as z from '#domain/zod.ts';
 import type { ShopifyReturn } from '../adapters/shopify-admin.ts';
 import { zodFields } from './http.ts';
 import type { RequestIntake } from './intake.ts';
@@ -21,7 +16,7 @@ import type { RequestIntake } from './intake.ts';
 
 const gid = (kind: string) => z.string().check(z.regex(new RegExp(`^gid://shopify/${kind}/\\d+$`)));
 
-/** The `returns/request` payload, the parts we use (test/fixtures/storefronts/shopify.ts). */
+/** The `returns/request` payload, the parts we use (local/samples/storefronts/shopify.ts). */
 const returnRequestSchema = z.object({
   id: z.int().check(z.positive()),
   admin_graphql_api_id: gid('Return'),

@@ -1,6 +1,6 @@
-import type { Customer, Language } from '../../domain/service-request.ts';
-import { feedbackNeeded, type SurveyAnswer } from '../../domain/survey.ts';
-import { feedbackOwner } from '../../domain/tenant.ts';
+import type { Customer, Language } from '#domain/service-request.ts';
+import { feedbackNeeded, type SurveyAnswer } from '#domain/survey.ts';
+import { feedbackOwner } from '#domain/tenant.ts';
 import type { StoredFeedbackCase } from '../adapters/feedback-cases.ts';
 import { START_GRACE_SECONDS, watchEntry } from '../adapters/lifecycle-watch.ts';
 import {

@@ -1,4 +1,4 @@
-import { openRequestStatuses } from '../../domain/request-status.ts';
+import { openRequestStatuses } from '#domain/request-status.ts';
 import { getRequest, recordStep, type StoredRequest } from '../adapters/requests.ts';
 import { wakeRequest } from './watched-kinds.ts';
 

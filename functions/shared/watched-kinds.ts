@@ -1,5 +1,6 @@
-import { feedbackRoute } from '../../domain/feedback-case.ts';
-import type { BurstTrigger } from '../../domain/watched-subject.ts';
+import { feedbackRoute } from '#domain/feedback-case.ts';
+import type { BurstTrigger } from '#domain/watched-subject.ts';
+import { heldSubjectOf, recordCustomerSubject, type SubjectFields } from '../adapters/customer-data.ts';
 import {
   feedbackCaseFromItem,
   recordFeedbackStep,
@@ -75,3 +76,24 @@ export const wakeFeedback = (
   trigger: BurstTrigger = 'staff',
   expectGeneration: number | null = null,
 ) => wake(watchedFeedback, feedback.tenantId, feedback.feedbackId, trigger, expectGeneration);
+
+/**
+ * A watched subject's intake, the same for every kind: noted under its customer first (clause 12:
+ * nothing about them exists that an erasure cannot find), inserted once (a repeat finds the
+ * first), and its lifecycle started at generation 0, unless a repeat finds it already running
+ * (a second start would only lose its claim).
+ */
+export async function takeIn<S extends BurstFields & SubjectFields & { tenantId: string }>(
+  kind: WatchedSubjectKind<S>,
+  id: string,
+  subject: S & { customer?: { email: string } },
+  insert: (subject: S) => Promise<boolean>,
+): Promise<{ stored: S; created: boolean }> {
+  if (subject.customer)
+    await recordCustomerSubject(subject.tenantId, subject.customer.email, id, heldSubjectOf(id, subject));
+  const created = await insert(subject);
+  const stored = created ? subject : (await kind.load(subject.tenantId, id))?.subject;
+  if (!stored) throw new Error(`${kind.kind} ${id} vanished after a conflicting insert`);
+  if (created || stored.burstGeneration === undefined) await wake(kind, subject.tenantId, id, 'intake', 0);
+  return { stored, created };
+}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { BurstTrigger } from '../../domain/watched-subject.ts';
+import type { BurstTrigger } from '#domain/watched-subject.ts';
 import { now } from '../adapters/clock.ts';
 import { type BurstFields, type WatchedKind, watchEntry } from '../adapters/lifecycle-watch.ts';
 import type { StepUpdate } from '../adapters/table.ts';

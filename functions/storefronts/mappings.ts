@@ -1,12 +1,12 @@
-import { isoDateSchema } from '../../domain/calendar-date.ts';
-import { personName } from '../../domain/person-name.ts';
+import { isoDateSchema } from '#domain/calendar-date.ts';
+import { personName } from '#domain/person-name.ts';
 import {
   customerSchema,
   type NewServiceRequest,
   newServiceRequestSchema,
   type RequestKind,
-} from '../../domain/service-request.ts';
-import * as z from '../../domain/zod.ts';
+} from '#domain/service-request.ts';
+import * as z from '#domain/zod.ts';
 import { zodFields } from '../shared/http.ts';
 import type { RequestIntake } from '../shared/intake.ts';
 import { decodeWordPressEntities } from './wordpress-entities.ts';
@@ -26,7 +26,7 @@ function finish(candidate: unknown): Mapped {
 
 /**
  * The WooCommerce order resource (`order.updated` delivers the order as the REST API shows it,
- * test/fixtures/storefronts/woocommerce.ts), the parts we use.
+ * local/samples/storefronts/woocommerce.ts), the parts we use.
  */
 export const wooOrderSchema = z.object({
   id: z.int().check(z.positive()),

@@ -1,4 +1,4 @@
-import * as z from '../../domain/zod.ts';
+import * as z from '#domain/zod.ts';
 import { recordShopRedacted, startShopRedaction } from '../adapters/customer-data.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { answerDataRequest, eraseCustomer } from '../shared/customer-data.ts';

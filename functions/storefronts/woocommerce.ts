@@ -1,4 +1,4 @@
-import { type WooStatusAction, wooStatus, wooStatusAction } from '../../domain/tenant.ts';
+import { type WooStatusAction, wooStatus, wooStatusAction } from '#domain/tenant.ts';
 import { getRequest } from '../adapters/requests.ts';
 import { lastSeenOf, type OrderSeen, recordOrderStatus } from '../adapters/storefront-deliveries.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';

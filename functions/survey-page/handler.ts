@@ -1,5 +1,5 @@
-import type { Language } from '../../domain/service-request.ts';
-import { surveyFormSchema } from '../../domain/survey.ts';
+import type { Language } from '#domain/service-request.ts';
+import { surveyFormSchema } from '#domain/survey.ts';
 import { now } from '../adapters/clock.ts';
 import { getPeriodicSurvey, isPeriodicSurveyId } from '../adapters/periodic-surveys.ts';
 import { getRequest } from '../adapters/requests.ts';

@@ -1,5 +1,5 @@
-import type { Language } from '../../domain/service-request.ts';
-import { surveyForm } from '../../domain/survey.ts';
+import type { Language } from '#domain/service-request.ts';
+import { surveyForm } from '#domain/survey.ts';
 import { escapeHtml } from '../emails/layout.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { surveyFormSchema } from '../../domain/survey.ts';
+import { surveyFormSchema } from '#domain/survey.ts';
 import { type RouteSpec, token } from '../http/route-spec.ts';
 import { languageQuery } from '../shared/api-schemas.ts';
 

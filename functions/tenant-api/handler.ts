@@ -1,10 +1,10 @@
-import type { ContractVersion } from '../../domain/contract.ts';
-import { inForceFrom, versionInForce } from '../../domain/contract.ts';
-import { emailSender, type SendingDomain } from '../../domain/email-sender.ts';
-import type { paymentSchema } from '../../domain/late-fees.ts';
-import { money } from '../../domain/money.ts';
-import { patchSettings, type TenantSettings } from '../../domain/tenant.ts';
-import { calendarDays } from '../../domain/working-calendar.ts';
+import type { ContractVersion } from '#domain/contract.ts';
+import { inForceFrom, versionInForce } from '#domain/contract.ts';
+import { emailSender, type SendingDomain } from '#domain/email-sender.ts';
+import type { paymentSchema } from '#domain/late-fees.ts';
+import { money } from '#domain/money.ts';
+import { patchSettings, type TenantSettings } from '#domain/tenant.ts';
+import { calendarDays } from '#domain/working-calendar.ts';
 import { accessTrailPage } from '../adapters/access-trail.ts';
 import { apiKeysPage, revokeApiKey } from '../adapters/api-key-store.ts';
 import { mintApiKey } from '../adapters/api-keys.ts';

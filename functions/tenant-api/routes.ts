@@ -1,5 +1,5 @@
-import { paymentSchema } from '../../domain/late-fees.ts';
-import * as z from '../../domain/zod.ts';
+import { paymentSchema } from '#domain/late-fees.ts';
+import * as z from '#domain/zod.ts';
 import { admins, anyStaff, contractId, managers, type RouteSpec } from '../http/route-spec.ts';
 import {
   accessTrailQuery,

@@ -1,8 +1,8 @@
-import { contractTermsSchema } from '../../domain/contract.ts';
-import { sendingDomainSchema as domainNameSchema } from '../../domain/email-sender.ts';
-import { installmentSchema } from '../../domain/late-fees.ts';
-import { storefrontsSchema, tenantSettingsSchema, wooStatusActionSchema } from '../../domain/tenant.ts';
-import * as z from '../../domain/zod.ts';
+import { contractTermsSchema } from '#domain/contract.ts';
+import { sendingDomainSchema as domainNameSchema } from '#domain/email-sender.ts';
+import { installmentSchema } from '#domain/late-fees.ts';
+import { storefrontsSchema, tenantSettingsSchema, wooStatusActionSchema } from '#domain/tenant.ts';
+import * as z from '#domain/zod.ts';
 
 export const createApiKeySchema = z.strictObject({
   role: z.enum(['agent', 'manager', 'admin']),

@@ -1,4 +1,4 @@
-import * as z from '../../domain/zod.ts';
+import * as z from '#domain/zod.ts';
 import type { RouteSpec } from '../http/route-spec.ts';
 import { genericDeliverySchema } from '../storefronts/mappings.ts';
 

@@ -1,6 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ensureConsoleBuilt } from '../../web/build.ts';
+import { ensureConsoleBuilt } from '#web/build.ts';
 import { AfterSalesStack } from '../aftersales-stack.ts';
 import { EdgeStack } from '../edge-stack.ts';
 

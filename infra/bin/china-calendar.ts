@@ -1,5 +1,5 @@
 /**
- * Writes domain/china-calendar-data.ts from the chinese-days package: every published year's (from 2020)
+ * Writes domain/china-calendar.generated.ts from the chinese-days package: every published year's (from 2020)
  * days off and make-up working days, and the lunar dates the law's holidays fall on from 1970 to 2099
  * (Spring Festival, Qingming, Dragon Boat, Mid-Autumn). Lambdas then carry about 7 KB of
  * dates instead of the package's 70 KB (its JSON, names included, and its lunar tables); a unit
@@ -8,9 +8,9 @@
  *   npm run china-calendar
  */
 import { writeFileSync } from 'node:fs';
-import { chinaCalendarFromPackage } from '../../domain/china-calendar-source.ts';
+import { chinaCalendarFromPackage } from '#domain/china-calendar-source.ts';
 
-const target = new URL('../../domain/china-calendar-data.ts', import.meta.url);
+const target = new URL('../../domain/china-calendar.generated.ts', import.meta.url);
 const data = chinaCalendarFromPackage();
 const published = Object.entries(data.published)
   .map(

@@ -1,5 +1,5 @@
 /**
- * Writes functions/documents/openapi-data.ts: the OpenAPI document, built from the route table
+ * Writes functions/documents/openapi.generated.ts: the OpenAPI document, built from the route table
  * and its documentation when we build, not at a cold start (the documents function then carries
  * neither the API's prose nor zod's JSON Schema converter). Deflated: 380 KB of JSON in 18 KB.
  * Run after changing a route; a unit test fails when the stored document is out of date.
@@ -8,9 +8,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
-import { OPENAPI_SERVER_PLACEHOLDER, openApiDocument } from '../../functions/documents/document.ts';
+import { OPENAPI_SERVER_PLACEHOLDER, openApiDocument } from '#functions/documents/document.ts';
 
-const target = new URL('../../functions/documents/openapi-data.ts', import.meta.url);
+const target = new URL('../../functions/documents/openapi.generated.ts', import.meta.url);
 const json = JSON.stringify(openApiDocument(OPENAPI_SERVER_PLACEHOLDER));
 writeFileSync(
   target,

@@ -1,5 +1,5 @@
 /**
- * Writes workflows/diagrams-data.ts: each deployed state machine drawn by Graphviz, for the
+ * Writes workflows/diagrams.generated.ts: each deployed state machine drawn by Graphviz, for the
  * operators' diagram page, deflated (32 KB of SVG in 10 KB of the function's bundle). Run after changing a workflow definition; a unit test fails when the
  * stored drawings no longer match the definitions.
  *
@@ -7,9 +7,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
-import { drawWorkflowDiagrams } from '../../workflows/flow-chart.ts';
+import { drawWorkflowDiagrams } from '#workflows/flow-chart.ts';
 
-const target = new URL('../../workflows/diagrams-data.ts', import.meta.url);
+const target = new URL('../../workflows/diagrams.generated.ts', import.meta.url);
 const drawn = await drawWorkflowDiagrams();
 const diagrams = Object.fromEntries(
   Object.entries(drawn).map(([key, svg]) => [key, deflateRawSync(svg, { level: 9 }).toString('base64')]),

@@ -5,9 +5,9 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ORIGIN_VERIFY_HEADER } from '../../functions/adapters/edge-origin.ts';
-import type { FunctionName } from '../../functions/catalog.ts';
-import { API_KEY_DECISION_CACHE_SECONDS, routeKey, routes } from '../../functions/routes.ts';
+import { ORIGIN_VERIFY_HEADER } from '#functions/adapters/edge-origin.ts';
+import type { FunctionName } from '#functions/catalog.ts';
+import { API_KEY_DECISION_CACHE_SECONDS, routeKey, routes } from '#functions/routes.ts';
 
 export interface ApiProps {
   functions: Record<FunctionName, IFunction>;

@@ -14,8 +14,8 @@ import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { consoleSecurityHeaders } from '../../local/console.ts';
-import { consoleDist } from '../../web/build.ts';
+import { consoleDist } from '#web/build.ts';
+import { consoleSecurityHeaders } from '#web/security-headers.ts';
 import { securityHeaderValues } from './edge.ts';
 import { acknowledge, nagEnvironment } from './nag.ts';
 

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { tableDefinition } from '../../functions/adapters/table-definition.ts';
+import { tableDefinition } from '#functions/adapters/table-definition.ts';
 
 export interface DataProps {
   /** Production keeps the table on stack deletion and refuses deletes. @default false */

@@ -20,7 +20,7 @@ import {
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ORIGIN_VERIFY_HEADER } from '../../functions/adapters/edge-origin.ts';
+import { ORIGIN_VERIFY_HEADER } from '#functions/adapters/edge-origin.ts';
 import { acknowledge } from './nag.ts';
 
 /** What every answer through CloudFront carries: HSTS, nosniff, no framing, no referrer. */

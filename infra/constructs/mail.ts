@@ -13,7 +13,7 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { SENDING_IDENTITY_TAG } from '../../functions/adapters/sending-domains.ts';
+import { SENDING_IDENTITY_TAG } from '#functions/adapters/sending-domains.ts';
 
 export interface MailProps {
   /** The domain mail is sent from (verified in SES by the DNS records CDK outputs). */

@@ -16,8 +16,8 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { type FunctionName, functionCatalog } from '../../functions/catalog.ts';
-import { alarmedLogMessages } from '../../functions/shared/alarmed-logs.ts';
+import { type FunctionName, functionCatalog } from '#functions/catalog.ts';
+import { alarmedLogMessages } from '#functions/shared/alarmed-logs.ts';
 
 export interface ObservabilityProps {
   functions: Record<FunctionName, IFunction>;

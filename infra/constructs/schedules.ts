@@ -6,7 +6,7 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/a
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DAILY_RUN_QUEUE } from '../../functions/catalog.ts';
+import { DAILY_RUN_QUEUE } from '#functions/catalog.ts';
 import { deadLetterQueue } from './dead-letters.ts';
 import { acknowledge } from './nag.ts';
 

@@ -7,8 +7,8 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ACCESS_TRAIL_KEY_PREFIX } from '../../functions/adapters/access-trail.ts';
-import type { FunctionSpec } from '../../functions/catalog.ts';
+import { ACCESS_TRAIL_KEY_PREFIX } from '#functions/adapters/access-trail.ts';
+import type { FunctionSpec } from '#functions/catalog.ts';
 
 const repositoryRoot = resolve(import.meta.dirname, '../..');
 

@@ -11,7 +11,7 @@ import {
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { STAFF_PASSWORD_POLICY } from '../../domain/staff-password.ts';
+import { STAFF_PASSWORD_POLICY } from '#domain/staff-password.ts';
 import { acknowledge } from './nag.ts';
 
 /**

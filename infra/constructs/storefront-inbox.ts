@@ -4,7 +4,7 @@ import type { Function as LambdaFunctionResource } from 'aws-cdk-lib/aws-lambda'
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { STOREFRONT_INBOX_QUEUE } from '../../functions/catalog.ts';
+import { STOREFRONT_INBOX_QUEUE } from '#functions/catalog.ts';
 import { deadLetterQueue } from './dead-letters.ts';
 
 export interface StorefrontInboxProps {

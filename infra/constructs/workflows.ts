@@ -3,8 +3,8 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { FunctionName } from '../../functions/catalog.ts';
-import { workflowCatalog } from '../../workflows/catalog.ts';
+import type { FunctionName } from '#functions/catalog.ts';
+import { workflowCatalog } from '#workflows/catalog.ts';
 import { acknowledge } from './nag.ts';
 
 export interface WorkflowsProps {

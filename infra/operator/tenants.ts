@@ -1,16 +1,16 @@
-import { type ContractVersion, defaultSlaTerms } from '../../domain/contract.ts';
-import type { TenantSettings } from '../../domain/tenant.ts';
-import * as z from '../../domain/zod.ts';
-import { ACCESS_TRAIL_KEY_PREFIX } from '../../functions/adapters/access-trail.ts';
-import { mintApiKey } from '../../functions/adapters/api-keys.ts';
-import { now } from '../../functions/adapters/clock.ts';
-import { contractVersions } from '../../functions/adapters/contracts.ts';
-import { feedbackTimeline, getFeedbackCase } from '../../functions/adapters/feedback-cases.ts';
-import { allWatches, type BurstFields } from '../../functions/adapters/lifecycle-watch.ts';
-import { getRequest, requestTimeline } from '../../functions/adapters/requests.ts';
-import { removeSendingDomain } from '../../functions/adapters/sending-domains.ts';
-import { deleteStaffLogin } from '../../functions/adapters/staff-directory.ts';
-import { deleteItems, keys, query, scanKeys } from '../../functions/adapters/table.ts';
+import { type ContractVersion, defaultSlaTerms } from '#domain/contract.ts';
+import type { TenantSettings } from '#domain/tenant.ts';
+import * as z from '#domain/zod.ts';
+import { ACCESS_TRAIL_KEY_PREFIX } from '#functions/adapters/access-trail.ts';
+import { mintApiKey } from '#functions/adapters/api-keys.ts';
+import { now } from '#functions/adapters/clock.ts';
+import { contractVersions } from '#functions/adapters/contracts.ts';
+import { feedbackTimeline, getFeedbackCase } from '#functions/adapters/feedback-cases.ts';
+import { allWatches, type BurstFields } from '#functions/adapters/lifecycle-watch.ts';
+import { getRequest, requestTimeline } from '#functions/adapters/requests.ts';
+import { removeSendingDomain } from '#functions/adapters/sending-domains.ts';
+import { deleteStaffLogin } from '#functions/adapters/staff-directory.ts';
+import { deleteItems, keys, query, scanKeys } from '#functions/adapters/table.ts';
 import {
   createApiKey,
   createTenant,
@@ -18,10 +18,10 @@ import {
   listTenantIds,
   type StoredTenant,
   setTenantSuspended,
-} from '../../functions/adapters/tenants.ts';
-import { cancelWakeUp } from '../../functions/adapters/wake-ups.ts';
-import { abandonedLifecycles, handler as reconciler } from '../../functions/reconciler/handler.ts';
-import { watchedKinds } from '../../functions/shared/watched-kinds.ts';
+} from '#functions/adapters/tenants.ts';
+import { cancelWakeUp } from '#functions/adapters/wake-ups.ts';
+import { abandonedLifecycles, handler as reconciler } from '#functions/reconciler/handler.ts';
+import { watchedKinds } from '#functions/shared/watched-kinds.ts';
 
 /**
  * A refusal the operator reads as one line (a rule of deleting, an id that is not there): the

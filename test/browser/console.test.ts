@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DemoTenant } from '../../local/demo-tenant.ts';
+import type { DemoTenant } from '#local/demo-tenant.ts';
+import { repairRequest } from '#local/driver/lifecycle.ts';
 import { type ChildRuntime, startChildRuntime } from '../support/child-runtime.ts';
-import { repairRequest } from '../support/lifecycle.ts';
 import { CHROMIUM } from './ensure-chromium.ts';
 
 /**

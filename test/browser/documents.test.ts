@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completedRequest, contractTerms } from '../support/lifecycle.ts';
+import { completedRequest, contractTerms } from '#local/driver/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { CHROMIUM } from './ensure-chromium.ts';
 

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signLink } from '../../functions/adapters/signed-links.ts';
-import { completedRequest, emailsAbout, linkIn } from '../support/lifecycle.ts';
+import { signLink } from '#functions/adapters/signed-links.ts';
+import { completedRequest, emailsAbout, linkIn } from '#local/driver/lifecycle.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { CHROMIUM } from './ensure-chromium.ts';
 

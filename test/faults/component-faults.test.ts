@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { order727, updated } from '../fixtures/storefronts/woocommerce.ts';
-import { completedRequest, lifecycleHistory, linkIn, repairRequest } from '../support/lifecycle.ts';
+import { completedRequest, lifecycleHistory, linkIn, repairRequest } from '#local/driver/lifecycle.ts';
+import { order727, updated } from '#local/samples/storefronts/woocommerce.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import {
   clearFaults,

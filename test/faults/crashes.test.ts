@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { requestIdForDelivery } from '../../functions/shared/intake.ts';
-import { signGeneric } from '../../functions/storefronts/signatures.ts';
+import { requestIdForDelivery } from '#functions/shared/intake.ts';
+import { signGeneric } from '#functions/storefronts/signatures.ts';
+import { repairRequest } from '#local/driver/lifecycle.ts';
 import { type ChildRuntime, startChildRuntime } from '../support/child-runtime.ts';
-import { repairRequest } from '../support/lifecycle.ts';
 import { send } from '../support/runtime.ts';
 import { hasLiveLifecycle, injectFault, levelOneEscalations, liveLifecycles, report } from './support.ts';
 

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lifecycleHistory } from '../../infra/operator/tenants.ts';
-import { repairRequest } from '../support/lifecycle.ts';
+import { lifecycleHistory } from '#infra/operator/tenants.ts';
+import { repairRequest } from '#local/driver/lifecycle.ts';
 import { type SentEmail, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { clearFaults, hasLiveLifecycle, injectFault, liveLifecycles, report } from './support.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repairRequest } from '../support/lifecycle.ts';
+import { repairRequest } from '#local/driver/lifecycle.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**

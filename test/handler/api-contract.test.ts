@@ -4,9 +4,9 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSlaTerms } from '../../domain/contract.ts';
-import { type Role, routeKey, routes } from '../../functions/routes.ts';
-import { repairRequest } from '../support/lifecycle.ts';
+import { defaultSlaTerms } from '#domain/contract.ts';
+import { type Role, routeKey, routes } from '#functions/routes.ts';
+import { repairRequest } from '#local/driver/lifecycle.ts';
 import { createOtherTenant, send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**

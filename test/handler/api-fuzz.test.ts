@@ -1,8 +1,8 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completedRequest } from '#local/driver/lifecycle.ts';
 import { nearMiss, valid, validOrNot } from '../support/json-schema-arbitrary.ts';
-import { completedRequest } from '../support/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completionReport, contractTerms, repairRequest, stepFunctionsOf } from '../support/lifecycle.ts';
+import { completionReport, contractTerms, repairRequest, stepFunctionsOf } from '#local/driver/lifecycle.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { everyItem, itemsMentioning } from '../support/table.ts';
 

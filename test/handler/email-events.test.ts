@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completionReport, emailsAbout, repairRequest } from '#local/driver/lifecycle.ts';
 import { bounceRecord, complaintRecord } from '../fixtures/ses/events.ts';
-import { completionReport, emailsAbout, repairRequest } from '../support/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**

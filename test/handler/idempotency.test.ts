@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getItem, keys } from '../../functions/adapters/table.ts';
+import { getItem, keys } from '#functions/adapters/table.ts';
+import { contractTerms } from '#local/driver/lifecycle.ts';
 import { clearFaults, injectFault } from '../faults/support.ts';
-import { contractTerms } from '../support/lifecycle.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**

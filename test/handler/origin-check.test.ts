@@ -81,7 +81,7 @@ const event = (headers: Record<string, string>) =>
 
 describe('the origin check of the routes without an API key', () => {
   it('lets through what came through CloudFront, refuses the rest, and reads the secret once', async () => {
-    const { handler } = await import('../../functions/origin-authorizer/handler.ts');
+    const { handler } = await import('#functions/origin-authorizer/handler.ts');
     const decide = (headers: Record<string, string>) => handler(event(headers), {} as Context);
     const secret = versions[0]!.value;
     expect(await decide({ 'x-origin-verify': secret })).toEqual({ isAuthorized: true });
@@ -93,7 +93,7 @@ describe('the origin check of the routes without an API key', () => {
   });
 
   it('is the API-key authorizer’s first check too: a request around CloudFront is refused before its key is looked up', async () => {
-    const { handler } = await import('../../functions/authorizer/handler.ts');
+    const { handler } = await import('#functions/authorizer/handler.ts');
     // TABLE_NAME names no table: had the key been looked up, DynamoDB would have failed the call.
     const decision = await handler(
       event({ authorization: `Bearer ak_demo_0123456789ab_${'0'.repeat(64)}` }),
@@ -103,7 +103,7 @@ describe('the origin check of the routes without an API key', () => {
   });
 
   it('lets the README’s rotation through without an outage: the old value until CloudFront sends the new, both meanwhile', async () => {
-    const { handler } = await import('../../functions/origin-authorizer/handler.ts');
+    const { handler } = await import('#functions/origin-authorizer/handler.ts');
     const decide = async (value: string) =>
       (await handler(event({ 'x-origin-verify': value }), {} as Context)).isAuthorized;
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });

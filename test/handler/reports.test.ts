@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completedRequest } from '../support/lifecycle.ts';
+import { completedRequest } from '#local/driver/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 let runtime: TestRuntime;

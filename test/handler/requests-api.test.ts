@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getRequest } from '../../functions/adapters/requests.ts';
-import { emailsAbout, repairRequest } from '../support/lifecycle.ts';
+import { getRequest } from '#functions/adapters/requests.ts';
+import { emailsAbout, repairRequest } from '#local/driver/lifecycle.ts';
 import { createOtherTenant, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 let runtime: TestRuntime;

@@ -2,9 +2,8 @@ import { createHmac, randomUUID } from 'node:crypto';
 import '@shopify/shopify-api/adapters/node';
 import { ApiVersion, shopifyApi } from '@shopify/shopify-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestIdOfReturn } from '../../functions/storefronts/shopify.ts';
-import { lifecycleHistory } from '../../infra/operator/tenants.ts';
-import { orderLikeTheSample } from '../../local/shopify-demo-shop.ts';
+import { requestIdOfReturn } from '#functions/storefronts/shopify.ts';
+import { lifecycleHistory } from '#infra/operator/tenants.ts';
 import {
   anotherReturn,
   customersDataRequestSample,
@@ -14,7 +13,8 @@ import {
   returnsDeclineSample,
   returnsRequestSample,
   shopRedactSample,
-} from '../fixtures/storefronts/shopify.ts';
+} from '#local/samples/storefronts/shopify.ts';
+import { orderLikeTheSample } from '#local/shopify-demo-shop.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { everyItem, itemsMentioning } from '../support/table.ts';
 

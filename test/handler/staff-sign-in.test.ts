@@ -9,8 +9,8 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repairRequest } from '#local/driver/lifecycle.ts';
 import { clearFaults, injectFault } from '../faults/support.ts';
-import { repairRequest } from '../support/lifecycle.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**

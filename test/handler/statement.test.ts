@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { breachesOfContract } from '../../functions/adapters/breaches.ts';
-import { contractTerms, repairRequest } from '../support/lifecycle.ts';
+import { breachesOfContract } from '#functions/adapters/breaches.ts';
+import { contractTerms, repairRequest } from '#local/driver/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**

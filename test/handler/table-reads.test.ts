@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getItems, keys, putItem } from '../../functions/adapters/table.ts';
+import { getItems, keys, putItem } from '#functions/adapters/table.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**

@@ -1,11 +1,11 @@
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mailbox } from '../../domain/email-sender.ts';
-import { storefrontSecret } from '../../functions/adapters/storefront-secrets.ts';
-import { getTenant } from '../../functions/adapters/tenants.ts';
-import { routeDocs } from '../../functions/route-docs.ts';
-import { API_KEY_DECISION_CACHE_SECONDS, routes } from '../../functions/routes.ts';
-import { contractTerms, emailsAbout, repairRequest } from '../support/lifecycle.ts';
+import { mailbox } from '#domain/email-sender.ts';
+import { storefrontSecret } from '#functions/adapters/storefront-secrets.ts';
+import { getTenant } from '#functions/adapters/tenants.ts';
+import { routeDocs } from '#functions/route-docs.ts';
+import { API_KEY_DECISION_CACHE_SECONDS, routes } from '#functions/routes.ts';
+import { contractTerms, emailsAbout, repairRequest } from '#local/driver/lifecycle.ts';
 import { createOtherTenant, send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 let runtime: TestRuntime;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSlaTerms } from '../../domain/contract.ts';
-import { recordDataRequest } from '../../functions/adapters/customer-data.ts';
-import { getPeriodicSurvey, insertPeriodicSurvey } from '../../functions/adapters/periodic-surveys.ts';
-import { routes } from '../../functions/routes.ts';
-import { completedRequest } from '../support/lifecycle.ts';
+import { defaultSlaTerms } from '#domain/contract.ts';
+import { recordDataRequest } from '#functions/adapters/customer-data.ts';
+import { getPeriodicSurvey, insertPeriodicSurvey } from '#functions/adapters/periodic-surveys.ts';
+import { routes } from '#functions/routes.ts';
+import { completedRequest } from '#local/driver/lifecycle.ts';
 import { createOtherTenant, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signGeneric, signGenericV1 } from '../../functions/storefronts/signatures.ts';
-import { lifecycleHistory } from '../../infra/operator/tenants.ts';
-import { order723, order727, updated } from '../fixtures/storefronts/woocommerce.ts';
+import { signGeneric, signGenericV1 } from '#functions/storefronts/signatures.ts';
+import { lifecycleHistory } from '#infra/operator/tenants.ts';
+import { order723, order727, updated } from '#local/samples/storefronts/woocommerce.ts';
 import { createOtherTenant, send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 let runtime: TestRuntime;

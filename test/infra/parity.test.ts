@@ -1,18 +1,18 @@
 import { createRequire } from 'node:module';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FunctionName } from '../../functions/catalog.ts';
-import { buildApp } from '../../infra/bin/app.ts';
-import { localFunctionArn } from '../../local/lambda.ts';
-import { substitute } from '../../workflows/asl.ts';
-import { workflowCatalog } from '../../workflows/catalog.ts';
+import type { FunctionName } from '#functions/catalog.ts';
+import { buildApp } from '#infra/bin/app.ts';
 import {
   completionReport,
   emailsAbout,
   lifecycleHistory,
   recipients,
   repairRequest,
-} from '../support/lifecycle.ts';
+} from '#local/driver/lifecycle.ts';
+import { localFunctionArn } from '#local/lambda.ts';
+import { substitute } from '#workflows/asl.ts';
+import { workflowCatalog } from '#workflows/catalog.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { withoutBundling } from '../support/synth.ts';
 

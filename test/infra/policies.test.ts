@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/bin/app.ts';
+import { buildApp } from '#infra/bin/app.ts';
 import { withoutBundling } from '../support/synth.ts';
 import {
   type CfnTemplate,

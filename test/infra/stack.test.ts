@@ -2,10 +2,10 @@ import { resolve } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tableDefinition } from '../../functions/adapters/table-definition.ts';
-import { DAILY_RUN_QUEUE, type FunctionName, functionCatalog } from '../../functions/catalog.ts';
-import { matchRoute, routeKey, routes } from '../../functions/routes.ts';
-import { buildApp } from '../../infra/bin/app.ts';
+import { tableDefinition } from '#functions/adapters/table-definition.ts';
+import { DAILY_RUN_QUEUE, type FunctionName, functionCatalog } from '#functions/catalog.ts';
+import { matchRoute, routeKey, routes } from '#functions/routes.ts';
+import { buildApp } from '#infra/bin/app.ts';
 import { withoutBundling } from '../support/synth.ts';
 
 let template: Template;

@@ -1,7 +1,7 @@
 import { timers as realTimers } from '@sinonjs/fake-timers';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tracked } from '../../local/activity.ts';
-import { createClock, type LocalClock } from '../../local/clock.ts';
+import { tracked } from '#local/activity.ts';
+import { createClock, type LocalClock } from '#local/clock.ts';
 
 /**
  * The virtual clock fires each due timer and lets the work it starts finish before the next one

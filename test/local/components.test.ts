@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableDefinition } from '../../functions/adapters/table-definition.ts';
+import { tableDefinition } from '#functions/adapters/table-definition.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };

@@ -19,8 +19,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerItemCallsDirectly, type DynaliteStore } from '../../local/direct-dynamodb.ts';
-import { dynaliteWithStore } from '../../local/dynamodb.ts';
+import { answerItemCallsDirectly, type DynaliteStore } from '#local/direct-dynamodb.ts';
+import { dynaliteWithStore } from '#local/dynamodb.ts';
 
 /**
  * The simulation's shortcut (local/direct-dynamodb.ts): item calls go straight to dynalite's

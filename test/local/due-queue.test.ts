@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DueQueue } from '../../local/due-queue.ts';
+import { DueQueue } from '#local/due-queue.ts';
 
 describe('the due queue behind the local Scheduler’s one timer', () => {
   it('gives what is due earliest first, ties in the order queued, and nothing not yet due', () => {

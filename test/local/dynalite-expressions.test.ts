@@ -8,8 +8,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rememberDynaliteExpressions } from '../../local/dynalite-expressions.ts';
-import { dynaliteWithStore } from '../../local/dynamodb.ts';
+import { rememberDynaliteExpressions } from '#local/dynalite-expressions.ts';
+import { dynaliteWithStore } from '#local/dynamodb.ts';
 
 /**
  * dynalite's parsers remember what they parsed (local/dynalite-expressions.ts). A call that

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerInProcess } from '../../local/in-process-http.ts';
+import { answerInProcess } from '#local/in-process-http.ts';
 
 /**
  * The simulation's shortcut (local/in-process-http.ts): the AWS SDK's requests to a local

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { emailsAbout, recipients, repairRequest } from '../support/lifecycle.ts';
+import { emailsAbout, recipients, repairRequest } from '#local/driver/lifecycle.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**

@@ -12,9 +12,9 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { START_EXECUTION_TARGET } from '../../functions/adapters/wake-ups.ts';
-import { createClock } from '../../local/clock.ts';
-import { dueTimeOf, type StartExecution, startLocalScheduler } from '../../local/scheduler.ts';
+import { START_EXECUTION_TARGET } from '#functions/adapters/wake-ups.ts';
+import { createClock } from '#local/clock.ts';
+import { dueTimeOf, type StartExecution, startLocalScheduler } from '#local/scheduler.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**

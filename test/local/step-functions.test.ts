@@ -12,9 +12,9 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClock, type LocalClock } from '../../local/clock.ts';
-import { LocalStepFunctions } from '../../local/stepfunctions/engine.ts';
-import { type LocalStepFunctionsServer, startStepFunctionsServer } from '../../local/stepfunctions/http.ts';
+import { createClock, type LocalClock } from '#local/clock.ts';
+import { LocalStepFunctions } from '#local/stepfunctions/engine.ts';
+import { type LocalStepFunctionsServer, startStepFunctionsServer } from '#local/stepfunctions/http.ts';
 
 /**
  * The local Step Functions endpoint through the real @aws-sdk/client-sfn, on a virtual clock:
@@ -191,7 +191,7 @@ describe('the interpreter’s JSONPath queries (local/stepfunctions/interpreter.
   ) as { JSONPath: (...args: unknown[]) => unknown };
 
   it('answers scalars, objects and missing values as jsonpath-plus does', async () => {
-    await import('../../local/stepfunctions/interpreter.ts');
+    await import('#local/stepfunctions/interpreter.ts');
     const json = { claimed: { generation: 3, pendingWakeUp: null }, phase: 'awaitingResponse', tags: ['a'] };
     const query = (path: string) => jsonpath.JSONPath({ path, json, wrap: false });
     expect(query('$.claimed.generation')).toBe(3);
@@ -203,7 +203,7 @@ describe('the interpreter’s JSONPath queries (local/stepfunctions/interpreter.
   });
 
   it('leaves jsonpath-plus’s other forms to jsonpath-plus', async () => {
-    await import('../../local/stepfunctions/interpreter.ts');
+    await import('#local/stepfunctions/interpreter.ts');
     expect(jsonpath.JSONPath('$.a', { a: 1 })).toEqual([1]);
     const JSONPath = jsonpath.JSONPath as unknown as new (options: object) => unknown;
     expect(new JSONPath({ path: '$.a', json: { a: { b: 2 } }, wrap: false })).toEqual({ b: 2 });

@@ -7,9 +7,9 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keys, scanKeys } from '../../functions/adapters/table.ts';
-import { deleteTenant, suspendTenant } from '../../infra/operator/tenants.ts';
-import { contractTerms, repairRequest } from '../support/lifecycle.ts';
+import { keys, scanKeys } from '#functions/adapters/table.ts';
+import { deleteTenant, suspendTenant } from '#infra/operator/tenants.ts';
+import { contractTerms, repairRequest } from '#local/driver/lifecycle.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { ensureConsoleBuilt } from '../../web/build.ts';
+import { ensureConsoleBuilt } from '#web/build.ts';
 
 /** The synthesized stack deploys the console's build (web/dist): built first, once, if stale. */
 export default async function setup(): Promise<void> {

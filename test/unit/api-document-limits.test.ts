@@ -1,7 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '../../functions/documents/document.ts';
+import { openApiDocument } from '#functions/documents/document.ts';
 
 /**
  * The limits the server enforces are stated in the document it serves, so that a client

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { minutesLate } from '../../domain/breach.ts';
-import { applyTerms, type ContractVersion, defaultSlaTerms, versionInForce } from '../../domain/contract.ts';
-import { completionDeadline, responseDeadline } from '../../domain/deadlines.ts';
-import { isQualified } from '../../domain/skills.ts';
-import { addMonths, warrantyStatus } from '../../domain/warranty.ts';
+import { minutesLate } from '#domain/breach.ts';
+import { applyTerms, type ContractVersion, defaultSlaTerms, versionInForce } from '#domain/contract.ts';
+import { completionDeadline, responseDeadline } from '#domain/deadlines.ts';
+import { isQualified } from '#domain/skills.ts';
+import { addMonths, warrantyStatus } from '#domain/warranty.ts';
 
 const terms = {
   contractNumber: 'C-2026-001',

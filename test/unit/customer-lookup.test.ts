@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { languageOfLocale, nextLookupAttempt } from '../../domain/customer-lookup.ts';
-import type { EscalationPolicy } from '../../domain/escalation-ladder.ts';
-import { type LifecycleState, route } from '../../domain/lifecycle.ts';
+import { languageOfLocale, nextLookupAttempt } from '#domain/customer-lookup.ts';
+import type { EscalationPolicy } from '#domain/escalation-ladder.ts';
+import { type LifecycleState, route } from '#domain/lifecycle.ts';
 
 const policy: EscalationPolicy = {
   ladder: {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type BreachEvidence, type DamagesTerms, damagesStatement } from '../../domain/damages.ts';
-import { formatMoney, money, percentOf } from '../../domain/money.ts';
+import { type BreachEvidence, type DamagesTerms, damagesStatement } from '#domain/damages.ts';
+import { formatMoney, money, percentOf } from '#domain/money.ts';
 
 describe('money in minor units', () => {
   it('reads and writes amounts exactly, with the currency’s digits', () => {

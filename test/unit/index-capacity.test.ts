@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { tableDefinition } from '../../functions/adapters/table-definition.ts';
-import { feedbackSummaryView, requestSummaryView } from '../../functions/http/views.ts';
-import { indexWriteUnits } from '../../local/dynamodb-capacity.ts';
+import { tableDefinition } from '#functions/adapters/table-definition.ts';
+import { feedbackSummaryView, requestSummaryView } from '#functions/http/views.ts';
+import { indexWriteUnits } from '#local/dynamodb-capacity.ts';
 
 const index = (name: string) => tableDefinition.globalSecondaryIndexes.find((i) => i.indexName === name)!;
 const s = (value: string) => ({ S: value });

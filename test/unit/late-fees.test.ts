@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { paymentReminderDue, paymentsStatement } from '../../domain/late-fees.ts';
+import { paymentReminderDue, paymentsStatement } from '#domain/late-fees.ts';
 
 const installments = [
   { dueDate: '2026-03-10', amount: '100000.00', label: 'first half' },

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { minutesLate } from '../../domain/breach.ts';
+import { minutesLate } from '#domain/breach.ts';
 import {
   dueEscalations,
   type EscalationLadder,
@@ -9,10 +9,10 @@ import {
   escalationSchedule,
   keysTakenWith,
   LOOK_AGAIN_SECONDS,
-} from '../../domain/escalation-ladder.ts';
-import { feedbackRoute } from '../../domain/feedback-case.ts';
-import { type LifecycleState, route, watchedDeadlines } from '../../domain/lifecycle.ts';
-import type { WorkingCalendar } from '../../domain/working-calendar.ts';
+} from '#domain/escalation-ladder.ts';
+import { feedbackRoute } from '#domain/feedback-case.ts';
+import { type LifecycleState, route, watchedDeadlines } from '#domain/lifecycle.ts';
+import type { WorkingCalendar } from '#domain/working-calendar.ts';
 
 const ladder: EscalationLadder = {
   levels: [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { personName } from '../../domain/person-name.ts';
+import { personName } from '#domain/person-name.ts';
 
 describe('a customer’s name, as they write it', () => {
   it('puts the family name first, with no space, for Chinese, Japanese and Korean names', () => {

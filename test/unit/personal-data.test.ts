@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContractVersion } from '../../domain/contract.ts';
+import type { ContractVersion } from '#domain/contract.ts';
 import {
   anonymizeAt,
   contractKeptUntil,
@@ -10,7 +10,7 @@ import {
   identifiersOf,
   neededUntil,
   scrub,
-} from '../../domain/personal-data.ts';
+} from '#domain/personal-data.ts';
 
 const request = {
   type: 'request' as const,

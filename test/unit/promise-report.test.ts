@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { recipientAddresses, unknownLadderStaff } from '../../domain/escalation-ladder.ts';
-import { promiseCsv, promiseReport, type RequestFact } from '../../domain/promise-report.ts';
+import { recipientAddresses, unknownLadderStaff } from '#domain/escalation-ladder.ts';
+import { promiseCsv, promiseReport, type RequestFact } from '#domain/promise-report.ts';
 
 const terms = { responseHours: 2, completionHours: 72 };
 const request = (receivedAt: string, more: Partial<RequestFact> = {}): RequestFact => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reportCsv, satisfactionReport } from '../../domain/satisfaction-report.ts';
+import { reportCsv, satisfactionReport } from '#domain/satisfaction-report.ts';
 
 const answer = (serviceScore: number, recommendScore: number) => ({
   serviceScore,

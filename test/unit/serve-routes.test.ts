@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { serveRoutes } from '../../functions/http/router.ts';
-import { reportsApiRoutes } from '../../functions/reports-api/routes.ts';
-import { requestsApiRoutes } from '../../functions/requests-api/routes.ts';
-import { routes } from '../../functions/routes.ts';
-import { json } from '../../functions/shared/http.ts';
+import { serveRoutes } from '#functions/http/router.ts';
+import { reportsApiRoutes } from '#functions/reports-api/routes.ts';
+import { requestsApiRoutes } from '#functions/requests-api/routes.ts';
+import { routes } from '#functions/routes.ts';
+import { json } from '#functions/shared/http.ts';
 
 /**
  * Each function declares its own routes; the router refuses, when the handler is made, a table

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { describe, expect, it } from 'vitest';
-import { transientAwsErrors } from '../../functions/shared/errors.ts';
+import { transientAwsErrors } from '#functions/shared/errors.ts';
 
 /** What a workflow step's Retry sees when DynamoDB or SES fails (workflows/watched-subject.ts). */
 const stepThatThrows = (error: unknown) =>

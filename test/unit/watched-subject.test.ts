@@ -5,10 +5,10 @@ import {
   isAbandoned,
   nextLookSeconds,
   wakeUpAt,
-} from '../../domain/watched-subject.ts';
-import { feedbackCaseDefinition } from '../../workflows/feedback-case/definition.ts';
-import { serviceRequestDefinition } from '../../workflows/service-request/definition.ts';
-import { PARK_STATE } from '../../workflows/watched-subject.ts';
+} from '#domain/watched-subject.ts';
+import { feedbackCaseDefinition } from '#workflows/feedback-case/definition.ts';
+import { serviceRequestDefinition } from '#workflows/service-request/definition.ts';
+import { PARK_STATE } from '#workflows/watched-subject.ts';
 
 describe('when a parked subject wakes', () => {
   const at = new Date('2026-03-02T01:00:00.250Z');

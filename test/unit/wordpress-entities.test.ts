@@ -1,10 +1,7 @@
 import { decodeHTML } from 'entities';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeWordPressEntities,
-  wordPressEntityNames,
-} from '../../functions/storefronts/wordpress-entities.ts';
+import { decodeWordPressEntities, wordPressEntityNames } from '#functions/storefronts/wordpress-entities.ts';
 
 describe('the character references WooCommerce sends', () => {
   it('decodes every name WordPress keeps as a full HTML decoder does', () => {

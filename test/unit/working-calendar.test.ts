@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arrangementPublished } from '../../domain/china-holidays.ts';
-import { feedbackDue } from '../../domain/feedback-case.ts';
+import { arrangementPublished } from '#domain/china-holidays.ts';
+import { feedbackDue } from '#domain/feedback-case.ts';
 import {
   addWorkingDays,
   isWorkingDay,
@@ -9,7 +9,7 @@ import {
   startOfLocalDay,
   type WorkingCalendar,
   workingTimeBetween,
-} from '../../domain/working-calendar.ts';
+} from '#domain/working-calendar.ts';
 
 const shanghai: WorkingCalendar = {
   timeZone: 'Asia/Shanghai',

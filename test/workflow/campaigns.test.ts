@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completedRequest, linkIn } from '../support/lifecycle.ts';
+import { completedRequest, linkIn } from '#local/driver/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /** 3.1c, 7.1.1: periodic follow-up visits and surveys, run by the daily schedule on the runtime's clock. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keys, putItem } from '../../functions/adapters/table.ts';
-import { DAILY_RUN_QUEUE } from '../../functions/catalog.ts';
-import { completedRequest } from '../support/lifecycle.ts';
+import { keys, putItem } from '#functions/adapters/table.ts';
+import { DAILY_RUN_QUEUE } from '#functions/catalog.ts';
+import { completedRequest } from '#local/driver/lifecycle.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /** The daily run fans out: one queued run per tenant, so one tenant that fails stops no other. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOSED_LISTED_DAYS } from '../../functions/adapters/requests.ts';
-import { capacityConsumed, query } from '../../functions/adapters/table.ts';
-import { repairRequest } from '../support/lifecycle.ts';
+import { CLOSED_LISTED_DAYS } from '#functions/adapters/requests.ts';
+import { capacityConsumed, query } from '#functions/adapters/table.ts';
+import { repairRequest } from '#local/driver/lifecycle.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**

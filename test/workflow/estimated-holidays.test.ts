@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addPublishedArrangement } from '../../domain/china-holidays.ts';
-import { parseHolidayNotice } from '../../domain/holiday-notice.ts';
-import { invokeFunction } from '../../local/lambda.ts';
-import { emailsAbout, recipients } from '../support/lifecycle.ts';
+import { addPublishedArrangement } from '#domain/china-holidays.ts';
+import { parseHolidayNotice } from '#domain/holiday-notice.ts';
+import { emailsAbout, recipients } from '#local/driver/lifecycle.ts';
+import { invokeFunction } from '#local/lambda.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completionReport, emailsAbout, linkIn, recipients, repairRequest } from '../support/lifecycle.ts';
+import { completionReport, emailsAbout, linkIn, recipients, repairRequest } from '#local/driver/lifecycle.ts';
 import { type SentEmail, send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emailsAbout, linkIn, recipients, repairRequest } from '../support/lifecycle.ts';
+import { emailsAbout, linkIn, recipients, repairRequest } from '#local/driver/lifecycle.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestKinds } from '../../domain/service-request.ts';
-import { demoSettings } from '../../local/demo-tenant.ts';
-import { emailsAbout, lifecycleTransitions, recipients, repairRequest } from '../support/lifecycle.ts';
+import { requestKinds } from '#domain/service-request.ts';
+import { demoSettings } from '#local/demo-tenant.ts';
+import { emailsAbout, lifecycleTransitions, recipients, repairRequest } from '#local/driver/lifecycle.ts';
 import { createOtherTenant, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**

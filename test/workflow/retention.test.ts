@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invokeFunction } from '../../local/lambda.ts';
-import { completedRequest, contractTerms, repairRequest } from '../support/lifecycle.ts';
+import { completedRequest, contractTerms, repairRequest } from '#local/driver/lifecycle.ts';
+import { invokeFunction } from '#local/lambda.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { everyItem, itemsMentioning } from '../support/table.ts';
 

@@ -1,8 +1,7 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getRequest } from '../../functions/adapters/requests.ts';
-import { signLink } from '../../functions/adapters/signed-links.ts';
-import { invokeFunction } from '../../local/lambda.ts';
+import { getRequest } from '#functions/adapters/requests.ts';
+import { signLink } from '#functions/adapters/signed-links.ts';
 import {
   completedRequest,
   completionReport,
@@ -12,7 +11,8 @@ import {
   recipients,
   repairRequest,
   stepFunctionsOf,
-} from '../support/lifecycle.ts';
+} from '#local/driver/lifecycle.ts';
+import { invokeFunction } from '#local/lambda.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 const HOUR = 3600;

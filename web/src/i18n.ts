@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import { kindNames } from '../../domain/kind-names.ts';
+import { kindNames } from '#domain/kind-names.ts';
 
 /** The console's two languages (clause 14.2: Chinese is the contract's official language). */
 export type Language = 'zh-CN' | 'en';

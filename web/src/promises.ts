@@ -1,4 +1,4 @@
-import { keptLate } from '../../domain/breach.ts';
+import { keptLate } from '#domain/breach.ts';
 import type { RequestSummary } from './types.ts';
 
 /**

@@ -2,7 +2,7 @@
  * The API's answers, typed from the very schemas that declare them (functions/http): type-only
  * imports, so nothing of zod reaches the bundle.
  */
-import type * as z from '../../domain/zod.ts';
+import type * as z from '#domain/zod.ts';
 import type {
   apiKeyListView,
   calendarView,
@@ -12,9 +12,9 @@ import type {
   requestView,
   satisfactionReportView,
   settingsView,
-} from '../../functions/http/doc-views.ts';
-import type { meView } from '../../functions/http/people-views.ts';
-import type { requestSummaryView } from '../../functions/http/views.ts';
+} from '#functions/http/doc-views.ts';
+import type { meView } from '#functions/http/people-views.ts';
+import type { requestSummaryView } from '#functions/http/views.ts';
 
 export type RequestSummary = z.output<typeof requestSummaryView>;
 export type ServiceRequest = z.output<typeof requestView>;

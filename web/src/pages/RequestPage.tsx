@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { canTransition, openRequestStatuses } from '../../../domain/request-status.ts';
+import { canTransition, openRequestStatuses } from '#domain/request-status.ts';
 import { api } from '../api.ts';
 import { useWords } from '../i18n.ts';
 import { linkProps } from '../router.ts';

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { openRequestStatuses } from '../../../domain/request-status.ts';
+import { openRequestStatuses } from '#domain/request-status.ts';
 import { allPages } from '../api.ts';
 import { useWords } from '../i18n.ts';
 import { bySoonestDeadline, missedPromisesOf, nextPromiseOf } from '../promises.ts';

@@ -1,7 +1,7 @@
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { defaultSlaTerms } from '../../domain/contract.ts';
-import { workflowCatalog } from '../../workflows/catalog.ts';
-import type { SentEmail, TestRuntime } from './runtime.ts';
+import { defaultSlaTerms } from '#domain/contract.ts';
+import { workflowCatalog } from '#workflows/catalog.ts';
+import type { DrivenRuntime, SentEmail } from './runtime.ts';
 
 export const repairRequest = (overrides: Record<string, unknown> = {}) => ({
   kind: 'repair',
@@ -32,7 +32,7 @@ export function linkIn(email: SentEmail | undefined, to: 'survey' | { action: st
 }
 
 /** The AWS SDK's Step Functions client, pointed at a runtime's local endpoint. */
-export const stepFunctionsOf = (runtime: Pick<TestRuntime, 'urls'>) =>
+export const stepFunctionsOf = (runtime: Pick<DrivenRuntime, 'urls'>) =>
   new SFNClient({
     endpoint: runtime.urls.stepFunctions,
     region: 'us-east-1',
@@ -44,7 +44,7 @@ export const stepFunctionsOf = (runtime: Pick<TestRuntime, 'urls'>) =>
  * after the subject: functions/adapters/workflows.ts), oldest first.
  */
 export async function burstsOf(
-  runtime: TestRuntime,
+  runtime: DrivenRuntime,
   subjectId: string,
   workflow: 'serviceRequest' | 'feedbackCase' = 'serviceRequest',
 ) {
@@ -75,7 +75,7 @@ function actionStatesOf(workflow: 'serviceRequest' | 'feedbackCase'): Map<string
  * steps each took: the first within its claim (the claim's `took`), the others as their states.
  */
 export async function lifecycleHistory(
-  runtime: TestRuntime,
+  runtime: DrivenRuntime,
   subjectId: string,
   workflow: 'serviceRequest' | 'feedbackCase' = 'serviceRequest',
 ) {
@@ -117,7 +117,7 @@ export async function lifecycleHistory(
 
 /** Every state transition of a subject's lifecycle, over all its bursts. */
 export const lifecycleTransitions = async (
-  runtime: TestRuntime,
+  runtime: DrivenRuntime,
   subjectId: string,
   workflow: 'serviceRequest' | 'feedbackCase' = 'serviceRequest',
 ) => (await lifecycleHistory(runtime, subjectId, workflow)).reduce((sum, b) => sum + b.states.length, 0);
@@ -131,7 +131,7 @@ export const completionReport = (start: Date, end: Date) => ({
 
 /** A request taken through acknowledge and complete: its record and survey invitation are out. */
 export async function completedRequest(
-  runtime: TestRuntime,
+  runtime: DrivenRuntime,
   overrides: Record<string, unknown> = {},
 ): Promise<string> {
   const created = await runtime.api('POST', '/v1/requests', repairRequest(overrides));
