@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { timers as realTimers } from '@sinonjs/fake-timers';
 
 /** The interpreter's event log entries (its type is not exported). */
@@ -170,10 +170,13 @@ export class LocalStepFunctions {
   }): StateMachineRecord {
     const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${input.name}`;
     let definition: StateMachineDefinition;
-    // Validate now, as AWS does on CreateStateMachine.
+    // Validate now, as AWS does on CreateStateMachine (once per definition this install has seen).
     try {
       definition = JSON.parse(input.definition);
-      new StateMachine(definition);
+      if (!validatedBefore(input.definition)) {
+        new StateMachine(definition);
+        rememberValidated(input.definition);
+      }
     } catch (error) {
       throw new StepFunctionsError('InvalidDefinition', (error as Error).message);
     }
@@ -590,5 +593,23 @@ export class LocalStepFunctions {
     const partial = `${this.persistPath}.partial`;
     writeFileSync(partial, JSON.stringify({ executions }));
     renameSync(partial, this.persistPath);
+  }
+}
+
+/**
+ * Definitions validated before, by their digest, kept beside the installed packages: the
+ * validator compiles its JSON schemas for each call (~0.2 s a definition), and every runtime
+ * start creates the same state machines. A changed definition is validated again.
+ */
+const validatedDirectory = join(import.meta.dirname, '../../node_modules/.cache/aftersales-asl-validated');
+const digestOfDefinition = (definition: string) => createHash('sha256').update(definition).digest('hex');
+const validatedBefore = (definition: string) =>
+  existsSync(join(validatedDirectory, digestOfDefinition(definition)));
+function rememberValidated(definition: string): void {
+  try {
+    mkdirSync(validatedDirectory, { recursive: true });
+    writeFileSync(join(validatedDirectory, digestOfDefinition(definition)), '');
+  } catch {
+    // A read-only install validates every time.
   }
 }
