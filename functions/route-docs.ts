@@ -33,6 +33,7 @@ import {
 } from './http/people-views.ts';
 import type { RouteSpec } from './http/route-spec.ts';
 import { periodicSurveyView } from './http/views.ts';
+import type { OperationId } from './routes.ts';
 
 /**
  * What each operation of functions/routes.ts answers, for people: its tag, summary and
@@ -101,7 +102,7 @@ const webhookResponses: Record<number, ResponseSpec> = {
   503: error('The delivery could not be kept: send it again'),
 };
 
-export const routeDocs: Record<string, RouteDoc> = {
+export const routeDocs: Record<OperationId, RouteDoc> = {
   createRequest: {
     tag: 'Service requests',
     summary: 'Enter a service request (staff: phone call, counter visit); Idempotency-Key makes a retry safe',
@@ -535,7 +536,7 @@ const malformedPath = error('The path has a malformed percent-encoding');
 
 /** The documentation of a route, with the 400 every route with path parameters can answer. */
 export function routeDocOf(route: Pick<RouteSpec, 'operationId' | 'params'>): RouteDoc {
-  const doc = routeDocs[route.operationId];
+  const doc = routeDocs[route.operationId as OperationId] as RouteDoc | undefined;
   if (!doc) throw new Error(`No documentation for ${route.operationId} (functions/route-docs.ts)`);
   return route.params && !doc.responses[400]
     ? { ...doc, responses: { ...doc.responses, 400: malformedPath } }

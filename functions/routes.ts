@@ -18,7 +18,7 @@ export { type Authentication, type Role, type RouteSpec, routeKey } from './http
  * the local runtime's routes (local/http-api.ts); each function's handler enforces its own part
  * (functions/http/router.ts) without carrying the others' schemas.
  */
-export const routes: readonly RouteSpec[] = [
+const gathered = [
   ...requestsApiRoutes,
   ...webhooksRoutes,
   ...feedbackApiRoutes,
@@ -29,7 +29,11 @@ export const routes: readonly RouteSpec[] = [
   ...flowChartsRoutes,
   ...surveyPageRoutes,
   ...actionLinksRoutes,
-];
+] as const satisfies readonly RouteSpec[];
+export const routes: readonly RouteSpec[] = gathered;
+
+/** Every operation's id: what the documentation (functions/route-docs.ts) is keyed by. */
+export type OperationId = (typeof gathered)[number]['operationId'];
 
 export { API_KEY_DECISION_CACHE_SECONDS } from './shared/http.ts';
 

@@ -5,12 +5,14 @@ import { getRequest, type StoredRequest, transitionRequest } from '../adapters/r
 import { consoleLinkOf, type LinkClaims, verifyLinkToken } from '../adapters/signed-links.ts';
 import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
 import { escapeHtml } from '../emails/layout.ts';
-import { type RouteContext, serveRoutes } from '../http/router.ts';
+import { type ContextOf, type OperationId, serveRoutes } from '../http/router.ts';
 import { confirmNeedAtOnce } from '../shared/confirm-need.ts';
 import { type HttpResult, html } from '../shared/http.ts';
 import { takeOverRequest } from '../shared/take-over.ts';
 import { wakeRequest } from '../shared/watched-kinds.ts';
 import { actionLinksRoutes } from './routes.ts';
+
+type Context<Id extends OperationId<typeof actionLinksRoutes>> = ContextOf<typeof actionLinksRoutes, Id>;
 
 /**
  * The "email-driven" part: a manager acts from an escalation email without logging in (a
@@ -242,7 +244,7 @@ async function act(claims: LinkClaims, subject: Subject, tenant: StoredTenant): 
   return actOnRequest(claims, subject.request, tenant, staff);
 }
 
-async function handle({ event, params }: RouteContext): Promise<HttpResult> {
+async function handle({ event, params }: Context<'showAction' | 'doAction'>): Promise<HttpResult> {
   const check = await verifyLinkToken(params.token!, now(), { honourExpired: true });
   if (!check.ok) return invalidLink(404);
   // A survey link is for the customer's survey page only: it never acts on a request.

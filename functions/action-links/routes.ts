@@ -1,7 +1,7 @@
 import { type RouteSpec, token } from '../http/route-spec.ts';
 
 /** The routes actionLinks serves (functions/http/route-spec.ts). */
-export const actionLinksRoutes: readonly RouteSpec[] = [
+export const actionLinksRoutes = [
   {
     operationId: 'showAction',
     method: 'GET',
@@ -18,4 +18,4 @@ export const actionLinksRoutes: readonly RouteSpec[] = [
     auth: 'signedLink',
     params: { token },
   },
-];
+] as const satisfies readonly RouteSpec[];

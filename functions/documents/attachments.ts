@@ -2,13 +2,14 @@ import { type ContractVersion, versionInForce } from '#domain/contract.ts';
 import { now } from '../adapters/clock.ts';
 import { contractVersions } from '../adapters/contracts.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
-import type { Input, RouteContext } from '../http/router.ts';
+import type { ApiKeyRoute } from '../http/route-spec.ts';
+import type { RouteContext } from '../http/router.ts';
 import type { attachmentQuery } from '../shared/api-schemas.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import type { DocumentHeader } from './printable.ts';
 
 /** A request for one of the contract's attachments (11.2): `?contractId&version&lang`. */
-export type AttachmentContext = RouteContext<undefined, Input<typeof attachmentQuery>>;
+export type AttachmentContext = RouteContext<ApiKeyRoute & { query: typeof attachmentQuery }>;
 
 /** The contract version asked for (in force, else the latest, without a version): 404 if none. */
 export async function contractVersionOf(

@@ -1,12 +1,11 @@
-import type { Context } from 'aws-lambda';
+import type { Context as LambdaContext } from 'aws-lambda';
 import { kindName, type Language } from '#domain/service-request.ts';
 import { config } from '../adapters/config.ts';
 import { contractVersions } from '../adapters/contracts.ts';
 import { getRequest } from '../adapters/requests.ts';
 import { escapeHtml, formatInstant } from '../emails/layout.ts';
 import { notRouted } from '../http/not-routed.ts';
-import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
-import type { documentLanguageQuery } from '../shared/api-schemas.ts';
+import { type ContextOf, type OperationId, serveRoutes } from '../http/router.ts';
 import { tenantOf } from '../shared/caller.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { type HttpEvent, type HttpResult, html, json } from '../shared/http.ts';
@@ -15,6 +14,8 @@ import { type AttachmentContext, contractVersionOf, headerOf } from './attachmen
 import { servedOpenApiDocument } from './openapi.generated.ts';
 import { printablePage } from './printable.ts';
 import { documentsRoutes } from './routes.ts';
+
+type Context<Id extends OperationId<typeof documentsRoutes>> = ContextOf<typeof documentsRoutes, Id>;
 
 /**
  * Documents made from the live configuration: the OpenAPI document (from the route table), the
@@ -48,7 +49,7 @@ async function serviceRecord({
   caller,
   params,
   query,
-}: RouteContext<undefined, Input<typeof documentLanguageQuery>>): Promise<HttpResult> {
+}: Context<'getServiceRecordDocument'>): Promise<HttpResult> {
   const tenant = await tenantOf(caller);
   const request = await getRequest(tenant.tenantId, params.requestId!);
   const record = request?.serviceRecord;
@@ -111,5 +112,5 @@ const served = serveRoutes('documents', documentsRoutes, {
 });
 
 /** Also API Gateway's `$default` route: a path it does not know (404), or a method it does not serve (405). */
-export const handler = (event: HttpEvent, context: Context) =>
+export const handler = (event: HttpEvent, context: LambdaContext) =>
   event.routeKey === '$default' ? notRouted(event, context) : served(event, context);

@@ -2,7 +2,7 @@ import { anyStaff, type RouteSpec, requestId } from '../http/route-spec.ts';
 import { attachmentQuery, documentLanguageQuery, noQuery } from '../shared/api-schemas.ts';
 
 /** The routes documents serves (functions/http/route-spec.ts). */
-export const documentsRoutes: readonly RouteSpec[] = [
+export const documentsRoutes = [
   {
     operationId: 'getOpenApiDocument',
     method: 'GET',
@@ -31,4 +31,4 @@ export const documentsRoutes: readonly RouteSpec[] = [
     params: { requestId },
     query: documentLanguageQuery,
   },
-];
+] as const satisfies readonly RouteSpec[];

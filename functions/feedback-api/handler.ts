@@ -1,6 +1,4 @@
 import { minutesLate } from '#domain/breach.ts';
-import type { newFeedbackSchema, resolutionSchema } from '#domain/feedback-case.ts';
-import type { surveyAnswerSchema } from '#domain/survey.ts';
 import { feedbackOwner } from '#domain/tenant.ts';
 import { breachesOfRequest } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
@@ -13,10 +11,9 @@ import {
 } from '../adapters/feedback-cases.ts';
 import { getPeriodicSurvey, periodicSurveysPage } from '../adapters/periodic-surveys.ts';
 import { getRequest } from '../adapters/requests.ts';
-import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
+import { type ContextOf, type OperationId, serveRoutes } from '../http/router.ts';
 import { shown } from '../http/show.ts';
 import { feedbackSummaryView, periodicSurveyView } from '../http/views.ts';
-import type { feedbackListQuery, periodicSurveyListQuery } from '../shared/api-schemas.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
 import { instantsOfDays } from '../shared/day-range.ts';
 import { derivedId } from '../shared/digests.ts';
@@ -27,7 +24,7 @@ import { recordPeriodicSurveyAnswer } from '../shared/survey-answers.ts';
 import { wakeFeedback } from '../shared/watched-kinds.ts';
 import { feedbackApiRoutes } from './routes.ts';
 
-type Context<Body = undefined, Query = undefined> = RouteContext<Body, Query, undefined>;
+type Context<Id extends OperationId<typeof feedbackApiRoutes>> = ContextOf<typeof feedbackApiRoutes, Id>;
 
 async function view(feedback: StoredFeedbackCase) {
   const [breaches, timeline] = await Promise.all([
@@ -50,7 +47,7 @@ async function create({
   body: input,
   caller,
   idempotencyKey,
-}: Context<Input<typeof newFeedbackSchema>>): Promise<HttpResult> {
+}: Context<'createFeedback'>): Promise<HttpResult> {
   const [tenant, request] = await Promise.all([
     tenantOf(caller),
     input.requestId ? getRequest(caller.tenantId, input.requestId) : undefined,
@@ -72,18 +69,14 @@ async function create({
   return json(201, await view(feedback));
 }
 
-async function getOne({ params, caller }: Context): Promise<HttpResult> {
+async function getOne({ params, caller }: Context<'getFeedback'>): Promise<HttpResult> {
   const feedback = await getFeedbackCase(caller.tenantId, params.feedbackId!);
   if (!feedback) throw new NotFoundError(`feedback case ${params.feedbackId}`);
   return json(200, await view(feedback));
 }
 
 /** 7.2.1, 7.2.2: the result (told to the customer by the workflow) and what will change. */
-async function resolve({
-  body: input,
-  params,
-  caller,
-}: Context<Input<typeof resolutionSchema>>): Promise<HttpResult> {
+async function resolve({ body: input, params, caller }: Context<'resolveFeedback'>): Promise<HttpResult> {
   const feedbackId = params.feedbackId!;
   const existing = await getFeedbackCase(caller.tenantId, feedbackId);
   if (!existing) throw new NotFoundError(`feedback case ${feedbackId}`);
@@ -102,10 +95,7 @@ async function resolve({
 }
 
 /** The worklist: cases in a status (open by default), soonest due first. */
-async function list({
-  query,
-  caller,
-}: Context<undefined, Input<typeof feedbackListQuery>>): Promise<HttpResult> {
+async function list({ query, caller }: Context<'listFeedback'>): Promise<HttpResult> {
   const page = await feedbackPage(caller.tenantId, query.status, {
     limit: query.limit,
     cursor: query.cursor,
@@ -119,10 +109,7 @@ async function list({
 // --- periodic surveys (7.1.1) ----------------------------------------------------------------
 
 /** Periodic surveys sent in a range of days; `answered=false` is the list to phone (7.1.2). */
-async function listSurveys({
-  query,
-  caller,
-}: Context<undefined, Input<typeof periodicSurveyListQuery>>): Promise<HttpResult> {
+async function listSurveys({ query, caller }: Context<'listPeriodicSurveys'>): Promise<HttpResult> {
   const tenant = await tenantOf(caller);
   const { from, to } = instantsOfDays(tenant.timeZone, query.from, query.to);
   const answered = query.answered === undefined ? undefined : query.answered === 'true';
@@ -142,7 +129,7 @@ async function phoneSurvey({
   body: answer,
   params,
   caller,
-}: Context<Input<typeof surveyAnswerSchema>>): Promise<HttpResult> {
+}: Context<'answerPeriodicSurvey'>): Promise<HttpResult> {
   const surveyId = params.surveyId!;
   const survey = await getPeriodicSurvey(caller.tenantId, surveyId);
   if (!survey) throw new NotFoundError(`survey ${surveyId}`);

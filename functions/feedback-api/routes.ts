@@ -8,7 +8,7 @@ const feedbackId = z.string().check(z.regex(/^fb_[a-z0-9_]{1,80}$/));
 const surveyId = z.string().check(z.regex(/^ps_[a-z0-9]{1,60}$/));
 
 /** The routes feedbackApi serves (functions/http/route-spec.ts). */
-export const feedbackApiRoutes: readonly RouteSpec[] = [
+export const feedbackApiRoutes = [
   {
     operationId: 'createFeedback',
     method: 'POST',
@@ -72,4 +72,4 @@ export const feedbackApiRoutes: readonly RouteSpec[] = [
     params: { surveyId },
     body: surveyAnswerSchema,
   },
-];
+] as const satisfies readonly RouteSpec[];

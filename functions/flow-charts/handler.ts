@@ -1,4 +1,4 @@
-import type { Context } from 'aws-lambda';
+import type { Context as LambdaContext } from 'aws-lambda';
 import { serviceFlow } from '#domain/service-flow.ts';
 import type { Language } from '#domain/service-request.ts';
 import { workflowCatalog } from '#workflows/catalog.ts';
@@ -6,11 +6,13 @@ import { workflowDiagram } from '#workflows/diagrams.generated.ts';
 import { type AttachmentContext, contractVersionOf, headerOf } from '../documents/attachments.ts';
 import { printablePage } from '../documents/printable.ts';
 import { escapeHtml } from '../emails/layout.ts';
-import { type RouteContext, serveRoutes } from '../http/router.ts';
+import { type ContextOf, type OperationId, serveRoutes } from '../http/router.ts';
 import { tenantOf } from '../shared/caller.ts';
 import { type HttpEvent, type HttpResult, html } from '../shared/http.ts';
 import { flowChartsRoutes } from './routes.ts';
 import { accessibleSvg, serviceFlowSvg } from './service-flow-svg.ts';
+
+type Context<Id extends OperationId<typeof flowChartsRoutes>> = ContextOf<typeof flowChartsRoutes, Id>;
 
 /**
  * The charts: the contract's service flow chart (attachment 11.2, with the contract version's
@@ -52,7 +54,7 @@ async function serviceFlowChart(context: AttachmentContext): Promise<HttpResult>
 }
 
 /** For operators: each deployed state machine drawn from its definition (not its source). */
-async function deployedWorkflows({ caller }: RouteContext): Promise<HttpResult> {
+async function deployedWorkflows({ caller }: Context<'getWorkflowDiagrams'>): Promise<HttpResult> {
   const tenant = await tenantOf(caller);
   const sections = (Object.keys(workflowCatalog) as (keyof typeof workflowCatalog)[]).map((key) => {
     const workflow = workflowCatalog[key];
@@ -81,4 +83,4 @@ const served = serveRoutes('flowCharts', flowChartsRoutes, {
   getWorkflowDiagrams: deployedWorkflows,
 });
 
-export const handler = (event: HttpEvent, context: Context) => served(event, context);
+export const handler = (event: HttpEvent, context: LambdaContext) => served(event, context);

@@ -2,7 +2,7 @@ import { anyStaff, type RouteSpec } from '../http/route-spec.ts';
 import { attachmentQuery, noQuery } from '../shared/api-schemas.ts';
 
 /** The routes flowCharts serves (functions/http/route-spec.ts). */
-export const flowChartsRoutes: readonly RouteSpec[] = [
+export const flowChartsRoutes = [
   {
     operationId: 'getServiceFlowChart',
     method: 'GET',
@@ -30,4 +30,4 @@ export const flowChartsRoutes: readonly RouteSpec[] = [
     roles: anyStaff,
     query: noQuery,
   },
-];
+] as const satisfies readonly RouteSpec[];

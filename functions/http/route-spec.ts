@@ -24,22 +24,26 @@ export const admins: readonly Role[] = ['admin'];
  */
 export type Authentication = 'apiKey' | 'signedLink' | 'webhookSignature' | 'public';
 
-export interface RouteSpec {
+/** What every route declares, whoever may call it. */
+interface RouteFields {
   operationId: string;
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway syntax: `{name}` is a path parameter. */
   path: string;
   function: FunctionName;
-  auth: Authentication;
-  /** For `apiKey` routes: the roles allowed (anyone else: 403). */
-  roles?: readonly Role[];
   /** Each path parameter's form: a value that cannot name anything is a 404 before any lookup. */
-  params?: Record<string, z.ZodMiniString>;
+  params?: Readonly<Record<string, z.ZodMiniString>>;
   query?: z.ZodMiniType;
   headers?: z.ZodMiniType;
   /** The body: JSON unless `form` (HTML forms post `application/x-www-form-urlencoded`). */
   body?: z.ZodMiniType;
   bodyType?: 'json' | 'form';
+}
+
+/** A route called with an API key: the roles allowed (anyone else: 403); its operation has a caller. */
+export interface ApiKeyRoute extends RouteFields {
+  auth: 'apiKey';
+  roles: readonly Role[];
   /** Its answer shows staff a customer's personal data: each one is recorded (functions/adapters/access-trail.ts). */
   personalData?: true;
   /**
@@ -49,6 +53,22 @@ export interface RouteSpec {
    */
   idempotent?: true | 'sealed';
 }
+
+/** A route whose caller is known otherwise (a signed link, a storefront's signature) or not at all. */
+export interface OpenRoute extends RouteFields {
+  auth: Exclude<Authentication, 'apiKey'>;
+  roles?: never;
+  /** Only staff are shown personal data, and only staff's creates are answered once. */
+  personalData?: never;
+  idempotent?: never;
+}
+
+/**
+ * What a route of the HTTP API declares. A function's table is written `as const satisfies
+ * readonly RouteSpec[]`, so each operation's context is typed from its own route
+ * (functions/http/router.ts `RouteContext`).
+ */
+export type RouteSpec = ApiKeyRoute | OpenRoute;
 
 export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>) => `${route.method} ${route.path}`;
 

@@ -23,21 +23,31 @@ import {
 import { logger } from '../shared/logger.ts';
 import { type RouteSpec, routeKey } from './route-spec.ts';
 
+/** The parsed type of one of a route's schemas (`body`, `query`, `headers`), undefined without one. */
+type Parsed<R, Part extends 'body' | 'query' | 'headers'> = R extends { readonly [P in Part]: infer S }
+  ? S extends z.ZodMiniType
+    ? z.output<S>
+    : undefined
+  : undefined;
+
 /**
- * What an operation receives: everything the route table declares, already checked. For an
- * API-key route the caller holds one of the roles allowed; path parameters have their declared
- * form; the query, the headers and a JSON body are parsed by the route's schemas (a form body
- * is handed over as posted: its page shows the form again with what is missing marked).
+ * What an operation receives: everything its route declares, already checked and typed from the
+ * route itself. For an API-key route the caller holds one of the roles allowed; path parameters
+ * have their declared form; the query, the headers and a JSON body are parsed by the route's
+ * schemas (a form body is handed over as posted: its page shows the form again with what is
+ * missing marked).
  */
-export interface RouteContext<Body = undefined, Query = undefined, Headers = undefined> {
+export interface RouteContext<R extends RouteSpec = RouteSpec> {
   event: HttpEvent;
-  route: RouteSpec;
-  /** Set for `apiKey` routes (the router refuses the call otherwise). */
-  caller: Caller;
-  params: Record<string, string>;
-  body: Body;
-  query: Query;
-  headers: Headers;
+  route: R;
+  /** The key's holder on an `apiKey` route (the router refuses the call otherwise); none on others. */
+  caller: R extends { auth: 'apiKey' } ? Caller : undefined;
+  params: R extends { readonly params: infer P }
+    ? { readonly [K in keyof P]: string }
+    : Record<string, never>;
+  body: Parsed<R, 'body'>;
+  query: Parsed<R, 'query'>;
+  headers: Parsed<R, 'headers'>;
   /** For `form` bodies: the fields as posted. */
   form: Record<string, string>;
   /**
@@ -47,11 +57,36 @@ export interface RouteContext<Body = undefined, Query = undefined, Headers = und
   idempotencyKey?: string;
 }
 
-/** The parsed types of a route's schemas, for an operation's signature. */
-export type Input<S extends z.ZodMiniType | undefined> = S extends z.ZodMiniType ? z.output<S> : undefined;
+/** A function's operations, one for each route of its table, each given its own route's context. */
+export type Operations<Routes extends readonly RouteSpec[]> = {
+  [R in Routes[number] as R['operationId']]: (context: RouteContext<R>) => Promise<HttpResult>;
+};
 
-// biome-ignore lint/suspicious/noExplicitAny: each operation names its own input types
-export type Operation = (context: RouteContext<any, any, any>) => Promise<HttpResult>;
+/**
+ * Inside the router every operation is one shape, its context as the router builds it from
+ * whichever route was called; `Operations` is what makes each one's types its own route's.
+ */
+interface BuiltContext {
+  event: HttpEvent;
+  route: RouteSpec;
+  caller: Caller | undefined;
+  params: Record<string, string>;
+  body: unknown;
+  query: unknown;
+  headers: unknown;
+  form: Record<string, string>;
+  idempotencyKey?: string;
+}
+type BuiltOperation = (context: BuiltContext) => Promise<HttpResult>;
+
+/** The ids of a function's operations. */
+export type OperationId<Routes extends readonly RouteSpec[]> = Routes[number]['operationId'];
+
+/** The context of the operation `Id` of a function's route table. */
+export type ContextOf<
+  Routes extends readonly RouteSpec[],
+  Id extends Routes[number]['operationId'],
+> = RouteContext<Extract<Routes[number], { operationId: Id }>>;
 
 /**
  * Security headers on every answer: JSON is never sniffed as something else; a page runs no
@@ -105,20 +140,24 @@ function formFields(event: HttpEvent): Record<string, string> {
  * runs. Every route must be the function's and have its operation, and no operation may serve a
  * route it does not have.
  */
-export function serveRoutes(
+export function serveRoutes<const Routes extends readonly RouteSpec[]>(
   fn: FunctionName,
-  served: readonly RouteSpec[],
-  operations: Record<string, Operation>,
+  served: Routes,
+  operations: Operations<Routes>,
   options: { answerSealer?: AnswerSealer } = {},
 ) {
   const foreign = served.filter((route) => route.function !== fn).map((r) => r.operationId);
-  const missing = served.filter((route) => !operations[route.operationId]).map((r) => r.operationId);
+  const missing = served
+    .filter((route) => !(operations as Record<string, unknown>)[route.operationId])
+    .map((r) => r.operationId);
   const stray = Object.keys(operations).filter((id) => !served.some((route) => route.operationId === id));
   if (foreign.length > 0 || missing.length > 0 || stray.length > 0)
     throw new Error(
       `${fn}: operations missing ${missing.join(', ') || '-'}; not routed ${stray.join(', ') || '-'}; another function's ${foreign.join(', ') || '-'}`,
     );
-  const byKey = new Map(served.map((route) => [routeKey(route), route]));
+  const byKey = new Map(served.map((route) => [routeKey(route), route as RouteSpec]));
+  // The one erasure: each operation was typed against its own route above.
+  const byId = operations as unknown as Record<string, BuiltOperation>;
 
   return middy<HttpEvent, HttpResult>()
     .use(injectLambdaContext(logger))
@@ -130,14 +169,14 @@ export function serveRoutes(
     const route = byKey.get(event.routeKey);
     if (!route) throw new NotFoundError(`route ${event.routeKey}`);
 
-    let caller = undefined as unknown as Caller;
+    let caller: Caller | undefined;
     if (route.auth === 'apiKey') {
       caller = callerOf(event);
-      if (!route.roles?.includes(caller.role))
+      if (!route.roles.includes(caller.role))
         throw new DomainError(
           403,
           'Forbidden',
-          `A ${caller.role} may not do this: it needs one of the roles ${route.roles?.join(', ') ?? '(none)'}`,
+          `A ${caller.role} may not do this: it needs one of the roles ${route.roles.join(', ')}`,
         );
       await tenantOf(caller);
     }
@@ -153,7 +192,7 @@ export function serveRoutes(
       }
       params[name] = value;
     }
-    const context: RouteContext<unknown, unknown, unknown> = {
+    const context: BuiltContext = {
       event,
       route,
       caller,
@@ -173,12 +212,13 @@ export function serveRoutes(
           : undefined,
       form: route.bodyType === 'form' ? formFields(event) : {},
     };
+    const operation = byId[route.operationId]!;
     const result = route.idempotent
-      ? await answeredOnce(route, context, operations[route.operationId]!, options.answerSealer)
-      : await operations[route.operationId]!(context);
+      ? await answeredOnce(route, context, operation, options.answerSealer)
+      : await operation(context);
     // Clause 12: an answer that shows a customer's personal data is on the access trail before
     // it leaves (if the trail cannot be written, nothing is shown).
-    if (route.personalData && (result.statusCode ?? 200) < 300) {
+    if (route.personalData && caller && (result.statusCode ?? 200) < 300) {
       const json = String(result.headers?.['content-type'] ?? '').startsWith('application/json');
       const body = json && result.body ? JSON.parse(result.body) : undefined;
       await recordAccess(caller.tenantId, {
@@ -201,8 +241,8 @@ export function serveRoutes(
  */
 async function answeredOnce(
   route: RouteSpec,
-  context: RouteContext<unknown, unknown, unknown>,
-  operation: Operation,
+  context: BuiltContext,
+  operation: BuiltOperation,
   answerSealer: AnswerSealer | undefined,
 ): Promise<HttpResult> {
   const sealer = route.idempotent === 'sealed' ? answerSealer : undefined;
@@ -210,7 +250,8 @@ async function answeredOnce(
     throw new Error(`${route.operationId} keeps its answers sealed: its function must give the sealer`);
   const key = (context.headers as { 'idempotency-key'?: string } | undefined)?.['idempotency-key'];
   if (key === undefined) return operation(context);
-  const { tenantId } = context.caller;
+  // Only API-key routes are idempotent (functions/http/route-spec.ts): a caller is there.
+  const { tenantId } = context.caller!;
   const digest = digestOf(context.body ?? null);
   const kept = await findAnswer(tenantId, route.operationId, key, sealer);
   if (kept && kept.digest !== digest)

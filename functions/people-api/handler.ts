@@ -3,13 +3,12 @@ import { requiredSkill } from '#domain/skills.ts';
 import { now } from '../adapters/clock.ts';
 import { dataRequestHandedOver, dataRequestsPage, getDataRequest } from '../adapters/customer-data.ts';
 import { dataRequestSummaryView } from '../http/people-views.ts';
-import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
+import { type ContextOf, type OperationId, serveRoutes } from '../http/router.ts';
 import { shown } from '../http/show.ts';
-import type { customerDataSchema, erasureSchema, pageQuery } from '../shared/api-schemas.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
 import { eraseCustomer, exportCustomerData, exportOfDataRequest } from '../shared/customer-data.ts';
 import { NotFoundError } from '../shared/errors.ts';
-import { type HttpResult, json } from '../shared/http.ts';
+import { type Caller, type HttpResult, json } from '../shared/http.ts';
 import { peopleApiRoutes } from './routes.ts';
 import { disableStaff, enableStaff, inviteStaff, reinviteStaff } from './staff.ts';
 
@@ -18,11 +17,11 @@ import { disableStaff, enableStaff, inviteStaff, reinviteStaff } from './staff.t
  * (clause 12: export, erasure, storefronts' data requests). Apart from the tenant API: what it
  * needs (the mailer, the erasure) would take that function past its size budget.
  */
-type Context<Body = undefined, Query = undefined> = RouteContext<Body, Query>;
+type Context<Id extends OperationId<typeof peopleApiRoutes>> = ContextOf<typeof peopleApiRoutes, Id>;
 
 // --- Staff (#15) -------------------------------------------------------------------------------
 
-async function getMe({ caller }: Context): Promise<HttpResult> {
+async function getMe({ caller }: Context<'getMe'>): Promise<HttpResult> {
   const tenant = await tenantOf(caller);
   const me = caller.staffId ? tenant.staff.find((s) => s.staffId === caller.staffId) : undefined;
   return json(200, {
@@ -48,20 +47,14 @@ async function getMe({ caller }: Context): Promise<HttpResult> {
 
 // --- Customers' personal data (12) -------------------------------------------------------------
 
-const privacyActor = (caller: Context['caller']) => ({ actor: actorOf(caller), role: caller.role });
+const privacyActor = (caller: Caller) => ({ actor: actorOf(caller), role: caller.role });
 
-async function exportCustomer({
-  body,
-  caller,
-}: Context<Input<typeof customerDataSchema>>): Promise<HttpResult> {
+async function exportCustomer({ body, caller }: Context<'exportCustomerData'>): Promise<HttpResult> {
   const data = await exportCustomerData(await tenantOf(caller), body.email, privacyActor(caller), now());
   return json(200, data);
 }
 
-async function eraseCustomerData({
-  body,
-  caller,
-}: Context<Input<typeof erasureSchema>>): Promise<HttpResult> {
+async function eraseCustomerData({ body, caller }: Context<'eraseCustomerData'>): Promise<HttpResult> {
   const outcome = await eraseCustomer(
     await tenantOf(caller),
     { email: body.email },
@@ -71,10 +64,7 @@ async function eraseCustomerData({
   return json(200, outcome);
 }
 
-async function listDataRequests({
-  caller,
-  query,
-}: Context<undefined, Input<typeof pageQuery>>): Promise<HttpResult> {
+async function listDataRequests({ caller, query }: Context<'listDataRequests'>): Promise<HttpResult> {
   const page = await dataRequestsPage(caller.tenantId, { limit: query.limit, cursor: query.cursor });
   return json(200, {
     items: page.items.map((r) => shown(dataRequestSummaryView, r)),
@@ -82,7 +72,7 @@ async function listDataRequests({
   });
 }
 
-async function getOneDataRequest({ caller, params }: Context): Promise<HttpResult> {
+async function getOneDataRequest({ caller, params }: Context<'getDataRequest'>): Promise<HttpResult> {
   const request = await getDataRequest(caller.tenantId, params.dataRequestId!);
   if (!request) throw new NotFoundError(`data request ${params.dataRequestId}`);
   const at = now();

@@ -12,8 +12,20 @@ import {
 const staffId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/));
 const dataRequestId = z.string().check(z.regex(/^[a-z]+-[0-9A-Za-z_-]{1,80}$/));
 
+/** An admin's action on a staff member's sign-in. */
+const staffRoute = <const Id extends string>(operationId: Id, action: string) =>
+  ({
+    operationId,
+    method: 'POST',
+    path: `/v1/staff/{staffId}/${action}`,
+    function: 'peopleApi',
+    auth: 'apiKey',
+    roles: admins,
+    params: { staffId },
+  }) as const;
+
 /** The routes peopleApi serves (functions/http/route-spec.ts). */
-export const peopleApiRoutes: readonly RouteSpec[] = [
+export const peopleApiRoutes = [
   {
     operationId: 'getMe',
     method: 'GET',
@@ -34,17 +46,9 @@ export const peopleApiRoutes: readonly RouteSpec[] = [
     headers: idempotencyHeaders,
     idempotent: true,
   },
-  ...(['invitation', 'disable', 'enable'] as const).map(
-    (action): RouteSpec => ({
-      operationId: { invitation: 'reinviteStaff', disable: 'disableStaff', enable: 'enableStaff' }[action],
-      method: 'POST',
-      path: `/v1/staff/{staffId}/${action}`,
-      function: 'peopleApi',
-      auth: 'apiKey',
-      roles: admins,
-      params: { staffId },
-    }),
-  ),
+  staffRoute('reinviteStaff', 'invitation'),
+  staffRoute('disableStaff', 'disable'),
+  staffRoute('enableStaff', 'enable'),
   {
     operationId: 'exportCustomerData',
     method: 'POST',
@@ -81,4 +85,4 @@ export const peopleApiRoutes: readonly RouteSpec[] = [
     roles: managers,
     params: { dataRequestId },
   },
-];
+] as const satisfies readonly RouteSpec[];

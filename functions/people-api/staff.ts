@@ -6,17 +6,17 @@ import { sendOnce } from '../adapters/mailer.ts';
 import { createStaffLogin, setStaffLoginEnabled } from '../adapters/staff-directory.ts';
 import { getTenant, type StoredTenant, saveTenantSettings } from '../adapters/tenants.ts';
 import { staffInvitationEmail } from '../emails/staff-emails.ts';
-import type { Input, RouteContext } from '../http/router.ts';
-import type { staffInvitationSchema } from '../shared/api-schemas.ts';
+import type { ContextOf, OperationId } from '../http/router.ts';
 import { ConflictError, NotFoundError } from '../shared/errors.ts';
-import { type HttpResult, json } from '../shared/http.ts';
+import { type Caller, type HttpResult, json } from '../shared/http.ts';
+import type { peopleApiRoutes } from './routes.ts';
 
 /**
  * Admins add, invite again, disable and enable staff (#15). The tenant's staff list is the
  * truth (roles, skills, disabled or not; the authorizer reads it at every call); each member's
  * sign-in is a Cognito user named by their email (functions/adapters/staff-directory.ts).
  */
-type Context<Body = undefined> = RouteContext<Body>;
+type Context<Id extends OperationId<typeof peopleApiRoutes>> = ContextOf<typeof peopleApiRoutes, Id>;
 
 /** A temporary password the pool's policy takes (12+ characters, every class). */
 const temporaryPassword = () => `Tmp-${randomBytes(9).toString('base64url')}-7k`;
@@ -71,10 +71,7 @@ async function sendInvitation(tenant: StoredTenant, member: StaffMember): Promis
  * retry after a failure before the invitation went out (same id and email, never invited) goes
  * on with the member as listed instead of answering 409.
  */
-export async function inviteStaff({
-  body,
-  caller,
-}: Context<Input<typeof staffInvitationSchema>>): Promise<HttpResult> {
+export async function inviteStaff({ body, caller }: Context<'inviteStaff'>): Promise<HttpResult> {
   let member: StaffMember = { ...body, skills: body.skills ?? [] };
   const sameEmail = (s: StaffMember) => s.email.toLowerCase() === member.email.toLowerCase();
   const tenant = await changeStaff(caller.tenantId, (staff) => {
@@ -97,16 +94,16 @@ const memberOf = (tenant: StoredTenant, staffId: string) => {
 };
 
 /** `POST /v1/staff/{staffId}/invitation`: the invitation again, with a new temporary password. */
-export async function reinviteStaff({ params, caller }: Context): Promise<HttpResult> {
+export async function reinviteStaff({ params, caller }: Context<'reinviteStaff'>): Promise<HttpResult> {
   const tenant = await getTenant(caller.tenantId, { consistent: true });
   if (!tenant) throw new NotFoundError(`tenant ${caller.tenantId}`);
-  const member = memberOf(tenant, params.staffId!);
+  const member = memberOf(tenant, params.staffId);
   if (member.disabledAt) throw new ConflictError('The staff member is disabled: enable them first');
   return json(200, await sendInvitation(tenant, member));
 }
 
 /** `POST /v1/staff/{staffId}/disable` and `/enable`: the list first (the authorizer reads it), then the sign-in. */
-async function setDisabled(caller: Context['caller'], staffId: string, disabled: boolean) {
+async function setDisabled(caller: Caller, staffId: string, disabled: boolean) {
   let changed: StaffMember | undefined;
   await changeStaff(caller.tenantId, (staff) =>
     staff.map((s) => {
@@ -122,5 +119,7 @@ async function setDisabled(caller: Context['caller'], staffId: string, disabled:
   return json(200, changed);
 }
 
-export const disableStaff = ({ params, caller }: Context) => setDisabled(caller, params.staffId!, true);
-export const enableStaff = ({ params, caller }: Context) => setDisabled(caller, params.staffId!, false);
+export const disableStaff = ({ params, caller }: Context<'disableStaff'>) =>
+  setDisabled(caller, params.staffId, true);
+export const enableStaff = ({ params, caller }: Context<'enableStaff'>) =>
+  setDisabled(caller, params.staffId, false);

@@ -8,14 +8,15 @@ import { feedbackFactsBetween } from '../adapters/feedback-cases.ts';
 import { periodicSurveysBetween } from '../adapters/periodic-surveys.ts';
 import { requestFactsBetween, requestSurveysBetween } from '../adapters/requests.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
-import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
-import type { satisfactionReportQuery, statementQuery } from '../shared/api-schemas.ts';
+import { type ContextOf, type OperationId, serveRoutes } from '../http/router.ts';
 import { tenantOf } from '../shared/caller.ts';
 import { instantsOfDays } from '../shared/day-range.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { csvDownload, type HttpResult, html, json } from '../shared/http.ts';
 import { reportsApiRoutes } from './routes.ts';
 import { contractStatement, statementCsv, statementPage } from './statement.ts';
+
+type Context<Id extends OperationId<typeof reportsApiRoutes>> = ContextOf<typeof reportsApiRoutes, Id>;
 
 /** Satisfaction (7.2.2): surveys after requests and on the tenant's schedule, and feedback handled. */
 async function satisfactionOf(tenant: StoredTenant, from: string, to: string) {
@@ -52,10 +53,7 @@ async function promisesOf(tenant: StoredTenant, from: string, to: string) {
 }
 
 /** `GET /v1/reports/satisfaction?from&to[&format=csv[&table=promises]]` (7.2.2), for managers and admins. */
-async function report({
-  query,
-  caller,
-}: RouteContext<undefined, Input<typeof satisfactionReportQuery>>): Promise<HttpResult> {
+async function report({ query, caller }: Context<'satisfactionReport'>): Promise<HttpResult> {
   const tenant = await tenantOf(caller);
   const { from, to } = instantsOfDays(tenant.timeZone, query.from, query.to);
   // A CSV is one table: only what it shows is read.
@@ -77,11 +75,7 @@ async function report({
 }
 
 /** `GET /v1/contracts/{id}/statement?from&to[&format=csv]` (10.1.1), for managers and admins. */
-async function statement({
-  params,
-  query,
-  caller,
-}: RouteContext<undefined, Input<typeof statementQuery>>): Promise<HttpResult> {
+async function statement({ params, query, caller }: Context<'contractStatement'>): Promise<HttpResult> {
   const tenant = await tenantOf(caller);
   const period = {
     ...instantsOfDays(tenant.timeZone, query.from, query.to),

@@ -2,7 +2,7 @@ import { contractId, managers, type RouteSpec } from '../http/route-spec.ts';
 import { satisfactionReportQuery, statementQuery } from '../shared/api-schemas.ts';
 
 /** The routes reportsApi serves (functions/http/route-spec.ts). */
-export const reportsApiRoutes: readonly RouteSpec[] = [
+export const reportsApiRoutes = [
   {
     operationId: 'satisfactionReport',
     method: 'GET',
@@ -22,4 +22,4 @@ export const reportsApiRoutes: readonly RouteSpec[] = [
     params: { contractId },
     query: statementQuery,
   },
-];
+] as const satisfies readonly RouteSpec[];

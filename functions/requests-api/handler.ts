@@ -1,14 +1,6 @@
-import type { completionReportSchema } from '#domain/service-record.ts';
 import { futureTimesIn, issueServiceRecord } from '#domain/service-record.ts';
-import {
-  canTransition,
-  type customerSchema,
-  type newServiceRequestSchema,
-  openRequestStatuses,
-  statusesAllowing,
-} from '#domain/service-request.ts';
+import { canTransition, openRequestStatuses, statusesAllowing } from '#domain/service-request.ts';
 import { isQualified, requiredSkill } from '#domain/skills.ts';
-import type { surveyAnswerSchema } from '#domain/survey.ts';
 import { breachesOfRequest } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
 import {
@@ -19,13 +11,7 @@ import {
   transitionRequest,
 } from '../adapters/requests.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
-import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
-import type {
-  cancelSchema,
-  dispatchSchema,
-  idempotencyHeaders,
-  requestListQuery,
-} from '../shared/api-schemas.ts';
+import { type ContextOf, type OperationId, serveRoutes } from '../http/router.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
 import { cancelServiceRequest } from '../shared/cancel-request.ts';
 import { confirmNeedAtOnce } from '../shared/confirm-need.ts';
@@ -40,7 +26,7 @@ import { wakeRequest } from '../shared/watched-kinds.ts';
 import { requestSummary, requestView } from './request-view.ts';
 import { requestsApiRoutes } from './routes.ts';
 
-type Context<Body = undefined, Query = undefined, Headers = undefined> = RouteContext<Body, Query, Headers>;
+type Context<Id extends OperationId<typeof requestsApiRoutes>> = ContextOf<typeof requestsApiRoutes, Id>;
 
 /** Reads the request of the caller's tenant: another tenant's id is simply not found (no existence leak). */
 async function requestOf({
@@ -78,11 +64,7 @@ async function createRequest({
   body: input,
   headers,
   caller,
-}: Context<
-  Input<typeof newServiceRequestSchema>,
-  undefined,
-  Input<typeof idempotencyHeaders>
->): Promise<HttpResult> {
+}: Context<'createRequest'>): Promise<HttpResult> {
   const idempotencyKey = headers['idempotency-key'];
   const tenant = await tenantOf(caller);
   const intakeDigest = idempotencyKey === undefined ? undefined : digestOf(input);
@@ -108,10 +90,10 @@ async function createRequest({
  * The same person acknowledging again (a retry after a timeout or a 5xx) is answered with the
  * request as it stands, not 409: what they asked for is done (#34). Anyone else is told it was.
  */
-const acknowledgedBy = (request: StoredRequest, caller: Context['caller']) =>
+const acknowledgedBy = (request: StoredRequest, caller: Caller) =>
   request.acknowledgedBy === actorOf(caller) && request.status !== 'cancelled';
 
-async function acknowledge(context: Context): Promise<HttpResult> {
+async function acknowledge(context: Context<'acknowledgeRequest'>): Promise<HttpResult> {
   const { caller } = context;
   const request = await requestOf(context);
   if (acknowledgedBy(request, caller)) return json(200, await view(request, await tenantOf(caller)));
@@ -136,7 +118,7 @@ async function acknowledge(context: Context): Promise<HttpResult> {
 }
 
 /** The caller makes the request theirs (the console's "take over"; escalation emails have a link for it). */
-async function takeOver(context: Context): Promise<HttpResult> {
+async function takeOver(context: Context<'takeOverRequest'>): Promise<HttpResult> {
   const { caller } = context;
   const [request, tenant] = await Promise.all([requestOf(context), tenantOf(caller)]);
   if (!caller.staffId)
@@ -154,7 +136,7 @@ async function takeOver(context: Context): Promise<HttpResult> {
 }
 
 /** 6.1.3 and 6.2.1a: on-site or remote, by a technician who holds the skill the kind needs. */
-async function dispatch(context: Context<Input<typeof dispatchSchema>>): Promise<HttpResult> {
+async function dispatch(context: Context<'dispatchRequest'>): Promise<HttpResult> {
   const { body: input, caller } = context;
   const [request, tenant] = await Promise.all([requestOf(context), tenantOf(caller)]);
   const technician = tenant.staff.find(
@@ -201,7 +183,7 @@ async function dispatch(context: Context<Input<typeof dispatchSchema>>): Promise
 }
 
 /** 6.1.4: completing issues the immutable service record, in the same write as the status change. */
-async function complete(context: Context<Input<typeof completionReportSchema>>): Promise<HttpResult> {
+async function complete(context: Context<'completeRequest'>): Promise<HttpResult> {
   const { body: report, caller } = context;
   const [request, tenant] = await Promise.all([requestOf(context), tenantOf(caller)]);
   if (!canTransition('complete', request.status)) refuseTransition(request, 'complete');
@@ -241,7 +223,7 @@ async function complete(context: Context<Input<typeof completionReportSchema>>):
   return json(200, await view(updated, tenant));
 }
 
-async function cancel(context: Context<Input<typeof cancelSchema>>): Promise<HttpResult> {
+async function cancel(context: Context<'cancelRequest'>): Promise<HttpResult> {
   const { body: input, caller } = context;
   const request = await requestOf(context);
   if (!canTransition('cancel', request.status)) refuseTransition(request, 'cancel');
@@ -260,7 +242,7 @@ async function cancel(context: Context<Input<typeof cancelSchema>>): Promise<Htt
  * be read from the shop ends its lookup here. What waited for the customer (the confirmation of
  * the need, the service record) goes out now.
  */
-async function enterCustomer(context: Context<Input<typeof customerSchema>>): Promise<HttpResult> {
+async function enterCustomer(context: Context<'enterRequestCustomer'>): Promise<HttpResult> {
   const { body: customer, caller } = context;
   const [request, tenant] = await Promise.all([requestOf(context), tenantOf(caller)]);
   const pending = request.customerLookup !== undefined;
@@ -282,16 +264,13 @@ async function enterCustomer(context: Context<Input<typeof customerSchema>>): Pr
   return json(200, await view(updated, tenant));
 }
 
-async function getOne(context: Context): Promise<HttpResult> {
+async function getOne(context: Context<'getRequest'>): Promise<HttpResult> {
   const [request, tenant] = await Promise.all([requestOf(context), tenantOf(context.caller)]);
   return json(200, await view(request, tenant));
 }
 
 /** Open requests unless a status is asked for: oldest first; closed and cancelled newest first. */
-async function list({
-  query,
-  caller,
-}: Context<undefined, Input<typeof requestListQuery>>): Promise<HttpResult> {
+async function list({ query, caller }: Context<'listRequests'>): Promise<HttpResult> {
   const statuses = query.status ? [query.status] : openRequestStatuses;
   const page = await requestsPage(caller.tenantId, statuses, {
     limit: query.limit,
@@ -302,7 +281,7 @@ async function list({
 }
 
 /** 7.1.2: a phone interview; staff enter the same form's answers on the customer's behalf. */
-async function phoneSurvey(context: Context<Input<typeof surveyAnswerSchema>>): Promise<HttpResult> {
+async function phoneSurvey(context: Context<'answerRequestSurvey'>): Promise<HttpResult> {
   const { body: answer, caller } = context;
   const [request, tenant] = await Promise.all([requestOf(context), tenantOf(caller)]);
   const outcome = await recordSurveyAnswer(

@@ -1,24 +1,32 @@
 import { completionReportSchema } from '#domain/service-record.ts';
 import { customerSchema, newServiceRequestSchema } from '#domain/service-request.ts';
 import { surveyAnswerSchema } from '#domain/survey.ts';
-import { anyStaff, type RouteSpec, requestId } from '../http/route-spec.ts';
+import { type ApiKeyRoute, anyStaff, type RouteSpec, requestId } from '../http/route-spec.ts';
 import { cancelSchema, dispatchSchema, idempotencyHeaders, requestListQuery } from '../shared/api-schemas.ts';
 
 /** A staff action on a request: it answers the request as it now is, its customer included. */
-const requestRoute = (operationId: string, action: string, extra: Partial<RouteSpec> = {}): RouteSpec => ({
-  operationId,
-  personalData: true,
-  method: 'POST',
-  path: `/v1/requests/{requestId}/${action}`,
-  function: 'requestsApi',
-  auth: 'apiKey',
-  roles: anyStaff,
-  params: { requestId },
-  ...extra,
-});
+const requestRoute = <
+  const Id extends string,
+  const Extra extends Partial<ApiKeyRoute> = Record<never, never>,
+>(
+  operationId: Id,
+  action: string,
+  extra?: Extra,
+) =>
+  ({
+    operationId,
+    personalData: true,
+    method: 'POST',
+    path: `/v1/requests/{requestId}/${action}`,
+    function: 'requestsApi',
+    auth: 'apiKey',
+    roles: anyStaff,
+    params: { requestId },
+    ...(extra as Extra),
+  }) as const;
 
 /** The routes requestsApi serves (functions/http/route-spec.ts). */
-export const requestsApiRoutes: readonly RouteSpec[] = [
+export const requestsApiRoutes = [
   {
     operationId: 'createRequest',
     method: 'POST',
@@ -65,4 +73,4 @@ export const requestsApiRoutes: readonly RouteSpec[] = [
   requestRoute('answerRequestSurvey', 'survey', {
     body: surveyAnswerSchema,
   }),
-];
+] as const satisfies readonly RouteSpec[];

@@ -5,8 +5,7 @@ import { getPeriodicSurvey, isPeriodicSurveyId } from '../adapters/periodic-surv
 import { getRequest } from '../adapters/requests.ts';
 import { verifyLinkToken } from '../adapters/signed-links.ts';
 import { getTenant } from '../adapters/tenants.ts';
-import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
-import type { languageQuery } from '../shared/api-schemas.ts';
+import { type ContextOf, type OperationId, serveRoutes } from '../http/router.ts';
 import { digestOf } from '../shared/digests.ts';
 import { isTransientAwsError } from '../shared/errors.ts';
 import { type HttpResult, html } from '../shared/http.ts';
@@ -15,13 +14,15 @@ import { recordPeriodicSurveyAnswer, recordSurveyAnswer } from '../shared/survey
 import { messagePage, surveyPage } from './page.ts';
 import { surveyPageRoutes } from './routes.ts';
 
+type Context<Id extends OperationId<typeof surveyPageRoutes>> = ContextOf<typeof surveyPageRoutes, Id>;
+
 /** `GET/POST /s/{token}`: the customer's survey page, reached from the service-record email (7.1.2). */
 async function handle({
   event,
   params,
   query,
   form,
-}: RouteContext<undefined, Input<typeof languageQuery>>): Promise<HttpResult> {
+}: Context<'showSurvey' | 'answerSurvey'>): Promise<HttpResult> {
   const at = now();
   const requested: Language | undefined = query.lang;
   const check = await verifyLinkToken(params.token!, at);

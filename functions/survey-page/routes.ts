@@ -3,7 +3,7 @@ import { type RouteSpec, token } from '../http/route-spec.ts';
 import { languageQuery } from '../shared/api-schemas.ts';
 
 /** The routes surveyPage serves (functions/http/route-spec.ts). */
-export const surveyPageRoutes: readonly RouteSpec[] = [
+export const surveyPageRoutes = [
   {
     operationId: 'showSurvey',
     method: 'GET',
@@ -24,4 +24,4 @@ export const surveyPageRoutes: readonly RouteSpec[] = [
     body: surveyFormSchema,
     bodyType: 'form',
   },
-];
+] as const satisfies readonly RouteSpec[];

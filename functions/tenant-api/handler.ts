@@ -1,7 +1,6 @@
 import type { ContractVersion } from '#domain/contract.ts';
 import { inForceFrom, versionInForce } from '#domain/contract.ts';
 import { emailSender, type SendingDomain } from '#domain/email-sender.ts';
-import type { paymentSchema } from '#domain/late-fees.ts';
 import { money } from '#domain/money.ts';
 import { patchSettings, type TenantSettings } from '#domain/tenant.ts';
 import { calendarDays } from '#domain/working-calendar.ts';
@@ -32,39 +31,20 @@ import {
   type StoredTenant,
   saveTenantSettings,
 } from '../adapters/tenants.ts';
-import { type Input, type RouteContext, serveRoutes } from '../http/router.ts';
+import { type ContextOf, type OperationId, serveRoutes } from '../http/router.ts';
 import { shown } from '../http/show.ts';
 import { apiKeyView } from '../http/views.ts';
-import type {
-  accessTrailQuery,
-  apiKeyListQuery,
-  calendarQuery,
-  ifMatchHeaders,
-} from '../shared/api-schemas.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../shared/errors.ts';
-import { type HttpResult, json } from '../shared/http.ts';
+import { type Caller, type HttpResult, json } from '../shared/http.ts';
 import { tenantApiRoutes } from './routes.ts';
-import type {
-  confirmVersionSchema,
-  createApiKeySchema,
-  createContractSchema,
-  paymentScheduleSchema,
-  proposeVersionSchema,
-  sendingDomainSchema,
-  settingsPatchSchema,
-  terminateContractSchema,
-} from './schemas.ts';
 
 /** Tenant administration: API keys, settings (ladder, calendar, storefronts), contracts. */
-type Context<Body = undefined, Query = undefined, Headers = undefined> = RouteContext<Body, Query, Headers>;
+type Context<Id extends OperationId<typeof tenantApiRoutes>> = ContextOf<typeof tenantApiRoutes, Id>;
 
 // --- Access trail (12) -------------------------------------------------------------------------
 
-async function listAccess({
-  caller,
-  query,
-}: Context<undefined, Input<typeof accessTrailQuery>>): Promise<HttpResult> {
+async function listAccess({ caller, query }: Context<'listAccessTrail'>): Promise<HttpResult> {
   return json(
     200,
     await accessTrailPage(caller.tenantId, query.date, { limit: query.limit, cursor: query.cursor }),
@@ -83,29 +63,26 @@ async function sendingDomainShown(tenant: StoredTenant, domain: SendingDomain): 
   return json(200, { ...domain, sendsAs: sender.from });
 }
 
-async function getDomain({ caller }: Context): Promise<HttpResult> {
+async function getDomain({ caller }: Context<'getSendingDomain'>): Promise<HttpResult> {
   const tenant = await tenantOf(caller);
   const current = await getSendingDomain(caller.tenantId);
   if (!current) throw new NotFoundError('sending domain');
   return sendingDomainShown(tenant, await refreshSendingDomain(caller.tenantId, current));
 }
 
-async function setDomain({ caller, body }: Context<Input<typeof sendingDomainSchema>>): Promise<HttpResult> {
+async function setDomain({ caller, body }: Context<'setSendingDomain'>): Promise<HttpResult> {
   const tenant = await tenantOf(caller);
   return sendingDomainShown(tenant, await addSendingDomain(caller.tenantId, body.domain));
 }
 
-async function removeDomain({ caller }: Context): Promise<HttpResult> {
+async function removeDomain({ caller }: Context<'removeSendingDomain'>): Promise<HttpResult> {
   if (!(await removeSendingDomain(caller.tenantId))) throw new NotFoundError('sending domain');
   return { statusCode: 204, headers: {}, body: '' };
 }
 
 // --- API keys -------------------------------------------------------------------------------
 
-async function createKey({
-  body: input,
-  caller,
-}: Context<Input<typeof createApiKeySchema>>): Promise<HttpResult> {
+async function createKey({ body: input, caller }: Context<'createApiKey'>): Promise<HttpResult> {
   const tenant = await tenantOf(caller);
   if (input.staffId && !tenant.staff.some((s) => s.staffId === input.staffId)) {
     throw new ValidationError('Unknown staff member', { staffId: ['no staff member has this id'] });
@@ -122,15 +99,12 @@ async function createKey({
   });
 }
 
-async function listKeys({
-  query,
-  caller,
-}: Context<undefined, Input<typeof apiKeyListQuery>>): Promise<HttpResult> {
+async function listKeys({ query, caller }: Context<'listApiKeys'>): Promise<HttpResult> {
   const page = await apiKeysPage(caller.tenantId, { limit: query.limit, cursor: query.cursor });
   return json(200, { items: page.items.map((key) => shown(apiKeyView, key)), nextCursor: page.nextCursor });
 }
 
-async function revokeKey({ params, caller }: Context): Promise<HttpResult> {
+async function revokeKey({ params, caller }: Context<'revokeApiKey'>): Promise<HttpResult> {
   const keyId = params.keyId!;
   if (!(await revokeApiKey(caller.tenantId, keyId, now()))) throw new NotFoundError(`API key ${keyId}`);
   return json(200, { keyId, revoked: true });
@@ -139,10 +113,7 @@ async function revokeKey({ params, caller }: Context): Promise<HttpResult> {
 // --- calendar -------------------------------------------------------------------------------
 
 /** Every day the working-day deadlines count or skip, and why; for any staff member. */
-async function getCalendar({
-  query,
-  caller,
-}: Context<undefined, Input<typeof calendarQuery>>): Promise<HttpResult> {
+async function getCalendar({ query, caller }: Context<'getCalendar'>): Promise<HttpResult> {
   const tenant = await tenantOf(caller);
   return json(200, {
     timeZone: tenant.timeZone,
@@ -181,7 +152,7 @@ const withEtag = (result: HttpResult, tenant: StoredTenant): HttpResult => ({
   headers: { ...result.headers, etag: etagOf(tenant) },
 });
 
-async function getSettings({ caller }: Context): Promise<HttpResult> {
+async function getSettings({ caller }: Context<'getSettings'>): Promise<HttpResult> {
   const tenant = await tenantOf(caller);
   return withEtag(json(200, settingsView(tenant)), tenant);
 }
@@ -198,11 +169,7 @@ function settingsOf(tenant: StoredTenant): TenantSettings {
  * ETag of a GET) it applies only to that version (412 otherwise); without, a concurrent change
  * is re-read and the patch applied on top of it, so neither change is lost.
  */
-async function putSettings({
-  event,
-  headers,
-  caller,
-}: Context<Input<typeof settingsPatchSchema>, undefined, Input<typeof ifMatchHeaders>>): Promise<HttpResult> {
+async function putSettings({ event, headers, caller }: Context<'changeSettings'>): Promise<HttpResult> {
   // The raw patch, not the parsed one: a merge patch says with `null` what to clear, and with
   // absence what to keep; patchSettings validates the result as a whole.
   const patch = JSON.parse(
@@ -255,29 +222,32 @@ function contractView(versions: ContractVersion[], at: Date) {
   };
 }
 
-async function versionsOf({ caller, params }: Context<unknown>): Promise<ContractVersion[]> {
-  const contractId = params.contractId!;
+async function versionsOf({
+  caller,
+  params,
+}: {
+  caller: Caller;
+  params: { contractId: string };
+}): Promise<ContractVersion[]> {
+  const { contractId } = params;
   const versions = await contractVersions(caller.tenantId, contractId);
   if (versions.length === 0) throw new NotFoundError(`contract ${contractId}`);
   return versions;
 }
 
-async function createContract({
-  body: input,
-  caller,
-}: Context<Input<typeof createContractSchema>>): Promise<HttpResult> {
+async function createContract({ body: input, caller }: Context<'createContract'>): Promise<HttpResult> {
   const version: ContractVersion = { contractId: input.contractId, version: 1, terms: input.terms };
   if (!(await insertContractVersion(caller.tenantId, version)))
     throw new ConflictError(`Contract ${input.contractId} exists`);
   return json(201, contractView([version], now()));
 }
 
-async function getContract(context: Context): Promise<HttpResult> {
+async function getContract(context: Context<'getContract'>): Promise<HttpResult> {
   return json(200, contractView(await versionsOf(context), now()));
 }
 
 /** 11.1: an amendment is a new version, in force only once both parties confirm it. */
-async function proposeVersion(context: Context<Input<typeof proposeVersionSchema>>): Promise<HttpResult> {
+async function proposeVersion(context: Context<'proposeContractVersion'>): Promise<HttpResult> {
   const { body: input, caller } = context;
   const versions = await versionsOf(context);
   if (versions.some((v) => v.terminatedAt)) throw new ConflictError('The contract is terminated');
@@ -291,7 +261,7 @@ async function proposeVersion(context: Context<Input<typeof proposeVersionSchema
   return json(201, contractView([...versions, next], now()));
 }
 
-async function confirmVersion(context: Context<Input<typeof confirmVersionSchema>>): Promise<HttpResult> {
+async function confirmVersion(context: Context<'confirmContractVersion'>): Promise<HttpResult> {
   const { body: input, caller, params } = context;
   const versions = await versionsOf(context);
   const version = Number(params.version);
@@ -321,7 +291,7 @@ async function confirmVersion(context: Context<Input<typeof confirmVersionSchema
 }
 
 /** 10.1.2: the installments the customer pays, replaced whole. */
-async function setSchedule(context: Context<Input<typeof paymentScheduleSchema>>): Promise<HttpResult> {
+async function setSchedule(context: Context<'setPaymentSchedule'>): Promise<HttpResult> {
   const versions = await versionsOf(context);
   const currency = versions.at(-1)!.terms.currency;
   const fields: Record<string, string[]> = {};
@@ -344,7 +314,7 @@ async function setSchedule(context: Context<Input<typeof paymentScheduleSchema>>
 }
 
 /** 10.1.2: a payment received; recorded once per reference. */
-async function paymentReceived(context: Context<Input<typeof paymentSchema>>): Promise<HttpResult> {
+async function paymentReceived(context: Context<'recordPayment'>): Promise<HttpResult> {
   const versions = await versionsOf(context);
   try {
     money(context.body.amount, versions.at(-1)!.terms.currency);
@@ -363,7 +333,7 @@ async function paymentReceived(context: Context<Input<typeof paymentSchema>>): P
 }
 
 /** 9.2: a terminated contract accepts no new requests. */
-async function terminate(context: Context<Input<typeof terminateContractSchema>>): Promise<HttpResult> {
+async function terminate(context: Context<'terminateContract'>): Promise<HttpResult> {
   const { body: input, caller } = context;
   const versions = await versionsOf(context);
   const latest = versions.reduce((a, b) => (a.version > b.version ? a : b));

@@ -23,7 +23,7 @@ const keyId = z.string().check(z.regex(/^[0-9a-f]{12}$/));
 const version = z.string().check(z.regex(/^[1-9][0-9]{0,5}$/));
 
 /** The routes tenantApi serves (functions/http/route-spec.ts). */
-export const tenantApiRoutes: readonly RouteSpec[] = [
+export const tenantApiRoutes = [
   {
     operationId: 'createApiKey',
     method: 'POST',
@@ -188,4 +188,4 @@ export const tenantApiRoutes: readonly RouteSpec[] = [
     params: { contractId },
     body: terminateContractSchema,
   },
-];
+] as const satisfies readonly RouteSpec[];

@@ -1,7 +1,7 @@
 import { now } from '../adapters/clock.ts';
 import { keepDelivery } from '../adapters/storefront-inbox.ts';
 import { getTenant, type StoredTenant } from '../adapters/tenants.ts';
-import { type RouteContext, serveRoutes } from '../http/router.ts';
+import { type ContextOf, type OperationId, serveRoutes } from '../http/router.ts';
 import { DomainError, isTransientAwsError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { type HttpResult, json } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';
@@ -19,6 +19,8 @@ import { mapGeneric } from '../storefronts/mappings.ts';
 import { verifyDelivery } from '../storefronts/verify.ts';
 import { webhooksRoutes } from './routes.ts';
 
+type Context<Id extends OperationId<typeof webhooksRoutes>> = ContextOf<typeof webhooksRoutes, Id>;
+
 /**
  * Storefront deliveries are small; anything larger is refused before it is read (an SQS message
  * holds up to 1 MiB: the body is kept base64, a third larger).
@@ -34,7 +36,7 @@ const MAX_WEBHOOK_BYTES = 256 * 1024;
  * SSM down), the delivery is kept unverified and the inbox checks it: WooCommerce tries once, so
  * an outage here must not cost a return.
  */
-async function receive({ event, params }: RouteContext): Promise<HttpResult> {
+async function receive({ event, params }: Context<OperationId<typeof webhooksRoutes>>): Promise<HttpResult> {
   const storefront = event.routeKey.split('/').at(-1) as Storefront;
   const raw = event.body
     ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8')
