@@ -18,6 +18,12 @@ export interface LifecycleState {
   assigneeId?: string;
   escalationsTaken: readonly string[];
   confirmationSent: boolean;
+  /** The confirmation of the need was claimed (about to go, or gone) before any cancel. */
+  confirmationClaimed?: boolean;
+  /** Cancelled where the customer must not be written to (their data is being erased). */
+  cancelledQuietly?: boolean;
+  /** The customer has been told of the cancellation. */
+  cancellationTold?: boolean;
   serviceRecordDelivered: boolean;
   /** The satisfaction survey the service-record email invited the customer to (7.1.1). */
   survey?: SurveyTimes;
@@ -46,6 +52,7 @@ export type Phase =
   | 'lookUpCustomer'
   | 'awaitCustomerDetails'
   | 'confirmNeed'
+  | 'tellCancellation'
   | 'deliverServiceRecord'
   | 'awaitSurvey'
   | 'remindSurvey'
@@ -86,7 +93,9 @@ export function watchedDeadlines(state: LifecycleState): WatchedDeadline[] {
  * minutes for its 2-hour response deadline, not 2 hours).
  */
 export function route(state: LifecycleState, policy: EscalationPolicy, now: Date): Route {
-  if (state.status === 'closed' || state.status === 'cancelled') return { phase: 'end', waitSeconds: 0 };
+  if (state.status === 'cancelled')
+    return { phase: cancellationOwed(state) ? 'tellCancellation' : 'end', waitSeconds: 0 };
+  if (state.status === 'closed') return { phase: 'end', waitSeconds: 0 };
   if (state.customerLookupAt && now >= new Date(state.customerLookupAt))
     return { phase: 'lookUpCustomer', waitSeconds: 0 };
   const pending = state.customerPending === true || state.customerLookupAt !== undefined;
@@ -111,6 +120,20 @@ export function route(state: LifecycleState, policy: EscalationPolicy, now: Date
     case 'received':
       return awaiting('awaitAcknowledgement', state, policy, now);
   }
+}
+
+/**
+ * A customer told their need is confirmed (6.1.2) hears when the request is cancelled after
+ * all, so the last thing they were told is true (#37); one never told hears nothing more.
+ */
+export function cancellationOwed(
+  state: Pick<
+    LifecycleState,
+    'confirmationClaimed' | 'cancelledQuietly' | 'cancellationTold' | 'customerPending' | 'customerLookupAt'
+  >,
+): boolean {
+  const pending = state.customerPending === true || state.customerLookupAt !== undefined;
+  return state.confirmationClaimed === true && !state.cancelledQuietly && !state.cancellationTold && !pending;
 }
 
 /** After the record: wait for the survey answer, remind once, close on answer or expiry (7.1). */

@@ -82,7 +82,17 @@ export interface StoredRequest extends BurstFields {
   closedAt?: string;
   cancelledAt?: string;
   escalationsTaken: string[];
+  /**
+   * Taken, while the request is acknowledged or dispatched, before the confirmation of the need
+   * is sent (functions/shared/confirm-need.ts): a cancel that comes first stops it; one that
+   * comes after finds it and the customer is told of the cancellation.
+   */
+  confirmationClaimedAt?: string;
   confirmationSent: boolean;
+  /** A cancellation the customer need not hear of (their data is being erased). */
+  cancelledQuietly?: true;
+  /** When the customer was told that a request they were told is confirmed is cancelled. */
+  cancellationToldAt?: string;
   serviceRecordDelivered: boolean;
   /** sha-256 of what created it, when created with an Idempotency-Key: a reuse for something else is refused. */
   intakeDigest?: string;
@@ -229,7 +239,10 @@ function decodeMergedCursor(
 /** A request as the table holds it, as the domain sees it. */
 export const requestFromItem = (item: object): StoredRequest => withoutKeys(item as StoredRequest);
 
-/** Closed and cancelled requests need no lifecycle: they leave the watch. */
+/**
+ * Closed and cancelled requests need no lifecycle: they leave the watch, unless the transition
+ * sets a watch entry of its own (a cancellation the customer is still to hear of).
+ */
 const TERMINAL: readonly RequestStatus[] = ['closed', 'cancelled'];
 
 /**
@@ -258,7 +271,9 @@ export async function transitionRequest(
       },
       event: change.event,
       extraCondition: change.extraCondition,
-      remove: TERMINAL.includes(change.to) ? WATCH_ENTRY_FIELDS : undefined,
+      remove: TERMINAL.includes(change.to)
+        ? WATCH_ENTRY_FIELDS.filter((field) => change.fields?.[field] === undefined)
+        : undefined,
     },
   );
   return updated ? requestFromItem(updated) : undefined;

@@ -46,6 +46,33 @@ export function confirmationEmail(request: RequestWithCustomer, { language, merc
   });
 }
 
+/**
+ * A request cancelled after the customer was told its need is confirmed: they hear it is off,
+ * so the last thing they were told is true (#37). The reason stays internal (staff write it for
+ * colleagues); the customer can answer the email to ask.
+ */
+export function cancellationEmail(request: RequestWithCustomer, { language, merchant }: CustomerVoice) {
+  const zh = language === 'zh-CN';
+  return renderEmail([request.customer.email], {
+    language,
+    subject: zh
+      ? `${merchant}：您的服务请求 ${request.requestId} 已取消`
+      : `${merchant}: your service request ${request.requestId} is cancelled`,
+    heading: zh ? `${request.customer.name}，您好` : `Hello ${request.customer.name}`,
+    paragraphs: [
+      zh
+        ? `${merchant} 已取消您的这项服务请求。如有疑问或仍需服务，请直接回复本邮件。`
+        : `${merchant} has cancelled this service request. If you did not expect this or still need the service, reply to this email.`,
+    ],
+    rows: [
+      [zh ? '请求编号' : 'Request', request.requestId],
+      [zh ? '服务类型' : 'Service', kindName(language, request.kind)],
+      [zh ? '您的描述' : 'Your description', request.description],
+    ],
+    footer: customerFooter(language, merchant),
+  });
+}
+
 /** 6.1.4, 6.2.1c: the service record handed to the customer. */
 export function serviceRecordEmail(
   request: RequestWithCustomer,

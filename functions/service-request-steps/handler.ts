@@ -19,6 +19,7 @@ import {
 import { signLink } from '../adapters/signed-links.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import {
+  cancellationEmail,
   requestPromiseText,
   serviceRecordEmail,
   surveyReminderEmail,
@@ -88,6 +89,32 @@ const steps = {
   /** 6.1.2: the customer hears that the need is confirmed (if whoever acknowledged could not tell them). */
   async confirmNeed({ subject: request, tenant }: Loaded): Promise<Route> {
     return routed(await confirmNeedWithCustomer(request, tenant, now()), tenant);
+  },
+
+  /** Cancelled after the customer was told the need is confirmed: they hear it is off (#37). */
+  async tellCancellation({ subject: request, tenant }: Loaded): Promise<Route> {
+    if (routed(request, tenant).phase !== 'tellCancellation' || !hasCustomer(request))
+      return routed(request, tenant);
+    const at = now();
+    const outcome = await sendOnce(
+      tenant,
+      `cancellation:${request.requestId}`,
+      cancellationEmail(request, customerVoice(request, tenant)),
+    );
+    const updated = await recordStep(request.tenantId, request.requestId, {
+      expect: { cancellationToldAt: undefined },
+      fields: { cancellationToldAt: at.toISOString() },
+      event: {
+        at: at.toISOString(),
+        type: 'customer_told_of_cancellation',
+        actor: 'system',
+        details: {
+          to: request.customer.email,
+          ...(!outcome.sent && outcome.reason === 'rejected' ? { emailRejected: outcome.detail } : {}),
+        },
+      },
+    });
+    return routed(updated ?? (await reload(request)), tenant);
   },
 
   /** 6.1.4: the immutable record goes to the customer; a completion breach is met now. */

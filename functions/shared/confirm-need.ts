@@ -30,6 +30,13 @@ export async function confirmNeedWithCustomer(
   if (request.confirmationSent || !['acknowledged', 'dispatched'].includes(request.status)) return request;
   // Without the customer's address it waits for their details (the lifecycle comes back then).
   if (!hasCustomer(request)) return request;
+  // Claimed on the item while the request is still open: a cancel that came first wins and
+  // nothing is sent; one that comes later finds the claim and the customer is told of it too.
+  const claimed = await recordStep(request.tenantId, request.requestId, {
+    requireStatus: ['acknowledged', 'dispatched'],
+    fields: { confirmationClaimedAt: request.confirmationClaimedAt ?? at.toISOString() },
+  });
+  if (!claimed) return (await getRequest(request.tenantId, request.requestId)) ?? request;
   const outcome = await sendOnce(
     tenant,
     `confirmation:${request.requestId}`,

@@ -241,7 +241,7 @@ async function endLifecycle(
   if (subjectId.startsWith('sr_')) {
     const request = withoutKeys(main) as unknown as StoredRequest;
     if ((openRequestStatuses as readonly string[]).includes(request.status)) {
-      await cancelServiceRequest(request, { reason: why, actor: 'system', at });
+      await cancelServiceRequest(request, { reason: why, actor: 'system', at }, { quietly: true });
       return true;
     }
     if (request.status === 'completed') {

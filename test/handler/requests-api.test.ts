@@ -91,6 +91,49 @@ describe('requests API', () => {
     expect(confirmation!.body.text).toContain('Hello Ann Lee');
   });
 
+  it('tells a customer whose need was confirmed that the request is cancelled, and confirms nothing once it is', async () => {
+    const subjectsAbout = async (requestId: string) =>
+      emailsAbout(await runtime.mailbox(), requestId).map((email) => email.subject.split('：')[1]);
+    const told = (await runtime.api('POST', '/v1/requests', repairRequest())).body.requestId;
+    await runtime.api('POST', `/v1/requests/${told}/acknowledge`);
+    expect((await runtime.api('POST', `/v1/requests/${told}/cancel`, { reason: 'Duplicate' })).status).toBe(
+      200,
+    );
+    await runtime.settled();
+    expect(await subjectsAbout(told)).toEqual([`您的服务请求 ${told} 已受理`, `您的服务请求 ${told} 已取消`]);
+    const events = (await runtime.api('GET', `/v1/requests/${told}`)).body.timeline.map(
+      (event: { type: string }) => event.type,
+    );
+    expect(events.filter((type: string) => type === 'customer_told_of_cancellation')).toHaveLength(1);
+
+    const untold = (await runtime.api('POST', '/v1/requests', repairRequest())).body.requestId;
+    await runtime.api('POST', `/v1/requests/${untold}/cancel`, { reason: 'Entered by mistake' });
+    const late = await runtime.api('POST', `/v1/requests/${untold}/acknowledge`);
+    expect(late.status).toBe(409);
+    await runtime.settled();
+    expect(await subjectsAbout(untold)).toEqual([]);
+  });
+
+  it('never leaves a customer told “confirmed” about a request cancelled at the same moment', async () => {
+    const requestIds: string[] = [];
+    for (let i = 0; i < 10; i++)
+      requestIds.push((await runtime.api('POST', '/v1/requests', repairRequest())).body.requestId);
+    await Promise.all(
+      requestIds.flatMap((requestId) => [
+        runtime.api('POST', `/v1/requests/${requestId}/acknowledge`),
+        runtime.api('POST', `/v1/requests/${requestId}/cancel`, { reason: 'Customer withdrew' }),
+      ]),
+    );
+    await runtime.settled();
+    const mailbox = await runtime.mailbox();
+    for (const requestId of requestIds) {
+      const subjects = emailsAbout(mailbox, requestId).map((email) => email.subject);
+      const confirmed = subjects.filter((subject) => subject.endsWith('已受理')).length;
+      const cancelled = subjects.filter((subject) => subject.endsWith('已取消')).length;
+      expect({ requestId, confirmed, cancelled }).toEqual({ requestId, confirmed, cancelled: confirmed });
+    }
+  });
+
   it('refuses to complete a request that was never acknowledged, and keeps a completed record immutable', async () => {
     const { requestId } = (await runtime.api('POST', '/v1/requests', repairRequest())).body;
     const report = {

@@ -219,6 +219,25 @@ describe('route: where a request stands', () => {
     );
   });
 
+  it('tells a customer of a cancellation only when they were told the need is confirmed, once, and never while their data is erased', () => {
+    const cancelled = { ...received, status: 'cancelled' as const };
+    const now = at('2026-03-02T01:00:00.000Z');
+    expect(route({ ...cancelled, confirmationClaimed: true }, policy, now).phase).toBe('tellCancellation');
+    expect(route({ ...cancelled, confirmationClaimed: false }, policy, now).phase).toBe('end');
+    expect(
+      route({ ...cancelled, confirmationClaimed: true, cancellationTold: true }, policy, now).phase,
+    ).toBe('end');
+    expect(
+      route({ ...cancelled, confirmationClaimed: true, cancelledQuietly: true }, policy, now).phase,
+    ).toBe('end');
+    expect(route({ ...cancelled, confirmationClaimed: true, customerPending: true }, policy, now).phase).toBe(
+      'end',
+    );
+    expect(route({ ...received, status: 'closed', confirmationClaimed: true }, policy, now).phase).toBe(
+      'end',
+    );
+  });
+
   it('never waits past the next untaken escalation step, nor less than a second, nor more than a week', () => {
     fc.assert(
       fc.property(

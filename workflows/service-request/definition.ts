@@ -30,6 +30,11 @@ export const serviceRequestDefinition: StateMachineDefinition = watchedSubjectDe
       step: 'confirmNeed',
       comment: 'Emails the customer the confirmation of the need (6.1.2) and closes a response breach',
     },
+    tellCancellation: {
+      state: 'Tell customer of cancellation',
+      step: 'tellCancellation',
+      comment: 'Cancelled after the customer was told the need is confirmed: emails them that it is off',
+    },
     deliverServiceRecord: {
       state: 'Deliver service record',
       step: 'deliverServiceRecord',
