@@ -162,12 +162,23 @@ export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 export function feedbackOwner(
   settings: Pick<TenantSettings, 'feedbackOwnerId' | 'staff' | 'escalationLadder'>,
 ): string | undefined {
-  if (settings.feedbackOwnerId && settings.staff.some((s) => s.staffId === settings.feedbackOwnerId))
+  if (settings.feedbackOwnerId && activeStaffMember(settings.staff, settings.feedbackOwnerId))
     return settings.feedbackOwnerId;
   const firstRecipient = settings.escalationLadder.levels[0]?.recipients[0]?.toLowerCase();
-  return settings.staff.find(
+  return activeStaff(settings.staff).find(
     (s) => s.email.toLowerCase() === firstRecipient || s.staffId.toLowerCase() === firstRecipient,
   )?.staffId;
+}
+
+const activeStaff = <S extends Pick<StaffMember, 'disabledAt'>>(staff: readonly S[]) =>
+  staff.filter((member) => member.disabledAt === undefined);
+
+/** The staff member with this id who can still work (not disabled), if any: who work may be given to. */
+export function activeStaffMember<S extends Pick<StaffMember, 'staffId' | 'disabledAt'>>(
+  staff: readonly S[],
+  staffId: string,
+): S | undefined {
+  return activeStaff(staff).find((member) => member.staffId === staffId);
 }
 
 /** Shown by GET /v1/settings, not settings themselves: ignored when sent back. */
@@ -241,6 +252,10 @@ export function patchSettings(
   const parsed = tenantSettingsSchema.safeParse(mergePatch(withWooStatusesAsStored(current), change));
   if (parsed.success) {
     const unknownStaff = unknownLadderStaff(parsed.data.escalationLadder, parsed.data.staff);
+    const owner = parsed.data.feedbackOwnerId;
+    // Cases are given to the owner: one who is not (or no longer) on the staff list would hold them unseen.
+    if (owner !== undefined && !activeStaffMember(parsed.data.staff, owner))
+      unknownStaff.feedbackOwnerId = [`no staff member who can work has the id ${owner}`];
     if (Object.keys(unknownStaff).length > 0) return { ok: false, fields: unknownStaff };
     return { ok: true, settings: parsed.data };
   }

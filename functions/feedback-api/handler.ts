@@ -1,5 +1,5 @@
 import { minutesLate } from '#domain/breach.ts';
-import { feedbackOwner } from '#domain/tenant.ts';
+import { activeStaffMember, feedbackOwner } from '#domain/tenant.ts';
 import { breachesOfRequest } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
 import {
@@ -54,6 +54,10 @@ async function create({
   ]);
   if (input.requestId && !request)
     throw new ValidationError('Unknown request', { requestId: ['no request has this id'] });
+  if (input.assigneeId !== undefined && !activeStaffMember(tenant.staff, input.assigneeId))
+    throw new ValidationError('Unknown assignee', {
+      assigneeId: ['no staff member of this tenant who can work has this id'],
+    });
   const { feedback } = await openFeedbackCase(
     tenant,
     { ...input, assigneeId: input.assigneeId ?? feedbackOwner(tenant) },

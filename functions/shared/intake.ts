@@ -1,7 +1,7 @@
 import { applyTerms, type ContractVersion, versionInForce } from '#domain/contract.ts';
 import type { CustomerLookup } from '#domain/customer-lookup.ts';
 import type { Customer, NewServiceRequest } from '#domain/service-request.ts';
-import { feedbackOwner } from '#domain/tenant.ts';
+import { activeStaffMember, feedbackOwner } from '#domain/tenant.ts';
 import { contractVersions } from '../adapters/contracts.ts';
 import { insertRequest, newRequestId, type StoredRequest } from '../adapters/requests.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
@@ -58,8 +58,10 @@ export async function openServiceRequest(
         contractId: ['no version of this contract is in force'],
       });
   }
-  if (input.assigneeId && !tenant.staff.some((s) => s.staffId === input.assigneeId)) {
-    throw new ValidationError('Unknown assignee', { assigneeId: ['no staff member has this id'] });
+  if (input.assigneeId && !activeStaffMember(tenant.staff, input.assigneeId)) {
+    throw new ValidationError('Unknown assignee', {
+      assigneeId: ['no staff member of this tenant who can work has this id'],
+    });
   }
   const receivedAt = options.receivedAt.toISOString();
   const request: StoredRequest = {

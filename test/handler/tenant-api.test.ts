@@ -5,6 +5,7 @@ import { storefrontSecret } from '#functions/adapters/storefront-secrets.ts';
 import { getTenant } from '#functions/adapters/tenants.ts';
 import { routeDocs } from '#functions/route-docs.ts';
 import { API_KEY_DECISION_CACHE_SECONDS, routes } from '#functions/routes.ts';
+import { demoSettings } from '#local/demo-tenant.ts';
 import { contractTerms, emailsAbout, repairRequest } from '#local/driver/lifecycle.ts';
 import { createOtherTenant, send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
@@ -90,6 +91,52 @@ describe('settings', () => {
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.fields).toEqual({ colour: ['not a field here'] });
     expect((await runtime.api('GET', '/v1/settings')).body.name).toBe('Renamed Co.');
+  });
+
+  it('gives feedback cases only to one of the tenant’s own staff who can work', async () => {
+    // Another tenant's staff member: known to the product, not to this tenant.
+    await createOtherTenant('third-shop', {
+      staff: [
+        ...demoSettings.staff,
+        { staffId: 'elsewhere-wu', name: 'Wu', email: 'wu@third.example', roles: ['manager'], skills: [] },
+      ],
+    });
+    const refusals = {
+      'elsewhere-wu': 'no staff member who can work has the id elsewhere-wu',
+      ghost: 'no staff member who can work has the id ghost',
+    };
+    for (const [owner, message] of Object.entries(refusals)) {
+      const refused = await runtime.api('PUT', '/v1/settings', { feedbackOwnerId: owner });
+      expect(refused.status).toBe(422);
+      expect(refused.body.error.fields).toEqual({ feedbackOwnerId: [message] });
+      const assigned = await runtime.api('POST', '/v1/feedback', {
+        category: 'complaint',
+        customer: { name: 'Li Lei', email: 'li.lei@customer.example' },
+        content: 'The technician came a day late',
+        assigneeId: owner,
+      });
+      expect(assigned.status).toBe(422);
+      expect(assigned.body.error.fields).toEqual({
+        assigneeId: ['no staff member of this tenant who can work has this id'],
+      });
+    }
+    expect((await runtime.api('PUT', '/v1/settings', { feedbackOwnerId: 'lead-chen' })).status).toBe(200);
+
+    // A colleague who was disabled holds nothing new: cases go to the ladder's first level instead.
+    expect((await runtime.api('POST', '/v1/staff/lead-chen/disable')).status).toBe(200);
+    const complaint = await runtime.api('POST', '/v1/feedback', {
+      category: 'complaint',
+      customer: { name: 'Li Lei', email: 'li.lei@customer.example' },
+      content: 'Nobody called back',
+    });
+    expect(complaint.status).toBe(201);
+    expect(complaint.body.assigneeId).not.toBe('lead-chen');
+    const again = await runtime.api('PUT', '/v1/settings', { name: 'Demo Co.' });
+    expect(again.body.error?.fields).toEqual({
+      feedbackOwnerId: ['no staff member who can work has the id lead-chen'],
+    });
+    expect((await runtime.api('PUT', '/v1/settings', { feedbackOwnerId: null })).status).toBe(200);
+    expect((await runtime.api('POST', '/v1/staff/lead-chen/enable')).status).toBe(200);
   });
 
   it('stores storefront secrets sealed, opens them only for this tenant, and takes none that looks sealed', async () => {
