@@ -14,6 +14,7 @@ import { type HolidayArrangement, HolidayNoticeError, parseHolidayNotice } from 
  * falls on a weekend. What only the notice says is the bridging days off and the make-up
  * working days; `arrangementPublished` tells callers which years are still estimates.
  */
+
 /** "0101-0103 0404" (china-calendar.generated.ts's runs of MMDD) to the ISO dates they cover. */
 function datesOf(year: string, runs: string): string[] {
   const iso = (md: string) => `${year}-${md.slice(0, 2)}-${md.slice(2)}`;

@@ -2,11 +2,11 @@ import { isoDateSchema } from './calendar-date.ts';
 import { type RequestKind, requestKinds } from './service-request.ts';
 import * as z from './zod.ts';
 
-/** The SLA terms of a contract (6.1.2, 6.2.1b, 7.2.1, 8.1.2); blanks of the template are settings. */
 /** Hours of a promise: at least a minute's worth (a DynamoDB number, and a timer, can hold it). */
 const promiseHours = (max: number) =>
   z.number().check(z.minimum(1 / 60, { message: 'at least one minute (1/60 hour)' }), z.maximum(max));
 
+/** The SLA terms of a contract (6.1.2, 6.2.1b, 7.2.1, 8.1.2); blanks of the template are settings. */
 export const slaTermsSchema = z.strictObject({
   responseHours: promiseHours(720),
   // An object with a field per kind (not a record): every kind has its agreed time.

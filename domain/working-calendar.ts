@@ -17,6 +17,7 @@ import * as z from './zod.ts';
  * the eve of a holiday, its count starts after the holiday; received on a make-up Sunday, its
  * count starts on the Monday.
  */
+
 /** `HH:MM`, 24-hour local time. */
 const timeOfDaySchema = z
   .string()

@@ -42,14 +42,14 @@ export interface ClockOptions {
   timerWindowMs?: number;
 }
 
+/** How far ahead of the clock its persisted time runs: at most this much forward after a crash. */
+const PERSIST_AHEAD_MS = 10 * 60_000;
+
 /**
  * The one clock of the local runtime. Handlers, the ASL interpreter's Wait and task timeouts,
  * dynalite and the local SES all read the global `Date` and `setTimeout`, so a virtual clock
  * replaces exactly those (and nothing the HTTP servers need) with @sinonjs/fake-timers.
  */
-/** How far ahead of the clock its persisted time runs: at most this much forward after a crash. */
-const PERSIST_AHEAD_MS = 10 * 60_000;
-
 export function createClock(options: ClockOptions): LocalClock {
   const timeScale = options.timeScale ?? 1;
   const timerWindowMs = options.timerWindowMs ?? 0;

@@ -10,6 +10,7 @@ import { SHOPIFY_API_VERSION } from './shopify-version.ts';
  * (./shopify-version.ts). A `returns/request` webhook names a return by id only: its customer,
  * order name and items are read here.
  */
+
 /** How long one call may take: the step that makes it has 30 s, and a failed call is retried later. */
 const CALL_TIMEOUT_MS = 8_000;
 

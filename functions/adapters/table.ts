@@ -21,6 +21,7 @@ import { config } from './config.ts';
  * transactions: dynalite has none, and on AWS they cost twice), so each step's idempotency is
  * explicit in its condition.
  */
+
 /** A hung connection becomes an error a step retries, well inside a step's time. */
 const documentClient = DynamoDBDocumentClient.from(
   new DynamoDBClient({ requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 } }),

@@ -125,10 +125,10 @@ const tagDescriptions: Record<string, string> = {
     'Pages opened from links in emails: the customer’s survey, a manager’s one-click actions',
 };
 
-/** The OpenAPI 3.1 document of every route in functions/routes.ts. */
 /** The server URL the stored document is built with; replaced by the stage's when served. */
 export const OPENAPI_SERVER_PLACEHOLDER = 'https://api.example.com';
 
+/** The OpenAPI 3.1 document of every route in functions/routes.ts. */
 export function openApiDocument(serverUrl: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {

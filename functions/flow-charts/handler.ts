@@ -19,6 +19,7 @@ type Context<Id extends OperationId<typeof flowChartsRoutes>> = ContextOf<typeof
  * figures, laid out by ./service-flow-svg.ts) and, for operators, the deployed state machines
  * (drawn by Graphviz when we build: workflows/diagrams.generated.ts).
  */
+
 /** The chart of the contract version asked for, in the language asked for (Chinese by default). */
 async function drawnFlow({ caller, query }: AttachmentContext) {
   const tenant = await tenantOf(caller);
