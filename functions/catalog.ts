@@ -39,6 +39,8 @@ export interface FunctionSpec {
     managesStaffLogins?: true;
     /** Keeps storefront deliveries in the storefront inbox (SQS SendMessage, #33). */
     keepsStorefrontDeliveries?: true;
+    /** Reads the raw emails SES receiving keeps in the inbound bucket (#36). */
+    readsInboundMail?: true;
   };
 }
 
@@ -279,6 +281,32 @@ export const functionCatalog = {
       sendsEmail: true,
       startsWorkflows: ['serviceRequest', 'feedbackCase'],
       signsLinks: true,
+    },
+  },
+  conversationsApi: {
+    entry: 'functions/conversations-api/handler.ts',
+    description:
+      'Conversations on requests and feedback cases: notes (mentions emailed), replies to the customer, mail held for review',
+    timeoutSeconds: 15,
+    uses: {
+      table: [...readWrite, 'dynamodb:BatchGetItem'],
+      sendsEmail: true,
+      startsWorkflows: [],
+      // A subject's reply address is an HMAC with the links' key.
+      signsLinks: true,
+    },
+  },
+  inboundMail: {
+    entry: 'functions/inbound-mail/handler.ts',
+    description:
+      'SES receiving: a customer’s email to a reply address joins its subject’s conversation, or is held for review',
+    timeoutSeconds: 30,
+    uses: {
+      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      sendsEmail: false,
+      startsWorkflows: [],
+      signsLinks: false,
+      readsInboundMail: true,
     },
   },
   emailEvents: {

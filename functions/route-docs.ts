@@ -32,7 +32,7 @@ import {
   staffMemberView,
 } from './http/people-views.ts';
 import type { RouteSpec } from './http/route-spec.ts';
-import { periodicSurveyView } from './http/views.ts';
+import { heldMailView, messageView, periodicSurveyView } from './http/views.ts';
 import type { OperationId } from './routes.ts';
 
 /**
@@ -102,7 +102,57 @@ const webhookResponses: Record<number, ResponseSpec> = {
   503: error('The delivery could not be kept: send it again'),
 };
 
+const conversationView = z.object({ subjectId: z.string(), messages: z.array(messageView) });
+
+/** A subject's conversation (#36), the same for requests and feedback cases. */
+const conversationDocs = (what: string) => ({
+  get: {
+    tag: 'Conversations',
+    summary: `The ${what}'s conversation: the customer's emails, our replies and staff notes, oldest first`,
+    responses: {
+      200: { description: 'The conversation', json: conversationView },
+      ...apiKeyErrors,
+      ...notFound,
+    },
+  },
+  note: {
+    tag: 'Conversations',
+    summary: `An internal note on the ${what} (never emailed); each colleague it mentions (@staffId) is emailed a link`,
+    responses: { 201: { description: 'The note', json: messageView }, ...apiKeyErrors, ...notFound },
+  },
+  reply: {
+    tag: 'Conversations',
+    summary: `A reply to the ${what}'s customer by email, threaded; their answer comes back to the ${what}`,
+    responses: {
+      201: {
+        description: 'The reply, sent (`delivery: sent`) or refused by SES for this address (`rejected`)',
+        json: messageView,
+      },
+      ...apiKeyErrors,
+      ...notFound,
+      409: error('The customer’s details are not known yet'),
+    },
+  },
+});
+const requestConversation = conversationDocs('request');
+const feedbackConversation = conversationDocs('feedback case');
+
 export const routeDocs: Record<OperationId, RouteDoc> = {
+  getRequestConversation: requestConversation.get,
+  addRequestNote: requestConversation.note,
+  replyOnRequest: requestConversation.reply,
+  getFeedbackConversation: feedbackConversation.get,
+  addFeedbackNote: feedbackConversation.note,
+  replyOnFeedback: feedbackConversation.reply,
+  listHeldMail: {
+    tag: 'Conversations',
+    summary:
+      'Inbound email held for a person to look at: from an address the subject does not know, unauthenticated, automated',
+    responses: {
+      200: { description: 'Held email, newest first', json: z.object({ items: z.array(heldMailView) }) },
+      ...apiKeyErrors,
+    },
+  },
   createRequest: {
     tag: 'Service requests',
     summary: 'Enter a service request (staff: phone call, counter visit); Idempotency-Key makes a retry safe',

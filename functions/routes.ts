@@ -1,4 +1,5 @@
 import { actionLinksRoutes } from './action-links/routes.ts';
+import { conversationsApiRoutes } from './conversations-api/routes.ts';
 import { documentsRoutes } from './documents/routes.ts';
 import { feedbackApiRoutes } from './feedback-api/routes.ts';
 import { flowChartsRoutes } from './flow-charts/routes.ts';
@@ -22,6 +23,7 @@ const gathered = [
   ...requestsApiRoutes,
   ...webhooksRoutes,
   ...feedbackApiRoutes,
+  ...conversationsApiRoutes,
   ...reportsApiRoutes,
   ...tenantApiRoutes,
   ...peopleApiRoutes,

@@ -12,6 +12,7 @@ import { ConsoleSite } from './constructs/console-site.ts';
 import { Data } from './constructs/data.ts';
 import { deadLetterQueue } from './constructs/dead-letters.ts';
 import { Edge } from './constructs/edge.ts';
+import { InboundMail } from './constructs/inbound-mail.ts';
 import { Mail } from './constructs/mail.ts';
 import { acknowledge, nagEnvironment } from './constructs/nag.ts';
 import { Observability } from './constructs/observability.ts';
@@ -32,6 +33,12 @@ export interface AfterSalesStackProps extends StackProps {
   customDomain?: { domainName: string; certificateArn: string };
   /** The origin secret's version CloudFront sends (infra/constructs/edge.ts). */
   originSecretVersion?: string;
+  /**
+   * Customers' answers by email (#36): the domain their replies are addressed to, received by
+   * SES in this region (infra/constructs/inbound-mail.ts). Absent: answers go to the tenant's
+   * Reply-To, as before.
+   */
+  inboundMail?: { domain: string; extraRegions?: readonly string[] };
 }
 
 /** The whole product on AWS: one stack per stage, built from the same catalogs the local runtime uses. */
@@ -62,6 +69,7 @@ export class AfterSalesStack extends Stack {
           TABLE_NAME: data.table.tableName,
           MAIL_FROM: mail.fromAddress,
           MAIL_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
+          ...(props.inboundMail ? { INBOUND_MAIL_DOMAIN: props.inboundMail.domain } : {}),
           LINK_SIGNING_SECRET_PARAMETER: linkSecretName,
           POWERTOOLS_SERVICE_NAME: name,
         },
@@ -143,6 +151,13 @@ export class AfterSalesStack extends Stack {
     mail.deliveryProblems.addSubscription(
       new LambdaSubscription(functions.emailEvents, { deadLetterQueue: emailEventFailures }),
     );
+    const inboundMail = props.inboundMail
+      ? new InboundMail(this, 'InboundMail', {
+          ...props.inboundMail,
+          consumer: services.inboundMail.fn,
+          production,
+        })
+      : undefined;
     const storefrontInbox = new StorefrontInbox(this, 'StorefrontInbox', {
       consumer: services.storefrontInbox.fn,
     });
@@ -204,6 +219,7 @@ export class AfterSalesStack extends Stack {
         emailEvents: emailEventFailures,
         wakeUps: wakeUps.deadLetters,
         storefrontInbox: storefrontInbox.deadLetters,
+        ...(inboundMail ? { inboundMail: inboundMail.deadLetters } : {}),
       },
       logGroups: Object.fromEntries(
         Object.entries(services).map(([name, service]) => [name, service.logGroup]),

@@ -20,6 +20,7 @@ const { values } = parseArgs({
     'sqs-port': { type: 'string', default: '8091' },
     'cognito-port': { type: 'string', default: '9229' },
     'scheduler-port': { type: 'string', default: '8092' },
+    'smtp-port': { type: 'string', default: '2525' },
     /** Virtual clock only, on the first start: where time begins (ISO 8601). */
     'start-at': { type: 'string' },
     /** How often the lifecycle reconciler runs, in seconds of the runtime's clock (AWS: 300). */
@@ -73,6 +74,7 @@ const runtime = await startLocalRuntime({
     sqs: port('sqs-port'),
     cognito: port('cognito-port'),
     scheduler: port('scheduler-port'),
+    smtp: port('smtp-port'),
   },
 });
 
@@ -82,6 +84,7 @@ After-sales service system: running locally
   Staff console     ${urls.console}   (sign in as one of the staff below)
   HTTP API          ${urls.api}   (GET /health)
   Mailbox (SES)     ${urls.ses}   (every email the system sends)
+  Inbound mail      ${urls.smtp}   (SES receiving stand-in: answer an email, e.g. swaks --server 127.0.0.1:${runtime.smtp.port} --to reply+…@example.com)
   DynamoDB          ${urls.dynamodb}   (dynalite, data in ${values['data-dir']}/)
   Step Functions    ${urls.stepFunctions}   (AWS_ENDPOINT_URL_SFN)
   Shopify Admin API ${urls.shopify}   (stand-in: shop ${demo.shopDomain}, token ${demo.shopifyAdminToken})

@@ -20,6 +20,7 @@ import { type LocalScheduler, startLocalScheduler } from './scheduler.ts';
 import { startSes } from './ses.ts';
 import { type LocalShopify, startShopify } from './shopify.ts';
 import { demoShop } from './shopify-demo-shop.ts';
+import { type LocalSmtp, startLocalSmtp } from './smtp.ts';
 import { type SqsRecord, startLocalQueues } from './sqs.ts';
 import { ensureStaffPool } from './staff-pool.ts';
 import { LocalStepFunctions } from './stepfunctions/engine.ts';
@@ -41,6 +42,8 @@ export interface RuntimeOptions {
     cognito?: number;
     /** The EventBridge Scheduler stand-in (local/scheduler.ts): one-time schedules, fired on the clock. */
     scheduler?: number;
+    /** SES receiving's stand-in (local/smtp.ts): customers' emails to reply addresses. */
+    smtp?: number;
     /**
      * The fault proxies the handlers call through (free ports by default). A runtime restarted
      * in the same process passes the previous ones: handlers' SDK clients keep their endpoint.
@@ -102,6 +105,8 @@ export interface LocalRuntime {
     console: string;
     /** EventBridge Scheduler's one-time schedules (local/scheduler.ts). */
     scheduler: string;
+    /** Inbound mail (local/smtp.ts): `smtp://127.0.0.1:<port>`. */
+    smtp: string;
     /** Where the handlers reach the components: through the fault proxies. */
     handlerSide: { dynamodb: string; ses: string; stepFunctions: string; shopify: string; scheduler: string };
   };
@@ -113,6 +118,8 @@ export interface LocalRuntime {
   shopify: LocalShopify;
   /** EventBridge Scheduler's stand-in: its live schedules, fired count and dead letters. */
   scheduler: LocalScheduler;
+  /** SES receiving's stand-in: what each email sent to it became. */
+  smtp: LocalSmtp;
   /** dynalite, as the handlers reach it (through its fault proxy). */
   dynamodb: LocalDynamoDb;
   clock: LocalClock;
@@ -179,6 +186,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     sqs: 8091,
     cognito: 9229,
     scheduler: 8092,
+    smtp: 2525,
     ...options.ports,
   };
 
@@ -339,6 +347,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     STOREFRONT_INBOX_QUEUE_URL: storefrontInbox.queueUrl,
     TABLE_NAME: tableName,
     MAIL_FROM,
+    // Customers' answers reach the local SMTP server at the same domain (reply+<token>@…).
+    INBOUND_MAIL_DOMAIN: MAIL_FROM.split('@')[1]!,
     PUBLIC_BASE_URL: api.url,
     LINK_SIGNING_SECRET: persistentSecret(join(dataDir, 'link-signing-secret')),
     STOREFRONT_SECRETS_KEY: persistentSecret(join(dataDir, 'storefront-secrets-key')),
@@ -380,6 +390,15 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     }),
   );
   await ensureTable(new DynamoDBClient({ endpoint: dynamodb.endpoint }), tableName);
+  // Customers' emails: taken in by the inbound-mail Lambda's own code, once the table is there.
+  const smtp = await startLocalSmtp({
+    port: ports.smtp,
+    directory: options.persist === false ? undefined : join(dataDir, 'inbound'),
+    now: () => clock.now(),
+    // Imported once the environment is set, as Lambda's handlers are (local/lambda.ts).
+    takeIn: async (raw, envelope) =>
+      (await import('#functions/inbound-mail/take-in.ts')).takeInMail(raw, envelope),
+  });
   const demo = await ensureDemoTenant(
     join(dataDir, 'demo-tenant.json'),
     () => ({
@@ -440,6 +459,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     dailyRunDeadLetters: () => dailyRunQueue.deadLetters,
     storefrontInboxDeadLetters: () => storefrontInbox.deadLetters,
     scheduler,
+    smtp,
     dynamodb,
     urls: {
       api: api.url,
@@ -451,6 +471,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       cognito: cognito.url,
       console: `${api.url}/console/`,
       scheduler: scheduler.endpoint,
+      smtp: `smtp://127.0.0.1:${smtp.port}`,
       handlerSide: { ...handlerEndpoints, scheduler: schedulerEndpoint },
     },
     shopify,
@@ -475,6 +496,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       ]);
       if (!quiet) console.error(`[runtime] stopping with ${workInFlight()} calls still in flight`);
       await api.close();
+      await smtp.close();
       await scheduler.close();
       await stepFunctions.stop();
       await sfnServer.close();

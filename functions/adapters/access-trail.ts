@@ -74,7 +74,8 @@ export function subjectsShown(body: unknown, params: Record<string, string>): st
   const ids = new Set<string>();
   const take = (value: unknown) => {
     if (typeof value !== 'object' || value === null) return;
-    for (const key of ['requestId', 'feedbackId', 'surveyId'] as const) {
+    // `subjectId`: a conversation's, or held mail's (either a request or a feedback case).
+    for (const key of ['requestId', 'feedbackId', 'surveyId', 'subjectId'] as const) {
       const id = (value as Record<string, unknown>)[key];
       if (typeof id === 'string') ids.add(id);
     }

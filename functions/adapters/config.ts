@@ -8,6 +8,15 @@ const environmentSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
   MAIL_FROM: z._default(z.email(), 'service@example.com'),
   MAIL_CONFIGURATION_SET: z.optional(z.string()),
+  /**
+   * The domain customers' replies are received on (`reply+<token>@…`, #36): its MX is SES
+   * receiving on AWS, the local SMTP server locally. Unset: no mail is received, and customers
+   * answer to the tenant's Reply-To.
+   */
+  INBOUND_MAIL_DOMAIN: z.optional(z.string().check(z.regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i))),
+  /** AWS only: the bucket SES receiving stores each raw email in, under the prefix (functions/inbound-mail). */
+  INBOUND_MAIL_BUCKET: z.optional(z.string()),
+  INBOUND_MAIL_PREFIX: z._default(z.string(), 'inbound/'),
   /** Base URL of the HTTP API, for links in emails (survey, escalation actions). */
   PUBLIC_BASE_URL: z._default(z.url(), 'http://127.0.0.1:3000'),
   /** HMAC key for signed links in emails: given directly (local), or… */
@@ -50,6 +59,9 @@ const environmentSchema = z.object({
 export type Config = z.infer<typeof environmentSchema>;
 
 let cached: Config | undefined;
+
+/** Where customers' replies are received (#36); none where the stack does not receive mail. */
+export const inboundMailDomain = (): string | undefined => config().INBOUND_MAIL_DOMAIN;
 
 export function config(): Config {
   if (!cached) {

@@ -26,6 +26,10 @@ export interface EmailMessage {
   subject: string;
   html: string;
   text: string;
+  /** Where the recipient's Reply goes instead of the tenant's own Reply-To (a conversation's reply address). */
+  replyTo?: string[];
+  /** Threading headers (`In-Reply-To`, `References`): SES sets the `Message-ID` itself. */
+  headers?: { name: string; value: string }[];
 }
 
 export type SendOutcome =
@@ -158,7 +162,7 @@ export async function sendOnce(
       new SendEmailCommand({
         // The tenant's name, from its own domain once verified, else ours with its Reply-To.
         FromEmailAddress: sender.from,
-        ReplyToAddresses: sender.replyTo,
+        ReplyToAddresses: message.replyTo ?? sender.replyTo,
         Destination: { ToAddresses: to },
         ConfigurationSetName: config().MAIL_CONFIGURATION_SET,
         Content: {
@@ -168,6 +172,9 @@ export async function sendOnce(
               Html: { Data: message.html, Charset: 'UTF-8' },
               Text: { Data: message.text, Charset: 'UTF-8' },
             },
+            ...(message.headers
+              ? { Headers: message.headers.map(({ name, value }) => ({ Name: name, Value: value })) }
+              : {}),
           },
         },
         // Published with SES's bounce and complaint events: whose email, about what.

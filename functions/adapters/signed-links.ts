@@ -31,6 +31,16 @@ async function sign(payload: string): Promise<string> {
     .digest('base64url');
 }
 
+/**
+ * A keyed digest for what must be unguessable yet the same each time (a subject's reply
+ * address, domain/conversation.ts): the links' key, kept apart from them by `purpose`.
+ */
+export async function keyedDigest(purpose: string, payload: string): Promise<Buffer> {
+  return createHmac('sha256', await signingSecret())
+    .update(`${purpose}\n${payload}`)
+    .digest();
+}
+
 /** A link to `/a/<token>` (escalation actions) or `/s/<token>` (the survey page). */
 export async function signLink(claims: LinkClaims): Promise<string> {
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');

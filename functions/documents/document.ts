@@ -116,6 +116,8 @@ const tagDescriptions: Record<string, string> = {
     'Requests for repair, replacement, return, consultation, support, visits and complaints (3.1, 6)',
   Storefronts: 'Signed deliveries from Shopify, WooCommerce and any other storefront (6.1.1)',
   Feedback: 'Feedback handled within the contract’s working days, the result told to the customer (7.2)',
+  Conversations:
+    'Talking with the customer about a request or a case: replies by email, their answers back, internal notes (6.1.2, 7.2.1)',
   Surveys: 'Periodic satisfaction surveys and phone interviews (7.1)',
   Reports: 'Satisfaction over time and what feedback changed (7.2.2)',
   Administration: 'API keys, settings and the working calendar of a tenant',

@@ -13,7 +13,7 @@ import { getPeriodicSurvey, periodicSurveysPage } from '../adapters/periodic-sur
 import { getRequest } from '../adapters/requests.ts';
 import { type ContextOf, type OperationId, serveRoutes } from '../http/router.ts';
 import { shown } from '../http/show.ts';
-import { feedbackSummaryView, periodicSurveyView } from '../http/views.ts';
+import { conversationMarksView, feedbackSummaryView, periodicSurveyView } from '../http/views.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
 import { instantsOfDays } from '../shared/day-range.ts';
 import { derivedId } from '../shared/digests.ts';
@@ -34,6 +34,7 @@ async function view(feedback: StoredFeedbackCase) {
   const at = now();
   return {
     ...shown(feedbackSummaryView, feedback),
+    ...shown(conversationMarksView, feedback),
     timeline,
     breaches: breaches.map((b) => ({ ...b, minutesLate: minutesLate(b, at), open: b.metAt === undefined })),
   };

@@ -1,10 +1,9 @@
 import { newFeedbackSchema, resolutionSchema } from '#domain/feedback-case.ts';
 import { surveyAnswerSchema } from '#domain/survey.ts';
 import * as z from '#domain/zod.ts';
-import { anyStaff, managers, type RouteSpec } from '../http/route-spec.ts';
+import { anyStaff, feedbackId, managers, type RouteSpec } from '../http/route-spec.ts';
 import { feedbackListQuery, idempotencyHeaders, periodicSurveyListQuery } from '../shared/api-schemas.ts';
 
-const feedbackId = z.string().check(z.regex(/^fb_[a-z0-9_]{1,80}$/));
 const surveyId = z.string().check(z.regex(/^ps_[a-z0-9]{1,60}$/));
 
 /** The routes feedbackApi serves (functions/http/route-spec.ts). */

@@ -6,6 +6,7 @@ import * as z from '#domain/zod.ts';
 import {
   apiKeyRole,
   apiKeyView,
+  conversationMarksView,
   feedbackSummaryView,
   instant,
   isoDate,
@@ -52,6 +53,7 @@ const breachView = z.object({
 
 /** A request with everything about it: timeline, deadlines, warranty and breaches. */
 export const requestView = z.extend(requestSummaryView, {
+  ...conversationMarksView.shape,
   timeline: z.array(timelineEvent),
   warranty: z.object({
     applies: z.boolean(),
@@ -68,6 +70,7 @@ const page = <T extends z.ZodMiniType>(item: T) =>
 export const requestListView = page(requestSummaryView);
 
 export const feedbackView = z.extend(feedbackSummaryView, {
+  ...conversationMarksView.shape,
   timeline: z.array(timelineEvent),
   breaches: z.array(breachView),
 });

@@ -75,5 +75,6 @@ export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>) => `${route.
 // Path parameters that several functions' routes take: ids as the product mints them, bounded
 // so a DynamoDB key can hold them.
 export const requestId = z.string().check(z.regex(/^sr_[a-z0-9]{1,60}$/));
+export const feedbackId = z.string().check(z.regex(/^fb_[a-z0-9_]{1,80}$/));
 export const contractId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/));
 export const token = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,2000}\.[A-Za-z0-9_-]{43}$/));

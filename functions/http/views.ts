@@ -166,3 +166,51 @@ export const apiKeyView = z.object({
   createdAt: instant,
   revokedAt: z.optional(instant),
 });
+
+const attachmentView = z.object({
+  filename: z.string(),
+  contentType: z.string(),
+  size: z.int(),
+  /** Where the file is kept (for now: in the original email, on AWS in the inbound bucket). */
+  key: z.optional(z.string()),
+  /** Why it was not kept (too large, not a photo or a PDF by its content). */
+  refused: z.optional(z.string()),
+});
+
+/** One message of a conversation (#36): a customer's email, our reply, or a staff note. */
+export const messageView = z.object({
+  messageId: z.string(),
+  kind: z.enum(['customer', 'reply', 'note']),
+  at: instant,
+  author: z.string(),
+  text: z.string(),
+  quoted: z.optional(z.string()),
+  mentions: z.optional(z.array(z.string())),
+  emailSubject: z.optional(z.string()),
+  attachments: z.optional(z.array(attachmentView)),
+  afterEnd: z.optional(z.literal(true)),
+  delivery: z.optional(z.enum(['sent', 'rejected'])),
+  rejection: z.optional(z.string()),
+});
+
+export const heldMailView = z.object({
+  heldId: z.string(),
+  at: instant,
+  reason: z.enum(['no-subject', 'unauthenticated', 'spam', 'virus', 'unknown-sender', 'automated']),
+  from: z.string(),
+  to: z.array(z.string()),
+  emailSubject: z.string(),
+  subjectId: z.optional(z.string()),
+  text: z.string(),
+  attachments: z.array(attachmentView),
+});
+
+/**
+ * Who spoke last in a subject's conversation (#36): the customer's last email, and our last
+ * reply; a later email waits for an answer. On a request's or a case's own page (the worklist's
+ * index does not carry them yet).
+ */
+export const conversationMarksView = z.object({
+  lastCustomerMessageAt: z.optional(instant),
+  lastReplyToCustomerAt: z.optional(instant),
+});

@@ -6,7 +6,7 @@ import type * as z from '#domain/zod.ts';
 import type { StoredRequest } from '../adapters/requests.ts';
 import type { requestView as requestViewSchema } from '../http/doc-views.ts';
 import { shown } from '../http/show.ts';
-import { requestSummaryView } from '../http/views.ts';
+import { conversationMarksView, requestSummaryView } from '../http/views.ts';
 
 /** A request as lists show it: what the view declares, nothing the table keeps for itself. */
 export function requestSummary(request: StoredRequest) {
@@ -31,6 +31,7 @@ export function requestView(
   const receivedAt = new Date(request.receivedAt);
   return {
     ...requestSummary(request),
+    ...shown(conversationMarksView, request),
     timeline,
     warranty: warrantyStatus(
       request.kind,

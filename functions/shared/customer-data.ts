@@ -4,6 +4,7 @@ import { ERASED, erasedCustomer, type Identifiers, identifiersOf, scrub } from '
 import { openRequestStatuses } from '#domain/request-status.ts';
 import { recordAccess } from '../adapters/access-trail.ts';
 import { contractsOfTenant } from '../adapters/contracts.ts';
+import { type AttachmentRecord, type ConversationMessage, isMessageItem } from '../adapters/conversations.ts';
 import {
   customerRecords,
   customerSubjectIds,
@@ -49,7 +50,8 @@ export async function subjectsOf(tenantId: string, email: string): Promise<Custo
   const found: CustomerSubject[] = [];
   for (const subjectId of await customerSubjectIds(tenantId, email)) {
     const items = await subjectItems(tenantId, subjectId);
-    const main = items.find((item) => !item.sk.startsWith('TIMELINE#')) as SubjectItem | undefined;
+    // The subject's own item: the others (timeline pages, messages) have `#` in their sort keys.
+    const main = items.find((item) => !item.sk.includes('#')) as SubjectItem | undefined;
     // Passed over: a subject never written, or one whose customer was changed or erased since.
     if (main?.customer?.email.toLowerCase() === address) found.push({ subjectId, main, items });
   }
@@ -76,10 +78,16 @@ function exported(main: SubjectItem, items: StoredItem[]) {
     lifecycleAbandonedAt: _abandoned,
     ...rest
   } = withoutKeys(main) as Record<string, unknown>;
+  // The conversation (#36): what they wrote to us and what we wrote to them, notes included.
+  const messages = items
+    .filter((item) => isMessageItem(item.sk))
+    .map((item) => withoutKeys(item) as unknown as ConversationMessage)
+    .sort((a, b) => a.at.localeCompare(b.at));
+  const subject: Record<string, unknown> = messages.length > 0 ? { ...rest, conversation: messages } : rest;
   // The lifecycle's own bookkeeping (its bursts) says nothing about the person.
   return Array.isArray(timeline)
-    ? { ...rest, timeline: withoutBursts([...pages, ...timeline] as { type: string }[], {}) as unknown[] }
-    : rest;
+    ? { ...subject, timeline: withoutBursts([...pages, ...timeline] as { type: string }[], {}) as unknown[] }
+    : subject;
 }
 
 /**
@@ -186,6 +194,21 @@ const STRUCTURAL = new Set([
 /** What the customer wrote in their own words, or what only points at them: gone whole. */
 function withoutTheirWords(item: StoredItem, reference: string, at: Date): StoredItem {
   const copy: Record<string, unknown> = { ...item };
+  // Their emails: their words, the history they quoted, their address and their files' names.
+  if (isMessageItem(item.sk) && copy.kind === 'customer') {
+    for (const field of ['text', 'quoted', 'emailSubject'])
+      if (typeof copy[field] === 'string') copy[field] = ERASED;
+    copy.author = erasedCustomer(reference).email;
+    delete copy.emailMessageId;
+    if (Array.isArray(copy.attachments))
+      copy.attachments = (copy.attachments as AttachmentRecord[]).map(({ contentType, size }) => ({
+        filename: ERASED,
+        contentType,
+        size,
+        refused: 'erased with the customer’s data (clause 12)',
+      }));
+    return copy as StoredItem;
+  }
   if (!copy.customer) return item;
   copy.customer = erasedCustomer(reference);
   copy.customerErasedAt = at.toISOString();

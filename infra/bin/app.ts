@@ -41,6 +41,16 @@ export function buildApp(context: Record<string, unknown> = {}): {
         ? { domainName: apiDomain, certificateArn: apiCertificateArn }
         : undefined,
     originSecretVersion: app.node.tryGetContext('originSecretVersion') as string | undefined,
+    // Customers' answers by email, at reply.<mail domain> unless told otherwise (-c inboundMail=off).
+    inboundMail:
+      app.node.tryGetContext('inboundMail') === 'off'
+        ? undefined
+        : {
+            domain: String(app.node.tryGetContext('inboundMailDomain') ?? `reply.${mailDomain}`),
+            extraRegions: String(app.node.tryGetContext('mailReceivingRegions') ?? '')
+              .split(',')
+              .filter(Boolean),
+          },
     env: { account, region },
     crossRegionReferences: true,
     description: `After-sales service system (${stage})`,

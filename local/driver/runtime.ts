@@ -21,6 +21,8 @@ export interface SentEmail {
   destination: { to: string[] };
   subject: string;
   body: { html?: string; text?: string };
+  /** Headers the sender added (threading: `In-Reply-To`, `References`). */
+  headers?: { name: string; value: string }[];
   at: number;
 }
 
@@ -69,6 +71,7 @@ export async function startDrivenRuntime(options: Partial<RuntimeOptions> = {}):
       sqs: 0,
       cognito: 0,
       scheduler: 0,
+      smtp: 0,
       ...options.ports,
     },
   });

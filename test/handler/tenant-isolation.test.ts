@@ -97,6 +97,8 @@ const bodies: Record<string, unknown> = {
   terminate: { ground: 'breach' },
   'payment-schedule': { installments: [{ dueDate: '2026-04-01', amount: '1.00' }] },
   payments: { paidOn: '2026-03-01', amount: '1.00', reference: 'intruder' },
+  notes: { text: 'intruder' },
+  replies: { text: 'intruder' },
 };
 /** Valid queries where a route needs one: the lookup, not the query, must refuse. */
 const queries: Record<string, string> = { statement: '?from=2026-03-01&to=2026-03-31' };
@@ -127,6 +129,9 @@ describe('tenant isolation', () => {
     }
     expect(JSON.stringify((await runtime.api('GET', `/v1/requests/${objects.requestId}`)).body)).toBe(before);
     expect((await runtime.api('GET', `/v1/feedback/${objects.feedbackId}`)).body.status).toBe('open');
+    expect(
+      (await runtime.api('GET', `/v1/requests/${objects.requestId}/conversation`)).body.messages,
+    ).toEqual([]);
     expect((await getPeriodicSurvey('demo', objects.surveyId!))?.answeredAt).toBeUndefined();
     expect((await runtime.api('GET', `/v1/contracts/${objects.contractId}`)).body.terminated).toBe(false);
     expect(

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { tableDefinition } from '#functions/adapters/table-definition.ts';
 import { DAILY_RUN_QUEUE, type FunctionName, functionCatalog } from '#functions/catalog.ts';
 import { matchRoute, routeKey, routes } from '#functions/routes.ts';
 import { buildApp } from '#infra/bin/app.ts';
+import { InboundMail } from '#infra/constructs/inbound-mail.ts';
 import { withoutBundling } from '../support/synth.ts';
 
 let template: Template;
@@ -523,6 +525,44 @@ describe('mail and observability', () => {
     expect(thresholds).toEqual({ 'Reputation.BounceRate': 0.05, 'Reputation.ComplaintRate': 0.001 });
   });
 
+  it('receives customers’ answers: SES keeps each raw email in an encrypted bucket, then hands it to the inbound-mail function', () => {
+    const [inboundId] = ofType('AWS::Lambda::Function').find(
+      ([, fn]) => fn.Properties.Description === functionCatalog.inboundMail.description,
+    )!;
+    const [, rule] = ofType('AWS::SES::ReceiptRule')[0]!;
+    const { Recipients, Actions, ScanEnabled, TlsPolicy } = rule.Properties.Rule;
+    expect({ Recipients, ScanEnabled, TlsPolicy }).toEqual({
+      Recipients: ['reply.service.example.com'],
+      ScanEnabled: true,
+      TlsPolicy: 'Require',
+    });
+    // Kept first, then handed over: a failed hand-over loses nothing.
+    expect(Actions.map((a: object) => Object.keys(a)[0])).toEqual(['S3Action', 'LambdaAction']);
+    expect(JSON.stringify(Actions[1])).toContain(inboundId);
+    const [bucketId, bucket] = ofType('AWS::S3::Bucket').find(([id]) => id.startsWith('InboundMailBucket'))!;
+    expect(bucket.Properties.BucketEncryption).toBeDefined();
+    expect(bucket.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(90);
+    expect(JSON.stringify(Actions[0])).toContain(bucketId);
+    // Retried twice, then dead-lettered and alarmed.
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: inboundId },
+      MaximumRetryAttempts: 2,
+    });
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'reply.service.example.com' });
+  });
+
+  it('refuses, at synth, a region SES does not receive mail in, and says what to do', () => {
+    const inFrankfurt = () =>
+      new InboundMail(new Stack(new App(), 'Frankfurt', { env: { region: 'eu-central-1' } }), 'InboundMail', {
+        domain: 'reply.example.com',
+        consumer: undefined as never,
+        production: false,
+      });
+    expect(inFrankfurt).toThrow(
+      /SES receives email only in us-east-1, us-west-2, eu-west-1; this stack is in eu-central-1/,
+    );
+  });
+
   it('alarms on failed executions, function errors and throttles, API 5xx, dead letters, and every alarmed log line', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(
       ([, r]) => `${r.Properties.Namespace}:${r.Properties.MetricName}`,
@@ -563,6 +603,7 @@ describe('mail and observability', () => {
 
 /** Each SDK command our code may construct, and the IAM action it needs. */
 const commandActions: Record<string, string | string[]> = {
+  GetObjectCommand: 's3:GetObject',
   SendMessageCommand: 'sqs:SendMessage',
   GetSecretValueCommand: 'secretsmanager:GetSecretValue',
   SendMessageBatchCommand: 'sqs:SendMessage',
@@ -626,9 +667,14 @@ describe('least privilege', () => {
       );
       expect(roleId, name).toBeDefined();
       const granted = new Set<string>();
+      // Lambda itself sends a failed asynchronous invocation to its destination, with the function's role.
+      const destinations = ofType('AWS::Lambda::EventInvokeConfig')
+        .filter(([, config]) => config.Properties.FunctionName.Ref === functionLogicalIds.get(roleId))
+        .map(([, config]) => JSON.stringify(config.Properties.DestinationConfig.OnFailure.Destination));
       for (const [, policy] of ofType('AWS::IAM::Policy')) {
         if (!policy.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId)) continue;
         for (const statement of policy.Properties.PolicyDocument.Statement) {
+          if (destinations.includes(JSON.stringify(statement.Resource))) continue;
           for (const action of [statement.Action].flat() as string[]) {
             // Lambda's SQS event source mapping polls with the consumer's role: not our code's calls.
             if (!/^(logs|xray|kms):/.test(action) && !sqsPolling.test(action)) granted.add(action);

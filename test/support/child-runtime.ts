@@ -44,6 +44,7 @@ export async function startChildRuntime(options: {
     '--sqs-port=0',
     '--cognito-port=0',
     '--scheduler-port=0',
+    '--smtp-port=0',
     `--reconcile-every=${options.reconcileEverySeconds ?? 300}`,
     ...(options.startAt ? [`--start-at=${options.startAt}`] : []),
   ];
