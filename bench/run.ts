@@ -29,6 +29,7 @@ import { type DrivenRuntime, send, startDrivenRuntime } from '#local/driver/runt
 import { invocationStats, invokeFunction } from '#local/lambda.ts';
 import { consoleDist, ensureConsoleBuilt } from '#web/build.ts';
 import { type Consumption, fixedMonthlyCosts, printCostModel } from './cost-model.ts';
+import { inboundMailBench } from './inbound-mail.ts';
 import { interceptLogLines } from './log-lines.ts';
 import { simulate, simulateShard } from './simulation.ts';
 
@@ -572,6 +573,11 @@ if (process.argv[2] === 'simulation-shard') {
 }
 
 // `npm run bench -- bundles` prints only the functions' and the console's tables (seconds, not minutes).
+if (process.argv[2] === 'inbound') {
+  await inboundMailBench();
+  process.exit(0);
+}
+
 if (process.argv[2] === 'bundles') {
   await bundles();
   await consoleBundle();
@@ -610,6 +616,7 @@ showLogLines();
 await reportOverTwoYears(runtime);
 await runtime.dispose();
 domainComputations();
+await inboundMailBench();
 await bundles();
 await consoleBundle();
 printCostModel(costTitle, consumption);
