@@ -1,4 +1,5 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -8,11 +9,35 @@ import { defineConfig } from 'vitest/config';
  * in headless Chromium) and `infra` (the synthesized CDK template). Tests that start a runtime run in forks: each file gets its own
  * process, so its environment variables and virtual clock are its own.
  */
+/** How many cores other processes keep busy now: the machine's CPU time over half a second. */
+async function coresBusyElsewhere(): Promise<number> {
+  const sample = () =>
+    cpus().reduce(
+      (sum, cpu) => {
+        const { idle, ...working } = cpu.times;
+        return {
+          idle: sum.idle + idle,
+          total: sum.total + idle + Object.values(working).reduce((a, b) => a + b, 0),
+        };
+      },
+      { idle: 0, total: 0 },
+    );
+  const before = sample();
+  await sleep(500);
+  const after = sample();
+  const busy = 1 - (after.idle - before.idle) / Math.max(1, after.total - before.total);
+  return busy * cpus().length;
+}
+
+const busyElsewhere = await coresBusyElsewhere();
+
 export default defineConfig({
   test: {
     // Most of a file's time is waiting (on its runtime's components, a child process, a browser):
-    // one file more than there are cores keeps them busy. Vitest's default on 2 cores is 1 file.
-    maxWorkers: Math.min(8, availableParallelism() + 1),
+    // one file more than there are cores keeps them busy (Vitest's default on 2 cores is 1 file).
+    // On a machine already busy (measured as the suite starts), as many fewer: files that share a
+    // starved core each take longer than their timeouts allow, and the suite is not faster.
+    maxWorkers: Math.max(1, Math.min(8, Math.round(availableParallelism() + 1 - busyElsewhere))),
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
