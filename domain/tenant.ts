@@ -131,6 +131,12 @@ export const tenantSettingsSchema = z.object({
    * last completed service or visit (each visit ends with the satisfaction survey, 7.1.1).
    */
   followUpVisitEveryDays: z.optional(z.int().check(z.minimum(7), z.maximum(730))),
+  /**
+   * 6.1.2, "respond and confirm the need": a reply to the customer (#36) on a request nobody has
+   * responded to yet counts as the response, and stands for the confirmation email. Off: only
+   * acknowledging responds.
+   */
+  replyConfirmsNeed: z.optional(z.boolean()),
   /** 7.1.1: a satisfaction survey to every customer served, every this many days. */
   periodicSurveyEveryDays: z.optional(z.int().check(z.minimum(7), z.maximum(730))),
   /**

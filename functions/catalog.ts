@@ -291,7 +291,8 @@ export const functionCatalog = {
     uses: {
       table: [...readWrite, 'dynamodb:BatchGetItem'],
       sendsEmail: true,
-      startsWorkflows: [],
+      // A reply that is the response (6.1.2, replyConfirmsNeed) wakes the request's lifecycle.
+      startsWorkflows: ['serviceRequest'],
       // A subject's reply address is an HMAC with the links' key.
       signsLinks: true,
     },

@@ -101,7 +101,10 @@ export async function takeInMail(
     text: words,
     ...(quoted ? { quoted } : {}),
     emailSubject: email.subject ?? '',
-    ...(email.messageId ? { emailMessageId: email.messageId } : {}),
+    // Kept only in the form a header can carry back (SES refuses anything else in In-Reply-To).
+    ...(email.messageId && /^<[\x21-\x7e]{1,900}>$/.test(email.messageId)
+      ? { emailMessageId: email.messageId }
+      : {}),
     ...(attachments.length > 0 ? { attachments } : {}),
     ...(subject.ended ? { afterEnd: true as const } : {}),
   };

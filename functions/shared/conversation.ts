@@ -1,4 +1,5 @@
 import { mentionedStaffIds, replyAddress, threadReference } from '#domain/conversation.ts';
+import { responseDeadline } from '#domain/deadlines.ts';
 import { activeStaffMember } from '#domain/tenant.ts';
 import { now } from '../adapters/clock.ts';
 import { config, inboundMailDomain } from '../adapters/config.ts';
@@ -16,6 +17,7 @@ import {
   type RequestWithCustomer,
   recordStep,
   type TimelineEvent,
+  transitionRequest,
 } from '../adapters/requests.ts';
 import { consoleLinkOf } from '../adapters/signed-links.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
@@ -23,6 +25,8 @@ import { mentionEmail, replyEmail } from '../emails/conversation-emails.ts';
 import { customerVoice } from './confirm-need.ts';
 import { derivedId } from './digests.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
+import { promiseKept } from './escalation.ts';
+import { wakeRequest } from './watched-kinds.ts';
 
 /**
  * A subject as its conversation sees it (#36): a service request or a feedback case, its
@@ -192,7 +196,47 @@ export async function replyToCustomer(
       },
       { lastReplyToCustomerAt: at },
     );
-  return outcome.sent || outcome.reason === 'already-sent'
+  const delivered = outcome.sent || outcome.reason === 'already-sent';
+  if (delivered && tenant.replyConfirmsNeed && subject.subjectId.startsWith('sr_'))
+    await replyAsResponse(tenant, subject.subjectId, input.actor, messageId, at);
+  return delivered
     ? { ...reply, delivery: 'sent' }
     : { ...reply, delivery: 'rejected', rejection: outcome.detail };
+}
+
+/**
+ * 6.1.2 read as "respond and confirm the need", where the tenant chose so: a reply that reached
+ * the customer of a request nobody has responded to is the response. The request is
+ * acknowledged by whoever wrote it, the reply stands for the confirmation email (none is sent),
+ * and a response kept late meets its breach. Someone who acknowledged meanwhile keeps theirs.
+ */
+async function replyAsResponse(
+  tenant: StoredTenant,
+  requestId: string,
+  actor: string,
+  messageId: string,
+  at: string,
+): Promise<void> {
+  const request = await getRequest(tenant.tenantId, requestId);
+  if (request?.status !== 'received') return;
+  const acknowledged = await transitionRequest(request, {
+    from: ['received'],
+    to: 'acknowledged',
+    fields: { acknowledgedAt: at, acknowledgedBy: actor, confirmationClaimedAt: at, confirmationSent: true },
+    event: { at, type: 'acknowledged', actor, details: { by: 'reply', messageId } },
+  });
+  if (!acknowledged) return;
+  await promiseKept(
+    {
+      tenantId: request.tenantId,
+      subjectId: request.requestId,
+      contractId: request.terms.contractId,
+      contractVersion: request.terms.contractVersion,
+    },
+    'response',
+    responseDeadline(new Date(request.receivedAt), request.terms),
+    at,
+  );
+  // Its lifecycle stops watching the response and watches completion.
+  await wakeRequest(acknowledged);
 }

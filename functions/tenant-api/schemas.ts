@@ -54,6 +54,7 @@ export const settingsPatchSchema = z.strictObject({
   followUpVisitEveryDays: z.optional(z.nullable(shape.followUpVisitEveryDays.def.innerType)),
   periodicSurveyEveryDays: z.optional(z.nullable(shape.periodicSurveyEveryDays.def.innerType)),
   feedbackOwnerId: z.optional(z.nullable(shape.feedbackOwnerId.def.innerType)),
+  replyConfirmsNeed: z.optional(z.nullable(shape.replyConfirmsNeed.def.innerType)),
   personalDataRetentionDays: z.optional(z.nullable(shape.personalDataRetentionDays.def.innerType)),
   calendar: z.optional(
     z.extend(z.partial(shape.calendar.def.innerType), {

@@ -329,6 +329,29 @@ describe('a request’s conversation', () => {
     expect((await runtime.api('GET', `/v1/feedback/${feedbackId}`)).body.lastCustomerMessageAt).toBeDefined();
   });
 
+  it('counts a first reply as the response where the tenant chose so (6.1.2): acknowledged, no second email, no breach', async () => {
+    expect((await runtime.api('PUT', '/v1/settings', { replyConfirmsNeed: true })).status).toBe(200);
+    try {
+      const requestId = await newRequest();
+      await runtime.advance(30 * 60);
+      await replyTo(requestId, 'We have your request: is the fan still grinding when idle?');
+      const request = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
+      expect(request).toMatchObject({ status: 'acknowledged', confirmationSent: true });
+      expect(request.timeline.find((e: { type: string }) => e.type === 'acknowledged').details.by).toBe(
+        'reply',
+      );
+      // Past the 2-hour deadline: nothing escalates, and the customer got the reply alone.
+      await runtime.advance(3 * 3600);
+      const mail = emailsAbout(await runtime.mailbox(), requestId);
+      expect(mail.map((e) => e.subject)).toEqual([
+        `Re: Demo Electronics Co., Ltd.: your service request ${requestId}`,
+      ]);
+      expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.breaches).toEqual([]);
+    } finally {
+      await runtime.api('PUT', '/v1/settings', { replyConfirmsNeed: null });
+    }
+  });
+
   it('refuses an empty note or reply with the field that is wrong', async () => {
     const requestId = await newRequest();
     const empty = await runtime.api('POST', `/v1/requests/${requestId}/replies`, { text: '   ' });
