@@ -126,6 +126,16 @@ export function newWordsOf(text: string): { words: string; quoted: string } {
   return { words, quoted: lines.slice(cut).join('\n').trim() };
 }
 
+/**
+ * How much of an email's words a message keeps (a DynamoDB item holds 400 KB): the rest is in
+ * the raw email, kept with it.
+ */
+export const EMAIL_TEXT_MAX = 50_000;
+
+export function keptText(text: string): string {
+  return text.length <= EMAIL_TEXT_MAX ? text : `${text.slice(0, EMAIL_TEXT_MAX)}\n[…]`;
+}
+
 /** SES's receipt verdicts (on AWS) or the local stand-in's. */
 export interface MailVerdicts {
   spf: string;

@@ -3,6 +3,7 @@ import {
   attachmentRefusal,
   holdReason,
   isAutomatedMail,
+  keptText,
   type MailVerdicts,
   newWordsOf,
   replyTokenIn,
@@ -46,7 +47,9 @@ export async function takeInMail(
   const from = email.from?.address ?? email.sender?.address ?? '';
   const at = envelope.receivedAt.toISOString();
   const messageId = inboundMessageId(email.messageId, raw);
-  const { words, quoted } = newWordsOf(email.text ?? htmlAsText(email.html ?? ''));
+  const { words: allWords, quoted: allQuoted } = newWordsOf(email.text ?? htmlAsText(email.html ?? ''));
+  const [words, quoted] = [keptText(allWords), keptText(allQuoted)];
+  const subjectLine = (email.subject ?? '').slice(0, 500);
   const attachments: AttachmentRecord[] = email.attachments.map((file) => {
     const bytes = new Uint8Array(file.content as ArrayBuffer);
     const refused = attachmentRefusal({ size: bytes.byteLength, head: bytes.subarray(0, 16) });
@@ -77,7 +80,7 @@ export async function takeInMail(
       reason,
       from,
       to: [...envelope.recipients],
-      emailSubject: email.subject ?? '',
+      emailSubject: subjectLine,
       ...(subject ? { subjectId: subject.subjectId } : {}),
       text: words,
       attachments,
@@ -100,7 +103,7 @@ export async function takeInMail(
     author: from,
     text: words,
     ...(quoted ? { quoted } : {}),
-    emailSubject: email.subject ?? '',
+    emailSubject: subjectLine,
     // Kept only in the form a header can carry back (SES refuses anything else in In-Reply-To).
     ...(email.messageId && /^<[\x21-\x7e]{1,900}>$/.test(email.messageId)
       ? { emailMessageId: email.messageId }

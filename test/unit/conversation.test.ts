@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   attachmentRefusal,
+  EMAIL_TEXT_MAX,
   holdReason,
   isAutomatedMail,
+  keptText,
   mentionedStaffIds,
   newWordsOf,
   REPLY_TOKEN,
@@ -56,6 +58,13 @@ describe('a conversation’s rules', () => {
     expect(newWordsOf('> Send a photo\nHere it is').words).toBe('> Send a photo\nHere it is');
     // Only quotes: nothing cut rather than nothing left.
     expect(newWordsOf('> only a quote').words).toBe('> only a quote');
+  });
+
+  it('keeps at most 50,000 characters of an email’s words in a message, marking the cut', () => {
+    expect(keptText('short')).toBe('short');
+    const long = keptText('x'.repeat(60_000));
+    expect(long).toHaveLength(EMAIL_TEXT_MAX + 4);
+    expect(long.endsWith('\n[…]')).toBe(true);
   });
 
   it('recognises mail written by a machine, which is never answered', () => {
