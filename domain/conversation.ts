@@ -17,6 +17,11 @@ export const noteSchema = z.strictObject({ text: messageText });
 /** A reply to the customer, emailed in the tenant's name. */
 export const replySchema = z.strictObject({ text: messageText });
 
+/** Taking held mail into a conversation: the subject it named, or the one staff choose. */
+export const acceptHeldMailSchema = z.strictObject({
+  subjectId: z.optional(z.string().check(z.regex(/^(sr|fb)_[a-z0-9_]{1,80}$/))),
+});
+
 /** The staff ids a note mentions (`@lead-chen`), among those given, each once, in order. */
 export function mentionedStaffIds(text: string, staffIds: readonly string[]): string[] {
   const known = new Set(staffIds);

@@ -144,6 +144,25 @@ export const routeDocs: Record<OperationId, RouteDoc> = {
   getFeedbackConversation: feedbackConversation.get,
   addFeedbackNote: feedbackConversation.note,
   replyOnFeedback: feedbackConversation.reply,
+  acceptHeldMail: {
+    tag: 'Conversations',
+    summary:
+      'Staff decided held mail is the customer’s: it joins the conversation it named (or `subjectId`) and is no longer held',
+    responses: {
+      201: { description: 'The customer’s message', json: z.extend(messageView, { subjectId: z.string() }) },
+      ...apiKeyErrors,
+      ...notFound,
+    },
+  },
+  dismissHeldMail: {
+    tag: 'Conversations',
+    summary: 'Held mail no one should answer: gone from the list',
+    responses: {
+      200: { description: 'Dismissed', json: z.object({ heldId: z.string(), dismissed: z.literal(true) }) },
+      ...apiKeyErrors,
+      ...notFound,
+    },
+  },
   listHeldMail: {
     tag: 'Conversations',
     summary:

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { type MessageKind, replyTokenOf } from '#domain/conversation.ts';
 import { subjectPartition } from './customer-data.ts';
 import { keyedDigest } from './signed-links.ts';
-import { getItem, putNew, queryAll, withoutKeys } from './table.ts';
+import { deleteItem, getItem, putNew, queryAll, withoutKeys } from './table.ts';
 
 /**
  * A subject's conversation (#36), in the subject's own partition (so export and erasure, which
@@ -130,15 +130,43 @@ export interface HeldMail {
 const heldPartition = (tenantId: string | undefined) =>
   `${tenantId ? `TENANT#${tenantId}` : 'OPERATOR'}#HELD-MAIL`;
 
+/** Held mail nobody looked at goes after this (the raw email, on AWS, after 90 days too). */
+const HELD_MAIL_KEPT_SECONDS = 90 * 24 * 3600;
+
+const heldKey = (tenantId: string | undefined, held: Pick<HeldMail, 'at' | 'heldId'>) => ({
+  pk: heldPartition(tenantId),
+  sk: `${held.at}#${held.heldId}`,
+});
+
 export function holdMail(tenantId: string | undefined, held: HeldMail): Promise<boolean> {
-  return putNew({ pk: heldPartition(tenantId), sk: `${held.at}#${held.heldId}`, ...held });
+  return putNew({
+    ...heldKey(tenantId, held),
+    ...held,
+    expiresAt: Math.floor(Date.parse(held.at) / 1000) + HELD_MAIL_KEPT_SECONDS,
+  });
+}
+
+export async function heldMailById(tenantId: string, heldId: string): Promise<HeldMail | undefined> {
+  return (await heldMailOf(tenantId)).find((held) => held.heldId === heldId);
+}
+
+/** Staff decided (took it into a conversation, or dismissed it): no longer held. */
+export function releaseHeldMail(tenantId: string | undefined, held: HeldMail): Promise<void> {
+  return deleteItem(heldKey(tenantId, held));
+}
+
+/** Held mail from these addresses (clause 12: erased with the customer). */
+export async function forgetHeldMailFrom(tenantId: string, addresses: readonly string[]): Promise<void> {
+  const from = new Set(addresses.map((address) => address.toLowerCase()));
+  for (const held of await heldMailOf(tenantId))
+    if (from.has(held.from.toLowerCase())) await releaseHeldMail(tenantId, held);
 }
 
 export async function heldMailOf(tenantId: string | undefined): Promise<HeldMail[]> {
-  const items = await queryAll<HeldMail & { pk: string; sk: string }>({
+  const items = await queryAll<HeldMail & { pk: string; sk: string; expiresAt?: number }>({
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': heldPartition(tenantId) },
     ScanIndexForward: false,
   });
-  return items.map((item) => withoutKeys(item));
+  return items.map(({ expiresAt: _expiresAt, ...held }) => withoutKeys(held) as HeldMail);
 }

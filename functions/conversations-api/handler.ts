@@ -1,9 +1,10 @@
-import { conversationOf, heldMailOf } from '../adapters/conversations.ts';
+import { conversationOf, heldMailById, heldMailOf, releaseHeldMail } from '../adapters/conversations.ts';
 import { type ContextOf, type OperationId, serveRoutes } from '../http/router.ts';
 import { shown } from '../http/show.ts';
 import { heldMailView, messageView } from '../http/views.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
-import { addNote, replyToCustomer, subjectOrNotFound } from '../shared/conversation.ts';
+import { acceptHeldMail, addNote, replyToCustomer, subjectOrNotFound } from '../shared/conversation.ts';
+import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { type HttpResult, json } from '../shared/http.ts';
 import { conversationsApiRoutes } from './routes.ts';
 
@@ -62,7 +63,29 @@ async function heldMail({ caller }: Context<'listHeldMail'>): Promise<HttpResult
   return json(200, { items: held.map((m) => shown(heldMailView, m)) });
 }
 
+async function acceptHeld({ caller, params, body }: Context<'acceptHeldMail'>): Promise<HttpResult> {
+  const [tenant, held] = await Promise.all([tenantOf(caller), heldMailById(caller.tenantId, params.heldId)]);
+  if (!held) throw new NotFoundError(`held mail ${params.heldId}`);
+  const subjectId = body.subjectId ?? held.subjectId;
+  if (!subjectId)
+    throw new ValidationError('It named no request or case: say which', {
+      subjectId: ['required: the email named none'],
+    });
+  const subject = await subjectOrNotFound(caller.tenantId, subjectId);
+  const message = await acceptHeldMail(tenant, held, subject, actorOf(caller));
+  return json(201, { subjectId, ...shown(messageView, message) });
+}
+
+async function dismissHeld({ caller, params }: Context<'dismissHeldMail'>): Promise<HttpResult> {
+  const held = await heldMailById(caller.tenantId, params.heldId);
+  if (!held) throw new NotFoundError(`held mail ${params.heldId}`);
+  await releaseHeldMail(caller.tenantId, held);
+  return json(200, { heldId: held.heldId, dismissed: true });
+}
+
 export const handler = serveRoutes('conversationsApi', conversationsApiRoutes, {
+  acceptHeldMail: acceptHeld,
+  dismissHeldMail: dismissHeld,
   getRequestConversation: conversation,
   getFeedbackConversation: conversation,
   addRequestNote: note,

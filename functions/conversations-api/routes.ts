@@ -1,6 +1,10 @@
-import { noteSchema, replySchema } from '#domain/conversation.ts';
+import { acceptHeldMailSchema, noteSchema, replySchema } from '#domain/conversation.ts';
+import * as z from '#domain/zod.ts';
 import { anyStaff, feedbackId, type RouteSpec, requestId } from '../http/route-spec.ts';
 import { idempotencyHeaders } from '../shared/api-schemas.ts';
+
+/** Held mail's id: its email's digest (functions/adapters/conversations.ts `inboundMessageId`). */
+const heldId = z.string().check(z.regex(/^msg_in[0-9a-f]{20}$/));
 
 /** The conversation of one kind of subject (#36): read it, add a note, reply to the customer. */
 const conversationRoutes = <
@@ -58,5 +62,25 @@ export const conversationsApiRoutes = [
     function: 'conversationsApi',
     auth: 'apiKey',
     roles: anyStaff,
+  },
+  {
+    operationId: 'acceptHeldMail',
+    personalData: true,
+    method: 'POST',
+    path: '/v1/held-mail/{heldId}/accept',
+    function: 'conversationsApi',
+    auth: 'apiKey',
+    roles: anyStaff,
+    params: { heldId },
+    body: acceptHeldMailSchema,
+  },
+  {
+    operationId: 'dismissHeldMail',
+    method: 'POST',
+    path: '/v1/held-mail/{heldId}/dismiss',
+    function: 'conversationsApi',
+    auth: 'apiKey',
+    roles: anyStaff,
+    params: { heldId },
   },
 ] as const satisfies readonly RouteSpec[];

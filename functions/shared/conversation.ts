@@ -7,7 +7,9 @@ import {
   addMessage,
   type ConversationMessage,
   conversationOf,
+  type HeldMail,
   newMessageId,
+  releaseHeldMail,
   replyTokenFor,
 } from '../adapters/conversations.ts';
 import { getFeedbackCase, recordFeedbackStep } from '../adapters/feedback-cases.ts';
@@ -239,4 +241,40 @@ async function replyAsResponse(
   );
   // Its lifecycle stops watching the response and watches completion.
   await wakeRequest(acknowledged);
+}
+
+/**
+ * Staff decided that held mail is the customer's (#36): it joins the conversation it named, or
+ * the one they choose, as the customer's message, with who decided; and is no longer held.
+ */
+export async function acceptHeldMail(
+  tenant: StoredTenant,
+  held: HeldMail,
+  subject: ConversationSubject,
+  actor: string,
+): Promise<ConversationMessage> {
+  const at = now().toISOString();
+  const message: ConversationMessage = {
+    messageId: held.heldId,
+    kind: 'customer',
+    at,
+    author: held.from,
+    text: held.text,
+    emailSubject: held.emailSubject,
+    ...(held.attachments.length > 0 ? { attachments: held.attachments } : {}),
+    ...(subject.ended ? { afterEnd: true as const } : {}),
+  };
+  if (await addMessage(tenant.tenantId, subject.subjectId, message))
+    await recordOnSubject(
+      subject,
+      {
+        at,
+        type: subject.ended ? 'customer_wrote_after_end' : 'customer_wrote',
+        actor: held.from,
+        details: { messageId: message.messageId, heldAt: held.at, heldAs: held.reason, acceptedBy: actor },
+      },
+      { lastCustomerMessageAt: at },
+    );
+  await releaseHeldMail(tenant.tenantId, held);
+  return message;
 }

@@ -4,7 +4,12 @@ import { ERASED, erasedCustomer, type Identifiers, identifiersOf, scrub } from '
 import { openRequestStatuses } from '#domain/request-status.ts';
 import { recordAccess } from '../adapters/access-trail.ts';
 import { contractsOfTenant } from '../adapters/contracts.ts';
-import { type AttachmentRecord, type ConversationMessage, isMessageItem } from '../adapters/conversations.ts';
+import {
+  type AttachmentRecord,
+  type ConversationMessage,
+  forgetHeldMailFrom,
+  isMessageItem,
+} from '../adapters/conversations.ts';
 import {
   customerRecords,
   customerSubjectIds,
@@ -325,6 +330,7 @@ export async function eraseCustomer(
     await anonymizeSubject(tenantId, subjectId, identifiers, reference, at);
   }
   await deleteSuppressions(tenantId, identifiers.emails);
+  await forgetHeldMailFrom(tenantId, identifiers.emails);
   for (const email of identifiers.emails) await eraseDataRequestsOf(tenantId, email, at);
   await deleteCustomerRecords(tenantId, who.email);
   const erased = subjects.map((s) => s.subjectId);

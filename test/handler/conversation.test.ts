@@ -196,6 +196,52 @@ describe('a request’s conversation', () => {
     expect((await runtime.api('GET', `/v1/requests/${theirs}/conversation`)).status).toBe(404);
   });
 
+  it('lets staff take held mail into the conversation, or dismiss it', async () => {
+    const requestId = await newRequest();
+    const ours = await replyTo(requestId, 'Hello');
+    // The customer's husband answers from his own address.
+    await sendMail({
+      from: 'lee.wei@customer.example',
+      to: ours.replyTo[0],
+      subject: 'Re',
+      text: 'It is model KF-35',
+    });
+    await sendMail({
+      from: 'spam@elsewhere.example',
+      to: ours.replyTo[0],
+      subject: 'Offer',
+      text: 'Buy now',
+    });
+    const held = (await runtime.api('GET', '/v1/held-mail')).body.items as { heldId: string; from: string }[];
+    const husband = held.find((h) => h.from === 'lee.wei@customer.example')!;
+    const spam = held.find((h) => h.from === 'spam@elsewhere.example')!;
+
+    const accepted = await runtime.api('POST', `/v1/held-mail/${husband.heldId}/accept`, {});
+    expect(accepted.status).toBe(201);
+    expect(accepted.body).toMatchObject({
+      subjectId: requestId,
+      kind: 'customer',
+      author: 'lee.wei@customer.example',
+    });
+    const conversation = (await runtime.api('GET', `/v1/requests/${requestId}/conversation`)).body.messages;
+    expect(conversation.map((m: { text: string }) => m.text)).toEqual(['Hello', 'It is model KF-35']);
+    const request = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
+    expect(request.timeline.find((e: { type: string }) => e.type === 'customer_wrote').details).toMatchObject(
+      {
+        heldAs: 'unknown-sender',
+        acceptedBy: expect.any(String),
+      },
+    );
+
+    expect((await runtime.api('POST', `/v1/held-mail/${spam.heldId}/dismiss`)).status).toBe(200);
+    const left = (await runtime.api('GET', '/v1/held-mail')).body.items.map(
+      (h: { heldId: string }) => h.heldId,
+    );
+    expect(left).not.toContain(husband.heldId);
+    expect(left).not.toContain(spam.heldId);
+    expect((await runtime.api('POST', `/v1/held-mail/${spam.heldId}/accept`, {})).status).toBe(404);
+  });
+
   it('does not answer or take in an out-of-office, so no mail loop starts', async () => {
     const requestId = await newRequest();
     const ours = await replyTo(requestId, 'Hello');

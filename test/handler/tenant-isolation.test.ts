@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSlaTerms } from '#domain/contract.ts';
+import { holdMail } from '#functions/adapters/conversations.ts';
 import { recordDataRequest } from '#functions/adapters/customer-data.ts';
 import { getPeriodicSurvey, insertPeriodicSurvey } from '#functions/adapters/periodic-surveys.ts';
 import { routes } from '#functions/routes.ts';
@@ -28,6 +29,18 @@ beforeAll(async () => {
     })
   ).body.feedbackId;
   objects.keyId = (await runtime.api('POST', '/v1/api-keys', { role: 'agent' })).body.keyId;
+  objects.heldId = `msg_in${'0'.repeat(20)}`;
+  await holdMail('demo', {
+    heldId: objects.heldId,
+    at: new Date().toISOString(),
+    reason: 'unknown-sender',
+    from: 'stranger@elsewhere.example',
+    to: ['reply+aaaaaaaaaaaaaaaaaaaa@demo.example'],
+    emailSubject: 'hello',
+    subjectId: objects.requestId,
+    text: 'held',
+    attachments: [],
+  });
   objects.surveyId = 'ps_isolation';
   const invitedAt = new Date();
   await insertPeriodicSurvey({
@@ -132,6 +145,9 @@ describe('tenant isolation', () => {
     expect(
       (await runtime.api('GET', `/v1/requests/${objects.requestId}/conversation`)).body.messages,
     ).toEqual([]);
+    expect(
+      (await runtime.api('GET', '/v1/held-mail')).body.items.map((h: { heldId: string }) => h.heldId),
+    ).toEqual([objects.heldId]);
     expect((await getPeriodicSurvey('demo', objects.surveyId!))?.answeredAt).toBeUndefined();
     expect((await runtime.api('GET', `/v1/contracts/${objects.contractId}`)).body.terminated).toBe(false);
     expect(
