@@ -303,7 +303,7 @@ export const functionCatalog = {
       'SES receiving: a customer’s email to a reply address joins its subject’s conversation, or is held for review',
     timeoutSeconds: 30,
     uses: {
-      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       sendsEmail: false,
       startsWorkflows: [],
       signsLinks: false,
