@@ -289,7 +289,8 @@ export const functionCatalog = {
       'Conversations on requests and feedback cases: notes (mentions emailed), replies to the customer, mail held for review',
     timeoutSeconds: 15,
     uses: {
-      table: [...readWrite, 'dynamodb:BatchGetItem'],
+      // Deletes held mail staff took in or dismissed.
+      table: [...readWriteDelete, 'dynamodb:BatchGetItem'],
       sendsEmail: true,
       // A reply that is the response (6.1.2, replyConfirmsNeed) wakes the request's lifecycle.
       startsWorkflows: ['serviceRequest'],

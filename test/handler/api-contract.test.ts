@@ -42,6 +42,7 @@ const placeholders: Record<string, string> = {
   staffId: 'nobody',
   tenantId: 'no-such-tenant',
   token: 'not.valid',
+  heldId: `msg_in${'0'.repeat(20)}`,
 };
 const pathOf = (path: string, values: Record<string, string> = placeholders) =>
   path.replace(/\{(\w+)\}/g, (_, name: string) => values[name]!);
