@@ -174,7 +174,7 @@ async function actOnRequest(
     const acknowledged = await transitionRequest(updated, {
       from: ['received'],
       to: 'acknowledged',
-      fields: { acknowledgedAt: at, acknowledgedBy: actor },
+      fields: { acknowledgedAt: at, acknowledgedBy: actor, confirmationClaimedAt: at },
       event: { at, type: 'acknowledged', actor, details: { via: 'email link' } },
     });
     if (acknowledged) {

@@ -102,7 +102,8 @@ async function acknowledge(context: Context<'acknowledgeRequest'>): Promise<Http
   const updated = await transitionRequest(request, {
     from: statusesAllowing('acknowledge'),
     to: 'acknowledged',
-    fields: { acknowledgedAt: at, acknowledgedBy: actorOf(caller) },
+    // The confirmation is claimed with the response itself: a cancel from now on tells the customer.
+    fields: { acknowledgedAt: at, acknowledgedBy: actorOf(caller), confirmationClaimedAt: at },
     event: { at, type: 'acknowledged', actor: actorOf(caller) },
   });
   if (!updated) {

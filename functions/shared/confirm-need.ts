@@ -32,11 +32,15 @@ export async function confirmNeedWithCustomer(
   if (!hasCustomer(request)) return request;
   // Claimed on the item while the request is still open: a cancel that came first wins and
   // nothing is sent; one that comes later finds the claim and the customer is told of it too.
-  const claimed = await recordStep(request.tenantId, request.requestId, {
-    requireStatus: ['acknowledged', 'dispatched'],
-    fields: { confirmationClaimedAt: request.confirmationClaimedAt ?? at.toISOString() },
-  });
-  if (!claimed) return (await getRequest(request.tenantId, request.requestId)) ?? request;
+  // Acknowledging claims it in the same write (no write of its own); this is for a request
+  // acknowledged before claims were made.
+  if (request.confirmationClaimedAt === undefined) {
+    const claimed = await recordStep(request.tenantId, request.requestId, {
+      requireStatus: ['acknowledged', 'dispatched'],
+      fields: { confirmationClaimedAt: at.toISOString() },
+    });
+    if (!claimed) return (await getRequest(request.tenantId, request.requestId)) ?? request;
+  }
   const outcome = await sendOnce(
     tenant,
     `confirmation:${request.requestId}`,
