@@ -12,14 +12,13 @@ import {
 import { inboundMailDomain } from '../adapters/config.ts';
 import {
   type AttachmentRecord,
-  addMessage,
   type ConversationMessage,
   type HeldMail,
   holdMail,
   inboundMessageId,
   threadOfToken,
 } from '../adapters/conversations.ts';
-import { conversationSubject, recordOnSubject } from '../shared/conversation.ts';
+import { addToConversation, conversationSubject } from '../shared/conversation.ts';
 import { logger } from '../shared/logger.ts';
 
 /**
@@ -111,11 +110,10 @@ export async function takeInMail(
     ...(attachments.length > 0 ? { attachments } : {}),
     ...(subject.ended ? { afterEnd: true as const } : {}),
   };
-  const added = await addMessage(subject.tenantId, subject.subjectId, message);
   const ids = { tenantId: subject.tenantId, subjectId: subject.subjectId, messageId };
-  if (!added) return { outcome: 'duplicate', ...ids };
-  await recordOnSubject(
+  const added = await addToConversation(
     subject,
+    message,
     {
       at,
       type: subject.ended ? 'customer_wrote_after_end' : 'customer_wrote',
@@ -124,6 +122,7 @@ export async function takeInMail(
     },
     { lastCustomerMessageAt: at },
   );
+  if (!added) return { outcome: 'duplicate', ...ids };
   return { outcome: 'added', ...ids, afterEnd: subject.ended };
 }
 

@@ -16,6 +16,21 @@ export const customerVoice = (
   merchant: tenant.name,
 });
 
+/** 6.1.2: a request responded to at `at`: if that was late, its response breach is met then. */
+export function responseKept(request: StoredRequest, at: string): Promise<void> {
+  return promiseKept(
+    {
+      tenantId: request.tenantId,
+      subjectId: request.requestId,
+      contractId: request.terms.contractId,
+      contractVersion: request.terms.contractVersion,
+    },
+    'response',
+    responseDeadline(new Date(request.receivedAt), request.terms),
+    at,
+  );
+}
+
 /**
  * 6.1.2: once staff respond, the customer hears that the need is confirmed, and a response
  * kept late is met in the breach ledger. Done at once by whoever acknowledged (so what they
@@ -46,17 +61,7 @@ export async function confirmNeedWithCustomer(
     `confirmation:${request.requestId}`,
     confirmationEmail(request, customerVoice(request, tenant)),
   );
-  await promiseKept(
-    {
-      tenantId: request.tenantId,
-      subjectId: request.requestId,
-      contractId: request.terms.contractId,
-      contractVersion: request.terms.contractVersion,
-    },
-    'response',
-    responseDeadline(new Date(request.receivedAt), request.terms),
-    request.acknowledgedAt!,
-  );
+  await responseKept(request, request.acknowledgedAt!);
   const updated = await recordStep(request.tenantId, request.requestId, {
     onceFlag: 'confirmationSent',
     event: {

@@ -1,5 +1,4 @@
 import { mentionedStaffIds, replyAddress, threadReference } from '#domain/conversation.ts';
-import { responseDeadline } from '#domain/deadlines.ts';
 import { activeStaffMember } from '#domain/tenant.ts';
 import { now } from '../adapters/clock.ts';
 import { config, inboundMailDomain } from '../adapters/config.ts';
@@ -24,10 +23,9 @@ import {
 import { consoleLinkOf } from '../adapters/signed-links.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { mentionEmail, replyEmail } from '../emails/conversation-emails.ts';
-import { customerVoice } from './confirm-need.ts';
+import { customerVoice, responseKept } from './confirm-need.ts';
 import { derivedId } from './digests.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
-import { promiseKept } from './escalation.ts';
 import { wakeRequest } from './watched-kinds.ts';
 
 /**
@@ -79,6 +77,30 @@ export function recordOnSubject(
     : recordFeedbackStep(subject.tenantId, subject.subjectId, { event, fields });
 }
 
+/**
+ * Adds a message to its subject's conversation with its timeline entry. A retry (an SES
+ * redelivery, a client's Idempotency-Key) of an attempt that stored the message but failed
+ * before the entry writes the entry then; one that finds both changes nothing. False when the
+ * message was already there.
+ */
+export async function addToConversation(
+  subject: Pick<ConversationSubject, 'tenantId' | 'subjectId'>,
+  message: ConversationMessage,
+  event: TimelineEvent,
+  fields: Record<string, unknown> = {},
+): Promise<boolean> {
+  const added = await addMessage(subject.tenantId, subject.subjectId, message);
+  if (!added) {
+    const current = subject.subjectId.startsWith('sr_')
+      ? await getRequest(subject.tenantId, subject.subjectId)
+      : await getFeedbackCase(subject.tenantId, subject.subjectId);
+    const entered = current?.timeline.some((e) => e.details?.messageId === message.messageId);
+    if (entered) return false;
+  }
+  await recordOnSubject(subject, event, fields);
+  return added;
+}
+
 /** The message's id: from the caller's Idempotency-Key when given, so a retry is the same message. */
 const messageIdFor = (
   tenantId: string,
@@ -110,13 +132,12 @@ export async function addNote(
     text: input.text,
     ...(mentions.length > 0 ? { mentions } : {}),
   };
-  if (await addMessage(tenant.tenantId, subject.subjectId, note))
-    await recordOnSubject(subject, {
-      at,
-      type: 'note_added',
-      actor: input.actor,
-      details: { messageId: note.messageId, ...(mentions.length > 0 ? { mentions } : {}) },
-    });
+  await addToConversation(subject, note, {
+    at,
+    type: 'note_added',
+    actor: input.actor,
+    details: { messageId: note.messageId, ...(mentions.length > 0 ? { mentions } : {}) },
+  });
   const author = tenant.staff.find((member) => member.staffId === input.actor)?.name ?? input.actor;
   for (const staffId of mentions) {
     const member = activeStaffMember(tenant.staff, staffId)!;
@@ -183,21 +204,21 @@ export async function replyToCustomer(
     // SES makes the email's Message-ID from it (its domain depends on the region).
     ...(outcome.sent ? { sesMessageId: outcome.messageId } : {}),
   };
-  if (await addMessage(tenant.tenantId, subject.subjectId, reply))
-    await recordOnSubject(
-      subject,
-      {
-        at,
-        type: 'replied_to_customer',
-        actor: input.actor,
-        details: {
-          messageId,
-          to: customer.email,
-          ...(!outcome.sent && outcome.reason === 'rejected' ? { emailRejected: outcome.detail } : {}),
-        },
+  await addToConversation(
+    subject,
+    reply,
+    {
+      at,
+      type: 'replied_to_customer',
+      actor: input.actor,
+      details: {
+        messageId,
+        to: customer.email,
+        ...(!outcome.sent && outcome.reason === 'rejected' ? { emailRejected: outcome.detail } : {}),
       },
-      { lastReplyToCustomerAt: at },
-    );
+    },
+    { lastReplyToCustomerAt: at },
+  );
   const delivered = outcome.sent || outcome.reason === 'already-sent';
   if (delivered && tenant.replyConfirmsNeed && subject.subjectId.startsWith('sr_'))
     await replyAsResponse(tenant, subject.subjectId, input.actor, messageId, at);
@@ -221,6 +242,9 @@ async function replyAsResponse(
 ): Promise<void> {
   const request = await getRequest(tenant.tenantId, requestId);
   if (request?.status !== 'received') return;
+  // Met before the acknowledgement is written (which ends the lifecycle's interest in the
+  // response): if this fails, the reply's retry finds the request still received and does both.
+  await responseKept(request, at);
   const acknowledged = await transitionRequest(request, {
     from: ['received'],
     to: 'acknowledged',
@@ -228,17 +252,6 @@ async function replyAsResponse(
     event: { at, type: 'acknowledged', actor, details: { by: 'reply', messageId } },
   });
   if (!acknowledged) return;
-  await promiseKept(
-    {
-      tenantId: request.tenantId,
-      subjectId: request.requestId,
-      contractId: request.terms.contractId,
-      contractVersion: request.terms.contractVersion,
-    },
-    'response',
-    responseDeadline(new Date(request.receivedAt), request.terms),
-    at,
-  );
   // Its lifecycle stops watching the response and watches completion.
   await wakeRequest(acknowledged);
 }
@@ -264,17 +277,17 @@ export async function acceptHeldMail(
     ...(held.attachments.length > 0 ? { attachments: held.attachments } : {}),
     ...(subject.ended ? { afterEnd: true as const } : {}),
   };
-  if (await addMessage(tenant.tenantId, subject.subjectId, message))
-    await recordOnSubject(
-      subject,
-      {
-        at,
-        type: subject.ended ? 'customer_wrote_after_end' : 'customer_wrote',
-        actor: held.from,
-        details: { messageId: message.messageId, heldAt: held.at, heldAs: held.reason, acceptedBy: actor },
-      },
-      { lastCustomerMessageAt: at },
-    );
+  await addToConversation(
+    subject,
+    message,
+    {
+      at,
+      type: subject.ended ? 'customer_wrote_after_end' : 'customer_wrote',
+      actor: held.from,
+      details: { messageId: message.messageId, heldAt: held.at, heldAs: held.reason, acceptedBy: actor },
+    },
+    { lastCustomerMessageAt: at },
+  );
   await releaseHeldMail(tenant.tenantId, held);
   return message;
 }
