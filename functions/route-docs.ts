@@ -228,7 +228,7 @@ export const routeDocs: Record<OperationId, RouteDoc> = {
   receiveShopifyDelivery: {
     tag: 'Storefronts',
     summary:
-      'Shopify returns/request, returns/decline, returns/cancel, returns/close (X-Shopify-Hmac-Sha256, X-Shopify-Topic, X-Shopify-Shop-Domain, X-Shopify-Event-Id); one request per return. The mandatory privacy topics (12): customers/data_request makes the export, customers/redact erases the customer, shop/redact erases the shop’s customers on the next daily run',
+      'Shopify returns/request, returns/decline, returns/cancel, returns/close (X-Shopify-Hmac-Sha256, X-Shopify-Topic, X-Shopify-Shop-Domain, X-Shopify-Event-Id); one request per return. The mandatory privacy topics (12): customers/data_request makes the export, customers/redact erases the customer and every request of its orders_to_redact, shop/redact erases the shop’s customers on the next daily run',
     responses: webhookResponses,
   },
   receiveWoocommerceDelivery: {

@@ -3,6 +3,7 @@ import type { Customer } from '#domain/service-request.ts';
 import { periodicSurveyKey } from './periodic-surveys.ts';
 import {
   deleteItem,
+  deleteItems,
   getItem,
   keys,
   putIf,
@@ -92,6 +93,23 @@ export async function deleteCustomerRecords(tenantId: string, email: string): Pr
   for (const item of await customerRecords(tenantId, email)) await deleteItem({ pk: item.pk, sk: item.sk });
 }
 
+/**
+ * Forgets that these subjects name `email` (they were erased through another address: a customer
+ * who changed theirs); the partition goes whole when no subject of it is left.
+ */
+export async function forgetCustomerSubjects(
+  tenantId: string,
+  email: string,
+  subjectIds: readonly string[],
+): Promise<void> {
+  const erased = new Set(subjectIds);
+  const left = (await customerSubjectIds(tenantId, email)).filter((id) => !erased.has(id));
+  if (left.length === 0) return deleteCustomerRecords(tenantId, email);
+  await deleteItems(
+    subjectIds.map((subjectId) => ({ pk: customerPk(tenantId, email), sk: `SUBJECT#${subjectId}` })),
+  );
+}
+
 /** A page of the tenant's customers whose details were needed until before `before`, earliest first. */
 export async function customersNeededUntilBefore(
   tenantId: string,
@@ -127,6 +145,7 @@ export type StoredItem = Record<string, unknown> & { pk: string; sk: string };
 /** What retention reads of a request, a feedback case or a periodic survey. */
 export interface SubjectFields {
   customer?: Customer;
+  customerErasedAt?: string;
   status?: string;
   channel?: string;
   receivedAt?: string;

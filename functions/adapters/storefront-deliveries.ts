@@ -1,5 +1,5 @@
 import { ConflictError } from '../shared/errors.ts';
-import { getItem, keys, putIf } from './table.ts';
+import { deleteItems, getItem, keys, putIf, putItem, queryAll } from './table.ts';
 
 /**
  * What makes storefront deliveries idempotent beyond their ids (which storefronts do not sign,
@@ -99,3 +99,53 @@ export async function recordOrderStatus(
 /** What was last recorded of a storefront order (or return), if anything. */
 export const lastSeenOf = (tenantId: string, storefront: string, orderId: string) =>
   getItem<OrderSeen>(keys.storefrontOrder(tenantId, storefront, orderId), true);
+
+/**
+ * Remembers that `subjectId` was opened from the storefront's order `orderId`: a customer may
+ * change their email in the shop, or never be looked up, so a redaction that names the order
+ * (Shopify's `orders_to_redact`) must find the request by the order too. Holds two ids, no
+ * personal data, and lives as long as the request (forgotten when the order is redacted).
+ */
+export async function recordOrderSubject(
+  tenantId: string,
+  storefront: string,
+  orderId: string,
+  subjectId: string,
+): Promise<void> {
+  await putItem({ ...keys.storefrontOrderSubject(tenantId, storefront, orderId, subjectId), subjectId });
+}
+
+/** The subjects opened from these orders, each once. */
+export async function subjectIdsOfOrders(
+  tenantId: string,
+  storefront: string,
+  orderIds: readonly string[],
+): Promise<string[]> {
+  const found = new Set<string>();
+  for (const orderId of new Set(orderIds)) {
+    const links = await queryAll<{ subjectId: string }>({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :subject)',
+      ExpressionAttributeValues: {
+        ':pk': keys.storefrontOrder(tenantId, storefront, orderId).pk,
+        ':subject': 'SUBJECT#',
+      },
+      ConsistentRead: true,
+    });
+    for (const link of links) found.add(link.subjectId);
+  }
+  return [...found];
+}
+
+/** Forgets which subjects these orders opened (after the orders were redacted). */
+export async function forgetOrderSubjects(
+  tenantId: string,
+  storefront: string,
+  orderIds: readonly string[],
+): Promise<void> {
+  for (const orderId of new Set(orderIds)) {
+    const subjectIds = await subjectIdsOfOrders(tenantId, storefront, [orderId]);
+    await deleteItems(
+      subjectIds.map((subjectId) => keys.storefrontOrderSubject(tenantId, storefront, orderId, subjectId)),
+    );
+  }
+}

@@ -134,6 +134,11 @@ export const keys = {
     pk: `TENANT#${tenantId}#ORDER#${storefront}#${orderId}`,
     sk: 'ORDER',
   }),
+  /** A request opened from a storefront order: how the order's redaction finds it (Shopify's `orders_to_redact`). */
+  storefrontOrderSubject: (tenantId: string, storefront: string, orderId: string, subjectId: string) => ({
+    pk: `TENANT#${tenantId}#ORDER#${storefront}#${orderId}`,
+    sk: `SUBJECT#${subjectId}`,
+  }),
   /** A create route's answer to one Idempotency-Key (functions/adapters/idempotency.ts). */
   idempotency: (tenantId: string, operationId: string, key: string) => ({
     pk: `TENANT#${tenantId}#IDEMPOTENCY#${operationId}#${key}`,

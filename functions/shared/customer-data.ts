@@ -16,6 +16,7 @@ import {
   type DataRequest,
   deleteCustomerRecords,
   eraseDataRequestsOf,
+  forgetCustomerSubjects,
   recordDataRequest,
   replaceItem,
   type StoredItem,
@@ -49,16 +50,38 @@ export interface CustomerSubject {
   items: StoredItem[];
 }
 
+/** A subject as stored with its items, or undefined when it was never written. */
+async function storedSubject(tenantId: string, subjectId: string): Promise<CustomerSubject | undefined> {
+  const items = await subjectItems(tenantId, subjectId);
+  // The subject's own item: the others (timeline pages, messages) have `#` in their sort keys.
+  const main = items.find((item) => !item.sk.includes('#')) as SubjectItem | undefined;
+  return main ? { subjectId, main, items } : undefined;
+}
+
 /** A customer's subjects as stored, each with its items; only those that still name this address. */
 export async function subjectsOf(tenantId: string, email: string): Promise<CustomerSubject[]> {
   const address = email.toLowerCase();
   const found: CustomerSubject[] = [];
   for (const subjectId of await customerSubjectIds(tenantId, email)) {
-    const items = await subjectItems(tenantId, subjectId);
-    // The subject's own item: the others (timeline pages, messages) have `#` in their sort keys.
-    const main = items.find((item) => !item.sk.includes('#')) as SubjectItem | undefined;
+    const subject = await storedSubject(tenantId, subjectId);
     // Passed over: a subject never written, or one whose customer was changed or erased since.
-    if (main?.customer?.email.toLowerCase() === address) found.push({ subjectId, main, items });
+    if (subject?.main.customer?.email.toLowerCase() === address) found.push(subject);
+  }
+  return found;
+}
+
+/**
+ * Subjects by id, whoever they name now (a storefront order's requests, whose customer may have
+ * changed their email in the shop or not be looked up yet); those already erased are passed over.
+ */
+export async function subjectsByIds(
+  tenantId: string,
+  subjectIds: readonly string[],
+): Promise<CustomerSubject[]> {
+  const found: CustomerSubject[] = [];
+  for (const subjectId of subjectIds) {
+    const subject = await storedSubject(tenantId, subjectId);
+    if (subject && !subject.main.customerErasedAt) found.push(subject);
   }
   return found;
 }
@@ -214,7 +237,8 @@ function withoutTheirWords(item: StoredItem, reference: string, at: Date): Store
       }));
     return copy as StoredItem;
   }
-  if (!copy.customer) return item;
+  // A storefront request whose customer is still being looked up names them only by its lookup.
+  if (!copy.customer && !copy.customerLookup) return item;
   copy.customer = erasedCustomer(reference);
   copy.customerErasedAt = at.toISOString();
   if (typeof copy.description === 'string') copy.description = ERASED;
@@ -312,16 +336,16 @@ export interface ErasureOutcome {
  */
 export async function eraseCustomer(
   tenant: StoredTenant,
-  who: { email: string; names?: string[]; phones?: string[] },
+  who: { email?: string; names?: string[]; phones?: string[] },
   by: PrivacyActor & { reason: string },
   at: Date,
   subjects?: CustomerSubject[],
 ): Promise<ErasureOutcome> {
   const { tenantId } = tenant;
-  subjects ??= await subjectsOf(tenantId, who.email);
+  subjects ??= who.email ? await subjectsOf(tenantId, who.email) : [];
   const identifiers = identifiersOf(
     subjects.map((s) => s.main.customer ?? {}),
-    { emails: [who.email], names: who.names, phones: who.phones },
+    { emails: who.email ? [who.email] : [], names: who.names, phones: who.phones },
   );
   const reference = randomBytes(6).toString('hex');
   const lifecyclesEnded: string[] = [];
@@ -332,8 +356,12 @@ export async function eraseCustomer(
   await deleteSuppressions(tenantId, identifiers.emails);
   await forgetHeldMailFrom(tenantId, identifiers.emails);
   for (const email of identifiers.emails) await eraseDataRequestsOf(tenantId, email, at);
-  await deleteCustomerRecords(tenantId, who.email);
   const erased = subjects.map((s) => s.subjectId);
+  // Subjects found by a storefront order may name an address the customer had before.
+  for (const email of identifiers.emails)
+    if (email.toLowerCase() !== who.email?.toLowerCase())
+      await forgetCustomerSubjects(tenantId, email, erased);
+  if (who.email) await deleteCustomerRecords(tenantId, who.email);
   await recordAccess(tenantId, {
     actor: by.actor,
     role: by.role,

@@ -91,7 +91,9 @@ export function intakeOfReturnRequest(
   shop: { shopDomain: string; returnKind: RequestKind },
   language: Language,
   at: Date,
-): { ok: true; intake: RequestIntake; returnId: string } | { ok: false; fields: Record<string, string[]> } {
+):
+  | { ok: true; intake: RequestIntake; returnId: string; orderId: string }
+  | { ok: false; fields: Record<string, string[]> } {
   const parsed = returnRequestSchema.safeParse(payload);
   if (!parsed.success) return { ok: false, fields: zodFields(parsed.error) };
   const ret = parsed.data;
@@ -115,6 +117,7 @@ export function intakeOfReturnRequest(
   return {
     ok: true,
     returnId: ret.admin_graphql_api_id,
+    orderId: String(ret.order.id),
     intake: {
       kind: shop.returnKind,
       channel: 'shopify',

@@ -1,7 +1,8 @@
 import * as z from '#domain/zod.ts';
 import { recordShopRedacted, startShopRedaction } from '../adapters/customer-data.ts';
+import { forgetOrderSubjects, subjectIdsOfOrders } from '../adapters/storefront-deliveries.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
-import { answerDataRequest, eraseCustomer } from '../shared/customer-data.ts';
+import { answerDataRequest, eraseCustomer, subjectsByIds, subjectsOf } from '../shared/customer-data.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { type HttpResult, json, zodFields } from '../shared/http.ts';
 import { ignored } from './delivery.ts';
@@ -14,7 +15,8 @@ import { ignored } from './delivery.ts';
  *   customer: { id, email, phone }, data_request: { id } }`: the customer's data is exported
  *   for the merchant to hand over, and the tenant told by the daily run (answerDataRequest);
  * - `customers/redact`: `{ shop_id, shop_domain, customer: { id, email, phone }, orders_to_redact }`:
- *   the customer is erased;
+ *   the customer is erased, and with them every request opened from those orders (whatever
+ *   email it names now: the customer may have changed it in the shop, or not been looked up yet);
  * - `shop/redact` (48 hours after the shop uninstalled the app): `{ shop_id, shop_domain }`:
  *   every customer of the shop is erased by the daily run, in pages.
  */
@@ -71,15 +73,25 @@ export async function receiveShopifyPrivacy(
     return json(200, { redaction: 'scheduled', by: 'the next daily run' });
   }
   if (topic === 'customers/redact') {
-    const { customer } = payloadOf(customerRedactSchema, topic, shopDomain, payload);
-    // Every customer we hold has an email (it is how the contract's promises reach them).
-    if (!customer.email) return ignored('no email: nothing is held about a customer without one');
+    const { customer, orders_to_redact } = payloadOf(customerRedactSchema, topic, shopDomain, payload);
+    const orderIds = (orders_to_redact ?? []).map(String);
+    const subjects = [
+      ...(customer.email ? await subjectsOf(tenant.tenantId, customer.email) : []),
+      ...(await subjectsByIds(
+        tenant.tenantId,
+        await subjectIdsOfOrders(tenant.tenantId, 'shopify', orderIds),
+      )),
+    ].filter((subject, i, all) => all.findIndex((s) => s.subjectId === subject.subjectId) === i);
+    if (!customer.email && subjects.length === 0)
+      return ignored('no email and no request of these orders: nothing is held about this customer');
     const outcome = await eraseCustomer(
       tenant,
-      { email: customer.email, phones: customer.phone ? [customer.phone] : [] },
+      { email: customer.email ?? undefined, phones: customer.phone ? [customer.phone] : [] },
       { ...by, reason: 'customers/redact from Shopify' },
       at,
+      subjects,
     );
+    await forgetOrderSubjects(tenant.tenantId, 'shopify', orderIds);
     return json(200, { erased: outcome.subjects.length });
   }
   const { customer, data_request } = payloadOf(dataRequestSchema, topic, shopDomain, payload);

@@ -1,5 +1,5 @@
 import { getRequest, recordStep, type StoredRequest } from '../adapters/requests.ts';
-import { lastSeenOf, recordOrderStatus } from '../adapters/storefront-deliveries.ts';
+import { lastSeenOf, recordOrderStatus, recordOrderSubject } from '../adapters/storefront-deliveries.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { cancelServiceRequest } from '../shared/cancel-request.ts';
 import { derivedId } from '../shared/digests.ts';
@@ -91,6 +91,7 @@ export async function receiveShopify(tenant: StoredTenant, delivery: Delivery): 
         Object.entries({ ...details, returnId }).filter(([, v]) => v !== undefined),
       ) as Record<string, string>,
     });
+    await recordOrderSubject(tenant.tenantId, 'shopify', mapped.orderId, request.requestId);
     // Events are received side by side: a decline or cancel recorded while this request was being
     // opened may have found nothing to cancel yet.
     const now = await lastSeenOf(tenant.tenantId, 'shopify-return', returnId);

@@ -469,6 +469,39 @@ describe('Shopify privacy webhooks (clause 12)', () => {
     expect((await runtime.api('GET', '/v1/customer-data/requests/shopify-9999')).status).toBe(200);
   });
 
+  it('customers/redact erases the requests of orders_to_redact too: one still looking its customer up, one under an email the customer has since changed', async () => {
+    // Order 306: the shop has not answered for it yet (its customer is still being looked up).
+    await deliver(anotherReturn(306));
+    await runtime.advance(60);
+    const pending = await requestOf(requestIdOf(306));
+    expect(pending.customerLookup).toBeDefined();
+    // Order 307: looked up under the address the customer had then.
+    const changed = await returnOf(307);
+    // Order 308: another customer's, not named by the redaction.
+    const untouched = await returnOf(308);
+
+    const redact = {
+      ...about(306, customersRedactSample),
+      customer: { id: 191167, email: 'new.address@customer.example', phone: null },
+      orders_to_redact: [306, 307],
+    };
+    expect((await deliver(redact, 'customers/redact')).status).toBe(202);
+    const lookedUp = await requestOf(requestIdOf(306));
+    expect(lookedUp).toMatchObject({ status: 'cancelled', customer: { name: '[erased]' } });
+    expect(lookedUp.customerLookup).toBeUndefined();
+    expect(lookedUp.description).toBe('[erased]');
+    expect((await requestOf(changed)).customer.name).toBe('[erased]');
+    expect(itemsMentioning(await everyItem(runtime), [emailOf(307), 'Sun307'])).toEqual([]);
+    expect((await requestOf(untouched)).customer.email).toBe(emailOf(308));
+
+    // The shop answers for 306 later: nothing is looked up for an erased request.
+    shopHasReturn(306, { firstName: 'Mei', lastName: 'Sun306' });
+    await runtime.advance(3600);
+    expect(itemsMentioning(await everyItem(runtime), [emailOf(306), 'Sun306'])).toEqual([]);
+    // Redelivered (Shopify retries): nothing left to erase, answered all the same.
+    expect((await deliver(redact, 'customers/redact')).status).toBe(202);
+  });
+
   it('a data request survives a later customers/redact until the merchant fetches it once, then goes', async () => {
     await returnOf(304);
     const asked = { ...about(304, customersDataRequestSample), data_request: { id: 7304 } };
