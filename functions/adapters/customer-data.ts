@@ -6,7 +6,6 @@ import {
   deleteItems,
   getItem,
   keys,
-  putIf,
   putItem,
   putNew,
   query,
@@ -188,25 +187,54 @@ export const subjectItems = (tenantId: string, subjectId: string) =>
   });
 
 /**
- * Writes an anonymized item over the one it was made from, if that one has not changed since
- * (its status and the length of its timeline: every step changes one or the other); false if it has.
+ * Writes what anonymizing changed in an item (only those attributes), if the item has not
+ * changed since it was read: same status and timeline length (every step changes one or the
+ * other); false if it has. Only the changed attributes are written because a burst's park moves
+ * the subject's wake-up and watch entry without a timeline event: a whole-item put made from an
+ * earlier read brought back a watch the park had removed, and the reconciler restarted the ended
+ * lifecycle at its next run (#34).
  */
 export async function replaceItem(anonymized: StoredItem, read: StoredItem): Promise<boolean> {
-  const conditions = ['attribute_exists(pk)'];
+  const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
+  const set: string[] = [];
+  const remove: string[] = [];
+  const attributes = [...new Set([...Object.keys(read), ...Object.keys(anonymized)])];
+  attributes.forEach((attribute, i) => {
+    if (JSON.stringify(read[attribute]) === JSON.stringify(anonymized[attribute])) return;
+    names[`#a${i}`] = attribute;
+    if (anonymized[attribute] === undefined) remove.push(`#a${i}`);
+    else {
+      values[`:a${i}`] = anonymized[attribute];
+      set.push(`#a${i} = :a${i}`);
+    }
+  });
+  if (set.length + remove.length === 0) return true;
+  const conditions = ['attribute_exists(pk)'];
   if (Array.isArray(read.timeline)) {
     conditions.push('size(timeline) = :events');
     values[':events'] = read.timeline.length;
   }
   if (typeof read.status === 'string') {
     conditions.push('#status = :status');
+    names['#status'] = 'status';
     values[':status'] = read.status;
   }
-  return putIf(anonymized, {
-    expression: conditions.join(' AND '),
-    names: typeof read.status === 'string' ? { '#status': 'status' } : undefined,
-    values: Object.keys(values).length > 0 ? values : undefined,
-  });
+  const updated = await updateIf(
+    { pk: read.pk, sk: read.sk },
+    {
+      UpdateExpression: [
+        set.length ? `SET ${set.join(', ')}` : '',
+        remove.length ? `REMOVE ${remove.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
+      ConditionExpression: conditions.join(' AND '),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: Object.keys(values).length > 0 ? values : undefined,
+    },
+  );
+  return updated !== undefined;
 }
 
 /** A page of all the tenant's customers (those with anything held), in the retention index's order. */

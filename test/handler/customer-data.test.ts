@@ -1,5 +1,8 @@
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replaceItem, type StoredItem } from '#functions/adapters/customer-data.ts';
+import { allWatches } from '#functions/adapters/lifecycle-watch.ts';
+import { getItems, keys, putItem, updateIf } from '#functions/adapters/table.ts';
 import { completionReport, contractTerms, repairRequest, stepFunctionsOf } from '#local/driver/lifecycle.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { everyItem, itemsMentioning } from '../support/table.ts';
@@ -221,5 +224,49 @@ describe('a customer’s personal data (12)', () => {
     expect(bad.status).toBe(422);
     expect(bad.body.error.fields.email).toBeDefined();
     expect(itemsMentioning(await everyItem(runtime), [zhangSan.email]).length).toBeGreaterThan(0);
+  });
+});
+
+describe('anonymizing an item a burst changed meanwhile (#34)', () => {
+  it('writes only what anonymizing changed: a park’s removal of the watch, made after the read, stands', async () => {
+    const tenantId = runtime.demo.tenantId;
+    const key = keys.request(tenantId, 'sr_erasure_race');
+    const watch = {
+      gsi3pk: keys.watch(tenantId),
+      gsi3sk: '2026-03-02T03:00:00.000Z#request#sr_erasure_race',
+    };
+    await putItem({
+      ...key,
+      status: 'cancelled',
+      customer: sunMei,
+      description: 'The heater clicks',
+      timeline: [{ type: 'cancelled' }],
+      wakeUp: 'w1',
+      ...watch,
+    });
+    const [read] = await getItems<StoredItem>([key]);
+    // The cancel's burst parks as ended between the erasure's read and its write: no timeline
+    // event, the status unchanged, the wake-up and watch entry removed.
+    await updateIf(key, { UpdateExpression: 'REMOVE wakeUp, gsi3pk, gsi3sk' });
+    const anonymized = { ...read!, customer: { name: '[erased]', email: 'erased-1@erased.invalid' } };
+    delete (anonymized as Record<string, unknown>).description;
+
+    expect(await replaceItem(anonymized, read!)).toBe(true);
+    const [after] = await getItems<StoredItem>([key]);
+    expect(after).toMatchObject({ status: 'cancelled', customer: { name: '[erased]' } });
+    expect(after).not.toHaveProperty('description');
+    expect(after).not.toHaveProperty('gsi3sk');
+    expect(after).not.toHaveProperty('wakeUp');
+    // Nothing left in the due-time index for the reconciler to restart.
+    expect((await allWatches(tenantId)).map((w) => w.id)).not.toContain('sr_erasure_race');
+
+    // A step with a timeline event meanwhile: not written (the erasure reads again).
+    await updateIf(key, {
+      UpdateExpression: 'SET timeline = list_append(timeline, :e)',
+      ExpressionAttributeValues: { ':e': [{ type: 'note' }] },
+    });
+    expect(await replaceItem({ ...after!, customer: { name: 'x', email: 'x@erased.invalid' } }, after!)).toBe(
+      false,
+    );
   });
 });
