@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: prints tables of what the local runtime measures on this machine —
- * intake throughput, lifecycle throughput, bundle size and init time per function, the
+ * intake throughput, lifecycle throughput, storefront deliveries' answer time, bundle size and init time per function, the
  * working calendar's computations, the staff console's JavaScript, and a cost model per 1,000 requests on AWS built from the
  * measured transition and call counts.
  * Numbers, not assertions: nothing here fails a build.
@@ -31,25 +31,11 @@ import { consoleDist, ensureConsoleBuilt } from '#web/build.ts';
 import { type Consumption, fixedMonthlyCosts, printCostModel } from './cost-model.ts';
 import { inboundMailBench } from './inbound-mail.ts';
 import { interceptLogLines } from './log-lines.ts';
+import { pool, quantile } from './measure.ts';
 import { simulate, simulateShard } from './simulation.ts';
+import { webhookBench } from './webhooks.ts';
 
-const quantile = (sorted: number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
-
-async function pool<T>(count: number, concurrency: number, work: (i: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const i = next++;
-        results[i] = await work(i);
-      }
-    }),
-  );
-  return results;
-}
 
 async function intakeAndLifecycle(runtime: DrivenRuntime) {
   const intake: Record<string, string>[] = [];
@@ -578,6 +564,14 @@ if (process.argv[2] === 'inbound') {
   process.exit(0);
 }
 
+// `npm run bench -- webhooks`: storefront deliveries' answer time with the inbox in the path.
+if (process.argv[2] === 'webhooks') {
+  const runtime = await startDrivenRuntime();
+  await webhookBench(runtime);
+  await runtime.dispose();
+  process.exit(0);
+}
+
 if (process.argv[2] === 'bundles') {
   await bundles();
   await consoleBundle();
@@ -611,6 +605,7 @@ if (process.argv[2] === 'lifecycle') {
 // A tenant's daily run logs a line: 300 of them would bury the tables (Powertools resets a
 // logger's level at each invocation, so the lines are held back here instead).
 const showLogLines = interceptLogLines(() => undefined);
+await webhookBench(runtime);
 await dailyRun(runtime);
 showLogLines();
 await reportOverTwoYears(runtime);

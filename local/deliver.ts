@@ -1,10 +1,10 @@
-import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { requestIdOfReturn } from '#functions/storefronts/shopify.ts';
 import type { DemoTenant } from './demo-tenant.ts';
 import { returnsRequestSample } from './samples/storefronts/shopify.ts';
+import { shopifyDeliveryHeaders, woocommerceDeliveryHeaders } from './samples/storefronts/signed.ts';
 import { order727, updated } from './samples/storefronts/woocommerce.ts';
 
 /**
@@ -21,8 +21,6 @@ const { values, positionals } = parseArgs({
 });
 const what = positionals[0] ?? 'shopify-return';
 const demo = JSON.parse(readFileSync(join(values['data-dir'], 'demo-tenant.json'), 'utf8')) as DemoTenant;
-const base64Hmac = (secret: string, body: string) =>
-  createHmac('sha256', secret).update(body).digest('base64');
 
 async function post(path: string, body: string, headers: Record<string, string>) {
   const response = await fetch(`${values.api}${path}`, { method: 'POST', body, headers });
@@ -42,16 +40,19 @@ switch (what) {
   case 'shopify-return': {
     const body = JSON.stringify(returnsRequestSample);
     requestOf = async () => requestIdOfReturn(demo.tenantId, returnsRequestSample.admin_graphql_api_id);
-    await post(`/v1/webhooks/${demo.tenantId}/shopify`, body, {
-      'content-type': 'application/json',
-      'x-shopify-topic': 'returns/request',
-      'x-shopify-hmac-sha256': base64Hmac(demo.webhookSecrets.shopify, body),
-      'x-shopify-shop-domain': demo.shopDomain,
-      'x-shopify-webhook-id': randomUUID(),
-      'x-shopify-event-id': randomUUID(),
-      'x-shopify-api-version': '2026-10',
-      'x-shopify-triggered-at': new Date().toISOString(),
-    });
+    await post(
+      `/v1/webhooks/${demo.tenantId}/shopify`,
+      body,
+      shopifyDeliveryHeaders(
+        {
+          secret: demo.webhookSecrets.shopify,
+          shopDomain: demo.shopDomain,
+          topic: 'returns/request',
+          triggeredAt: new Date(),
+        },
+        body,
+      ),
+    );
     break;
   }
   case 'woocommerce-return': {
@@ -62,15 +63,11 @@ switch (what) {
       };
       return items.filter((r) => r.orderReference === String(order727.number)).at(-1)?.requestId;
     };
-    await post(`/v1/webhooks/${demo.tenantId}/woocommerce`, body, {
-      'content-type': 'application/json',
-      'x-wc-webhook-topic': 'order.updated',
-      'x-wc-webhook-resource': 'order',
-      'x-wc-webhook-event': 'updated',
-      'x-wc-webhook-signature': base64Hmac(demo.webhookSecrets.woocommerce, body),
-      'x-wc-webhook-id': '3',
-      'x-wc-webhook-delivery-id': randomUUID().replaceAll('-', ''),
-    });
+    await post(
+      `/v1/webhooks/${demo.tenantId}/woocommerce`,
+      body,
+      woocommerceDeliveryHeaders({ secret: demo.webhookSecrets.woocommerce }, body),
+    );
     break;
   }
   case 'woocommerce-ping': {

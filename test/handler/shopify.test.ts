@@ -14,6 +14,7 @@ import {
   returnsRequestSample,
   shopRedactSample,
 } from '#local/samples/storefronts/shopify.ts';
+import { shopifyDeliveryHeaders } from '#local/samples/storefronts/signed.ts';
 import { orderLikeTheSample } from '#local/shopify-demo-shop.ts';
 import { send, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { everyItem, itemsMentioning } from '../support/table.ts';
@@ -34,17 +35,14 @@ afterAll(async () => {
 const base64Hmac = (secret: string, body: string) =>
   createHmac('sha256', secret).update(body).digest('base64');
 
-/** The headers Shopify sends with a webhook (shopify.dev/docs/apps/build/webhooks/subscribe/https). */
+/** The headers Shopify sends with a webhook, signed with the demo shop's secret. */
 function shopifyHeaders(body: string, topic: string, overrides: Record<string, string> = {}) {
+  const { webhookSecrets, shopDomain } = runtime.demo;
   return {
-    'content-type': 'application/json',
-    'x-shopify-topic': topic,
-    'x-shopify-hmac-sha256': base64Hmac(runtime.demo.webhookSecrets.shopify, body),
-    'x-shopify-shop-domain': runtime.demo.shopDomain,
-    'x-shopify-api-version': '2026-10',
-    'x-shopify-webhook-id': randomUUID(),
-    'x-shopify-event-id': randomUUID(),
-    'x-shopify-triggered-at': runtime.clock.now().toISOString(),
+    ...shopifyDeliveryHeaders(
+      { secret: webhookSecrets.shopify, shopDomain, topic, triggeredAt: runtime.clock.now() },
+      body,
+    ),
     ...overrides,
   };
 }
