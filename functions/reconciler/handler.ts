@@ -63,8 +63,8 @@ const emptyOutcome = (): Outcome => ({
 
 /**
  * An index entry that is not the subject's own watch is never acted on: the index was read
- * behind a write (a GSI is eventually consistent), or a crashed local store left it behind (its
- * index and item are separate writes). Acting on it restarted a healthy subject every pass for
+ * behind a write (a GSI is eventually consistent), or a local store written before its item and
+ * index writes were made one (local/dynalite-atomic-writes.ts) was cut between them. Acting on it restarted a healthy subject every pass for
  * ever (#34). It is cleared by indexing the subject once more: its watch is written as the entry
  * says, then as it was (DynamoDB moves the index entry both times, dropping the stray one); an
  * entry whose subject is gone is cleared by a placeholder written and deleted.
