@@ -1,18 +1,7 @@
 import { earliestNeededUntil, type HeldSubject } from '#domain/personal-data.ts';
 import type { Customer } from '#domain/service-request.ts';
 import { periodicSurveyKey } from './periodic-surveys.ts';
-import {
-  deleteItem,
-  deleteItems,
-  getItem,
-  keys,
-  putItem,
-  putNew,
-  query,
-  queryAll,
-  queryPage,
-  updateIf,
-} from './table.ts';
+import { deleteItem, getItem, keys, putItem, putNew, query, queryAll, queryPage, updateIf } from './table.ts';
 
 /**
  * Clause 12: where everything held about one customer is found. A customer's partition
@@ -104,9 +93,8 @@ export async function forgetCustomerSubjects(
   const erased = new Set(subjectIds);
   const left = (await customerSubjectIds(tenantId, email)).filter((id) => !erased.has(id));
   if (left.length === 0) return deleteCustomerRecords(tenantId, email);
-  await deleteItems(
-    subjectIds.map((subjectId) => ({ pk: customerPk(tenantId, email), sk: `SUBJECT#${subjectId}` })),
-  );
+  for (const subjectId of subjectIds)
+    await deleteItem({ pk: customerPk(tenantId, email), sk: `SUBJECT#${subjectId}` });
 }
 
 /** A page of the tenant's customers whose details were needed until before `before`, earliest first. */

@@ -1,5 +1,5 @@
 import { ConflictError } from '../shared/errors.ts';
-import { deleteItems, getItem, keys, putIf, putItem, queryAll } from './table.ts';
+import { deleteItem, getItem, keys, putIf, putItem, queryAll } from './table.ts';
 
 /**
  * What makes storefront deliveries idempotent beyond their ids (which storefronts do not sign,
@@ -144,8 +144,8 @@ export async function forgetOrderSubjects(
 ): Promise<void> {
   for (const orderId of new Set(orderIds)) {
     const subjectIds = await subjectIdsOfOrders(tenantId, storefront, [orderId]);
-    await deleteItems(
-      subjectIds.map((subjectId) => keys.storefrontOrderSubject(tenantId, storefront, orderId, subjectId)),
-    );
+    // One by one: an order opens a request or two (and DeleteItem is what the functions may do).
+    for (const subjectId of subjectIds)
+      await deleteItem(keys.storefrontOrderSubject(tenantId, storefront, orderId, subjectId));
   }
 }
