@@ -148,6 +148,35 @@ export function localDate(timeZone: string, at: Date): string {
   return f.format(at);
 }
 
+/** The wall-clock time of an instant in a time zone, as a `datetime-local` input holds it (`YYYY-MM-DDTHH:mm`). */
+export function localDateTime(timeZone: string, at: Date): string {
+  const { date, time } = localParts(timeZone, at);
+  return `${date}T${time.slice(0, 5)}`;
+}
+
+/**
+ * The instant a wall-clock time (`YYYY-MM-DDTHH:mm`) names in a time zone: what a time typed by
+ * staff means when the page shows the tenant's zone, wherever the browser is (#37). A time a DST
+ * change skips is read with the offset before the change (02:30 → 03:30); a time it repeats is
+ * its first occurrence.
+ */
+export function instantOfLocalTime(timeZone: string, local: string): Date {
+  const asUtc = Date.parse(`${local}:00Z`);
+  if (Number.isNaN(asUtc)) throw new RangeError(`not a local date and time: ${local}`);
+  const offsetAt = (instant: number) => {
+    const parts = localParts(timeZone, new Date(instant));
+    return Date.parse(`${parts.date}T${parts.time}Z`) - Math.floor(instant / 1000) * 1000;
+  };
+  // The offsets an hour either side: the earlier one decides a repeated hour and a skipped one.
+  const before = offsetAt(asUtc - offsetAt(asUtc) - 3_600_000);
+  const after = offsetAt(asUtc - offsetAt(asUtc) + 3_600_000);
+  const earlier = asUtc - before;
+  if (localDateTime(timeZone, new Date(earlier)) === local) return new Date(earlier);
+  const later = asUtc - after;
+  if (localDateTime(timeZone, new Date(later)) === local) return new Date(later);
+  return new Date(earlier);
+}
+
 /**
  * The instant a local day begins. Where a DST change skips midnight, the day begins at the
  * first instant that falls on that date.

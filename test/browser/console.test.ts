@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import nodemailer from 'nodemailer';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoTenant } from '#local/demo-tenant.ts';
@@ -72,9 +73,9 @@ async function shoot(page: Page, name: string) {
 }
 
 /** A fresh browser session signed in as a demo staff member, on the worklist. */
-async function signedInAs(staffId: string): Promise<Page> {
+async function signedInAs(staffId: string, options: { timezoneId?: string } = {}): Promise<Page> {
   const login = demo.staffLogins.find((l) => l.staffId === staffId)!;
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', ...options });
   await page.goto(consoleUrl());
   await page.getByLabel(/Email/).fill(login.email);
   await page.getByLabel(/^密码/).fill(login.password);
@@ -102,10 +103,10 @@ describe('staff console', () => {
     await signInPage.close();
 
     const expected: Record<string, string[]> = {
-      'agent-li': ['工作台', '意见反馈', '工作日历'],
-      'tech-wang': ['工作台', '意见反馈', '工作日历'],
-      'lead-chen': ['工作台', '意见反馈', '工作日历', '报表'],
-      'admin-sun': ['工作台', '意见反馈', '工作日历', '报表', '设置'],
+      'agent-li': ['工作台', '意见反馈', '工作日历', '待处理邮件'],
+      'tech-wang': ['工作台', '意见反馈', '工作日历', '待处理邮件'],
+      'lead-chen': ['工作台', '意见反馈', '工作日历', '待处理邮件', '报表'],
+      'admin-sun': ['工作台', '意见反馈', '工作日历', '待处理邮件', '报表', '设置'],
     };
     for (const [staffId, links] of Object.entries(expected)) {
       const page = await signedInAs(staffId);
@@ -305,6 +306,118 @@ describe('staff console', () => {
     await page.getByRole('button', { name: /Set password/ }).click();
     await page.getByRole('heading', { level: 1, name: /未结请求/ }).waitFor();
     await expect(page.locator('.who').textContent()).resolves.toContain('Qian Hui');
+    await page.close();
+  });
+
+  it('talks to the customer from the request: a reply by email, a note inside, their answer back on the page, held mail put where it belongs', async () => {
+    const requestId = (await runtime.api('POST', '/v1/requests', repairRequest({ orderReference: '#1004' })))
+      .body.requestId as string;
+    const page = await signedInAs('agent-li');
+    await page.goto(consoleUrl(`requests/${requestId}`));
+    const conversation = page.locator('section.conversation');
+    await conversation.getByText('还没有消息。').waitFor();
+
+    // A reply: emailed to the customer with a Reply-To that leads back to this request.
+    await page.getByRole('textbox', { name: '回复客户' }).fill('您好，请发一张铭牌的照片。');
+    await page.getByRole('button', { name: '发送' }).click();
+    await conversation.locator('li[data-kind="reply"]', { hasText: '请发一张铭牌的照片' }).waitFor();
+    const sent = (await runtime.mailbox()).find(
+      (m) =>
+        m.body.text?.includes('请发一张铭牌的照片') &&
+        m.destination.to.includes(repairRequest().customer.email),
+    );
+    expect(sent?.replyTo?.[0]).toMatch(/^reply\+[A-Za-z0-9_-]+@/);
+
+    // A note mentioning a colleague: shown inside, never emailed to the customer.
+    await page.getByRole('textbox', { name: '添加内部备注' }).fill('@lead-chen 客户是老客户，优先处理。');
+    // Kept across a reload before it is saved (a session that ends keeps it too).
+    await page.reload();
+    await expect(page.getByRole('textbox', { name: '添加内部备注' }).inputValue()).resolves.toBe(
+      '@lead-chen 客户是老客户，优先处理。',
+    );
+    await page.getByRole('button', { name: '保存备注' }).click();
+    await conversation.locator('li[data-kind="note"]', { hasText: '优先处理' }).waitFor();
+    await expect(page.getByRole('textbox', { name: '添加内部备注' }).inputValue()).resolves.toBe('');
+    expect(
+      (await runtime.mailbox()).filter(
+        (m) => m.body.text?.includes('优先处理') && m.destination.to.includes(repairRequest().customer.email),
+      ),
+    ).toEqual([]);
+
+    // The customer answers from their mail client: the answer is on the page.
+    const smtp = new URL(runtime.urls.smtp);
+    const transport = nodemailer.createTransport({
+      host: smtp.hostname,
+      port: Number(smtp.port),
+      secure: false,
+      ignoreTLS: true,
+    });
+    try {
+      await transport.sendMail({
+        from: repairRequest().customer.email,
+        to: sent!.replyTo![0],
+        subject: 'Re: 铭牌照片',
+        text: '照片在附件里。\n\n在 2026年3月2日，商户写道：\n> 您好，请发一张铭牌的照片。',
+      });
+      // One from an address no request knows: held for staff.
+      await transport.sendMail({
+        from: 'someone.else@customer.example',
+        to: sent!.replyTo![0],
+        subject: 'Re: 铭牌照片',
+        text: '这是我家的热水器，序列号 SN-4471。',
+      });
+    } finally {
+      transport.close();
+    }
+    // Taken in by the receiving Lambda (SES on AWS), then shown on the next read.
+    const customerWrote = async () =>
+      (await runtime.api('GET', `/v1/requests/${requestId}/conversation`)).body.messages.filter(
+        (m: { kind: string }) => m.kind === 'customer',
+      ).length;
+    for (let tries = 0; (await customerWrote()) === 0 && tries < 100; tries++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect(
+      runtime.api('GET', '/v1/held-mail').then((r) => r.body.items.length),
+    ).resolves.toBeGreaterThan(0);
+    await page.reload();
+    await conversation.locator('li[data-kind="customer"]', { hasText: '照片在附件里。' }).waitFor();
+    await expect(
+      conversation.locator('li[data-kind="customer"] summary').first().textContent(),
+    ).resolves.toBe('引用的往来邮件');
+    expect(await wcagViolations(page)).toEqual([]);
+    await shoot(page, 'conversation');
+
+    // Held mail: read, then put on the request it names.
+    await page.getByRole('navigation').getByRole('link', { name: '待处理邮件' }).click();
+    const held = page.locator('li.message', { hasText: 'SN-4471' });
+    await held.waitFor();
+    await expect(held.textContent()).resolves.toContain('发件地址不是该请求已知的地址');
+    expect(await held.getByRole('textbox', { name: '归入请求或工单', exact: true }).inputValue()).toBe(
+      requestId,
+    );
+    expect(await wcagViolations(page)).toEqual([]);
+    await shoot(page, 'held-mail');
+    await held.getByRole('button', { name: '归入' }).click();
+    await held.waitFor({ state: 'detached' });
+    await page.goto(consoleUrl(`requests/${requestId}`));
+    await conversation.locator('li[data-kind="customer"]', { hasText: 'SN-4471' }).waitFor();
+    await page.close();
+  });
+
+  it('reads times typed in the tenant’s zone, wherever the browser is (a technician in London)', async () => {
+    const requestId = (await runtime.api('POST', '/v1/requests', repairRequest({ orderReference: '#1005' })))
+      .body.requestId as string;
+    expect((await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`)).status).toBe(200);
+    const page = await signedInAs('agent-li', { timezoneId: 'Europe/London' });
+    await page.goto(consoleUrl(`requests/${requestId}`));
+    const dispatch = page.getByRole('form', { name: '派工' });
+    await dispatch.getByLabel('技术人员').selectOption('tech-wang');
+    // Labelled with the zone the page shows, and read in it: 10:00 in Shanghai is 02:00 UTC.
+    await dispatch.getByLabel('预约时间 (Asia/Shanghai)').fill('2026-03-03T10:00');
+    await dispatch.getByRole('button').click();
+    await page.locator('ol.timeline li[data-event="dispatched"]').waitFor();
+    const stored = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
+    expect(stored.dispatch.scheduledFor).toBe('2026-03-03T02:00:00.000Z');
     await page.close();
   });
 

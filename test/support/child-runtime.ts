@@ -11,7 +11,7 @@ const repositoryRoot = resolve(import.meta.dirname, '../..');
  */
 export interface ChildRuntime {
   process: ChildProcess;
-  urls: { api: string; ses: string };
+  urls: { api: string; ses: string; smtp: string };
   apiKey: string;
   api(
     method: string,
@@ -74,6 +74,7 @@ export async function startChildRuntime(options: {
   const urls = {
     api: /HTTP API\s+(http:\/\/\S+)/.exec(output)![1]!,
     ses: /Mailbox \(SES\)\s+(http:\/\/\S+)/.exec(output)![1]!,
+    smtp: /Inbound mail\s+(smtp:\/\/\S+)/.exec(output)![1]!,
   };
   const apiKey = /API key\s+(ak_\S+)/.exec(output)![1]!;
   await checkResponsesOf(urls.api);

@@ -4,8 +4,10 @@ import { arrangementPublished } from '#domain/china-holidays.ts';
 import { feedbackDue } from '#domain/feedback-case.ts';
 import {
   addWorkingDays,
+  instantOfLocalTime,
   isWorkingDay,
   localDate,
+  localDateTime,
   startOfLocalDay,
   type WorkingCalendar,
   workingTimeBetween,
@@ -191,5 +193,38 @@ describe('a feedback due date that rests on an unpublished arrangement', () => {
     });
     const ownCalendar = { ...shanghai, chinaPublicHolidays: false };
     expect(feedbackDue(ownCalendar, cst('2026-12-28T10:00:00'), 5).dueConfirmed).toBe(true);
+  });
+});
+
+describe('a wall-clock time typed in the tenant’s zone (#37)', () => {
+  it('is the instant it names there, whatever zone runs the code', () => {
+    expect(instantOfLocalTime('Asia/Shanghai', '2026-03-02T09:30').toISOString()).toBe(
+      '2026-03-02T01:30:00.000Z',
+    );
+    expect(instantOfLocalTime('Europe/London', '2026-07-01T09:30').toISOString()).toBe(
+      '2026-07-01T08:30:00.000Z',
+    );
+    expect(instantOfLocalTime('America/New_York', '2026-01-15T23:45').toISOString()).toBe(
+      '2026-01-16T04:45:00.000Z',
+    );
+    expect(instantOfLocalTime('UTC', '2026-03-02T00:00').toISOString()).toBe('2026-03-02T00:00:00.000Z');
+  });
+
+  it('reads a time a DST change skips with the offset before it, and a repeated one as its first occurrence', () => {
+    // London, 29 March 2026: 01:00 GMT becomes 02:00 BST; 01:30 does not exist.
+    expect(instantOfLocalTime('Europe/London', '2026-03-29T01:30').toISOString()).toBe(
+      '2026-03-29T01:30:00.000Z',
+    );
+    // London, 25 October 2026: 02:00 BST becomes 01:00 GMT; 01:30 happens twice.
+    expect(instantOfLocalTime('Europe/London', '2026-10-25T01:30').toISOString()).toBe(
+      '2026-10-25T00:30:00.000Z',
+    );
+  });
+
+  it('round-trips with localDateTime', () => {
+    for (const zone of ['Asia/Shanghai', 'Europe/London', 'America/Los_Angeles', 'Asia/Kolkata']) {
+      const at = new Date('2026-05-17T06:15:00.000Z');
+      expect(instantOfLocalTime(zone, localDateTime(zone, at)).toISOString()).toBe(at.toISOString());
+    }
   });
 });

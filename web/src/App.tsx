@@ -4,6 +4,7 @@ import { api, whenSignedOut } from './api.ts';
 import { type Language, texts, type Words, WordsContext, wordsFor } from './i18n.ts';
 import { CalendarPage } from './pages/CalendarPage.tsx';
 import { FeedbackPage } from './pages/FeedbackPage.tsx';
+import { HeldMailPage } from './pages/HeldMailPage.tsx';
 import { RequestPage } from './pages/RequestPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { WorklistPage } from './pages/WorklistPage.tsx';
@@ -77,6 +78,7 @@ function Console({ onSignOut }: { onSignOut(): void }) {
     ['/', words.t.worklist],
     ['/feedback', words.t.feedback],
     ['/calendar', words.t.calendar],
+    ['/held-mail', words.t.heldMail],
     ...(managing ? [['/reports', words.t.reports]] : []),
     ...(who.role === 'admin' ? [['/settings', words.t.settings]] : []),
   ] as [string, string][];
@@ -131,6 +133,7 @@ function Page({ path, me, words }: { path: string; me: Me; words: Words }) {
   if (path === '/' || path === '') return <WorklistPage me={me} />;
   if (path === '/feedback') return <FeedbackPage me={me} />;
   if (path === '/calendar') return <CalendarPage />;
+  if (path === '/held-mail') return <HeldMailPage />;
   if (path === '/reports' && me.role !== 'agent') return <ReportsPage />;
   if (path === '/settings' && me.role === 'admin') return <SettingsPage me={me} />;
   return (

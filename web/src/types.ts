@@ -14,7 +14,7 @@ import type {
   settingsView,
 } from '#functions/http/doc-views.ts';
 import type { meView } from '#functions/http/people-views.ts';
-import type { requestSummaryView } from '#functions/http/views.ts';
+import type { heldMailView, messageView, requestSummaryView } from '#functions/http/views.ts';
 
 export type RequestSummary = z.output<typeof requestSummaryView>;
 export type ServiceRequest = z.output<typeof requestView>;
@@ -26,3 +26,5 @@ export type SatisfactionReport = z.output<typeof satisfactionReportView>;
 export type CalendarDays = z.output<typeof calendarView>;
 export type Settings = z.output<typeof settingsView>;
 export type Contract = z.output<typeof contractView>;
+export type ConversationMessage = z.output<typeof messageView>;
+export type HeldMail = z.output<typeof heldMailView>;

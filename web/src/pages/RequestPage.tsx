@@ -1,11 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { canTransition, openRequestStatuses } from '#domain/request-status.ts';
+import { instantOfLocalTime } from '#domain/working-calendar.ts';
 import { api } from '../api.ts';
 import { useWords } from '../i18n.ts';
 import { linkProps } from '../router.ts';
 import type { Me, ServiceRequest } from '../types.ts';
 import { Badge, Countdown, ErrorNote, Field, Loading } from '../ui.tsx';
+import { Conversation } from './Conversation.tsx';
 import { nameOf } from './WorklistPage.tsx';
 
 /** Who did something, as a timeline shows it: a colleague by name, a key or an address as it is. */
@@ -15,9 +17,6 @@ export function actorName(me: Me, actor: string, word: (value: string) => string
   if (actor === 'system') return word('system');
   return nameOf(me, actor);
 }
-
-/** A local date-time input's value (the browser's zone) as an instant. */
-const instantOf = (local: string) => new Date(local).toISOString();
 
 export function RequestPage({ requestId, me }: { requestId: string; me: Me }) {
   const { t, word, dateTime } = useWords();
@@ -145,6 +144,7 @@ export function RequestPage({ requestId, me }: { requestId: string; me: Me }) {
           )}
         </section>
       )}
+      <Conversation path={`/v1/requests/${r.requestId}`} me={me} />
       <section aria-labelledby="timeline">
         <h2 id="timeline">{t.timeline}</h2>
         <ol className="timeline">
@@ -163,7 +163,10 @@ export function RequestPage({ requestId, me }: { requestId: string; me: Me }) {
 
 /** The actions the API has for an open request; the API's rules decide, and its refusals show here. */
 function Actions({ request, me }: { request: ServiceRequest; me: Me }) {
-  const { t, word } = useWords();
+  const { t, word, timeZone } = useWords();
+  // Times are typed as the page shows them: in the tenant's zone, wherever the browser is.
+  const instantOf = (local: string) => instantOfLocalTime(timeZone, local).toISOString();
+  const inZone = (label: string) => `${label} (${timeZone})`;
   const queryClient = useQueryClient();
   const act = useMutation({
     mutationFn: ({ action, body }: { action: string; body?: unknown }) =>
@@ -251,7 +254,7 @@ function Actions({ request, me }: { request: ServiceRequest; me: Me }) {
                 <option value="remote">{t.remote}</option>
               </select>
             </Field>
-            <Field label={t.scheduledFor}>
+            <Field label={inZone(t.scheduledFor)}>
               <input
                 type="datetime-local"
                 value={dispatch.scheduledFor}
@@ -278,7 +281,7 @@ function Actions({ request, me }: { request: ServiceRequest; me: Me }) {
                 onChange={(e) => setRecord({ ...record, workDone: e.target.value })}
               />
             </Field>
-            <Field label={t.startedAt}>
+            <Field label={inZone(t.startedAt)}>
               <input
                 type="datetime-local"
                 required
@@ -286,7 +289,7 @@ function Actions({ request, me }: { request: ServiceRequest; me: Me }) {
                 onChange={(e) => setRecord({ ...record, startedAt: e.target.value })}
               />
             </Field>
-            <Field label={t.endedAt}>
+            <Field label={inZone(t.endedAt)}>
               <input
                 type="datetime-local"
                 required
