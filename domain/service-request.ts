@@ -26,7 +26,14 @@ export {
 } from './request-status.ts';
 
 /** Clause 6.1.1: the provider's official channels. */
-const channelSchema = z.enum(['phone', 'api', 'web_form', 'shopify', 'woocommerce', 'generic_webhook']);
+export const channelSchema = z.enum([
+  'phone',
+  'api',
+  'web_form',
+  'shopify',
+  'woocommerce',
+  'generic_webhook',
+]);
 export type Channel = z.infer<typeof channelSchema>;
 
 export const languageSchema = z.enum(['zh-CN', 'en']);

@@ -32,7 +32,7 @@ import {
   staffMemberView,
 } from './http/people-views.ts';
 import type { RouteSpec } from './http/route-spec.ts';
-import { heldMailView, messageView, periodicSurveyView } from './http/views.ts';
+import { heldMailView, messageView, periodicSurveyView, worklistCountsView } from './http/views.ts';
 import type { OperationId } from './routes.ts';
 
 /**
@@ -182,8 +182,15 @@ export const routeDocs: Record<OperationId, RouteDoc> = {
   },
   listRequests: {
     tag: 'Service requests',
-    summary: 'Requests by status (open ones by default), oldest first; closed and cancelled newest first',
+    summary:
+      'Requests by status (open ones by default): open ones soonest deadline first (the promise each waits on), closed and cancelled newest first; filtered by kind, channel, assignee (or none), breached, due before, words',
     responses: { 200: { description: 'A page of requests', json: requestListView }, ...apiKeyErrors },
+  },
+  countWorklist: {
+    tag: 'Service requests',
+    summary:
+      'How many open requests each worklist view holds: by status, breached, due today, unassigned, mine',
+    responses: { 200: { description: 'The counts', json: worklistCountsView }, ...apiKeyErrors },
   },
   getRequest: {
     tag: 'Service requests',

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { AppliedTerms } from '#domain/contract.ts';
 import type { CustomerLookup } from '#domain/customer-lookup.ts';
+import { currentDeadline } from '#domain/deadlines.ts';
 import type { SurveyTimes } from '#domain/lifecycle.ts';
 import type { RequestFact } from '#domain/promise-report.ts';
+import { openRequestStatuses } from '#domain/request-status.ts';
 import type { ServiceRecord } from '#domain/service-record.ts';
 import {
   type Channel,
@@ -13,6 +15,7 @@ import {
   requestStatuses,
 } from '#domain/service-request.ts';
 import type { SurveyAnswer } from '#domain/survey.ts';
+import type { WorklistFact } from '#domain/worklist.ts';
 import {
   type BurstFields,
   START_GRACE_SECONDS,
@@ -128,10 +131,21 @@ export function newRequestId(at: Date): string {
   return `sr_${at.getTime().toString(36)}${randomBytes(5).toString('hex')}`;
 }
 
-const statusIndexKeys = (tenantId: string, status: RequestStatus, receivedAt: string, requestId: string) => ({
-  gsi1pk: keys.requestsByStatus(tenantId, status),
-  gsi1sk: `${receivedAt}#${requestId}`,
-});
+/** What a request's place in the byStatus index is made from. */
+type IndexedRequest = Pick<StoredRequest, 'tenantId' | 'requestId' | 'receivedAt' | 'terms'>;
+
+/**
+ * A request's place in its status's list: an open one by the deadline of the promise it waits
+ * on (the worklist's order, soonest first: #37), the others by receipt (reports read them by
+ * period received, the daily run unlists old ones).
+ */
+function statusIndexKeys(request: IndexedRequest, status: RequestStatus) {
+  const due = currentDeadline(status, new Date(request.receivedAt), request.terms);
+  return {
+    gsi1pk: keys.requestsByStatus(request.tenantId, status),
+    gsi1sk: `${due ? due.deadline.toISOString() : request.receivedAt}#${request.requestId}`,
+  };
+}
 
 /**
  * Stores a new request, already watched: if its lifecycle does not start (Step Functions
@@ -141,7 +155,7 @@ export async function insertRequest(request: StoredRequest): Promise<boolean> {
   const lookAt = new Date(Date.parse(request.receivedAt) + START_GRACE_SECONDS * 1000);
   return putNew({
     ...keys.request(request.tenantId, request.requestId),
-    ...statusIndexKeys(request.tenantId, request.status, request.receivedAt, request.requestId),
+    ...statusIndexKeys(request, request.status),
     ...watchEntry(request.tenantId, 'request', request.requestId, lookAt),
     ...request,
   });
@@ -152,30 +166,113 @@ export async function getRequest(tenantId: string, requestId: string): Promise<S
   return item ? requestFromItem(item) : undefined;
 }
 
+/** What a worklist narrows to (#37): each given criterion must hold. */
+export interface RequestFilter {
+  kind?: string;
+  channel?: string;
+  /** A staff id (assigned, or dispatched to when no one is assigned), or `none`. */
+  assignee?: string;
+  /** Words in the id, order, product or the customer's name, email or phone (as written). */
+  q?: string;
+  /** Open requests only: their current promise is due before this instant (ISO). */
+  dueBefore?: string;
+}
+
+/** The filter as DynamoDB's FilterExpression (and the key condition's upper bound). */
+function filterExpression(filter: RequestFilter): {
+  FilterExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  values: Record<string, unknown>;
+} {
+  const conditions: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (filter.kind) {
+    conditions.push('#kind = :kind');
+    names['#kind'] = 'kind';
+    values[':kind'] = filter.kind;
+  }
+  if (filter.channel) {
+    conditions.push('#channel = :channel');
+    names['#channel'] = 'channel';
+    values[':channel'] = filter.channel;
+  }
+  if (filter.assignee === 'none')
+    conditions.push('attribute_not_exists(assigneeId) AND attribute_not_exists(dispatch)');
+  else if (filter.assignee) {
+    conditions.push(
+      '(assigneeId = :assignee OR (attribute_not_exists(assigneeId) AND dispatch.technicianId = :assignee))',
+    );
+    values[':assignee'] = filter.assignee;
+  }
+  if (filter.q) {
+    names['#name'] = 'name';
+    conditions.push(
+      `(${[
+        'requestId',
+        'orderReference',
+        'productReference',
+        'customer.#name',
+        'customer.email',
+        'customer.phone',
+      ]
+        .map((field) => `contains(${field}, :q)`)
+        .join(' OR ')})`,
+    );
+    values[':q'] = filter.q;
+  }
+  return conditions.length === 0
+    ? { values }
+    : {
+        FilterExpression: conditions.join(' AND '),
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+        values,
+      };
+}
+
+/** Pages of one status's partition a filtered read goes through at most, per page asked. */
+const FILTERED_PAGES = 10;
+
 /**
- * A page of a tenant's requests in some statuses, merged in order of receipt: oldest first, or
- * newest first (closed and cancelled ones, where the latest matter). The cursor holds, per
- * status, where its partition of the byStatus index was left (or that it is done).
+ * A page of a tenant's requests in some statuses, merged in the byStatus index's order: open ones
+ * soonest deadline first (the worklist's order), ended ones by receipt, oldest first or newest
+ * first (closed and cancelled ones, where the latest matter). A filter is applied as each
+ * partition is read (a page can then come back short, with a cursor: read on). The cursor holds,
+ * per status, where its partition was left (or that it is done).
  */
 export async function requestsPage(
   tenantId: string,
   statuses: readonly RequestStatus[],
-  page: { limit: number; cursor?: string; newestFirst?: boolean },
+  page: { limit: number; cursor?: string; newestFirst?: boolean; filter?: RequestFilter },
 ): Promise<{ items: StoredRequest[]; nextCursor?: string }> {
   const starts = decodeMergedCursor(tenantId, statuses, page.cursor);
+  const { values: filterValues, ...filtering } = filterExpression(page.filter ?? {});
+  const dueBefore = page.filter?.dueBefore;
   const pages = await Promise.all(
     statuses.map(async (status) => {
       const start = starts[status];
-      if (start === null) return { status, items: [], more: false };
-      const result = await query<StoredRequest & Record<string, unknown>>({
-        IndexName: 'byStatus',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.requestsByStatus(tenantId, status) },
-        Limit: page.limit,
-        ScanIndexForward: !page.newestFirst,
-        ExclusiveStartKey: start,
-      });
-      return { status, items: result.items, more: result.cursor !== undefined };
+      if (start === null) return { status, items: [], cursor: undefined };
+      const items: (StoredRequest & Record<string, unknown>)[] = [];
+      let cursor: Record<string, unknown> | undefined = start;
+      for (let read = 0; read < (filtering.FilterExpression ? FILTERED_PAGES : 1); read++) {
+        const result = await query<StoredRequest & Record<string, unknown>>({
+          IndexName: 'byStatus',
+          KeyConditionExpression: dueBefore ? 'gsi1pk = :pk AND gsi1sk < :due' : 'gsi1pk = :pk',
+          ...filtering,
+          ExpressionAttributeValues: {
+            ':pk': keys.requestsByStatus(tenantId, status),
+            ...(dueBefore ? { ':due': new Date(dueBefore).toISOString() } : {}),
+            ...filterValues,
+          },
+          Limit: filtering.FilterExpression ? Math.max(page.limit, 200) : page.limit,
+          ScanIndexForward: !page.newestFirst,
+          ExclusiveStartKey: cursor,
+        });
+        items.push(...result.items);
+        cursor = result.cursor;
+        if (!cursor || items.length >= page.limit) break;
+      }
+      return { status, items, cursor };
     }),
   );
   const order = page.newestFirst ? -1 : 1;
@@ -185,9 +282,13 @@ export async function requestsPage(
     .slice(0, page.limit);
   const next: Record<string, Record<string, unknown> | null | undefined> = {};
   for (const p of pages) {
+    if (starts[p.status] === null) {
+      next[p.status] = null;
+      continue;
+    }
     const last = taken.filter((item) => item.status === p.status).at(-1);
-    const allTaken = p.items.every((item) => taken.includes(item));
-    if (starts[p.status] === null || (allTaken && !p.more)) next[p.status] = null;
+    // All it read was taken: on from where the read stopped (past what the filter left out).
+    if (p.items.every((item) => taken.includes(item))) next[p.status] = p.cursor ?? null;
     else next[p.status] = last ? indexKeyOf(last) : starts[p.status];
   }
   const done = statuses.every((status) => next[status] === null);
@@ -251,7 +352,7 @@ const TERMINAL: readonly RequestStatus[] = ['closed', 'cancelled'];
  * request was not in an allowed status (or not found).
  */
 export async function transitionRequest(
-  current: Pick<StoredRequest, 'tenantId' | 'requestId' | 'receivedAt'>,
+  current: IndexedRequest,
   change: {
     from: readonly RequestStatus[];
     to: RequestStatus;
@@ -267,7 +368,7 @@ export async function transitionRequest(
       fields: {
         ...change.fields,
         status: change.to,
-        ...statusIndexKeys(current.tenantId, change.to, current.receivedAt, current.requestId),
+        ...statusIndexKeys(current, change.to),
       },
       event: change.event,
       extraCondition: change.extraCondition,
@@ -394,7 +495,9 @@ export async function requestSurveysBetween(
 
 /**
  * What the promise report (domain/promise-report.ts) needs of each request received in
- * [from, to): read from the by-status index, whose sort key starts with receivedAt. A closed or
+ * [from, to), from the by-status index. Ended requests sort there by receipt, so their period is
+ * a key range; open ones sort by deadline (the worklist's order), so their partitions are read
+ * whole and filtered by receipt (what is open is a small part of a tenant's requests). A closed or
  * cancelled request leaves that index CLOSED_LISTED_DAYS after it ended, so months further back
  * count the requests still listed.
  */
@@ -404,10 +507,12 @@ export async function requestFactsBetween(
   to: string,
 ): Promise<RequestFact[]> {
   const pages = await Promise.all(
-    requestStatuses.map((status) =>
-      queryAll<RequestFact>({
+    requestStatuses.map((status) => {
+      const open = (openRequestStatuses as readonly string[]).includes(status);
+      return queryAll<RequestFact>({
         IndexName: 'byStatus',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+        KeyConditionExpression: open ? 'gsi1pk = :pk' : 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+        ...(open ? { FilterExpression: 'receivedAt BETWEEN :from AND :to' } : {}),
         ProjectionExpression: '#status, receivedAt, terms, acknowledgedAt, completedAt',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
@@ -415,8 +520,33 @@ export async function requestFactsBetween(
           ':from': from,
           ':to': to,
         },
-      }),
-    ),
+      });
+    }),
   );
   return pages.flat().filter((fact) => fact.receivedAt < to);
+}
+
+/**
+ * One fact per open request of a tenant (domain/worklist.ts), read from the byStatus index: its
+ * sort key starts with the current promise's deadline. Every open entry is read (keys and three
+ * attributes returned; the entries' whole size is what DynamoDB counts).
+ */
+export async function openWorklistFacts(tenantId: string): Promise<WorklistFact[]> {
+  const pages = await Promise.all(
+    openRequestStatuses.map((status) =>
+      queryAll<{ gsi1sk: string; assigneeId?: string; dispatch?: { technicianId?: string } }>({
+        IndexName: 'byStatus',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ProjectionExpression: 'gsi1sk, assigneeId, dispatch.technicianId',
+        ExpressionAttributeValues: { ':pk': keys.requestsByStatus(tenantId, status) },
+      }).then((items) =>
+        items.map((item) => ({
+          status,
+          dueAt: item.gsi1sk.slice(0, item.gsi1sk.indexOf('#')),
+          assignee: item.assigneeId ?? item.dispatch?.technicianId,
+        })),
+      ),
+    ),
+  );
+  return pages.flat();
 }

@@ -214,3 +214,15 @@ export const conversationMarksView = z.object({
   lastCustomerMessageAt: z.optional(instant),
   lastReplyToCustomerAt: z.optional(instant),
 });
+
+/** `GET /v1/worklist/counts` (domain/worklist.ts): the worklist's views at a glance. */
+export const worklistCountsView = z.object({
+  open: z.int(),
+  byStatus: z.record(z.string(), z.int()),
+  breached: z.int(),
+  dueToday: z.int(),
+  unassigned: z.int(),
+  mine: z.optional(z.int()),
+  /** When they were counted (they may be up to 15 seconds old). */
+  countedAt: instant,
+});

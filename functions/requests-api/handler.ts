@@ -1,10 +1,14 @@
+import { addDays } from '#domain/calendar-date.ts';
 import { futureTimesIn, issueServiceRecord } from '#domain/service-record.ts';
 import { canTransition, openRequestStatuses, statusesAllowing } from '#domain/service-request.ts';
 import { isQualified, requiredSkill } from '#domain/skills.ts';
+import { localDate, startOfLocalDay } from '#domain/working-calendar.ts';
+import { type WorklistFact, worklistCounts } from '#domain/worklist.ts';
 import { breachesOfRequest } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
 import {
   getRequest,
+  openWorklistFacts,
   requestsPage,
   requestTimeline,
   type StoredRequest,
@@ -270,15 +274,56 @@ async function getOne(context: Context<'getRequest'>): Promise<HttpResult> {
   return json(200, await view(request, tenant));
 }
 
-/** Open requests unless a status is asked for: oldest first; closed and cancelled newest first. */
+/**
+ * Open requests unless a status is asked for: open ones soonest deadline first, closed and
+ * cancelled newest first; narrowed by the worklist's filters (#37).
+ */
 async function list({ query, caller }: Context<'listRequests'>): Promise<HttpResult> {
+  const open = !query.status || (openRequestStatuses as readonly string[]).includes(query.status);
+  if (!open && (query.breached || query.dueBefore))
+    throw new ValidationError('Only open requests have a current promise to be due or breached', {
+      status: ['breached and dueBefore apply to received, acknowledged and dispatched requests'],
+    });
+  // Both given: the earlier bound holds.
+  const bounds = [query.breached ? now().toISOString() : undefined, query.dueBefore]
+    .filter((bound): bound is string => bound !== undefined)
+    .map((bound) => new Date(bound).toISOString())
+    .sort();
   const statuses = query.status ? [query.status] : openRequestStatuses;
   const page = await requestsPage(caller.tenantId, statuses, {
     limit: query.limit,
     cursor: query.cursor,
     newestFirst: query.status === 'closed' || query.status === 'cancelled',
+    filter: {
+      kind: query.kind,
+      channel: query.channel,
+      assignee: query.assignee,
+      q: query.q,
+      dueBefore: bounds[0],
+    },
   });
   return json(200, { items: page.items.map(requestSummary), nextCursor: page.nextCursor });
+}
+
+/** The worklist's counts, read at most every 15 seconds per tenant and container (each read is every open entry). */
+const COUNTS_FRESH_MS = 15_000;
+const countedFacts = new Map<string, { at: number; facts: Promise<WorklistFact[]> }>();
+
+async function counts({ caller }: Context<'countWorklist'>): Promise<HttpResult> {
+  const at = now();
+  let cached = countedFacts.get(caller.tenantId);
+  if (!cached || at.getTime() - cached.at > COUNTS_FRESH_MS) {
+    cached = { at: at.getTime(), facts: openWorklistFacts(caller.tenantId) };
+    countedFacts.set(caller.tenantId, cached);
+    cached.facts.catch(() => countedFacts.delete(caller.tenantId));
+  }
+  const [facts, tenant] = await Promise.all([cached.facts, tenantOf(caller)]);
+  const today = localDate(tenant.timeZone, at);
+  const endOfToday = startOfLocalDay(tenant.timeZone, addDays(today, 1));
+  return json(200, {
+    ...worklistCounts(facts, { now: at, endOfToday }, caller.staffId),
+    countedAt: new Date(cached.at).toISOString(),
+  });
 }
 
 /** 7.1.2: a phone interview; staff enter the same form's answers on the customer's behalf. */
@@ -302,6 +347,7 @@ async function phoneSurvey(context: Context<'answerRequestSurvey'>): Promise<Htt
 export const handler = serveRoutes('requestsApi', requestsApiRoutes, {
   createRequest,
   listRequests: list,
+  countWorklist: counts,
   getRequest: getOne,
   acknowledgeRequest: acknowledge,
   dispatchRequest: dispatch,

@@ -48,6 +48,14 @@ export const requestsApiRoutes = [
     query: requestListQuery,
   },
   {
+    operationId: 'countWorklist',
+    method: 'GET',
+    path: '/v1/worklist/counts',
+    function: 'requestsApi',
+    auth: 'apiKey',
+    roles: anyStaff,
+  },
+  {
     operationId: 'getRequest',
     personalData: true,
     method: 'GET',

@@ -1,5 +1,5 @@
 import { isoDateSchema } from '#domain/calendar-date.ts';
-import { requestStatuses } from '#domain/service-request.ts';
+import { channelSchema, requestKindSchema, requestStatuses } from '#domain/service-request.ts';
 import { staffMemberSchema } from '#domain/tenant.ts';
 import * as z from '#domain/zod.ts';
 import { dayRangeQuery } from './day-range.ts';
@@ -49,9 +49,19 @@ const cursor = z.optional(
   z.string().check(z.regex(/^[A-Za-z0-9_-]{1,2000}$/, { message: 'a nextCursor from a previous page' })),
 );
 
-/** `GET /v1/requests`: open ones unless a status is given. */
+/** `GET /v1/requests`: open ones unless a status is given; the worklist's filters (#37). */
 export const requestListQuery = z.strictObject({
   status: z.optional(z.enum(requestStatuses)),
+  kind: z.optional(requestKindSchema),
+  channel: z.optional(channelSchema),
+  /** A staff id (whom it is assigned or dispatched to), or `none`: assigned to no one. */
+  assignee: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/))),
+  /** `true`: only those whose current promise is past its deadline. */
+  breached: z.optional(z.literal('true')),
+  /** Only those whose current promise is due before this instant (e.g. the end of today). */
+  dueBefore: z.optional(z.iso.datetime({ offset: true })),
+  /** Words in the id, order number, product or the customer's name, email or phone (as written). */
+  q: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
   limit,
   cursor,
 });

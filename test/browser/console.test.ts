@@ -85,7 +85,7 @@ async function signedInAs(staffId: string, options: { timezoneId?: string } = {}
 }
 
 const navLinks = async (page: Page) =>
-  (await page.getByRole('navigation').getByRole('link').allTextContents()).map((t) => t.trim());
+  (await page.locator('header.top nav').getByRole('link').allTextContents()).map((t) => t.trim());
 
 describe('staff console', () => {
   it('signs each role in, and shows each only what its role may do', async () => {
@@ -144,13 +144,29 @@ describe('staff console', () => {
     );
     expect(await rows.nth(2).getAttribute('data-request-id')).toBe(onTimeId);
     await expect(rows.nth(2).locator('.countdown').textContent()).resolves.toMatch(/^剩余 2 d 2\d h$/);
-    // Filters and search narrow it.
+    // Filters and search narrow it, on the server, and stay in the address.
     await page.getByLabel('搜索客户、邮箱、订单或请求编号').fill('#1002');
-    await expect(rows.count()).resolves.toBe(1);
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(new URL(page.url()).searchParams.get('q')).toBe('#1002');
     await page.getByLabel('搜索客户、邮箱、订单或请求编号').fill('');
+    await expect.poll(() => rows.count()).toBe(3);
     await page.getByLabel('状态').selectOption('acknowledged');
+    await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().getAttribute('data-request-id')).toBe(onTimeId);
+    // Kept across a reload.
+    await page.reload();
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await page.getByLabel('状态').inputValue()).toBe('acknowledged');
     await page.getByLabel('状态').selectOption('');
+    await expect.poll(() => rows.count()).toBe(3);
+    // The views, counted by the server: one breached (its response), none assigned.
+    const views = page.getByRole('navigation', { name: '视图' });
+    await expect.poll(() => views.getByRole('link', { name: /已超时/ }).textContent()).toBe('已超时 1');
+    await views.getByRole('link', { name: /已超时/ }).click();
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().getAttribute('data-request-id')).toBe(breachedId);
+    await views.getByRole('link', { name: /全部未结/ }).click();
+    await expect.poll(() => rows.count()).toBe(3);
     expect(await wcagViolations(page)).toEqual([]);
     await shoot(page, 'worklist');
 
@@ -259,7 +275,7 @@ describe('staff console', () => {
 
     // English on request, the tenant's time zone kept.
     await page.getByLabel(/语言|Language/).selectOption('en');
-    await expect(page.getByRole('navigation').getByRole('link').first().textContent()).resolves.toBe(
+    await expect(page.locator('header.top nav').getByRole('link').first().textContent()).resolves.toBe(
       'Worklist',
     );
     expect(await page.getAttribute('html', 'lang')).toBe('en');
@@ -388,7 +404,7 @@ describe('staff console', () => {
     await shoot(page, 'conversation');
 
     // Held mail: read, then put on the request it names.
-    await page.getByRole('navigation').getByRole('link', { name: '待处理邮件' }).click();
+    await page.locator('header.top nav').getByRole('link', { name: '待处理邮件' }).click();
     const held = page.locator('li.message', { hasText: 'SN-4471' });
     await held.waitFor();
     await expect(held.textContent()).resolves.toContain('发件地址不是该请求已知的地址');

@@ -250,3 +250,85 @@ describe('requests API', () => {
     expect(badKey.status).toBe(422);
   });
 });
+
+describe('the worklist, served (#37)', () => {
+  it('lists open requests soonest deadline first, filters them on the server, pages without loss, and counts the views', async () => {
+    const apiKey = await createOtherTenant('worklist-shop');
+    const as = { apiKey };
+    const create = async (overrides: Record<string, unknown>) => {
+      const created = await runtime.api('POST', '/v1/requests', repairRequest(overrides), as);
+      expect(created.status).toBe(201);
+      return created.body.requestId as string;
+    };
+    const ids = (answer: { body: { items: { requestId: string }[] } }) =>
+      answer.body.items.map((r) => r.requestId);
+    const list = (query = '') => runtime.api('GET', `/v1/requests${query}`, undefined, as);
+
+    // A consultation answered (its completion due in 24 h), a repair not yet answered (response in
+    // 2 h), a repair answered and dispatched (completion in 72 h), a return by web form not answered.
+    const consultation = await create({ kind: 'consultation', orderReference: 'W-77' });
+    expect(
+      (await runtime.api('POST', `/v1/requests/${consultation}/acknowledge`, undefined, as)).status,
+    ).toBe(200);
+    const repair = await create({});
+    await runtime.advance(60);
+    const dispatched = await create({});
+    expect((await runtime.api('POST', `/v1/requests/${dispatched}/acknowledge`, undefined, as)).status).toBe(
+      200,
+    );
+    const sent = await runtime.api(
+      'POST',
+      `/v1/requests/${dispatched}/dispatch`,
+      { technicianId: 'tech-wang', mode: 'on_site' },
+      as,
+    );
+    expect(sent.status).toBe(200);
+    const webReturn = await create({ kind: 'return', channel: 'web_form' });
+
+    // Soonest deadline first, whatever the status: the promise each waits on decides.
+    expect(ids(await list())).toEqual([repair, webReturn, consultation, dispatched]);
+    expect(ids(await list('?kind=repair'))).toEqual([repair, dispatched]);
+    expect(ids(await list('?channel=web_form'))).toEqual([webReturn]);
+    expect(ids(await list('?assignee=tech-wang'))).toEqual([dispatched]);
+    expect(ids(await list('?assignee=none'))).toEqual([repair, webReturn, consultation]);
+    expect(ids(await list('?q=W-77'))).toEqual([consultation]);
+    expect(ids(await list('?status=acknowledged'))).toEqual([consultation]);
+
+    // Three hours on: the two not answered are past their response.
+    await runtime.advance(3 * 3600);
+    expect(ids(await list('?breached=true'))).toEqual([repair, webReturn]);
+    expect(ids(await list('?breached=true&kind=return'))).toEqual([webReturn]);
+    const dayAfter = new Date(runtime.clock.now().getTime() + 86_400_000).toISOString();
+    expect(ids(await list(`?dueBefore=${encodeURIComponent(dayAfter)}`))).toEqual([
+      repair,
+      webReturn,
+      consultation,
+    ]);
+
+    // A page at a time, filtered or not: each request once, in order.
+    for (const query of ['', '&assignee=none', '&kind=repair']) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await list(`?limit=1${query}${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.status).toBe(200);
+        seen.push(...ids(page));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(ids(await list(query ? `?${query.slice(1)}` : '')));
+    }
+
+    const counts = await runtime.api('GET', '/v1/worklist/counts', undefined, as);
+    expect(counts.status).toBe(200);
+    expect(counts.body).toMatchObject({
+      open: 4,
+      byStatus: { received: 2, acknowledged: 1, dispatched: 1 },
+      breached: 2,
+      unassigned: 3,
+    });
+    // An API key is no one: it has no "mine".
+    expect(counts.body.mine).toBeUndefined();
+    expect((await list('?status=closed&breached=true')).status).toBe(422);
+    expect((await list('?assignee=a%20b')).status).toBe(422);
+  });
+});

@@ -15,6 +15,17 @@ const subscribe = (onChange: () => void) => {
 export const useLocation = () =>
   useSyncExternalStore(subscribe, () => window.location.pathname.slice(base.length) || '/');
 
+/** The page's query string, as parameters: where a page keeps what survives a reload (its filters). */
+export function useSearchParams(): [URLSearchParams, (next: URLSearchParams) => void] {
+  const search = useSyncExternalStore(subscribe, () => window.location.search);
+  const set = (next: URLSearchParams) => {
+    const query = next.toString();
+    window.history.replaceState(null, '', `${window.location.pathname}${query ? `?${query}` : ''}`);
+    window.dispatchEvent(new PopStateEvent('popstate'));
+  };
+  return [new URLSearchParams(search), set];
+}
+
 export const hrefOf = (path: string) => `${base}${path}`;
 
 export function navigate(path: string) {
