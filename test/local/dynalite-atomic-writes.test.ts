@@ -88,8 +88,8 @@ const dueEntries = async () =>
  */
 function holdNextItemWrite(): { reached: Promise<void>; finish: () => void } {
   const original = { put: level.put, del: level.del, batch: level.batch };
-  let finish = () => undefined as void;
-  let reached = () => undefined as void;
+  let finish: () => void = () => {};
+  let reached: () => void = () => {};
   const held = new Promise<void>((resolve) => {
     reached = resolve;
   });
