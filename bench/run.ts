@@ -28,6 +28,7 @@ import { completionReport, lifecycleHistory, repairRequest } from '#local/driver
 import { type DrivenRuntime, send, startDrivenRuntime } from '#local/driver/runtime.ts';
 import { invocationStats, invokeFunction } from '#local/lambda.ts';
 import { consoleDist, ensureConsoleBuilt } from '#web/build.ts';
+import { consoleBench } from './console.ts';
 import { type Consumption, fixedMonthlyCosts, printCostModel } from './cost-model.ts';
 import { inboundMailBench } from './inbound-mail.ts';
 import { interceptLogLines } from './log-lines.ts';
@@ -561,6 +562,12 @@ if (process.argv[2] === 'simulation-shard') {
 // `npm run bench -- bundles` prints only the functions' and the console's tables (seconds, not minutes).
 if (process.argv[2] === 'inbound') {
   await inboundMailBench();
+  process.exit(0);
+}
+
+// `npm run bench -- console [open requests]`: the staff console in Chromium with a big queue.
+if (process.argv[2] === 'console') {
+  await consoleBench(process.argv[3] ? Number(process.argv[3]) : undefined);
   process.exit(0);
 }
 

@@ -1,31 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { ensureChromium } from '#local/chromium.ts';
 
-/**
- * The browser tests drive Debian's Chromium (no browser download: this machine's network
- * reaches only the npm registry and Debian's packages), with a Chinese font so that pages and
- * their screenshots show the characters. On a fresh machine of this kind the packages are
- * installed here, once, so `npm test` needs nothing done by hand.
- */
-export const CHROMIUM = '/usr/bin/chromium';
-/** WenQuanYi Micro Hei: a small (5 MB) CJK sans font, in Debian main. */
-const CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
-
-export default function setup(): void {
-  const missing = [
-    ...(existsSync(CHROMIUM) ? [] : ['chromium']),
-    ...(existsSync(CJK_FONT) ? [] : ['fonts-wqy-microhei']),
-  ];
-  if (missing.length === 0) return;
-  if (process.getuid?.() !== 0) {
-    throw new Error(
-      `Missing for the browser tests: ${missing.join(', ')} (apt-get install ${missing.join(' ')})`,
-    );
-  }
-  console.log(`[browser tests] installing ${missing.join(', ')}…`);
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  execFileSync('apt-get', ['install', '-y', '-qq', ...missing], {
-    stdio: 'inherit',
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-}
+/** The browser tests' global setup: Chromium and a CJK font, installed once (local/chromium.ts). */
+export { CHROMIUM } from '#local/chromium.ts';
+export default ensureChromium;
