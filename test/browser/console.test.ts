@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import nodemailer from 'nodemailer';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page, type Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoTenant } from '#local/demo-tenant.ts';
 import { repairRequest } from '#local/driver/lifecycle.ts';
 import { type ChildRuntime, startChildRuntime } from '../support/child-runtime.ts';
+import { send } from '../support/runtime.ts';
 import { CHROMIUM } from './ensure-chromium.ts';
 
 /**
@@ -135,15 +136,15 @@ describe('staff console', () => {
     await expect(rows.count()).resolves.toBe(3);
     const first = rows.first();
     expect(await first.getAttribute('data-request-id')).toBe(breachedId);
-    await expect(first.locator('.countdown').textContent()).resolves.toMatch(/^已超时 1 h 0\d m$/);
+    await expect(first.locator('.countdown').textContent()).resolves.toMatch(/^已超时 1小时0\d分$/);
     await expect(first.locator('.badge.breach').textContent()).resolves.toBe('响应超时');
     // The one not yet answered counts down to its 2-hour response (the virtual clock stands still);
     // the acknowledged one, to its completion.
     await expect(rows.nth(1).locator('.countdown').textContent()).resolves.toMatch(
-      /^剩余 (2 h 00 m|1 h 59 m)$/,
+      /^剩余 (2小时00分|1小时59分)$/,
     );
     expect(await rows.nth(2).getAttribute('data-request-id')).toBe(onTimeId);
-    await expect(rows.nth(2).locator('.countdown').textContent()).resolves.toMatch(/^剩余 2 d 2\d h$/);
+    await expect(rows.nth(2).locator('.countdown').textContent()).resolves.toMatch(/^剩余 2天2\d小时$/);
     // Filters and search narrow it, on the server, and stay in the address.
     await page.getByLabel('搜索客户、邮箱、订单或请求编号').fill('#1002');
     await expect.poll(() => rows.count()).toBe(1);
@@ -434,6 +435,54 @@ describe('staff console', () => {
     await page.locator('ol.timeline li[data-event="dispatched"]').waitFor();
     const stored = (await runtime.api('GET', `/v1/requests/${requestId}`)).body;
     expect(stored.dispatch.scheduledFor).toBe('2026-03-03T02:00:00.000Z');
+    await page.close();
+  });
+
+  it('asks before cancelling, keeps a typed reason across a reload, and comes back by itself after an outage', async () => {
+    const requestId = (await runtime.api('POST', '/v1/requests', repairRequest({ orderReference: '#1006' })))
+      .body.requestId as string;
+    const page = await signedInAs('lead-chen');
+    await page.goto(consoleUrl(`requests/${requestId}`));
+    const cancel = page.getByRole('form', { name: '取消请求' });
+    await cancel.getByLabel('原因').fill('客户已自行解决');
+    // The reason survives a reload (and a session that ends while it is typed).
+    await page.reload();
+    await expect(cancel.getByLabel('原因').inputValue()).resolves.toBe('客户已自行解决');
+    // Declined at the question: nothing happens.
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    await cancel.getByRole('button').click();
+    expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.status).toBe('received');
+    // Confirmed: cancelled, and the draft is gone.
+    page.once('dialog', (dialog) => void dialog.accept());
+    await cancel.getByRole('button').click();
+    await page.locator('ol.timeline li[data-event="cancelled"]').waitFor();
+    expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body.cancelReason).toBe('客户已自行解决');
+
+    // The API answering 503 while the console loads (what it answers while DynamoDB is down:
+    // test/faults): a header, the refusal in words, a retry; back by itself once it answers.
+    const down = async (route: Route) =>
+      route.fulfill({
+        status: 503,
+        headers: { 'content-type': 'application/json', 'retry-after': '30' },
+        body: JSON.stringify({
+          error: {
+            code: 'ServiceUnavailable',
+            message: 'A service this depends on is busy or down: try again',
+          },
+        }),
+      });
+    await page.route('**/v1/me', down);
+    // The page's timers on a clock the test moves: its retry in 10 s is not waited for.
+    await page.clock.install();
+    await page.goto(consoleUrl());
+    await page.getByRole('alert').waitFor();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('503 服务暂时不可用');
+    await page.getByRole('button', { name: '退出' }).waitFor();
+    await page.getByRole('button', { name: '重试' }).waitFor();
+    expect(await wcagViolations(page)).toEqual([]);
+    await page.unroute('**/v1/me', down);
+    await page.clock.runFor(11_000);
+    await page.getByRole('heading', { level: 1, name: /未结请求/ }).waitFor();
     await page.close();
   });
 

@@ -54,7 +54,13 @@ export function App() {
 }
 
 function Console({ onSignOut }: { onSignOut(): void }) {
-  const me = useQuery({ queryKey: ['me'], queryFn: () => api<Me>('GET', '/v1/me'), staleTime: 60_000 });
+  const me = useQuery({
+    queryKey: ['me'],
+    queryFn: () => api<Me>('GET', '/v1/me'),
+    staleTime: 60_000,
+    // Down (a 503 while a dependency is out): tried again every 10 s, so the console comes back by itself.
+    refetchInterval: (query) => (query.state.status === 'error' ? 10_000 : false),
+  });
   const [chosen, setChosen] = useState(() => localStorage.getItem(LANGUAGE_KEY) as Language | null);
   const language: Language = chosen ?? me.data?.language ?? 'zh-CN';
   const words = useMemo(
@@ -68,9 +74,17 @@ function Console({ onSignOut }: { onSignOut(): void }) {
   if (me.isPending) return <Loading what={texts[language].loading} />;
   if (me.isError)
     return (
-      <main>
-        <ErrorNote error={me.error} />
-      </main>
+      <>
+        <header className="top">
+          <span className="brand">{texts[language].appName}</span>
+          <button type="button" onClick={onSignOut}>
+            {texts[language].signOut}
+          </button>
+        </header>
+        <main>
+          <ErrorNote error={me.error} onRetry={() => void me.refetch()} />
+        </main>
+      </>
     );
   const who = me.data;
   const managing = who.role === 'manager' || who.role === 'admin';
@@ -99,7 +113,11 @@ function Console({ onSignOut }: { onSignOut(): void }) {
           ))}
         </nav>
         <span className="who">
-          {who.name ?? who.staffId ?? who.role} ({words.word(who.role)})
+          {who.name ?? who.staffId ?? who.role} (
+          {(who.colleagues.find((c) => c.staffId === who.staffId)?.roles ?? [who.role])
+            .map(words.word)
+            .join('、')}
+          )
         </span>
         <label className="language">
           <span className="visually-hidden">{words.t.language}</span>

@@ -42,6 +42,11 @@ const en = {
   openRequests: 'Open requests',
   shown: 'shown',
   views: 'Views',
+  retry: 'Try again',
+  confirmDisable: 'Disable the sign-in of',
+  confirmRevoke: 'Revoke the API key',
+  retryingByItself: 'It is tried again by itself every few seconds.',
+  confirmCancel: 'Cancel this request? The customer is told if they were told it is confirmed.',
   viewAll: 'All open',
   viewMine: 'Mine',
   viewUnassigned: 'Unassigned',
@@ -55,7 +60,7 @@ const en = {
   response: 'Response',
   completion: 'Completion',
   met: 'met',
-  minutesLate: 'min late',
+  minutesLate: 'late',
   open: 'open',
   warranty: 'Warranty',
   inWarranty: 'In warranty',
@@ -221,6 +226,11 @@ const zh: Texts = {
   openRequests: '未结请求',
   shown: '条显示',
   views: '视图',
+  retry: '重试',
+  confirmDisable: '确定停用此人的登录？',
+  confirmRevoke: '确定吊销 API 密钥？',
+  retryingByItself: '每隔几秒会自动重试。',
+  confirmCancel: '确定取消这个请求吗？如已告知客户受理，客户会收到取消通知。',
   viewAll: '全部未结',
   viewMine: '我的',
   viewUnassigned: '未分配',
@@ -234,7 +244,7 @@ const zh: Texts = {
   response: '响应',
   completion: '完成',
   met: '已履行',
-  minutesLate: '分钟超时',
+  minutesLate: '超时',
   open: '未履行',
   warranty: '保修',
   inWarranty: '在保修期内',
@@ -387,7 +397,9 @@ const valueWords: Record<Language, Record<string, string>> = {
     customer_wrote_after_end: '结束后客户来信',
     replied_to_customer: '已回复客户',
     note_added: '已添加备注',
-    received: '已受理',
+    // Not yet answered: 已受理 is what the customer's acknowledgement email says once it is.
+    received: '待响应',
+    customer_told_of_cancellation: '已告知客户取消',
     acknowledged: '已响应',
     dispatched: '已派工',
     completed: '已完成',
@@ -434,12 +446,35 @@ const valueWords: Record<Language, Record<string, string>> = {
   },
 };
 
+/** The API's refusals by code, in the reader's language (its English message follows for detail). */
+const refusals: Record<Language, Record<string, string>> = {
+  en: {},
+  'zh-CN': {
+    ValidationFailed: '输入有误',
+    Conflict: '当前状态不允许此操作',
+    NotFound: '未找到',
+    Forbidden: '无此权限',
+    Unauthorized: '未登录或登录已过期',
+    ServiceUnavailable: '服务暂时不可用，请稍后重试',
+    InternalError: '服务出错',
+    MalformedJson: '请求格式有误',
+    PayloadTooLarge: '内容过大',
+    PreconditionFailed: '已被他人修改，请刷新后重试',
+    IdempotencyKeyReused: '重复的请求',
+    InvalidCursor: '分页位置无效，请刷新',
+  },
+};
+
 export interface Words {
   language: Language;
   timeZone: string;
   t: Texts;
-  /** A value from the API in words: `received` → 已受理, `technical_support` → Technical support. */
+  /** A value from the API in words: `received` → 待响应, `technical_support` → Technical support. */
   word(value: string): string;
+  /** An API refusal's code in words (undefined: the code is shown as it is). */
+  refusal(code: string): string | undefined;
+  /** A length of time in words: `2 h 05 m` / `2小时05分`, `3 d 4 h` / `3天4小时`. */
+  duration(ms: number): string;
   dateTime(at: string | number): string;
   date(at: string | number): string;
 }
@@ -459,7 +494,28 @@ export function wordsFor(language: Language, timeZone: string): Words {
       valueWords[language][value] ?? value.charAt(0).toUpperCase() + value.slice(1).replaceAll('_', ' '),
     dateTime: (at) => dateTime.format(new Date(at)),
     date: (at) => date.format(new Date(at)),
+    refusal: (code) => refusals[language][code],
+    duration: (ms) => durationIn(language, ms),
   };
+}
+
+/** A duration in the language's units, to the two largest that matter. */
+function durationIn(language: Language, ms: number): string {
+  const seconds = Math.floor(Math.abs(ms) / 1000);
+  const days = Math.floor(seconds / 86_400);
+  const hours = Math.floor((seconds % 86_400) / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  const zh = language === 'zh-CN';
+  if (days > 0) return zh ? `${days}天${hours}小时` : `${days} d ${hours} h`;
+  if (hours > 0)
+    return zh
+      ? `${hours}小时${String(minutes).padStart(2, '0')}分`
+      : `${hours} h ${String(minutes).padStart(2, '0')} m`;
+  if (minutes > 0)
+    return zh
+      ? `${minutes}分${String(seconds % 60).padStart(2, '0')}秒`
+      : `${minutes} m ${String(seconds % 60).padStart(2, '0')} s`;
+  return zh ? `${seconds % 60}秒` : `${seconds % 60} s`;
 }
 
 export const WordsContext = createContext<Words>(wordsFor('zh-CN', 'Asia/Shanghai'));

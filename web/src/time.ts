@@ -39,15 +39,3 @@ function currentTick(): number {
   if (!timer) tick = Math.floor(serviceNow() / 1000) * 1000;
   return tick;
 }
-
-/** A duration as people read it: `2 h 05 m`, `3 d 4 h`, `45 s`. */
-export function duration(ms: number): string {
-  const seconds = Math.floor(Math.abs(ms) / 1000);
-  const days = Math.floor(seconds / 86_400);
-  const hours = Math.floor((seconds % 86_400) / 3600);
-  const minutes = Math.floor((seconds % 3600) / 60);
-  if (days > 0) return `${days} d ${hours} h`;
-  if (hours > 0) return `${hours} h ${String(minutes).padStart(2, '0')} m`;
-  if (minutes > 0) return `${minutes} m ${String(seconds % 60).padStart(2, '0')} s`;
-  return `${seconds % 60} s`;
-}

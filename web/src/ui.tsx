@@ -2,16 +2,18 @@ import type { ReactNode } from 'react';
 import { ApiError } from './api.ts';
 import { useWords } from './i18n.ts';
 import { nextPromiseOf } from './promises.ts';
-import { duration, useServiceNow } from './time.ts';
+import { useServiceNow } from './time.ts';
 import type { RequestSummary } from './types.ts';
 
 /** An API's refusal, in place: its message, and each field's complaint. */
-export function ErrorNote({ error }: { error: unknown }) {
+export function ErrorNote({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { refusal, t } = useWords();
   if (!error) return null;
   const api = error instanceof ApiError ? error : undefined;
   return (
     <div role="alert" className="error">
-      <strong>{api ? `${api.status} ${api.code}` : 'Error'}</strong>: {(error as Error).message}
+      <strong>{api ? `${api.status} ${refusal(api.code) ?? api.code}` : 'Error'}</strong>:{' '}
+      {(error as Error).message}
       {api && Object.keys(api.fields).length > 0 && (
         <ul>
           {Object.entries(api.fields).map(([field, problems]) => (
@@ -20,6 +22,14 @@ export function ErrorNote({ error }: { error: unknown }) {
             </li>
           ))}
         </ul>
+      )}
+      {onRetry && (
+        <p>
+          <button type="button" onClick={onRetry}>
+            {t.retry}
+          </button>{' '}
+          <span className="muted">{t.retryingByItself}</span>
+        </p>
       )}
     </div>
   );
@@ -32,7 +42,7 @@ export function Loading({ what }: { what?: ReactNode }) {
 
 /** Time left to a deadline, live; past it, how late (and a breach badge). */
 export function Countdown({ deadline, metAt }: { deadline: number; metAt?: number }) {
-  const { t } = useWords();
+  const { t, duration } = useWords();
   const now = useServiceNow();
   const at = metAt ?? now;
   const left = deadline - at;

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import type { FormEvent } from 'react';
 import { api } from '../api.ts';
+import { useDraft } from '../drafts.ts';
 import { useWords } from '../i18n.ts';
 import type { ConversationMessage, Me } from '../types.ts';
 import { Badge, ErrorNote, Field, Loading } from '../ui.tsx';
@@ -11,34 +12,6 @@ export type SubjectPath = `/v1/requests/${string}` | `/v1/feedback/${string}`;
 
 const sizeOf = (bytes: number) =>
   bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
-
-/**
- * A draft kept in the tab's session storage: a reload, a session expiry and the sign-in after it
- * keep what was typed (#37). Its Idempotency-Key is made with the draft, so a send retried after
- * a timeout is the same send (the API answers it once).
- */
-function useDraft(key: string) {
-  const storageKey = `aftersales.draft.${key}`;
-  const read = () => {
-    try {
-      return JSON.parse(sessionStorage.getItem(storageKey) ?? 'null') as { text: string; id: string } | null;
-    } catch {
-      return null;
-    }
-  };
-  const [draft, setDraft] = useState(() => read() ?? { text: '', id: crypto.randomUUID() });
-  const update = (text: string) => {
-    const next = { ...draft, text };
-    setDraft(next);
-    if (text) sessionStorage.setItem(storageKey, JSON.stringify(next));
-    else sessionStorage.removeItem(storageKey);
-  };
-  const clear = () => {
-    sessionStorage.removeItem(storageKey);
-    setDraft({ text: '', id: crypto.randomUUID() });
-  };
-  return { draft, update, clear };
-}
 
 /**
  * The conversation of a request or feedback case (#36): the customer's emails, staff's replies

@@ -3,6 +3,7 @@ import { type FormEvent, type ReactNode, useState } from 'react';
 import { canTransition, openRequestStatuses } from '#domain/request-status.ts';
 import { instantOfLocalTime } from '#domain/working-calendar.ts';
 import { api } from '../api.ts';
+import { useDraft } from '../drafts.ts';
 import { useWords } from '../i18n.ts';
 import { linkProps } from '../router.ts';
 import type { Me, ServiceRequest } from '../types.ts';
@@ -19,14 +20,14 @@ export function actorName(me: Me, actor: string, word: (value: string) => string
 }
 
 export function RequestPage({ requestId, me }: { requestId: string; me: Me }) {
-  const { t, word, dateTime } = useWords();
+  const { t, word, dateTime, duration } = useWords();
   const request = useQuery({
     queryKey: ['request', requestId],
     queryFn: () => api<ServiceRequest>('GET', `/v1/requests/${requestId}`),
     refetchInterval: 30_000,
   });
   if (request.isPending) return <Loading />;
-  if (request.isError) return <ErrorNote error={request.error} />;
+  if (request.isError) return <ErrorNote error={request.error} onRetry={() => void request.refetch()} />;
   const r = request.data;
   const open = (openRequestStatuses as readonly string[]).includes(r.status);
   return (
@@ -87,8 +88,8 @@ export function RequestPage({ requestId, me }: { requestId: string; me: Me }) {
             <ul className="breaches">
               {r.breaches.map((b) => (
                 <li key={b.promise}>
-                  <Badge tone="breach">{t.breached}</Badge> {t[b.promise]}: {b.minutesLate} {t.minutesLate} (
-                  {b.open ? t.open : `${t.met} ${dateTime(b.metAt!)}`})
+                  <Badge tone="breach">{t.breached}</Badge> {t[b.promise]}: {duration(b.minutesLate * 60_000)}{' '}
+                  {t.minutesLate} ({b.open ? t.open : `${t.met} ${dateTime(b.metAt!)}`})
                 </li>
               ))}
             </ul>
@@ -168,10 +169,13 @@ function Actions({ request, me }: { request: ServiceRequest; me: Me }) {
   const instantOf = (local: string) => instantOfLocalTime(timeZone, local).toISOString();
   const inZone = (label: string) => `${label} (${timeZone})`;
   const queryClient = useQueryClient();
+  // Kept in the tab: a session that ends while it is typed keeps it for after the sign-in.
+  const reason = useDraft(`/v1/requests/${request.requestId}#cancel`);
   const act = useMutation({
     mutationFn: ({ action, body }: { action: string; body?: unknown }) =>
       api<ServiceRequest>('POST', `/v1/requests/${request.requestId}/${action}`, body),
-    onSuccess: (updated) => {
+    onSuccess: (updated, { action }) => {
+      if (action === 'cancel') reason.clear();
       queryClient.setQueryData(['request', request.requestId], (old: ServiceRequest | undefined) =>
         old ? { ...old, ...updated } : updated,
       );
@@ -185,9 +189,9 @@ function Actions({ request, me }: { request: ServiceRequest; me: Me }) {
   );
   const [dispatch, setDispatch] = useState({ technicianId: '', mode: 'on_site', scheduledFor: '' });
   const [record, setRecord] = useState({ workDone: '', startedAt: '', endedAt: '', restored: true });
-  const [reason, setReason] = useState('');
   const submit = (action: string, body?: unknown) => (event?: FormEvent) => {
     event?.preventDefault();
+    if (action === 'cancel' && !window.confirm(t.confirmCancel)) return;
     act.mutate({ action, body });
   };
   const form = (title: string, action: string, body: () => unknown, children: ReactNode) => (
@@ -310,9 +314,9 @@ function Actions({ request, me }: { request: ServiceRequest; me: Me }) {
       {form(
         t.cancel,
         'cancel',
-        () => ({ reason }),
+        () => ({ reason: reason.draft.text }),
         <Field label={t.reason}>
-          <input required value={reason} onChange={(e) => setReason(e.target.value)} />
+          <input required value={reason.draft.text} onChange={(e) => reason.update(e.target.value)} />
         </Field>,
       )}
       <p className="muted">

@@ -248,7 +248,10 @@ function Staff({ settings, me }: { settings: Settings; me: Me }) {
                   s.staffId !== me.staffId && (
                     <button
                       type="button"
-                      onClick={() => act.mutate({ path: `/v1/staff/${s.staffId}/disable` })}
+                      onClick={() => {
+                        if (window.confirm(`${t.confirmDisable} ${s.name}`))
+                          act.mutate({ path: `/v1/staff/${s.staffId}/disable` });
+                      }}
                     >
                       {t.disable}
                     </button>
@@ -264,17 +267,22 @@ function Staff({ settings, me }: { settings: Settings; me: Me }) {
         className="filters"
         onSubmit={(e) => {
           e.preventDefault();
-          const data = new FormData(e.currentTarget);
-          act.mutate({
-            path: '/v1/staff',
-            body: {
-              staffId: String(data.get('staffId')),
-              name: String(data.get('name')),
-              email: String(data.get('email')),
-              roles: [String(data.get('role'))],
-              skills: listOf(String(data.get('skills') ?? '')),
+          const form = e.currentTarget;
+          const data = new FormData(form);
+          act.mutate(
+            {
+              path: '/v1/staff',
+              body: {
+                staffId: String(data.get('staffId')),
+                name: String(data.get('name')),
+                email: String(data.get('email')),
+                roles: [String(data.get('role'))],
+                skills: listOf(String(data.get('skills') ?? '')),
+              },
             },
-          });
+            // Emptied once invited: a second click is not a second invitation (a 409).
+            { onSuccess: () => form.reset() },
+          );
         }}
       >
         <Field label="ID">
@@ -377,7 +385,10 @@ function Keys() {
                   ) : (
                     <button
                       type="button"
-                      onClick={() => act.mutate({ method: 'DELETE', path: `/v1/api-keys/${k.keyId}` })}
+                      onClick={() => {
+                        if (window.confirm(`${t.confirmRevoke} ${k.keyId}`))
+                          act.mutate({ method: 'DELETE', path: `/v1/api-keys/${k.keyId}` });
+                      }}
                     >
                       {t.revoke}
                     </button>

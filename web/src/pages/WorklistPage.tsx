@@ -164,7 +164,10 @@ export function WorklistPage({ me }: { me: Me }) {
           </Field>
         ))}
       </form>
-      <ErrorNote error={requests.error ?? counts.error} />
+      <ErrorNote
+        error={requests.error ?? counts.error}
+        onRetry={() => void Promise.all([requests.refetch(), counts.refetch()])}
+      />
       {requests.isPending ? (
         <Loading />
       ) : rows.length === 0 ? (
