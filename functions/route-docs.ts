@@ -186,6 +186,17 @@ export const routeDocs: Record<OperationId, RouteDoc> = {
       'Requests by status (open ones by default): open ones soonest deadline first (the promise each waits on), closed and cancelled newest first; filtered by kind, channel, assignee (or none), breached, due before, words',
     responses: { 200: { description: 'A page of requests', json: requestListView }, ...apiKeyErrors },
   },
+  assignRequest: {
+    tag: 'Service requests',
+    summary:
+      'Give an open request to a colleague who can do it (a technician needs the skill its kind needs); taking it from the colleague who holds it needs a reason. The colleague is emailed a link',
+    responses: {
+      200: { description: 'The request', json: requestView },
+      ...apiKeyErrors,
+      ...notFound,
+      ...conflict,
+    },
+  },
   countWorklist: {
     tag: 'Service requests',
     summary:

@@ -1,5 +1,5 @@
 import type { Language } from '#domain/service-request.ts';
-import { renderEmail } from './layout.ts';
+import { formatInstant, renderEmail } from './layout.ts';
 
 /**
  * To a new staff member: their tenant's admin added them. They sign in to the console with
@@ -33,5 +33,85 @@ export function staffInvitationEmail(
       [zh ? '临时密码' : 'Temporary password', input.temporaryPassword],
     ],
     actions: [{ label: zh ? '打开控制台' : 'Open the console', url: input.consoleUrl }],
+  });
+}
+
+/** What a colleague is told of a request handed to them: what it is and where to open it. */
+interface WorkHandedOver {
+  requestId: string;
+  kind: string;
+  customerName: string;
+  /** Who handed it over, by name. */
+  by: string;
+  link: string;
+  timeZone: string;
+}
+
+/** A request assigned to a colleague (#37): it is theirs now; why, when it was taken from another. */
+export function assignedEmail(
+  to: string,
+  input: WorkHandedOver & { reason?: string; deadline?: string },
+  language: Language,
+) {
+  const zh = language === 'zh-CN';
+  return renderEmail([to], {
+    language,
+    subject: zh
+      ? `${input.by} 把请求 ${input.requestId} 分配给了您`
+      : `${input.by} assigned ${input.requestId} to you`,
+    heading: zh ? '一个请求分配给了您' : 'A request is yours now',
+    paragraphs: input.reason ? [zh ? `原因：${input.reason}` : `Why: ${input.reason}`] : [],
+    rows: [
+      [zh ? '编号' : 'Reference', input.requestId],
+      [zh ? '类型' : 'Kind', input.kind],
+      [zh ? '客户' : 'Customer', input.customerName],
+      ...(input.deadline
+        ? [
+            [zh ? '下一期限' : 'Next deadline', formatInstant(input.deadline, input.timeZone, language)] as [
+              string,
+              string,
+            ],
+          ]
+        : []),
+    ],
+    actions: [{ label: zh ? '打开' : 'Open', url: input.link }],
+  });
+}
+
+/** A technician dispatched (6.2.1): on site or remote, the appointment, the customer, the link. */
+export function dispatchedEmail(
+  to: string,
+  input: WorkHandedOver & {
+    mode: 'on_site' | 'remote';
+    scheduledFor?: string;
+    customerPhone?: string;
+    description: string;
+  },
+  language: Language,
+) {
+  const zh = language === 'zh-CN';
+  const mode = input.mode === 'on_site' ? (zh ? '上门' : 'On site') : zh ? '远程' : 'Remote';
+  return renderEmail([to], {
+    language,
+    subject: zh ? `派工：${input.requestId}（${mode}）` : `Dispatched: ${input.requestId} (${mode})`,
+    heading: zh ? '您被派往处理一个请求' : 'You are dispatched to a request',
+    paragraphs: [input.description],
+    rows: [
+      [zh ? '编号' : 'Reference', input.requestId],
+      [zh ? '类型' : 'Kind', input.kind],
+      [zh ? '方式' : 'Mode', mode],
+      [
+        zh ? '预约时间' : 'Appointment',
+        input.scheduledFor
+          ? formatInstant(input.scheduledFor, input.timeZone, language)
+          : zh
+            ? '待与客户约定'
+            : 'to agree with the customer',
+      ],
+      [zh ? '客户' : 'Customer', input.customerName],
+      ...(input.customerPhone ? [[zh ? '电话' : 'Phone', input.customerPhone] as [string, string]] : []),
+      [zh ? '派工人' : 'Dispatched by', input.by],
+    ],
+    actions: [{ label: zh ? '打开' : 'Open', url: input.link }],
   });
 }

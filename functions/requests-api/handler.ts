@@ -16,6 +16,7 @@ import {
 } from '../adapters/requests.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { type ContextOf, type OperationId, serveRoutes } from '../http/router.ts';
+import { assignRequest, tellDispatchedTechnician } from '../shared/assign.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
 import { cancelServiceRequest } from '../shared/cancel-request.ts';
 import { confirmNeedAtOnce } from '../shared/confirm-need.ts';
@@ -184,7 +185,16 @@ async function dispatch(context: Context<'dispatchRequest'>): Promise<HttpResult
     refuseTransition((await getRequest(request.tenantId, request.requestId)) ?? request, 'dispatch');
   // The assignee changed: the workflow re-plans its timers (the approaching-deadline warning).
   await wakeRequest(updated);
+  await tellDispatchedTechnician(tenant, updated);
   return json(200, await view(updated, tenant));
+}
+
+/** #37: a team lead gives the request to a colleague who can do it (shared/assign.ts). */
+async function assign(context: Context<'assignRequest'>): Promise<HttpResult> {
+  const { body, caller } = context;
+  const [request, tenant] = await Promise.all([requestOf(context), tenantOf(caller)]);
+  const assigned = await assignRequest(tenant, request, { ...body, actor: actorOf(caller) }, now());
+  return json(200, await view(assigned, tenant));
 }
 
 /** 6.1.4: completing issues the immutable service record, in the same write as the status change. */
@@ -347,6 +357,7 @@ async function phoneSurvey(context: Context<'answerRequestSurvey'>): Promise<Htt
 export const handler = serveRoutes('requestsApi', requestsApiRoutes, {
   createRequest,
   listRequests: list,
+  assignRequest: assign,
   countWorklist: counts,
   getRequest: getOne,
   acknowledgeRequest: acknowledge,

@@ -1,8 +1,14 @@
 import { completionReportSchema } from '#domain/service-record.ts';
 import { customerSchema, newServiceRequestSchema } from '#domain/service-request.ts';
 import { surveyAnswerSchema } from '#domain/survey.ts';
-import { type ApiKeyRoute, anyStaff, type RouteSpec, requestId } from '../http/route-spec.ts';
-import { cancelSchema, dispatchSchema, idempotencyHeaders, requestListQuery } from '../shared/api-schemas.ts';
+import { type ApiKeyRoute, anyStaff, managers, type RouteSpec, requestId } from '../http/route-spec.ts';
+import {
+  assignSchema,
+  cancelSchema,
+  dispatchSchema,
+  idempotencyHeaders,
+  requestListQuery,
+} from '../shared/api-schemas.ts';
 
 /** A staff action on a request: it answers the request as it now is, its customer included. */
 const requestRoute = <
@@ -74,6 +80,7 @@ export const requestsApiRoutes = [
   }),
   requestRoute('cancelRequest', 'cancel', { body: cancelSchema }),
   requestRoute('takeOverRequest', 'take-over'),
+  requestRoute('assignRequest', 'assign', { roles: managers, body: assignSchema }),
   {
     ...requestRoute('enterRequestCustomer', 'customer', { body: customerSchema }),
     method: 'PUT',

@@ -28,6 +28,12 @@ export const ifMatchHeaders = z.object({
   ),
 });
 
+/** `POST /v1/requests/{id}/assign` (#37): to whom, and why when it is taken from someone. */
+export const assignSchema = z.strictObject({
+  staffId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/)),
+  reason: z.optional(z.string().check(z.trim(), z.maxLength(1000))),
+});
+
 export const cancelSchema = z.strictObject({
   reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(1000)),
 });

@@ -183,7 +183,16 @@ describe('staff console', () => {
     await expect(page.locator('ol.timeline li[data-event="acknowledged"]').textContent()).resolves.toContain(
       'Chen Jing',
     );
-    // Taking it over makes it the manager's own (escalations follow her).
+    // Assigned to a colleague who can do it (a technician without the skill is not offered).
+    const assign = page.getByRole('form', { name: '分配' });
+    expect(await assign.getByLabel('同事').locator('option').allTextContents()).not.toContainEqual(
+      expect.stringContaining('Zhao Lei'),
+    );
+    await assign.getByLabel('同事').selectOption('tech-wang');
+    await assign.getByRole('button', { name: '分配' }).click();
+    await page.locator('ol.timeline li[data-event="assigned"]').waitFor();
+    // Taking it over from him is asked first, then makes it the manager's own (escalations follow her).
+    page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: '由我接手' }).click();
     await page.locator('ol.timeline li[data-event="taken_over"]').waitFor();
     expect(await wcagViolations(page)).toEqual([]);

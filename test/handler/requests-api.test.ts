@@ -332,3 +332,62 @@ describe('the worklist, served (#37)', () => {
     expect((await list('?assignee=a%20b')).status).toBe(422);
   });
 });
+
+describe('assignment (#37)', () => {
+  it('gives a request to a colleague who can do it, asks why when it is taken from someone, and tells each once', async () => {
+    const requestId = (await runtime.api('POST', '/v1/requests', repairRequest())).body.requestId as string;
+    const assign = (body: Record<string, unknown>) =>
+      runtime.api('POST', `/v1/requests/${requestId}/assign`, body);
+    const mailTo = async (address: string) =>
+      emailsAbout(await runtime.mailbox(), requestId).filter((e) => e.destination.to.includes(address));
+
+    // A technician without the skill a repair needs: refused, with why.
+    const unskilled = await assign({ staffId: 'tech-zhao' });
+    expect(unskilled.status).toBe(422);
+    expect(unskilled.body.error.fields.staffId[0]).toMatch(/lacks required skill "repair"/);
+    expect((await assign({ staffId: 'nobody' })).status).toBe(422);
+
+    const toWang = await assign({ staffId: 'tech-wang' });
+    expect(toWang.status).toBe(200);
+    expect(toWang.body.assigneeId).toBe('tech-wang');
+    expect((await mailTo('wang.wei@demo.example')).map((e) => e.subject)).toEqual([
+      expect.stringContaining(`分配给了您`),
+    ]);
+    // The same assignment again: nothing new, no second email.
+    expect((await assign({ staffId: 'tech-wang' })).status).toBe(200);
+    expect(await mailTo('wang.wei@demo.example')).toHaveLength(1);
+
+    // Taken from the colleague who holds it: only with a reason, which is kept and sent.
+    const noReason = await assign({ staffId: 'lead-chen' });
+    expect(noReason.status).toBe(422);
+    expect(Object.keys(noReason.body.error.fields)).toEqual(['reason']);
+    const toChen = await assign({ staffId: 'lead-chen', reason: 'Wang is on leave this week' });
+    expect(toChen.status).toBe(200);
+    const event = toChen.body.timeline.findLast((e: { type: string }) => e.type === 'assigned');
+    expect(event.details).toEqual({
+      to: 'lead-chen',
+      from: 'tech-wang',
+      reason: 'Wang is on leave this week',
+    });
+    const toLead = await mailTo('team-lead@demo.example');
+    expect(toLead.filter((e) => e.body.text?.includes('Wang is on leave this week'))).toHaveLength(1);
+
+    // Dispatched: the technician is told the appointment and the customer, once.
+    expect((await runtime.api('POST', `/v1/requests/${requestId}/acknowledge`)).status).toBe(200);
+    const dispatched = await runtime.api('POST', `/v1/requests/${requestId}/dispatch`, {
+      technicianId: 'tech-wang',
+      mode: 'on_site',
+      scheduledFor: '2026-03-03T02:00:00.000Z',
+    });
+    expect(dispatched.status).toBe(200);
+    const told = (await mailTo('wang.wei@demo.example')).filter((e) => e.subject.startsWith('派工'));
+    expect(told).toHaveLength(1);
+    expect(told[0]!.body.text).toContain('上门');
+    expect(told[0]!.body.text).toContain('10:00');
+    expect(told[0]!.body.text).toContain('Zhang San');
+
+    // Not open any more: nothing to assign.
+    await runtime.api('POST', `/v1/requests/${requestId}/cancel`, { reason: 'Customer withdrew' });
+    expect((await assign({ staffId: 'tech-wang' })).status).toBe(409);
+  });
+});

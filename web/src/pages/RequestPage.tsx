@@ -171,11 +171,13 @@ function Actions({ request, me }: { request: ServiceRequest; me: Me }) {
   const queryClient = useQueryClient();
   // Kept in the tab: a session that ends while it is typed keeps it for after the sign-in.
   const reason = useDraft(`/v1/requests/${request.requestId}#cancel`);
+  const [assignee, setAssignee] = useState({ staffId: '', reason: '' });
   const act = useMutation({
     mutationFn: ({ action, body }: { action: string; body?: unknown }) =>
       api<ServiceRequest>('POST', `/v1/requests/${request.requestId}/${action}`, body),
     onSuccess: (updated, { action }) => {
       if (action === 'cancel') reason.clear();
+      if (action === 'assign') setAssignee({ staffId: '', reason: '' });
       queryClient.setQueryData(['request', request.requestId], (old: ServiceRequest | undefined) =>
         old ? { ...old, ...updated } : updated,
       );
@@ -214,11 +216,53 @@ function Actions({ request, me }: { request: ServiceRequest; me: Me }) {
           </button>
         )}
         {me.staffId && request.assigneeId !== me.staffId && (
-          <button type="button" onClick={submit('take-over')} disabled={act.isPending}>
+          <button
+            type="button"
+            onClick={() => {
+              // Taking work a colleague holds is said, not done silently.
+              if (request.assigneeId && !window.confirm(t.confirmTakeOver)) return;
+              submit('take-over')();
+            }}
+            disabled={act.isPending}
+          >
             {t.takeOver}
           </button>
         )}
       </div>
+      {me.role !== 'agent' &&
+        form(
+          t.assign,
+          'assign',
+          () => ({ staffId: assignee.staffId, ...(assignee.reason ? { reason: assignee.reason } : {}) }),
+          <>
+            <Field label={t.assignTo}>
+              <select
+                required
+                value={assignee.staffId}
+                onChange={(e) => setAssignee({ ...assignee, staffId: e.target.value })}
+              >
+                <option value="">—</option>
+                {me.colleagues
+                  .filter((c) => !c.disabled && c.staffId !== request.assigneeId)
+                  .filter(
+                    (c) => !c.roles.every((r) => r === 'technician') || !needs || c.skills.includes(needs),
+                  )
+                  .map((c) => (
+                    <option key={c.staffId} value={c.staffId}>
+                      {c.name} ({c.roles.map(word).join('、')})
+                    </option>
+                  ))}
+              </select>
+            </Field>
+            <Field label={t.reassignReason}>
+              <input
+                required={request.assigneeId !== undefined}
+                value={assignee.reason}
+                onChange={(e) => setAssignee({ ...assignee, reason: e.target.value })}
+              />
+            </Field>
+          </>,
+        )}
       {canTransition('dispatch', request.status) &&
         form(
           t.dispatch,
