@@ -495,6 +495,47 @@ describe('staff console', () => {
     await page.close();
   });
 
+  it('fits a phone (390 px): every page without sideways scrolling, every button on screen', async () => {
+    const complaint = await runtime.api('POST', '/v1/feedback', {
+      category: 'complaint',
+      customer: { name: 'Qian Bo', email: 'qian.bo@customer.example' },
+      content: '技术人员迟到了两个小时，也没有提前打电话。',
+    });
+    expect(complaint.status).toBe(201);
+    const login = demo.staffLogins.find((l) => l.staffId === 'lead-chen')!;
+    const page = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      locale: 'zh-CN',
+      isMobile: true,
+    });
+    await page.goto(consoleUrl());
+    await page.getByLabel(/Email/).fill(login.email);
+    await page.getByLabel(/^密码/).fill(login.password);
+    await page.getByRole('button', { name: /Sign in/ }).click();
+    await page.locator('table.worklist tbody tr[data-request-id]').first().waitFor();
+    const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await sideways()).toBeLessThanOrEqual(0);
+    await shoot(page, 'phone-worklist');
+    await page.locator('table.worklist tbody tr[data-request-id] a').first().click();
+    await page.getByRole('heading', { level: 2, name: '处理记录' }).waitFor();
+    expect(await sideways()).toBeLessThanOrEqual(0);
+    for (const path of ['feedback', 'held-mail', 'calendar']) {
+      await page.goto(consoleUrl(path));
+      await page.locator('main h1').waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(await sideways(), path).toBeLessThanOrEqual(0);
+    }
+    // The complaint's Resolve button is on screen, not past its edge.
+    await page.goto(consoleUrl('feedback'));
+    const resolve = page.getByRole('button', { name: '处理完毕并告知客户' }).first();
+    await resolve.waitFor();
+    const box = (await resolve.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    expect(await wcagViolations(page)).toEqual([]);
+    await shoot(page, 'phone-feedback');
+    await page.close();
+  });
+
   it('keeps the first page’s JavaScript within 200 KB gzipped (the charts load with the reports page)', () => {
     const dist = join(import.meta.dirname, '../../web/dist');
     const index = readFileSync(join(dist, 'index.html'), 'utf8');

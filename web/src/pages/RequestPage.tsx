@@ -56,8 +56,21 @@ export function RequestPage({ requestId, me }: { requestId: string; me: Me }) {
             <dd>{word(r.channel)}</dd>
             <dt>{t.assignee}</dt>
             <dd>{nameOf(me, r.assigneeId ?? r.dispatch?.technicianId) || '—'}</dd>
+            <dt>{t.contract}</dt>
+            <dd>
+              {r.terms.contractId} v{r.terms.contractVersion}
+            </dd>
             <dt>{t.description}</dt>
             <dd className="prose">{r.description}</dd>
+            {r.cancelledAt && (
+              <>
+                <dt>{t.cancelled}</dt>
+                <dd>
+                  {dateTime(r.cancelledAt)}
+                  {r.cancelReason ? ` · ${r.cancelReason}` : ''}
+                </dd>
+              </>
+            )}
           </dl>
         </section>
         <section aria-labelledby="deadlines">
@@ -106,6 +119,23 @@ export function RequestPage({ requestId, me }: { requestId: string; me: Me }) {
           </p>
         </section>
       </div>
+      {r.dispatch && (
+        <section aria-labelledby="dispatch">
+          <h2 id="dispatch">{t.dispatchDone}</h2>
+          <dl>
+            <dt>{t.technician}</dt>
+            <dd>{nameOf(me, r.dispatch.technicianId)}</dd>
+            <dt>{t.mode}</dt>
+            <dd>{word(r.dispatch.mode)}</dd>
+            <dt>{t.scheduledFor}</dt>
+            <dd>{r.dispatch.scheduledFor ? dateTime(r.dispatch.scheduledFor) : t.appointmentToAgree}</dd>
+            <dt>{t.dispatchedAt}</dt>
+            <dd>
+              {dateTime(r.dispatch.dispatchedAt)} · {actorName(me, r.dispatch.dispatchedBy, word)}
+            </dd>
+          </dl>
+        </section>
+      )}
       {open && <Actions request={r} me={me} />}
       {r.serviceRecord && (
         <section aria-labelledby="record">
@@ -115,6 +145,10 @@ export function RequestPage({ requestId, me }: { requestId: string; me: Me }) {
           <dl>
             <dt>{t.workDone}</dt>
             <dd className="prose">{r.serviceRecord.workDone}</dd>
+            <dt>{t.startedAt}</dt>
+            <dd>{dateTime(r.serviceRecord.startedAt)}</dd>
+            <dt>{t.endedAt}</dt>
+            <dd>{dateTime(r.serviceRecord.endedAt)}</dd>
             <dt>{t.technician}</dt>
             <dd>{r.serviceRecord.staff.map((s) => s.name).join(', ')}</dd>
             <dt>{t.restored}</dt>
@@ -135,8 +169,14 @@ export function RequestPage({ requestId, me }: { requestId: string; me: Me }) {
               <dd>{r.survey.answer.recommendScore} / 10</dd>
               {r.survey.answer.serviceOpinion && (
                 <>
-                  <dt>{t.serviceScore}</dt>
+                  <dt>{t.serviceOpinion}</dt>
                   <dd className="prose">{r.survey.answer.serviceOpinion}</dd>
+                </>
+              )}
+              {r.survey.answer.goodsOpinion && (
+                <>
+                  <dt>{t.goodsOpinion}</dt>
+                  <dd className="prose">{r.survey.answer.goodsOpinion}</dd>
                 </>
               )}
             </dl>
@@ -154,11 +194,38 @@ export function RequestPage({ requestId, me }: { requestId: string; me: Me }) {
             <li key={index} data-event={event.type}>
               <time dateTime={event.at}>{dateTime(event.at)}</time> <strong>{word(event.type)}</strong> ·{' '}
               {actorName(me, event.actor, word)}
+              <EventDetails details={event.details} me={me} />
             </li>
           ))}
         </ol>
       </section>
     </article>
+  );
+}
+
+/** Staff ids among an event's details, shown by name. */
+const STAFF_DETAILS = new Set(['to', 'from', 'technicianId', 'by']);
+
+/**
+ * What an event recorded besides who and when (#37: everything recorded is shown): a reason, to
+ * whom it went and from whom, a level, recipients, a mode. Ids of messages and internals are left out.
+ */
+function EventDetails({ details, me }: { details?: Record<string, unknown>; me: Me }) {
+  const { word, dateTime } = useWords();
+  if (!details) return null;
+  const shown = Object.entries(details).flatMap(([key, value]) => {
+    if (key.endsWith('Id') && key !== 'technicianId') return [];
+    if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value))
+      return [[key, dateTime(value)] as const];
+    if (typeof value === 'string' || typeof value === 'number')
+      return [[key, STAFF_DETAILS.has(key) ? nameOf(me, String(value)) : word(String(value))] as const];
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+      return [[key, value.map((v) => (STAFF_DETAILS.has(key) ? nameOf(me, v) : v)).join(', ')] as const];
+    return [];
+  });
+  if (shown.length === 0) return null;
+  return (
+    <span className="muted"> ({shown.map(([key, value]) => `${word(key)}: ${value}`).join(' · ')})</span>
   );
 }
 
