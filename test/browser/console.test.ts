@@ -173,6 +173,8 @@ describe('staff console', () => {
 
     await first.getByRole('link', { name: breachedId }).click();
     await page.getByRole('heading', { level: 2, name: '处理记录' }).waitFor();
+    // Moved within the app: the keyboard starts at the new page's heading.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     const timeline = page.locator('ol.timeline li');
     const before = await timeline.count();
     await expect(page.locator('.breaches').textContent()).resolves.toContain('响应');
@@ -327,6 +329,13 @@ describe('staff console', () => {
     await page.getByLabel(/Email/).fill('qian.hui@demo.example');
     await page.getByLabel(/^密码/).fill(temporary);
     await page.getByRole('button', { name: /Sign in/ }).click();
+    // The pool's rules, shown and checked before Cognito is asked.
+    await page.getByLabel(/^新密码/).fill('short1A!');
+    await expect(page.locator('.password-rules li[data-met="false"]').allTextContents()).resolves.toEqual([
+      expect.stringContaining('至少 12 个字符'),
+    ]);
+    await page.getByRole('button', { name: /Set password/ }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('密码尚未满足全部要求');
     await page.getByLabel(/^新密码/).fill('Their-own-Passw0rd');
     expect(await wcagViolations(page)).toEqual([]);
     await page.getByRole('button', { name: /Set password/ }).click();

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { api, whenSignedOut } from './api.ts';
 import { type Language, texts, type Words, WordsContext, wordsFor } from './i18n.ts';
 import { CalendarPage } from './pages/CalendarPage.tsx';
@@ -71,6 +71,26 @@ function Console({ onSignOut }: { onSignOut(): void }) {
     document.documentElement.lang = language;
   }, [language]);
   const path = useLocation();
+  // After a move within the app, focus goes to the new page's heading (a screen reader says where
+  // it is, and the keyboard starts there), as a full page load would do; not on the first page.
+  const firstPath = useRef(path);
+  useEffect(() => {
+    if (path === firstPath.current) return;
+    firstPath.current = '';
+    // The page may still be loading: its heading is focused when it comes (within 5 s).
+    const before = document.querySelector('main h1');
+    let tries = 0;
+    const timer = setInterval(() => {
+      const heading = document.querySelector<HTMLElement>('main h1');
+      if ((heading && heading !== before) || ++tries > 100) {
+        clearInterval(timer);
+        if (!heading) return;
+        heading.tabIndex = -1;
+        heading.focus();
+      }
+    }, 50);
+    return () => clearInterval(timer);
+  }, [path]);
   if (me.isPending) return <Loading what={texts[language].loading} />;
   if (me.isError)
     return (

@@ -1,10 +1,19 @@
 import { useState } from 'react';
+import { passwordShortfalls } from '#domain/staff-password.ts';
 import { texts } from '../i18n.ts';
 import { SignInError, type SignInStep, setFirstPassword, signIn } from '../session.ts';
 import { Field } from '../ui.tsx';
 
 /** Both languages at once: who is signing in (and so their language) is not known yet. */
 const both = (key: keyof (typeof texts)['en']) => `${texts['zh-CN'][key]} / ${texts.en[key]}`;
+
+const RULES = [
+  ['length', 'ruleLength'],
+  ['lowercase', 'ruleLowercase'],
+  ['uppercase', 'ruleUppercase'],
+  ['number', 'ruleNumber'],
+  ['symbol', 'ruleSymbol'],
+] as const;
 
 export function SignInPage({ expired, onSignedIn }: { expired: boolean; onSignedIn(): void }) {
   const [email, setEmail] = useState('');
@@ -13,8 +22,10 @@ export function SignInPage({ expired, onSignedIn }: { expired: boolean; onSigned
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
 
+  const shortfalls = passwordShortfalls(password);
   const submit = async (event: { preventDefault(): void }) => {
     event.preventDefault();
+    if (challenge && shortfalls.length > 0) return setError(both('passwordTooWeak'));
     setBusy(true);
     setError(undefined);
     try {
@@ -44,11 +55,19 @@ export function SignInPage({ expired, onSignedIn }: { expired: boolean; onSigned
                 type="password"
                 autoComplete="new-password"
                 required
-                minLength={8}
+                aria-describedby="password-rules"
                 value={password}
                 onChange={(e) => setPassword(e.target.value)}
               />
             </Field>
+            {/* The pool's own rules (domain/staff-password.ts), each ticked as it is met. */}
+            <ul id="password-rules" className="password-rules">
+              {RULES.map(([rule, key]) => (
+                <li key={rule} data-met={!shortfalls.includes(rule)}>
+                  {!shortfalls.includes(rule) ? '✓' : '·'} {both(key)}
+                </li>
+              ))}
+            </ul>
           </>
         ) : (
           <>
