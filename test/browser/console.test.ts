@@ -545,6 +545,39 @@ describe('staff console', () => {
     await page.close();
   });
 
+  it('enters a request and a complaint taken by phone', async () => {
+    const page = await signedInAs('agent-li');
+    await page.getByRole('link', { name: '+ 录入请求' }).click();
+    const form = page.getByRole('form', { name: '录入请求' });
+    await form.getByLabel('类型').selectOption('technical_support');
+    await form.getByLabel('客户姓名').fill('Zhou Xun');
+    await form.getByLabel('电子邮箱').fill('zhou.xun@customer.example');
+    await form.getByLabel('电话', { exact: true }).fill('+86 137 0000 1234');
+    await form.getByLabel('订单').fill('#2001');
+    await form.getByLabel('问题描述').fill('路由器每晚断线，需要远程排查。');
+    expect(await wcagViolations(page)).toEqual([]);
+    await form.getByRole('button', { name: '录入请求' }).click();
+    await page.getByRole('heading', { level: 2, name: '处理记录' }).waitFor();
+    const requestId = new URL(page.url()).pathname.split('/').at(-1)!;
+    expect((await runtime.api('GET', `/v1/requests/${requestId}`)).body).toMatchObject({
+      kind: 'technical_support',
+      channel: 'phone',
+      orderReference: '#2001',
+      customer: { name: 'Zhou Xun', phone: '+86 137 0000 1234' },
+    });
+
+    await page.goto(consoleUrl('feedback'));
+    await page.getByRole('link', { name: '+ 录入投诉或建议' }).click();
+    const complaint = page.getByRole('form', { name: '录入投诉或建议' });
+    await complaint.getByLabel('客户姓名').fill('Zhou Xun');
+    await complaint.getByLabel('电子邮箱').fill('zhou.xun@customer.example');
+    await complaint.getByLabel('相关请求').fill(requestId);
+    await complaint.getByLabel('客户反映的内容').fill('电话等了二十分钟才接通。');
+    await complaint.getByRole('button', { name: '录入投诉或建议' }).click();
+    await page.getByText('电话等了二十分钟才接通。').waitFor();
+    await page.close();
+  });
+
   it('keeps the first page’s JavaScript within 200 KB gzipped (the charts load with the reports page)', () => {
     const dist = join(import.meta.dirname, '../../web/dist');
     const index = readFileSync(join(dist, 'index.html'), 'utf8');

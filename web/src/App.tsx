@@ -5,6 +5,7 @@ import { type Language, texts, type Words, WordsContext, wordsFor } from './i18n
 import { CalendarPage } from './pages/CalendarPage.tsx';
 import { FeedbackPage } from './pages/FeedbackPage.tsx';
 import { HeldMailPage } from './pages/HeldMailPage.tsx';
+import { NewWorkPage } from './pages/NewWorkPage.tsx';
 import { RequestPage } from './pages/RequestPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { WorklistPage } from './pages/WorklistPage.tsx';
@@ -166,6 +167,8 @@ function Console({ onSignOut }: { onSignOut(): void }) {
 }
 
 function Page({ path, me, words }: { path: string; me: Me; words: Words }) {
+  if (path === '/requests/new') return <NewWorkPage what="request" />;
+  if (path === '/feedback/new') return <NewWorkPage what="feedback" />;
   const request = /^\/requests\/(sr_[a-z0-9]+)$/.exec(path);
   if (request) return <RequestPage requestId={request[1]!} me={me} />;
   if (path === '/' || path === '') return <WorklistPage me={me} />;

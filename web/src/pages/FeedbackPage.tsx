@@ -20,6 +20,9 @@ export function FeedbackPage({ me }: { me: Me }) {
   return (
     <section>
       <h1>{t.feedbackWorklist}</h1>
+      <p>
+        <a {...linkProps('/feedback/new')}>+ {t.newComplaint}</a>
+      </p>
       <ErrorNote error={cases.error} />
       {cases.isPending ? (
         <Loading />

@@ -123,6 +123,9 @@ export function WorklistPage({ me }: { me: Me }) {
       <h1 tabIndex={-1}>
         {t.openRequests} <small>({counts.data?.open ?? '…'})</small>
       </h1>
+      <p>
+        <a {...linkProps('/requests/new')}>+ {t.newRequest}</a>
+      </p>
       <nav aria-label={t.views} className="views">
         {VIEWS.filter((v) => v !== 'mine' || me.staffId).map((v) => {
           const next = new URLSearchParams(params);
