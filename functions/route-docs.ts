@@ -32,7 +32,13 @@ import {
   staffMemberView,
 } from './http/people-views.ts';
 import type { RouteSpec } from './http/route-spec.ts';
-import { heldMailView, messageView, periodicSurveyView, worklistCountsView } from './http/views.ts';
+import {
+  customerHistoryView,
+  heldMailView,
+  messageView,
+  periodicSurveyView,
+  worklistCountsView,
+} from './http/views.ts';
 import type { OperationId } from './routes.ts';
 
 /**
@@ -195,6 +201,16 @@ export const routeDocs: Record<OperationId, RouteDoc> = {
       ...apiKeyErrors,
       ...notFound,
       ...conflict,
+    },
+  },
+  getCustomerHistory: {
+    tag: 'Service requests',
+    summary:
+      'Everything of one customer, newest first: their requests (open and ended), feedback cases and periodic surveys',
+    responses: {
+      200: { description: 'Their history', json: customerHistoryView },
+      ...apiKeyErrors,
+      ...notFound,
     },
   },
   countWorklist: {

@@ -1,7 +1,18 @@
 import { earliestNeededUntil, type HeldSubject } from '#domain/personal-data.ts';
 import type { Customer } from '#domain/service-request.ts';
 import { periodicSurveyKey } from './periodic-surveys.ts';
-import { deleteItem, getItem, keys, putItem, putNew, query, queryAll, queryPage, updateIf } from './table.ts';
+import {
+  deleteItem,
+  getItem,
+  getItems,
+  keys,
+  putItem,
+  putNew,
+  query,
+  queryAll,
+  queryPage,
+  updateIf,
+} from './table.ts';
 
 /**
  * Clause 12: where everything held about one customer is found. A customer's partition
@@ -393,4 +404,30 @@ export async function dataRequestHandedOver(tenantId: string, request: DataReque
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeValues: { ':at': at.toISOString() },
     });
+}
+
+/** A subject's own item's key (not its timeline pages or messages). */
+export function subjectKey(tenantId: string, subjectId: string): { pk: string; sk: string } {
+  if (subjectId.startsWith('sr_')) return keys.request(tenantId, subjectId);
+  if (subjectId.startsWith('fb_')) return keys.feedbackCase(tenantId, subjectId);
+  return periodicSurveyKey(tenantId, subjectId);
+}
+
+/**
+ * The items of a customer's subjects, newest first: each subject's own item only, read in
+ * batches; those that name another address now (changed or erased since) are passed over.
+ */
+export async function customerSubjectItems(
+  tenantId: string,
+  email: string,
+  limit = 200,
+): Promise<SubjectItem[]> {
+  const ids = (await customerSubjectIds(tenantId, email)).slice(-limit);
+  const items = await getItems<SubjectItem>(ids.map((id) => subjectKey(tenantId, id)));
+  const address = email.toLowerCase();
+  return items
+    .filter((item): item is SubjectItem => item?.customer?.email.toLowerCase() === address)
+    .sort((a, b) =>
+      String(b.receivedAt ?? b.invitedAt ?? '').localeCompare(String(a.receivedAt ?? a.invitedAt ?? '')),
+    );
 }

@@ -226,3 +226,13 @@ export const worklistCountsView = z.object({
   /** When they were counted (they may be up to 15 seconds old). */
   countedAt: instant,
 });
+
+/** `GET /v1/customers/{email}` (#37): everything of one customer, newest first. */
+export const customerHistoryView = z.object({
+  email: z.string(),
+  /** Their details as the latest request, case or survey has them. */
+  customer: z.optional(customerSchema),
+  requests: z.array(requestSummaryView),
+  feedbackCases: z.array(feedbackSummaryView),
+  periodicSurveys: z.array(periodicSurveyView),
+});

@@ -6,16 +6,21 @@ import { localDate, startOfLocalDay } from '#domain/working-calendar.ts';
 import { type WorklistFact, worklistCounts } from '#domain/worklist.ts';
 import { breachesOfRequest } from '../adapters/breaches.ts';
 import { now } from '../adapters/clock.ts';
+import { customerSubjectItems } from '../adapters/customer-data.ts';
 import {
   getRequest,
   openWorklistFacts,
+  requestFromItem,
   requestsPage,
   requestTimeline,
   type StoredRequest,
   transitionRequest,
 } from '../adapters/requests.ts';
+import { withoutKeys } from '../adapters/table.ts';
 import type { StoredTenant } from '../adapters/tenants.ts';
 import { type ContextOf, type OperationId, serveRoutes } from '../http/router.ts';
+import { shown } from '../http/show.ts';
+import { feedbackSummaryView, periodicSurveyView } from '../http/views.ts';
 import { assignRequest, tellDispatchedTechnician } from '../shared/assign.ts';
 import { actorOf, tenantOf } from '../shared/caller.ts';
 import { cancelServiceRequest } from '../shared/cancel-request.ts';
@@ -315,6 +320,23 @@ async function list({ query, caller }: Context<'listRequests'>): Promise<HttpRes
   return json(200, { items: page.items.map(requestSummary), nextCursor: page.nextCursor });
 }
 
+/**
+ * #37: one customer's every request, feedback case and periodic survey, newest first, found
+ * through their partition (the same index export and erasure use); the read is on the access trail.
+ */
+async function customerHistory({ params, caller }: Context<'getCustomerHistory'>): Promise<HttpResult> {
+  const items = await customerSubjectItems(caller.tenantId, params.email);
+  // What each item is, by its sort key (a case names its request too: ids would mislead).
+  const of = (sk: string) => items.filter((item) => item.sk === sk);
+  return json(200, {
+    email: params.email,
+    customer: items[0]?.customer,
+    requests: of('REQUEST').map((item) => requestSummary(requestFromItem(item))),
+    feedbackCases: of('FEEDBACK').map((item) => shown(feedbackSummaryView, withoutKeys(item))),
+    periodicSurveys: of('SURVEY').map((item) => shown(periodicSurveyView, withoutKeys(item))),
+  });
+}
+
 /** The worklist's counts, read at most every 15 seconds per tenant and container (each read is every open entry). */
 const COUNTS_FRESH_MS = 15_000;
 const countedFacts = new Map<string, { at: number; facts: Promise<WorklistFact[]> }>();
@@ -357,6 +379,7 @@ async function phoneSurvey(context: Context<'answerRequestSurvey'>): Promise<Htt
 export const handler = serveRoutes('requestsApi', requestsApiRoutes, {
   createRequest,
   listRequests: list,
+  getCustomerHistory: customerHistory,
   assignRequest: assign,
   countWorklist: counts,
   getRequest: getOne,

@@ -1,6 +1,7 @@
 import { completionReportSchema } from '#domain/service-record.ts';
 import { customerSchema, newServiceRequestSchema } from '#domain/service-request.ts';
 import { surveyAnswerSchema } from '#domain/survey.ts';
+import * as z from '#domain/zod.ts';
 import { type ApiKeyRoute, anyStaff, managers, type RouteSpec, requestId } from '../http/route-spec.ts';
 import {
   assignSchema,
@@ -52,6 +53,16 @@ export const requestsApiRoutes = [
     auth: 'apiKey',
     roles: anyStaff,
     query: requestListQuery,
+  },
+  {
+    operationId: 'getCustomerHistory',
+    personalData: true,
+    method: 'GET',
+    path: '/v1/customers/{email}',
+    function: 'requestsApi',
+    auth: 'apiKey',
+    roles: anyStaff,
+    params: { email: z.email().check(z.maxLength(254)) },
   },
   {
     operationId: 'countWorklist',

@@ -575,6 +575,14 @@ describe('staff console', () => {
     await complaint.getByLabel('客户反映的内容').fill('电话等了二十分钟才接通。');
     await complaint.getByRole('button', { name: '录入投诉或建议' }).click();
     await page.getByText('电话等了二十分钟才接通。').waitFor();
+
+    // The customer's history, from the request: the request and the complaint about it.
+    await page.goto(consoleUrl(`requests/${requestId}`));
+    await page.getByRole('link', { name: '历史记录' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Zhou Xun' }).waitFor();
+    await page.getByRole('link', { name: requestId }).waitFor();
+    await page.getByText('电话等了二十分钟才接通。').waitFor();
+    expect(await wcagViolations(page)).toEqual([]);
     await page.close();
   });
 

@@ -43,6 +43,7 @@ const placeholders: Record<string, string> = {
   tenantId: 'no-such-tenant',
   token: 'not.valid',
   heldId: `msg_in${'0'.repeat(20)}`,
+  email: 'nobody@customer.example',
 };
 const pathOf = (path: string, values: Record<string, string> = placeholders) =>
   path.replace(/\{(\w+)\}/g, (_, name: string) => values[name]!);

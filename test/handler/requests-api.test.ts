@@ -391,3 +391,46 @@ describe('assignment (#37)', () => {
     expect((await assign({ staffId: 'tech-wang' })).status).toBe(409);
   });
 });
+
+describe('a customer’s history (#37)', () => {
+  it('shows every request and case of one customer, open and ended, newest first, and no one else’s', async () => {
+    const customer = { name: 'Lin Yu', email: 'Lin.Yu@customer.example', phone: '+86 135 0000 0001' };
+    const first = (await runtime.api('POST', '/v1/requests', repairRequest({ customer }))).body.requestId;
+    await runtime.api('POST', `/v1/requests/${first}/cancel`, { reason: 'Solved by phone' });
+    await runtime.advance(60);
+    const second = (await runtime.api('POST', '/v1/requests', repairRequest({ customer, kind: 'return' })))
+      .body.requestId;
+    const complaint = await runtime.api('POST', '/v1/feedback', {
+      category: 'complaint',
+      customer,
+      content: 'Nobody called back.',
+      requestId: second,
+    });
+    expect(complaint.status).toBe(201);
+    await runtime.api(
+      'POST',
+      '/v1/requests',
+      repairRequest({ customer: { name: 'Other', email: 'other@customer.example' } }),
+    );
+
+    const history = await runtime.api(
+      'GET',
+      `/v1/customers/${encodeURIComponent('lin.yu@customer.example')}`,
+    );
+    expect(history.status).toBe(200);
+    expect(history.body.customer).toMatchObject({ name: 'Lin Yu', phone: '+86 135 0000 0001' });
+    expect(
+      history.body.requests.map((r: { requestId: string; status: string }) => [r.requestId, r.status]),
+    ).toEqual([
+      [second, 'received'],
+      [first, 'cancelled'],
+    ]);
+    expect(history.body.feedbackCases.map((f: { feedbackId: string }) => f.feedbackId)).toEqual([
+      complaint.body.feedbackId,
+    ]);
+    const nobody = await runtime.api('GET', '/v1/customers/nobody%40customer.example');
+    expect(nobody.body).toMatchObject({ requests: [], feedbackCases: [], periodicSurveys: [] });
+    // Not an address: no such customer (path parameters that do not fit are not found).
+    expect((await runtime.api('GET', '/v1/customers/not-an-address')).status).toBe(404);
+  });
+});

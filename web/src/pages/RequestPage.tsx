@@ -44,9 +44,17 @@ export function RequestPage({ requestId, me }: { requestId: string; me: Me }) {
           <dl>
             <dt>{t.customer}</dt>
             <dd>
-              {r.customer
-                ? `${r.customer.name} <${r.customer.email}>${r.customer.phone ? ` · ${r.customer.phone}` : ''}`
-                : '—'}
+              {r.customer ? (
+                <>
+                  {r.customer.name} &lt;{r.customer.email}&gt;
+                  {r.customer.phone ? ` · ${r.customer.phone}` : ''} ·{' '}
+                  <a {...linkProps(`/customers/${encodeURIComponent(r.customer.email.toLowerCase())}`)}>
+                    {t.history}
+                  </a>
+                </>
+              ) : (
+                '—'
+              )}
             </dd>
             <dt>{t.order}</dt>
             <dd>{r.orderReference ?? '—'}</dd>
