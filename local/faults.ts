@@ -95,6 +95,14 @@ const THROTTLES: Record<Exclude<ProxiedComponent, 'shopify'>, { type: string; me
 };
 
 /** Shopify answers in its own shape: `{"errors": "..."}`, JSON. */
+/**
+ * A fault's answer is dated by the runtime's clock, as every service stand-in's is
+ * (local/activity.ts stampResponsesWithClockDate). Node's own Date header is the machine's time:
+ * on a virtual clock the AWS SDK took that for clock skew, retried with a back-off timed on the
+ * standing virtual clock, and the call never answered (a 503 that never came).
+ */
+const clockDate = () => new Date().toUTCString();
+
 function shopifyResponse(
   response: ServerResponse,
   status: number,
@@ -103,6 +111,7 @@ function shopifyResponse(
 ) {
   const body = JSON.stringify({ errors });
   response.writeHead(status, {
+    date: clockDate(),
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
     ...headers,
@@ -113,6 +122,7 @@ function shopifyResponse(
 function errorResponse(response: ServerResponse, status: number, type: string, message: string) {
   const body = JSON.stringify({ __type: type, message, Message: message });
   response.writeHead(status, {
+    date: clockDate(),
     'content-type': 'application/x-amz-json-1.0',
     'x-amzn-errortype': type,
     'content-length': Buffer.byteLength(body),

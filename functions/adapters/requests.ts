@@ -550,3 +550,36 @@ export async function openWorklistFacts(tenantId: string): Promise<WorklistFact[
   );
   return pages.flat();
 }
+
+/**
+ * Open requests whose place in the byStatus index is not the deadline of the promise they wait
+ * on (indexed by receipt before #37, or their terms changed): moved to it, each by a write that
+ * holds only while the request stands where it was read. The daily run calls it, so a deployment
+ * upgraded in place sorts and filters its worklist right from the next day without a manual step.
+ */
+export async function reindexOpenRequests(tenantId: string): Promise<number> {
+  let moved = 0;
+  for (const status of openRequestStatuses) {
+    const items = await queryAll<StoredRequest & { pk: string; sk: string; gsi1sk: string }>({
+      IndexName: 'byStatus',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ProjectionExpression: 'pk, sk, gsi1sk, requestId, tenantId, receivedAt, terms',
+      ExpressionAttributeValues: { ':pk': keys.requestsByStatus(tenantId, status) },
+    });
+    for (const item of items) {
+      const expected = statusIndexKeys(item, status).gsi1sk;
+      if (item.gsi1sk === expected) continue;
+      const updated = await updateIf(
+        { pk: item.pk, sk: item.sk },
+        {
+          UpdateExpression: 'SET gsi1sk = :expected',
+          ConditionExpression: '#status = :status AND gsi1sk = :read',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':expected': expected, ':status': status, ':read': item.gsi1sk },
+        },
+      );
+      if (updated) moved += 1;
+    }
+  }
+  return moved;
+}

@@ -20,7 +20,7 @@ import {
   type PeriodicSurvey,
   periodicSurveysBetween,
 } from '../adapters/periodic-surveys.ts';
-import { CLOSED_LISTED_DAYS, unlistEndedRequests } from '../adapters/requests.ts';
+import { CLOSED_LISTED_DAYS, reindexOpenRequests, unlistEndedRequests } from '../adapters/requests.ts';
 import { SHOPIFY_API_VERSION, shopifyVersionEndsAt } from '../adapters/shopify-version.ts';
 import { signLink } from '../adapters/signed-links.ts';
 import { calendarOf, getTenant, listTenantIds, type StoredTenant } from '../adapters/tenants.ts';
@@ -57,6 +57,8 @@ type Outcome = {
   paymentRemindersSent: number;
   /** Closed and cancelled requests that left the by-status index (CLOSED_LISTED_DAYS). */
   requestsUnlisted: number;
+  /** Open requests moved to their deadline's place in the worklist's index (after an upgrade). */
+  requestsReindexed: number;
   /** 12.2: customers anonymized, their details needed by no promise for the retention period. */
   customersAnonymized: number;
   /** 12.1: contracts whose data was deleted, their confidentiality term after their end over. */
@@ -265,6 +267,7 @@ async function runTenant(tenantId: string, at: Date): Promise<Outcome> {
     remindersSent: 0,
     feedbackDeadlinesConfirmed: 0,
     requestsUnlisted: 0,
+    requestsReindexed: 0,
     paymentRemindersSent: 0,
     customersAnonymized: 0,
     contractsDeleted: 0,
@@ -281,6 +284,7 @@ async function runTenant(tenantId: string, at: Date): Promise<Outcome> {
   await remindPayments(tenant, at, outcome);
   const listedSince = new Date(at.getTime() - CLOSED_LISTED_DAYS * 86_400_000).toISOString();
   outcome.requestsUnlisted = await unlistEndedRequests(tenantId, listedSince, UNLISTED_PER_RUN);
+  outcome.requestsReindexed = await reindexOpenRequests(tenantId);
   await keepPersonalDataNoLonger(tenant, at, outcome);
   const missing = tenant.calendar.chinaPublicHolidays ? arrangementsMissing(at) : [];
   if (missing.length > 0) {

@@ -326,6 +326,8 @@ async function list({ query, caller }: Context<'listRequests'>): Promise<HttpRes
  */
 async function customerHistory({ params, caller }: Context<'getCustomerHistory'>): Promise<HttpResult> {
   const items = await customerSubjectItems(caller.tenantId, params.email);
+  // Nothing held about them here (or they were erased): no such customer, as for any other object.
+  if (items.length === 0) throw new NotFoundError(`customer ${params.email}`);
   // What each item is, by its sort key (a case names its request too: ids would mislead).
   const of = (sk: string) => items.filter((item) => item.sk === sk);
   return json(200, {

@@ -68,6 +68,8 @@ beforeAll(async () => {
   objects.contractId = 'c-isolation';
   await runtime.api('POST', '/v1/contracts', { contractId: objects.contractId, terms });
   objects.version = '1';
+  // The customer of the demo's requests (the intruder's tenant has none of theirs).
+  objects.email = 'zhang.san@customer.example';
   objects.dataRequestId = 'shopify-isolation';
   // A staff member only the demo tenant has (the intruder's tenant copies the demo's staff).
   objects.staffId = 'demo-only';
@@ -102,6 +104,7 @@ const bodies: Record<string, unknown> = {
     restoredToNormalUse: true,
   },
   cancel: { reason: 'x' },
+  assign: { staffId: 'tech-wang' },
   customer: { name: 'Intruder', email: 'intruder@example.com' },
   survey: { serviceScore: 1, goodsScore: 1, recommendScore: 0 },
   answer: { serviceScore: 1, goodsScore: 1, recommendScore: 0 },

@@ -105,8 +105,14 @@ describe('service-request lifecycle', () => {
     ]);
 
     const mail = await mailAbout(requestId);
-    expect(recipients(mail)).toEqual(['zhang.san@customer.example', 'zhang.san@customer.example']);
-    const record = mail[1]!;
+    // The customer's confirmation, the dispatched technician's notice (#37), the customer's record.
+    expect(recipients(mail)).toEqual([
+      'zhang.san@customer.example',
+      'wang.wei@demo.example',
+      'zhang.san@customer.example',
+    ]);
+    expect(mail[1]!.subject).toMatch(/^派工：/);
+    const record = mail[2]!;
     expect(record.subject).toBe(`Demo Electronics Co., Ltd.：服务记录 SR-${requestId}`);
     expect(record.body.text).toContain('Replaced the fan bearing');
     expect(record.body.text).toContain('是否恢复正常使用: 是');
@@ -186,23 +192,25 @@ describe('service-request lifecycle', () => {
       mode: 'remote',
     });
 
-    // Dispatch made Wang Wei the assignee: he is warned at 75% of the 72-hour window.
+    // Dispatch told Wang Wei and made him the assignee: he is warned at 75% of the 72-hour window.
     await runtime.advance(54 * HOUR);
     expect(recipients(await mailAbout(requestId))).toEqual([
       'zhang.san@customer.example',
       'wang.wei@demo.example',
+      'wang.wei@demo.example',
     ]);
     await runtime.advance(18 * HOUR);
-    expect(recipients(await mailAbout(requestId))).toHaveLength(2);
+    expect(recipients(await mailAbout(requestId))).toHaveLength(3);
     await runtime.advance(1);
     const mail = await mailAbout(requestId);
     expect(recipients(mail)).toEqual([
       'zhang.san@customer.example',
       'wang.wei@demo.example',
+      'wang.wei@demo.example',
       'team-lead@demo.example',
     ]);
-    expect(mail[2]!.body.text).toContain('72 小时内完成');
-    expect(mail[2]!.body.text).toContain('Wang Wei');
+    expect(mail[3]!.body.text).toContain('72 小时内完成');
+    expect(mail[3]!.body.text).toContain('Wang Wei');
 
     await runtime.advance(HOUR - 1);
     const start = new Date(Date.now() - HOUR * 1000);
