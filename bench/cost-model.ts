@@ -112,7 +112,11 @@ export function costRows(c: Consumption): CostRow[] {
     // KMS: DynamoDB and SNS cache their data keys (minutes), so requests do not grow with
     // lifecycles: a fixed cost (fixedMonthlyCosts).
     { item: 'KMS requests (data keys cached by DynamoDB and SNS)', quantity: 0, unitUsd: 0.000003 },
-    { item: 'SES emails (the contract requires them)', quantity: c.emails, unitUsd: 0.0001 },
+    {
+      item: 'SES emails (the contract’s to the customer; the dispatched technician’s notice)',
+      quantity: c.emails,
+      unitUsd: 0.0001,
+    },
   ].map((row) => ({ ...row, usdPer1000: row.quantity * row.unitUsd * 1000 }));
 }
 
@@ -155,7 +159,7 @@ export function printCostModel(title: string, c: Consumption): void {
     })),
     { item: 'total', 'per lifecycle': '', 'USD per 1,000': total.toFixed(4) },
     {
-      item: 'total without the required emails (goal ≤ 0.10)',
+      item: 'total without emails (goal ≤ 0.10)',
       'per lifecycle': '',
       'USD per 1,000': withoutEmails.toFixed(4),
     },
