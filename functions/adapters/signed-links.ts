@@ -85,5 +85,5 @@ export async function verifyLinkToken(
  */
 export function consoleLinkOf(subjectId: string): string {
   const base = `${config().PUBLIC_BASE_URL}/console`;
-  return subjectId.startsWith('fb_') ? `${base}/feedback` : `${base}/requests/${subjectId}`;
+  return subjectId.startsWith('fb_') ? `${base}/feedback/${subjectId}` : `${base}/requests/${subjectId}`;
 }

@@ -574,7 +574,13 @@ describe('staff console', () => {
     await complaint.getByLabel('相关请求').fill(requestId);
     await complaint.getByLabel('客户反映的内容').fill('电话等了二十分钟才接通。');
     await complaint.getByRole('button', { name: '录入投诉或建议' }).click();
+    // Entered, it opens on the case's own page: what they said, its conversation, its history.
+    await page.getByRole('heading', { level: 2, name: '沟通记录' }).waitFor();
     await page.getByText('电话等了二十分钟才接通。').waitFor();
+    await page.getByRole('textbox', { name: '回复客户' }).fill('非常抱歉，我们已增加接线人员。');
+    await page.getByRole('button', { name: '发送' }).click();
+    await page.locator('li[data-kind="reply"]', { hasText: '增加接线人员' }).waitFor();
+    expect(await wcagViolations(page)).toEqual([]);
 
     // The customer's history, from the request: the request and the complaint about it.
     await page.goto(consoleUrl(`requests/${requestId}`));

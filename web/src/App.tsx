@@ -4,7 +4,7 @@ import { api, whenSignedOut } from './api.ts';
 import { type Language, texts, type Words, WordsContext, wordsFor } from './i18n.ts';
 import { CalendarPage } from './pages/CalendarPage.tsx';
 import { CustomerPage } from './pages/CustomerPage.tsx';
-import { FeedbackPage } from './pages/FeedbackPage.tsx';
+import { FeedbackCasePage, FeedbackPage } from './pages/FeedbackPage.tsx';
 import { HeldMailPage } from './pages/HeldMailPage.tsx';
 import { NewWorkPage } from './pages/NewWorkPage.tsx';
 import { RequestPage } from './pages/RequestPage.tsx';
@@ -170,6 +170,8 @@ function Console({ onSignOut }: { onSignOut(): void }) {
 function Page({ path, me, words }: { path: string; me: Me; words: Words }) {
   if (path === '/requests/new') return <NewWorkPage what="request" />;
   if (path === '/feedback/new') return <NewWorkPage what="feedback" />;
+  const feedbackCase = /^\/feedback\/(fb_[a-z0-9_]+)$/.exec(path);
+  if (feedbackCase) return <FeedbackCasePage feedbackId={feedbackCase[1]!} me={me} />;
   const customer = /^\/customers\/([^/]+)$/.exec(path);
   if (customer) return <CustomerPage email={decodeURIComponent(customer[1]!)} />;
   const request = /^\/requests\/(sr_[a-z0-9]+)$/.exec(path);

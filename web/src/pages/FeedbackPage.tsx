@@ -3,8 +3,10 @@ import { useState } from 'react';
 import { allPages, api } from '../api.ts';
 import { useWords } from '../i18n.ts';
 import { linkProps } from '../router.ts';
-import type { FeedbackSummary, Me } from '../types.ts';
+import type { FeedbackCase, FeedbackSummary, Me } from '../types.ts';
 import { Badge, Countdown, ErrorNote, Field, Head, Loading } from '../ui.tsx';
+import { Conversation } from './Conversation.tsx';
+import { actorName } from './RequestPage.tsx';
 import { nameOf } from './WorklistPage.tsx';
 
 /** Open feedback (7.2.1), by due date: each is handled within its working days, the result told to the customer. */
@@ -45,7 +47,9 @@ export function FeedbackPage({ me }: { me: Me }) {
               <tr key={f.feedbackId} data-feedback-id={f.feedbackId}>
                 <td>
                   {word(f.category)}
-                  <div className="muted">{f.feedbackId}</div>
+                  <div>
+                    <a {...linkProps(`/feedback/${f.feedbackId}`)}>{f.feedbackId}</a>
+                  </div>
                   {f.requestId && <a {...linkProps(`/requests/${f.requestId}`)}>{f.requestId}</a>}
                 </td>
                 <td>{f.customer.name}</td>
@@ -75,6 +79,88 @@ export function FeedbackPage({ me }: { me: Me }) {
         </table>
       )}
     </section>
+  );
+}
+
+/**
+ * One feedback case (7.2): what the customer said, its due date and result, its conversation
+ * with the customer and the staff's notes (#36), and its history.
+ */
+export function FeedbackCasePage({ feedbackId, me }: { feedbackId: string; me: Me }) {
+  const { t, word, dateTime } = useWords();
+  const found = useQuery({
+    queryKey: ['feedback', feedbackId],
+    queryFn: () => api<FeedbackCase>('GET', `/v1/feedback/${feedbackId}`),
+    refetchInterval: 30_000,
+  });
+  if (found.isPending) return <Loading />;
+  if (found.isError) return <ErrorNote error={found.error} onRetry={() => void found.refetch()} />;
+  const f = found.data;
+  return (
+    <article className="request">
+      <p>
+        <a {...linkProps('/feedback')}>← {t.feedback}</a>
+      </p>
+      <h1 tabIndex={-1}>
+        {word(f.category)} · {f.feedbackId} <Badge tone="info">{word(f.status)}</Badge>
+      </h1>
+      <section aria-labelledby="case">
+        <h2 id="case">{t.customer}</h2>
+        <dl>
+          <dt>{t.customer}</dt>
+          <dd>
+            {f.customer.name} &lt;{f.customer.email}&gt; ·{' '}
+            <a {...linkProps(`/customers/${encodeURIComponent(f.customer.email.toLowerCase())}`)}>
+              {t.history}
+            </a>
+          </dd>
+          {f.requestId && (
+            <>
+              <dt>{t.request}</dt>
+              <dd>
+                <a {...linkProps(`/requests/${f.requestId}`)}>{f.requestId}</a>
+              </dd>
+            </>
+          )}
+          <dt>{t.content}</dt>
+          <dd className="prose">{f.content}</dd>
+          <dt>{t.due}</dt>
+          <dd>
+            {dateTime(f.dueAt)} {f.status === 'open' && <Countdown deadline={Date.parse(f.dueAt)} />}
+          </dd>
+          <dt>{t.assignee}</dt>
+          <dd>{nameOf(me, f.assigneeId) || '—'}</dd>
+          {f.resolution && (
+            <>
+              <dt>{t.result}</dt>
+              <dd className="prose">{f.resolution.result}</dd>
+              {f.resolution.changes && (
+                <>
+                  <dt>{t.changes}</dt>
+                  <dd className="prose">{f.resolution.changes}</dd>
+                </>
+              )}
+            </>
+          )}
+        </dl>
+        {f.status === 'open' && me.role !== 'agent' && (
+          <ResolveForm feedbackId={f.feedbackId} onDone={() => {}} />
+        )}
+      </section>
+      <Conversation path={`/v1/feedback/${f.feedbackId}`} me={me} />
+      <section aria-labelledby="timeline">
+        <h2 id="timeline">{t.timeline}</h2>
+        <ol className="timeline">
+          {f.timeline.map((event, index) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a timeline only grows at its end
+            <li key={index} data-event={event.type}>
+              <time dateTime={event.at}>{dateTime(event.at)}</time> <strong>{word(event.type)}</strong> ·{' '}
+              {actorName(me, event.actor, word)}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </article>
   );
 }
 

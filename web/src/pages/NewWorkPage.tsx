@@ -65,7 +65,8 @@ export function NewWorkPage({ what }: { what: 'request' | 'feedback' }) {
     onSuccess: (created) => {
       setKey(crypto.randomUUID());
       void queryClient.invalidateQueries({ queryKey: [what === 'request' ? 'requests' : 'feedback'] });
-      navigate(created.requestId ? `/requests/${created.requestId}` : '/feedback');
+      // A case names its request too: where to go is what was entered.
+      navigate(what === 'request' ? `/requests/${created.requestId}` : `/feedback/${created.feedbackId}`);
     },
   });
   const submit = (event: FormEvent) => {
