@@ -592,6 +592,54 @@ describe('staff console', () => {
     await page.close();
   });
 
+  it('tells of new breached work wherever one is: the title counts it, and a desktop notification says so', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'zh-CN',
+      permissions: ['notifications'],
+    });
+    // What the page asks the desktop to show, recorded.
+    await context.addInitScript(() => {
+      const shown: string[] = [];
+      Object.assign(window, {
+        shownNotifications: shown,
+        Notification: class {
+          static permission = 'granted';
+          static async requestPermission(): Promise<string> {
+            return 'granted';
+          }
+          constructor(_title: string, options: { body: string }) {
+            shown.push(options.body);
+          }
+        },
+      });
+    });
+    const page = await context.newPage();
+    // The page's 30-second poll on a clock the test moves.
+    await page.clock.install();
+    const login = demo.staffLogins.find((l) => l.staffId === 'lead-chen')!;
+    await page.goto(consoleUrl('calendar'));
+    await page.getByLabel(/Email/).fill(login.email);
+    await page.getByLabel(/^密码/).fill(login.password);
+    await page.getByRole('button', { name: /Sign in/ }).click();
+    await page.locator('main h1').waitFor();
+    await page.clock.runFor(1000);
+    const before = (await runtime.api('GET', '/v1/worklist/counts')).body.breached as number;
+
+    await runtime.api('POST', '/v1/requests', repairRequest({ orderReference: '#1007' }));
+    await runtime.advance(3 * 3600);
+    const after = (await runtime.api('GET', '/v1/worklist/counts')).body.breached as number;
+    expect(after).toBeGreaterThan(before);
+    await page.clock.runFor(31_000);
+    await expect.poll(() => page.title()).toBe(`(${after}) 售后服务`);
+    await expect
+      .poll(() =>
+        page.evaluate(() => (window as unknown as { shownNotifications: string[] }).shownNotifications),
+      )
+      .toContainEqual(expect.stringContaining(`已超时: ${after}`));
+    await context.close();
+  });
+
   it('keeps the first page’s JavaScript within 200 KB gzipped (the charts load with the reports page)', () => {
     const dist = join(import.meta.dirname, '../../web/dist');
     const index = readFileSync(join(dist, 'index.html'), 'utf8');

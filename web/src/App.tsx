@@ -14,6 +14,7 @@ import { linkProps, useLocation } from './router.ts';
 import { signedIn, signOut } from './session.ts';
 import type { Me } from './types.ts';
 import { ErrorNote, Loading } from './ui.tsx';
+import { canAskForNotifications, useWorkAlerts } from './work-alerts.ts';
 
 // Charts (ECharts) and the admin's settings load with their pages, not with the first one.
 const ReportsPage = lazy(() => import('./pages/ReportsPage.tsx'));
@@ -73,6 +74,7 @@ function Console({ onSignOut }: { onSignOut(): void }) {
     document.documentElement.lang = language;
   }, [language]);
   const path = useLocation();
+  useWorkAlerts(me.data, chosen ?? me.data?.language ?? 'zh-CN');
   // After a move within the app, focus goes to the new page's heading (a screen reader says where
   // it is, and the keyboard starts there), as a full page load would do; not on the first page.
   const firstPath = useRef(path);
@@ -154,6 +156,11 @@ function Console({ onSignOut }: { onSignOut(): void }) {
             <option value="en">English</option>
           </select>
         </label>
+        {canAskForNotifications() && (
+          <button type="button" onClick={() => void Notification.requestPermission()}>
+            {words.t.allowNotifications}
+          </button>
+        )}
         <button type="button" onClick={onSignOut}>
           {words.t.signOut}
         </button>
