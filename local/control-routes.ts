@@ -7,6 +7,7 @@ import { invokeFunction } from './lambda.ts';
 import type { LocalSes } from './ses.ts';
 import { demoOrderSchema, type LocalShopify } from './shopify.ts';
 import { DEMO_SHOP_DOMAIN } from './shopify-demo-shop.ts';
+import type { LocalSmtp } from './smtp.ts';
 
 /** What `/health` reports: starting until every component is up, then each component's state. */
 export type RuntimeHealth = { status: 'starting' | 'ok'; components?: Record<string, string> };
@@ -47,6 +48,8 @@ export function controlRoutes(runtime: {
   faultProxies: boolean;
   ses: LocalSes;
   shopify: LocalShopify;
+  /** What the inbound-mail stand-in received, and what each email became (local/smtp.ts). */
+  inboundMail: () => LocalSmtp['received'];
 }): LocalRoute {
   const { clock, faults, ses, shopify } = runtime;
 
@@ -161,6 +164,10 @@ export function controlRoutes(runtime: {
     if (path === '/_local/clock/advance' && method === 'POST') return advanceClock(body);
     if (path === '/_local/faults') return faultsRoute(method, body);
     if (path === '/_local/ses/events' && method === 'POST') return sesEvent(body);
+    // The inbound side of the mailbox (#36): each customer's email, and what it became (put on
+    // its request, held and why, or failed), newest first.
+    if (path === '/_local/inbound-mail' && method === 'GET')
+      return { status: 200, body: { received: [...runtime.inboundMail()].reverse() } };
     // A tenant's sending domain: as if its owner published the DKIM records and SES found them.
     const dkim = /^\/_local\/ses\/identities\/([^/]+)\/dkim-records-published$/.exec(path);
     if (dkim && method === 'POST') {

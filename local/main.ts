@@ -85,6 +85,7 @@ After-sales service system: running locally
   HTTP API          ${urls.api}   (GET /health)
   Mailbox (SES)     ${urls.ses}   (every email the system sends)
   Inbound mail      ${urls.smtp}   (SES receiving stand-in: answer an email, e.g. swaks --server 127.0.0.1:${runtime.smtp.port} --to reply+…@example.com)
+  Inbound received  ${urls.api}/_local/inbound-mail   (each email received, and what it became: on its request, held and why)
   DynamoDB          ${urls.dynamodb}   (dynalite, data in ${values['data-dir']}/)
   Step Functions    ${urls.stepFunctions}   (AWS_ENDPOINT_URL_SFN)
   Shopify Admin API ${urls.shopify}   (stand-in: shop ${demo.shopDomain}, token ${demo.shopifyAdminToken})

@@ -325,6 +325,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     faultProxies: options.faultProxies !== false,
     ses,
     shopify,
+    // The SMTP stand-in starts after the API; these routes answer only once all is up (health).
+    inboundMail: () => smtp.received,
   });
   const consoleConfig = { cognitoEndpoint: `${cognito.url}/`, clientId: staffPool.clientId };
   const api = await startHttpApi(ports.http, localRoutes, (path, response) =>

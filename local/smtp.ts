@@ -16,7 +16,7 @@ import { tracked } from './activity.ts';
  */
 export interface LocalSmtp {
   port: number;
-  /** What each email became, in the order received (the mailbox page does not show them yet). */
+  /** What each email became, in the order received (`GET /_local/inbound-mail` shows them). */
   received: {
     at: string;
     from: string;

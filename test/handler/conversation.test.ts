@@ -174,6 +174,13 @@ describe('a request’s conversation', () => {
 
     const conversation = (await runtime.api('GET', `/v1/requests/${requestId}/conversation`)).body.messages;
     expect(conversation.map((m: { kind: string }) => m.kind)).toEqual(['reply']);
+    // The runtime's inbound side says what each became (newest first), as a demo shows it.
+    const inbound = (await runtime.api('GET', '/_local/inbound-mail', undefined, { apiKey: null })).body
+      .received;
+    expect(inbound.slice(0, 2)).toMatchObject([
+      { from: 'someone@customer.example', to: [theirAddress], outcome: { outcome: 'held' } },
+      { from: 'stranger@elsewhere.example', to: [ours.replyTo[0]], outcome: { outcome: 'held' } },
+    ]);
     const held = (await runtime.api('GET', '/v1/held-mail')).body.items;
     expect(held).toEqual(
       expect.arrayContaining([
