@@ -76,6 +76,9 @@ export interface StoredRequest extends BurstFields {
   channel: Channel;
   terms: AppliedTerms;
   assigneeId?: string;
+  /** When it was last assigned (#37): names the assignee's email, so a retried assignment sends it once. */
+  assignedAt?: string;
+  assignedBy?: string;
   receivedAt: string;
   acknowledgedAt?: string;
   acknowledgedBy?: string;

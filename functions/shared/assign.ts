@@ -84,7 +84,7 @@ const nameOf = (tenant: StoredTenant, actor: string) =>
  */
 async function tellAssignee(tenant: StoredTenant, request: StoredRequest, actor: string, reason?: string) {
   const member = request.assigneeId ? activeStaffMember(tenant.staff, request.assigneeId) : undefined;
-  const assignedAt = (request as StoredRequest & { assignedAt?: string }).assignedAt;
+  const { assignedAt } = request;
   if (!member || !assignedAt) return;
   const language = member.language ?? tenant.language;
   const due = currentDeadline(request.status, new Date(request.receivedAt), request.terms);

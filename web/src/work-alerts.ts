@@ -12,13 +12,7 @@ import type { Me } from './types.ts';
  * last look. Read from the worklist's counts every 30 s (the worklist shares them).
  */
 export function useWorkAlerts(me: Me | undefined, language: Language) {
-  const counts = useQuery({
-    queryKey: ['worklist-counts'],
-    queryFn: () => api<WorklistCounts & { countedAt: string }>('GET', '/v1/worklist/counts'),
-    refetchInterval: 30_000,
-    refetchIntervalInBackground: true,
-    enabled: me !== undefined,
-  });
+  const counts = useWorklistCounts(me !== undefined);
   const last = useRef<WorklistCounts>(undefined);
   const t = texts[language];
   useEffect(() => {
@@ -36,6 +30,16 @@ export function useWorkAlerts(me: Me | undefined, language: Language) {
     if (news.length > 0) new Notification(t.appName, { body: news.join(' · '), tag: 'aftersales-work' });
   }, [counts.data, t]);
 }
+
+/** The worklist's counts (`GET /v1/worklist/counts`), every 30 s, in the background too: one query for the title and the views. */
+export const useWorklistCounts = (enabled = true) =>
+  useQuery({
+    queryKey: ['worklist-counts'],
+    queryFn: () => api<WorklistCounts & { countedAt: string }>('GET', '/v1/worklist/counts'),
+    refetchInterval: 30_000,
+    refetchIntervalInBackground: true,
+    enabled,
+  });
 
 /** Whether the console may ask for desktop notifications (the browser has them, not yet decided). */
 export const canAskForNotifications = () =>

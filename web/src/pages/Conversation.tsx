@@ -104,32 +104,26 @@ export function Conversation({ path, me }: { path: SubjectPath; me: Me }) {
       )}
       <ErrorNote error={send.error} />
       <div className="columns">
-        <form onSubmit={submit('replies', reply.draft)} aria-label={t.replyToCustomer}>
-          <Field label={t.replyToCustomer}>
-            <textarea
-              value={reply.draft.text}
-              maxLength={10_000}
-              onChange={(e) => reply.update(e.target.value)}
-            />
-          </Field>
-          <p className="muted">{t.replyHint}</p>
-          <button type="submit" disabled={send.isPending || !reply.draft.text.trim()}>
-            {t.send}
-          </button>
-        </form>
-        <form onSubmit={submit('notes', note.draft)} aria-label={t.addNote}>
-          <Field label={t.addNote}>
-            <textarea
-              value={note.draft.text}
-              maxLength={10_000}
-              onChange={(e) => note.update(e.target.value)}
-            />
-          </Field>
-          <p className="muted">{t.noteHint}</p>
-          <button type="submit" disabled={send.isPending || !note.draft.text.trim()}>
-            {t.saveNote}
-          </button>
-        </form>
+        {(
+          [
+            ['replies', reply, t.replyToCustomer, t.replyHint, t.send],
+            ['notes', note, t.addNote, t.noteHint, t.saveNote],
+          ] as const
+        ).map(([to, draft, label, hint, button]) => (
+          <form key={to} onSubmit={submit(to, draft.draft)} aria-label={label}>
+            <Field label={label}>
+              <textarea
+                value={draft.draft.text}
+                maxLength={10_000}
+                onChange={(e) => draft.update(e.target.value)}
+              />
+            </Field>
+            <p className="muted">{hint}</p>
+            <button type="submit" disabled={send.isPending || !draft.draft.text.trim()}>
+              {button}
+            </button>
+          </form>
+        ))}
       </div>
     </section>
   );

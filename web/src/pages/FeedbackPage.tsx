@@ -6,7 +6,7 @@ import { linkProps } from '../router.ts';
 import type { FeedbackCase, FeedbackSummary, Me } from '../types.ts';
 import { Badge, Countdown, ErrorNote, Field, Head, Loading } from '../ui.tsx';
 import { Conversation } from './Conversation.tsx';
-import { actorName } from './RequestPage.tsx';
+import { Timeline } from './RequestPage.tsx';
 import { nameOf } from './WorklistPage.tsx';
 
 /** Open feedback (7.2.1), by due date: each is handled within its working days, the result told to the customer. */
@@ -148,18 +148,7 @@ export function FeedbackCasePage({ feedbackId, me }: { feedbackId: string; me: M
         )}
       </section>
       <Conversation path={`/v1/feedback/${f.feedbackId}`} me={me} />
-      <section aria-labelledby="timeline">
-        <h2 id="timeline">{t.timeline}</h2>
-        <ol className="timeline">
-          {f.timeline.map((event, index) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: a timeline only grows at its end
-            <li key={index} data-event={event.type}>
-              <time dateTime={event.at}>{dateTime(event.at)}</time> <strong>{word(event.type)}</strong> ·{' '}
-              {actorName(me, event.actor, word)}
-            </li>
-          ))}
-        </ol>
-      </section>
+      <Timeline events={f.timeline} me={me} />
     </article>
   );
 }

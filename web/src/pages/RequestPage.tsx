@@ -194,46 +194,70 @@ export function RequestPage({ requestId, me }: { requestId: string; me: Me }) {
         </section>
       )}
       <Conversation path={`/v1/requests/${r.requestId}`} me={me} />
-      <section aria-labelledby="timeline">
-        <h2 id="timeline">{t.timeline}</h2>
-        <ol className="timeline">
-          {r.timeline.map((event, index) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: a timeline only grows at its end
-            <li key={index} data-event={event.type}>
-              <time dateTime={event.at}>{dateTime(event.at)}</time> <strong>{word(event.type)}</strong> ·{' '}
-              {actorName(me, event.actor, word)}
-              <EventDetails details={event.details} me={me} />
-            </li>
-          ))}
-        </ol>
-      </section>
+      <Timeline events={r.timeline} me={me} />
     </article>
   );
 }
 
-/** Staff ids among an event's details, shown by name. */
-const STAFF_DETAILS = new Set(['to', 'from', 'technicianId', 'by']);
-
 /**
- * What an event recorded besides who and when (#37: everything recorded is shown): a reason, to
- * whom it went and from whom, a level, recipients, a mode. Ids of messages and internals are left out.
+ * The details an event shows besides who and when (#37: everything recorded is shown), each
+ * with a word in both languages: a reason, to whom and from whom, a level, recipients, a mode,
+ * a deadline. The lifecycle's bookkeeping (generations, attempts, ids) is left out.
  */
+const SHOWN_DETAILS = [
+  'reason',
+  'to',
+  'from',
+  'technicianId',
+  'mode',
+  'level',
+  'promise',
+  'deadline',
+  'recipients',
+  'rejected',
+  'via',
+];
+/** Of those, staff ids: shown by name. */
+const STAFF_DETAILS = new Set(['to', 'from', 'technicianId']);
+
 function EventDetails({ details, me }: { details?: Record<string, unknown>; me: Me }) {
   const { word, dateTime } = useWords();
   if (!details) return null;
-  const shown = Object.entries(details).flatMap(([key, value]) => {
-    if (key.endsWith('Id') && key !== 'technicianId') return [];
+  const shown = SHOWN_DETAILS.flatMap((key) => {
+    const value = details[key];
     if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value))
       return [[key, dateTime(value)] as const];
     if (typeof value === 'string' || typeof value === 'number')
       return [[key, STAFF_DETAILS.has(key) ? nameOf(me, String(value)) : word(String(value))] as const];
     if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
-      return [[key, value.map((v) => (STAFF_DETAILS.has(key) ? nameOf(me, v) : v)).join(', ')] as const];
+      return [[key, value.join(', ')] as const];
     return [];
   });
   if (shown.length === 0) return null;
   return (
     <span className="muted"> ({shown.map(([key, value]) => `${word(key)}: ${value}`).join(' · ')})</span>
+  );
+}
+
+/** A request's or a feedback case's history, oldest first, people by name, with what each step recorded. */
+export function Timeline({ events, me }: { events: ServiceRequest['timeline']; me: Me }) {
+  const { t, word, dateTime } = useWords();
+  return (
+    <section aria-labelledby="timeline">
+      <h2 id="timeline">{t.timeline}</h2>
+      <ol className="timeline">
+        {events.map((event, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a timeline only grows at its end
+          <li key={index} data-event={event.type}>
+            {/* The event "received" is not the status (待响应): it says the request came in. */}
+            <time dateTime={event.at}>{dateTime(event.at)}</time>{' '}
+            <strong>{word(event.type === 'received' ? 'request_received' : event.type)}</strong> ·{' '}
+            {actorName(me, event.actor, word)}
+            <EventDetails details={event.details} me={me} />
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }
 

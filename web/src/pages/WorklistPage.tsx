@@ -1,11 +1,10 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useState } from 'react';
 import { addDays } from '#domain/calendar-date.ts';
 import { kindNames } from '#domain/kind-names.ts';
 import { openRequestStatuses } from '#domain/request-status.ts';
 import { localDate, startOfLocalDay } from '#domain/working-calendar.ts';
-import type { WorklistCounts } from '#domain/worklist.ts';
 import { api, serviceNow } from '../api.ts';
 import { useWords } from '../i18n.ts';
 import { missedPromisesOf, nextPromiseOf } from '../promises.ts';
@@ -13,6 +12,7 @@ import { linkProps, useSearchParams } from '../router.ts';
 import { useServiceNow } from '../time.ts';
 import type { Me, RequestSummary } from '../types.ts';
 import { Badge, ErrorNote, Field, Head, Loading, RequestCountdown } from '../ui.tsx';
+import { useWorklistCounts } from '../work-alerts.ts';
 
 export const assigneeOf = (request: RequestSummary) => request.assigneeId ?? request.dispatch?.technicianId;
 export const nameOf = (me: Me, staffId: string | undefined) =>
@@ -56,11 +56,7 @@ export function WorklistPage({ me }: { me: Me }) {
     ? (params.get('view') as View)
     : 'all';
   const query = listQuery(params, view, me, words.timeZone);
-  const counts = useQuery({
-    queryKey: ['worklist-counts'],
-    queryFn: () => api<WorklistCounts & { countedAt: string }>('GET', '/v1/worklist/counts'),
-    refetchInterval: 30_000,
-  });
+  const counts = useWorklistCounts();
   const requests = useInfiniteQuery({
     queryKey: ['requests', 'open', query],
     queryFn: ({ pageParam }) =>
